@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { Context } from './context.js';
+import type { Destination } from './destination.js';
+import type { Source } from './source.js';
+import type { Step } from './step.js';
+
+/**
+ * A system Syncline can talk to. One folder under src/connectors, importing only the sdk
+ * and its own client library. Registered explicitly: createEngine({ connectors: [...] }).
+ */
+export interface Connector<C = unknown, K = unknown> {
+  /** The connection `type:` in flow files, e.g. `sqlite`. */
+  readonly name: string;
+  readonly description: string;
+  readonly connection: z.ZodType<C>;
+  /** Opens the connection (pools, handles). `baseDir` in ctx resolves relative paths. */
+  open(config: C, ctx: Context): Promise<K> | K;
+  /** Proves the connection works (auth, reachability); throws FlowError otherwise. */
+  check(connection: K, ctx: Context): Promise<void>;
+  close(connection: K): Promise<void>;
+  readonly sources?: readonly Source<unknown, K>[];
+  readonly destinations?: readonly Destination<unknown, K>[];
+  readonly steps?: readonly Step<unknown>[];
+}
+
+export function defineConnector<C, K>(connector: Connector<C, K>): Connector {
+  return connector as unknown as Connector;
+}

@@ -1,0 +1,45 @@
+import type { Clock } from './clock.js';
+
+export type LogFields = Record<string, unknown>;
+
+/** A structured logger (pino-compatible subset). Never pass secrets in fields. */
+export interface Logger {
+  debug(fields: LogFields, message?: string): void;
+  info(fields: LogFields, message?: string): void;
+  warn(fields: LogFields, message?: string): void;
+  error(fields: LogFields, message?: string): void;
+  child(bindings: LogFields): Logger;
+}
+
+/** Counters a component can bump; the engine records them per run. */
+export interface Metrics {
+  increment(name: string, by?: number, labels?: Record<string, string>): void;
+  observe(name: string, value: number, labels?: Record<string, string>): void;
+}
+
+/** Everything a component may use at run time: passed explicitly, never global. */
+export interface Context {
+  readonly runId: string;
+  readonly flow: string;
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** Folder that relative paths in the flow file are resolved against. */
+  readonly baseDir: string;
+}
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+export const noMetrics: Metrics = {
+  increment() {},
+  observe() {},
+};

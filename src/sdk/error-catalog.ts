@@ -1,0 +1,175 @@
+/**
+ * The documented catalog of stable error codes. `docs/errors.md` is generated from it
+ * (`npm run docs`) and a test keeps the two in step. Codes never change meaning.
+ */
+export type ErrorKind = 'config' | 'transient' | 'record' | 'system';
+
+export interface CatalogEntry {
+  readonly kind: ErrorKind;
+  readonly summary: string;
+  readonly fix: string;
+}
+
+export const errorCatalog = {
+  // configuration: found before anything runs
+  CONFIG_YAML_SYNTAX: {
+    kind: 'config',
+    summary: 'The flow file is not valid YAML.',
+    fix: 'Fix the syntax at the reported line and column (indentation, quotes, colons).',
+  },
+  CONFIG_INVALID: {
+    kind: 'config',
+    summary: 'A value in the flow file has the wrong type or is missing.',
+    fix: 'Change the value at the reported path as the message says; `syncline schema` prints every allowed key.',
+  },
+  CONFIG_UNKNOWN_KEY: {
+    kind: 'config',
+    summary: 'A key that the component does not know.',
+    fix: 'Remove it or correct its spelling (the hint names the closest known key).',
+  },
+  CONFIG_UNKNOWN_CONNECTION: {
+    kind: 'config',
+    summary: 'A source, destination or step names a connection that is not declared.',
+    fix: 'Declare it under `connections:` or correct the name.',
+  },
+  CONFIG_UNKNOWN_TYPE: {
+    kind: 'config',
+    summary: 'A connection, source, destination or step type that no registered connector offers.',
+    fix: 'Use one of the types listed in the hint.',
+  },
+  CONFIG_TYPE_MISMATCH: {
+    kind: 'config',
+    summary: 'A source or destination type belongs to another connector than its connection.',
+    fix: "Use a type of the connection's connector, e.g. `sqlite.table` with a `sqlite` connection.",
+  },
+  CONFIG_BAD_CRON: {
+    kind: 'config',
+    summary: 'A schedule is not a valid cron expression.',
+    fix: 'Use five or six cron fields, e.g. "*/15 * * * *".',
+  },
+  CONFIG_MISSING_ENV: {
+    kind: 'config',
+    summary: 'A `${env:NAME}` reference names an environment variable that is not set.',
+    fix: 'Set the variable, or give a default: `${env:NAME:-value}`.',
+  },
+  CONFIG_MISSING_SECRET: {
+    kind: 'config',
+    summary: 'A `${secret:NAME}` reference names a secret that is not set.',
+    fix: 'Set `SYNCLINE_SECRET_NAME` in the environment (or store the secret) before running.',
+  },
+  CONFIG_BAD_REFERENCE: {
+    kind: 'config',
+    summary: 'A `${...}` reference is malformed.',
+    fix: 'Write `${env:NAME}` or `${secret:NAME}`.',
+  },
+  CONFIG_BAD_MAPPING: {
+    kind: 'config',
+    summary: 'A map step field cannot be compiled (bad path, template, transform or date format).',
+    fix: 'Correct the field definition at the reported path.',
+  },
+  CONFIG_BAD_FILTER: {
+    kind: 'config',
+    summary: 'A filter condition cannot be compiled (unknown operator, bad regular expression).',
+    fix: 'Correct the condition at the reported path.',
+  },
+  FLOW_NOT_FOUND: {
+    kind: 'config',
+    summary: 'The flow named on the command line is not in the file.',
+    fix: 'Use one of the flow names the message lists.',
+  },
+  FILE_NOT_FOUND: {
+    kind: 'config',
+    summary: 'A file (flow file, source file, payload) does not exist or cannot be read.',
+    fix: "Check the path; relative paths are resolved against the flow file's folder.",
+  },
+  STORE_UNAVAILABLE: {
+    kind: 'config',
+    summary: 'The state store cannot be opened or written.',
+    fix: 'Check `SYNCLINE_DB`: a writable file path, or a reachable postgres:// URL.',
+  },
+  RUN_ALREADY_ACTIVE: {
+    kind: 'config',
+    summary: 'Another run of the same flow is still active; runs of one flow never overlap.',
+    fix: 'Wait for it to end, or cancel it (Ctrl-C in its terminal).',
+  },
+  ERROR_RECORD_NOT_FOUND: {
+    kind: 'config',
+    summary: 'No error record has that id.',
+    fix: 'List the error records with `syncline errors list`.',
+  },
+  ERROR_RECORD_RESOLVED: {
+    kind: 'config',
+    summary: 'The error record is already resolved or retried successfully.',
+    fix: 'Nothing to do; list open ones with `syncline errors list --status open`.',
+  },
+  PAYLOAD_INVALID: {
+    kind: 'config',
+    summary: 'An edited payload is not a JSON object.',
+    fix: 'Write the payload file as one JSON object, e.g. {"email":"a@b.c"}.',
+  },
+  SQL_ERROR: {
+    kind: 'config',
+    summary: 'The database rejected a statement (syntax error, missing table or column).',
+    fix: 'Correct the query, table or column named in the message.',
+  },
+  // transient: retried in place
+  TRANSIENT_IO: {
+    kind: 'transient',
+    summary: 'A temporary failure (busy database, timeout, connection reset).',
+    fix: 'Usually none: the step is retried. If it persists, check the system named in the message.',
+  },
+  DB_BUSY: {
+    kind: 'transient',
+    summary: 'The database was locked or busy.',
+    fix: 'Retried automatically; if it persists, look for a long transaction holding the lock.',
+  },
+  // record: the record goes to the error store, the run goes on
+  RECORD_MALFORMED: {
+    kind: 'record',
+    summary: 'The source could not parse this record (broken CSV quoting, invalid JSON line).',
+    fix: 'Correct the line in the source file, or fix the payload and retry the error record.',
+  },
+  RECORD_MISSING_FIELD: {
+    kind: 'record',
+    summary: 'A required source field is missing (a map field with `onMissing: error`).',
+    fix: 'Add the field to the record, or set `onMissing: null|omit` or a `default` in the mapping.',
+  },
+  RECORD_BAD_VALUE: {
+    kind: 'record',
+    summary: 'A value cannot be converted as the mapping asks (not a number, not a date, …).',
+    fix: 'Correct the value in the source, or adjust the transform.',
+  },
+  RECORD_CONSTRAINT: {
+    kind: 'record',
+    summary: 'The destination rejected the record (constraint violated, value too large, wrong type).',
+    fix: 'Correct the value named in the message and retry the error record.',
+  },
+  RECORD_NO_KEY: {
+    kind: 'record',
+    summary: 'The record lacks a value for a key column of an update/upsert destination.',
+    fix: 'Map a value into every key column.',
+  },
+  RECORD_NOT_FOUND: {
+    kind: 'record',
+    summary: 'An update found no destination row with that key.',
+    fix: 'Use `operation: upsert`, or create the row first.',
+  },
+  // system: fail and report
+  CANCELED: {
+    kind: 'system',
+    summary: 'The run was canceled (Ctrl-C or a cancel request).',
+    fix: 'Run the flow again: it resumes from its last checkpoint.',
+  },
+  INTERRUPTED: {
+    kind: 'system',
+    summary: 'The process running this run died (killed, crashed, machine restarted).',
+    fix: 'Nothing: the next run resumes from the last checkpoint.',
+  },
+  INTERNAL: {
+    kind: 'system',
+    summary: 'An unexpected error inside Syncline or a connector.',
+    fix: 'Report it with the message and the run id; the run can be resumed.',
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof errorCatalog;

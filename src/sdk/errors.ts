@@ -1,0 +1,85 @@
+import { type ErrorKind, errorCatalog } from './error-catalog.js';
+
+export type { ErrorKind } from './error-catalog.js';
+
+export interface FlowErrorOptions {
+  /** Defaults to the catalog's kind for the code, else `system`. */
+  kind?: ErrorKind;
+  /** What the user can do about it. Defaults to the catalog's fix. */
+  hint?: string;
+  /** Where: `orders.yaml:12:5`, `flow orders/step map#2/record line:42`, a field path, … */
+  where?: string;
+  /** Field path within a record, e.g. `customer.email`. */
+  field?: string;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * The one error type of Syncline. `code` is stable and documented (docs/errors.md);
+ * `kind` decides the policy: transient → retry, record → error store, config → fail now, system → fail.
+ */
+export class FlowError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly hint?: string;
+  readonly where?: string;
+  readonly field?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(code: string, message: string, options: FlowErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FlowError';
+    this.code = code;
+    const entry = (errorCatalog as Record<string, { kind: ErrorKind; fix: string } | undefined>)[code];
+    this.kind = options.kind ?? entry?.kind ?? 'system';
+    const hint = options.hint ?? entry?.fix;
+    if (hint !== undefined) this.hint = hint;
+    if (options.where !== undefined) this.where = options.where;
+    if (options.field !== undefined) this.field = options.field;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** One line for logs and terminals: `[CODE] where: message (hint)`. */
+  format(): string {
+    const where = this.where ? `${this.where}: ` : '';
+    const hint = this.hint ? `\n  hint: ${this.hint}` : '';
+    return `[${this.code}] ${where}${this.message}${hint}`;
+  }
+
+  toJSON(): { code: string; kind: ErrorKind; message: string; hint?: string; where?: string; field?: string } {
+    return {
+      code: this.code,
+      kind: this.kind,
+      message: this.message,
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.where === undefined ? {} : { where: this.where }),
+      ...(this.field === undefined ? {} : { field: this.field }),
+    };
+  }
+}
+
+export function isFlowError(value: unknown): value is FlowError {
+  return value instanceof FlowError;
+}
+
+/** Any thrown value as a FlowError; an unknown error becomes `system`/INTERNAL keeping its cause. */
+export function toFlowError(value: unknown, where?: string): FlowError {
+  if (value instanceof FlowError) return value;
+  const message = value instanceof Error ? value.message : String(value);
+  return new FlowError('INTERNAL', message, {
+    kind: 'system',
+    cause: value,
+    ...(where === undefined ? {} : { where }),
+  });
+}
+
+/** A list of errors reported together (e.g. every problem in a flow file). */
+export class FlowErrors extends Error {
+  readonly errors: readonly FlowError[];
+  constructor(errors: readonly FlowError[]) {
+    super(errors.map((e) => e.format()).join('\n'));
+    this.name = 'FlowErrors';
+    this.errors = errors;
+  }
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { Context } from './context.js';
+import type { Json } from './json.js';
+import type { Page } from './page.js';
+
+export interface ReadArgs<C, K> {
+  readonly config: C;
+  readonly connection: K;
+  /** The checkpoint of the last committed page, when resuming. */
+  readonly from?: Json;
+  /** The delta-sync watermark, when the flow declares `delta`. */
+  readonly since?: Json;
+}
+
+/** Reads records from a connection as an ordered stream of pages (Celigo: export). */
+export interface Source<C = unknown, K = unknown> {
+  /** Local name; the full type is `<connector>.<type>`, e.g. `file.csv`. */
+  readonly type: string;
+  readonly description: string;
+  readonly config: z.ZodType<C>;
+  read(args: ReadArgs<C, K>, ctx: Context): AsyncIterable<Page>;
+}
+
+/**
+ * Erases the config type so sources with different configs fit one list. Sound because the
+ * engine always parses the config with `source.config` before calling `read`.
+ */
+export function defineSource<C, K>(source: Source<C, K>): Source<unknown, K> {
+  return source as unknown as Source<unknown, K>;
+}

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Context } from './context.js';
+import type { Failed } from './page.js';
+import type { DataRecord } from './record.js';
+
+export interface ProcessResult {
+  readonly records: DataRecord[];
+  readonly failed: Failed[];
+}
+
+/** Transforms a batch of records. Must not throw for a bad record: report it in `failed`. */
+export interface Processor {
+  process(records: readonly DataRecord[], ctx: Context): Promise<ProcessResult> | ProcessResult;
+  /** Buffering steps only (aggregate): emit what is held at the end of the run. */
+  flush?(ctx: Context): Promise<ProcessResult> | ProcessResult;
+}
+
+export interface StepArgs<C> {
+  readonly config: C;
+  /** Where this step stands, for error messages: `flow orders/steps[1].map`. */
+  readonly where: string;
+}
+
+export interface Step<C = unknown> {
+  readonly type: string;
+  readonly description: string;
+  readonly config: z.ZodType<C>;
+  /** Compile the config; throw FlowError (kind config) for a config that cannot work. */
+  create(args: StepArgs<C>, ctx: Context): Promise<Processor> | Processor;
+}
+
+export function defineStep<C>(step: Step<C>): Step<unknown> {
+  return step as unknown as Step<unknown>;
+}
