@@ -1,0 +1,65 @@
+/**
+ * The validated form of a flow file: what `loadProject` returns and the engine runs.
+ * Component configs are already parsed by their zod schemas (defaults applied).
+ * Every `where` is `file:line:col` of the YAML node it came from, for error messages.
+ */
+export interface ConnectionDefinition {
+  readonly name: string;
+  /** Connector name, e.g. `sqlite`. */
+  readonly type: string;
+  readonly config: unknown;
+  readonly where: string;
+}
+
+export interface SourceDefinition {
+  readonly connection: string;
+  /** Full type, e.g. `file.csv`. */
+  readonly type: string;
+  readonly config: unknown;
+  readonly where: string;
+}
+
+export interface StepDefinition {
+  /** Unique within the flow: the user's `name`, else `<type>` (or `<type>#<n>` when repeated). */
+  readonly name: string;
+  /** Step type, e.g. `map`, `filter`. */
+  readonly type: string;
+  readonly config: unknown;
+  readonly where: string;
+}
+
+export interface BatchOptions {
+  /** Records per write call. */
+  readonly size: number;
+}
+
+export interface DestinationDefinition {
+  /** Unique within the flow: the user's `name`, else the connection name (or `<connection>#<n>`). */
+  readonly name: string;
+  readonly connection: string;
+  readonly type: string;
+  readonly config: unknown;
+  readonly batch: BatchOptions;
+  readonly where: string;
+}
+
+export interface FlowDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** Cron expression (validated). */
+  readonly schedule?: string;
+  readonly timezone?: string;
+  readonly source: SourceDefinition;
+  readonly steps: readonly StepDefinition[];
+  readonly destinations: readonly DestinationDefinition[];
+  readonly where: string;
+}
+
+export interface ProjectDefinition {
+  /** Absolute path of the flow file. */
+  readonly file: string;
+  /** Folder of the flow file: relative paths resolve against it. */
+  readonly baseDir: string;
+  readonly connections: Readonly<Record<string, ConnectionDefinition>>;
+  readonly flows: Readonly<Record<string, FlowDefinition>>;
+}

@@ -1,0 +1,184 @@
+import type { Json, JsonObject } from '../sdk/index.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'completed_with_errors' | 'failed' | 'canceled';
+
+export interface StageCounts {
+  in: number;
+  out: number;
+  failed: number;
+  /** Records a filter dropped, or a destination left alone (ignore-existing). */
+  skipped: number;
+}
+
+export interface RunCounts {
+  read: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  /** Per step name. */
+  steps: Record<string, StageCounts>;
+  /** Per destination name. */
+  destinations: Record<string, StageCounts>;
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface RunRow {
+  id: number;
+  flow: string;
+  status: RunStatus;
+  trigger: string;
+  /** Absolute path of the flow file the run came from (for `errors retry`). */
+  flowFile: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  heartbeatAt: Date;
+  host: string;
+  pid: number;
+  pages: number;
+  counts: RunCounts;
+  error: RunError | null;
+  /** Id of the interrupted run this one resumed. */
+  resumedFrom: number | null;
+}
+
+export interface NewRun {
+  flow: string;
+  trigger: string;
+  flowFile: string | null;
+  host: string;
+  pid: number;
+  startedAt: Date;
+  resumedFrom: number | null;
+}
+
+export interface RunPatch {
+  status?: RunStatus;
+  endedAt?: Date | null;
+  heartbeatAt?: Date;
+  pages?: number;
+  counts?: RunCounts;
+  error?: RunError | null;
+}
+
+export type ErrorStatus = 'open' | 'retried' | 'resolved';
+
+export interface NewErrorRecord {
+  flow: string;
+  runId: number;
+  /** Source record id (`line:42`, a key). */
+  recordId: string;
+  /** Where in the flow: `source`, `step:<name>`, `destination:<name>`. */
+  stage: string;
+  /** Index of the step that failed (steps.length for a destination, -1 for the source). */
+  stageIndex: number;
+  code: string;
+  kind: string;
+  message: string;
+  hint: string | null;
+  field: string | null;
+  /** The record as it entered the failing stage. */
+  payload: JsonObject;
+  /** Raw text when the source could not parse it (malformed line). */
+  raw: string | null;
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface ErrorRecordRow extends NewErrorRecord {
+  id: number;
+  status: ErrorStatus;
+  note: string | null;
+  updatedAt: Date;
+}
+
+export interface ErrorFilter {
+  flow?: string;
+  runId?: number;
+  status?: ErrorStatus;
+  code?: string;
+  stage?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ErrorPatch {
+  status?: ErrorStatus;
+  note?: string | null;
+  attempts?: number;
+  payload?: JsonObject;
+  code?: string;
+  message?: string;
+  hint?: string | null;
+  updatedAt: Date;
+}
+
+export interface PageCommit {
+  runId: number;
+  flow: string;
+  /** 1-based page number within the run. */
+  seq: number;
+  /** Resume position after this page; undefined = the source gave none (nothing stored). */
+  checkpoint: Json | undefined;
+  records: number;
+  failed: number;
+  durationMs: number;
+  /** Run counts after this page (stored with the page, atomically). */
+  counts: RunCounts;
+  /** Failed records of this page: stored in the same transaction as the checkpoint. */
+  errors: readonly NewErrorRecord[];
+  at: Date;
+}
+
+export interface CheckpointRow {
+  flow: string;
+  runId: number;
+  checkpoint: Json;
+  updatedAt: Date;
+}
+
+export interface RunPageRow {
+  runId: number;
+  seq: number;
+  records: number;
+  failed: number;
+  durationMs: number;
+  checkpoint: Json | null;
+  committedAt: Date;
+}
+
+/**
+ * All durable state of Syncline. One implementation over Kysely serves SQLite (embedded
+ * default) and PostgreSQL; a conformance suite runs against both.
+ */
+export interface StateStore {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  createRun(run: NewRun): Promise<RunRow>;
+  updateRun(id: number, patch: RunPatch): Promise<void>;
+  getRun(id: number): Promise<RunRow | undefined>;
+  listRuns(filter?: { flow?: string; status?: RunStatus; limit?: number }): Promise<RunRow[]>;
+  /** The run of this flow whose status is still `running`, if any (live or dead). */
+  activeRun(flow: string): Promise<RunRow | undefined>;
+
+  /** Atomically: the page row, the run's counts and pages, the error records and the checkpoint. */
+  commitPage(commit: PageCommit): Promise<void>;
+  listPages(runId: number): Promise<RunPageRow[]>;
+  getCheckpoint(flow: string): Promise<CheckpointRow | undefined>;
+  clearCheckpoint(flow: string): Promise<void>;
+
+  getWatermark(flow: string, source: string): Promise<Json | undefined>;
+  setWatermark(flow: string, source: string, value: Json, at: Date): Promise<void>;
+
+  addErrors(errors: readonly NewErrorRecord[]): Promise<number[]>;
+  getError(id: number): Promise<ErrorRecordRow | undefined>;
+  listErrors(filter?: ErrorFilter): Promise<ErrorRecordRow[]>;
+  countErrors(filter?: ErrorFilter): Promise<number>;
+  updateError(id: number, patch: ErrorPatch): Promise<void>;
+
+  close(): Promise<void>;
+}
