@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import type { RetryPolicy } from 'cockatiel';
+import {
+  type Clock,
+  type Connector,
+  FlowError,
+  type JsonObject,
+  type Logger,
+  type Metrics,
+  noMetrics,
+  type Step,
+  silentLogger,
+  systemClock,
+} from '../sdk/index.js';
+import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import type { RunRow, StateStore } from '../store/state-store.js';
+import { type PreviewResult, previewFlow } from './preview-flow.js';
+import { createRegistry, type Registry } from './registry.js';
+import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
+import { transientRetry } from './retry-policy.js';
+import { type RunOptions, runFlow } from './run-flow.js';
+
+export interface EngineOptions {
+  /** Every connector this engine may use, registered explicitly. */
+  connectors: readonly Connector[];
+  /** Built-in steps (map, filter, …). */
+  steps: readonly Step[];
+  store: StateStore;
+  clock?: Clock;
+  log?: Logger;
+  metrics?: Metrics;
+  retry?: RetryPolicy;
+}
+
+export interface Engine {
+  readonly registry: Registry;
+  readonly store: StateStore;
+  run(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow>;
+  preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
+  retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
+}
+
+/** Finds a flow by name, or fails with the names that exist. */
+export function findFlow(project: ProjectDefinition, name: string): FlowDefinition {
+  const flow = project.flows[name];
+  if (flow) return flow;
+  const names = Object.keys(project.flows);
+  throw new FlowError('FLOW_NOT_FOUND', `no flow named "${name}" in ${project.file}`, {
+    hint: names.length ? `flows in this file: ${names.join(', ')}` : 'the file declares no flows',
+  });
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const registry = createRegistry(options.connectors, options.steps);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? silentLogger;
+  const policy = options.retry ?? transientRetry();
+  const live = new Set<number>();
+  const deps = {
+    registry,
+    store: options.store,
+    clock,
+    log,
+    metrics: options.metrics ?? noMetrics,
+    policy,
+    host: hostname(),
+    pid: process.pid,
+    live,
+  };
+  return {
+    registry,
+    store: options.store,
+    run: (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
+    preview: (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
+    retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
+  };
+}

@@ -1,0 +1,24 @@
+import type { Clock, Context, Logger, Metrics } from '../sdk/index.js';
+
+export interface ContextOptions {
+  runId: string;
+  flow: string;
+  signal: AbortSignal;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  baseDir: string;
+}
+
+/** Builds the explicit context handed to every component of one run. */
+export function makeContext(o: ContextOptions): Context {
+  return {
+    runId: o.runId,
+    flow: o.flow,
+    signal: o.signal,
+    clock: o.clock,
+    log: o.log.child({ runId: o.runId, flow: o.flow }),
+    metrics: o.metrics,
+    baseDir: o.baseDir,
+  };
+}

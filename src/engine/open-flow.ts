@@ -1,0 +1,109 @@
+import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
+import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
+import type { Registry } from './registry.js';
+
+export interface OpenStep {
+  readonly def: StepDefinition;
+  readonly index: number;
+  readonly processor: Processor;
+}
+
+export interface OpenDestination {
+  readonly def: DestinationDefinition;
+  readonly writer: Writer;
+}
+
+/** A flow with its connections opened, its steps compiled and its writers ready. */
+export interface OpenFlow {
+  readonly flow: FlowDefinition;
+  readonly steps: readonly OpenStep[];
+  readonly destinations: readonly OpenDestination[];
+  connection(name: string): unknown;
+  close(): Promise<void>;
+}
+
+export interface OpenFlowOptions {
+  /** Compile steps from this index on (error retry re-enters mid-flow). Default 0. */
+  stepsFrom?: number;
+  /** Which destinations to open: all (default), none (preview) or the named ones. */
+  destinations?: 'all' | 'none' | readonly string[];
+  /** Open the source's connection too (default true). */
+  source?: boolean;
+}
+
+function wrap(error: unknown, where: string): FlowError {
+  const e = toFlowError(error);
+  if (e.where !== undefined || e.code !== 'INTERNAL') return e;
+  return new FlowError(e.code, e.message, { kind: e.kind, where, cause: error });
+}
+
+export async function openFlow(
+  registry: Registry,
+  project: ProjectDefinition,
+  flow: FlowDefinition,
+  ctx: Context,
+  options: OpenFlowOptions = {},
+): Promise<OpenFlow> {
+  const opened = new Map<string, unknown>();
+  const writers: OpenDestination[] = [];
+  const closeAll = async () => {
+    for (const w of writers.splice(0)) await w.writer.close(ctx).catch(() => undefined);
+    for (const [name, conn] of opened) {
+      const def = project.connections[name];
+      if (def)
+        await registry
+          .connector(def.type)
+          .close(conn)
+          .catch(() => undefined);
+    }
+    opened.clear();
+  };
+  const connect = async (name: string, where: string): Promise<unknown> => {
+    if (opened.has(name)) return opened.get(name);
+    const def = project.connections[name];
+    if (!def) throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `connection "${name}" is not declared`, { where });
+    try {
+      const conn = await registry.connector(def.type).open(def.config, ctx);
+      opened.set(name, conn);
+      return conn;
+    } catch (error) {
+      throw wrap(error, `connection ${name} (${def.where})`);
+    }
+  };
+  try {
+    if (options.source !== false) await connect(flow.source.connection, flow.source.where);
+    const from = options.stepsFrom ?? 0;
+    const steps: OpenStep[] = [];
+    for (let i = from; i < flow.steps.length; i++) {
+      const def = flow.steps[i] as StepDefinition;
+      const where = `flow ${flow.name}/step ${def.name} (${def.where})`;
+      try {
+        const processor = await registry.step(def.type).create({ config: def.config, where }, ctx);
+        steps.push({ def, index: i, processor });
+      } catch (error) {
+        throw wrap(error, where);
+      }
+    }
+    const wanted = options.destinations ?? 'all';
+    for (const def of flow.destinations) {
+      if (wanted === 'none' || (wanted !== 'all' && !wanted.includes(def.name))) continue;
+      const connection = await connect(def.connection, def.where);
+      try {
+        const writer = await registry.destination(def.type).open({ config: def.config, connection }, ctx);
+        writers.push({ def, writer });
+      } catch (error) {
+        throw wrap(error, `flow ${flow.name}/destination ${def.name} (${def.where})`);
+      }
+    }
+    return {
+      flow,
+      steps,
+      destinations: writers,
+      connection: (name) => opened.get(name),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import { applySteps } from './apply-steps.js';
+import { makeContext } from './make-context.js';
+import { openFlow } from './open-flow.js';
+import type { Registry } from './registry.js';
+
+export interface PreviewRow {
+  readonly id: string;
+  readonly position?: string;
+  readonly input: JsonObject | null;
+  /** The record after every step; null when it was dropped or failed. */
+  readonly output: JsonObject | null;
+  /** The step that filtered it out. */
+  readonly droppedBy?: string;
+  readonly error?: { stage: string; code: string; message: string; field?: string; hint?: string };
+}
+
+export interface PreviewResult {
+  readonly flow: string;
+  readonly rows: readonly PreviewRow[];
+}
+
+/** Runs the first `limit` source records through the steps without writing anything. */
+export async function previewFlow(
+  deps: { registry: Registry; clock: Clock; log: Logger },
+  project: ProjectDefinition,
+  flow: FlowDefinition,
+  limit: number,
+): Promise<PreviewResult> {
+  const abort = new AbortController();
+  const ctx = makeContext({
+    runId: 'preview',
+    flow: flow.name,
+    signal: abort.signal,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: noMetrics,
+    baseDir: project.baseDir,
+  });
+  const open = await openFlow(deps.registry, project, flow, ctx, { destinations: 'none' });
+  const inputs: DataRecord[] = [];
+  const rows: PreviewRow[] = [];
+  try {
+    const source = deps.registry.source(flow.source.type);
+    for await (const page of source.read(
+      { config: flow.source.config, connection: open.connection(flow.source.connection) },
+      ctx,
+    )) {
+      for (const f of page.failed ?? []) {
+        if (inputs.length + rows.length >= limit) break;
+        rows.push({
+          id: f.record.meta.id,
+          ...(f.record.meta.position ? { position: f.record.meta.position } : {}),
+          input: null,
+          output: null,
+          error: { stage: 'source', code: f.error.code, message: f.error.message },
+        });
+      }
+      for (const r of page.records) {
+        if (inputs.length + rows.length >= limit) break;
+        inputs.push(r);
+      }
+      if (inputs.length + rows.length >= limit) break;
+    }
+    const result = await applySteps(open.steps, inputs, ctx, { trackDropped: true, flush: true });
+    const out = new Map(result.records.map((r) => [r.meta.id, r.data]));
+    const failed = new Map(result.failures.map((f) => [f.record.meta.id, f]));
+    for (const r of inputs) {
+      const f = failed.get(r.meta.id);
+      const droppedBy = result.dropped.get(r.meta.id);
+      rows.push({
+        id: r.meta.id,
+        ...(r.meta.position ? { position: r.meta.position } : {}),
+        input: r.data,
+        output: out.get(r.meta.id) ?? null,
+        ...(droppedBy ? { droppedBy } : {}),
+        ...(f
+          ? {
+              error: {
+                stage: f.stage,
+                code: f.error.code,
+                message: f.error.message,
+                ...(f.error.field ? { field: f.error.field } : {}),
+                ...(f.error.hint ? { hint: f.error.hint } : {}),
+              },
+            }
+          : {}),
+      });
+    }
+  } finally {
+    abort.abort();
+    await open.close();
+  }
+  return { flow: flow.name, rows };
+}

@@ -1,0 +1,126 @@
+import type { RetryPolicy } from 'cockatiel';
+import { type Clock, createRecord, FlowError, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import type { ProjectDefinition } from '../spec/definition.js';
+import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
+import { applySteps } from './apply-steps.js';
+import { makeContext } from './make-context.js';
+import { openFlow } from './open-flow.js';
+import type { Registry } from './registry.js';
+import type { StageFailure } from './stage-failure.js';
+import { writeDestination } from './write-destination.js';
+
+export interface RetryOutcome {
+  readonly id: number;
+  readonly ok: boolean;
+  /** Why it failed again, or what happened (`dropped by filter`). */
+  readonly message: string;
+  readonly record: ErrorRecordRow;
+}
+
+export interface RetryDeps {
+  registry: Registry;
+  store: StateStore;
+  clock: Clock;
+  log: Logger;
+  policy: RetryPolicy;
+}
+
+/**
+ * Re-processes one error record from the stage where it failed (a destination failure is
+ * retried at that destination only), optionally with an edited payload.
+ */
+export async function retryErrorRecord(
+  deps: RetryDeps,
+  project: ProjectDefinition,
+  id: number,
+  options: { payload?: JsonObject } = {},
+): Promise<RetryOutcome> {
+  const { store, clock } = deps;
+  const err = await store.getError(id);
+  if (!err) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
+  if (err.status !== 'open')
+    throw new FlowError('ERROR_RECORD_RESOLVED', `error record ${id} is already ${err.status}`);
+  const flow = project.flows[err.flow];
+  if (!flow) {
+    throw new FlowError(
+      'FLOW_NOT_FOUND',
+      `error record ${id} belongs to flow "${err.flow}", which is not in ${project.file}`,
+      {
+        hint: 'pass the flow file that defines it with --file',
+      },
+    );
+  }
+  const payload = options.payload ?? err.payload;
+  if (err.stage === 'source' && options.payload === undefined) {
+    throw new FlowError(
+      'PAYLOAD_INVALID',
+      `error record ${id} could not be read from the source, so there is no record to retry as is`,
+      {
+        hint: 'write the corrected record as a JSON object to a file and pass it with --payload <file>',
+      },
+    );
+  }
+  const atDestination = err.stage.startsWith('destination:');
+  const stepsFrom = err.stage === 'source' ? 0 : atDestination ? flow.steps.length : err.stageIndex;
+  const abort = new AbortController();
+  const ctx = makeContext({
+    runId: `retry-${id}`,
+    flow: flow.name,
+    signal: abort.signal,
+    clock,
+    log: deps.log,
+    metrics: noMetrics,
+    baseDir: project.baseDir,
+  });
+  const open = await openFlow(deps.registry, project, flow, ctx, {
+    source: false,
+    stepsFrom,
+    destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',
+  });
+  let failure: StageFailure | undefined;
+  let message = 'delivered';
+  try {
+    const record = createRecord(payload, { id: err.recordId });
+    const stepped = await applySteps(open.steps, [record], ctx, { flush: true, trackDropped: true });
+    failure = stepped.failures[0];
+    const dropped = stepped.dropped.get(err.recordId);
+    if (dropped) message = `dropped by step ${dropped}`;
+    if (!failure && stepped.records.length > 0) {
+      for (const d of open.destinations) {
+        const w = await writeDestination(d, flow.steps.length, stepped.records, deps.policy, ctx);
+        failure ??= w.failures[0];
+      }
+    }
+  } catch (error) {
+    failure = {
+      stage: err.stage,
+      stageIndex: err.stageIndex,
+      record: createRecord(payload, { id: err.recordId }),
+      error: error instanceof FlowError ? error : new FlowError('INTERNAL', String(error)),
+    };
+  } finally {
+    abort.abort();
+    await open.close();
+  }
+  const at = clock.now();
+  if (failure) {
+    await store.updateError(id, {
+      attempts: err.attempts + 1,
+      payload,
+      code: failure.error.code,
+      message: failure.error.where ? `${failure.error.where}: ${failure.error.message}` : failure.error.message,
+      hint: failure.error.hint ?? null,
+      updatedAt: at,
+    });
+  } else {
+    await store.updateError(id, {
+      status: 'retried',
+      attempts: err.attempts + 1,
+      payload,
+      note: message,
+      updatedAt: at,
+    });
+  }
+  const updated = (await store.getError(id)) ?? err;
+  return { id, ok: !failure, message: failure ? failure.error.message : message, record: updated };
+}

@@ -1,0 +1,243 @@
+import type { RetryPolicy } from 'cockatiel';
+import {
+  type Clock,
+  type DataRecord,
+  FlowError,
+  type Json,
+  type Logger,
+  type Metrics,
+  type Page,
+  toFlowError,
+} from '../sdk/index.js';
+import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
+import { applySteps } from './apply-steps.js';
+import { makeContext } from './make-context.js';
+import { openFlow } from './open-flow.js';
+import type { Registry } from './registry.js';
+import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
+import type { ProgressListener } from './run-progress.js';
+import type { StageFailure } from './stage-failure.js';
+import { isStale, type Self } from './stale-run.js';
+import { toErrorRecord } from './to-error-record.js';
+import { writeDestination } from './write-destination.js';
+
+export interface RunDeps {
+  registry: Registry;
+  store: StateStore;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  policy: RetryPolicy;
+  host: string;
+  pid: number;
+  live: Set<number>;
+}
+
+export interface RunOptions {
+  trigger?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Ignore (and discard) a stored checkpoint: read the source from the beginning. */
+  fromStart?: boolean;
+  /** Interval of heartbeats while a page is being handled. */
+  heartbeatMs?: number;
+}
+
+/** Claims the flow: refuses when a live run exists, marks a dead one as interrupted. */
+async function claim(deps: RunDeps, flow: string, now: Date): Promise<RunRow | undefined> {
+  const active = await deps.store.activeRun(flow);
+  if (!active) return undefined;
+  const self: Self = { host: deps.host, pid: deps.pid, live: deps.live };
+  if (!isStale(active, self, now)) {
+    throw new FlowError(
+      'RUN_ALREADY_ACTIVE',
+      `flow "${flow}" is already running (run ${active.id}, pid ${active.pid} on ${active.host})`,
+    );
+  }
+  return active;
+}
+
+/** Runs one flow to the end (or until canceled), committing each page's checkpoint only after every destination handled it. */
+export async function runFlow(
+  deps: RunDeps,
+  project: ProjectDefinition,
+  flow: FlowDefinition,
+  options: RunOptions = {},
+): Promise<RunRow> {
+  const { store, clock } = deps;
+  const started = clock.now();
+  const dead = await claim(deps, flow.name, started);
+  if (options.fromStart) await store.clearCheckpoint(flow.name);
+  const stored = await store.getCheckpoint(flow.name);
+  const run = await store.createRun({
+    flow: flow.name,
+    trigger: options.trigger ?? 'api',
+    flowFile: project.file,
+    host: deps.host,
+    pid: deps.pid,
+    startedAt: started,
+    resumedFrom: stored ? stored.runId : (dead?.id ?? null),
+  });
+  deps.live.add(run.id);
+  if (dead) {
+    await store.updateRun(dead.id, {
+      status: 'failed',
+      endedAt: started,
+      error: { code: 'INTERRUPTED', message: `the process running it died; resumed by run ${run.id}` },
+    });
+  }
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${run.id} of flow "${flow.name}" was canceled`));
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx = makeContext({
+    runId: String(run.id),
+    flow: flow.name,
+    signal: abort.signal,
+    clock,
+    log: deps.log,
+    metrics: deps.metrics,
+    baseDir: project.baseDir,
+  });
+  const counts = emptyCounts(
+    flow.steps.map((s) => s.name),
+    flow.destinations.map((d) => d.name),
+  );
+  let pages = 0;
+  const heartbeat = setInterval(() => {
+    store.updateRun(run.id, { heartbeatAt: clock.now() }).catch(() => undefined);
+  }, options.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+  const report = (status: RunStatus) =>
+    options.onProgress?.({
+      runId: run.id,
+      flow: flow.name,
+      status,
+      pages,
+      counts,
+      elapsedMs: clock.now().getTime() - started.getTime(),
+      resumedFrom: run.resumedFrom,
+    });
+
+  let status: RunStatus = 'running';
+  let runError: FlowError | undefined;
+  const open = await openFlow(deps.registry, project, flow, ctx).catch((e: unknown) => {
+    runError = toFlowError(e);
+    return undefined;
+  });
+  try {
+    if (open) {
+      const buffering = open.steps.some((s) => s.processor.flush !== undefined);
+      const handle = async (
+        records: readonly DataRecord[],
+        sourceFailures: StageFailure[],
+        checkpoint: Json | undefined,
+        flush: boolean,
+      ) => {
+        const t0 = performance.now();
+        const stepped = await applySteps(open.steps, records, ctx, { flush });
+        for (const [name, c] of stepped.counts) addStage(counts.steps, name, c);
+        const failures = [...sourceFailures, ...stepped.failures];
+        const written = await Promise.all(
+          open.destinations.map((d) => writeDestination(d, flow.steps.length, stepped.records, deps.policy, ctx)),
+        );
+        open.destinations.forEach((d, i) => {
+          const w = written[i];
+          if (!w) return;
+          addStage(counts.destinations, d.def.name, w.counts);
+          counts.written += w.counts.out;
+          counts.skipped += w.counts.skipped;
+          failures.push(...w.failures);
+        });
+        counts.read += records.length + sourceFailures.length;
+        counts.failed += failures.length;
+        for (const c of stepped.counts.values()) counts.skipped += c.skipped;
+        pages += 1;
+        const at = clock.now();
+        await store.commitPage({
+          runId: run.id,
+          flow: flow.name,
+          seq: pages,
+          checkpoint: buffering && !flush ? undefined : checkpoint,
+          records: records.length + sourceFailures.length,
+          failed: failures.length,
+          durationMs: Math.round(performance.now() - t0),
+          counts: cloneCounts(counts),
+          errors: failures.map((f) => toErrorRecord(f, flow.name, run.id, at)),
+          at,
+        });
+        report('running');
+      };
+
+      const source = deps.registry.source(flow.source.type);
+      const iterator = source
+        .read(
+          {
+            config: flow.source.config,
+            connection: open.connection(flow.source.connection),
+            ...(stored ? { from: stored.checkpoint } : {}),
+          },
+          ctx,
+        )
+        [Symbol.asyncIterator]();
+      let lastCheckpoint: Json | undefined = stored?.checkpoint;
+      let next = iterator.next();
+      while (true) {
+        if (abort.signal.aborted) break;
+        const result = await next;
+        if (result.done) break;
+        const page: Page = result.value;
+        next = iterator.next(); // read ahead one page while this one is handled
+        next.catch(() => undefined);
+        const sourceFailures: StageFailure[] = (page.failed ?? []).map((f) => ({
+          stage: 'source',
+          stageIndex: -1,
+          record: f.record,
+          error: f.error,
+        }));
+        if (page.checkpoint !== undefined) lastCheckpoint = page.checkpoint;
+        await handle(page.records, sourceFailures, page.checkpoint, false);
+      }
+      if (abort.signal.aborted) {
+        await iterator.return?.();
+        status = 'canceled';
+        runError =
+          abort.signal.reason instanceof FlowError ? abort.signal.reason : new FlowError('CANCELED', 'canceled');
+      } else {
+        if (buffering) await handle([], [], lastCheckpoint, true);
+        status = counts.failed > 0 ? 'completed_with_errors' : 'succeeded';
+      }
+    }
+  } catch (error) {
+    runError = toFlowError(error, `flow ${flow.name}`);
+    status = abort.signal.aborted ? 'canceled' : 'failed';
+  } finally {
+    clearInterval(heartbeat);
+    options.signal?.removeEventListener('abort', onAbort);
+    await open?.close();
+  }
+  if (runError && status === 'running') status = 'failed';
+  if (status === 'succeeded' || status === 'completed_with_errors') await store.clearCheckpoint(flow.name);
+  const endedAt = clock.now();
+  await store.updateRun(run.id, {
+    status,
+    endedAt,
+    heartbeatAt: endedAt,
+    pages,
+    counts: cloneCounts(counts),
+    error: runError
+      ? {
+          code: runError.code,
+          message: runError.where ? `${runError.where}: ${runError.message}` : runError.message,
+          ...(runError.hint ? { hint: runError.hint } : {}),
+        }
+      : null,
+  });
+  deps.live.delete(run.id);
+  report(status);
+  const final = await store.getRun(run.id);
+  return final ?? { ...run, status, endedAt, pages, counts };
+}
+
+export type { RunCounts };
