@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { errorsList, errorsResolve, errorsRetry, errorsShow } from './errors-command.js';
+import { previewCommand } from './preview-command.js';
+import { describeError } from './print-error.js';
+import { runCommand } from './run-command.js';
+import { runsCommand } from './runs-command.js';
+import { schemaCommand, validateCommand } from './validate-command.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** Runs a command action, turning every failure into a clear message and an exit code. */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<number> | number): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (error) {
+      process.stderr.write(`${describeError(error)}\n`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+const program = new Command();
+const db = () => program.opts<{ db?: string }>().db;
+program
+  .name('syncline')
+  .description('Keep business systems in step: run flows from YAML files, durably.')
+  .option(
+    '--db <location>',
+    'state store: a SQLite file path or a postgres:// URL (default: $SYNCLINE_DB or ./.syncline/syncline.db)',
+  )
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('run a flow (or every flow in the file); resumes an interrupted run from its last checkpoint')
+  .argument('<file>', 'flow file (YAML)')
+  .argument('[flow]', 'flow name (default: every flow in the file, in order)')
+  .option('--from-start', 'discard a stored checkpoint and read the source from the beginning')
+  .option('--json', 'print each finished run as JSON')
+  .action(
+    action((file: string, flow: string | undefined, o: { fromStart?: boolean; json?: boolean }) =>
+      runCommand(file, flow, { ...o, db: db() }),
+    ),
+  );
+
+program
+  .command('preview')
+  .description('run the first records through the steps without writing; shows input beside output and errors')
+  .argument('<file>')
+  .argument('<flow>')
+  .option('--limit <n>', 'records to preview', positiveInt, 10)
+  .option('--json', 'machine-readable output')
+  .action(
+    action((file: string, flow: string, o: { limit: number; json?: boolean }) =>
+      previewCommand(file, flow, { ...o, db: db() }),
+    ),
+  );
+
+program
+  .command('validate')
+  .description('check a flow file; reports every problem with file:line:col and a hint (exit 1 on errors)')
+  .argument('<file>')
+  .action(action((file: string) => validateCommand(file)));
+
+program
+  .command('schema')
+  .description('print the JSON Schema of flow files (for editors)')
+  .action(action(() => schemaCommand()));
+
+program
+  .command('runs')
+  .description('list recent runs, newest first')
+  .argument('[flow]')
+  .option('--limit <n>', 'how many', positiveInt, 20)
+  .option('--json', 'machine-readable output')
+  .action(
+    action((flow: string | undefined, o: { limit: number; json?: boolean }) => runsCommand(flow, { ...o, db: db() })),
+  );
+
+const errors = program.command('errors').description('the error store: records that failed, with what to fix');
+errors
+  .command('list')
+  .description('list error records, newest first')
+  .option('--flow <name>')
+  .option('--run <id>')
+  .option('--status <status>', 'open | retried | resolved')
+  .option('--code <code>')
+  .option('--limit <n>', 'how many', positiveInt, 50)
+  .option('--json', 'machine-readable output')
+  .action(
+    action((o: { flow?: string; run?: string; status?: string; code?: string; limit: number; json?: boolean }) =>
+      errorsList({ ...o, db: db() }),
+    ),
+  );
+errors
+  .command('show')
+  .description('show one error record: error, hint, payload, attempts')
+  .argument('<id>')
+  .option('--json')
+  .action(action((id: string, o: { json?: boolean }) => errorsShow(id, { ...o, db: db() })));
+errors
+  .command('retry')
+  .description('re-process error records from the stage where they failed')
+  .argument('<ids...>')
+  .option('--payload <file>', 'use this JSON object as the record (edited payload; one id only)')
+  .option('--file <flow.yaml>', 'flow file to use (default: the one the failing run used)')
+  .action(action((ids: string[], o: { payload?: string; file?: string }) => errorsRetry(ids, { ...o, db: db() })));
+errors
+  .command('resolve')
+  .description('mark error records as resolved without retrying them')
+  .argument('<ids...>')
+  .option('--note <text>', 'why')
+  .action(action((ids: string[], o: { note?: string }) => errorsResolve(ids, { ...o, db: db() })));
+
+await program.parseAsync(process.argv);

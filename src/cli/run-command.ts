@@ -1,0 +1,59 @@
+import type { RunRow } from '../store/state-store.js';
+import { loadFlowFile } from './load-project.js';
+import { openEngine } from './open-engine.js';
+import { createProgressDisplay } from './progress-display.js';
+import { runSummary } from './run-summary.js';
+
+export interface RunCommandOptions {
+  db?: string;
+  fromStart?: boolean;
+  json?: boolean;
+}
+
+/** Exit codes: 0 succeeded, 2 completed with errors, 1 failed, 130 canceled. */
+export function exitCodeFor(runs: readonly RunRow[]): number {
+  if (runs.some((r) => r.status === 'canceled')) return 130;
+  if (runs.some((r) => r.status === 'failed')) return 1;
+  if (runs.some((r) => r.status === 'completed_with_errors')) return 2;
+  return 0;
+}
+
+/** `syncline run <file> [flow]`: runs one flow, or every flow of the file in order. Ctrl-C cancels cleanly. */
+export async function runCommand(
+  file: string,
+  flowName: string | undefined,
+  options: RunCommandOptions,
+): Promise<number> {
+  const project = await loadFlowFile(file);
+  const engine = await openEngine(options.db);
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\ncanceling: finishing the current page (Ctrl-C again to stop at once)…\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const runs: RunRow[] = [];
+  try {
+    const names = flowName ? [flowName] : Object.keys(project.flows);
+    for (const name of names) {
+      if (abort.signal.aborted) break;
+      const display = options.json ? undefined : createProgressDisplay(process.stderr, name);
+      const run = await engine.run(project, name, {
+        trigger: 'cli',
+        signal: abort.signal,
+        fromStart: options.fromStart === true,
+        ...(display ? { onProgress: (p) => display.update(p) } : {}),
+      });
+      display?.stop();
+      runs.push(run);
+      process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await engine.store.close();
+  }
+  return exitCodeFor(runs);
+}

@@ -1,0 +1,38 @@
+import type { RunRow } from '../store/state-store.js';
+import { formatTable } from './format-table.js';
+
+const statusWord: Record<string, string> = {
+  running: 'running',
+  succeeded: 'succeeded',
+  completed_with_errors: 'completed with errors',
+  failed: 'failed',
+  canceled: 'canceled',
+};
+
+export function describeStatus(status: string): string {
+  return statusWord[status] ?? status;
+}
+
+/** The end-of-run report: status, counts per stage, timing and where to look next. */
+export function runSummary(run: RunRow): string {
+  const seconds = run.endedAt ? (run.endedAt.getTime() - run.startedAt.getTime()) / 1000 : 0;
+  const perSec = seconds > 0 ? Math.round(run.counts.read / seconds) : run.counts.read;
+  const head = `run ${run.id} of flow "${run.flow}": ${describeStatus(run.status)} in ${seconds.toFixed(2)}s (${perSec.toLocaleString('en-US')} records/s, ${run.pages} pages)${run.resumedFrom ? `, resumed from the checkpoint of run ${run.resumedFrom}` : ''}`;
+  const steps = Object.values(run.counts.steps);
+  const entered = steps[0]?.in ?? Object.values(run.counts.destinations)[0]?.in ?? run.counts.read;
+  const rows: (string | number)[][] = [['source', run.counts.read, entered, 0, run.counts.read - entered]];
+  for (const [name, c] of Object.entries(run.counts.steps))
+    rows.push([`step ${name}`, c.in, c.out, c.skipped, c.failed]);
+  for (const [name, c] of Object.entries(run.counts.destinations))
+    rows.push([`destination ${name}`, c.in, c.out, c.skipped, c.failed]);
+  const table = formatTable(['stage', 'in', 'out', 'skipped', 'failed'], rows);
+  const lines = [
+    head,
+    table,
+    `totals: read ${run.counts.read}, written ${run.counts.written}, skipped ${run.counts.skipped}, failed ${run.counts.failed}`,
+  ];
+  if (run.error)
+    lines.push(`error [${run.error.code}]: ${run.error.message}${run.error.hint ? `\n  hint: ${run.error.hint}` : ''}`);
+  if (run.counts.failed > 0) lines.push(`failed records are in the error store: syncline errors list --run ${run.id}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,46 @@
+import { openStore } from '../store/index.js';
+import { formatTable } from './format-table.js';
+import { describeStatus } from './run-summary.js';
+
+/** `syncline runs [flow]`: the latest runs, newest first. */
+export async function runsCommand(
+  flow: string | undefined,
+  options: { db?: string; limit: number; json?: boolean },
+): Promise<number> {
+  const store = await openStore(options.db);
+  try {
+    const runs = await store.listRuns({ ...(flow ? { flow } : {}), limit: options.limit });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+      return 0;
+    }
+    if (runs.length === 0) {
+      process.stdout.write(
+        flow ? `no runs of flow "${flow}" yet\n` : 'no runs yet: start one with `syncline run <file> [flow]`\n',
+      );
+      return 0;
+    }
+    const rows = runs.map((r) => [
+      r.id,
+      r.flow,
+      describeStatus(r.status),
+      r.startedAt.toISOString().replace('T', ' ').slice(0, 19),
+      r.endedAt ? `${((r.endedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)}s` : '-',
+      r.counts.read,
+      r.counts.written,
+      r.counts.skipped,
+      r.counts.failed,
+      r.error
+        ? `[${r.error.code}] ${r.error.message}`.slice(0, 80)
+        : r.resumedFrom
+          ? `resumed run ${r.resumedFrom}`
+          : '',
+    ]);
+    process.stdout.write(
+      `${formatTable(['run', 'flow', 'status', 'started (UTC)', 'took', 'read', 'written', 'skipped', 'failed', 'note'], rows)}\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
