@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     // The JSON report feeds .ci/run's closing `N passed, N failed` line.
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
   },

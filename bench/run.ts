@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: every benchmark in its own process (so peak RSS is its own), each printing
+ * its ratio against a baseline measured in the same run. Set BENCH_ONLY=mapping,csv to pick.
+ * BENCH_ROWS=1000000,5000000 overrides the CSV sizes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeOrdersCsv } from '../src/demo/generate-orders.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const data = join(root, 'bench/.data');
+mkdirSync(data, { recursive: true });
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (name: string) => !only || only.includes(name);
+const results: Record<string, unknown>[] = [];
+
+function bench(script: string, args: string[] = []): Record<string, unknown> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  process.stderr.write(r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  for (const l of lines) if (!l.startsWith('BENCH ')) console.log(l);
+  const last = lines.reverse().find((l) => l.startsWith('BENCH '));
+  if (r.status !== 0 || !last) throw new Error(`${script} ${args.join(' ')} failed (exit ${r.status})`);
+  return JSON.parse(last.slice(6)) as Record<string, unknown>;
+}
+
+if (want('mapping')) {
+  const m = bench('mapping.ts');
+  results.push(m);
+}
+
+if (want('csv')) {
+  const sizes = (process.env.BENCH_ROWS ?? '1000000,5000000').split(',').map(Number);
+  const byRows = new Map<number, Record<string, unknown>>();
+  for (const rows of sizes) {
+    const csv = join(data, `orders-${rows}.csv`);
+    if (!existsSync(csv)) {
+      console.log(`generating ${rows.toLocaleString('en-US')} orders…`);
+      await writeOrdersCsv(csv, rows);
+    }
+    const work = join(data, `work-${rows}`);
+    mkdirSync(work, { recursive: true });
+    const base = bench('csv-to-sqlite.ts', ['baseline', csv, work]);
+    const eng = bench('csv-to-sqlite.ts', ['engine', csv, work]);
+    const ratio = Number(eng.recordsPerSec) / Number(base.recordsPerSec);
+    const row = { name: `csv-to-sqlite ${rows.toLocaleString('en-US')}`, recordsPerSec: eng.recordsPerSec, baselinePerSec: base.recordsPerSec, ratio: Number(ratio.toFixed(2)), peakRssMb: eng.peakRssMb, baselinePeakRssMb: base.peakRssMb, seconds: eng.seconds };
+    byRows.set(rows, row);
+    console.log(
+      `csv → map → sqlite upsert, ${rows.toLocaleString('en-US')} rows: ${Number(eng.recordsPerSec).toLocaleString('en-US')} rec/s (target ≥ 100,000), hand-written baseline ${Number(base.recordsPerSec).toLocaleString('en-US')} rec/s, ratio ${ratio.toFixed(2)}×, peak RSS ${eng.peakRssMb} MB (target < 300; baseline ${base.peakRssMb} MB)`,
+    );
+    results.push(row);
+  }
+  const small = byRows.get(sizes[0] ?? 0);
+  const large = byRows.get(sizes[sizes.length - 1] ?? 0);
+  if (small && large && small !== large) {
+    console.log(`peak RSS at ${sizes.at(-1)?.toLocaleString('en-US')} rows is ${(Number(large.peakRssMb) / Number(small.peakRssMb)).toFixed(2)}× the ${sizes[0]?.toLocaleString('en-US')}-row figure (target ≤ 1.2×)`);
+  }
+}
+
+console.log('\n| benchmark | records/s | baseline records/s | ratio | peak RSS (MB) |\n|---|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.name} | ${Number(r.recordsPerSec).toLocaleString('en-US')} | ${Number(r.baselinePerSec).toLocaleString('en-US')} | ${r.ratio}× | ${r.peakRssMb} |`);
