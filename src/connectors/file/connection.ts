@@ -54,5 +54,9 @@ export function fileError(error: unknown, path: string, action: string): FlowErr
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR' || code === 'ENOTDIR') {
     return new FlowError('FILE_NOT_FOUND', `cannot ${action} ${path}: ${message}`, { where: path, cause: error });
   }
-  return new FlowError('INTERNAL', `cannot ${action} ${path}: ${message}`, { kind: 'system', where: path, cause: error });
+  return new FlowError('INTERNAL', `cannot ${action} ${path}: ${message}`, {
+    kind: 'system',
+    where: path,
+    cause: error,
+  });
 }

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import {
+  type Context,
+  createRecord,
+  type DataRecord,
+  defineSource,
+  type Failed,
+  FlowError,
+  type Json,
+  type Page,
+} from '../../sdk/index.js';
+import { type FileConnection, fileError, resolveFilePath } from './connection.js';
+import { type RowBuilder, rowBuilder, untypedData } from './csv-row-builder.js';
+import {
+  createCsvScanner,
+  SCAN_EMPTY,
+  SCAN_MALFORMED,
+  SCAN_MORE,
+  SCAN_RECORD,
+  type ScanStatus,
+} from './csv-scanner.js';
+import { encoding, malformedRecord, pageSize, parseTextCheckpoint } from './source-options.js';
+import { openTextReader, type TextWindow } from './text-reader.js';
+import { columnType, typeDescriptions } from './typed-columns.js';
+
+export const csvSourceConfig = z
+  .object({
+    path: z.string().min(1),
+    pageSize,
+    encoding,
+    delimiter: z.string().length(1).default(','),
+    quote: z.string().length(1).default('"'),
+    header: z.boolean().default(true),
+    columnNames: z.array(z.string().min(1)).min(1).optional(),
+    columns: z.record(z.string(), columnType).default({}),
+    skipEmptyLines: z.boolean().default(true),
+    trim: z.boolean().default(false),
+  })
+  .strict()
+  .refine((c) => c.header || c.columnNames !== undefined, {
+    message: 'with header: false, name the columns: columnNames: [a, b, c]',
+    path: ['columnNames'],
+  })
+  .refine((c) => c.delimiter !== c.quote, { message: 'delimiter and quote must differ', path: ['quote'] });
+
+export type CsvSourceConfig = z.infer<typeof csvSourceConfig>;
+
+async function* readCsv(config: CsvSourceConfig, connection: FileConnection, from: Json | undefined, ctx: Context) {
+  const file = resolveFilePath(connection, config.path);
+  const path = config.path;
+  const checkpoint = parseTextCheckpoint(from, path);
+  let builder: RowBuilder | undefined;
+  const namesFromConfig = config.columnNames;
+  let needHeader = config.header && checkpoint === undefined;
+  if (!needHeader) {
+    const names = checkpoint?.header ?? namesFromConfig;
+    if (names === undefined) {
+      throw new FlowError('CONFIG_INVALID', `the checkpoint of ${path} has no header and no columnNames are set`, {
+        where: path,
+        hint: 'Run the flow from the start.',
+      });
+    }
+    builder = rowBuilder(namesFromConfig ?? names, config.columns, path);
+  }
+  let header = checkpoint?.header;
+  let line = checkpoint?.line ?? 1;
+  const scanner = createCsvScanner(config);
+  const reader = openTextReader(file, { start: checkpoint?.offset ?? 0, encoding: config.encoding });
+  let records: DataRecord[] = [];
+  let failed: Failed[] = [];
+  let consumed = 0;
+  let last: TextWindow | undefined;
+  try {
+    for (;;) {
+      if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
+      const window = await reader.read(consumed).catch((error: unknown) => {
+        throw fileError(error, path, 'read');
+      });
+      if (window === undefined) break;
+      last = window;
+      const { text, final } = window;
+      let pos = 0;
+      for (;;) {
+        let status: ScanStatus = scanner.scan(text, pos, final);
+        if (status === SCAN_MORE) break;
+        const at = line;
+        line += scanner.lines;
+        if (status === SCAN_EMPTY) {
+          if (config.skipEmptyLines) {
+            pos = scanner.end;
+            continue;
+          }
+          scanner.fields = [''];
+          status = SCAN_RECORD;
+        }
+        if (status === SCAN_MALFORMED) {
+          failed.push(malformedRecord(text.slice(pos, scanner.end), path, at, scanner.error));
+        } else if (needHeader) {
+          header = scanner.fields;
+          builder = rowBuilder(namesFromConfig ?? header, config.columns, path);
+          needHeader = false;
+        } else if (builder !== undefined) {
+          const fields = scanner.fields;
+          const expected = builder.names.length;
+          const meta = { id: `line:${at}`, position: `${path}:${at}` };
+          if (fields.length !== expected) {
+            failed.push(
+              malformedRecord(
+                text.slice(pos, scanner.end),
+                path,
+                at,
+                `expected ${expected} fields, found ${fields.length}`,
+              ),
+            );
+          } else {
+            const data = builder.build(fields);
+            if (data !== undefined) {
+              records.push(createRecord(data, meta));
+            } else {
+              const bad = builder.bad;
+              failed.push({
+                record: createRecord(untypedData(builder.names, fields), meta),
+                error: new FlowError(
+                  'RECORD_BAD_VALUE',
+                  `column "${bad.column}" is ${JSON.stringify(bad.value)}, not ${typeDescriptions[bad.type]}`,
+                  { where: meta.position, field: bad.column },
+                ),
+              });
+            }
+          }
+        }
+        pos = scanner.end;
+        if (records.length + failed.length >= config.pageSize) {
+          const page: Page = {
+            records,
+            checkpoint: { offset: window.byteAt(pos), line, ...(header ? { header } : {}) },
+            ...(failed.length > 0 ? { failed } : {}),
+          };
+          records = [];
+          failed = [];
+          yield page;
+        }
+      }
+      consumed = pos;
+      if (final) break;
+    }
+    if (records.length + failed.length > 0) {
+      const offset = last === undefined ? (checkpoint?.offset ?? 0) : last.byteAt(consumed);
+      yield {
+        records,
+        checkpoint: { offset, line, ...(header ? { header } : {}) },
+        ...(failed.length > 0 ? { failed } : {}),
+      } satisfies Page;
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+export const csvSource = defineSource<CsvSourceConfig, FileConnection>({
+  type: 'csv',
+  description: 'Reads a CSV file as a stream of pages; resumes at the byte offset of its checkpoint.',
+  config: csvSourceConfig,
+  read: ({ config, connection, from }, ctx) => readCsv(config, connection, from, ctx),
+});

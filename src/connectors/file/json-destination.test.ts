@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Context, createRecord, type JsonObject, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import { jsonDestination } from './json-destination.js';
+import { jsonlDestination } from './jsonl-destination.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'syncline-json-out-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ctx: Context = {
+  runId: 't',
+  flow: 't',
+  signal: new AbortController().signal,
+  clock: systemClock,
+  log: silentLogger,
+  metrics: noMetrics,
+  baseDir: dir,
+};
+const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: String(i) }));
+const destinations = { json: jsonDestination, jsonl: jsonlDestination };
+
+async function writeAll(type: 'json' | 'jsonl', config: Record<string, unknown>, batches: JsonObject[][]) {
+  const d = destinations[type];
+  const writer = await d.open({ config: d.config.parse(config), connection: { dir } }, ctx);
+  for (const b of batches) expect(await writer.write(recs(b), ctx)).toMatchObject({ rejected: [], written: b.length });
+  await writer.close(ctx);
+  return readFileSync(join(dir, config.path as string), 'utf8');
+}
+
+describe('file.json and file.jsonl destinations', () => {
+  it('writes a JSON array streamed over batches', async () => {
+    const text = await writeAll('json', { path: 'a.json' }, [[{ a: 1 }, { b: [2] }], [], [{ c: 'ü' }]]);
+    expect(JSON.parse(text)).toEqual([{ a: 1 }, { b: [2] }, { c: 'ü' }]);
+    expect(JSON.parse(await writeAll('json', { path: 'empty.json' }, []))).toEqual([]);
+  });
+
+  it('refuses to append to a JSON array', () => {
+    expect(() => jsonDestination.config.parse({ path: 'a.json', mode: 'append' })).toThrow(/file.jsonl/);
+  });
+
+  it('writes and appends JSON Lines', async () => {
+    expect(await writeAll('jsonl', { path: 'a.jsonl' }, [[{ a: 1 }], [{ a: 2 }]])).toBe('{"a":1}\n{"a":2}\n');
+    expect(await writeAll('jsonl', { path: 'a.jsonl', mode: 'append' }, [[{ a: 3 }]])).toBe(
+      '{"a":1}\n{"a":2}\n{"a":3}\n',
+    );
+    expect(await writeAll('jsonl', { path: 'a.jsonl' }, [[{ a: 4 }]])).toBe('{"a":4}\n');
+  });
+});

@@ -1,0 +1,130 @@
+import { createReadStream } from 'node:fs';
+import { type Duplex, pipeline, Transform } from 'node:stream';
+import parserStream from 'stream-json';
+import pick from 'stream-json/filters/pick.js';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import { z } from 'zod';
+import {
+  type Context,
+  createRecord,
+  type DataRecord,
+  defineSource,
+  type Failed,
+  FlowError,
+  isJsonObject,
+  type Json,
+  type Page,
+} from '../../sdk/index.js';
+import { type FileConnection, fileError, resolveFilePath } from './connection.js';
+import { pageSize } from './source-options.js';
+
+export const jsonSourceConfig = z
+  .object({
+    path: z.string().min(1),
+    /** Dot path of the array inside the document, e.g. `data.items`; default: the document is the array. */
+    recordsPath: z.string().min(1).optional(),
+    pageSize,
+  })
+  .strict();
+
+export type JsonSourceConfig = z.infer<typeof jsonSourceConfig>;
+
+/** Checkpoint: how many array elements were handled; a resumed read skips that many. */
+function startIndex(from: unknown, path: string): number {
+  if (from === undefined || from === null) return 0;
+  const index = (from as { index?: unknown }).index;
+  if (typeof index === 'number' && Number.isInteger(index) && index >= 0) return index;
+  throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a position in ${path}`, {
+    where: path,
+    hint: 'Run the flow from the start.',
+  });
+}
+
+/** Passes tokens through, failing when the first one does not open an array. */
+function expectArray(what: string): Transform {
+  let first = true;
+  return new Transform({
+    objectMode: true,
+    transform(token: { name: string }, _encoding, callback) {
+      if (first) {
+        first = false;
+        if (token.name !== 'startArray') {
+          callback(new Error(`${what} is not an array`));
+          return;
+        }
+      }
+      callback(null, token);
+    },
+    flush(callback) {
+      callback(first ? new Error(`${what} was not found`) : null);
+    },
+  });
+}
+
+async function* readJson(config: JsonSourceConfig, connection: FileConnection, from: unknown, ctx: Context) {
+  const file = resolveFilePath(connection, config.path);
+  const path = config.path;
+  const skip = startIndex(from, path);
+  const what = config.recordsPath === undefined ? 'the top-level value' : `"${config.recordsPath}"`;
+  const stages: Duplex[] = [parserStream()];
+  if (config.recordsPath !== undefined) stages.push(pick.asStream({ filter: config.recordsPath }));
+  stages.push(expectArray(what), streamArray.asStream());
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  const items = pipeline([input, ...stages], () => undefined) as unknown as AsyncIterable<{ key: number; value: Json }>;
+  const prefix = config.recordsPath === undefined ? path : `${path}:${config.recordsPath}`;
+  let records: DataRecord[] = [];
+  let failed: Failed[] = [];
+  let index = skip;
+  try {
+    for await (const { key, value } of items) {
+      if (key < skip) continue;
+      if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
+      const meta = { id: `index:${key}`, position: `${prefix}[${key}]` };
+      if (isJsonObject(value)) records.push(createRecord(value, meta));
+      else {
+        failed.push({
+          record: createRecord({ raw: value }, meta),
+          error: new FlowError(
+            'RECORD_MALFORMED',
+            `element ${key} is not a JSON object: ${JSON.stringify(value).slice(0, 200)}`,
+            {
+              where: meta.position,
+            },
+          ),
+        });
+      }
+      index = key + 1;
+      if (records.length + failed.length >= config.pageSize) {
+        const page: Page = { records, checkpoint: { index }, ...(failed.length > 0 ? { failed } : {}) };
+        records = [];
+        failed = [];
+        yield page;
+      }
+    }
+  } catch (error) {
+    if (error instanceof FlowError) throw error;
+    if ((error as { code?: unknown }).code !== undefined) throw fileError(error, path, 'read');
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FlowError('RECORD_MALFORMED', `${path} cannot be read as JSON: ${message}`, {
+      kind: 'config',
+      where: path,
+      hint:
+        config.recordsPath === undefined
+          ? 'The file must hold one JSON array of objects; set `recordsPath` if the array is inside an object.'
+          : 'Check the file is valid JSON and `recordsPath` names an array (dot path, e.g. data.items).',
+      cause: error,
+    });
+  } finally {
+    input.destroy();
+  }
+  if (records.length + failed.length > 0) {
+    yield { records, checkpoint: { index }, ...(failed.length > 0 ? { failed } : {}) } satisfies Page;
+  }
+}
+
+export const jsonSource = defineSource<JsonSourceConfig, FileConnection>({
+  type: 'json',
+  description: 'Streams the objects of a JSON array (top-level or at `recordsPath`) without loading the file whole.',
+  config: jsonSourceConfig,
+  read: ({ config, connection, from }, ctx) => readJson(config, connection, from, ctx),
+});

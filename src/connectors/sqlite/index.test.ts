@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Context, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import type { SqliteConnection } from './connection.js';
+import { sqliteConnector } from './index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const allowed = [/^\.\/[\w-]+\.js$/, /^\.\.\/\.\.\/sdk\/index\.js$/, /^node:/, /^zod$/, /^better-sqlite3$/, /^vitest$/];
+const base = mkdtempSync(join(tmpdir(), 'syncline-sqlite-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+const ctx: Context = {
+  runId: 't',
+  flow: 't',
+  signal: new AbortController().signal,
+  clock: systemClock,
+  log: silentLogger,
+  metrics: noMetrics,
+  baseDir: base,
+};
+
+describe('sqlite connector', () => {
+  it('imports only the sdk, its own files and better-sqlite3', () => {
+    let seen = 0;
+    for (const name of readdirSync(here).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(here, name), 'utf8');
+      for (const [, spec] of source.matchAll(/^(?:import|export)\s[^;]*?from '([^']+)';$/gm)) {
+        expect(
+          allowed.some((re) => re.test(spec as string)),
+          `${name} imports ${spec}`,
+        ).toBe(true);
+        seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(20);
+  });
+
+  it('opens a path relative to the base folder with WAL, synchronous NORMAL, busy_timeout 5000 and extra pragmas', async () => {
+    const conn = (await sqliteConnector.open(
+      sqliteConnector.connection.parse({ path: 'db.sqlite', pragmas: { cache_size: -4000, foreign_keys: true } }),
+      ctx,
+    )) as SqliteConnection;
+    expect(conn.file).toBe(join(base, 'db.sqlite'));
+    expect(existsSync(conn.file)).toBe(true);
+    const pragma = (p: string) => conn.db.pragma(p, { simple: true });
+    expect([
+      pragma('journal_mode'),
+      pragma('synchronous'),
+      pragma('busy_timeout'),
+      pragma('cache_size'),
+      pragma('foreign_keys'),
+    ]).toEqual(['wal', 1, 5000, -4000, 1]);
+    await expect(sqliteConnector.check(conn, ctx)).resolves.toBeUndefined();
+    await sqliteConnector.close(conn);
+    expect(conn.db.open).toBe(false);
+  });
+
+  it('rejects unsafe pragmas and a readonly database that does not exist', async () => {
+    expect(() => sqliteConnector.connection.parse({ path: 'x.db', pragmas: { 'x; drop': 1 } })).toThrow();
+    expect(() =>
+      sqliteConnector.connection.parse({ path: 'x.db', pragmas: { journal_mode: 'wal; drop table t' } }),
+    ).toThrow();
+    await expect(
+      Promise.resolve().then(() =>
+        sqliteConnector.open(sqliteConnector.connection.parse({ path: 'none.db', readonly: true }), ctx),
+      ),
+    ).rejects.toMatchObject({ kind: 'config', message: expect.stringContaining('none.db') });
+  });
+
+  it('offers table and query sources and a table destination', () => {
+    expect(sqliteConnector.sources?.map((s) => s.type)).toEqual(['table', 'query']);
+    expect(sqliteConnector.destinations?.map((d) => d.type)).toEqual(['table']);
+  });
+});

@@ -1,0 +1,231 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type Context, createRecord, type JsonObject, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import { openSqliteConnection, type SqliteConnection } from './connection.js';
+import { tableDestination } from './table-destination.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'syncline-sqlite-dest-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ctx: Context = {
+  runId: 't',
+  flow: 't',
+  signal: new AbortController().signal,
+  clock: systemClock,
+  log: silentLogger,
+  metrics: noMetrics,
+  baseDir: dir,
+};
+const open: SqliteConnection[] = [];
+afterEach(() => {
+  for (const c of open.splice(0)) c.db.close();
+});
+
+let n = 0;
+function connect(pragmas: Record<string, number> = {}): SqliteConnection {
+  const c = openSqliteConnection({ path: `t${++n}.db`, readonly: false, pragmas }, ctx);
+  open.push(c);
+  return c;
+}
+const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `line:${i + 2}` }));
+
+async function writer(connection: SqliteConnection, config: Record<string, unknown>) {
+  return tableDestination.open({ config: tableDestination.config.parse(config), connection }, ctx);
+}
+
+describe('sqlite.table destination', () => {
+  it.each([
+    [
+      'insert',
+      [{ id: 3, name: 'new' }],
+      { written: 1, skipped: 0 },
+      [
+        [1, 'one'],
+        [2, 'two'],
+        [3, 'new'],
+      ],
+    ],
+    [
+      'upsert',
+      [
+        { id: 2, name: 'TWO' },
+        { id: 3, name: 'new' },
+      ],
+      { written: 2, skipped: 0 },
+      [
+        [1, 'one'],
+        [2, 'TWO'],
+        [3, 'new'],
+      ],
+    ],
+    [
+      'ignore',
+      [
+        { id: 2, name: 'TWO' },
+        { id: 3, name: 'new' },
+      ],
+      { written: 1, skipped: 1 },
+      [
+        [1, 'one'],
+        [2, 'two'],
+        [3, 'new'],
+      ],
+    ],
+    [
+      'update',
+      [{ id: 2, name: 'TWO' }],
+      { written: 1, skipped: 0 },
+      [
+        [1, 'one'],
+        [2, 'TWO'],
+      ],
+    ],
+  ])('%s', async (operation, rows, counts, expected) => {
+    const c = connect();
+    c.db.exec("create table t (id integer primary key, name text); insert into t values (1, 'one'), (2, 'two')");
+    const w = await writer(c, { table: 't', operation, key: 'id' });
+    expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], ...counts });
+    expect(c.db.prepare('select id, name from t order by id').raw(true).all()).toEqual(expected);
+    await w.close(ctx);
+  });
+
+  it('update of a missing row is rejected with RECORD_NOT_FOUND; a record without key with RECORD_NO_KEY', async () => {
+    const c = connect();
+    c.db.exec("create table t (id integer primary key, name text); insert into t values (1, 'one')");
+    const w = await writer(c, { table: 't', operation: 'update', key: ['id'] });
+    const result = await w.write(recs([{ id: 9, name: 'x' }, { name: 'no key' }, { id: 1, name: 'ONE' }]), ctx);
+    expect(result.written).toBe(1);
+    expect(result.rejected.map((r) => [r.index, r.error.code, r.error.field])).toEqual([
+      [0, 'RECORD_NOT_FOUND', undefined],
+      [1, 'RECORD_NO_KEY', 'id'],
+    ]);
+    expect(c.db.prepare('select name from t').pluck().get()).toBe('ONE');
+  });
+
+  it('a record that violates a constraint is rejected alone; the good ones commit', async () => {
+    const c = connect();
+    c.db.exec('create table t (id integer primary key, email text unique, qty integer not null check (qty >= 0))');
+    const w = await writer(c, { table: 't', operation: 'upsert', key: ['id'] });
+    await w.write(recs([{ id: 1, email: 'a@x', qty: 1 }]), ctx);
+    const result = await w.write(
+      recs([
+        { id: 2, email: 'b@x', qty: 1 },
+        { id: 3, email: 'a@x', qty: 1 },
+        { id: 4, email: 'd@x', qty: null },
+        { id: 5, email: 'e@x', qty: -1 },
+        { id: 6, email: 'f@x', qty: 2 },
+      ]),
+      ctx,
+    );
+    expect(result.written).toBe(2);
+    expect(result.rejected.map((r) => [r.index, r.error.code, r.error.kind, r.error.field])).toEqual([
+      [1, 'RECORD_CONSTRAINT', 'record', 'email'],
+      [2, 'RECORD_CONSTRAINT', 'record', 'qty'],
+      [3, 'RECORD_CONSTRAINT', 'record', undefined],
+    ]);
+    expect(result.rejected[0]?.error.message).toBe('record line:3: UNIQUE constraint failed: t.email');
+    expect(result.rejected[2]?.error.message).toMatch(/CHECK constraint failed: qty >= 0/);
+    expect(c.db.prepare('select id from t order by id').pluck().all()).toEqual([1, 2, 6]);
+  });
+
+  it('quotes hostile table and column names and binds hostile values', async () => {
+    const c = connect();
+    const table = 'or"ders; DROP TABLE x; --';
+    const rows = [{ 'we"ird col': 'v"1\'); DROP TABLE x; --', 'sel ect': 1, ü: true, '"': { a: [1] } }];
+    const w = await writer(c, { table, operation: 'upsert', key: ['sel ect'], createTable: true });
+    expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], written: 1, skipped: 0 });
+    expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], written: 1, skipped: 0 });
+    expect(c.db.prepare(`select * from "or""ders; DROP TABLE x; --"`).all()).toEqual([
+      { 'we"ird col': 'v"1\'); DROP TABLE x; --', 'sel ect': 1, ü: 1, '"': '{"a":[1]}' },
+    ]);
+  });
+
+  it('creates the table from the first batch with types from the values and the key as primary key', async () => {
+    const c = connect();
+    const w = await writer(c, { table: 'made', operation: 'upsert', key: ['k'], createTable: true });
+    await w.write(
+      recs([
+        { k: 'a', i: 1, r: 1, b: true, j: [1], n: null },
+        { k: 'b', r: 2.5, extra: 'x' },
+      ]),
+      ctx,
+    );
+    const info = c.db.prepare('select name, type, pk from pragma_table_info(?)').raw(true).all('made');
+    expect(info).toEqual([
+      ['k', 'TEXT', 1],
+      ['i', 'INTEGER', 0],
+      ['r', 'REAL', 0],
+      ['b', 'INTEGER', 0],
+      ['j', 'TEXT', 0],
+      ['n', '', 0],
+      ['extra', 'TEXT', 0],
+    ]);
+  });
+
+  it('writes only each record’s own columns (an upsert leaves absent columns alone), restricted by `columns`', async () => {
+    const c = connect();
+    c.db.exec(
+      "create table t (id integer primary key, a text, b text default 'dflt'); insert into t values (1, 'a1', 'b1')",
+    );
+    const w = await writer(c, { table: 't', operation: 'upsert', key: ['id'], columns: ['id', 'a', 'b'] });
+    await w.write(
+      recs([
+        { id: 1, a: 'A1', ignored: 'x' },
+        { id: 2, a: 'a2' },
+        { id: 3, b: 'b3' },
+      ]),
+      ctx,
+    );
+    expect(c.db.prepare('select id, a, b from t order by id').raw(true).all()).toEqual([
+      [1, 'A1', 'b1'],
+      [2, 'a2', 'dflt'],
+      [3, null, 'b3'],
+    ]);
+  });
+
+  it('fails the whole batch with SQL_ERROR for a missing table or column', async () => {
+    const c = connect();
+    await expect(writer(c, { table: 'nope', operation: 'insert' })).rejects.toMatchObject({
+      code: 'SQL_ERROR',
+      kind: 'config',
+      message: expect.stringContaining('"nope" does not exist'),
+    });
+    c.db.exec('create table t (id integer primary key)');
+    const w = await writer(c, { table: 't', operation: 'insert' });
+    await expect(w.write(recs([{ id: 1 }, { id: 2, missing_col: 1 }]), ctx)).rejects.toMatchObject({
+      code: 'SQL_ERROR',
+      kind: 'config',
+      message: expect.stringContaining('missing_col'),
+    });
+    expect(c.db.prepare('select count(*) from t').pluck().get()).toBe(0);
+    c.db.exec('drop table t');
+    await expect(w.write(recs([{ id: 1 }]), ctx)).rejects.toMatchObject({
+      code: 'SQL_ERROR',
+      message: expect.stringContaining('no such table: t'),
+    });
+  });
+
+  it('reports DB_BUSY (transient) when another connection holds the write lock past the busy timeout', async () => {
+    const c = connect({ busy_timeout: 50 });
+    c.db.exec('create table t (id integer primary key)');
+    const other = new Database(c.file);
+    try {
+      other.exec('begin immediate; insert into t values (100)');
+      const w = await writer(c, { table: 't', operation: 'insert' });
+      await expect(w.write(recs([{ id: 1 }]), ctx)).rejects.toMatchObject({ code: 'DB_BUSY', kind: 'transient' });
+      other.exec('commit');
+      expect(await w.write(recs([{ id: 1 }]), ctx)).toMatchObject({ written: 1 });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('needs a key for update, upsert and ignore', () => {
+    expect(() => tableDestination.config.parse({ table: 't', operation: 'upsert' })).toThrow(/need key/);
+    expect(tableDestination.config.parse({ table: 't', operation: 'upsert', key: 'id' })).toMatchObject({
+      key: ['id'],
+    });
+  });
+});

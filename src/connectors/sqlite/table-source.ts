@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { type Context, createRecord, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
+import type { SqliteConnection } from './connection.js';
+import { rowReader } from './row-reader.js';
+import { fromSqlValue, quoteIdent, toSqlValue } from './sql-values.js';
+import { sqliteError } from './sqlite-errors.js';
+
+const jsonValue: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+export const sqliteParams = z.record(z.string().regex(/^\w+$/, 'a parameter name is letters, digits, _'), jsonValue);
+
+export const tableSourceConfig = z
+  .object({
+    table: z.string().min(1),
+    /** Columns to read; default all (`*`). */
+    columns: z.array(z.string().min(1)).min(1).optional(),
+    /** SQL condition added with AND, e.g. `status = :status`; named parameters come from `params`. */
+    where: z.string().min(1).optional(),
+    params: sqliteParams.default({}),
+    /** Unique, non-null column the pages are ordered and resumed by (keyset pagination). */
+    key: z.string().min(1).default('rowid'),
+    pageSize: z.number().int().positive().default(1000),
+    /** Read integers as 64-bit: those beyond ±2^53 become strings instead of losing precision. */
+    safeIntegers: z.boolean().default(false),
+  })
+  .strict();
+
+export type TableSourceConfig = z.infer<typeof tableSourceConfig>;
+
+function bindParams(params: Record<string, Json>): Record<string, null | number | string> {
+  const out: Record<string, null | number | string> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = toSqlValue(v);
+  return out;
+}
+
+async function* readTable(
+  config: TableSourceConfig,
+  connection: SqliteConnection,
+  from: Json | undefined,
+  ctx: Context,
+) {
+  const where = `sqlite table ${quoteIdent(config.table)}`;
+  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
+    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${config.table}`, {
+      where,
+      hint: 'Run the flow from the start.',
+    });
+  }
+  const key = quoteIdent(config.key);
+  const columns = config.columns?.map(quoteIdent).join(', ') ?? '*';
+  const filter = `${key} IS NOT NULL${config.where ? ` AND (${config.where})` : ''}`;
+  const sql = (after: boolean) =>
+    `SELECT ${key}, ${columns} FROM ${quoteIdent(config.table)} WHERE ${filter}` +
+    `${after ? ` AND ${key} > :__after` : ''} ORDER BY ${key} LIMIT :__limit`;
+  let first: ReturnType<SqliteConnection['db']['prepare']>;
+  let next: ReturnType<SqliteConnection['db']['prepare']>;
+  try {
+    first = connection.db.prepare(sql(false)).raw(true).safeIntegers(config.safeIntegers);
+    next = connection.db.prepare(sql(true)).raw(true).safeIntegers(config.safeIntegers);
+  } catch (error) {
+    throw sqliteError(error, where);
+  }
+  const build = rowReader(first, 1);
+  const params = { ...bindParams(config.params), __limit: config.pageSize };
+  let after: Json | undefined = from ?? undefined;
+  for (;;) {
+    if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${config.table} was canceled`, { where });
+    let rows: unknown[][];
+    try {
+      rows = (after === undefined ? first.all(params) : next.all({ ...params, __after: after })) as unknown[][];
+    } catch (error) {
+      throw sqliteError(error, where);
+    }
+    if (rows.length === 0) return;
+    const records = rows.map((row) => {
+      const id = String(fromSqlValue(row[0]));
+      return createRecord(build(row), { id, position: `${config.table}:${id}` });
+    });
+    after = fromSqlValue((rows[rows.length - 1] as unknown[])[0]);
+    if (typeof after !== 'number' && typeof after !== 'string') {
+      throw new FlowError('CONFIG_INVALID', `key column "${config.key}" of ${config.table} is not a number or text`, {
+        where,
+        hint: 'Use a unique integer or text column as `key` (default rowid).',
+      });
+    }
+    const page: Page = { records, checkpoint: after };
+    yield page;
+    if (rows.length < config.pageSize) return;
+  }
+}
+
+export const tableSource = defineSource<TableSourceConfig, SqliteConnection>({
+  type: 'table',
+  description: 'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n).',
+  config: tableSourceConfig,
+  read: ({ config, connection, from }, ctx) => readTable(config, connection, from, ctx),
+});

@@ -1,0 +1,71 @@
+import type { Json, JsonObject } from '../../sdk/index.js';
+import { quoteIdent } from './sql-values.js';
+
+export type Operation = 'insert' | 'update' | 'upsert' | 'ignore';
+
+/** The statement for one column set, and the order its parameters are bound in. */
+export interface WriteSql {
+  readonly sql: string;
+  readonly order: readonly string[];
+}
+
+/**
+ * insert → INSERT; upsert → INSERT … ON CONFLICT (key) DO UPDATE SET col = excluded.col;
+ * ignore → INSERT … ON CONFLICT (key) DO NOTHING; update → UPDATE … SET … WHERE key = ?.
+ * `columns` are the record's columns (key columns included).
+ */
+export function writeSql(
+  operation: Operation,
+  table: string,
+  columns: readonly string[],
+  key: readonly string[],
+): WriteSql {
+  const t = quoteIdent(table);
+  const keySet = new Set(key);
+  const rest = columns.filter((c) => !keySet.has(c));
+  if (operation === 'update') {
+    const set = rest.length > 0 ? rest : [key[0] as string];
+    return {
+      sql:
+        `UPDATE ${t} SET ${set.map((c) => `${quoteIdent(c)} = ?`).join(', ')} ` +
+        `WHERE ${key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')}`,
+      order: [...set, ...key],
+    };
+  }
+  const insert = `INSERT INTO ${t} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  if (operation === 'insert') return { sql: insert, order: columns };
+  const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
+  if (operation === 'ignore' || rest.length === 0) return { sql: `${insert} ${target} DO NOTHING`, order: columns };
+  const set = rest.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(', ');
+  return { sql: `${insert} ${target} DO UPDATE SET ${set}`, order: columns };
+}
+
+function sqlType(values: Iterable<Json | undefined>): string {
+  let text = false;
+  let real = false;
+  let integer = false;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) integer = true;
+      else real = true;
+    } else if (typeof v === 'boolean') integer = true;
+    else text = true;
+  }
+  return text ? ' TEXT' : real ? ' REAL' : integer ? ' INTEGER' : '';
+}
+
+/** CREATE TABLE IF NOT EXISTS with the columns of a batch, types guessed from its values, key as PRIMARY KEY. */
+export function createTableSql(
+  table: string,
+  columns: readonly string[],
+  key: readonly string[],
+  rows: readonly JsonObject[],
+): string {
+  const keySet = new Set(key);
+  const defs = columns.map(
+    (c) => `${quoteIdent(c)}${sqlType(rows.map((r) => r[c]))}${keySet.has(c) ? ' NOT NULL' : ''}`,
+  );
+  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${defs.join(', ')})`;
+}
