@@ -1,0 +1,22 @@
+import type { Step } from '../sdk/index.js';
+import { filterStep } from './filter-step.js';
+import { mapStep } from './map-step.js';
+
+export { compileDateFormat } from './date-format.js';
+export { compileDateParse, parseIso } from './date-parse.js';
+export { compileExpression, type Expression } from './expression.js';
+export { compileFilter, type Predicate } from './filter.js';
+export type { FieldCondition, FilterCondition, FilterConfig, FilterOp } from './filter-config.js';
+export { filterConfigSchema } from './filter-config.js';
+export { filterStep } from './filter-step.js';
+export type { FieldSpec, MapConfig, OnMissing, TransformSpec } from './map-config.js';
+export { mapConfigSchema } from './map-config.js';
+export { mapStep } from './map-step.js';
+export { compileMapping } from './mapping.js';
+export { compilePath, parsePath } from './path.js';
+export { compileTemplate, type Template } from './template.js';
+export { compileTransforms, transformNames } from './transforms.js';
+export { resolveZone } from './zone.js';
+
+/** The steps every engine registers: `map` and `filter`. */
+export const builtinSteps: readonly Step[] = [mapStep, filterStep];

@@ -1,0 +1,106 @@
+import type { Json, JsonObject } from '../sdk/index.js';
+
+/** Reads a value out of a record's data; `undefined` when the path does not resolve. */
+export type Accessor = (data: JsonObject) => Json | undefined;
+
+/** One step of a path: an object key, or an array index (negative counts from the end). */
+export type Segment = string | number;
+
+type Bag = { [key: string]: Json | undefined };
+
+/**
+ * Splits `customer.address.city`, `lines[0].sku`, `lines.0.sku`, `lines[-1]` or `meta["a.b"]`
+ * into segments. Returns a message instead when the path is malformed.
+ */
+export function parsePath(path: string): Segment[] | string {
+  const segments: Segment[] = [];
+  let i = 0;
+  let expectKey = true;
+  while (i < path.length) {
+    const ch = path[i];
+    if (ch === '[') {
+      const close = path.indexOf(']', i);
+      if (close < 0) return `unclosed "[" at position ${i + 1}`;
+      const inner = path.slice(i + 1, close).trim();
+      const quoted = /^(["'])(.*)\1$/.exec(inner);
+      if (quoted) segments.push(quoted[2] as string);
+      else if (/^-?\d+$/.test(inner)) segments.push(Number(inner));
+      else return `"[${inner}]" is neither an index like [0] nor a quoted key like ["a.b"]`;
+      i = close + 1;
+      expectKey = false;
+    } else if (ch === '.') {
+      if (expectKey) return `empty segment at position ${i + 1}`;
+      i++;
+      expectKey = true;
+      if (i >= path.length) return 'path ends with "."';
+    } else {
+      if (!expectKey) return `expected "." or "[" at position ${i + 1}`;
+      let end = i;
+      while (end < path.length && path[end] !== '.' && path[end] !== '[') end++;
+      const key = path.slice(i, end).trim();
+      if (key === '') return `empty segment at position ${i + 1}`;
+      segments.push(/^\d+$/.test(key) ? Number(key) : key);
+      i = end;
+      expectKey = false;
+    }
+  }
+  if (segments.length === 0) return 'empty path';
+  return segments;
+}
+
+/** Keys that plain JSON objects or arrays inherit: read only when the value owns them. */
+function inherited(key: Segment): boolean {
+  return typeof key === 'string' && (key in Object.prototype || key in Array.prototype);
+}
+
+function step(value: Json | undefined, key: Segment): Json | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (typeof key === 'number') {
+    if (!Array.isArray(value)) return (value as Bag)[String(key)];
+    return value[key < 0 ? value.length + key : key];
+  }
+  if (inherited(key)) return Object.hasOwn(value, key) ? (value as Bag)[key] : undefined;
+  return (value as Bag)[key];
+}
+
+function simple(key: Segment): key is string | number {
+  return !inherited(key) && !(typeof key === 'number' && key < 0);
+}
+
+/** Compiles segments into one accessor; the common shallow paths get unrolled closures. */
+export function compileSegments(segments: readonly Segment[]): Accessor {
+  const [a, b, c] = segments;
+  if (segments.length === 1 && a !== undefined && simple(a)) return (d) => (d as Bag)[a];
+  if (segments.length === 2 && a !== undefined && b !== undefined && simple(a) && simple(b))
+    return (d) => {
+      const x = (d as Bag)[a];
+      return x !== null && typeof x === 'object' ? (x as Bag)[b] : undefined;
+    };
+  if (segments.length === 3 && a !== undefined && b !== undefined && c !== undefined && [a, b, c].every(simple))
+    return (d) => {
+      const x = (d as Bag)[a];
+      if (x === null || typeof x !== 'object') return undefined;
+      const y = (x as Bag)[b];
+      return y !== null && typeof y === 'object' ? (y as Bag)[c] : undefined;
+    };
+  const all = [...segments];
+  return (d) => {
+    let value: Json | undefined = d;
+    for (const key of all) {
+      value = step(value, key);
+      if (value === undefined) return undefined;
+    }
+    return value;
+  };
+}
+
+/** Reads `key` from any value (for computed member access at run time). */
+export function readKey(value: Json | undefined, key: Segment): Json | undefined {
+  return step(value, key);
+}
+
+/** Parses and compiles a path; a message string when malformed. */
+export function compilePath(path: string): Accessor | string {
+  const segments = parsePath(path);
+  return typeof segments === 'string' ? segments : compileSegments(segments);
+}
