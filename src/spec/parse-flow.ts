@@ -1,0 +1,116 @@
+import type { DestinationDefinition, FlowDefinition, SourceDefinition } from './definition.js';
+import { parseConfig } from './parse-config.js';
+import { parseEndpoint } from './parse-endpoint.js';
+import { parseSteps } from './parse-steps.js';
+import { checkSchedule } from './schedule.js';
+import type { SpecContext } from './spec-context.js';
+import {
+  DEFAULT_BATCH_SIZE,
+  DESTINATION_KEYS,
+  destinationWrapper,
+  flowSchema,
+  SOURCE_KEYS,
+  sourceWrapper,
+} from './structure.js';
+import { uniqueNames } from './unique-names.js';
+import type { PathKey } from './yaml-locator.js';
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Connection and type as strings, to check the rest even when another wrapper key is wrong. */
+function endpointKeys(value: unknown): (Record<string, unknown> & { connection: string; type: string }) | undefined {
+  return isMap(value) && typeof value.connection === 'string' && typeof value.type === 'string'
+    ? (value as Record<string, unknown> & { connection: string; type: string })
+    : undefined;
+}
+
+function parseSource(value: unknown, path: readonly PathKey[], ctx: SpecContext): SourceDefinition | undefined {
+  const wrapper = parseConfig(sourceWrapper, value, path, ctx);
+  const keys = wrapper.ok ? wrapper.data : endpointKeys(value);
+  if (!keys) return undefined;
+  const endpoint = parseEndpoint('source', keys, SOURCE_KEYS, path, ctx);
+  return endpoint && { ...endpoint, where: ctx.locator.at(path).where };
+}
+
+function parseDestinations(
+  items: readonly unknown[],
+  flowPath: readonly PathKey[],
+  ctx: SpecContext,
+): DestinationDefinition[] {
+  const parsed = items.flatMap((item, i) => {
+    const path = [...flowPath, 'destinations', i];
+    const wrapper = parseConfig(destinationWrapper, item, path, ctx);
+    const keys = endpointKeys(item);
+    if (!keys) return [];
+    const endpoint = parseEndpoint('destination', keys, DESTINATION_KEYS, path, ctx);
+    const batch = { size: (wrapper.ok ? wrapper.data.batch?.size : undefined) ?? DEFAULT_BATCH_SIZE };
+    const explicit = typeof keys.name === 'string' && keys.name !== '' ? keys.name : undefined;
+    return [{ path, explicit, connection: keys.connection, endpoint, batch }];
+  });
+  const names = uniqueNames(
+    parsed.map((d) => ({ explicit: d.explicit, base: d.connection, path: d.path })),
+    'destination',
+    ctx,
+  );
+  return parsed.flatMap((d, i) =>
+    d.endpoint
+      ? [{ name: names[i] as string, ...d.endpoint, batch: d.batch, where: ctx.locator.at(d.path).where }]
+      : [],
+  );
+}
+
+/** One entry of `flows:`: its schedule, source, steps and destinations. */
+export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowDefinition | undefined {
+  const path = ['flows', name];
+  // The flow's name: where a flow is, and where a missing part is reported.
+  const at = ctx.locator.keyAt(path);
+  // Unknown or mistyped keys are reported here; the parts below are still checked one by one.
+  parseConfig(flowSchema, value, path, ctx);
+  if (!isMap(value)) return undefined;
+  checkSchedule(value.schedule, value.timezone, path, ctx);
+
+  let source: SourceDefinition | undefined;
+  if (value.source === undefined || value.source === null) {
+    ctx.problems.add(
+      'CONFIG_INVALID',
+      at,
+      `flows.${name}: the flow has no source`,
+      'Add `source:` with the `connection:` to read from, its `type:` (e.g. file.csv) and the settings of that type.',
+    );
+  } else if (isMap(value.source)) {
+    source = parseSource(value.source, [...path, 'source'], ctx);
+  }
+
+  const steps = Array.isArray(value.steps) ? parseSteps(value.steps, path, ctx) : [];
+
+  let destinations: DestinationDefinition[] = [];
+  const destinationList = value.destinations;
+  if (
+    destinationList === undefined ||
+    destinationList === null ||
+    (Array.isArray(destinationList) && destinationList.length === 0)
+  ) {
+    ctx.problems.add(
+      'CONFIG_INVALID',
+      destinationList === undefined || destinationList === null ? at : ctx.locator.at([...path, 'destinations']),
+      `flows.${name}: the flow has no destination`,
+      'Add `destinations:` with at least one item: `- connection: <name>` and its `type:` (e.g. sqlite.table) and settings.',
+    );
+  } else if (Array.isArray(destinationList)) {
+    destinations = parseDestinations(destinationList, path, ctx);
+  }
+
+  if (!source) return undefined;
+  return {
+    name,
+    ...(typeof value.description === 'string' ? { description: value.description } : {}),
+    ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
+    ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
+    source,
+    steps,
+    destinations,
+    where: at.where,
+  };
+}

@@ -1,0 +1,91 @@
+import { dirname, resolve } from 'node:path';
+import { type Catalog, indexCatalog } from './catalog.js';
+import type { ConnectionDefinition, FlowDefinition, ProjectDefinition } from './definition.js';
+import type { Env } from './expand-references.js';
+import { parseConfig } from './parse-config.js';
+import { declaredConnectionTypes, parseConnection } from './parse-connections.js';
+import { parseFlow } from './parse-flow.js';
+import { parseYaml } from './parse-yaml.js';
+import { createProblemList } from './problems.js';
+import { resolveReferences } from './resolve-references.js';
+import type { SpecContext } from './spec-context.js';
+import { projectSchema } from './structure.js';
+
+export interface ProjectOptions {
+  /** Where `${env:X}` and `${secret:X}` (`SYNCLINE_SECRET_X`) are looked up. Default: process.env. */
+  readonly env?: Env;
+}
+
+function entries(value: unknown): [string, unknown][] {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
+/**
+ * Parses and validates a flow file's text. Throws `FlowErrors` listing every problem, each with
+ * `file:line:col`, a message naming the path and a hint. `file` is used in messages and for baseDir.
+ */
+export function parseProject(
+  text: string,
+  file: string,
+  catalog: Catalog,
+  options: ProjectOptions = {},
+): ProjectDefinition {
+  const problems = createProblemList();
+  const parsed = parseYaml(text, file, problems);
+  if (parsed.fatal) problems.throwIfAny();
+  const { doc, locator } = parsed;
+  resolveReferences(doc, options.env ?? process.env, parsed.tokens, locator, problems);
+
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    problems.add('CONFIG_YAML_SYNTAX', locator.at([]), `cannot read the YAML: ${message}`, 'Use fewer aliases.');
+    problems.throwIfAny();
+  }
+  const ctx: SpecContext = {
+    locator,
+    problems,
+    catalog: indexCatalog(catalog),
+    connectionTypes: declaredConnectionTypes(
+      typeof root === 'object' && root !== null ? (root as Record<string, unknown>).connections : undefined,
+    ),
+  };
+  if (root === null || root === undefined) {
+    problems.add(
+      'CONFIG_INVALID',
+      locator.at([]),
+      'the flow file is empty',
+      'Declare `connections:` and `flows:`; see docs/flow-file.md for a complete example.',
+    );
+    problems.throwIfAny();
+  }
+  // `x-…` keys hold shared fragments for anchors (`x-defaults: { db: &db {…} }`) and are ignored.
+  const checked =
+    entries(root).length > 0 ? Object.fromEntries(entries(root).filter(([k]) => !k.startsWith('x-'))) : root;
+  parseConfig(projectSchema, checked, [], ctx, { note: '(and any key starting with x-)' });
+
+  const connections: Record<string, ConnectionDefinition> = {};
+  for (const [name, value] of entries((root as Record<string, unknown>).connections)) {
+    const connection = parseConnection(name, value, ctx);
+    if (connection) connections[name] = connection;
+  }
+  const flows: Record<string, FlowDefinition> = {};
+  const flowEntries = entries((root as Record<string, unknown>).flows);
+  if (flowEntries.length === 0 && problems.count === 0) {
+    problems.add(
+      'CONFIG_INVALID',
+      locator.at(['flows']),
+      'flows: the file declares no flow',
+      'Add a flow under `flows:` with a `source:` and `destinations:`.',
+    );
+  }
+  for (const [name, value] of flowEntries) {
+    const flow = parseFlow(name, value, ctx);
+    if (flow) flows[name] = flow;
+  }
+  problems.throwIfAny();
+  const absolute = resolve(file);
+  return { file: absolute, baseDir: dirname(absolute), connections, flows };
+}

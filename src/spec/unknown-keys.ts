@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { PathKey } from './yaml-locator.js';
+
+/** A key in the input that the schema does not declare. */
+export interface UnknownKey {
+  /** Path of the map holding the key, relative to the walked value. */
+  readonly path: readonly PathKey[];
+  readonly key: string;
+  /** The keys the schema knows at that place. */
+  readonly known: readonly string[];
+}
+
+type Shape = Readonly<Record<string, z.core.$ZodType>>;
+
+interface ObjectPart {
+  readonly shape: Shape;
+  /** Unknown keys are errors (strict, or stripped silently by zod). */
+  readonly closed: boolean;
+  /** Schema of the keys not in the shape (`.catchall(schema)`), to look into. */
+  readonly rest: z.core.$ZodType | undefined;
+}
+
+/**
+ * Of several union branches that all failed, the one the user most likely meant: its value
+ * had the right top-level type, and it has the fewest issues. Undefined when none fits.
+ */
+export function likelyBranch<T>(
+  branches: readonly T[],
+  issuesOf: (branch: T) => readonly z.core.$ZodIssue[],
+): T | undefined {
+  const fitting = branches.filter((b) => !issuesOf(b).some((i) => i.path.length === 0 && i.code === 'invalid_type'));
+  return [...fitting].sort((a, b) => issuesOf(a).length - issuesOf(b).length)[0];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Object shapes a schema validates against, seen through wrappers and intersections. */
+function objectParts(schema: z.core.$ZodType, depth = 0): ObjectPart[] | undefined {
+  if (depth > 20) return undefined;
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  switch (def.type) {
+    case 'object': {
+      // No catchall = zod strips unknown keys (silently): we report them. `never` = strict.
+      const catchall = def.catchall?._zod.def.type;
+      const closed = catchall === undefined || catchall === 'never';
+      const rest = closed || catchall === 'unknown' || catchall === 'any' ? undefined : def.catchall;
+      return [{ shape: def.shape, closed, rest }];
+    }
+    case 'intersection': {
+      const left = objectParts(def.left, depth + 1);
+      const right = objectParts(def.right, depth + 1);
+      return left && right ? [...left, ...right] : undefined;
+    }
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      return objectParts(def.innerType, depth + 1);
+    case 'pipe':
+      return objectParts(def.in._zod.def.type === 'transform' ? def.out : def.in, depth + 1);
+    case 'lazy':
+      return objectParts(def.getter(), depth + 1);
+    default:
+      return undefined;
+  }
+}
+
+function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: UnknownKey[], depth: number): void {
+  if (depth > 64 || value === undefined || value === null) return;
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  switch (def.type) {
+    case 'object':
+    case 'intersection': {
+      const parts = objectParts(schema);
+      if (!parts || !isPlainObject(value)) return;
+      const closed = parts.every((p) => p.closed);
+      const known = [...new Set(parts.flatMap((p) => Object.keys(p.shape)))];
+      for (const [key, child] of Object.entries(value)) {
+        const part = parts.find((p) => Object.hasOwn(p.shape, key));
+        const rest = parts.find((p) => p.rest !== undefined)?.rest;
+        if (part) walk(part.shape[key] as z.core.$ZodType, child, [...path, key], out, depth + 1);
+        else if (rest) walk(rest, child, [...path, key], out, depth + 1);
+        else if (closed) out.push({ path, key, known });
+      }
+      return;
+    }
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      walk(def.innerType, value, path, out, depth + 1);
+      return;
+    case 'pipe':
+      // After a preprocess the value no longer matches the input: only walk plain pipes.
+      if (def.in._zod.def.type !== 'transform') walk(def.in, value, path, out, depth + 1);
+      return;
+    case 'lazy':
+      walk(def.getter(), value, path, out, depth + 1);
+      return;
+    case 'array':
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          walk(def.element, item, [...path, i], out, depth + 1);
+        });
+      }
+      return;
+    case 'tuple':
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          const itemSchema = def.items[i] ?? def.rest;
+          if (itemSchema) walk(itemSchema, item, [...path, i], out, depth + 1);
+        });
+      }
+      return;
+    case 'record':
+      if (isPlainObject(value)) {
+        for (const [key, child] of Object.entries(value)) walk(def.valueType, child, [...path, key], out, depth + 1);
+      }
+      return;
+    case 'union': {
+      // Walk the branch that accepts the value, else the one most likely meant (as zod-problems does).
+      const results = def.options.map((option) => ({ option, result: z.safeParse(option, value) }));
+      const match = results.find((r) => r.result.success) ?? likelyBranch(results, (r) => r.result.error?.issues ?? []);
+      if (match) walk(match.option, value, path, out, depth + 1);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * Keys of `value` that `schema` does not declare, for objects zod would strip silently
+ * (`z.object`) as well as strict ones. Loose objects and catchalls accept any key.
+ */
+export function findUnknownKeys(schema: z.core.$ZodType, value: unknown): UnknownKey[] {
+  const out: UnknownKey[] = [];
+  walk(schema, value, [], out, 0);
+  return out;
+}
