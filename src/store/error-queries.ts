@@ -1,0 +1,116 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { JsonObject } from '../sdk/index.js';
+import { readInt, readJson, readTime, writeJson, writeTime } from './codec.js';
+import type { StoreDb } from './run-queries.js';
+import type { ErrorRecordsTable } from './schema.js';
+import type { ErrorFilter, ErrorPatch, ErrorRecordRow, NewErrorRecord } from './state-store.js';
+
+/** Rows per INSERT: 18 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 500;
+
+function toInsert(e: NewErrorRecord): Insertable<ErrorRecordsTable> {
+  const at = writeTime(e.createdAt);
+  return {
+    flow: e.flow,
+    run_id: e.runId,
+    record_id: e.recordId,
+    stage: e.stage,
+    stage_index: e.stageIndex,
+    code: e.code,
+    kind: e.kind,
+    message: e.message,
+    hint: e.hint,
+    field: e.field,
+    payload: writeJson(e.payload),
+    raw: e.raw,
+    attempts: e.attempts,
+    status: 'open',
+    note: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+export function toErrorRow(row: Selectable<ErrorRecordsTable>): ErrorRecordRow {
+  return {
+    id: readInt(row.id),
+    flow: row.flow,
+    runId: readInt(row.run_id),
+    recordId: row.record_id,
+    stage: row.stage,
+    stageIndex: readInt(row.stage_index),
+    code: row.code,
+    kind: row.kind,
+    message: row.message,
+    hint: row.hint,
+    field: row.field,
+    payload: readJson<JsonObject>(row.payload),
+    raw: row.raw,
+    attempts: readInt(row.attempts),
+    createdAt: readTime(row.created_at),
+    status: row.status,
+    note: row.note,
+    updatedAt: readTime(row.updated_at),
+  };
+}
+
+/** Inserts error records (inside the caller's transaction, if any); returns their ids in order. */
+export async function insertErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < errors.length; i += CHUNK) {
+    const rows = errors.slice(i, i + CHUNK).map(toInsert);
+    const inserted = await db.insertInto('error_records').values(rows).returning('id').execute();
+    for (const r of inserted) ids.push(readInt(r.id));
+  }
+  return ids;
+}
+
+export async function addErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<number[]> {
+  if (errors.length === 0) return [];
+  if (errors.length <= CHUNK) return insertErrors(db, errors);
+  return db.transaction().execute((trx) => insertErrors(trx, errors));
+}
+
+export async function getError(db: StoreDb, id: number): Promise<ErrorRecordRow | undefined> {
+  const row = await db.selectFrom('error_records').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toErrorRow(row);
+}
+
+function filtered(db: StoreDb, filter: ErrorFilter) {
+  let query = db.selectFrom('error_records');
+  if (filter.flow !== undefined) query = query.where('flow', '=', filter.flow);
+  if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.code !== undefined) query = query.where('code', '=', filter.code);
+  if (filter.stage !== undefined) query = query.where('stage', '=', filter.stage);
+  return query;
+}
+
+/** Newest first; `offset` without `limit` skips rows and returns all the rest. */
+export async function listErrors(db: StoreDb, filter: ErrorFilter = {}): Promise<ErrorRecordRow[]> {
+  let query = filtered(db, filter).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  else if (filter.offset !== undefined) query = query.limit(Number.MAX_SAFE_INTEGER);
+  if (filter.offset !== undefined) query = query.offset(filter.offset);
+  return (await query.execute()).map(toErrorRow);
+}
+
+/** How many error records match the filter (limit and offset are ignored). */
+export async function countErrors(db: StoreDb, filter: ErrorFilter = {}): Promise<number> {
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return readInt(row.n);
+}
+
+export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): Promise<void> {
+  const set: Updateable<ErrorRecordsTable> = { updated_at: writeTime(patch.updatedAt) };
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.note !== undefined) set.note = patch.note;
+  if (patch.attempts !== undefined) set.attempts = patch.attempts;
+  if (patch.payload !== undefined) set.payload = writeJson(patch.payload);
+  if (patch.code !== undefined) set.code = patch.code;
+  if (patch.message !== undefined) set.message = patch.message;
+  if (patch.hint !== undefined) set.hint = patch.hint;
+  await db.updateTable('error_records').set(set).where('id', '=', id).execute();
+}

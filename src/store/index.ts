@@ -1,0 +1,21 @@
+export { createKyselyStateStore } from './kysely-state-store.js';
+export { storeMigrations } from './migrations.js';
+export { DEFAULT_STORE_PATH, defaultStoreLocation, type OpenStoreOptions, openStore } from './open-store.js';
+export type {
+  CheckpointRow,
+  ErrorFilter,
+  ErrorPatch,
+  ErrorRecordRow,
+  ErrorStatus,
+  NewErrorRecord,
+  NewRun,
+  PageCommit,
+  RunCounts,
+  RunError,
+  RunPageRow,
+  RunPatch,
+  RunRow,
+  RunStatus,
+  StageCounts,
+  StateStore,
+} from './state-store.js';

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import { addErrors, countErrors, getError, listErrors, updateError } from './error-queries.js';
+import type { StoreDialect } from './migrations.js';
+import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
+import { activeRun, createRun, getRun, listRuns, updateRun } from './run-queries.js';
+import type { StoreDatabase } from './schema.js';
+import type { StateStore } from './state-store.js';
+import { getWatermark, setWatermark } from './watermark-queries.js';
+
+/** The StateStore over an open, migrated Kysely instance: the same queries for both dialects. */
+export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: StoreDialect): StateStore {
+  let closed: Promise<void> | undefined;
+  return {
+    dialect,
+    createRun: (run) => createRun(db, run),
+    updateRun: (id, patch) => updateRun(db, id, patch),
+    getRun: (id) => getRun(db, id),
+    listRuns: (filter) => listRuns(db, filter),
+    activeRun: (flow) => activeRun(db, flow),
+    commitPage: (commit) => commitPage(db, commit),
+    listPages: (runId) => listPages(db, runId),
+    getCheckpoint: (flow) => getCheckpoint(db, flow),
+    clearCheckpoint: (flow) => clearCheckpoint(db, flow),
+    getWatermark: (flow, source) => getWatermark(db, flow, source),
+    setWatermark: (flow, source, value, at) => setWatermark(db, flow, source, value, at),
+    addErrors: (errors) => addErrors(db, errors),
+    getError: (id) => getError(db, id),
+    listErrors: (filter) => listErrors(db, filter),
+    countErrors: (filter) => countErrors(db, filter),
+    updateError: (id, patch) => updateError(db, id, patch),
+    // Ends the pg pool or closes the SQLite file; closing twice is harmless.
+    close: () => {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Column types that differ between the dialects; everything else is written once. */
+function columnTypes(dialect: StoreDialect) {
+  return dialect === 'sqlite'
+    ? ({ time: 'text', json: 'text', ref: 'integer' } as const)
+    : ({ time: 'timestamptz', json: 'jsonb', ref: 'bigint' } as const);
+}
+
+async function createTables(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('runs')
+    .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
+    )
+    .addColumn('flow', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('trigger', 'text', (c) => c.notNull())
+    .addColumn('flow_file', 'text')
+    .addColumn('started_at', t.time, (c) => c.notNull())
+    .addColumn('ended_at', t.time)
+    .addColumn('heartbeat_at', t.time, (c) => c.notNull())
+    .addColumn('host', 'text', (c) => c.notNull())
+    .addColumn('pid', 'integer', (c) => c.notNull())
+    .addColumn('pages', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('counts', t.json, (c) => c.notNull())
+    .addColumn('error', t.json)
+    .addColumn('resumed_from', t.ref)
+    .execute();
+  await db.schema.createIndex('runs_flow_started').on('runs').columns(['flow', 'started_at']).execute();
+  await db.schema.createIndex('runs_flow_status').on('runs').columns(['flow', 'status']).execute();
+
+  await db.schema
+    .createTable('run_pages')
+    .addColumn('run_id', t.ref, (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('records', 'integer', (c) => c.notNull())
+    .addColumn('failed', 'integer', (c) => c.notNull())
+    .addColumn('duration_ms', 'integer', (c) => c.notNull())
+    .addColumn('checkpoint', t.json)
+    .addColumn('committed_at', t.time, (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_pages_pk', ['run_id', 'seq'])
+    .execute();
+
+  await db.schema
+    .createTable('checkpoints')
+    .addColumn('flow', 'text', (c) => c.primaryKey())
+    .addColumn('run_id', t.ref, (c) => c.notNull())
+    .addColumn('checkpoint', t.json, (c) => c.notNull())
+    .addColumn('updated_at', t.time, (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('watermarks')
+    .addColumn('flow', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('value', t.json, (c) => c.notNull())
+    .addColumn('updated_at', t.time, (c) => c.notNull())
+    .addPrimaryKeyConstraint('watermarks_pk', ['flow', 'source'])
+    .execute();
+
+  await db.schema
+    .createTable('error_records')
+    .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
+    )
+    .addColumn('flow', 'text', (c) => c.notNull())
+    .addColumn('run_id', t.ref, (c) => c.notNull())
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('stage', 'text', (c) => c.notNull())
+    .addColumn('stage_index', 'integer', (c) => c.notNull())
+    .addColumn('code', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('message', 'text', (c) => c.notNull())
+    .addColumn('hint', 'text')
+    .addColumn('field', 'text')
+    .addColumn('payload', t.json, (c) => c.notNull())
+    .addColumn('raw', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open'))
+    .addColumn('note', 'text')
+    .addColumn('created_at', t.time, (c) => c.notNull())
+    .addColumn('updated_at', t.time, (c) => c.notNull())
+    .execute();
+  // One index per ErrorFilter field; listErrors orders by created_at, so it ends the composite ones.
+  const errorIndexes: [string, string[]][] = [
+    ['error_records_flow_status', ['flow', 'status', 'created_at']],
+    ['error_records_status', ['status', 'created_at']],
+    ['error_records_run', ['run_id']],
+    ['error_records_code', ['code']],
+    ['error_records_stage', ['stage']],
+    ['error_records_created', ['created_at']],
+  ];
+  for (const [name, columns] of errorIndexes) {
+    await db.schema.createIndex(name).on('error_records').columns(columns).execute();
+  }
+}
+
+async function dropTables(db: Kysely<unknown>): Promise<void> {
+  for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
+    await db.schema.dropTable(table).ifExists().execute();
+  }
+}
+
+/** The migrations of the state store, in code (nothing is read from disk at run time). */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      up: (db: Kysely<unknown>) => createTables(db, dialect),
+      down: (db: Kysely<unknown>) => dropTables(db),
+    },
+  };
+}
+
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  return { getMigrations: async () => storeMigrations(dialect) };
+}

@@ -1,0 +1,49 @@
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { StoreDatabase } from './schema.js';
+import { sqliteUnavailable } from './store-unavailable.js';
+
+/**
+ * Creates a folder and its missing parents one by one. Node 20's `mkdirSync(path, { recursive: true })`
+ * spins forever on some paths that cannot be created (e.g. under /proc), so it is not used.
+ */
+function ensureFolder(folder: string): void {
+  if (existsSync(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder) ensureFolder(parent);
+  try {
+    mkdirSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * Opens (creating folder and file if needed) the SQLite store: WAL, synchronous NORMAL (a commit
+ * survives a process crash; only an OS crash may lose the last ones), a busy timeout for the other
+ * processes sharing the file, and foreign keys on.
+ */
+export function openSqlite(location: string): Kysely<StoreDatabase> {
+  const memory = location === ':memory:';
+  const path = memory ? location : resolve(location);
+  let sqlite: Database.Database | undefined;
+  try {
+    if (!memory) {
+      const folder = dirname(path);
+      ensureFolder(folder);
+      accessSync(folder, constants.W_OK);
+    }
+    sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    if (!memory) accessSync(path, constants.W_OK);
+  } catch (error) {
+    sqlite?.close();
+    throw sqliteUnavailable(path, error);
+  }
+  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+}

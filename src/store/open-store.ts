@@ -1,0 +1,62 @@
+import { type Kysely, Migrator } from 'kysely';
+import type { Clock } from '../sdk/index.js';
+import { createKyselyStateStore } from './kysely-state-store.js';
+import { migrationProvider, type StoreDialect } from './migrations.js';
+import { openPostgres } from './open-postgres.js';
+import { openSqlite } from './open-sqlite.js';
+import { describePostgresUrl, isPostgresUrl } from './postgres-url.js';
+import type { StoreDatabase } from './schema.js';
+import type { StateStore } from './state-store.js';
+import { postgresUnavailable, sqliteUnavailable } from './store-unavailable.js';
+
+export const DEFAULT_STORE_PATH = './.syncline/syncline.db';
+
+export interface OpenStoreOptions {
+  /** Accepted for symmetry with the other components; every stored time comes from the caller. */
+  clock?: Clock;
+}
+
+async function migrate(db: Kysely<StoreDatabase>, dialect: StoreDialect, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+}
+
+/** Where the store lives when no location is given: `$SYNCLINE_DB`, else `./.syncline/syncline.db`. */
+export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['SYNCLINE_DB'];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_STORE_PATH;
+}
+
+/**
+ * Opens the state store and brings its tables up to date. `location`: a `postgres://` or
+ * `postgresql://` URL (PostgreSQL; the tables go in the first schema of the search_path, which a URL
+ * can set with `?options=-c%20search_path%3Dname`), else a SQLite file path (`:memory:` for tests).
+ * Throws FlowError STORE_UNAVAILABLE when the store cannot be opened, reached or migrated.
+ */
+export async function openStore(location?: string, _options: OpenStoreOptions = {}): Promise<StateStore> {
+  const where = location ?? defaultStoreLocation();
+  if (isPostgresUrl(where)) {
+    const target = describePostgresUrl(where);
+    const { db, schema } = await openPostgres(where, target);
+    try {
+      await migrate(db, 'postgres', schema);
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      throw postgresUnavailable(target.hostPort, target.masked, error);
+    }
+    return createKyselyStateStore(db, 'postgres');
+  }
+  const db = openSqlite(where);
+  try {
+    await migrate(db, 'sqlite');
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw sqliteUnavailable(where, error);
+  }
+  return createKyselyStateStore(db, 'sqlite');
+}

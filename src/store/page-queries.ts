@@ -1,0 +1,68 @@
+import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } from './codec.js';
+import { insertErrors } from './error-queries.js';
+import type { StoreDb } from './run-queries.js';
+import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
+
+/**
+ * The durability guarantee of the engine: the page row, the failed records, the checkpoint and the
+ * run's counts are written in ONE transaction, so a crash leaves either all of them or none.
+ */
+export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void> {
+  const at = writeTime(commit.at);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('run_pages')
+      .values({
+        run_id: commit.runId,
+        seq: commit.seq,
+        records: commit.records,
+        failed: commit.failed,
+        duration_ms: Math.round(commit.durationMs),
+        checkpoint: commit.checkpoint === undefined ? null : writeJson(commit.checkpoint),
+        committed_at: at,
+      })
+      .execute();
+    if (commit.errors.length > 0) await insertErrors(trx, commit.errors);
+    if (commit.checkpoint !== undefined) {
+      const checkpoint = writeJson(commit.checkpoint);
+      await trx
+        .insertInto('checkpoints')
+        .values({ flow: commit.flow, run_id: commit.runId, checkpoint, updated_at: at })
+        .onConflict((oc) => oc.column('flow').doUpdateSet({ run_id: commit.runId, checkpoint, updated_at: at }))
+        .execute();
+    }
+    await trx
+      .updateTable('runs')
+      .set({ counts: writeJson(commit.counts), pages: commit.seq, heartbeat_at: at })
+      .where('id', '=', commit.runId)
+      .execute();
+  });
+}
+
+export async function listPages(db: StoreDb, runId: number): Promise<RunPageRow[]> {
+  const rows = await db.selectFrom('run_pages').selectAll().where('run_id', '=', runId).orderBy('seq').execute();
+  return rows.map((row) => ({
+    runId: readInt(row.run_id),
+    seq: readInt(row.seq),
+    records: readInt(row.records),
+    failed: readInt(row.failed),
+    durationMs: readInt(row.duration_ms),
+    checkpoint: readJsonOrNull(row.checkpoint),
+    committedAt: readTime(row.committed_at),
+  }));
+}
+
+export async function getCheckpoint(db: StoreDb, flow: string): Promise<CheckpointRow | undefined> {
+  const row = await db.selectFrom('checkpoints').selectAll().where('flow', '=', flow).executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    flow: row.flow,
+    runId: readInt(row.run_id),
+    checkpoint: readJson(row.checkpoint),
+    updatedAt: readTime(row.updated_at),
+  };
+}
+
+export async function clearCheckpoint(db: StoreDb, flow: string): Promise<void> {
+  await db.deleteFrom('checkpoints').where('flow', '=', flow).execute();
+}

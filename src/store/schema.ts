@@ -1,0 +1,88 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { ErrorStatus, RunStatus } from './state-store.js';
+
+/**
+ * A timestamp column: written as an ISO string (SQLite `text`, PostgreSQL casts it to `timestamptz`);
+ * read as a string from SQLite and as a Date from PostgreSQL. `codec.ts` turns both into Dates.
+ */
+export type Timestamp = ColumnType<Date | string, string, string>;
+
+/**
+ * A JSON column: written as JSON text (SQLite `text`, PostgreSQL `jsonb`); always read as JSON text
+ * (the PostgreSQL pool's type parser leaves jsonb unparsed, see `open-postgres.ts`).
+ */
+export type JsonText = ColumnType<string, string, string>;
+
+/** An integer id or count: PostgreSQL's bigint arrives as a number through the pool's type parser; cast anyway. */
+export type Id = ColumnType<number | string, number, number>;
+
+export interface RunsTable {
+  id: Generated<number | string>;
+  flow: string;
+  status: RunStatus;
+  trigger: string;
+  flow_file: string | null;
+  started_at: Timestamp;
+  ended_at: ColumnType<Date | string | null, string | null, string | null>;
+  heartbeat_at: Timestamp;
+  host: string;
+  pid: number;
+  pages: number;
+  counts: JsonText;
+  error: ColumnType<string | null, string | null, string | null>;
+  resumed_from: ColumnType<number | string | null, number | null, number | null>;
+}
+
+export interface RunPagesTable {
+  run_id: Id;
+  seq: number;
+  records: number;
+  failed: number;
+  duration_ms: number;
+  checkpoint: ColumnType<string | null, string | null, string | null>;
+  committed_at: Timestamp;
+}
+
+export interface CheckpointsTable {
+  flow: string;
+  run_id: Id;
+  checkpoint: JsonText;
+  updated_at: Timestamp;
+}
+
+export interface WatermarksTable {
+  flow: string;
+  source: string;
+  value: JsonText;
+  updated_at: Timestamp;
+}
+
+export interface ErrorRecordsTable {
+  id: Generated<number | string>;
+  flow: string;
+  run_id: Id;
+  record_id: string;
+  stage: string;
+  stage_index: number;
+  code: string;
+  kind: string;
+  message: string;
+  hint: string | null;
+  field: string | null;
+  payload: JsonText;
+  raw: string | null;
+  attempts: number;
+  status: ErrorStatus;
+  note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The tables of the state store, as Kysely sees them. */
+export interface StoreDatabase {
+  runs: RunsTable;
+  run_pages: RunPagesTable;
+  checkpoints: CheckpointsTable;
+  watermarks: WatermarksTable;
+  error_records: ErrorRecordsTable;
+}

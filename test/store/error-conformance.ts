@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { ErrorFilter, RunRow, StateStore } from '../../src/store/index.js';
+import { at, errorRecord, startRun } from './store-fixtures.js';
+
+/** The error-store part of the conformance suite (the dead-letter queue). */
+export function describeErrorConformance(current: () => StateStore): void {
+  describe('error records', () => {
+    it('adds error records, returning their ids in order, and reads them back whole', async () => {
+      const store = current();
+      const run = await startRun(store, 'orders');
+      expect(await store.addErrors([])).toEqual([]);
+      const first = errorRecord(run, { recordId: 'line:2', raw: 'broken,"line', hint: null, field: null });
+      const second = errorRecord(run, { recordId: 'line:3', attempts: 2 });
+      const ids = await store.addErrors([first, second]);
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBeGreaterThan(ids[0] as number);
+      expect(await store.getError(ids[0] as number)).toEqual({
+        ...first,
+        id: ids[0],
+        status: 'open',
+        note: null,
+        updatedAt: first.createdAt,
+      });
+      expect((await store.getError(ids[1] as number))?.recordId).toBe('line:3');
+      expect(await store.getError(987654)).toBeUndefined();
+    });
+
+    it('adds more records than one INSERT carries', async () => {
+      const store = current();
+      const run = await startRun(store, 'bulk');
+      const ids = await store.addErrors(
+        Array.from({ length: 1234 }, (_, i) => errorRecord(run, { recordId: `r${i}` })),
+      );
+      expect(new Set(ids).size).toBe(1234);
+      expect(await store.countErrors({ flow: 'bulk' })).toBe(1234);
+      const last = await store.getError(ids[1233] as number);
+      expect(last?.recordId).toBe('r1233');
+    });
+
+    describe('filters', () => {
+      // Two flows, two runs, varied status/code/stage; created one second apart (e0 oldest).
+      async function seed(store: StateStore): Promise<{ runs: RunRow[]; ids: number[] }> {
+        const a = await startRun(store, 'a');
+        const b = await startRun(store, 'b');
+        const specs = [
+          { run: a, code: 'RECORD_CONSTRAINT', stage: 'destination:out' },
+          { run: a, code: 'RECORD_BAD_VALUE', stage: 'step:map' },
+          { run: b, code: 'RECORD_CONSTRAINT', stage: 'destination:out' },
+          { run: a, code: 'RECORD_MALFORMED', stage: 'source' },
+          { run: b, code: 'RECORD_BAD_VALUE', stage: 'step:map' },
+        ];
+        const ids: number[] = [];
+        for (const [i, s] of specs.entries()) {
+          const [id] = await store.addErrors([
+            errorRecord(s.run, { code: s.code, stage: s.stage, recordId: `e${i}`, createdAt: at(i * 1000) }),
+          ]);
+          ids.push(id as number);
+        }
+        await store.updateError(ids[1] as number, { status: 'resolved', updatedAt: at(9000) });
+        await store.updateError(ids[4] as number, { status: 'retried', updatedAt: at(9000) });
+        return { runs: [a, b], ids };
+      }
+
+      const cases: { name: string; filter: (runs: RunRow[]) => ErrorFilter; expected: string[] }[] = [
+        { name: 'no filter', filter: () => ({}), expected: ['e4', 'e3', 'e2', 'e1', 'e0'] },
+        { name: 'flow', filter: () => ({ flow: 'a' }), expected: ['e3', 'e1', 'e0'] },
+        { name: 'runId', filter: (r) => ({ runId: r[1]?.id as number }), expected: ['e4', 'e2'] },
+        { name: 'status open', filter: () => ({ status: 'open' }), expected: ['e3', 'e2', 'e0'] },
+        { name: 'status resolved', filter: () => ({ status: 'resolved' }), expected: ['e1'] },
+        { name: 'code', filter: () => ({ code: 'RECORD_BAD_VALUE' }), expected: ['e4', 'e1'] },
+        { name: 'stage', filter: () => ({ stage: 'destination:out' }), expected: ['e2', 'e0'] },
+        {
+          name: 'flow + status + code',
+          filter: () => ({ flow: 'a', status: 'open', code: 'RECORD_CONSTRAINT' }),
+          expected: ['e0'],
+        },
+        { name: 'nothing matches', filter: () => ({ flow: 'b', stage: 'source' }), expected: [] },
+        { name: 'limit', filter: () => ({ limit: 2 }), expected: ['e4', 'e3'] },
+        { name: 'limit + offset', filter: () => ({ limit: 2, offset: 2 }), expected: ['e2', 'e1'] },
+        { name: 'offset alone', filter: () => ({ offset: 3 }), expected: ['e1', 'e0'] },
+        { name: 'filter + limit + offset', filter: () => ({ flow: 'a', limit: 1, offset: 1 }), expected: ['e1'] },
+      ];
+
+      it.each(cases)('lists newest first and counts by $name', async ({ filter, expected }) => {
+        const store = current();
+        const { runs } = await seed(store);
+        const f = filter(runs);
+        expect((await store.listErrors(f)).map((e) => e.recordId)).toEqual(expected);
+        const { limit: _l, offset: _o, ...unpaged } = f;
+        expect(await store.countErrors(f)).toBe((await store.listErrors(unpaged)).length);
+      });
+
+      it('orders records created at the same time by id, newest first', async () => {
+        const store = current();
+        const run = await startRun(store, 'same');
+        const ids = await store.addErrors([errorRecord(run), errorRecord(run), errorRecord(run)]);
+        expect((await store.listErrors({ flow: 'same' })).map((e) => e.id)).toEqual([...ids].reverse());
+      });
+    });
+
+    it('updates only the patched fields of an error record', async () => {
+      const store = current();
+      const run = await startRun(store, 'orders');
+      const [id] = await store.addErrors([errorRecord(run)]);
+      const before = await store.getError(id as number);
+      await store.updateError(id as number, { attempts: 2, updatedAt: at(5000) });
+      expect(await store.getError(id as number)).toEqual({ ...before, attempts: 2, updatedAt: at(5000) });
+      const patch = {
+        status: 'retried' as const,
+        note: 'fixed the email by hand',
+        payload: { id: 1, email: 'a@b.c', nested: { list: [1, 'two'] } },
+        code: 'RECORD_NOT_FOUND',
+        message: 'no row with key 1',
+        hint: null,
+        updatedAt: at(6000),
+      };
+      await store.updateError(id as number, patch);
+      expect(await store.getError(id as number)).toEqual({ ...before, ...patch, attempts: 2 });
+      await store.updateError(id as number, { status: 'resolved', note: null, updatedAt: at(7000) });
+      const last = await store.getError(id as number);
+      expect([last?.status, last?.note, last?.message, last?.updatedAt]).toEqual([
+        'resolved',
+        null,
+        'no row with key 1',
+        at(7000),
+      ]);
+    });
+  });
+}

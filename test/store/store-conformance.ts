@@ -1,0 +1,310 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorFilter, StateStore } from '../../src/store/index.js';
+import { describeErrorConformance } from './error-conformance.js';
+import { at, counts, errorRecord, jsonSamples, nestedPayload, page, startRun } from './store-fixtures.js';
+
+/**
+ * The behaviour every StateStore must have. `open` must return an EMPTY store each call; the suite
+ * closes each store after its test.
+ */
+export function describeStoreConformance(name: string, open: () => Promise<StateStore>): void {
+  describe(`StateStore conformance: ${name}`, () => {
+    let store: StateStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('runs', () => {
+      it('creates a running run with zero counts and every field round-tripped', async () => {
+        const run = await startRun(store, 'orders', at(0), { resumedFrom: 7, flowFile: null });
+        expect(run).toEqual({
+          id: expect.any(Number),
+          flow: 'orders',
+          status: 'running',
+          trigger: 'cli',
+          flowFile: null,
+          startedAt: at(0),
+          endedAt: null,
+          heartbeatAt: at(0),
+          host: 'box-1',
+          pid: 4242,
+          pages: 0,
+          counts: { read: 0, written: 0, skipped: 0, failed: 0, steps: {}, destinations: {} },
+          error: null,
+          resumedFrom: 7,
+        });
+        expect(await store.getRun(run.id)).toEqual(run);
+        const second = await startRun(store, 'orders', at(1));
+        expect(second.id).toBeGreaterThan(run.id);
+      });
+
+      it('updates only the patched fields, and an empty patch changes nothing', async () => {
+        const run = await startRun(store, 'orders');
+        await store.updateRun(run.id, {});
+        expect(await store.getRun(run.id)).toEqual(run);
+        await store.updateRun(run.id, {
+          status: 'failed',
+          endedAt: at(5000),
+          heartbeatAt: at(4000),
+          pages: 3,
+          counts: counts(3000, 2990, 10),
+          error: { code: 'INTERNAL', message: 'boom', hint: 'report it' },
+        });
+        expect(await store.getRun(run.id)).toEqual({
+          ...run,
+          status: 'failed',
+          endedAt: at(5000),
+          heartbeatAt: at(4000),
+          pages: 3,
+          counts: counts(3000, 2990, 10),
+          error: { code: 'INTERNAL', message: 'boom', hint: 'report it' },
+        });
+        await store.updateRun(run.id, { status: 'running', endedAt: null, error: null });
+        const back = await store.getRun(run.id);
+        expect([back?.status, back?.endedAt, back?.error, back?.pages]).toEqual(['running', null, null, 3]);
+      });
+
+      it('returns undefined for an unknown run', async () => {
+        expect(await store.getRun(987654)).toBeUndefined();
+      });
+
+      it('lists runs newest first, filtered by flow and status, limited', async () => {
+        const a1 = await startRun(store, 'a', at(1000));
+        const b1 = await startRun(store, 'b', at(2000));
+        const a2 = await startRun(store, 'a', at(3000));
+        const a3 = await startRun(store, 'a', at(3000));
+        await store.updateRun(a2.id, { status: 'succeeded', endedAt: at(3500) });
+        const ids = async (filter?: Parameters<StateStore['listRuns']>[0]) =>
+          (await store.listRuns(filter)).map((r) => r.id);
+        expect(await ids()).toEqual([a3.id, a2.id, b1.id, a1.id]);
+        expect(await ids({ flow: 'a' })).toEqual([a3.id, a2.id, a1.id]);
+        expect(await ids({ flow: 'a', status: 'running' })).toEqual([a3.id, a1.id]);
+        expect(await ids({ status: 'succeeded' })).toEqual([a2.id]);
+        expect(await ids({ flow: 'a', limit: 2 })).toEqual([a3.id, a2.id]);
+        expect(await ids({ flow: 'nope' })).toEqual([]);
+      });
+
+      it('finds the newest running run of a flow as the active one', async () => {
+        expect(await store.activeRun('orders')).toBeUndefined();
+        const old = await startRun(store, 'orders', at(1000));
+        const newer = await startRun(store, 'orders', at(2000));
+        await startRun(store, 'other', at(3000));
+        expect((await store.activeRun('orders'))?.id).toBe(newer.id);
+        await store.updateRun(newer.id, { status: 'canceled', endedAt: at(2500) });
+        expect((await store.activeRun('orders'))?.id).toBe(old.id);
+        await store.updateRun(old.id, { status: 'completed_with_errors', endedAt: at(2600) });
+        expect(await store.activeRun('orders')).toBeUndefined();
+      });
+    });
+
+    describe('commitPage', () => {
+      it('stores the page, its errors, the checkpoint and the run counts together', async () => {
+        const run = await startRun(store, 'orders');
+        const failed = errorRecord(run, { recordId: 'line:7' });
+        await store.commitPage(page(run, 1, { offset: 1000 }));
+        await store.commitPage(
+          page(run, 2, { offset: 2000 }, { failed: 1, errors: [failed], counts: counts(2000, 1999, 1) }),
+        );
+        expect(await store.listPages(run.id)).toEqual([
+          {
+            runId: run.id,
+            seq: 1,
+            records: 1000,
+            failed: 0,
+            durationMs: 12,
+            checkpoint: { offset: 1000 },
+            committedAt: at(1000),
+          },
+          {
+            runId: run.id,
+            seq: 2,
+            records: 1000,
+            failed: 1,
+            durationMs: 12,
+            checkpoint: { offset: 2000 },
+            committedAt: at(2000),
+          },
+        ]);
+        expect(await store.getCheckpoint('orders')).toEqual({
+          flow: 'orders',
+          runId: run.id,
+          checkpoint: { offset: 2000 },
+          updatedAt: at(2000),
+        });
+        const after = await store.getRun(run.id);
+        expect([after?.pages, after?.counts, after?.heartbeatAt]).toEqual([2, counts(2000, 1999, 1), at(2000)]);
+        const errors = await store.listErrors({ runId: run.id });
+        expect(errors.map((e) => [e.recordId, e.status, e.flow])).toEqual([['line:7', 'open', 'orders']]);
+      });
+
+      it('stores no checkpoint when the page has none, keeping the previous one', async () => {
+        const run = await startRun(store, 'orders');
+        await store.commitPage(page(run, 1, undefined));
+        expect(await store.getCheckpoint('orders')).toBeUndefined();
+        await store.commitPage(page(run, 2, 'cursor-2'));
+        await store.commitPage(page(run, 3, undefined));
+        expect((await store.getCheckpoint('orders'))?.checkpoint).toBe('cursor-2');
+        expect((await store.listPages(run.id)).map((p) => p.checkpoint)).toEqual([null, 'cursor-2', null]);
+        expect((await store.getRun(run.id))?.pages).toBe(3);
+      });
+
+      it('keeps a JSON null checkpoint as a checkpoint (not as none)', async () => {
+        const run = await startRun(store, 'orders');
+        await store.commitPage(page(run, 1, null));
+        expect(await store.getCheckpoint('orders')).toEqual({
+          flow: 'orders',
+          runId: run.id,
+          checkpoint: null,
+          updatedAt: at(1000),
+        });
+      });
+
+      it('is atomic: a failing error record leaves no page, no errors, no checkpoint and unchanged counts', async () => {
+        const run = await startRun(store, 'orders');
+        await store.commitPage(page(run, 1, 'cp-1', { counts: counts(1000, 1000) }));
+        // 600 errors span two INSERT chunks; the bad one is in the second, after the first was written.
+        const errors = Array.from({ length: 600 }, (_, i) => errorRecord(run, { recordId: `line:${i}` }));
+        errors[550] = errorRecord(run, { message: null as unknown as string });
+        const bad = page(run, 2, 'cp-2', { failed: 600, errors, counts: counts(2000, 1400, 600) });
+        await expect(store.commitPage(bad)).rejects.toThrow();
+        expect((await store.listPages(run.id)).map((p) => p.seq)).toEqual([1]);
+        expect(await store.countErrors({ runId: run.id })).toBe(0);
+        expect((await store.getCheckpoint('orders'))?.checkpoint).toBe('cp-1');
+        const after = await store.getRun(run.id);
+        expect([after?.pages, after?.counts, after?.heartbeatAt]).toEqual([1, counts(1000, 1000), at(1000)]);
+        // The store is still usable and the same page can be committed once fixed.
+        errors[550] = errorRecord(run, { recordId: 'line:550' });
+        await store.commitPage({ ...bad, errors });
+        expect(await store.countErrors({ runId: run.id })).toBe(600);
+        expect((await store.getCheckpoint('orders'))?.checkpoint).toBe('cp-2');
+      });
+
+      it('rejects a page committed twice, changing nothing', async () => {
+        const run = await startRun(store, 'orders');
+        await store.commitPage(page(run, 1, 'cp-1'));
+        await expect(store.commitPage(page(run, 1, 'cp-again', { errors: [errorRecord(run)] }))).rejects.toThrow();
+        expect((await store.getCheckpoint('orders'))?.checkpoint).toBe('cp-1');
+        expect(await store.countErrors()).toBe(0);
+      });
+
+      it('rejects a page of an unknown run (foreign key)', async () => {
+        const run = await startRun(store, 'orders');
+        await expect(store.commitPage(page({ ...run, id: run.id + 1000 }, 1, 'cp'))).rejects.toThrow();
+        expect(await store.getCheckpoint('orders')).toBeUndefined();
+      });
+    });
+
+    describe('checkpoints', () => {
+      it('keeps one checkpoint per flow, taken over by the next run, and clears it', async () => {
+        const first = await startRun(store, 'orders');
+        const other = await startRun(store, 'customers');
+        await store.commitPage(page(first, 1, { page: 1 }));
+        await store.commitPage(page(other, 1, { page: 'c1' }));
+        const second = await startRun(store, 'orders', at(5000));
+        await store.commitPage(page(second, 1, { page: 2 }, { at: at(6000) }));
+        expect(await store.getCheckpoint('orders')).toEqual({
+          flow: 'orders',
+          runId: second.id,
+          checkpoint: { page: 2 },
+          updatedAt: at(6000),
+        });
+        await store.clearCheckpoint('orders');
+        await store.clearCheckpoint('never-ran');
+        expect(await store.getCheckpoint('orders')).toBeUndefined();
+        expect((await store.getCheckpoint('customers'))?.checkpoint).toEqual({ page: 'c1' });
+      });
+    });
+
+    describe('watermarks', () => {
+      it('stores one value per flow and source, overwriting', async () => {
+        expect(await store.getWatermark('orders', 'shop')).toBeUndefined();
+        await store.setWatermark('orders', 'shop', '2026-01-01T00:00:00Z', at(1));
+        await store.setWatermark('orders', 'erp', { id: 10 }, at(2));
+        await store.setWatermark('other', 'shop', 5, at(3));
+        await store.setWatermark('orders', 'shop', '2026-02-01T00:00:00Z', at(4));
+        expect(await store.getWatermark('orders', 'shop')).toBe('2026-02-01T00:00:00Z');
+        expect(await store.getWatermark('orders', 'erp')).toEqual({ id: 10 });
+        expect(await store.getWatermark('other', 'shop')).toBe(5);
+        await store.setWatermark('orders', 'null', null, at(5));
+        expect(await store.getWatermark('orders', 'null')).toBeNull();
+      });
+    });
+
+    describeErrorConformance(() => store);
+
+    describe('round trips', () => {
+      it.each(jsonSamples)(
+        'keeps the JSON value $name as checkpoint, page checkpoint and watermark',
+        async ({ value }) => {
+          const run = await startRun(store, 'json');
+          await store.commitPage(page(run, 1, value));
+          await store.setWatermark('json', 'src', value, at(1));
+          expect((await store.getCheckpoint('json'))?.checkpoint).toEqual(value);
+          expect((await store.listPages(run.id))[0]?.checkpoint).toEqual(value);
+          expect(await store.getWatermark('json', 'src')).toEqual(value);
+        },
+      );
+
+      it('keeps nested, unicode payloads and unicode text fields of error records', async () => {
+        const run = await startRun(store, 'json', at(0), { host: 'hôte-東京', flowFile: '/données/flüsse.yaml' });
+        const [id] = await store.addErrors([
+          errorRecord(run, {
+            payload: nestedPayload,
+            message: 'Ungültig: “email” ❌',
+            raw: 'a,"b\nc",😀',
+            recordId: 'clé:1',
+          }),
+        ]);
+        const row = await store.getError(id as number);
+        expect(row?.payload).toEqual(nestedPayload);
+        expect([row?.message, row?.raw, row?.recordId]).toEqual(['Ungültig: “email” ❌', 'a,"b\nc",😀', 'clé:1']);
+        const back = await store.getRun(run.id);
+        expect([back?.host, back?.flowFile]).toEqual(['hôte-東京', '/données/flüsse.yaml']);
+      });
+
+      it.each([
+        ['the epoch', new Date(0)],
+        ['a time with milliseconds', new Date(Date.UTC(2026, 2, 29, 1, 59, 59, 999))],
+        ['a far future time', new Date(Date.UTC(2199, 11, 31, 23, 59, 59, 1))],
+        ['a time before 1970', new Date(Date.UTC(1969, 6, 20, 20, 17, 40, 5))],
+      ])('returns %s as an equal Date from every timestamp column', async (_label, date) => {
+        const run = await startRun(store, 'dates', date);
+        await store.updateRun(run.id, { endedAt: date });
+        await store.commitPage(page(run, 1, 'cp', { at: date }));
+        const [id] = await store.addErrors([errorRecord(run, { createdAt: date })]);
+        const got = await store.getRun(run.id);
+        const dates = [
+          got?.startedAt,
+          got?.endedAt,
+          got?.heartbeatAt,
+          (await store.listPages(run.id))[0]?.committedAt,
+          (await store.getCheckpoint('dates'))?.updatedAt,
+          (await store.getError(id as number))?.createdAt,
+          (await store.getError(id as number))?.updatedAt,
+        ];
+        for (const d of dates) {
+          expect(d).toBeInstanceOf(Date);
+          expect(d?.getTime()).toBe(date.getTime());
+        }
+      });
+    });
+
+    it('closes cleanly, and closing twice is harmless', async () => {
+      const extra = await open();
+      await startRun(extra, 'x');
+      await extra.close();
+      await extra.close();
+      await expect(extra.listRuns()).rejects.toThrow();
+    });
+
+    it('countErrors ignores limit and offset', async () => {
+      const run = await startRun(store, 'orders');
+      await store.addErrors([errorRecord(run), errorRecord(run), errorRecord(run)]);
+      const filter: ErrorFilter = { flow: 'orders', limit: 1, offset: 1 };
+      expect(await store.countErrors(filter)).toBe(3);
+    });
+  });
+}
