@@ -13,9 +13,10 @@ import { createEngine } from '../src/engine/index.js';
 import { loadProject } from '../src/spec/index.js';
 import { openStore } from '../src/store/index.js';
 
-const [mode, csv, work] = process.argv.slice(2);
+const [mode = '', csv = '', work = ''] = process.argv.slice(2);
 if (!mode || !csv || !work) throw new Error('usage: csv-to-sqlite.ts <engine|baseline> <csv> <workdir>');
-for (const f of ['erp.db', 'erp.db-wal', 'erp.db-shm', 'state.db', 'state.db-wal', 'state.db-shm']) rmSync(join(work, f), { force: true });
+for (const f of ['erp.db', 'erp.db-wal', 'erp.db-shm', 'state.db', 'state.db-wal', 'state.db-shm'])
+  rmSync(join(work, f), { force: true });
 
 const flow = `
 connections:
@@ -100,4 +101,6 @@ const t0 = performance.now();
 const records = mode === 'engine' ? await engineRun() : await baseline();
 const seconds = (performance.now() - t0) / 1000;
 const rss = process.resourceUsage().maxRSS / 1024;
-console.log(`BENCH ${JSON.stringify({ mode, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(records / seconds), peakRssMb: Math.round(rss) })}`);
+console.log(
+  `BENCH ${JSON.stringify({ mode, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(records / seconds), peakRssMb: Math.round(rss) })}`,
+);

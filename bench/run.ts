@@ -17,7 +17,11 @@ const want = (name: string) => !only || only.includes(name);
 const results: Record<string, unknown>[] = [];
 
 function bench(script: string, args: string[] = []): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   process.stderr.write(r.stderr);
   const lines = r.stdout.trim().split('\n');
   for (const l of lines) if (!l.startsWith('BENCH ')) console.log(l);
@@ -45,7 +49,15 @@ if (want('csv')) {
     const base = bench('csv-to-sqlite.ts', ['baseline', csv, work]);
     const eng = bench('csv-to-sqlite.ts', ['engine', csv, work]);
     const ratio = Number(eng.recordsPerSec) / Number(base.recordsPerSec);
-    const row = { name: `csv-to-sqlite ${rows.toLocaleString('en-US')}`, recordsPerSec: eng.recordsPerSec, baselinePerSec: base.recordsPerSec, ratio: Number(ratio.toFixed(2)), peakRssMb: eng.peakRssMb, baselinePeakRssMb: base.peakRssMb, seconds: eng.seconds };
+    const row = {
+      name: `csv-to-sqlite ${rows.toLocaleString('en-US')}`,
+      recordsPerSec: eng.recordsPerSec,
+      baselinePerSec: base.recordsPerSec,
+      ratio: Number(ratio.toFixed(2)),
+      peakRssMb: eng.peakRssMb,
+      baselinePeakRssMb: base.peakRssMb,
+      seconds: eng.seconds,
+    };
     byRows.set(rows, row);
     console.log(
       `csv → map → sqlite upsert, ${rows.toLocaleString('en-US')} rows: ${Number(eng.recordsPerSec).toLocaleString('en-US')} rec/s (target ≥ 100,000), hand-written baseline ${Number(base.recordsPerSec).toLocaleString('en-US')} rec/s, ratio ${ratio.toFixed(2)}×, peak RSS ${eng.peakRssMb} MB (target < 300; baseline ${base.peakRssMb} MB)`,
@@ -55,9 +67,14 @@ if (want('csv')) {
   const small = byRows.get(sizes[0] ?? 0);
   const large = byRows.get(sizes[sizes.length - 1] ?? 0);
   if (small && large && small !== large) {
-    console.log(`peak RSS at ${sizes.at(-1)?.toLocaleString('en-US')} rows is ${(Number(large.peakRssMb) / Number(small.peakRssMb)).toFixed(2)}× the ${sizes[0]?.toLocaleString('en-US')}-row figure (target ≤ 1.2×)`);
+    console.log(
+      `peak RSS at ${sizes.at(-1)?.toLocaleString('en-US')} rows is ${(Number(large.peakRssMb) / Number(small.peakRssMb)).toFixed(2)}× the ${sizes[0]?.toLocaleString('en-US')}-row figure (target ≤ 1.2×)`,
+    );
   }
 }
 
 console.log('\n| benchmark | records/s | baseline records/s | ratio | peak RSS (MB) |\n|---|---:|---:|---:|---:|');
-for (const r of results) console.log(`| ${r.name} | ${Number(r.recordsPerSec).toLocaleString('en-US')} | ${Number(r.baselinePerSec).toLocaleString('en-US')} | ${r.ratio}× | ${r.peakRssMb} |`);
+for (const r of results)
+  console.log(
+    `| ${r.name} | ${Number(r.recordsPerSec).toLocaleString('en-US')} | ${Number(r.baselinePerSec).toLocaleString('en-US')} | ${r.ratio}× | ${r.peakRssMb} |`,
+  );

@@ -1,8 +1,10 @@
 import { type ErrorKind, errorCatalog } from '../src/sdk/index.js';
 
 const kindText: Record<ErrorKind, string> = {
-  config: 'Configuration — found before (or as soon as) anything runs; the run fails and you fix the named file, flag or setting.',
-  transient: 'Transient — retried in place with backoff; the run only fails when retries are exhausted, and the next run resumes.',
+  config:
+    'Configuration — found before (or as soon as) anything runs; the run fails and you fix the named file, flag or setting.',
+  transient:
+    'Transient — retried in place with backoff; the run only fails when retries are exhausted, and the next run resumes.',
   record: 'Record — this record goes to the error store (`syncline errors list`); every other record goes on.',
   system: 'System — the run stops and is reported; the next run resumes from the last checkpoint.',
 };

@@ -1,3 +1,5 @@
+import { checkProject, createRegistry } from '../engine/index.js';
+import { FlowErrors } from '../sdk/index.js';
 import { projectJsonSchema } from '../spec/index.js';
 import { builtinCatalog } from './builtins.js';
 import { loadFlowFile } from './load-project.js';
@@ -5,6 +7,8 @@ import { loadFlowFile } from './load-project.js';
 /** `syncline validate <file>`: every problem at once (exit 1), or a short summary of what the file declares. */
 export async function validateCommand(file: string): Promise<number> {
   const project = await loadFlowFile(file);
+  const problems = await checkProject(createRegistry(builtinCatalog.connectors, builtinCatalog.steps), project);
+  if (problems.length > 0) throw new FlowErrors(problems);
   const flows = Object.values(project.flows);
   const lines = [`${file}: valid — ${Object.keys(project.connections).length} connections, ${flows.length} flows`];
   for (const f of flows) {

@@ -70,8 +70,8 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     registry,
     store: options.store,
-    run: (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
-    preview: (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
+    run: async (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
+    preview: async (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
   };
 }

@@ -19,7 +19,8 @@ export interface OpenFlow {
   readonly steps: readonly OpenStep[];
   readonly destinations: readonly OpenDestination[];
   connection(name: string): unknown;
-  close(): Promise<void>;
+  /** Closes writers (or aborts them when the run did not succeed) and connections. */
+  close(outcome?: 'ok' | 'abort'): Promise<void>;
 }
 
 export interface OpenFlowOptions {
@@ -46,8 +47,12 @@ export async function openFlow(
 ): Promise<OpenFlow> {
   const opened = new Map<string, unknown>();
   const writers: OpenDestination[] = [];
-  const closeAll = async () => {
-    for (const w of writers.splice(0)) await w.writer.close(ctx).catch(() => undefined);
+  const closeAll = async (outcome: 'ok' | 'abort' = 'ok') => {
+    let failure: unknown;
+    for (const { writer } of writers.splice(0)) {
+      if (outcome === 'abort') await (writer.abort ?? writer.close).call(writer, ctx).catch(() => undefined);
+      else await writer.close(ctx).catch((error: unknown) => (failure ??= error));
+    }
     for (const [name, conn] of opened) {
       const def = project.connections[name];
       if (def)
@@ -57,6 +62,7 @@ export async function openFlow(
           .catch(() => undefined);
     }
     opened.clear();
+    if (failure !== undefined) throw failure;
   };
   const connect = async (name: string, where: string): Promise<unknown> => {
     if (opened.has(name)) return opened.get(name);
@@ -103,7 +109,7 @@ export async function openFlow(
       close: closeAll,
     };
   } catch (error) {
-    await closeAll();
+    await closeAll('abort');
     throw error;
   }
 }

@@ -43,25 +43,31 @@ export async function previewFlow(
   const rows: PreviewRow[] = [];
   try {
     const source = deps.registry.source(flow.source.type);
+    const sourceErrors: PreviewRow[] = [];
     for await (const page of source.read(
       { config: flow.source.config, connection: open.connection(flow.source.connection) },
       ctx,
     )) {
+      for (const r of page.records) {
+        if (inputs.length + sourceErrors.length >= limit) break;
+        inputs.push(r);
+      }
       for (const f of page.failed ?? []) {
-        if (inputs.length + rows.length >= limit) break;
-        rows.push({
+        if (inputs.length + sourceErrors.length >= limit) break;
+        sourceErrors.push({
           id: f.record.meta.id,
           ...(f.record.meta.position ? { position: f.record.meta.position } : {}),
           input: null,
           output: null,
-          error: { stage: 'source', code: f.error.code, message: f.error.message },
+          error: {
+            stage: 'source',
+            code: f.error.code,
+            message: f.error.message,
+            ...(f.error.hint ? { hint: f.error.hint } : {}),
+          },
         });
       }
-      for (const r of page.records) {
-        if (inputs.length + rows.length >= limit) break;
-        inputs.push(r);
-      }
-      if (inputs.length + rows.length >= limit) break;
+      if (inputs.length + sourceErrors.length >= limit) break;
     }
     const result = await applySteps(open.steps, inputs, ctx, { trackDropped: true, flush: true });
     const out = new Map(result.records.map((r) => [r.meta.id, r.data]));
@@ -88,9 +94,10 @@ export async function previewFlow(
           : {}),
       });
     }
+    rows.push(...sourceErrors);
   } finally {
     abort.abort();
-    await open.close();
+    await open.close('abort');
   }
   return { flow: flow.name, rows };
 }

@@ -7,7 +7,7 @@ import type { StateStore } from '../store/state-store.js';
 import { createEngine } from './engine.js';
 import { transientRetry } from './retry-policy.js';
 
-function rows(n: number, extra: (i: number) => JsonObject = () => ({})): JsonObject[] {
+function rows(n: number, extra: (i: number) => JsonObject | Record<string, never> = () => ({})): JsonObject[] {
   return Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `r${i + 1}`, ...extra(i + 1) }));
 }
 
@@ -17,7 +17,16 @@ function project(destConfig: JsonObject = { table: 't' }, steps = true, pageSize
     where: 'test.yaml:1:1',
     source: { connection: 'mem', type: 'memory.rows', config: { pageSize }, where: 'test.yaml:2:1' },
     steps: steps ? [{ name: 'check', type: 'check', config: {}, where: 'test.yaml:3:1' }] : [],
-    destinations: [{ name: 'out', connection: 'mem', type: 'memory.table', config: destConfig, batch: { size: 4 }, where: 'test.yaml:4:1' }],
+    destinations: [
+      {
+        name: 'out',
+        connection: 'mem',
+        type: 'memory.table',
+        config: destConfig,
+        batch: { size: 4 },
+        where: 'test.yaml:4:1',
+      },
+    ],
   };
   return {
     file: '/tmp/test.yaml',
@@ -44,7 +53,7 @@ async function errorsOf(store: StateStore) {
 
 describe('runFlow', () => {
   it('streams every page to the destination and counts each stage', async () => {
-    const world = memoryWorld(rows(95, (i) => (i % 10 === 0 ? { drop: true } : {})));
+    const world = memoryWorld(rows(95, (i): JsonObject => (i % 10 === 0 ? { drop: true } : {})));
     const { store, engine } = await setup(world);
     const run = await engine.run(project(), 'f');
     expect(run.status).toBe('succeeded');
@@ -59,7 +68,9 @@ describe('runFlow', () => {
   });
 
   it('sends failing records to the error store with stage, code and payload, and goes on', async () => {
-    const world = memoryWorld(rows(30, (i) => (i === 7 ? { bad: 'yes' } : i === 22 ? { forbidden: 1 } : {})));
+    const world = memoryWorld(
+      rows(30, (i): JsonObject => (i === 7 ? { bad: 'yes' } : i === 22 ? { forbidden: 1 } : {})),
+    );
     const { store, engine } = await setup(world);
     const run = await engine.run(project({ table: 't', rejectWhen: 'forbidden' }), 'f');
     expect(run.status).toBe('completed_with_errors');
@@ -89,7 +100,9 @@ describe('runFlow', () => {
     expect(resumed.status).toBe('succeeded');
     expect(resumed.resumedFrom).toBe(failed.id);
     expect(resumed.counts.read).toBe(30);
-    expect([...(world.tables.get('t')?.keys() ?? [])].map(Number).sort((a, b) => a - b)).toEqual(rows(50).map((r) => r.id));
+    expect([...(world.tables.get('t')?.keys() ?? [])].map(Number).sort((a, b) => a - b)).toEqual(
+      rows(50).map((r) => r.id),
+    );
     await store.close();
   });
 
@@ -133,7 +146,15 @@ describe('runFlow', () => {
   it('refuses to overlap a live run and takes over a dead one', async () => {
     const world = memoryWorld(rows(5));
     const { store, engine } = await setup(world);
-    const live = await store.createRun({ flow: 'f', trigger: 'test', flowFile: null, host: 'elsewhere', pid: 1, startedAt: new Date(), resumedFrom: null });
+    const live = await store.createRun({
+      flow: 'f',
+      trigger: 'test',
+      flowFile: null,
+      host: 'elsewhere',
+      pid: 1,
+      startedAt: new Date(),
+      resumedFrom: null,
+    });
     await expect(engine.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
     await store.updateRun(live.id, { heartbeatAt: new Date(Date.now() - 5 * 60_000) });
     const run = await engine.run(project(), 'f');
@@ -145,7 +166,7 @@ describe('runFlow', () => {
   });
 
   it('previews without writing: input beside output, dropped and failed rows', async () => {
-    const world = memoryWorld(rows(8, (i) => (i === 2 ? { drop: true } : i === 3 ? { bad: 1 } : {})));
+    const world = memoryWorld(rows(8, (i): JsonObject => (i === 2 ? { drop: true } : i === 3 ? { bad: 1 } : {})));
     const { store, engine } = await setup(world);
     const preview = await engine.preview(project(), 'f', 5);
     expect(preview.rows).toHaveLength(5);
@@ -157,7 +178,7 @@ describe('runFlow', () => {
   });
 
   it('retries an error record from its failed stage, with an edited payload', async () => {
-    const world = memoryWorld(rows(5, (i) => (i === 4 ? { bad: 'x' } : {})));
+    const world = memoryWorld(rows(5, (i): JsonObject => (i === 4 ? { bad: 'x' } : {})));
     const { store, engine } = await setup(world);
     await engine.run(project(), 'f');
     const [err] = await errorsOf(store);
@@ -175,7 +196,10 @@ describe('runFlow', () => {
 
   it('names the flows that exist when asked for an unknown one', async () => {
     const { store, engine } = await setup(memoryWorld([]));
-    await expect(engine.run(project(), 'nope')).rejects.toMatchObject({ code: 'FLOW_NOT_FOUND', hint: 'flows in this file: f' });
+    await expect(engine.run(project(), 'nope')).rejects.toMatchObject({
+      code: 'FLOW_NOT_FOUND',
+      hint: 'flows in this file: f',
+    });
     await store.close();
   });
 });

@@ -206,6 +206,7 @@ export async function runFlow(
           abort.signal.reason instanceof FlowError ? abort.signal.reason : new FlowError('CANCELED', 'canceled');
       } else {
         if (buffering) await handle([], [], lastCheckpoint, true);
+        await open.close('ok');
         status = counts.failed > 0 ? 'completed_with_errors' : 'succeeded';
       }
     }
@@ -215,7 +216,7 @@ export async function runFlow(
   } finally {
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onAbort);
-    await open?.close();
+    await open?.close('abort').catch(() => undefined);
   }
   if (runError && status === 'running') status = 'failed';
   if (status === 'succeeded' || status === 'completed_with_errors') await store.clearCheckpoint(flow.name);

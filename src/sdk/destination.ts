@@ -21,6 +21,11 @@ export interface WriteResult {
 export interface Writer {
   write(records: readonly DataRecord[], ctx: Context): Promise<WriteResult>;
   close(ctx: Context): Promise<void>;
+  /**
+   * The run failed or was canceled: release resources and discard what is not yet final where
+   * the destination can (e.g. an overwrite file's temporary copy). Defaults to `close`.
+   */
+  abort?(ctx: Context): Promise<void>;
 }
 
 export interface OpenArgs<C, K> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { exited, startSyncline, syncline } from '../helpers/cli.js';
+import { exited, startSyncline, syncline, waitForLivePages } from '../helpers/cli.js';
 
 const ROWS = 200_000;
 
@@ -30,31 +30,38 @@ function writeSource(dir: string): void {
   writeFileSync(join(dir, 'flow.yaml'), flow);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('SIGKILL at random moments', () => {
   it('resumes from the last checkpoint each time: the destination equals the source, no gaps, no duplicates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'syncline-kill-'));
     writeSource(dir);
     const env = { SYNCLINE_DB: join(dir, 'state.db') };
     let killedMidRun = 0;
-    for (let attempt = 0; attempt < 6; attempt++) {
+    const stateFile = join(dir, 'state.db');
+    for (let attempt = 0; attempt < 5; attempt++) {
       const child = startSyncline(['run', 'flow.yaml', 'copy'], { cwd: dir, env });
-      await sleep(250 + Math.floor(Math.random() * 900));
+      // a random moment after the run has committed between 1 and 60 of its 500-record pages
+      const threshold = 1 + Math.floor(Math.random() * 60);
+      await waitForLivePages(stateFile, threshold, child);
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         killedMidRun += 1;
       }
       await exited(child);
     }
-    expect(killedMidRun).toBeGreaterThanOrEqual(3);
+    expect(killedMidRun).toBe(5);
     const final = syncline(['run', 'flow.yaml', 'copy'], { cwd: dir, env });
     expect(final.stderr).toBe('');
     expect(final.status).toBe(0);
 
     const db = new Database(join(dir, 'dest.db'), { readonly: true });
-    const stats = db.prepare('select count(*) as rows, count(distinct id) as ids, min(id) as lo, max(id) as hi, sum(n) as total from out').get() as Record<string, number>;
-    const wrong = db.prepare("select count(*) as c from out where name != 'NAME ' || id or n != id % 1000").get() as { c: number };
+    const stats = db
+      .prepare(
+        'select count(*) as rows, count(distinct id) as ids, min(id) as lo, max(id) as hi, sum(n) as total from out',
+      )
+      .get() as Record<string, number>;
+    const wrong = db.prepare("select count(*) as c from out where name != 'NAME ' || id or n != id % 1000").get() as {
+      c: number;
+    };
     db.close();
     let expectedTotal = 0;
     for (let i = 1; i <= ROWS; i++) expectedTotal += i % 1000;

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -20,8 +22,15 @@ export function syncline(args: readonly string[], options: { cwd: string; env?: 
 }
 
 /** Starts the CLI without waiting (to kill it or interrupt it). */
-export function startSyncline(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): ChildProcess {
-  return spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: 'pipe' });
+export function startSyncline(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): ChildProcess {
+  return spawn(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: 'pipe',
+  });
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {
@@ -29,4 +38,32 @@ export function exited(child: ChildProcess): Promise<number | null> {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
+}
+
+function pagesOfLiveRun(stateFile: string): number {
+  if (!existsSync(stateFile)) return 0;
+  const state = new Database(stateFile, { readonly: true, fileMustExist: true });
+  try {
+    const row = state.prepare("select max(pages) as pages from runs where status = 'running'").get() as {
+      pages: number | null;
+    };
+    return row.pages ?? 0;
+  } catch {
+    return 0; // the store is still being created
+  } finally {
+    state.close();
+  }
+}
+
+/** Waits until the child's live run (in the SQLite store `stateFile`) has committed `pages` pages, or the child ended. */
+export async function waitForLivePages(
+  stateFile: string,
+  pages: number,
+  child: ChildProcess,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (child.exitCode === null && pagesOfLiveRun(stateFile) < pages && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }

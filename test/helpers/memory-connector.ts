@@ -29,6 +29,9 @@ export function memoryWorld(rows: JsonObject[]): MemoryWorld {
   return { rows, tables: new Map(), writes: 0 };
 }
 
+const rowsConfig = z.object({ pageSize: z.number().int().positive().default(10) }).strict();
+const tableConfig = z.object({ table: z.string(), rejectWhen: z.string().optional() }).strict();
+
 export function memoryConnector(world: MemoryWorld) {
   return defineConnector({
     name: 'memory',
@@ -38,16 +41,18 @@ export function memoryConnector(world: MemoryWorld) {
     check: async () => undefined,
     close: async () => undefined,
     sources: [
-      defineSource({
+      defineSource<z.infer<typeof rowsConfig>, MemoryWorld>({
         type: 'rows',
         description: 'rows of the world',
-        config: z.object({ pageSize: z.number().int().positive().default(10) }).strict(),
+        config: rowsConfig,
         async *read({ config, connection, from }) {
           let i = typeof from === 'number' ? from : 0;
           let page = 0;
           while (i < connection.rows.length) {
             const slice = connection.rows.slice(i, i + config.pageSize);
-            const records = slice.map((data, k) => createRecord(data, { id: String(data.id ?? i + k), position: `row ${i + k}` }));
+            const records = slice.map((data, k) =>
+              createRecord(data, { id: String(data.id ?? i + k), position: `row ${i + k}` }),
+            );
             i += slice.length;
             const p: Page = { records, checkpoint: i };
             yield p;
@@ -57,10 +62,10 @@ export function memoryConnector(world: MemoryWorld) {
       }),
     ],
     destinations: [
-      defineDestination({
+      defineDestination<z.infer<typeof tableConfig>, MemoryWorld>({
         type: 'table',
         description: 'upsert by id',
-        config: z.object({ table: z.string(), rejectWhen: z.string().optional() }).strict(),
+        config: tableConfig,
         async open({ config, connection }) {
           const table = connection.tables.get(config.table) ?? new Map<string, JsonObject>();
           connection.tables.set(config.table, table);
@@ -74,7 +79,12 @@ export function memoryConnector(world: MemoryWorld) {
               const rejected: { index: number; error: FlowError }[] = [];
               records.forEach((r, index) => {
                 if (config.rejectWhen && r.data[config.rejectWhen] !== undefined) {
-                  rejected.push({ index, error: new FlowError('RECORD_CONSTRAINT', `field ${config.rejectWhen} is not allowed`, { field: config.rejectWhen }) });
+                  rejected.push({
+                    index,
+                    error: new FlowError('RECORD_CONSTRAINT', `field ${config.rejectWhen} is not allowed`, {
+                      field: config.rejectWhen,
+                    }),
+                  });
                 } else table.set(String(r.data.id), r.data);
               });
               return { rejected };
@@ -98,7 +108,11 @@ export const checkStep = defineStep({
       const failed = [];
       for (const r of records) {
         if (r.data.drop) continue;
-        if (r.data.bad) failed.push({ record: r, error: new FlowError('RECORD_BAD_VALUE', `bad is ${String(r.data.bad)}`, { where, field: 'bad' }) });
+        if (r.data.bad)
+          failed.push({
+            record: r,
+            error: new FlowError('RECORD_BAD_VALUE', `bad is ${String(r.data.bad)}`, { where, field: 'bad' }),
+          });
         else out.push(r);
       }
       return { records: out, failed };

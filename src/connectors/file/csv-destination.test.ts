@@ -36,8 +36,8 @@ describe('file.csv destination', () => {
     for await (const p of csvSource.read({ config, connection: { dir } }, ctx))
       read.push(...p.records.map((r) => r.data));
     expect(read).toEqual([
-      { id: '1', name: 'say "hi", ok', note: 'a\nb', tags: '["x"]', ok: 'true', none: '' },
-      { id: '2', name: 'plain', note: '', tags: '', ok: '', none: '' },
+      { id: '1', name: 'say "hi", ok', note: 'a\nb', tags: '["x"]', ok: 'true', none: null },
+      { id: '2', name: 'plain', note: null, tags: null, ok: null, none: null },
     ]);
   });
 

@@ -75,6 +75,7 @@ export const csvDestination = defineDestination<CsvDestinationConfig, FileConnec
           await sink.write(stringify([columns], { delimiter: config.delimiter }));
         await sink.close();
       },
+      abort: () => sink.abort(),
     };
     return writer;
   },

@@ -19,6 +19,7 @@ export function rowBuilder(
   names: readonly string[],
   types: Readonly<Record<string, ColumnType>>,
   path: string,
+  emptyAsNull = true,
 ): RowBuilder {
   const seen = new Set<string>();
   for (const n of names) {
@@ -55,14 +56,17 @@ export function rowBuilder(
     build(fields) {
       const data: JsonObject = {};
       if (!typed) {
-        for (let i = 0; i < count; i++) data[names[i] as string] = fields[i] as string;
+        for (let i = 0; i < count; i++) {
+          const text = fields[i] as string;
+          data[names[i] as string] = emptyAsNull && text === '' ? null : text;
+        }
         return data;
       }
       for (let i = 0; i < count; i++) {
         const text = fields[i] as string;
         const convert = converters[i];
         if (convert === undefined) {
-          data[names[i] as string] = text;
+          data[names[i] as string] = emptyAsNull && text === '' ? null : text;
           continue;
         }
         const value = convert(text);

@@ -112,8 +112,8 @@ describe('file.csv source', () => {
     const columns = { n: 'number', i: 'integer', b: 'boolean', d: 'date', j: 'json', s: 'string' };
     const [page] = await readAll({ path: typed, columns });
     expect(page?.records.map((r) => r.data)).toEqual([
-      { n: 1.5, i: 2, b: true, d: '2026-03-01', j: { a: 1 }, s: 'x', free: '' },
-      { n: null, i: null, b: null, d: null, j: null, s: null, free: '' },
+      { n: 1.5, i: 2, b: true, d: '2026-03-01', j: { a: 1 }, s: 'x', free: null },
+      { n: null, i: null, b: null, d: null, j: null, s: null, free: null },
       { n: 1, i: 1, b: false, d: '2026-03-01T08:00:00.000Z', j: [1], s: 'x', free: 'y' },
     ]);
     expect(page?.failed?.map((f) => [f.error.code, f.error.where, f.error.field])).toEqual([
@@ -154,7 +154,9 @@ describe('file.csv source', () => {
     const bom = file('bom.csv', '\ufeffid\n1\n\n2\n');
     expect(ids(await readAll({ path: bom }))).toEqual(['line:2', 'line:4']);
     const kept = await readAll({ path: bom, skipEmptyLines: false });
-    expect(kept.flatMap((p) => p.records.map((r) => r.data.id))).toEqual(['1', '', '2']);
+    expect(kept.flatMap((p) => p.records.map((r) => r.data.id))).toEqual(['1', null, '2']);
+    const raw = await readAll({ path: bom, skipEmptyLines: false, emptyAsNull: false });
+    expect(raw.flatMap((p) => p.records.map((r) => r.data.id))).toEqual(['1', '', '2']);
   });
 
   it('reads latin1 files and resumes at their byte offsets', async () => {

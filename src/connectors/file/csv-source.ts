@@ -35,6 +35,7 @@ export const csvSourceConfig = z
     columns: z.record(z.string(), columnType).default({}),
     skipEmptyLines: z.boolean().default(true),
     trim: z.boolean().default(false),
+    emptyAsNull: z.boolean().default(true),
   })
   .strict()
   .refine((c) => c.header || c.columnNames !== undefined, {
@@ -60,7 +61,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
         hint: 'Run the flow from the start.',
       });
     }
-    builder = rowBuilder(namesFromConfig ?? names, config.columns, path);
+    builder = rowBuilder(namesFromConfig ?? names, config.columns, path, config.emptyAsNull);
   }
   let header = checkpoint?.header;
   let line = checkpoint?.line ?? 1;
@@ -97,7 +98,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
           failed.push(malformedRecord(text.slice(pos, scanner.end), path, at, scanner.error));
         } else if (needHeader) {
           header = scanner.fields;
-          builder = rowBuilder(namesFromConfig ?? header, config.columns, path);
+          builder = rowBuilder(namesFromConfig ?? header, config.columns, path, config.emptyAsNull);
           needHeader = false;
         } else if (builder !== undefined) {
           const fields = scanner.fields;

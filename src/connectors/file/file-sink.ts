@@ -16,6 +16,8 @@ export type WriteMode = 'overwrite' | 'append';
 export interface FileSink {
   write(text: string): Promise<void>;
   close(): Promise<void>;
+  /** Stops writing; in overwrite mode the temporary file is removed and the old target stays. */
+  abort(): Promise<void>;
 }
 
 export function openFileSink(path: string, mode: WriteMode, display: string): FileSink {
@@ -41,6 +43,16 @@ export function openFileSink(path: string, mode: WriteMode, display: string): Fi
         await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
       }
       if (failure) throw failure;
+    },
+    async abort() {
+      if (closed) return;
+      closed = true;
+      if (!stream.closed) {
+        const done = once(stream, 'close').catch(() => undefined);
+        stream.end();
+        await done;
+      }
+      if (mode === 'overwrite') await rm(target, { force: true });
     },
     async close() {
       if (closed) return;

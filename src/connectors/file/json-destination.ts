@@ -38,6 +38,7 @@ export const jsonDestination = defineDestination<JsonDestinationConfig, FileConn
         await sink.write(first ? '[]\n' : '\n]\n').catch(() => undefined);
         await sink.close();
       },
+      abort: () => sink.abort(),
     };
     return writer;
   },

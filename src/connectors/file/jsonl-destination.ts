@@ -26,6 +26,7 @@ export const jsonlDestination = defineDestination<JsonlDestinationConfig, FileCo
         return { rejected: [], written: records.length };
       },
       close: () => sink.close(),
+      abort: () => sink.abort(),
     };
     return writer;
   },
