@@ -114,3 +114,53 @@ export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): P
   if (patch.hint !== undefined) set.hint = patch.hint;
   await db.updateTable('error_records').set(set).where('id', '=', id).execute();
 }
+
+const repeatKey = (recordId: string, stage: string, code: string) => `${recordId}\u0000${stage}\u0000${code}`;
+
+/**
+ * Stores a page's failed records. A record that is still open with the same stage and code — it
+ * failed the same way in an earlier run, e.g. a bad row a scheduled flow re-reads — is updated
+ * (latest run, payload and message; attempts + 1) instead of being stored twice.
+ */
+export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<void> {
+  const fresh: NewErrorRecord[] = [];
+  const byFlow = new Map<string, NewErrorRecord[]>();
+  for (const e of errors) byFlow.set(e.flow, [...(byFlow.get(e.flow) ?? []), e]);
+  for (const [flow, list] of byFlow) {
+    const open = new Map<string, { id: number; attempts: number }>();
+    const recordIds = [...new Set(list.map((e) => e.recordId))];
+    for (let i = 0; i < recordIds.length; i += CHUNK) {
+      const rows = await db
+        .selectFrom('error_records')
+        .select(['id', 'record_id', 'stage', 'code', 'attempts'])
+        .where('flow', '=', flow)
+        .where('status', '=', 'open')
+        .where('record_id', 'in', recordIds.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows)
+        open.set(repeatKey(r.record_id, r.stage, r.code), { id: readInt(r.id), attempts: readInt(r.attempts) });
+    }
+    for (const e of list) {
+      const seen = open.get(repeatKey(e.recordId, e.stage, e.code));
+      if (!seen) {
+        fresh.push(e);
+        continue;
+      }
+      await db
+        .updateTable('error_records')
+        .set({
+          run_id: e.runId,
+          message: e.message,
+          hint: e.hint,
+          field: e.field,
+          payload: writeJson(e.payload),
+          raw: e.raw,
+          attempts: seen.attempts + e.attempts,
+          updated_at: writeTime(e.createdAt),
+        })
+        .where('id', '=', seen.id)
+        .execute();
+    }
+  }
+  if (fresh.length > 0) await insertErrors(db, fresh);
+}

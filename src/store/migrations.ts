@@ -90,6 +90,7 @@ async function createTables(db: Kysely<unknown>, dialect: StoreDialect): Promise
     ['error_records_flow_status', ['flow', 'status', 'created_at']],
     ['error_records_status', ['status', 'created_at']],
     ['error_records_run', ['run_id']],
+    ['error_records_flow_record', ['flow', 'record_id']],
     ['error_records_code', ['code']],
     ['error_records_stage', ['stage']],
     ['error_records_created', ['created_at']],

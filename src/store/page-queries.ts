@@ -1,5 +1,5 @@
 import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } from './codec.js';
-import { insertErrors } from './error-queries.js';
+import { recordErrors } from './error-queries.js';
 import type { StoreDb } from './run-queries.js';
 import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
 
@@ -22,7 +22,7 @@ export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void>
         committed_at: at,
       })
       .execute();
-    if (commit.errors.length > 0) await insertErrors(trx, commit.errors);
+    if (commit.errors.length > 0) await recordErrors(trx, commit.errors);
     if (commit.checkpoint !== undefined) {
       const checkpoint = writeJson(commit.checkpoint);
       await trx

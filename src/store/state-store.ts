@@ -165,7 +165,10 @@ export interface StateStore {
   /** The run of this flow whose status is still `running`, if any (live or dead). */
   activeRun(flow: string): Promise<RunRow | undefined>;
 
-  /** Atomically: the page row, the run's counts and pages, the error records and the checkpoint. */
+  /**
+   * Atomically: the page row, the run's counts and pages, the error records and the checkpoint.
+   * A failed record that is still open with the same stage and code is updated, not stored twice.
+   */
   commitPage(commit: PageCommit): Promise<void>;
   listPages(runId: number): Promise<RunPageRow[]>;
   getCheckpoint(flow: string): Promise<CheckpointRow | undefined>;

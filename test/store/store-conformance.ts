@@ -140,6 +140,41 @@ export function describeStoreConformance(name: string, open: () => Promise<State
         expect(errors.map((e) => [e.recordId, e.status, e.flow])).toEqual([['line:7', 'open', 'orders']]);
       });
 
+      it('updates an open error record that fails the same way again instead of storing it twice', async () => {
+        const first = await startRun(store, 'orders');
+        await store.commitPage(
+          page(first, 1, 'a', {
+            failed: 2,
+            errors: [errorRecord(first, { recordId: 'line:7' }), errorRecord(first, { recordId: 'line:9' })],
+          }),
+        );
+        const [nine] = await store.listErrors({ flow: 'orders' });
+        if (!nine) throw new Error('expected an error record');
+        await store.updateError(nine.id, { status: 'resolved', updatedAt: at(1500) });
+        const second = await startRun(store, 'orders', at(3000));
+        const again = errorRecord(second, {
+          recordId: 'line:7',
+          message: 'still bad',
+          payload: { n: 2 },
+          createdAt: at(3000),
+        });
+        const otherStage = errorRecord(second, { recordId: 'line:7', stage: 'destination:erp', createdAt: at(3000) });
+        const reopened = errorRecord(second, { recordId: 'line:9', createdAt: at(3000) });
+        await store.commitPage(page(second, 1, 'b', { failed: 3, errors: [again, otherStage, reopened] }));
+        const all = await store.listErrors({ flow: 'orders' });
+        expect(all).toHaveLength(4);
+        const seven = all.filter((e) => e.recordId === 'line:7' && e.stage === again.stage);
+        expect(seven.map((e) => [e.runId, e.attempts, e.message, e.payload, e.updatedAt])).toEqual([
+          [second.id, 2, 'still bad', { n: 2 }, at(3000)],
+        ]);
+        expect(
+          all
+            .filter((e) => e.recordId === 'line:9')
+            .map((e) => e.status)
+            .sort(),
+        ).toEqual(['open', 'resolved']);
+      });
+
       it('stores no checkpoint when the page has none, keeping the previous one', async () => {
         const run = await startRun(store, 'orders');
         await store.commitPage(page(run, 1, undefined));

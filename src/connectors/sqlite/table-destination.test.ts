@@ -61,6 +61,18 @@ describe('sqlite.table destination', () => {
       ],
     ],
     [
+      'upsert',
+      [
+        { id: 1, name: 'one' },
+        { id: 2, name: 'TWO' },
+      ],
+      { written: 1, skipped: 1 },
+      [
+        [1, 'one'],
+        [2, 'TWO'],
+      ],
+    ],
+    [
       'ignore',
       [
         { id: 2, name: 'TWO' },
@@ -136,7 +148,7 @@ describe('sqlite.table destination', () => {
     const rows = [{ 'we"ird col': 'v"1\'); DROP TABLE x; --', 'sel ect': 1, ü: true, '"': { a: [1] } }];
     const w = await writer(c, { table, operation: 'upsert', key: ['sel ect'], createTable: true });
     expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], written: 1, skipped: 0 });
-    expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], written: 1, skipped: 0 });
+    expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], written: 0, skipped: 1 });
     expect(c.db.prepare(`select * from "or""ders; DROP TABLE x; --"`).all()).toEqual([
       { 'we"ird col': 'v"1\'); DROP TABLE x; --', 'sel ect': 1, ü: 1, '"': '{"a":[1]}' },
     ]);

@@ -10,7 +10,7 @@ export interface WriteSql {
 }
 
 /**
- * insert → INSERT; upsert → INSERT … ON CONFLICT (key) DO UPDATE SET col = excluded.col;
+ * insert → INSERT; upsert → INSERT … ON CONFLICT (key) DO UPDATE SET col = excluded.col WHERE a value differs;
  * ignore → INSERT … ON CONFLICT (key) DO NOTHING; update → UPDATE … SET … WHERE key = ?.
  * `columns` are the record's columns (key columns included).
  */
@@ -37,7 +37,9 @@ export function writeSql(
   const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
   if (operation === 'ignore' || rest.length === 0) return { sql: `${insert} ${target} DO NOTHING`, order: columns };
   const set = rest.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(', ');
-  return { sql: `${insert} ${target} DO UPDATE SET ${set}`, order: columns };
+  // Rows whose values are all the same are left untouched: no write, and reported as skipped (unchanged).
+  const changed = rest.map((c) => `${t}.${quoteIdent(c)} IS NOT excluded.${quoteIdent(c)}`).join(' OR ');
+  return { sql: `${insert} ${target} DO UPDATE SET ${set} WHERE ${changed}`, order: columns };
 }
 
 function sqlType(values: Iterable<Json | undefined>): string {
