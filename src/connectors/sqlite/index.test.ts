@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Context, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { sqliteConnector } from './index.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const allowed = [/^\.\/[\w-]+\.js$/, /^\.\.\/\.\.\/sdk\/index\.js$/, /^node:/, /^zod$/, /^better-sqlite3$/, /^vitest$/];
 const base = mkdtempSync(join(tmpdir(), 'syncline-sqlite-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 const ctx: Context = {
@@ -22,21 +19,6 @@ const ctx: Context = {
 };
 
 describe('sqlite connector', () => {
-  it('imports only the sdk, its own files and better-sqlite3', () => {
-    let seen = 0;
-    for (const name of readdirSync(here).filter((f) => f.endsWith('.ts'))) {
-      const source = readFileSync(join(here, name), 'utf8');
-      for (const [, spec] of source.matchAll(/^(?:import|export)\s[^;]*?from '([^']+)';$/gm)) {
-        expect(
-          allowed.some((re) => re.test(spec as string)),
-          `${name} imports ${spec}`,
-        ).toBe(true);
-        seen++;
-      }
-    }
-    expect(seen).toBeGreaterThan(20);
-  });
-
   it('opens a path relative to the base folder with WAL, synchronous NORMAL, busy_timeout 5000 and extra pragmas', async () => {
     const conn = (await sqliteConnector.open(
       sqliteConnector.connection.parse({ path: 'db.sqlite', pragmas: { cache_size: -4000, foreign_keys: true } }),
