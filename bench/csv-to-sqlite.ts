@@ -12,6 +12,7 @@ import { builtinConnectors, builtinSteps } from '../src/cli/builtins.js';
 import { createEngine } from '../src/engine/index.js';
 import { loadProject } from '../src/spec/index.js';
 import { openStore } from '../src/store/index.js';
+import { peakRssMb } from './peak-rss.js';
 
 const [mode = '', csv = '', work = ''] = process.argv.slice(2);
 if (!mode || !csv || !work) throw new Error('usage: csv-to-sqlite.ts <engine|baseline> <csv> <workdir>');
@@ -100,7 +101,6 @@ async function engineRun(): Promise<number> {
 const t0 = performance.now();
 const records = mode === 'engine' ? await engineRun() : await baseline();
 const seconds = (performance.now() - t0) / 1000;
-const rss = process.resourceUsage().maxRSS / 1024;
 console.log(
-  `BENCH ${JSON.stringify({ mode, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(records / seconds), peakRssMb: Math.round(rss) })}`,
+  `BENCH ${JSON.stringify({ mode, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(records / seconds), peakRssMb: peakRssMb() })}`,
 );

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeOrdersCsv } from '../src/demo/generate-orders.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// Compiled by `npm run bench` to bench/.build/bench/: each benchmark runs as plain node (no loader in the measured process).
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '../../..');
 const data = join(root, 'bench/.data');
 mkdirSync(data, { recursive: true });
 const only = process.env.BENCH_ONLY?.split(',');
@@ -17,7 +19,7 @@ const want = (name: string) => !only || only.includes(name);
 const results: Record<string, unknown>[] = [];
 
 function bench(script: string, args: string[] = []): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', script), ...args], {
+  const r = spawnSync(process.execPath, [join(here, script.replace(/\.ts$/, '.js')), ...args], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
