@@ -83,8 +83,16 @@ export async function openFlow(
     for (let i = from; i < flow.steps.length; i++) {
       const def = flow.steps[i] as StepDefinition;
       const where = `flow ${flow.name}/step ${def.name} (${def.where})`;
+      const named = (def.config as { connection?: unknown } | null)?.connection;
+      const connection =
+        def.type.includes('.') && typeof named === 'string' ? await connect(named, def.where) : undefined;
       try {
-        const processor = await registry.step(def.type).create({ config: def.config, where }, ctx);
+        const processor = await registry
+          .step(def.type)
+          .create(
+            connection === undefined ? { config: def.config, where } : { config: def.config, where, connection },
+            ctx,
+          );
         steps.push({ def, index: i, processor });
       } catch (error) {
         throw wrap(error, where);

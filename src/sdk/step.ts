@@ -19,6 +19,11 @@ export interface StepArgs<C> {
   readonly config: C;
   /** Where this step stands, for error messages: `flow orders/steps[1].map`. */
   readonly where: string;
+  /**
+   * For a connector's own step (e.g. `postgres.lookup`) whose config names a `connection`: that
+   * connection, opened by the engine with the connector's `open` and closed after the run.
+   */
+  readonly connection?: unknown;
 }
 
 export interface Step<C = unknown> {
