@@ -1,22 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, createRecord, type JsonObject, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import { describe, expect, it } from 'vitest';
+import { tempContext } from '../../../test/helpers/temp-context.js';
+import { createRecord, type JsonObject } from '../../sdk/index.js';
 import { csvDestination } from './csv-destination.js';
 import { csvSource } from './csv-source.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'syncline-csv-out-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: dir,
-};
+const { dir, ctx } = tempContext('syncline-csv-out-');
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: String(i) }));
 
 async function writeAll(config: Record<string, unknown>, batches: JsonObject[][]): Promise<void> {

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, type Json, noMetrics, type Page, silentLogger, systemClock } from '../../sdk/index.js';
+import { describe, expect, it } from 'vitest';
+import { tempContext } from '../../../test/helpers/temp-context.js';
+import type { Json, Page } from '../../sdk/index.js';
 import { csvSource } from './csv-source.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'syncline-csv-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: dir,
-};
+const { dir, ctx } = tempContext('syncline-csv-');
 
 async function readAll(config: Record<string, unknown>, from?: Json): Promise<Page[]> {
   const parsed = csvSource.config.parse(config);

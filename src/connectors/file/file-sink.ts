@@ -32,6 +32,13 @@ export function openFileSink(path: string, mode: WriteMode, display: string): Fi
     failure ??= fileError(error, display, 'write');
   });
   let closed = false;
+  const end = async () => {
+    closed = true;
+    if (stream.closed) return;
+    const done = once(stream, 'close').catch(() => undefined);
+    stream.end();
+    await done;
+  };
   const check = () => {
     if (failure) throw failure;
     if (closed) throw new FlowError('INTERNAL', `${display} is already closed`, { kind: 'system', where: display });
@@ -46,22 +53,12 @@ export function openFileSink(path: string, mode: WriteMode, display: string): Fi
     },
     async abort() {
       if (closed) return;
-      closed = true;
-      if (!stream.closed) {
-        const done = once(stream, 'close').catch(() => undefined);
-        stream.end();
-        await done;
-      }
+      await end();
       if (mode === 'overwrite') await rm(target, { force: true });
     },
     async close() {
       if (closed) return;
-      closed = true;
-      if (!stream.closed) {
-        const done = once(stream, 'close').catch(() => undefined);
-        stream.end();
-        await done;
-      }
+      await end();
       if (failure) {
         if (mode === 'overwrite') await rm(target, { force: true });
         throw failure;

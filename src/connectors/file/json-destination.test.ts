@@ -1,22 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, createRecord, type JsonObject, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import { describe, expect, it } from 'vitest';
+import { tempContext } from '../../../test/helpers/temp-context.js';
+import { createRecord, type JsonObject } from '../../sdk/index.js';
 import { jsonDestination } from './json-destination.js';
 import { jsonlDestination } from './jsonl-destination.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'syncline-json-out-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: dir,
-};
+const { dir, ctx } = tempContext('syncline-json-out-');
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: String(i) }));
 const destinations = { json: jsonDestination, jsonl: jsonlDestination };
 

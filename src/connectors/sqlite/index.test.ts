@@ -1,22 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import { describe, expect, it } from 'vitest';
+import { tempContext } from '../../../test/helpers/temp-context.js';
 import type { SqliteConnection } from './connection.js';
 import { sqliteConnector } from './index.js';
 
-const base = mkdtempSync(join(tmpdir(), 'syncline-sqlite-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: base,
-};
+const { dir: base, ctx } = tempContext('syncline-sqlite-');
 
 describe('sqlite connector', () => {
   it('opens a path relative to the base folder with WAL, synchronous NORMAL, busy_timeout 5000 and extra pragmas', async () => {

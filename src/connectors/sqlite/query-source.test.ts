@@ -1,31 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type Context,
-  createRecord,
-  type Json,
-  noMetrics,
-  type Page,
-  silentLogger,
-  systemClock,
-} from '../../sdk/index.js';
+import { tempContext } from '../../../test/helpers/temp-context.js';
+import { createRecord, type Json, type Page } from '../../sdk/index.js';
 import { openSqliteConnection } from './connection.js';
 import { querySource } from './query-source.js';
 import { tableDestination } from './table-destination.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'syncline-sqlite-query-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: dir,
-};
+const { ctx } = tempContext('syncline-sqlite-query-');
 const connection = openSqliteConnection({ path: 'q.db', readonly: false, pragmas: {} }, ctx);
 afterAll(() => connection.db.close());
 connection.db.exec(`

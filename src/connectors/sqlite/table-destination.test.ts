@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type Context, createRecord, type JsonObject, noMetrics, silentLogger, systemClock } from '../../sdk/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempContext } from '../../../test/helpers/temp-context.js';
+import { createRecord, type JsonObject } from '../../sdk/index.js';
 import { openSqliteConnection, type SqliteConnection } from './connection.js';
 import { tableDestination } from './table-destination.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'syncline-sqlite-dest-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: dir,
-};
+const { ctx } = tempContext('syncline-sqlite-dest-');
 const open: SqliteConnection[] = [];
 afterEach(() => {
   for (const c of open.splice(0)) c.db.close();

@@ -1,22 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, type Json, noMetrics, type Page, silentLogger, systemClock } from '../../sdk/index.js';
+import { tempContext } from '../../../test/helpers/temp-context.js';
+import type { Json, Page } from '../../sdk/index.js';
 import { openSqliteConnection } from './connection.js';
 import { tableSource } from './table-source.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'syncline-sqlite-src-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const ctx: Context = {
-  runId: 't',
-  flow: 't',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: dir,
-};
+const { ctx } = tempContext('syncline-sqlite-src-');
 const connection = openSqliteConnection({ path: 'src.db', readonly: false, pragmas: {} }, ctx);
 afterAll(() => connection.db.close());
 connection.db.exec(`
