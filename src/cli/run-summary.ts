@@ -20,12 +20,13 @@ export function runSummary(run: RunRow): string {
   const head = `run ${run.id} of flow "${run.flow}": ${describeStatus(run.status)} in ${seconds.toFixed(2)}s (${perSec.toLocaleString('en-US')} records/s, ${run.pages} pages)${run.resumedFrom ? `, resumed from the checkpoint of run ${run.resumedFrom}` : ''}`;
   const steps = Object.values(run.counts.steps);
   const entered = steps[0]?.in ?? Object.values(run.counts.destinations)[0]?.in ?? run.counts.read;
-  const rows: (string | number)[][] = [['source', run.counts.read, entered, 0, run.counts.read - entered]];
+  const time = (ms: number | undefined) => (ms === undefined ? '' : `${(ms / 1000).toFixed(2)}s`);
+  const rows: (string | number)[][] = [['source', run.counts.read, entered, 0, run.counts.read - entered, '']];
   for (const [name, c] of Object.entries(run.counts.steps))
-    rows.push([`step ${name}`, c.in, c.out, c.skipped, c.failed]);
+    rows.push([`step ${name}`, c.in, c.out, c.skipped, c.failed, time(c.ms)]);
   for (const [name, c] of Object.entries(run.counts.destinations))
-    rows.push([`destination ${name}`, c.in, c.out, c.skipped, c.failed]);
-  const table = formatTable(['stage', 'in', 'out', 'skipped', 'failed'], rows);
+    rows.push([`destination ${name}`, c.in, c.out, c.skipped, c.failed, time(c.ms)]);
+  const table = formatTable(['stage', 'in', 'out', 'skipped', 'failed', 'time'], rows);
   const lines = [
     head,
     table,

@@ -28,6 +28,7 @@ export async function applySteps(
   const dropped = new Map<string, string>();
   for (const { def, index, processor } of steps) {
     const entering = records;
+    const started = performance.now();
     let result: ProcessResult;
     try {
       result = await processor.process(entering, ctx);
@@ -43,7 +44,14 @@ export async function applySteps(
     for (const f of result.failed)
       failures.push({ stage: `step:${def.name}`, stageIndex: index, record: f.record, error: f.error });
     const skipped = Math.max(0, entering.length - result.records.length - result.failed.length);
-    counts.set(def.name, { in: entering.length, out: result.records.length, failed: result.failed.length, skipped });
+    const ms = performance.now() - started;
+    counts.set(def.name, {
+      in: entering.length,
+      out: result.records.length,
+      failed: result.failed.length,
+      skipped,
+      ms,
+    });
     if (options.trackDropped && skipped > 0) {
       const kept = new Set(result.records.map((r) => r.meta.id));
       const failed = new Set(result.failed.map((f) => f.record.meta.id));

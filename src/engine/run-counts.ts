@@ -31,5 +31,6 @@ export function addStage(target: Record<string, StageCounts>, name: string, delt
   s.out += delta.out;
   s.failed += delta.failed;
   s.skipped += delta.skipped;
+  if (delta.ms !== undefined) s.ms = Math.round(((s.ms ?? 0) + delta.ms) * 10) / 10;
   target[name] = s;
 }

@@ -59,8 +59,8 @@ describe('runFlow', () => {
     expect(run.status).toBe('succeeded');
     expect(run.pages).toBe(10);
     expect(run.counts.read).toBe(95);
-    expect(run.counts.steps.check).toEqual({ in: 95, out: 86, failed: 0, skipped: 9 });
-    expect(run.counts.destinations.out).toEqual({ in: 86, out: 86, failed: 0, skipped: 0 });
+    expect(run.counts.steps.check).toEqual({ in: 95, out: 86, failed: 0, skipped: 9, ms: expect.any(Number) });
+    expect(run.counts.destinations.out).toEqual({ in: 86, out: 86, failed: 0, skipped: 0, ms: expect.any(Number) });
     expect(world.tables.get('t')?.size).toBe(86);
     expect(await store.getCheckpoint('f')).toBeUndefined();
     expect((await store.listPages(run.id)).map((p) => p.checkpoint)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 95]);

@@ -21,6 +21,7 @@ export async function writeDestination(
   policy: RetryPolicy,
   ctx: Context,
 ): Promise<DestinationResult> {
+  const started = performance.now();
   const counts: StageCounts = { in: records.length, out: 0, failed: 0, skipped: 0 };
   const failures: StageFailure[] = [];
   const stage = `destination:${dest.def.name}`;
@@ -53,5 +54,6 @@ export async function writeDestination(
       counts.failed += batch.length;
     }
   }
+  counts.ms = performance.now() - started;
   return { counts, failures };
 }

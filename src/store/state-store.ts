@@ -6,8 +6,10 @@ export interface StageCounts {
   in: number;
   out: number;
   failed: number;
-  /** Records a filter dropped, or a destination left alone (ignore-existing). */
+  /** Records a filter dropped, or a destination left alone (ignore-existing, unchanged). */
   skipped: number;
+  /** Milliseconds spent in this stage (processing or writing, retries included). */
+  ms?: number;
 }
 
 export interface RunCounts {
