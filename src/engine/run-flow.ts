@@ -1,26 +1,14 @@
 import type { RetryPolicy } from 'cockatiel';
-import {
-  type Clock,
-  type DataRecord,
-  FlowError,
-  type Json,
-  type Logger,
-  type Metrics,
-  type Page,
-  toFlowError,
-} from '../sdk/index.js';
+import { type Clock, FlowError, type Json, type Logger, type Metrics, toFlowError } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
-import { applySteps } from './apply-steps.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
+import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
-import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
+import { cloneCounts, emptyCounts } from './run-counts.js';
 import type { ProgressListener } from './run-progress.js';
-import type { StageFailure } from './stage-failure.js';
 import { isStale, type Self } from './stale-run.js';
-import { toErrorRecord } from './to-error-record.js';
-import { writeDestination } from './write-destination.js';
 
 export interface RunDeps {
   registry: Registry;
@@ -104,7 +92,6 @@ export async function runFlow(
     flow.steps.map((s) => s.name),
     flow.destinations.map((d) => d.name),
   );
-  let pages = 0;
   const heartbeat = setInterval(() => {
     store.updateRun(run.id, { heartbeatAt: clock.now() }).catch(() => undefined);
   }, options.heartbeatMs ?? 15_000);
@@ -114,12 +101,13 @@ export async function runFlow(
       runId: run.id,
       flow: flow.name,
       status,
-      pages,
+      pages: handler?.pages ?? 0,
       counts,
       elapsedMs: clock.now().getTime() - started.getTime(),
       resumedFrom: run.resumedFrom,
     });
 
+  let handler: PageHandler | undefined;
   let status: RunStatus = 'running';
   let runError: FlowError | undefined;
   const open = await openFlow(deps.registry, project, flow, ctx).catch((e: unknown) => {
@@ -128,48 +116,7 @@ export async function runFlow(
   });
   try {
     if (open) {
-      const buffering = open.steps.some((s) => s.processor.flush !== undefined);
-      const handle = async (
-        records: readonly DataRecord[],
-        sourceFailures: StageFailure[],
-        checkpoint: Json | undefined,
-        flush: boolean,
-      ) => {
-        const t0 = performance.now();
-        const stepped = await applySteps(open.steps, records, ctx, { flush });
-        for (const [name, c] of stepped.counts) addStage(counts.steps, name, c);
-        const failures = [...sourceFailures, ...stepped.failures];
-        const written = await Promise.all(
-          open.destinations.map((d) => writeDestination(d, flow.steps.length, stepped.records, deps.policy, ctx)),
-        );
-        open.destinations.forEach((d, i) => {
-          const w = written[i];
-          if (!w) return;
-          addStage(counts.destinations, d.def.name, w.counts);
-          counts.written += w.counts.out;
-          counts.skipped += w.counts.skipped;
-          failures.push(...w.failures);
-        });
-        counts.read += records.length + sourceFailures.length;
-        counts.failed += failures.length;
-        for (const c of stepped.counts.values()) counts.skipped += c.skipped;
-        pages += 1;
-        const at = clock.now();
-        await store.commitPage({
-          runId: run.id,
-          flow: flow.name,
-          seq: pages,
-          checkpoint: buffering && !flush ? undefined : checkpoint,
-          records: records.length + sourceFailures.length,
-          failed: failures.length,
-          durationMs: Math.round(performance.now() - t0),
-          counts: cloneCounts(counts),
-          errors: failures.map((f) => toErrorRecord(f, flow.name, run.id, at)),
-          at,
-        });
-        report('running');
-      };
-
+      handler = createPageHandler({ open, flow, runId: run.id, store, policy: deps.policy, clock, ctx, counts });
       const source = deps.registry.source(flow.source.type);
       const iterator = source
         .read(
@@ -183,29 +130,30 @@ export async function runFlow(
         [Symbol.asyncIterator]();
       let lastCheckpoint: Json | undefined = stored?.checkpoint;
       let next = iterator.next();
-      while (true) {
-        if (abort.signal.aborted) break;
-        const result = await next;
-        if (result.done) break;
-        const page: Page = result.value;
-        next = iterator.next(); // read ahead one page while this one is handled
-        next.catch(() => undefined);
-        const sourceFailures: StageFailure[] = (page.failed ?? []).map((f) => ({
-          stage: 'source',
-          stageIndex: -1,
-          record: f.record,
-          error: f.error,
-        }));
-        if (page.checkpoint !== undefined) lastCheckpoint = page.checkpoint;
-        await handle(page.records, sourceFailures, page.checkpoint, false);
+      try {
+        while (!abort.signal.aborted) {
+          const result = await next;
+          if (result.done) break;
+          next = iterator.next(); // read ahead one page while this one is handled
+          next.catch(() => undefined);
+          if (result.value.checkpoint !== undefined) lastCheckpoint = result.value.checkpoint;
+          await handler.handle(result.value);
+          report('running');
+        }
+      } finally {
+        await iterator.return?.(undefined).catch(() => undefined);
       }
       if (abort.signal.aborted) {
-        await iterator.return?.();
         status = 'canceled';
         runError =
           abort.signal.reason instanceof FlowError ? abort.signal.reason : new FlowError('CANCELED', 'canceled');
       } else {
-        if (buffering) await handle([], [], lastCheckpoint, true);
+        if (open.steps.some((st) => st.processor.flush !== undefined)) {
+          await handler.handle(
+            { records: [], ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }) },
+            { flush: true },
+          );
+        }
         await open.close('ok');
         status = counts.failed > 0 ? 'completed_with_errors' : 'succeeded';
       }
@@ -221,6 +169,7 @@ export async function runFlow(
   if (runError && status === 'running') status = 'failed';
   if (status === 'succeeded' || status === 'completed_with_errors') await store.clearCheckpoint(flow.name);
   const endedAt = clock.now();
+  const pages = handler?.pages ?? 0;
   await store.updateRun(run.id, {
     status,
     endedAt,
