@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkStep, type MemoryWorld, memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import {
+  checkStep,
+  countStep,
+  type MemoryWorld,
+  memoryConnector,
+  memoryWorld,
+} from '../../test/helpers/memory-connector.js';
 import { FlowError, type JsonObject } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
@@ -40,7 +46,7 @@ async function setup(world: MemoryWorld) {
   const store = await openStore(':memory:');
   const engine = createEngine({
     connectors: [memoryConnector(world)],
-    steps: [checkStep],
+    steps: [checkStep, countStep],
     store,
     retry: transientRetry({ maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 }),
   });
@@ -191,6 +197,23 @@ describe('runFlow', () => {
     expect(world.tables.get('t')?.get('4')).toEqual({ id: 4, name: 'fixed' });
     expect((await store.getError(err.id))?.status).toBe('retried');
     await expect(engine.retryError(project(), err.id)).rejects.toMatchObject({ code: 'ERROR_RECORD_RESOLVED' });
+    await store.close();
+  });
+
+  it('withholds checkpoints while a buffering step holds records, and commits with the flushed page', async () => {
+    const world = memoryWorld(rows(25));
+    const { store, engine } = await setup(world);
+    const p = project();
+    const flow = p.flows.f;
+    if (!flow) throw new Error('no flow');
+    const buffered = {
+      ...p,
+      flows: { f: { ...flow, steps: [{ name: 'count', type: 'count', config: {}, where: 't:1:1' }] } },
+    };
+    const run = await engine.run(buffered, 'f');
+    expect(run.status).toBe('succeeded');
+    expect(world.tables.get('t')?.get('total')).toEqual({ id: 'total', count: 25 });
+    expect((await store.listPages(run.id)).map((pg) => pg.checkpoint)).toEqual([null, null, null, 25]);
     await store.close();
   });
 

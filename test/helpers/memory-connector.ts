@@ -119,3 +119,22 @@ export const checkStep = defineStep({
     },
   }),
 });
+
+/** A buffering step: holds every record and emits one summary record `{ id: 'total', count }` at flush. */
+export const countStep = defineStep({
+  type: 'count',
+  description: 'test step that buffers',
+  config: z.object({}).strict(),
+  create: () => {
+    let count = 0;
+    return {
+      process(records) {
+        count += records.length;
+        return { records: [], failed: [] };
+      },
+      flush() {
+        return { records: [createRecord({ id: 'total', count }, { id: 'total' })], failed: [] };
+      },
+    };
+  },
+});
