@@ -155,7 +155,7 @@ export async function errorsRetry(
         throw new FlowError('FILE_NOT_FOUND', `the flow file of error record ${id} is unknown`, {
           hint: 'pass it with --file <flow.yaml>',
         });
-      const project = await loadFlowFile(file);
+      const project = await loadFlowFile(file, engine.store);
       const outcome = await engine.retryError(project, id, payload ? { payload } : {});
       if (!outcome.ok) failed += 1;
       process.stdout.write(

@@ -1,9 +1,15 @@
 import { resolve } from 'node:path';
 import type { ProjectDefinition } from '../spec/definition.js';
 import { loadProject } from '../spec/index.js';
+import type { StateStore } from '../store/state-store.js';
 import { builtinCatalog } from './builtins.js';
+import { storedSecretsAsEnv } from './stored-secrets.js';
 
-/** Loads and validates a flow file with the bundled connectors and steps. */
-export function loadFlowFile(file: string): Promise<ProjectDefinition> {
-  return loadProject(resolve(file), builtinCatalog);
+/**
+ * Loads and validates a flow file with the bundled connectors and steps. `${secret:NAME}` reads the
+ * secrets stored in `store` (decrypted in memory only) and SYNCLINE_SECRET_NAME (which wins).
+ */
+export async function loadFlowFile(file: string, store?: StateStore): Promise<ProjectDefinition> {
+  const secrets = store ? await storedSecretsAsEnv(store) : {};
+  return loadProject(resolve(file), builtinCatalog, { env: { ...secrets, ...process.env } });
 }

@@ -5,6 +5,7 @@ import { previewCommand } from './preview-command.js';
 import { describeError } from './print-error.js';
 import { runCommand } from './run-command.js';
 import { runsCommand } from './runs-command.js';
+import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
 import { schemaCommand, validateCommand } from './validate-command.js';
 
 function positiveInt(value: string): number {
@@ -66,7 +67,7 @@ program
   .command('validate')
   .description('check a flow file; reports every problem with file:line:col and a hint (exit 1 on errors)')
   .argument('<file>')
-  .action(action((file: string) => validateCommand(file)));
+  .action(action((file: string) => validateCommand(file, db())));
 
 program
   .command('schema')
@@ -117,5 +118,23 @@ errors
   .argument('<ids...>')
   .option('--note <text>', 'why')
   .action(action((ids: string[], o: { note?: string }) => errorsResolve(ids, { ...o, db: db() })));
+
+const secrets = program
+  .command('secrets')
+  .description('secrets for ${secret:NAME} in flow files, encrypted (AES-256-GCM) in the state store');
+secrets
+  .command('set')
+  .description('store a secret (the value from --value or standard input; never printed)')
+  .argument('<name>')
+  .option('--value <value>', 'the value (prefer standard input: it stays out of shell history)')
+  .action(action((name: string, o: { value?: string }) => secretsSet(name, { ...o, db: db() })));
+secrets
+  .command('list')
+  .description('names of the stored secrets (never their values)')
+  .action(action(() => secretsList({ db: db() })));
+secrets
+  .command('delete')
+  .argument('<name>')
+  .action(action((name: string) => secretsDelete(name, { db: db() })));
 
 await program.parseAsync(process.argv);

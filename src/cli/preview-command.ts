@@ -43,9 +43,9 @@ export async function previewCommand(
   flow: string,
   options: { db?: string; limit: number; json?: boolean },
 ): Promise<number> {
-  const project = await loadFlowFile(file);
   const engine = await openEngine(options.db);
   try {
+    const project = await loadFlowFile(file, engine.store);
     const result = await engine.preview(project, flow, options.limit);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

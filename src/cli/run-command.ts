@@ -24,7 +24,6 @@ export async function runCommand(
   flowName: string | undefined,
   options: RunCommandOptions,
 ): Promise<number> {
-  const project = await loadFlowFile(file);
   const engine = await openEngine(options.db);
   const abort = new AbortController();
   const onSigint = () => {
@@ -36,6 +35,7 @@ export async function runCommand(
   process.on('SIGTERM', onSigint);
   const runs: RunRow[] = [];
   try {
+    const project = await loadFlowFile(file, engine.store);
     const names = flowName ? [flowName] : Object.keys(project.flows);
     for (const name of names) {
       if (abort.signal.aborted) break;

@@ -107,6 +107,16 @@ export const errorCatalog = {
     summary: 'An edited payload is not a JSON object.',
     fix: 'Write the payload file as one JSON object, e.g. {"email":"a@b.c"}.',
   },
+  MASTER_KEY_INVALID: {
+    kind: 'config',
+    summary: 'The master key that encrypts secrets is malformed, unreadable or too widely readable.',
+    fix: 'Set SYNCLINE_MASTER_KEY to 32 random bytes in base64 (openssl rand -base64 32), or fix the key file (mode 0600).',
+  },
+  SECRET_UNREADABLE: {
+    kind: 'config',
+    summary: 'A stored secret cannot be decrypted with the current master key (another key, or tampered data).',
+    fix: 'Use the master key the secret was stored with, or store the secret again with `syncline secrets set NAME`.',
+  },
   SQL_ERROR: {
     kind: 'config',
     summary: 'The database rejected a statement (syntax error, missing table or column).',

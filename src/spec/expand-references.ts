@@ -15,7 +15,10 @@ export interface Expansion {
   readonly problems: readonly ReferenceProblem[];
 }
 
-/** Environment variable that holds the secret `NAME` (until a secret store exists). */
+/**
+ * Environment variable that holds the secret `NAME`. Secrets stored with `syncline secrets set` are
+ * passed in the same way (the environment wins when both have one).
+ */
 export function secretVariable(name: string): string {
   return `SYNCLINE_SECRET_${name}`;
 }
@@ -56,7 +59,7 @@ function expandOne(body: string, env: Env, secrets: string[]): string | Referenc
     return {
       code: 'CONFIG_MISSING_SECRET',
       message: `secret ${name} is not set`,
-      hint: `Set ${secretVariable(name)} in the environment before running.`,
+      hint: `Store it with \`syncline secrets set ${name}\` (kept encrypted in the state store), or set ${secretVariable(name)} in the environment.`,
     };
   }
   const text = `\${${body}}`;

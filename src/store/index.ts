@@ -16,6 +16,7 @@ export type {
   RunPatch,
   RunRow,
   RunStatus,
+  SecretRow,
   StageCounts,
   StateStore,
 } from './state-store.js';

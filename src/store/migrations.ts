@@ -100,6 +100,15 @@ async function createTables(db: Kysely<unknown>, dialect: StoreDialect): Promise
   }
 }
 
+async function createSecrets(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  await db.schema
+    .createTable('secrets')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('sealed', 'text', (c) => c.notNull())
+    .addColumn('updated_at', columnTypes(dialect).time, (c) => c.notNull())
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -112,6 +121,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0001_initial': {
       up: (db: Kysely<unknown>) => createTables(db, dialect),
       down: (db: Kysely<unknown>) => dropTables(db),
+    },
+    '0002_secrets': {
+      up: (db: Kysely<unknown>) => createSecrets(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('secrets').execute(),
     },
   };
 }

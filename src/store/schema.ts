@@ -57,6 +57,13 @@ export interface WatermarksTable {
   updated_at: Timestamp;
 }
 
+/** Secrets, sealed (AES-256-GCM) by src/security before they reach the store: no plain text here. */
+export interface SecretsTable {
+  name: string;
+  sealed: string;
+  updated_at: Timestamp;
+}
+
 export interface ErrorRecordsTable {
   id: Generated<number | string>;
   flow: string;
@@ -85,4 +92,5 @@ export interface StoreDatabase {
   checkpoints: CheckpointsTable;
   watermarks: WatermarksTable;
   error_records: ErrorRecordsTable;
+  secrets: SecretsTable;
 }

@@ -153,6 +153,13 @@ export interface RunPageRow {
   committedAt: Date;
 }
 
+export interface SecretRow {
+  name: string;
+  /** `v1:<key id>:<iv>:<tag>:<ciphertext>`, sealed by src/security/secret-box.ts. */
+  sealed: string;
+  updatedAt: Date;
+}
+
 /**
  * All durable state of Syncline. One implementation over Kysely serves SQLite (embedded
  * default) and PostgreSQL; a conformance suite runs against both.
@@ -184,6 +191,11 @@ export interface StateStore {
   listErrors(filter?: ErrorFilter): Promise<ErrorRecordRow[]>;
   countErrors(filter?: ErrorFilter): Promise<number>;
   updateError(id: number, patch: ErrorPatch): Promise<void>;
+
+  /** Sealed secrets (never plain text): insert or replace by name. */
+  putSecret(name: string, sealed: string, at: Date): Promise<void>;
+  listSecrets(): Promise<SecretRow[]>;
+  deleteSecret(name: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   steps: (t) => t === 'sdk',
   store: (t) => t === 'sdk',
   spec: (t) => t === 'sdk',
+  security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
   engine: (t) => ['sdk', 'spec', 'store'].includes(t),
   cli: (t) => t !== 'demo',

@@ -100,6 +100,22 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
     });
 
+    describe('secrets', () => {
+      it('stores sealed values by name, replaces, lists by name and deletes', async () => {
+        expect(await store.listSecrets()).toEqual([]);
+        await store.putSecret('B_TOKEN', 'v1:k:sealed-b', at(1000));
+        await store.putSecret('A_TOKEN', 'v1:k:sealed-a', at(1000));
+        await store.putSecret('B_TOKEN', 'v1:k:sealed-b2', at(2000));
+        expect(await store.listSecrets()).toEqual([
+          { name: 'A_TOKEN', sealed: 'v1:k:sealed-a', updatedAt: at(1000) },
+          { name: 'B_TOKEN', sealed: 'v1:k:sealed-b2', updatedAt: at(2000) },
+        ]);
+        expect(await store.deleteSecret('A_TOKEN')).toBe(true);
+        expect(await store.deleteSecret('A_TOKEN')).toBe(false);
+        expect((await store.listSecrets()).map((s) => s.name)).toEqual(['B_TOKEN']);
+      });
+    });
+
     describe('commitPage', () => {
       it('stores the page, its errors, the checkpoint and the run counts together', async () => {
         const run = await startRun(store, 'orders');

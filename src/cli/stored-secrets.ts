@@ -1,0 +1,20 @@
+import { FlowError } from '../sdk/index.js';
+import { createSecretVault, loadMasterKey } from '../security/index.js';
+import { secretVariable } from '../spec/index.js';
+import type { StateStore } from '../store/state-store.js';
+
+/**
+ * The secrets stored with `syncline secrets set`, decrypted, as the SYNCLINE_SECRET_<NAME>
+ * variables `${secret:NAME}` reads. Without stored secrets no master key is needed.
+ */
+export async function storedSecretsAsEnv(store: StateStore): Promise<Record<string, string>> {
+  if ((await store.listSecrets()).length === 0) return {};
+  const key = await loadMasterKey({ create: false });
+  if (!key) {
+    throw new FlowError('MASTER_KEY_INVALID', 'secrets are stored, but there is no master key to open them', {
+      hint: 'set SYNCLINE_MASTER_KEY or SYNCLINE_MASTER_KEY_FILE to the key they were stored with',
+    });
+  }
+  const plain = await createSecretVault(store, [key]).all();
+  return Object.fromEntries(Object.entries(plain).map(([name, value]) => [secretVariable(name), value]));
+}

@@ -1,0 +1,3 @@
+export { DEFAULT_KEY_FILE, loadMasterKey, type MasterKeyOptions } from './load-master-key.js';
+export { type MasterKey, masterKey, openSecret, sealSecret } from './secret-box.js';
+export { checkSecretName, createSecretVault, type SecretVault } from './secret-vault.js';
