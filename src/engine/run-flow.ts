@@ -56,6 +56,10 @@ export async function runFlow(
   const { store, clock } = deps;
   const started = clock.now();
   const dead = await claim(deps, flow.name, started);
+  const interrupted = (by: string) => ({ code: 'INTERRUPTED', message: `the process running it died; ${by}` });
+  // the dead run stops counting as running first: the store admits one running run per flow
+  if (dead)
+    await store.updateRun(dead.id, { status: 'failed', endedAt: started, error: interrupted('a new run takes over') });
   if (options.fromStart) await store.clearCheckpoint(flow.name);
   const stored = await store.getCheckpoint(flow.name);
   const run = await store.createRun({
@@ -68,13 +72,7 @@ export async function runFlow(
     resumedFrom: stored ? stored.runId : (dead?.id ?? null),
   });
   deps.live.add(run.id);
-  if (dead) {
-    await store.updateRun(dead.id, {
-      status: 'failed',
-      endedAt: started,
-      error: { code: 'INTERRUPTED', message: `the process running it died; resumed by run ${run.id}` },
-    });
-  }
+  if (dead) await store.updateRun(dead.id, { error: interrupted(`resumed by run ${run.id}`) });
   const abort = new AbortController();
   const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${run.id} of flow "${flow.name}" was canceled`));
   if (options.signal?.aborted) onAbort();

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -32,6 +32,15 @@ async function createTables(db: Kysely<unknown>, dialect: StoreDialect): Promise
     .execute();
   await db.schema.createIndex('runs_flow_started').on('runs').columns(['flow', 'started_at']).execute();
   await db.schema.createIndex('runs_flow_status').on('runs').columns(['flow', 'status']).execute();
+  // At most one running run per flow, enforced by the database: two processes starting the same flow
+  // at the same moment cannot both get a run (the loser gets RUN_ALREADY_ACTIVE).
+  await db.schema
+    .createIndex('runs_one_running_per_flow')
+    .on('runs')
+    .column('flow')
+    .unique()
+    .where(sql.ref('status'), '=', 'running')
+    .execute();
 
   await db.schema
     .createTable('run_pages')

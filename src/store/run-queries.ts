@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import { FlowError } from '../sdk/index.js';
 import {
   readInt,
   readIntOrNull,
@@ -37,6 +38,14 @@ export function toRunRow(row: Selectable<RunsTable>): RunRow {
   };
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
+  );
+}
+
+/** Starts a run; fails with RUN_ALREADY_ACTIVE when the flow already has one running. */
 export async function createRun(db: StoreDb, run: NewRun): Promise<RunRow> {
   const row = await db
     .insertInto('runs')
@@ -56,7 +65,11 @@ export async function createRun(db: StoreDb, run: NewRun): Promise<RunRow> {
       resumed_from: run.resumedFrom,
     })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      throw new FlowError('RUN_ALREADY_ACTIVE', `flow "${run.flow}" already has a running run`, { cause: error });
+    });
   return toRunRow(row);
 }
 

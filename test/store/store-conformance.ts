@@ -37,8 +37,19 @@ export function describeStoreConformance(name: string, open: () => Promise<State
           resumedFrom: 7,
         });
         expect(await store.getRun(run.id)).toEqual(run);
+        await store.updateRun(run.id, { status: 'succeeded', endedAt: at(1) });
         const second = await startRun(store, 'orders', at(1));
         expect(second.id).toBeGreaterThan(run.id);
+      });
+
+      it('admits one running run per flow: a second is refused with RUN_ALREADY_ACTIVE', async () => {
+        const first = await startRun(store, 'orders');
+        await expect(startRun(store, 'orders', at(1))).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+        const elsewhere = await startRun(store, 'customers', at(1));
+        expect(elsewhere.id).toBeGreaterThan(first.id);
+        await store.updateRun(first.id, { status: 'failed', endedAt: at(2) });
+        expect((await startRun(store, 'orders', at(3))).status).toBe('running');
+        expect(await store.listRuns({ flow: 'orders', status: 'running' })).toHaveLength(1);
       });
 
       it('updates only the patched fields, and an empty patch changes nothing', async () => {
@@ -73,29 +84,30 @@ export function describeStoreConformance(name: string, open: () => Promise<State
 
       it('lists runs newest first, filtered by flow and status, limited', async () => {
         const a1 = await startRun(store, 'a', at(1000));
+        await store.updateRun(a1.id, { status: 'canceled', endedAt: at(1500) });
         const b1 = await startRun(store, 'b', at(2000));
         const a2 = await startRun(store, 'a', at(3000));
-        const a3 = await startRun(store, 'a', at(3000));
         await store.updateRun(a2.id, { status: 'succeeded', endedAt: at(3500) });
+        const a3 = await startRun(store, 'a', at(3000));
         const ids = async (filter?: Parameters<StateStore['listRuns']>[0]) =>
           (await store.listRuns(filter)).map((r) => r.id);
         expect(await ids()).toEqual([a3.id, a2.id, b1.id, a1.id]);
         expect(await ids({ flow: 'a' })).toEqual([a3.id, a2.id, a1.id]);
-        expect(await ids({ flow: 'a', status: 'running' })).toEqual([a3.id, a1.id]);
+        expect(await ids({ flow: 'a', status: 'running' })).toEqual([a3.id]);
+        expect(await ids({ flow: 'a', status: 'canceled' })).toEqual([a1.id]);
         expect(await ids({ status: 'succeeded' })).toEqual([a2.id]);
         expect(await ids({ flow: 'a', limit: 2 })).toEqual([a3.id, a2.id]);
         expect(await ids({ flow: 'nope' })).toEqual([]);
       });
 
-      it('finds the newest running run of a flow as the active one', async () => {
+      it('finds the running run of a flow as the active one', async () => {
         expect(await store.activeRun('orders')).toBeUndefined();
         const old = await startRun(store, 'orders', at(1000));
+        await store.updateRun(old.id, { status: 'canceled', endedAt: at(1500) });
         const newer = await startRun(store, 'orders', at(2000));
         await startRun(store, 'other', at(3000));
         expect((await store.activeRun('orders'))?.id).toBe(newer.id);
-        await store.updateRun(newer.id, { status: 'canceled', endedAt: at(2500) });
-        expect((await store.activeRun('orders'))?.id).toBe(old.id);
-        await store.updateRun(old.id, { status: 'completed_with_errors', endedAt: at(2600) });
+        await store.updateRun(newer.id, { status: 'completed_with_errors', endedAt: at(2600) });
         expect(await store.activeRun('orders')).toBeUndefined();
       });
     });
@@ -164,6 +176,7 @@ export function describeStoreConformance(name: string, open: () => Promise<State
             errors: [errorRecord(first, { recordId: 'line:7' }), errorRecord(first, { recordId: 'line:9' })],
           }),
         );
+        await store.updateRun(first.id, { status: 'completed_with_errors', endedAt: at(2000) });
         const [nine] = await store.listErrors({ flow: 'orders' });
         if (!nine) throw new Error('expected an error record');
         await store.updateError(nine.id, { status: 'resolved', updatedAt: at(1500) });
@@ -254,6 +267,7 @@ export function describeStoreConformance(name: string, open: () => Promise<State
         const other = await startRun(store, 'customers');
         await store.commitPage(page(first, 1, { page: 1 }));
         await store.commitPage(page(other, 1, { page: 'c1' }));
+        await store.updateRun(first.id, { status: 'failed', endedAt: at(4000) });
         const second = await startRun(store, 'orders', at(5000));
         await store.commitPage(page(second, 1, { page: 2 }, { at: at(6000) }));
         expect(await store.getCheckpoint('orders')).toEqual({
