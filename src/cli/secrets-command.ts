@@ -1,5 +1,5 @@
 import { FlowError } from '../sdk/index.js';
-import { checkSecretName, createSecretVault, loadMasterKey } from '../security/index.js';
+import { checkSecretName, createSecretVault, loadMasterKey, TOKEN_PREFIX } from '../security/index.js';
 import { openStore } from '../store/index.js';
 import { formatTable } from './format-table.js';
 
@@ -34,7 +34,7 @@ export async function secretsSet(name: string, o: { db?: string; value?: string 
 export async function secretsList(o: { db?: string }): Promise<number> {
   const store = await openStore(o.db);
   try {
-    const rows = await store.listSecrets();
+    const rows = (await store.listSecrets()).filter((r) => !r.name.startsWith(TOKEN_PREFIX));
     if (rows.length === 0) process.stdout.write('no secrets stored: add one with `syncline secrets set NAME`\n');
     else
       process.stdout.write(

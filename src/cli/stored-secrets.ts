@@ -1,5 +1,5 @@
 import { FlowError } from '../sdk/index.js';
-import { createSecretVault, loadMasterKey } from '../security/index.js';
+import { createSecretVault, loadMasterKey, TOKEN_PREFIX } from '../security/index.js';
 import { secretVariable } from '../spec/index.js';
 import type { StateStore } from '../store/state-store.js';
 
@@ -8,7 +8,7 @@ import type { StateStore } from '../store/state-store.js';
  * variables `${secret:NAME}` reads. Without stored secrets no master key is needed.
  */
 export async function storedSecretsAsEnv(store: StateStore): Promise<Record<string, string>> {
-  if ((await store.listSecrets()).length === 0) return {};
+  if ((await store.listSecrets()).every((s) => s.name.startsWith(TOKEN_PREFIX))) return {};
   const key = await loadMasterKey({ create: false });
   if (!key) {
     throw new FlowError('MASTER_KEY_INVALID', 'secrets are stored, but there is no master key to open them', {

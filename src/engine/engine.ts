@@ -11,6 +11,7 @@ import {
   type Step,
   silentLogger,
   systemClock,
+  type TokenStore,
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   log?: Logger;
   metrics?: Metrics;
   retry?: RetryPolicy;
+  /** Durable, sealed storage connectors may use for tokens (ctx.tokens). */
+  tokens?: TokenStore;
 }
 
 export interface Engine {
@@ -66,6 +69,7 @@ export function createEngine(options: EngineOptions): Engine {
     host: hostname(),
     pid: process.pid,
     live,
+    ...(options.tokens ? { tokens: options.tokens } : {}),
   };
   return {
     registry,

@@ -1,4 +1,4 @@
-import type { Clock, Context, Logger, Metrics } from '../sdk/index.js';
+import type { Clock, Context, Logger, Metrics, TokenStore } from '../sdk/index.js';
 
 export interface ContextOptions {
   runId: string;
@@ -8,6 +8,7 @@ export interface ContextOptions {
   log: Logger;
   metrics: Metrics;
   baseDir: string;
+  tokens?: TokenStore;
 }
 
 /** Builds the explicit context handed to every component of one run. */
@@ -20,5 +21,6 @@ export function makeContext(o: ContextOptions): Context {
     log: o.log.child({ runId: o.runId, flow: o.flow }),
     metrics: o.metrics,
     baseDir: o.baseDir,
+    ...(o.tokens ? { tokens: o.tokens } : {}),
   };
 }

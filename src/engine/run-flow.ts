@@ -1,5 +1,13 @@
 import type { RetryPolicy } from 'cockatiel';
-import { type Clock, FlowError, type Json, type Logger, type Metrics, toFlowError } from '../sdk/index.js';
+import {
+  type Clock,
+  FlowError,
+  type Json,
+  type Logger,
+  type Metrics,
+  type TokenStore,
+  toFlowError,
+} from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import { makeContext } from './make-context.js';
@@ -20,6 +28,7 @@ export interface RunDeps {
   host: string;
   pid: number;
   live: Set<number>;
+  tokens?: TokenStore;
 }
 
 export interface RunOptions {
@@ -85,6 +94,7 @@ export async function runFlow(
     log: deps.log,
     metrics: deps.metrics,
     baseDir: project.baseDir,
+    ...(deps.tokens ? { tokens: deps.tokens } : {}),
   });
   const counts = emptyCounts(
     flow.steps.map((s) => s.name),

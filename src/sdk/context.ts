@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { Json } from './json.js';
 
 export type LogFields = Record<string, unknown>;
 
@@ -17,6 +18,15 @@ export interface Metrics {
   observe(name: string, value: number, labels?: Record<string, string>): void;
 }
 
+/**
+ * Small durable values a connector keeps between runs and processes (OAuth2 tokens, sessions),
+ * sealed at rest by the engine. Keys are the connector's own (e.g. a hash of token URL and client id).
+ */
+export interface TokenStore {
+  load(key: string): Promise<Json | undefined>;
+  save(key: string, value: Json): Promise<void>;
+}
+
 /** Everything a component may use at run time: passed explicitly, never global. */
 export interface Context {
   readonly runId: string;
@@ -27,6 +37,8 @@ export interface Context {
   readonly metrics: Metrics;
   /** Folder that relative paths in the flow file are resolved against. */
   readonly baseDir: string;
+  /** Durable, encrypted storage for tokens; absent where nothing is persisted (tests, preview). */
+  readonly tokens?: TokenStore;
 }
 
 export const silentLogger: Logger = {

@@ -1,5 +1,6 @@
 import { FlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
+import { TOKEN_PREFIX } from './sealed-token-store.js';
 import { type MasterKey, openSecret, sealSecret } from './secret-box.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,6 +28,7 @@ export function createSecretVault(
   clock: { now(): Date } = { now: () => new Date() },
 ): SecretVault {
   const current = keys[0];
+  const secrets = async () => (await store.listSecrets()).filter((s) => !s.name.startsWith(TOKEN_PREFIX));
   return {
     async set(name, value) {
       checkSecretName(name);
@@ -35,11 +37,11 @@ export function createSecretVault(
     },
     delete: (name) => store.deleteSecret(name),
     async names() {
-      return (await store.listSecrets()).map((s) => ({ name: s.name, updatedAt: s.updatedAt }));
+      return (await secrets()).map((s) => ({ name: s.name, updatedAt: s.updatedAt }));
     },
     async all() {
       const out: Record<string, string> = {};
-      for (const s of await store.listSecrets()) out[s.name] = openSecret(keys, s.name, s.sealed);
+      for (const s of await secrets()) out[s.name] = openSecret(keys, s.name, s.sealed);
       return out;
     },
   };

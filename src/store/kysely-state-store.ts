@@ -4,7 +4,7 @@ import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
 import { activeRun, createRun, getRun, listRuns, updateRun } from './run-queries.js';
 import type { StoreDatabase } from './schema.js';
-import { deleteSecret, listSecrets, putSecret } from './secret-queries.js';
+import { deleteSecret, getSecret, listSecrets, putSecret } from './secret-queries.js';
 import type { StateStore } from './state-store.js';
 import { getWatermark, setWatermark } from './watermark-queries.js';
 
@@ -30,6 +30,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     countErrors: (filter) => countErrors(db, filter),
     updateError: (id, patch) => updateError(db, id, patch),
     putSecret: (name, sealed, at) => putSecret(db, name, sealed, at),
+    getSecret: (name) => getSecret(db, name),
     listSecrets: () => listSecrets(db),
     deleteSecret: (name) => deleteSecret(db, name),
     // Ends the pg pool or closes the SQLite file; closing twice is harmless.

@@ -12,6 +12,11 @@ export async function putSecret(db: StoreDb, name: string, sealed: string, at: D
     .execute();
 }
 
+export async function getSecret(db: StoreDb, name: string): Promise<SecretRow | undefined> {
+  const r = await db.selectFrom('secrets').selectAll().where('name', '=', name).executeTakeFirst();
+  return r === undefined ? undefined : { name: r.name, sealed: r.sealed, updatedAt: readTime(r.updated_at) };
+}
+
 export async function listSecrets(db: StoreDb): Promise<SecretRow[]> {
   const rows = await db.selectFrom('secrets').selectAll().orderBy('name').execute();
   return rows.map((r) => ({ name: r.name, sealed: r.sealed, updatedAt: readTime(r.updated_at) }));

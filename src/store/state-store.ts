@@ -194,6 +194,7 @@ export interface StateStore {
 
   /** Sealed secrets (never plain text): insert or replace by name. */
   putSecret(name: string, sealed: string, at: Date): Promise<void>;
+  getSecret(name: string): Promise<SecretRow | undefined>;
   listSecrets(): Promise<SecretRow[]>;
   deleteSecret(name: string): Promise<boolean>;
 

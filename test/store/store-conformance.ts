@@ -122,6 +122,12 @@ export function describeStoreConformance(name: string, open: () => Promise<State
           { name: 'A_TOKEN', sealed: 'v1:k:sealed-a', updatedAt: at(1000) },
           { name: 'B_TOKEN', sealed: 'v1:k:sealed-b2', updatedAt: at(2000) },
         ]);
+        expect(await store.getSecret('B_TOKEN')).toEqual({
+          name: 'B_TOKEN',
+          sealed: 'v1:k:sealed-b2',
+          updatedAt: at(2000),
+        });
+        expect(await store.getSecret('NOPE')).toBeUndefined();
         expect(await store.deleteSecret('A_TOKEN')).toBe(true);
         expect(await store.deleteSecret('A_TOKEN')).toBe(false);
         expect((await store.listSecrets()).map((s) => s.name)).toEqual(['B_TOKEN']);
