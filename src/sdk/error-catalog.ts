@@ -107,6 +107,11 @@ export const errorCatalog = {
     summary: 'An edited payload is not a JSON object.',
     fix: 'Write the payload file as one JSON object, e.g. {"email":"a@b.c"}.',
   },
+  CONNECTION_FAILED: {
+    kind: 'config',
+    summary: 'A connection could not be opened: host unreachable, credentials refused, database or file missing.',
+    fix: 'Check the connection settings named in the message (host, port, database, user, password, path).',
+  },
   MASTER_KEY_INVALID: {
     kind: 'config',
     summary: 'The master key that encrypts secrets is malformed, unreadable or too widely readable.',

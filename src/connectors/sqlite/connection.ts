@@ -37,7 +37,7 @@ export function openSqliteConnection(config: SqliteConnectionConfig, ctx: Contex
   try {
     db = new Database(file, { readonly: config.readonly, fileMustExist: config.readonly });
   } catch (error) {
-    throw new FlowError('STORE_UNAVAILABLE', `cannot open SQLite database ${file}: ${(error as Error).message}`, {
+    throw new FlowError('CONNECTION_FAILED', `cannot open SQLite database ${file}: ${(error as Error).message}`, {
       kind: 'config',
       where: file,
       hint: 'Check that the folder exists and is writable (or that the file exists for readonly: true).',

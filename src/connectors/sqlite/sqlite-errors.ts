@@ -36,7 +36,7 @@ export function sqliteError(error: unknown, where: string): FlowError {
     return new FlowError('SQL_ERROR', `${where}: ${message}`, { where, cause: error });
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_NOTADB') {
-    return new FlowError('STORE_UNAVAILABLE', `${where}: ${message}`, {
+    return new FlowError('CONNECTION_FAILED', `${where}: ${message}`, {
       kind: 'config',
       where,
       hint: 'Check the database path exists, is a SQLite file and is writable (or set readonly: true).',
