@@ -18,7 +18,8 @@ const only = process.env.BENCH_ONLY?.split(',');
 const want = (name: string) => !only || only.includes(name);
 const results: Record<string, unknown>[] = [];
 
-function bench(script: string, args: string[] = []): Record<string, unknown> {
+/** Runs one benchmark script; returns every `BENCH {...}` line it printed (the last one first is not assumed). */
+function benchAll(script: string, args: string[] = []): Record<string, unknown>[] {
   const r = spawnSync(process.execPath, [join(here, script.replace(/\.ts$/, '.js')), ...args], {
     cwd: root,
     encoding: 'utf8',
@@ -27,9 +28,15 @@ function bench(script: string, args: string[] = []): Record<string, unknown> {
   process.stderr.write(r.stderr);
   const lines = r.stdout.trim().split('\n');
   for (const l of lines) if (!l.startsWith('BENCH ')) console.log(l);
-  const last = lines.reverse().find((l) => l.startsWith('BENCH '));
-  if (r.status !== 0 || !last) throw new Error(`${script} ${args.join(' ')} failed (exit ${r.status})`);
-  return JSON.parse(last.slice(6)) as Record<string, unknown>;
+  const found = lines
+    .filter((l) => l.startsWith('BENCH '))
+    .map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+  if (r.status !== 0 || found.length === 0) throw new Error(`${script} ${args.join(' ')} failed (exit ${r.status})`);
+  return found;
+}
+
+function bench(script: string, args: string[] = []): Record<string, unknown> {
+  return benchAll(script, args).at(-1) as Record<string, unknown>;
 }
 
 if (want('mapping')) {
@@ -75,8 +82,20 @@ if (want('csv')) {
   }
 }
 
+// Database benchmarks (issue 4): run when their scripts exist; they need the local PostgreSQL / MariaDB.
+for (const [name, script] of [
+  ['postgres', 'postgres.ts'],
+  ['mysql', 'mysql-to-postgres.ts'],
+] as const) {
+  if (!want(name) || !existsSync(join(here, script.replace(/\.ts$/, '.js')))) continue;
+  const rows = (process.env.BENCH_DB_ROWS ?? '').trim();
+  for (const r of benchAll(script, rows ? [rows] : [])) results.push({ name: r.name ?? name, ...r });
+}
+
 console.log('\n| benchmark | records/s | baseline records/s | ratio | peak RSS (MB) |\n|---|---:|---:|---:|---:|');
-for (const r of results)
+const num = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : '-');
+for (const r of results) {
   console.log(
-    `| ${r.name} | ${Number(r.recordsPerSec).toLocaleString('en-US')} | ${Number(r.baselinePerSec).toLocaleString('en-US')} | ${r.ratio}× | ${r.peakRssMb} |`,
+    `| ${r.name} | ${num(r.recordsPerSec)} | ${num(r.baselinePerSec)} | ${r.ratio === undefined ? '-' : `${r.ratio}×`} | ${num(r.peakRssMb)} |`,
   );
+}
