@@ -67,6 +67,7 @@ describe('import direction', () => {
     const clients: Record<string, string[]> = {
       file: ['zod', 'csv-stringify', 'csv-parse', 'stream-json'],
       sqlite: ['zod', 'better-sqlite3'],
+      mysql: ['zod', 'mysql2'],
     };
     const violations: string[] = [];
     for (const file of files.filter((f) => moduleOf(f).startsWith('connectors/'))) {

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import {
+  type Context,
+  type DataRecord,
+  defineStep,
+  type Failed,
+  FlowError,
+  type Json,
+  type JsonObject,
+  withData,
+} from '../../sdk/index.js';
+import type { MysqlConnection } from './connection.js';
+import { type CachedRow, LookupCache, parseDuration } from './lookup-cache.js';
+import { quoteIdent, sqlLiteral } from './sql-values.js';
+import { requireColumn, tableInfo } from './table-info.js';
+import { MAX_STATEMENT_BYTES } from './write-sql.js';
+
+const duration = z.union([
+  z.number().nonnegative(),
+  z.string().refine((s) => parseDuration(s) !== undefined, 'a duration like 30s, 10m, 1h or a number of ms'),
+]);
+
+export const lookupStepConfig = z
+  .object({
+    /** The `mysql` connection to look up in. */
+    connection: z.string().min(1),
+    table: z.string().min(1),
+    /** Table column → record field path (`customer.email`): a row matches when every pair is equal. */
+    match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
+    /** Output field → table column, copied from the matched row into the record. */
+    fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
+    /** No matching row: fail the record (RECORD_NOT_FOUND), drop it, or set the fields to null. */
+    onMissing: z.enum(['error', 'skip', 'null']).default('error'),
+    cache: z
+      .object({ size: z.number().int().nonnegative().default(10_000), ttl: duration.default('10m') })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
+
+/** Reads `a.b.0.c` out of record data. */
+function valueAt(data: JsonObject, path: string): Json | undefined {
+  let current: Json | undefined = data;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = Array.isArray(current) ? current[Number(part)] : current[part];
+  }
+  return current;
+}
+
+/** The key of a tuple of match values: numbers and text compare by their text, as the server converts them. */
+const keyOf = (values: readonly Json[]): string => JSON.stringify(values.map((v) => String(v)));
+const looseKeyOf = (values: readonly Json[]): string =>
+  JSON.stringify(values.map((v) => String(v).normalize('NFC').toLowerCase().trimEnd()));
+
+export const lookupStep = defineStep<LookupStepConfig>({
+  type: 'lookup',
+  description: 'Enriches records with columns of a matching table row: one query per page (WHERE col IN …), cached.',
+  config: lookupStepConfig,
+  async create({ config, where, connection: opened }, ctx: Context) {
+    if (opened === undefined) {
+      throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `${where}: the lookup's connection is not open`, { where });
+    }
+    const connection = opened as MysqlConnection;
+    const info = await tableInfo(connection, config.table);
+    const matchColumns = Object.keys(config.match);
+    const matchPaths = matchColumns.map((c) => config.match[c] as string);
+    const outputs = Object.entries(config.fields);
+    for (const c of matchColumns) requireColumn(info as NonNullable<typeof info>, c, 'match', where);
+    for (const [, c] of outputs) requireColumn(info as NonNullable<typeof info>, c, 'fields', where);
+    const kinds = (info as NonNullable<typeof info>).columns;
+    const selected = [...new Set([...matchColumns, ...outputs.map(([, c]) => c)])];
+    const head = `SELECT ${selected.map(quoteIdent).join(', ')} FROM ${quoteIdent(config.table)} WHERE `;
+    const target =
+      matchColumns.length === 1
+        ? quoteIdent(matchColumns[0] as string)
+        : `(${matchColumns.map(quoteIdent).join(', ')})`;
+    const ttl = config.cache ? (parseDuration(config.cache.ttl) ?? 0) : 0;
+    const cache = config.cache ? new LookupCache(config.cache.size, ttl, ctx.clock) : undefined;
+    const budget = Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096) - head.length;
+
+    const literal = (values: readonly Json[]): string => {
+      const parts = values.map((v, i) => sqlLiteral(v, kinds.get(matchColumns[i] as string)));
+      return parts.length === 1 ? (parts[0] as string) : `(${parts.join(', ')})`;
+    };
+
+    /** Queries the keys not in the cache: one statement (more only if it would exceed max_allowed_packet). */
+    const fetch = async (wanted: Map<string, Json[]>, runCtx: Context): Promise<Map<string, CachedRow>> => {
+      const found = new Map<string, CachedRow>();
+      const loose = new Map<string, JsonObject>();
+      const lists: string[][] = [[]];
+      let bytes = 0;
+      for (const values of wanted.values()) {
+        const l = literal(values);
+        if (bytes + l.length > budget && (lists.at(-1) as string[]).length > 0) {
+          lists.push([]);
+          bytes = 0;
+        }
+        (lists.at(-1) as string[]).push(l);
+        bytes += l.length + 2;
+      }
+      for (const list of lists) {
+        runCtx.metrics.increment('mysql_lookup_queries');
+        const rows = await connection.query<JsonObject[]>(`${head}${target} IN (${list.join(', ')})`, where);
+        for (const row of rows) {
+          const values = matchColumns.map((c) => row[c] ?? null);
+          const k = keyOf(values);
+          if (!found.has(k)) found.set(k, row);
+          const lk = looseKeyOf(values);
+          if (!loose.has(lk)) loose.set(lk, row);
+        }
+      }
+      const answers = new Map<string, CachedRow>();
+      for (const [k, values] of wanted) {
+        // Text columns usually compare case- and trailing-space-insensitively: fall back to that match.
+        answers.set(k, found.get(k) ?? loose.get(looseKeyOf(values)) ?? null);
+      }
+      return answers;
+    };
+
+    return {
+      async process(records: readonly DataRecord[], runCtx: Context) {
+        const keys: (string | undefined)[] = [];
+        const answers = new Map<string, CachedRow>();
+        const wanted = new Map<string, Json[]>();
+        for (const record of records) {
+          const values = matchPaths.map((p) => valueAt(record.data, p));
+          if (values.some((v) => v === undefined || v === null || typeof v === 'object')) {
+            keys.push(undefined);
+            continue;
+          }
+          const k = keyOf(values as Json[]);
+          keys.push(k);
+          if (answers.has(k) || wanted.has(k)) continue;
+          const cached = cache?.get(k);
+          if (cached !== undefined) answers.set(k, cached);
+          else wanted.set(k, values as Json[]);
+        }
+        if (wanted.size > 0) {
+          for (const [k, row] of await fetch(wanted, runCtx)) {
+            answers.set(k, row);
+            cache?.set(k, row);
+          }
+        }
+        const out: DataRecord[] = [];
+        const failed: Failed[] = [];
+        records.forEach((record, i) => {
+          const k = keys[i];
+          const row = k === undefined ? null : (answers.get(k) ?? null);
+          if (row === null && config.onMissing === 'skip') return;
+          if (row === null && config.onMissing === 'error') {
+            const shown = matchColumns.map(
+              (c, j) => `${c} = ${JSON.stringify(valueAt(record.data, matchPaths[j] as string) ?? null)}`,
+            );
+            failed.push({
+              record,
+              error: new FlowError('RECORD_NOT_FOUND', `no row of ${config.table} where ${shown.join(' and ')}`, {
+                where: `${where} record ${record.meta.id}`,
+                field: matchPaths[0] as string,
+                hint: `Add the row to ${config.table}, correct the record's ${matchPaths.join(', ')}, or set onMissing: skip|null.`,
+              }),
+            });
+            return;
+          }
+          const data: JsonObject = { ...record.data };
+          for (const [field, column] of outputs) data[field] = row === null ? null : (row[column] ?? null);
+          out.push(withData(record, data));
+        });
+        return { records: out, failed };
+      },
+    };
+  },
+});

@@ -1,0 +1,218 @@
+import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { z } from 'zod';
+import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
+import type { MysqlConnection } from './connection.js';
+import { errorColumn, isRecordError, mysqlError } from './mysql-errors.js';
+import { quoteIdent, sqlLiteral } from './sql-values.js';
+import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
+import { chunkRows, createTableSql, insertCounts, insertSql, MAX_STATEMENT_BYTES, updateSql } from './write-sql.js';
+
+export const tableDestinationConfig = z
+  .object({
+    table: z.string().min(1),
+    operation: z.enum(['insert', 'update', 'upsert', 'ignore']).default('insert'),
+    key: z
+      .union([
+        z
+          .string()
+          .min(1)
+          .transform((k) => [k]),
+        z.array(z.string().min(1)).min(1),
+      ])
+      .optional(),
+    /** Only these columns are written; default: each record's own keys. */
+    columns: z.array(z.string().min(1)).min(1).optional(),
+    /** Create the table from the first batch when it does not exist. */
+    createTable: z.boolean().default(false),
+  })
+  .strict()
+  .refine((c) => c.operation === 'insert' || c.key !== undefined, {
+    message: 'operations update, upsert and ignore need key: [column, ...]',
+    path: ['key'],
+  });
+
+export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
+
+interface Outcome {
+  written: number;
+  skipped: number;
+  rejected: { index: number; error: FlowError }[];
+}
+
+/** One record ready to write: its columns and its row literal `(…)`. */
+interface Row {
+  readonly index: number;
+  readonly id: string;
+  readonly columns: readonly string[];
+  readonly columnsId: string;
+  readonly literal: string;
+  readonly values: ReadonlyMap<string, string>;
+}
+
+export const tableDestination = defineDestination<TableDestinationConfig, MysqlConnection>({
+  type: 'table',
+  description: 'Writes records into a table: insert, update, upsert or ignore-existing, one transaction per batch.',
+  config: tableDestinationConfig,
+  async open({ config, connection }) {
+    const where = `${connection.target} table ${quoteIdent(config.table)}`;
+    const key = config.key ?? [];
+    const only = config.columns ? new Set(config.columns) : undefined;
+    let info = await tableInfo(connection, config.table, { required: !config.createTable });
+    const checkKey = (i: TableInfo) => {
+      for (const k of key) requireColumn(i, k, 'key', where);
+    };
+    if (info) checkKey(info);
+    const budget = Math.max(16 << 10, Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096));
+
+    const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
+      const e = mysqlError(error, `${where} record ${row.id}`);
+      const field = e.field ?? errorColumn(e.message);
+      out.rejected.push({
+        index: row.index,
+        error: new FlowError(e.code, `record ${row.id}: ${e.message}`, {
+          where: `${where} record ${row.id}`,
+          cause: error,
+          ...(field === undefined ? {} : { field }),
+        }),
+      });
+    };
+
+    const plan = (records: readonly DataRecord[], out: Outcome, kinds: TableInfo['columns']): Row[] => {
+      const rows: Row[] = [];
+      for (let index = 0; index < records.length; index++) {
+        const record = records[index] as DataRecord;
+        const data = record.data;
+        const id = record.meta.id;
+        const missing = key.find((k) => data[k] === undefined || data[k] === null);
+        if (missing !== undefined) {
+          out.rejected.push({
+            index,
+            error: new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
+              where: `${where} record ${id}`,
+              field: missing,
+            }),
+          });
+          continue;
+        }
+        let columns = Object.keys(data);
+        if (only) columns = columns.filter((c) => only.has(c));
+        const values = new Map<string, string>();
+        for (const c of columns) values.set(c, sqlLiteral(data[c], kinds.get(c)));
+        const literal = `(${[...values.values()].join(', ')})`;
+        if (Buffer.byteLength(literal) > budget) {
+          out.rejected.push({
+            index,
+            error: new FlowError('RECORD_CONSTRAINT', `record ${id} is larger than the server's max_allowed_packet`, {
+              where: `${where} record ${id}`,
+              hint: 'Shrink the record, or raise max_allowed_packet on the server.',
+            }),
+          });
+          continue;
+        }
+        rows.push({ index, id, columns, columnsId: columns.join('\u0000'), literal, values });
+      }
+      return rows;
+    };
+
+    const operation = config.operation;
+
+    /** Runs rows[lo, hi) as one statement; on a bad row splits in halves until each bad row stands alone. */
+    const insertRange = async (conn: PoolConnection, rows: readonly Row[], out: Outcome): Promise<void> => {
+      if (operation === 'update') return;
+      const first = rows[0] as Row;
+      const sql = insertSql(operation, config.table, first.columns, key, connection.server);
+      try {
+        const [result] = await conn.query<ResultSetHeader>(sql.head + rows.map((r) => r.literal).join(',') + sql.tail);
+        const counts = insertCounts(operation, rows.length, result.affectedRows, result.info ?? '');
+        out.written += counts.written;
+        out.skipped += counts.skipped;
+      } catch (error) {
+        if (!isRecordError(error)) throw error;
+        if (rows.length === 1) return reject(out, first, error);
+        const half = Math.ceil(rows.length / 2);
+        await insertRange(conn, rows.slice(0, half), out);
+        await insertRange(conn, rows.slice(half), out);
+      }
+    };
+
+    const updateRow = async (conn: PoolConnection, row: Row, out: Outcome): Promise<void> => {
+      const sql = updateSql(config.table, row.columns, key, (c) => row.values.get(c) as string);
+      try {
+        const [result] = await conn.query<ResultSetHeader>(sql);
+        const matched = Number(/Rows matched:\s*(\d+)/.exec(result.info ?? '')?.[1] ?? result.affectedRows);
+        if (matched === 0) {
+          out.rejected.push({
+            index: row.index,
+            error: new FlowError('RECORD_NOT_FOUND', `no row of ${config.table} has the key of record ${row.id}`, {
+              where: `${where} record ${row.id}`,
+            }),
+          });
+        } else if (result.affectedRows > 0) out.written++;
+        else out.skipped++;
+      } catch (error) {
+        if (!isRecordError(error)) throw error;
+        reject(out, row, error);
+      }
+    };
+
+    const create = async (records: readonly DataRecord[]) => {
+      const seen = new Set<string>(config.columns ?? []);
+      if (!only) for (const r of records) for (const c of Object.keys(r.data)) seen.add(c);
+      for (const k of key) seen.add(k);
+      await connection.query(
+        createTableSql(
+          config.table,
+          [...seen],
+          key,
+          records.map((r) => r.data),
+        ),
+        where,
+      );
+      info = await tableInfo(connection, config.table);
+      if (info) checkKey(info);
+    };
+
+    const writer: Writer = {
+      async write(records) {
+        const out: Outcome = { written: 0, skipped: 0, rejected: [] };
+        if (records.length === 0) return out;
+        if (!info) await create(records);
+        const rows = plan(records, out, (info as TableInfo).columns);
+        const conn = await connection.acquire().catch((error: unknown) => {
+          throw mysqlError(error, where);
+        });
+        try {
+          await conn.query('START TRANSACTION');
+          if (operation === 'update') {
+            for (const row of rows) await updateRow(conn, row, out);
+          } else {
+            let start = 0;
+            while (start < rows.length) {
+              let end = start + 1;
+              const id = (rows[start] as Row).columnsId;
+              while (end < rows.length && (rows[end] as Row).columnsId === id) end++;
+              const group = rows.slice(start, end);
+              const literals = group.map((r) => r.literal);
+              const sql = insertSql(operation, config.table, (rows[start] as Row).columns, key, connection.server);
+              const room = budget - Buffer.byteLength(sql.head) - Buffer.byteLength(sql.tail);
+              for (const [a, b] of chunkRows(literals, group[0]?.columns.length ?? 1, room)) {
+                await insertRange(conn, group.slice(a, b), out);
+              }
+              start = end;
+            }
+          }
+          await conn.query('COMMIT');
+          connection.release(conn);
+        } catch (error) {
+          await conn.query('ROLLBACK').catch(() => undefined);
+          connection.release(conn, error);
+          throw mysqlError(error, where);
+        }
+        out.rejected.sort((a, b) => a.index - b.index);
+        return out;
+      },
+      async close() {},
+    };
+    return writer;
+  },
+});
