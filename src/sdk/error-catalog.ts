@@ -127,6 +127,21 @@ export const errorCatalog = {
     summary: 'The database rejected a statement (syntax error, missing table or column).',
     fix: 'Correct the query, table or column named in the message.',
   },
+  HTTP_AUTH: {
+    kind: 'config',
+    summary: 'The API refused the credentials (HTTP 401 or 403).',
+    fix: "Check the connection's auth settings (user, password, token, API key) and the account's permissions.",
+  },
+  HTTP_BAD_RESPONSE: {
+    kind: 'config',
+    summary: 'The API answered with something other than the JSON that was expected (HTML, text, malformed JSON).',
+    fix: 'Check the path and base URL (an HTML answer is often a login or error page) and the API\'s content type.',
+  },
+  HTTP_PAGINATION_LOOP: {
+    kind: 'config',
+    summary: 'Pagination asked for a cursor or URL it had already requested: it would never end.',
+    fix: 'Check `pagination` (cursorPath, nextPath) points at the next-page value, or set `maxPages`.',
+  },
   // transient: retried in place
   TRANSIENT_IO: {
     kind: 'transient',
@@ -168,6 +183,11 @@ export const errorCatalog = {
     kind: 'record',
     summary: 'An update found no destination row with that key.',
     fix: 'Use `operation: upsert`, or create the row first.',
+  },
+  HTTP_REJECTED: {
+    kind: 'record',
+    summary: 'The API rejected the request for this record with a 4xx status (validation, conflict, not found).',
+    fix: "Correct the record as the API's answer in the message says, then retry the error record.",
   },
   // system: fail and report
   CANCELED: {

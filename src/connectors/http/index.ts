@@ -1,0 +1,21 @@
+import { defineConnector } from '../../sdk/index.js';
+import { checkHttpConnection, closeHttpConnection, httpConnectionConfig, openHttpConnection } from './connection.js';
+import { requestDestination } from './request-destination.js';
+import { requestSource } from './request-source.js';
+
+export type { AuthParts, AuthProvider, HttpAuthConfig } from './auth.js';
+export type { HttpConnection, HttpConnectionConfig } from './connection.js';
+export type { HttpRequest, HttpResponse } from './send-request.js';
+export { sendRequest } from './send-request.js';
+
+/** REST APIs over native fetch: a paginated request source and a request destination (record or batch). */
+export const httpConnector = defineConnector({
+  name: 'http',
+  description: 'A REST API (JSON over HTTP)',
+  connection: httpConnectionConfig,
+  open: openHttpConnection,
+  check: checkHttpConnection,
+  close: closeHttpConnection,
+  sources: [requestSource],
+  destinations: [requestDestination],
+});

@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  type Context,
+  type DataRecord,
+  defineDestination,
+  FlowError,
+  type Json,
+  type Writer,
+} from '../../sdk/index.js';
+import { type HttpConnection, httpHeaders } from './connection.js';
+import { statusError } from './http-errors.js';
+import { jsonValue } from './json-value.js';
+import { readJson } from './read-json.js';
+import { type HttpResponse, resolveUrl, sendRequest, withQuery } from './send-request.js';
+import { type CompiledTemplate, compileJsonTemplate, compilePath, compileTemplate, type Getter } from './template.js';
+
+export const requestDestinationConfig = z
+  .object({
+    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    /** Appended to the baseUrl; in record mode `{{field}}` takes the record's value (URL-encoded). */
+    path: z.string().default(''),
+    /** `record`: one request per record. `batch`: one request per batch with a JSON array body. */
+    mode: z.enum(['record', 'batch']).default('record'),
+    /** Batch mode: send `{ <wrap>: [...] }` instead of a bare array. */
+    wrap: z.string().min(1).optional(),
+    /** Body template per record; default the record's data (no body for DELETE). */
+    body: jsonValue.optional(),
+    query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    headers: httpHeaders,
+    /** Dot path of the created id in the answer (batch: in each element of the answer's array). */
+    idPath: z.string().min(1).optional(),
+    /** Send an idempotency key: `true` = header Idempotency-Key with a hash of the request. */
+    idempotencyKey: z
+      .union([
+        z.literal(true).transform((): { header: string; template?: string } => ({ header: 'idempotency-key' })),
+        z
+          .object({
+            header: z
+              .string()
+              .min(1)
+              .default('Idempotency-Key')
+              .transform((h) => h.toLowerCase()),
+            /** e.g. `{{order_no}}`; default a stable hash of method, URL and body. */
+            template: z.string().min(1).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    /** Record mode: requests in flight at once (the connection's rateLimit still applies). */
+    concurrency: z.number().int().positive().default(4),
+  })
+  .strict()
+  .refine((c) => c.wrap === undefined || c.mode === 'batch', { message: 'wrap needs mode: batch', path: ['wrap'] });
+
+export type RequestDestinationConfig = z.infer<typeof requestDestinationConfig>;
+
+interface Built {
+  readonly url: string;
+  readonly body: string | undefined;
+  readonly headers: Record<string, string>;
+}
+
+type Rejected = { index: number; error: FlowError };
+
+function hashKey(method: string, url: string, body: string | undefined): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n${body ?? ''}`)
+    .digest('hex')
+    .slice(0, 40);
+}
+
+function idOf(get: Getter | undefined, value: unknown): string | undefined {
+  const v = get?.(value);
+  return v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
+}
+
+export const requestDestination = defineDestination<RequestDestinationConfig, HttpConnection>({
+  type: 'request',
+  description:
+    'Sends records to a REST API: one request per record (with concurrency) or one JSON array per batch; 4xx answers reject the record, 5xx/429/timeouts are retried.',
+  config: requestDestinationConfig,
+  async open({ config, connection }) {
+    const pathT = compileTemplate(config.path);
+    if (config.mode === 'batch' && !pathT.constant) {
+      throw new FlowError('CONFIG_INVALID', `path "${config.path}" has record placeholders, but mode is batch`, {
+        where: connection.label,
+        field: 'path',
+        hint: 'Use a fixed path in batch mode, or mode: record.',
+      });
+    }
+    const queryT = Object.entries(config.query).map(([k, v]) => [k, compileTemplate(String(v))] as const);
+    const headerT = Object.entries(config.headers).map(([k, v]) => [k, compileTemplate(v)] as const);
+    const bodyT = config.body === undefined ? undefined : compileJsonTemplate(config.body);
+    const keyT: CompiledTemplate | undefined = config.idempotencyKey?.template
+      ? compileTemplate(config.idempotencyKey.template)
+      : undefined;
+    const getId = config.idPath ? compilePath(config.idPath) : undefined;
+    const method = config.method;
+
+    const bodyOf = (record: DataRecord, missing: string[]): Json | undefined =>
+      bodyT ? bodyT(record.data, missing) : method === 'DELETE' ? undefined : record.data;
+
+    const build = (record: DataRecord, missing: string[]): Built => {
+      const query: Record<string, string> = {};
+      for (const [k, t] of queryT) query[k] = t.render(record.data, undefined, missing);
+      const headers: Record<string, string> = {};
+      for (const [k, t] of headerT) headers[k] = t.render(record.data, undefined, missing);
+      const url = withQuery(resolveUrl(connection, pathT.render(record.data, encodeURIComponent, missing)), query);
+      const json = bodyOf(record, missing);
+      const body = json === undefined ? undefined : JSON.stringify(json);
+      if (config.idempotencyKey) {
+        headers[config.idempotencyKey.header] = keyT
+          ? keyT.render(record.data, undefined, missing)
+          : hashKey(method, url, body);
+      }
+      return { url, body, headers };
+    };
+
+    const missingError = (record: DataRecord, missing: string[]) =>
+      new FlowError(
+        'RECORD_MISSING_FIELD',
+        `record ${record.meta.id} has no value for "${missing[0]}" used by the request template`,
+        {
+          where: `${connection.label} record ${record.meta.id}`,
+          field: missing[0] as string,
+          hint: 'Add the field to the record (e.g. with a map step) or change the path/body/query template.',
+        },
+      );
+
+    const rejectedBy = (response: HttpResponse, ids: string): FlowError | undefined => {
+      const error = statusError(response.label, response);
+      if (error.kind !== 'record') return error;
+      return new FlowError('HTTP_REJECTED', `${ids}: ${error.message}`, { where: connection.label });
+    };
+
+    const send = (b: Built, ctx: Context) =>
+      sendRequest(
+        connection,
+        { method, url: b.url, headers: b.headers, ...(b.body === undefined ? {} : { body: b.body }) },
+        ctx,
+      );
+
+    const writeRecords = async (records: readonly DataRecord[], ctx: Context) => {
+      const ids: (string | undefined)[] = new Array(records.length).fill(undefined);
+      const rejected: Rejected[] = [];
+      let failure: FlowError | undefined;
+      let next = 0;
+      const one = async (index: number) => {
+        const record = records[index] as DataRecord;
+        const missing: string[] = [];
+        const built = build(record, missing);
+        if (missing.length > 0) return void rejected.push({ index, error: missingError(record, missing) });
+        const response = await send(built, ctx);
+        if (!response.ok) {
+          const error = rejectedBy(response, `record ${record.meta.id}`);
+          if (error?.kind === 'record') rejected.push({ index, error });
+          else failure ??= error;
+          return;
+        }
+        if (getId) ids[index] = idOf(getId, readJson(response, connection.mask.text));
+      };
+      const worker = async () => {
+        while (failure === undefined && next < records.length) {
+          const index = next++;
+          try {
+            await one(index);
+          } catch (error) {
+            failure ??= error instanceof FlowError ? error : new FlowError('INTERNAL', String(error), { cause: error });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(config.concurrency, records.length) }, worker));
+      if (failure) throw failure;
+      rejected.sort((a, b) => a.index - b.index);
+      return { ids, rejected };
+    };
+
+    const writeBatch = async (records: readonly DataRecord[], ctx: Context) => {
+      const rejected: Rejected[] = [];
+      const included: number[] = [];
+      const bodies: Json[] = [];
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i] as DataRecord;
+        const missing: string[] = [];
+        const json = bodyOf(record, missing) ?? record.data;
+        if (missing.length > 0) rejected.push({ index: i, error: missingError(record, missing) });
+        else {
+          included.push(i);
+          bodies.push(json);
+        }
+      }
+      const ids: (string | undefined)[] = new Array(records.length).fill(undefined);
+      if (included.length === 0) return { ids, rejected };
+      const url = withQuery(
+        resolveUrl(connection, config.path),
+        Object.fromEntries(queryT.map(([k, t]) => [k, t.render({})])),
+      );
+      const body = JSON.stringify(config.wrap ? { [config.wrap]: bodies } : bodies);
+      const headers: Record<string, string> = {};
+      for (const [k, t] of headerT) headers[k] = t.render({});
+      if (config.idempotencyKey) headers[config.idempotencyKey.header] = hashKey(method, url, body);
+      const response = await send({ url, body, headers }, ctx);
+      if (!response.ok) {
+        const first = (records[included[0] as number] as DataRecord).meta.id;
+        const error = rejectedBy(response, `batch of ${included.length} records (first ${first})`);
+        if (error?.kind !== 'record') throw error;
+        for (const index of included) rejected.push({ index, error });
+        rejected.sort((a, b) => a.index - b.index);
+        return { ids, rejected };
+      }
+      if (getId) {
+        const answer = readJson(response, connection.mask.text);
+        const list = Array.isArray(answer)
+          ? answer
+          : config.wrap && typeof answer === 'object' && answer !== null
+            ? (answer as { [k: string]: Json })[config.wrap]
+            : undefined;
+        if (Array.isArray(list))
+          for (let j = 0; j < included.length; j++) ids[included[j] as number] = idOf(getId, list[j]);
+      }
+      return { ids, rejected };
+    };
+
+    const writer: Writer = {
+      async write(records, ctx) {
+        if (records.length === 0) return { ids: [], rejected: [] };
+        return config.mode === 'batch' ? writeBatch(records, ctx) : writeRecords(records, ctx);
+      },
+      async close() {},
+    };
+    return writer;
+  },
+});

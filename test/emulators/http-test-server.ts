@@ -1,0 +1,256 @@
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+
+/**
+ * A local REST API for the `http` connector's tests and benchmarks: every pagination style over a
+ * dataset of N records, failure modes (429 with Retry-After, bursts of 5xx, slow answers, resets,
+ * malformed JSON, HTML), protected routes for each auth kind, and write endpoints that validate
+ * input and honour Idempotency-Key.
+ */
+export interface HttpTestServerOptions {
+  /** Records in the dataset (default 25): `{ id, name, updated_at }`, ids 1..N. */
+  readonly records?: number;
+  /** Keep a log of every request (default true; turn off for benchmarks). */
+  readonly log?: boolean;
+}
+
+export interface LoggedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly at: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface HttpTestServerStats {
+  readonly requests: LoggedRequest[];
+  /** Every Idempotency-Key received, repeats included. */
+  readonly idempotencyKeys: string[];
+  /** Stored customers by id. */
+  readonly customers: Map<string, Record<string, unknown>>;
+  /** Requests whose path starts with `prefix`. */
+  count(prefix: string): number;
+}
+
+export interface HttpTestServer {
+  readonly url: string;
+  readonly stats: HttpTestServerStats;
+  close(): Promise<void>;
+}
+
+export const TEST_CREDENTIALS = { user: 'ann', password: 's3cret-pw', token: 'tok-123456', apiKey: 'key-987654' };
+
+type Query = Record<string, string | undefined>;
+const int = (v: string | undefined, fallback: number) => (v === undefined || v === '' ? fallback : Number(v));
+
+export async function startHttpTestServer(options: HttpTestServerOptions = {}): Promise<HttpTestServer> {
+  const total = options.records ?? 25;
+  const start = Date.UTC(2026, 0, 1);
+  const items = Array.from({ length: total }, (_, i) => ({
+    id: i + 1,
+    name: `item ${i + 1}`,
+    updated_at: new Date(start + i * 60_000).toISOString(),
+  }));
+  const slice = (from: number, n: number) => items.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, n));
+  const stats: HttpTestServerStats = {
+    requests: [],
+    idempotencyKeys: [],
+    customers: new Map(),
+    count: (prefix) => stats.requests.filter((r) => r.url.startsWith(prefix)).length,
+  };
+  const calls = new Map<string, number>();
+  const callNo = (key: string) => {
+    const n = (calls.get(key) ?? 0) + 1;
+    calls.set(key, n);
+    return n;
+  };
+  const answered = new Map<string, { status: number; body: unknown }>();
+
+  const app = Fastify({ logger: false });
+  app.addHook('onRequest', async (req) => {
+    if (options.log !== false) {
+      stats.requests.push({ method: req.method, url: req.url, at: Date.now(), headers: { ...req.headers } });
+    }
+  });
+  const q = (req: FastifyRequest) => req.query as Query;
+
+  app.get('/', async () => ({ ok: true }));
+
+  // ---- pagination styles
+  app.get('/items/offset', async (req) => {
+    const { offset, limit } = q(req);
+    return { data: { items: slice(int(offset, 0), int(limit, 10)) }, total };
+  });
+  app.get('/items/page', async (req) => {
+    const page = int(q(req).page, 1);
+    const size = int(q(req).per_page, 10);
+    return { items: slice((page - 1) * size, size), page };
+  });
+  app.get('/items/cursor', async (req) => {
+    const at = q(req).cursor ? Number(String(q(req).cursor).slice(1)) : 0;
+    const limit = int(q(req).limit, 10);
+    const page = slice(at, limit);
+    const next = at + limit < total ? `c${at + limit}` : null;
+    return { items: page, meta: { next_cursor: next } };
+  });
+  app.get('/items/next', async (req) => {
+    const after = int(q(req).after, 0);
+    const limit = int(q(req).limit, 10);
+    const page = slice(after, limit);
+    const next = after + limit < total ? `/items/next?after=${after + limit}&limit=${limit}` : null;
+    return { items: page, links: { next } };
+  });
+  app.get('/items/link', async (req, reply) => {
+    const page = int(q(req).page, 1);
+    const size = int(q(req).per_page, 10);
+    const base = `http://${req.headers.host}/items/link`;
+    const links = [`<${base}?page=1&per_page=${size}>; rel="first"`];
+    if (page * size < total) links.push(`<${base}?page=${page + 1}&per_page=${size}>; rel="next"`);
+    reply.header('link', links.join(', '));
+    return slice((page - 1) * size, size);
+  });
+  app.get('/items/all', async (req) => {
+    const since = q(req).updated_since;
+    return since ? items.filter((i) => i.updated_at > since) : items;
+  });
+  app.get('/items/loop', async () => ({ items: slice(0, 2), meta: { next_cursor: 'same' } }));
+  app.post('/items/search', async (req) => {
+    const body = req.body as { page?: number; size?: number };
+    const size = body.size ?? 10;
+    return { results: slice(((body.page ?? 1) - 1) * size, size) };
+  });
+
+  // ---- failure modes
+  app.all('/limited', async (req, reply) => {
+    const { key = 'default', times = '1', retryAfter = '1', date } = q(req);
+    if (callNo(`limited:${key}`) <= Number(times)) {
+      const value = date ? new Date(Date.now() + Number(retryAfter) * 1000).toUTCString() : retryAfter;
+      return reply.code(429).header('retry-after', value).send({ error: 'slow down' });
+    }
+    return [{ id: 1 }];
+  });
+  app.all('/flaky', async (req, reply) => {
+    const { key = 'default', times = '1', status = '500' } = q(req);
+    if (callNo(`flaky:${key}`) <= Number(times)) return reply.code(Number(status)).send({ error: 'server trouble' });
+    return [{ id: 1 }];
+  });
+  app.all('/slow', async (req) => {
+    await new Promise((r) => setTimeout(r, int(q(req).delay, 100)));
+    return [{ id: 1 }];
+  });
+  app.get('/malformed', async (_req, reply) => reply.type('application/json').send('{"items": [1, 2'));
+  app.get('/html', async (_req, reply) =>
+    reply.type('text/html').send('<!doctype html><html><body>Please log in</body></html>'),
+  );
+  app.all('/reset', async (req) => {
+    req.raw.socket.destroy();
+  });
+  app.all('/status/:code', async (req, reply) => {
+    const code = Number((req.params as { code: string }).code);
+    return reply.code(code).send({ error: `status ${code}`, echo: q(req) });
+  });
+
+  // ---- auth
+  const basic = `Basic ${Buffer.from(`${TEST_CREDENTIALS.user}:${TEST_CREDENTIALS.password}`).toString('base64')}`;
+  const guard = (ok: (req: FastifyRequest) => boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!ok(req)) return reply.code(401).send({ error: 'unauthorized' });
+    return [{ id: 1 }];
+  };
+  app.get(
+    '/auth/basic',
+    guard((r) => r.headers.authorization === basic),
+  );
+  app.get(
+    '/auth/bearer',
+    guard((r) => r.headers.authorization === `Bearer ${TEST_CREDENTIALS.token}`),
+  );
+  app.get(
+    '/auth/key',
+    guard((r) => r.headers['x-api-key'] === TEST_CREDENTIALS.apiKey),
+  );
+  app.get(
+    '/auth/key-query',
+    guard((r) => q(r).api_key === TEST_CREDENTIALS.apiKey),
+  );
+  app.all('/auth/forbidden', async (_req, reply) => reply.code(403).send({ error: 'forbidden' }));
+
+  // ---- writes
+  let nextId = 1000;
+  const idempotent = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    handle: () => { status: number; body: unknown },
+  ): Promise<unknown> => {
+    const raw = req.headers['idempotency-key'];
+    const key = typeof raw === 'string' ? raw : undefined;
+    if (key !== undefined) {
+      stats.idempotencyKeys.push(key);
+      const seen = answered.get(key);
+      if (seen) return reply.code(seen.status).header('idempotent-replay', 'true').send(seen.body);
+    }
+    const out = handle();
+    if (key !== undefined && out.status < 500) answered.set(key, out);
+    return reply.code(out.status).send(out.body);
+  };
+  const invalid = (body: unknown) =>
+    typeof body !== 'object' || body === null || Array.isArray(body)
+      ? { error: 'a JSON object is required' }
+      : 'bad' in body
+        ? { error: 'validation failed', field: 'bad', detail: 'field "bad" is not allowed' }
+        : undefined;
+  const save = (id: string, body: Record<string, unknown>) => {
+    const stored = { ...body, id };
+    stats.customers.set(id, stored);
+    return stored;
+  };
+
+  app.get('/customers', async () => [...stats.customers.values()]);
+  app.post('/customers', async (req, reply) =>
+    idempotent(req, reply, () => {
+      const error = invalid(req.body);
+      if (error) return { status: 422, body: error };
+      const body = req.body as Record<string, unknown>;
+      const id = body['id'] === undefined ? String(nextId++) : String(body['id']);
+      return { status: 201, body: { data: save(id, body) } };
+    }),
+  );
+  for (const method of ['PUT', 'PATCH'] as const) {
+    app.route({
+      method,
+      url: '/customers/:id',
+      handler: async (req, reply) =>
+        idempotent(req, reply, () => {
+          const error = invalid(req.body);
+          if (error) return { status: 422, body: error };
+          const id = (req.params as { id: string }).id;
+          const existing = stats.customers.get(id);
+          if (method === 'PATCH' && !existing) return { status: 404, body: { error: `no customer ${id}` } };
+          return { status: 200, body: { data: save(id, { ...existing, ...(req.body as object) }) } };
+        }),
+    });
+  }
+  app.delete('/customers/:id', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    if (!stats.customers.delete(id)) return reply.code(404).send({ error: `no customer ${id}` });
+    return reply.code(204).send();
+  });
+  app.post('/customers/batch', async (req, reply) =>
+    idempotent(req, reply, () => {
+      const body = req.body as unknown;
+      const wrapped = !Array.isArray(body);
+      const list = Array.isArray(body) ? body : (body as { records?: unknown[] } | null)?.records;
+      if (!Array.isArray(list)) return { status: 400, body: { error: 'an array or { records: [...] } is required' } };
+      const bad = list.findIndex((r) => invalid(r) !== undefined);
+      if (bad >= 0) return { status: 422, body: { error: `record ${bad}: ${JSON.stringify(invalid(list[bad]))}` } };
+      const saved = list.map((r) => {
+        const rec = r as Record<string, unknown>;
+        return save(rec['id'] === undefined ? String(nextId++) : String(rec['id']), rec);
+      });
+      const ids = saved.map((s) => ({ id: s.id }));
+      return { status: 200, body: wrapped ? { records: ids } : ids };
+    }),
+  );
+
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, stats, close: () => app.close() };
+}
