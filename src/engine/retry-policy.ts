@@ -1,4 +1,4 @@
-import { ExponentialBackoff, handleWhen, type RetryPolicy, retry } from 'cockatiel';
+import { DelegateBackoff, handleWhen, type IRetryBackoffContext, type RetryPolicy, retry } from 'cockatiel';
 import { isFlowError } from '../sdk/index.js';
 
 export interface RetryOptions {
@@ -9,13 +9,22 @@ export interface RetryOptions {
 
 export const defaultRetry: RetryOptions = { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 10_000 };
 
-/** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx), with exponential backoff. */
+/** The wait before retry `attempt` (1-based): exponential from the initial delay, capped, but never shorter than a server's Retry-After. */
+export function retryDelay(options: RetryOptions, attempt: number, error: unknown): number {
+  const exponential = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1));
+  const retryAfter = isFlowError(error) ? (error.retryAfterMs ?? 0) : 0;
+  return Math.max(exponential, retryAfter);
+}
+
+/** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429), with exponential backoff and Retry-After. */
 export function transientRetry(options: RetryOptions = defaultRetry): RetryPolicy {
   return retry(
     handleWhen((e) => isFlowError(e) && e.kind === 'transient'),
     {
       maxAttempts: Math.max(0, options.maxAttempts - 1),
-      backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs }),
+      backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) =>
+        retryDelay(options, context.attempt, 'error' in context.result ? context.result.error : undefined),
+      ),
     },
   );
 }
