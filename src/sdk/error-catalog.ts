@@ -135,7 +135,7 @@ export const errorCatalog = {
   HTTP_BAD_RESPONSE: {
     kind: 'config',
     summary: 'The API answered with something other than the JSON that was expected (HTML, text, malformed JSON).',
-    fix: 'Check the path and base URL (an HTML answer is often a login or error page) and the API\'s content type.',
+    fix: "Check the path and base URL (an HTML answer is often a login or error page) and the API's content type.",
   },
   HTTP_PAGINATION_LOOP: {
     kind: 'config',
