@@ -3,7 +3,7 @@
  * its ratio against a baseline measured in the same run. Set BENCH_ONLY=mapping,csv to pick.
  * BENCH_ROWS=1000000,5000000 overrides the CSV sizes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,42 @@ if (want('csv')) {
     console.log(
       `peak RSS at ${sizes.at(-1)?.toLocaleString('en-US')} rows is ${(Number(large.peakRssMb) / Number(small.peakRssMb)).toFixed(2)}× the ${sizes[0]?.toLocaleString('en-US')}-row figure (target ≤ 1.2×)`,
     );
+  }
+}
+
+// HTTP source → SQLite (issue 3): the API runs in a process of its own so it does not share the measured event loop.
+if (want('http')) {
+  const rows = 200_000;
+  const server = spawn(process.execPath, [join(here, 'http-server.js'), String(rows)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /URL (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`the HTTP test server exited (${code})`)));
+  });
+  const work = join(data, 'http');
+  mkdirSync(work, { recursive: true });
+  try {
+    const base = bench('http-to-sqlite.ts', ['baseline', url, work]);
+    const eng = bench('http-to-sqlite.ts', ['engine', url, work]);
+    const ratio = Number((Number(eng.recordsPerSec) / Number(base.recordsPerSec)).toFixed(2));
+    console.log(
+      `http source → sqlite upsert, ${rows.toLocaleString('en-US')} records: ${Number(eng.recordsPerSec).toLocaleString('en-US')} rec/s, hand-written fetch loop ${Number(base.recordsPerSec).toLocaleString('en-US')} rec/s, ratio ${ratio}× (target ≥ 0.8×), peak RSS ${eng.peakRssMb} MB`,
+    );
+    results.push({
+      name: `http-to-sqlite ${rows.toLocaleString('en-US')}`,
+      recordsPerSec: eng.recordsPerSec,
+      baselinePerSec: base.recordsPerSec,
+      ratio,
+      peakRssMb: eng.peakRssMb,
+    });
+  } finally {
+    server.kill('SIGTERM');
   }
 }
 
