@@ -67,7 +67,7 @@ describe('import direction', () => {
     const clients: Record<string, string[]> = {
       file: ['zod', 'csv-stringify', 'csv-parse', 'stream-json'],
       sqlite: ['zod', 'better-sqlite3'],
-      http: ['zod', 'p-queue', 'cockatiel'],
+      http: ['zod', 'p-queue', 'cockatiel', 'openid-client'],
       mysql: ['zod', 'mysql2'],
     };
     const violations: string[] = [];

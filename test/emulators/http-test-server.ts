@@ -28,6 +28,7 @@ export interface HttpTestServerStats {
   readonly customers: Map<string, Record<string, unknown>>;
   /** Requests whose path starts with `prefix`. */
   count(prefix: string): number;
+  readonly oauth: OAuthState;
 }
 
 export interface HttpTestServer {
@@ -37,6 +38,16 @@ export interface HttpTestServer {
 }
 
 export const TEST_CREDENTIALS = { user: 'ann', password: 's3cret-pw', token: 'tok-123456', apiKey: 'key-987654' };
+export const OAUTH_CLIENT = { id: 'syncline-app', secret: 'oauth-client-s3cret' };
+
+export interface OAuthState {
+  issued: number;
+  /** What the token endpoint announces as `expires_in` (seconds); tests may change it. */
+  expiresIn: number;
+  readonly accessTokens: Set<string>;
+  readonly refreshTokens: Set<string>;
+  readonly grants: string[];
+}
 
 type Query = Record<string, string | undefined>;
 const int = (v: string | undefined, fallback: number) => (v === undefined || v === '' ? fallback : Number(v));
@@ -55,6 +66,7 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     idempotencyKeys: [],
     customers: new Map(),
     count: (prefix) => stats.requests.filter((r) => r.url.startsWith(prefix)).length,
+    oauth: { issued: 0, expiresIn: 3600, accessTokens: new Set(), refreshTokens: new Set(), grants: [] },
   };
   const calls = new Map<string, number>();
   const callNo = (key: string) => {
@@ -171,6 +183,56 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     guard((r) => q(r).api_key === TEST_CREDENTIALS.apiKey),
   );
   app.all('/auth/forbidden', async (_req, reply) => reply.code(403).send({ error: 'forbidden' }));
+
+  // ---- OAuth2 (RFC 6749): client credentials and refresh token grants, rotating refresh tokens.
+  // Tokens live until /oauth/revoke is called; `expires_in` is what the token endpoint announces.
+  const oauth = stats.oauth;
+  // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded
+  const basicClient = (header: string | undefined): [string, string] | undefined => {
+    if (!header?.startsWith('Basic ')) return undefined;
+    const [id = '', secret = ''] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+    const decode = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
+    return [decode(id), decode(secret)];
+  };
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  app.post('/oauth/token', async (req, reply) => {
+    const form = (req.body ?? {}) as Record<string, string>;
+    const [id, secret] = basicClient(req.headers.authorization) ?? [form.client_id, form.client_secret];
+    const authed = id === OAUTH_CLIENT.id && secret === OAUTH_CLIENT.secret;
+    if (!authed)
+      return reply.code(401).send({ error: 'invalid_client', error_description: 'client authentication failed' });
+    if (form.grant_type === 'refresh_token') {
+      if (!form.refresh_token || !oauth.refreshTokens.has(form.refresh_token)) {
+        return reply.code(400).send({ error: 'invalid_grant', error_description: 'unknown refresh token' });
+      }
+      oauth.refreshTokens.delete(form.refresh_token);
+    } else if (form.grant_type !== 'client_credentials') {
+      return reply.code(400).send({ error: 'unsupported_grant_type' });
+    }
+    oauth.issued += 1;
+    const access = `at-${oauth.issued}`;
+    const refresh = `rt-${oauth.issued}`;
+    oauth.accessTokens.add(access);
+    oauth.refreshTokens.add(refresh);
+    oauth.grants.push(form.grant_type);
+    return reply.header('cache-control', 'no-store').send({
+      access_token: access,
+      token_type: 'Bearer',
+      expires_in: oauth.expiresIn,
+      refresh_token: refresh,
+      scope: form.scope,
+    });
+  });
+  app.post('/oauth/revoke', async () => {
+    oauth.accessTokens.clear();
+    return { revoked: true };
+  });
+  app.get(
+    '/oauth/items',
+    guard((r) => oauth.accessTokens.has(String(r.headers.authorization ?? '').replace(/^Bearer /, ''))),
+  );
 
   // ---- writes
   let nextId = 1000;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../../sdk/index.js';
+import { oauth2AuthConfig, oauth2Provider } from './oauth2-auth.js';
 
 /** `auth:` of an `http` connection: one entry per kind; OAuth2 is added here as another kind. */
 export const httpAuthConfig = z
@@ -16,6 +17,7 @@ export const httpAuthConfig = z
         in: z.enum(['header', 'query']).default('header'),
       })
       .strict(),
+    oauth2AuthConfig,
   ])
   .default({ type: 'none' });
 
@@ -62,6 +64,7 @@ export const authProviders: { readonly [K in Kind]: Factory<K> } = {
     where === 'query'
       ? fixed({ headers: {}, query: { [name]: value } }, [value], [name])
       : fixed({ headers: { [name.toLowerCase()]: value }, query: {} }, [value]),
+  oauth2: (auth) => oauth2Provider(auth),
 };
 
 export function authProvider(auth: HttpAuthConfig): AuthProvider {
