@@ -15,6 +15,7 @@ import {
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
+import { createConnectionPool } from './connection-pool.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
 import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
@@ -61,6 +62,7 @@ export function createEngine(options: EngineOptions): Engine {
   const live = new Set<number>();
   const deps = {
     registry,
+    pool: createConnectionPool(registry),
     store: options.store,
     clock,
     log,

@@ -1,5 +1,6 @@
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
+import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
 
 export interface OpenStep {
@@ -40,6 +41,7 @@ function wrap(error: unknown, where: string): FlowError {
 
 export async function openFlow(
   registry: Registry,
+  pool: ConnectionPool,
   project: ProjectDefinition,
   flow: FlowDefinition,
   ctx: Context,
@@ -53,13 +55,9 @@ export async function openFlow(
       if (outcome === 'abort') await (writer.abort ?? writer.close).call(writer, ctx).catch(() => undefined);
       else await writer.close(ctx).catch((error: unknown) => (failure ??= error));
     }
-    for (const [name, conn] of opened) {
+    for (const name of opened.keys()) {
       const def = project.connections[name];
-      if (def)
-        await registry
-          .connector(def.type)
-          .close(conn)
-          .catch(() => undefined);
+      if (def) await pool.release(def, project.baseDir);
     }
     opened.clear();
     if (failure !== undefined) throw failure;
@@ -69,7 +67,7 @@ export async function openFlow(
     const def = project.connections[name];
     if (!def) throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `connection "${name}" is not declared`, { where });
     try {
-      const conn = await registry.connector(def.type).open(def.config, ctx);
+      const conn = await pool.acquire(def, project.baseDir, ctx);
       opened.set(name, conn);
       return conn;
     } catch (error) {

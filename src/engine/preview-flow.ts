@@ -1,6 +1,7 @@
 import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { applySteps } from './apply-steps.js';
+import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
@@ -23,7 +24,7 @@ export interface PreviewResult {
 
 /** Runs the first `limit` source records through the steps without writing anything. */
 export async function previewFlow(
-  deps: { registry: Registry; clock: Clock; log: Logger },
+  deps: { registry: Registry; pool: ConnectionPool; clock: Clock; log: Logger },
   project: ProjectDefinition,
   flow: FlowDefinition,
   limit: number,
@@ -38,7 +39,7 @@ export async function previewFlow(
     metrics: noMetrics,
     baseDir: project.baseDir,
   });
-  const open = await openFlow(deps.registry, project, flow, ctx, { destinations: 'none' });
+  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, { destinations: 'none' });
   const inputs: DataRecord[] = [];
   const rows: PreviewRow[] = [];
   try {

@@ -3,6 +3,7 @@ import { type Clock, createRecord, FlowError, type JsonObject, type Logger, noMe
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
+import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
@@ -19,6 +20,7 @@ export interface RetryOutcome {
 
 export interface RetryDeps {
   registry: Registry;
+  pool: ConnectionPool;
   store: StateStore;
   clock: Clock;
   log: Logger;
@@ -72,7 +74,7 @@ export async function retryErrorRecord(
     metrics: noMetrics,
     baseDir: project.baseDir,
   });
-  const open = await openFlow(deps.registry, project, flow, ctx, {
+  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, {
     source: false,
     stepsFrom,
     destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',

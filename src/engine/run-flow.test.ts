@@ -217,6 +217,22 @@ describe('runFlow', () => {
     await store.close();
   });
 
+  it('shares one opened connection between runs that use it at the same time, and closes it after the last', async () => {
+    const world = memoryWorld(rows(200));
+    const { store, engine } = await setup(world);
+    const p = project({ table: 't' }, false, 5);
+    const f = p.flows.f;
+    if (!f) throw new Error('no flow');
+    const two = { ...p, flows: { f, g: { ...f, name: 'g' } } };
+    const [a, b] = await Promise.all([engine.run(two, 'f'), engine.run(two, 'g')]);
+    expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
+    expect(world.opens).toBe(1);
+    expect(world.closes).toBe(1);
+    await engine.run(two, 'f');
+    expect([world.opens, world.closes]).toEqual([2, 2]);
+    await store.close();
+  });
+
   it('names the flows that exist when asked for an unknown one', async () => {
     const { store, engine } = await setup(memoryWorld([]));
     await expect(engine.run(project(), 'nope')).rejects.toMatchObject({

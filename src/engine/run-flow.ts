@@ -10,6 +10,7 @@ import {
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
+import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
@@ -20,6 +21,7 @@ import { isStale, type Self } from './stale-run.js';
 
 export interface RunDeps {
   registry: Registry;
+  pool: ConnectionPool;
   store: StateStore;
   clock: Clock;
   log: Logger;
@@ -118,7 +120,7 @@ export async function runFlow(
   let handler: PageHandler | undefined;
   let status: RunStatus = 'running';
   let runError: FlowError | undefined;
-  const open = await openFlow(deps.registry, project, flow, ctx).catch((e: unknown) => {
+  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx).catch((e: unknown) => {
     runError = toFlowError(e);
     return undefined;
   });

@@ -23,10 +23,12 @@ export interface MemoryWorld {
   /** Called after each page is yielded by the source (index of the page, 0-based). */
   onPage?: (page: number) => void;
   writes: number;
+  opens: number;
+  closes: number;
 }
 
 export function memoryWorld(rows: JsonObject[]): MemoryWorld {
-  return { rows, tables: new Map(), writes: 0 };
+  return { rows, tables: new Map(), writes: 0, opens: 0, closes: 0 };
 }
 
 const rowsConfig = z.object({ pageSize: z.number().int().positive().default(10) }).strict();
@@ -37,9 +39,14 @@ export function memoryConnector(world: MemoryWorld) {
     name: 'memory',
     description: 'in-process arrays (tests)',
     connection: z.object({}).strict(),
-    open: () => world,
+    open: () => {
+      world.opens += 1;
+      return world;
+    },
     check: async () => undefined,
-    close: async () => undefined,
+    close: async () => {
+      world.closes += 1;
+    },
     sources: [
       defineSource<z.infer<typeof rowsConfig>, MemoryWorld>({
         type: 'rows',
