@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  type CachedRow,
   type Context,
   type DataRecord,
   defineStep,
@@ -7,18 +8,14 @@ import {
   FlowError,
   type Json,
   type JsonObject,
+  LookupCache,
+  lookupCacheConfig,
   withData,
 } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
-import { type CachedRow, LookupCache, parseDuration } from './lookup-cache.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, tableInfo } from './table-info.js';
 import { MAX_STATEMENT_BYTES } from './write-sql.js';
-
-const duration = z.union([
-  z.number().nonnegative(),
-  z.string().refine((s) => parseDuration(s) !== undefined, 'a duration like 30s, 10m, 1h or a number of ms'),
-]);
 
 export const lookupStepConfig = z
   .object({
@@ -31,10 +28,7 @@ export const lookupStepConfig = z
     fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
     /** No matching row: fail the record (RECORD_NOT_FOUND), drop it, or set the fields to null. */
     onMissing: z.enum(['error', 'skip', 'null']).default('error'),
-    cache: z
-      .object({ size: z.number().int().nonnegative().default(10_000), ttl: duration.default('10m') })
-      .strict()
-      .optional(),
+    cache: lookupCacheConfig.optional(),
   })
   .strict();
 
@@ -77,8 +71,7 @@ export const lookupStep = defineStep<LookupStepConfig>({
       matchColumns.length === 1
         ? quoteIdent(matchColumns[0] as string)
         : `(${matchColumns.map(quoteIdent).join(', ')})`;
-    const ttl = config.cache ? (parseDuration(config.cache.ttl) ?? 0) : 0;
-    const cache = config.cache ? new LookupCache(config.cache.size, ttl, ctx.clock) : undefined;
+    const cache = LookupCache.from(config.cache, ctx.clock);
     const budget = Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096) - head.length;
 
     const literal = (values: readonly Json[]): string => {

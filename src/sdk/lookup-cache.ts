@@ -1,9 +1,19 @@
-import type { Clock, JsonObject } from '../../sdk/index.js';
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import { durationSchema, parseDuration } from './duration.js';
+import type { JsonObject } from './json.js';
 
-/** A cached lookup answer: the matched row's columns, or null when no row matched. */
+/** A cached lookup answer: the matched values, or null when nothing matched (misses are cached too). */
 export type CachedRow = JsonObject | null;
 
-/** A size-bounded LRU map whose entries expire after `ttlMs` on the injected clock. */
+/** `cache:` of a lookup step: LRU size and time to live. */
+export const lookupCacheConfig = z
+  .object({ size: z.number().int().nonnegative().default(10_000), ttl: durationSchema.default('10m') })
+  .strict();
+
+export type LookupCacheConfig = z.infer<typeof lookupCacheConfig>;
+
+/** A size-bounded LRU map whose entries expire after `ttlMs` on the injected clock; shared by every connector's lookup step. */
 export class LookupCache {
   private readonly entries = new Map<string, { row: CachedRow; expires: number }>();
 
@@ -12,6 +22,10 @@ export class LookupCache {
     private readonly ttlMs: number,
     private readonly clock: Clock,
   ) {}
+
+  static from(config: LookupCacheConfig | undefined, clock: Clock): LookupCache | undefined {
+    return config ? new LookupCache(config.size, parseDuration(config.ttl) ?? 0, clock) : undefined;
+  }
 
   get(key: string): CachedRow | undefined {
     const entry = this.entries.get(key);
@@ -35,13 +49,4 @@ export class LookupCache {
   get count(): number {
     return this.entries.size;
   }
-}
-
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `500ms`, `30s`, `10m`, `1h`, `1d` or a number of milliseconds. */
-export function parseDuration(value: string | number): number | undefined {
-  if (typeof value === 'number') return value >= 0 ? value : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
-  return m ? Number(m[1]) * (units[m[2] as string] as number) : undefined;
 }
