@@ -184,6 +184,21 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
   );
   app.all('/auth/forbidden', async (_req, reply) => reply.code(403).send({ error: 'forbidden' }));
 
+  // ---- lookups: contacts u1@x.com … u50@x.com, by key or batched
+  const contact = (email: string) => {
+    const n = /^u(\d+)@x\.com$/.exec(email)?.[1];
+    return n && Number(n) <= 50 ? { id: `c${n}`, email, owner: { name: `owner ${Number(n) % 3}` } } : undefined;
+  };
+  app.get('/contacts/:email', async (req, reply) => {
+    const found = contact(decodeURIComponent((req.params as { email: string }).email));
+    return found ? { data: found } : reply.code(404).send({ error: 'no such contact' });
+  });
+  app.get('/contacts', async (req, reply) => {
+    const emails = q(req).emails;
+    if (emails === undefined) return reply.code(400).send({ error: 'emails is required' });
+    return { data: emails.split(',').flatMap((e) => contact(e) ?? []) };
+  });
+
   // ---- OAuth2 (RFC 6749): client credentials and refresh token grants, rotating refresh tokens.
   // Tokens live until /oauth/revoke is called; `expires_in` is what the token endpoint announces.
   const oauth = stats.oauth;

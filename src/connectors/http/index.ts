@@ -1,5 +1,6 @@
 import { defineConnector } from '../../sdk/index.js';
 import { checkHttpConnection, closeHttpConnection, httpConnectionConfig, openHttpConnection } from './connection.js';
+import { httpLookupStep } from './lookup-step.js';
 import { requestDestination } from './request-destination.js';
 import { requestSource } from './request-source.js';
 
@@ -8,7 +9,7 @@ export type { HttpConnection, HttpConnectionConfig } from './connection.js';
 export type { HttpRequest, HttpResponse } from './send-request.js';
 export { sendRequest } from './send-request.js';
 
-/** REST APIs over native fetch: a paginated request source and a request destination (record or batch). */
+/** REST APIs over native fetch: a paginated request source, a request destination (record or batch), a lookup step. */
 export const httpConnector = defineConnector({
   name: 'http',
   description: 'A REST API (JSON over HTTP)',
@@ -18,4 +19,5 @@ export const httpConnector = defineConnector({
   close: closeHttpConnection,
   sources: [requestSource],
   destinations: [requestDestination],
+  steps: [httpLookupStep],
 });

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
+import { createRecord, type JsonObject, ManualClock } from '../../sdk/index.js';
+import { httpLookupStep } from './lookup-step.js';
+
+const t = useHttpTestServer();
+
+const records = (emails: (string | null)[]) =>
+  emails.map((email, i) => createRecord({ n: i, customer: { email } }, { id: `r${i}` }));
+
+async function lookup(config: JsonObject, clock = new ManualClock(Date.now())) {
+  const ctx = testContext(clock);
+  const parsed = httpLookupStep.config.parse({
+    connection: 'crm',
+    key: '{{customer.email}}',
+    fields: { crm_id: 'id', owner: 'owner.name' },
+    recordsPath: 'data',
+    ...config,
+  });
+  const processor = await httpLookupStep.create(
+    { config: parsed, where: 'flow f/step lookup', connection: connect(t.server.url) },
+    ctx,
+  );
+  return { processor, ctx, clock };
+}
+
+describe('http.lookup', () => {
+  it('asks once per distinct key, merges the fields, and reports what is missing', async () => {
+    const { processor, ctx } = await lookup({ path: '/contacts/{{customer.email}}' });
+    const before = t.server.stats.count('/contacts');
+    const result = await processor.process(records(['u1@x.com', 'u2@x.com', 'u1@x.com', 'nobody@x.com']), ctx);
+    expect(t.server.stats.count('/contacts') - before).toBe(3);
+    expect(result.records.map((r) => r.data)).toEqual([
+      { n: 0, customer: { email: 'u1@x.com' }, crm_id: 'c1', owner: 'owner 1' },
+      { n: 1, customer: { email: 'u2@x.com' }, crm_id: 'c2', owner: 'owner 2' },
+      { n: 2, customer: { email: 'u1@x.com' }, crm_id: 'c1', owner: 'owner 1' },
+    ]);
+    expect(result.failed.map((f) => [f.record.meta.id, f.error.code])).toEqual([['r3', 'RECORD_NOT_FOUND']]);
+  });
+
+  it('serves repeats from the cache until the ttl passes', async () => {
+    const { processor, ctx, clock } = await lookup({
+      path: '/contacts/{{customer.email}}',
+      cache: { size: 100, ttl: '1m' },
+      onMissing: 'null',
+    });
+    const before = t.server.stats.count('/contacts');
+    await processor.process(records(['u5@x.com', 'gone@x.com']), ctx);
+    const again = await processor.process(records(['u5@x.com', 'gone@x.com']), ctx);
+    expect(t.server.stats.count('/contacts') - before).toBe(2);
+    expect(again.records.map((r) => r.data.crm_id)).toEqual(['c5', null]);
+    clock.advance(60_001);
+    await processor.process(records(['u5@x.com']), ctx);
+    expect(t.server.stats.count('/contacts') - before).toBe(3);
+  });
+
+  it('batches keys into one request per page, matching answers back by key', async () => {
+    const { processor, ctx } = await lookup({
+      path: '/contacts',
+      batch: { param: 'emails', match: 'email', size: 50 },
+      onMissing: 'skip',
+    });
+    const emails = Array.from({ length: 60 }, (_, i) => `u${i + 1}@x.com`);
+    const before = t.server.stats.count('/contacts');
+    const result = await processor.process(records(emails), ctx);
+    expect(t.server.stats.count('/contacts') - before).toBe(2);
+    expect(result.records).toHaveLength(50);
+    expect(result.records[49]?.data.crm_id).toBe('c50');
+    expect(result.failed).toEqual([]);
+  });
+
+  it('a 4xx answer fails the records of that key with the API message', async () => {
+    const { processor, ctx } = await lookup({ path: '/status/422' });
+    const result = await processor.process(records(['u1@x.com']), ctx);
+    expect(result.failed[0]?.error.code).toBe('HTTP_REJECTED');
+    expect(result.failed[0]?.error.message).toContain('422');
+  });
+});
