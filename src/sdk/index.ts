@@ -11,3 +11,4 @@ export * from './page.js';
 export * from './record.js';
 export * from './source.js';
 export * from './step.js';
+export * from './table-destination-config.js';

@@ -1,37 +1,19 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import { z } from 'zod';
-import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
+import {
+  type DataRecord,
+  defineDestination,
+  FlowError,
+  type TableDestinationConfig,
+  tableDestinationConfig,
+  type Writer,
+} from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { errorColumn, isRecordError, mysqlError } from './mysql-errors.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 import { chunkRows, createTableSql, insertCounts, insertSql, MAX_STATEMENT_BYTES, updateSql } from './write-sql.js';
 
-export const tableDestinationConfig = z
-  .object({
-    table: z.string().min(1),
-    operation: z.enum(['insert', 'update', 'upsert', 'ignore']).default('insert'),
-    key: z
-      .union([
-        z
-          .string()
-          .min(1)
-          .transform((k) => [k]),
-        z.array(z.string().min(1)).min(1),
-      ])
-      .optional(),
-    /** Only these columns are written; default: each record's own keys. */
-    columns: z.array(z.string().min(1)).min(1).optional(),
-    /** Create the table from the first batch when it does not exist. */
-    createTable: z.boolean().default(false),
-  })
-  .strict()
-  .refine((c) => c.operation === 'insert' || c.key !== undefined, {
-    message: 'operations update, upsert and ignore need key: [column, ...]',
-    path: ['key'],
-  });
-
-export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
+export { type TableDestinationConfig, tableDestinationConfig };
 
 interface Outcome {
   written: number;

@@ -1,8 +1,9 @@
-import type { Json, JsonObject } from '../../sdk/index.js';
+import type { Json, JsonObject, TableOperation } from '../../sdk/index.js';
 import type { ServerInfo } from './connection.js';
 import { quoteIdent } from './sql-values.js';
 
-export type Operation = 'insert' | 'update' | 'upsert' | 'ignore';
+/** The table operations (one definition for every SQL connector, in the sdk). */
+export type Operation = TableOperation;
 
 /** The most placeholders a prepared statement may hold; multi-row statements stay under it too. */
 export const MAX_PLACEHOLDERS = 65_535;

@@ -1,36 +1,19 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
-import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
+import {
+  type DataRecord,
+  defineDestination,
+  FlowError,
+  type JsonObject,
+  type TableDestinationConfig,
+  tableDestinationConfig,
+  type Writer,
+} from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { constraintColumn, isRecordError, sqliteError } from './sqlite-errors.js';
 import { createTableSql, type WriteSql, writeSql } from './write-sql.js';
 
-export const tableDestinationConfig = z
-  .object({
-    table: z.string().min(1),
-    operation: z.enum(['insert', 'update', 'upsert', 'ignore']).default('insert'),
-    key: z
-      .union([
-        z
-          .string()
-          .min(1)
-          .transform((k) => [k]),
-        z.array(z.string().min(1)).min(1),
-      ])
-      .optional(),
-    /** Only these columns are written; default: each record's own keys. */
-    columns: z.array(z.string().min(1)).min(1).optional(),
-    /** Create the table from the first batch when it does not exist. */
-    createTable: z.boolean().default(false),
-  })
-  .strict()
-  .refine((c) => c.operation === 'insert' || c.key !== undefined, {
-    message: 'operations update, upsert and ignore need key: [column, ...]',
-    path: ['key'],
-  });
-
-export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
+export { type TableDestinationConfig, tableDestinationConfig };
 
 interface Prepared {
   readonly stmt: Database.Statement;

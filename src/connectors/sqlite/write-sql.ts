@@ -1,7 +1,8 @@
-import type { Json, JsonObject } from '../../sdk/index.js';
+import type { Json, JsonObject, TableOperation } from '../../sdk/index.js';
 import { quoteIdent } from './sql-values.js';
 
-export type Operation = 'insert' | 'update' | 'upsert' | 'ignore';
+/** The table operations (one definition for every SQL connector, in the sdk). */
+export type Operation = TableOperation;
 
 /** The statement for one column set, and the order its parameters are bound in. */
 export interface WriteSql {

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** How a table destination writes: plain insert, update by key, upsert by key, or insert-if-absent. */
+export const tableOperation = z.enum(['insert', 'update', 'upsert', 'ignore']);
+
+export type TableOperation = z.infer<typeof tableOperation>;
+
+/**
+ * The config every SQL table destination shares (sqlite, mysql, postgres, …), so the same flow-file
+ * keys mean the same thing on every database. Connectors extend it with their own keys.
+ */
+export const tableDestinationFields = {
+  table: z.string().min(1),
+  operation: tableOperation.default('insert'),
+  key: z
+    .union([
+      z
+        .string()
+        .min(1)
+        .transform((k) => [k]),
+      z.array(z.string().min(1)).min(1),
+    ])
+    .optional(),
+  /** Only these columns are written; default: each record's own keys. */
+  columns: z.array(z.string().min(1)).min(1).optional(),
+  /** Create the table from the first batch when it does not exist. */
+  createTable: z.boolean().default(false),
+};
+
+/** Operations update, upsert and ignore need a key. */
+export function requireKey<T extends { operation: TableOperation; key?: string[] | undefined }>(schema: z.ZodType<T>) {
+  return schema.refine((c) => c.operation === 'insert' || c.key !== undefined, {
+    message: 'operations update, upsert and ignore need key: [column, ...]',
+    path: ['key'],
+  });
+}
+
+export const tableDestinationConfig = requireKey(z.object(tableDestinationFields).strict());
+
+export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
