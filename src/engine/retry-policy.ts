@@ -1,5 +1,5 @@
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, type RetryPolicy, retry } from 'cockatiel';
-import { isFlowError } from '../sdk/index.js';
+import { backoffDelay, isFlowError } from '../sdk/index.js';
 
 export interface RetryOptions {
   maxAttempts: number;
@@ -11,9 +11,7 @@ export const defaultRetry: RetryOptions = { maxAttempts: 3, initialDelayMs: 500,
 
 /** The wait before retry `attempt` (1-based): exponential from the initial delay, capped, but never shorter than a server's Retry-After. */
 export function retryDelay(options: RetryOptions, attempt: number, error: unknown): number {
-  const exponential = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1));
-  const retryAfter = isFlowError(error) ? (error.retryAfterMs ?? 0) : 0;
-  return Math.max(exponential, retryAfter);
+  return backoffDelay(attempt, options.initialDelayMs, options.maxDelayMs, error);
 }
 
 /** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429), with exponential backoff and Retry-After. */

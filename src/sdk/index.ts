@@ -1,3 +1,4 @@
+export * from './backoff-delay.js';
 export * from './clock.js';
 export * from './connector.js';
 export * from './context.js';

@@ -1,5 +1,5 @@
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, retry } from 'cockatiel';
-import { type Context, isFlowError } from '../../sdk/index.js';
+import { backoffDelay, type Context, isFlowError } from '../../sdk/index.js';
 
 export interface SourceRetryOptions {
   /** Attempts per request, the first included. */
@@ -10,9 +10,7 @@ export interface SourceRetryOptions {
 
 /** The delay before retry number `attempt` (1-based): exponential, capped, and never shorter than Retry-After. */
 export function retryDelay(options: SourceRetryOptions, attempt: number, error: unknown): number {
-  const backoff = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-  const after = isFlowError(error) ? (error.retryAfterMs ?? 0) : 0;
-  return Math.max(backoff, after);
+  return backoffDelay(attempt, options.baseMs, options.maxMs, error);
 }
 
 /**
