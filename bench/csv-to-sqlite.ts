@@ -4,15 +4,11 @@
  * Usage: tsx bench/csv-to-sqlite.ts <engine|baseline> <csv file> <work dir>
  * Prints a last line `BENCH {...}` with records/s and peak RSS of this process.
  */
-import { createReadStream, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse';
-import { builtinConnectors, builtinSteps } from '../src/cli/builtins.js';
-import { createEngine } from '../src/engine/index.js';
-import { loadProject } from '../src/spec/index.js';
-import { openStore } from '../src/store/index.js';
-import { peakRssMb } from './peak-rss.js';
+import { reportBench, runFlowYaml } from './engine-run.js';
 
 const [mode = '', csv = '', work = ''] = process.argv.slice(2);
 if (!mode || !csv || !work) throw new Error('usage: csv-to-sqlite.ts <engine|baseline> <csv> <workdir>');
@@ -86,21 +82,7 @@ async function baseline(): Promise<number> {
 }
 
 async function engineRun(): Promise<number> {
-  const file = join(work, 'flow.yaml');
-  writeFileSync(file, flow);
-  const catalog = { connectors: builtinConnectors, steps: builtinSteps };
-  const project = await loadProject(file, catalog);
-  const store = await openStore(join(work, 'state.db'));
-  const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-  const run = await engine.run(project, 'orders');
-  await store.close();
-  if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
-  return run.counts.written;
+  return runFlowYaml(join(work, 'flow.yaml'), flow, 'orders', join(work, 'state.db'));
 }
 
-const t0 = performance.now();
-const records = mode === 'engine' ? await engineRun() : await baseline();
-const seconds = (performance.now() - t0) / 1000;
-console.log(
-  `BENCH ${JSON.stringify({ mode, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(records / seconds), peakRssMb: peakRssMb() })}`,
-);
+await reportBench(mode, mode === 'engine' ? engineRun : baseline);

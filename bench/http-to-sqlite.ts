@@ -3,14 +3,10 @@
  * or through a minimal hand-written fetch loop (fetch, JSON.parse, better-sqlite3 upserts).
  * Usage: http-to-sqlite.js <engine|baseline> <server url> <work dir>; prints `BENCH {...}`.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { builtinConnectors, builtinSteps } from '../src/cli/builtins.js';
-import { createEngine } from '../src/engine/index.js';
-import { loadProject } from '../src/spec/index.js';
-import { openStore } from '../src/store/index.js';
-import { peakRssMb } from './peak-rss.js';
+import { reportBench, runFlowYaml } from './engine-run.js';
 
 const [mode = '', url = '', work = ''] = process.argv.slice(2);
 if (!mode || !url || !work) throw new Error('usage: http-to-sqlite.js <engine|baseline> <url> <workdir>');
@@ -45,10 +41,7 @@ async function baseline(): Promise<number> {
 }
 
 async function engineRun(): Promise<number> {
-  const file = join(work, 'flow.yaml');
-  writeFileSync(
-    file,
-    `connections:
+  const yaml = `connections:
   api: { type: http, baseUrl: ${JSON.stringify(url)} }
   out: { type: sqlite, path: out.db }
 flows:
@@ -63,20 +56,8 @@ flows:
       pagination: { type: cursor, cursorPath: meta.next_cursor, cursorParam: cursor }
     destinations:
       - { connection: out, type: sqlite.table, table: items, operation: upsert, key: [id], createTable: true, batch: { size: 1000 } }
-`,
-  );
-  const project = await loadProject(file, { connectors: builtinConnectors, steps: builtinSteps });
-  const store = await openStore(join(work, 'state.db'));
-  const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-  const run = await engine.run(project, 'items');
-  await store.close();
-  if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
-  return run.counts.written;
+`;
+  return runFlowYaml(join(work, 'flow.yaml'), yaml, 'items', join(work, 'state.db'));
 }
 
-const t0 = performance.now();
-const records = mode === 'engine' ? await engineRun() : await baseline();
-const seconds = (performance.now() - t0) / 1000;
-console.log(
-  `BENCH ${JSON.stringify({ mode, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(records / seconds), peakRssMb: peakRssMb() })}`,
-);
+await reportBench(mode, mode === 'engine' ? engineRun : baseline);
