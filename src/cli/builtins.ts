@@ -1,12 +1,13 @@
 import { fileConnector } from '../connectors/file/index.js';
 import { httpConnector } from '../connectors/http/index.js';
 import { mysqlConnector } from '../connectors/mysql/index.js';
+import { postgresConnector } from '../connectors/postgres/index.js';
 import { sqliteConnector } from '../connectors/sqlite/index.js';
 import type { Connector, Step } from '../sdk/index.js';
 import { builtinSteps } from '../steps/index.js';
 
 /** What the `syncline` command registers: every bundled connector and step, listed explicitly. */
-export const builtinConnectors: readonly Connector[] = [fileConnector, sqliteConnector, mysqlConnector, httpConnector];
+export const builtinConnectors: readonly Connector[] = [fileConnector, sqliteConnector, postgresConnector, mysqlConnector, httpConnector];
 export { builtinSteps };
 export const builtinCatalog: { connectors: readonly Connector[]; steps: readonly Step[] } = {
   connectors: builtinConnectors,

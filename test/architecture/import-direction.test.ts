@@ -69,6 +69,7 @@ describe('import direction', () => {
       sqlite: ['zod', 'better-sqlite3'],
       http: ['zod', 'p-queue', 'cockatiel', 'openid-client'],
       mysql: ['zod', 'mysql2'],
+      postgres: ['zod', 'pg', 'pg-copy-streams'],
     };
     const violations: string[] = [];
     for (const file of files.filter((f) => moduleOf(f).startsWith('connectors/'))) {

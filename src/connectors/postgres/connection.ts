@@ -1,0 +1,182 @@
+import pg from 'pg';
+import { z } from 'zod';
+import { durationSchema, FlowError, parseDuration } from '../../sdk/index.js';
+import { isConnectionBroken, pgError } from './pg-errors.js';
+import { jsonTypes } from './pg-values.js';
+
+export const postgresConnectionConfig = z
+  .object({
+    /** `postgres://user:password@host:5432/database`; the separate fields below override its parts. */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgres:// (or postgresql://)')
+      .optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.string().min(1).optional(),
+    user: z.string().min(1).optional(),
+    password: z.string().optional(),
+    /** `true` for TLS with the system's CAs, or options: a PEM CA and rejectUnauthorized (default true). */
+    ssl: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            ca: z.string().optional(),
+            cert: z.string().optional(),
+            key: z.string().optional(),
+            rejectUnauthorized: z.boolean().default(true),
+          })
+          .strict(),
+      ])
+      .optional(),
+    pool: z
+      .object({ max: z.number().int().min(1).max(1000).default(4) })
+      .strict()
+      .default({ max: 4 }),
+    /** Longest a statement may run (`30s`, `5m`, ms); the server cancels it after that (retried as transient). */
+    statementTimeout: durationSchema.optional(),
+    /** Longest to wait for a connection (TCP, TLS, authentication). */
+    connectTimeout: durationSchema.default('10s'),
+  })
+  .strict()
+  .refine((c) => c.url !== undefined || c.host !== undefined, {
+    message: 'give url: postgres://user:password@host:5432/database, or host (with port, user, password, database)',
+    path: ['url'],
+  });
+
+export type PostgresConnectionConfig = z.infer<typeof postgresConnectionConfig>;
+
+/** An opened `postgres` connection: a pg Pool whose sessions run in UTC with ISO dates. */
+export interface PostgresConnection {
+  readonly pool: pg.Pool;
+  /** `postgres user:***@host:port/database` (password masked), for messages. */
+  readonly target: string;
+  /** One statement on a pooled client (rows as arrays); errors mapped to FlowError. */
+  query(text: string, values?: readonly unknown[], where?: string): Promise<pg.QueryArrayResult>;
+  /** Runs `work` on one pooled client; a client whose connection broke is destroyed, not reused. */
+  withClient<T>(work: (client: pg.PoolClient) => Promise<T>, where?: string): Promise<T>;
+}
+
+/** Session settings: UTC, ISO dates and intervals, UTF-8 (the value parsers rely on them). */
+const SESSION = '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 -c client_encoding=UTF8';
+
+export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
+  const url = config.url ? new URL(config.url) : undefined;
+  const param = (name: string) => url?.searchParams.get(name) ?? undefined;
+  const pick = <T>(own: T | undefined, other: T | undefined): T | undefined => (own !== undefined ? own : other);
+  const sslmode = param('sslmode');
+  const ssl =
+    config.ssl === true
+      ? {}
+      : config.ssl === false
+        ? false
+        : config.ssl !== undefined
+          ? { ...config.ssl }
+          : sslmode === 'require' || sslmode === 'verify-full' || sslmode === 'verify-ca'
+            ? { rejectUnauthorized: sslmode !== 'require' }
+            : false;
+  const timeout = config.statementTimeout === undefined ? undefined : parseDuration(config.statementTimeout);
+  const options: pg.PoolConfig = {
+    host: pick(config.host, url?.hostname.replace(/^\[|\]$/g, '') || undefined) ?? '127.0.0.1',
+    port: pick(config.port, url?.port ? Number(url.port) : undefined) ?? 5432,
+    max: config.pool.max,
+    ssl,
+    connectionTimeoutMillis: parseDuration(config.connectTimeout) ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'syncline',
+    options: [SESSION, param('options')].filter(Boolean).join(' '),
+    types: jsonTypes,
+    keepAlive: true,
+  };
+  const database = pick(config.database, url ? decodeURIComponent(url.pathname.slice(1)) || undefined : undefined);
+  const user = pick(config.user, url?.username ? decodeURIComponent(url.username) : undefined);
+  const password = pick(config.password, url?.password ? decodeURIComponent(url.password) : undefined);
+  if (database !== undefined) options.database = database;
+  if (user !== undefined) options.user = user;
+  if (password !== undefined) options.password = password;
+  if (timeout !== undefined) options.statement_timeout = timeout;
+  return options;
+}
+
+/** `postgres user:***@host:port/database` for messages: the password masked. */
+export function describeTarget(options: pg.PoolConfig): string {
+  const user = options.user ? `${options.user}${options.password ? ':***' : ''}@` : '';
+  return `postgres ${user}${options.host}:${options.port}/${options.database ?? options.user ?? ''}`;
+}
+
+/** An error while connecting, with what to check. */
+function connectError(error: unknown, target: string): FlowError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOTFOUND') {
+    return new FlowError('CONNECTION_FAILED', `${target}: unknown host (${message})`, {
+      where: target,
+      cause: error,
+      hint: 'Correct the host name of the connection.',
+    });
+  }
+  const mapped = pgError(error, target);
+  if (mapped.code === 'TRANSIENT_IO') {
+    return new FlowError('TRANSIENT_IO', `cannot reach ${target}: ${message}`, {
+      where: target,
+      cause: error,
+      hint: 'Check host and port (default 5432), that the server runs and accepts TCP connections (listen_addresses), and that no firewall blocks it; retried automatically.',
+    });
+  }
+  return mapped;
+}
+
+export async function openPostgresConnection(config: PostgresConnectionConfig): Promise<PostgresConnection> {
+  const options = poolOptions(config);
+  const target = describeTarget(options);
+  const pool = new pg.Pool(options);
+  // Idle clients dropped by the server emit 'error' on the pool; the next query reports its own error.
+  pool.on('error', () => undefined);
+  const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>, where = target): Promise<T> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw connectError(error, where);
+    }
+    try {
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(isConnectionBroken(error) ? (error as Error) : undefined);
+      throw pgError(error, where);
+    }
+  };
+  const query = (text: string, values: readonly unknown[] = [], where = target) =>
+    withClient((c) => c.query({ text, values: values as unknown[], rowMode: 'array' }), where);
+  const connection: PostgresConnection = { pool, target, query, withClient };
+  try {
+    await checkPostgresConnection(connection);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return connection;
+}
+
+export async function checkPostgresConnection(connection: PostgresConnection): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await connection.pool.connect();
+  } catch (error) {
+    throw connectError(error, connection.target);
+  }
+  try {
+    await client.query('select 1');
+    client.release();
+  } catch (error) {
+    client.release(error as Error);
+    throw connectError(error, connection.target);
+  }
+}
+
+export async function closePostgresConnection(connection: PostgresConnection): Promise<void> {
+  await connection.pool.end();
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import {
+  type CachedRow,
+  type Context,
+  type DataRecord,
+  defineStep,
+  type Failed,
+  FlowError,
+  type Json,
+  type JsonObject,
+  LookupCache,
+  lookupCacheConfig,
+  withData,
+} from '../../sdk/index.js';
+import type { PostgresConnection } from './connection.js';
+import { rowBuilder } from './pg-values.js';
+import { quoteIdent, toParam } from './sql-text.js';
+import { requireColumn, tableInfo } from './table-info.js';
+
+export const lookupStepConfig = z
+  .object({
+    /** The `postgres` connection to look up in. */
+    connection: z.string().min(1),
+    table: z.string().min(1),
+    schema: z.string().min(1).optional(),
+    /** Table column → record field path (`customer.email`): a row matches when every pair is equal. */
+    match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
+    /** Output field → table column, copied from the matched row into the record. */
+    fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
+    /** No matching row: fail the record (RECORD_NOT_FOUND), drop it, or set the fields to null. */
+    onMissing: z.enum(['error', 'skip', 'null']).default('error'),
+    cache: lookupCacheConfig.optional(),
+  })
+  .strict();
+
+export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
+
+/** Reads `a.b.0.c` out of record data. */
+function valueAt(data: JsonObject, path: string): Json | undefined {
+  let current: Json | undefined = data;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = Array.isArray(current) ? current[Number(part)] : current[part];
+  }
+  return current;
+}
+
+/** The key of a tuple of match values: numbers and text compare by their text. */
+const keyOf = (values: readonly Json[]): string => JSON.stringify(values.map((v) => String(v)));
+
+const numericType = /^(smallint|integer|bigint|numeric|real|double precision)$/;
+
+export const lookupStep = defineStep<LookupStepConfig>({
+  type: 'lookup',
+  description:
+    'Enriches records with columns of a matching table row: one query per page (= ANY($1) / IN (unnest …)), cached.',
+  config: lookupStepConfig,
+  async create({ config, where, connection: opened }, ctx: Context) {
+    if (opened === undefined) {
+      throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `${where}: the lookup's connection is not open`, { where });
+    }
+    const connection = opened as PostgresConnection;
+    const info = await tableInfo(connection, config.table, config.schema);
+    if (info === undefined) throw new FlowError('SQL_ERROR', `table ${config.table} does not exist`, { where });
+    const matchColumns = Object.keys(config.match);
+    const matchPaths = matchColumns.map((c) => config.match[c] as string);
+    const outputs = Object.entries(config.fields);
+    for (const c of matchColumns) requireColumn(info, c, 'match', where);
+    for (const [, c] of outputs) requireColumn(info, c, 'fields', where);
+    // `character` alone means char(1): cast to bpchar (any length) so values are not cut.
+    const types = matchColumns.map((c) => {
+      const type = info.columns.get(c)?.type as string;
+      return type === 'character' ? 'bpchar' : type;
+    });
+    const selected = [...new Set([...matchColumns, ...outputs.map(([, c]) => c)])];
+    const head = `SELECT ${selected.map(quoteIdent).join(', ')} FROM ${info.sql} WHERE `;
+    // One array parameter per match column, typed like the column so its index is used.
+    const typed =
+      matchColumns.length === 1
+        ? `${quoteIdent(matchColumns[0] as string)} = ANY($1::${types[0]}[])`
+        : `(${matchColumns.map(quoteIdent).join(', ')}) IN (SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}))`;
+    // Fallback when a value does not convert to the column's type: compare as text (one query, no index).
+    const asText =
+      matchColumns.length === 1
+        ? `${quoteIdent(matchColumns[0] as string)}::text = ANY($1::text[])`
+        : `(${matchColumns.map((c) => `${quoteIdent(c)}::text`).join(', ')}) IN (SELECT * FROM unnest(${types.map((_, i) => `$${i + 1}::text[]`).join(', ')}))`;
+    const cache = LookupCache.from(config.cache, ctx.clock);
+
+    /** Queries the keys not in the cache with one statement. */
+    const fetch = async (wanted: Map<string, Json[]>, runCtx: Context): Promise<Map<string, CachedRow>> => {
+      const lists: (null | boolean | number | string)[][] = matchColumns.map(() => []);
+      for (const values of wanted.values()) {
+        // A value that cannot be a number never matches a numeric column: leave it out of the query.
+        if (values.some((v, i) => numericType.test(types[i] as string) && !Number.isFinite(Number(v)))) continue;
+        for (let i = 0; i < values.length; i++) (lists[i] as unknown[]).push(toParam(values[i]));
+      }
+      const found = new Map<string, CachedRow>();
+      if ((lists[0] as unknown[]).length > 0) {
+        runCtx.metrics.increment('postgres_lookup_queries');
+        let result = await connection.query(head + typed, lists, where).catch((error: unknown) => {
+          if ((error as FlowError).code === 'RECORD_CONSTRAINT') return undefined;
+          throw error;
+        });
+        if (result === undefined) {
+          const texts = lists.map((l) => l.map((v) => (v === null ? null : String(v))));
+          result = await connection.query(head + asText, texts, where);
+        }
+        const build = rowBuilder(
+          result.fields.map((f) => f.name),
+          0,
+        );
+        for (const raw of result.rows) {
+          const row = build(raw);
+          const k = keyOf(matchColumns.map((c) => row[c] ?? null));
+          if (!found.has(k)) found.set(k, row);
+        }
+      }
+      const answers = new Map<string, CachedRow>();
+      for (const k of wanted.keys()) answers.set(k, found.get(k) ?? null);
+      return answers;
+    };
+
+    return {
+      async process(records: readonly DataRecord[], runCtx: Context) {
+        const keys: (string | undefined)[] = [];
+        const answers = new Map<string, CachedRow>();
+        const wanted = new Map<string, Json[]>();
+        for (const record of records) {
+          const values = matchPaths.map((p) => valueAt(record.data, p));
+          if (values.some((v) => v === undefined || v === null || typeof v === 'object')) {
+            keys.push(undefined);
+            continue;
+          }
+          const k = keyOf(values as Json[]);
+          keys.push(k);
+          if (answers.has(k) || wanted.has(k)) continue;
+          const cached = cache?.get(k);
+          if (cached !== undefined) answers.set(k, cached);
+          else wanted.set(k, values as Json[]);
+        }
+        if (wanted.size > 0) {
+          for (const [k, row] of await fetch(wanted, runCtx)) {
+            answers.set(k, row);
+            cache?.set(k, row);
+          }
+        }
+        const out: DataRecord[] = [];
+        const failed: Failed[] = [];
+        records.forEach((record, i) => {
+          const k = keys[i];
+          const row = k === undefined ? null : (answers.get(k) ?? null);
+          if (row === null && config.onMissing === 'skip') return;
+          if (row === null && config.onMissing === 'error') {
+            const shown = matchColumns.map(
+              (c, j) => `${c} = ${JSON.stringify(valueAt(record.data, matchPaths[j] as string) ?? null)}`,
+            );
+            failed.push({
+              record,
+              error: new FlowError('RECORD_NOT_FOUND', `no row of ${info.name} where ${shown.join(' and ')}`, {
+                where: `${where} record ${record.meta.id}`,
+                field: matchPaths[0] as string,
+                hint: `Add the row to ${info.name}, correct the record's ${matchPaths.join(', ')}, or set onMissing: skip|null.`,
+              }),
+            });
+            return;
+          }
+          const data: JsonObject = { ...record.data };
+          for (const [field, column] of outputs) data[field] = row === null ? null : (row[column] ?? null);
+          out.push(withData(record, data));
+        });
+        return { records: out, failed };
+      },
+    };
+  },
+});

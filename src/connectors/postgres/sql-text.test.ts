@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { arrayLiteral, copyField, escapeCopy } from './copy-text.js';
+import { qualifiedName, quoteIdent, toPositional } from './sql-text.js';
+
+describe('sql text', () => {
+  it('quotes identifiers, doubling quotes; refuses NUL', () => {
+    expect(quoteIdent('a"b; --')).toBe('"a""b; --"');
+    expect(qualifiedName('t', 's"x')).toBe('"s""x"."t"');
+    expect(() => quoteIdent('a\0b')).toThrow(/NUL/);
+  });
+
+  it('turns :names into $n outside quotes, dollar quotes, comments and casts', () => {
+    const r = toPositional(
+      'select \':a\', "x:a", $$ :a $$, $t$:a$t$ from t -- :a\n where a = :a and b = :b::int and c = :a /* :b */',
+      { a: 1, b: { x: [1] } },
+      'w',
+      2,
+    );
+    expect(r.text).toBe(
+      'select \':a\', "x:a", $$ :a $$, $t$:a$t$ from t -- :a\n where a = $3 and b = $4::int and c = $3 /* :b */',
+    );
+    expect(r.values).toEqual([1, '{"x":[1]}']);
+    expect(() => toPositional('select :missing', {}, 'w')).toThrow(/missing/);
+  });
+
+  it('escapes COPY text fields', () => {
+    expect(escapeCopy('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+    expect([null, undefined, true, 1.5, 'x', { a: '\t' }].map((v) => copyField(v))).toEqual([
+      '\\N',
+      '\\N',
+      'true',
+      '1.5',
+      'x',
+      '{"a":"\\\\t"}',
+    ]);
+    expect(arrayLiteral(['a"b', null, 'c\\d', [1, 2]])).toBe('{"a\\"b",NULL,"c\\\\d",{"1","2"}}');
+    expect(copyField(['x', null], true)).toBe('{"x",NULL}');
+  });
+});

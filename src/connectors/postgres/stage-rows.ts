@@ -1,0 +1,92 @@
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Json } from '../../sdk/index.js';
+import { copyField } from './copy-text.js';
+import { quoteIdent } from './sql-text.js';
+import type { TableInfo } from './table-info.js';
+import { ROW } from './write-sql.js';
+
+/** How a record value becomes a column's input text (COPY field or bound parameter). */
+export type FieldWriter = (value: Json | undefined) => string | null;
+
+/** One converter per target column: arrays → array literals for array columns, booleans → 1/0 for numeric ones. */
+export function fieldWriter(info: TableInfo, column: string): FieldWriter {
+  const c = info.columns.get(column);
+  const isArray = c?.isArray ?? false;
+  const numeric = c !== undefined && /^(smallint|integer|bigint|numeric|real|double precision)$/.test(c.type);
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'boolean' && numeric) return value ? '1' : '0';
+    return copyField(value, isArray);
+  };
+}
+
+/** A record ready to stage: its batch index, column set and the COPY line (fields, then the row number). */
+export interface StagedRow {
+  readonly index: number;
+  readonly id: string;
+  readonly columns: readonly string[];
+  readonly columnsId: string;
+  /** `f1\tf2\t…\tindex\n` in COPY text format (`\N` for NULL). */
+  readonly line: string;
+}
+
+/**
+ * Fills `table` with `rows` by COPY … FROM STDIN (text format): the staging table with the row numbers,
+ * or (`direct`) the target itself without them. Returns the number of rows copied.
+ */
+export async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  rows: readonly StagedRow[],
+  direct = false,
+): Promise<number> {
+  const names = (rows[0] as StagedRow).columns.map(quoteIdent);
+  const columns = (direct ? names : [...names, ROW]).join(', ');
+  const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
+  let text = '';
+  for (const row of rows) {
+    text += direct ? `${row.line.slice(0, row.line.lastIndexOf('\t'))}\n` : row.line;
+    if (text.length >= 1 << 16) {
+      if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
+      text = '';
+    }
+  }
+  stream.end(text);
+  await finished(stream);
+  return stream.rowCount;
+}
+
+/** Parses a COPY line back into parameter values (for mode: insert): `\N` → null, escapes undone. */
+function lineValues(line: string): (string | null)[] {
+  return line
+    .slice(0, -1)
+    .split('\t')
+    .map((f) =>
+      f === '\\N'
+        ? null
+        : f.replace(/\\([\\ntr])/g, (_, ch: string) =>
+            ch === 'n' ? '\n' : ch === 't' ? '\t' : ch === 'r' ? '\r' : '\\',
+          ),
+    );
+}
+
+/** Fills the staging table with multi-row `INSERT … VALUES ($1, …)` statements, all values bound. */
+export async function insertRows(client: pg.PoolClient, staging: string, rows: readonly StagedRow[]): Promise<number> {
+  const names = [...(rows[0] as StagedRow).columns.map(quoteIdent), ROW];
+  const width = names.length;
+  const perStatement = Math.max(1, Math.floor(65_535 / width));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const values: (string | null)[] = [];
+    const tuples: string[] = [];
+    for (const row of chunk) {
+      const base = values.length;
+      values.push(...lineValues(row.line));
+      tuples.push(`(${names.map((_, i) => `$${base + i + 1}`).join(', ')})`);
+    }
+    await client.query({ text: `INSERT INTO ${staging} (${names.join(', ')}) VALUES ${tuples.join(', ')}`, values });
+  }
+  return rows.length;
+}

@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { z } from 'zod';
+import {
+  type DataRecord,
+  defineDestination,
+  FlowError,
+  requireKey,
+  tableDestinationFields,
+  type Writer,
+} from '../../sdk/index.js';
+import type { PostgresConnection } from './connection.js';
+import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
+import { qualifiedName, quoteIdent } from './sql-text.js';
+import { copyRows, type FieldWriter, fieldWriter, insertRows, type StagedRow } from './stage-rows.js';
+import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
+import { applySql, createTableSql, ROW, stagingSql } from './write-sql.js';
+
+export const tableDestinationConfig = requireKey(
+  z
+    .object({
+      ...tableDestinationFields,
+      /** Schema of the table; default: the connection's search_path. */
+      schema: z.string().min(1).optional(),
+      /** copy: stage each batch with COPY (fast); insert: with multi-row INSERTs (for servers without COPY). */
+      mode: z.enum(['copy', 'insert']).default('copy'),
+    })
+    .strict(),
+);
+
+export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
+
+interface Outcome {
+  written: number;
+  skipped: number;
+  rejected: { index: number; error: FlowError }[];
+}
+
+type Result = pg.QueryResult<Record<string, unknown>>;
+
+/** Cuts rows into runs with one column set and (for upsert/update) no key twice, so each run is one statement. */
+function segments(rows: readonly StagedRow[], keyOf: ((row: StagedRow) => string) | undefined): StagedRow[][] {
+  const out: StagedRow[][] = [];
+  let current: StagedRow[] = [];
+  let keys = new Set<string>();
+  for (const row of rows) {
+    const k = keyOf?.(row);
+    const first = current[0];
+    if (first !== undefined && (first.columnsId !== row.columnsId || (k !== undefined && keys.has(k)))) {
+      out.push(current);
+      current = [];
+      keys = new Set();
+    }
+    current.push(row);
+    if (k !== undefined) keys.add(k);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+export const tableDestination = defineDestination<TableDestinationConfig, PostgresConnection>({
+  type: 'table',
+  description:
+    'Writes records into a table: insert, update, upsert or ignore-existing; each batch staged with COPY and applied in one transaction.',
+  config: tableDestinationConfig,
+  async open({ config, connection }) {
+    const name = qualifiedName(config.table, config.schema);
+    const where = `${connection.target} table ${name}`;
+    const key = config.key ?? [];
+    const operation = config.operation;
+    const only = config.columns ? new Set([...config.columns, ...key]) : undefined;
+    const staging = `pg_temp.${quoteIdent(`syncline_stage_${randomBytes(6).toString('hex')}`)}`;
+    const stage = config.mode === 'copy' ? copyRows : insertRows;
+    const direct = config.mode === 'copy' && operation === 'insert';
+    /** Pooled sessions that hold this writer's staging table (it lives as long as the session). */
+    let staged = new WeakSet<pg.PoolClient>();
+    let info = await tableInfo(connection, config.table, config.schema, { required: !config.createTable });
+    let writers = new Map<string, FieldWriter>();
+    const checkKey = (i: TableInfo) => {
+      for (const k of key) requireColumn(i, k, 'key', where);
+    };
+    if (info) checkKey(info);
+
+    const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
+      const e = pgError(error, `${where} record ${row.id}`);
+      out.rejected.push({
+        index: row.index,
+        error: new FlowError(e.code, `record ${row.id}: ${e.message}`, {
+          where: `${where} record ${row.id}`,
+          cause: error,
+          ...(e.field === undefined ? {} : { field: e.field }),
+        }),
+      });
+    };
+
+    const plan = (records: readonly DataRecord[], out: Outcome, i: TableInfo): StagedRow[] => {
+      const rows: StagedRow[] = [];
+      for (let index = 0; index < records.length; index++) {
+        const record = records[index] as DataRecord;
+        const data = record.data;
+        const id = record.meta.id;
+        const missing = key.find((k) => data[k] === undefined || data[k] === null);
+        if (missing !== undefined) {
+          out.rejected.push({
+            index,
+            error: new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
+              where: `${where} record ${id}`,
+              field: missing,
+            }),
+          });
+          continue;
+        }
+        let columns = Object.keys(data);
+        if (only) columns = columns.filter((c) => only.has(c));
+        let line = '';
+        for (const c of columns) {
+          let w = writers.get(c);
+          if (w === undefined) {
+            requireColumn(i, c, 'record field', where);
+            w = fieldWriter(i, c);
+            writers.set(c, w);
+          }
+          const v = w(data[c]);
+          line += v === null ? '\\N\t' : `${v}\t`;
+        }
+        rows.push({ index, id, columns, columnsId: columns.join('\u0000'), line: `${line}${index}\n` });
+      }
+      return rows;
+    };
+
+    const keyOf =
+      operation === 'upsert' || operation === 'update'
+        ? (records: readonly DataRecord[]) => (row: StagedRow) =>
+            JSON.stringify(key.map((k) => (records[row.index] as DataRecord).data[k]))
+        : undefined;
+
+    const create = async (records: readonly DataRecord[]) => {
+      const seen = new Set<string>(config.columns ?? []);
+      if (!only) for (const r of records) for (const c of Object.keys(r.data)) seen.add(c);
+      for (const k of key) seen.add(k);
+      await connection.query(
+        createTableSql(
+          name,
+          [...seen],
+          key,
+          records.map((r) => r.data),
+        ),
+        [],
+        where,
+      );
+      info = await tableInfo(connection, config.table, config.schema);
+      if (info) checkKey(info);
+      writers = new Map();
+      staged = new WeakSet();
+    };
+
+    /** Stages and applies rows inside a savepoint; a bad row is found (COPY line, else halving) and rejected. */
+    const attempt = async (
+      client: pg.PoolClient,
+      i: TableInfo,
+      rows: readonly StagedRow[],
+      out: Outcome,
+      state: { prefix: string; dirty: boolean; commit: boolean },
+    ): Promise<void> => {
+      if (rows.length === 0) return;
+      const commit = state.commit;
+      state.commit = false;
+      await client.query(`${state.prefix}${state.dirty ? `TRUNCATE ${staging}; ` : ''}SAVEPOINT syncline_rows`);
+      state.prefix = '';
+      state.dirty = false;
+      const columns = (rows[0] as StagedRow).columns;
+      try {
+        const end = `RELEASE SAVEPOINT syncline_rows${commit ? '; COMMIT' : ''}`;
+        if (direct) {
+          // insert with COPY: straight into the target; a bad row's COPY line number says which record it is.
+          const copied = await copyRows(client, i.sql, rows, true);
+          await client.query(end);
+          state.dirty = false;
+          out.written += copied;
+          if (commit) state.commit = true;
+          return;
+        }
+        await stage(client, staging, rows);
+        const sql = `${applySql(operation, i, staging, columns, key)}; ${end}`;
+        const raw = (await client.query(sql)) as unknown as Result | Result[];
+        const results = Array.isArray(raw) ? raw : [raw];
+        const changed = results[0]?.rowCount ?? 0;
+        state.dirty = true;
+        if (operation === 'update') {
+          const missing = (results[1]?.rows ?? []).map((r) => Number(r[ROW]));
+          for (const index of missing) {
+            const id = rows.find((r) => r.index === index)?.id ?? String(index);
+            out.rejected.push({
+              index,
+              error: new FlowError('RECORD_NOT_FOUND', `no row of ${name} has the key of record ${id}`, {
+                where: `${where} record ${id}`,
+              }),
+            });
+          }
+          out.written += changed;
+          out.skipped += rows.length - changed - missing.length;
+        } else {
+          out.written += changed;
+          out.skipped += rows.length - changed;
+        }
+        if (commit) state.commit = true;
+      } catch (error) {
+        if (isConnectionBroken(error)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT syncline_rows; RELEASE SAVEPOINT syncline_rows');
+        if (!isRecordError(error)) throw error;
+        if (rows.length === 1) return reject(out, rows[0] as StagedRow, error);
+        const line = copyErrorPosition(error)?.line;
+        if (line !== undefined && line >= 1 && line <= rows.length) {
+          reject(out, rows[line - 1] as StagedRow, error);
+          return attempt(client, i, [...rows.slice(0, line - 1), ...rows.slice(line)], out, state);
+        }
+        const half = Math.ceil(rows.length / 2);
+        await attempt(client, i, rows.slice(0, half), out, state);
+        await attempt(client, i, rows.slice(half), out, state);
+      }
+    };
+
+    const writer: Writer = {
+      async write(records) {
+        const out: Outcome = { written: 0, skipped: 0, rejected: [] };
+        if (records.length === 0) return out;
+        if (!info) await create(records);
+        const i = info as TableInfo;
+        const rows = plan(records, out, i);
+        if (rows.length > 0) {
+          const runs = segments(rows, keyOf?.(records));
+          await connection.withClient(async (client) => {
+            if (!direct && !staged.has(client)) {
+              await client.query(stagingSql(staging, i));
+              staged.add(client);
+            }
+            const state = { prefix: 'BEGIN; ', dirty: false, commit: false };
+            try {
+              for (let s = 0; s < runs.length; s++) {
+                // The last run commits with its apply statement (one round trip less) unless it had to split.
+                state.commit = s === runs.length - 1;
+                await attempt(client, i, runs[s] as StagedRow[], out, state);
+              }
+              if (!state.commit) await client.query('COMMIT');
+            } catch (error) {
+              if (!isConnectionBroken(error)) await client.query('ROLLBACK').catch(() => undefined);
+              throw error;
+            }
+          }, where);
+        }
+        out.rejected.sort((a, b) => a.index - b.index);
+        return out;
+      },
+      async close() {},
+    };
+    return writer;
+  },
+});

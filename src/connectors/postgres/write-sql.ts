@@ -1,0 +1,98 @@
+import type { Json, JsonObject, TableOperation } from '../../sdk/index.js';
+import { quoteIdent } from './sql-text.js';
+import type { TableInfo } from './table-info.js';
+
+/** The staging table's row-number column: the index of the record in the written batch. */
+export const ROW = '__syncline_row';
+
+/**
+ * `CREATE TEMP TABLE … ON COMMIT DELETE ROWS AS SELECT <target columns>, row FROM target WITH NO DATA`:
+ * the target's column types without its constraints, emptied by every commit, created once per session.
+ */
+export function stagingSql(staging: string, info: TableInfo): string {
+  const columns = [...info.columns.keys()].map(quoteIdent).join(', ');
+  return `CREATE TEMP TABLE IF NOT EXISTS ${staging} ON COMMIT DELETE ROWS AS SELECT ${columns}, 0::integer AS ${ROW} FROM ${info.sql} WITH NO DATA`;
+}
+
+/** A column of the target (`t.c`) or of the new values, cast to text when its type has no equality operator. */
+function compared(info: TableInfo, prefix: string, column: string): string {
+  const c = `${prefix}.${quoteIdent(column)}`;
+  return info.columns.get(column)?.compareAsText ? `${c}::text` : c;
+}
+
+/** `(t.a, t.b) IS DISTINCT FROM (s.a, s.b)`: true when any value differs (NULLs compare as values). */
+function differs(info: TableInfo, columns: readonly string[], left: string, right: string): string {
+  const l = columns.map((c) => compared(info, left, c)).join(', ');
+  const r = columns.map((c) => compared(info, right, c)).join(', ');
+  return columns.length === 1 ? `${l} IS DISTINCT FROM ${r}` : `ROW(${l}) IS DISTINCT FROM ROW(${r})`;
+}
+
+/**
+ * The statements that move one staged segment into the target, as one simple-protocol string.
+ * insert → `INSERT … SELECT`; upsert → `… ON CONFLICT (key) DO UPDATE SET … WHERE (values differ)`, so
+ * unchanged rows are not rewritten; ignore → `… ON CONFLICT (key) DO NOTHING`; update → `UPDATE … FROM
+ * staging WHERE key matches AND values differ`, then `SELECT` the row numbers no target row matched.
+ */
+export function applySql(
+  operation: TableOperation,
+  info: TableInfo,
+  staging: string,
+  columns: readonly string[],
+  key: readonly string[],
+): string {
+  const keySet = new Set(key);
+  const rest = columns.filter((c) => !keySet.has(c));
+  const list = columns.map(quoteIdent).join(', ');
+  if (operation === 'update') {
+    const match = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+    const missing = `SELECT s.${ROW} FROM ${staging} s WHERE NOT EXISTS (SELECT 1 FROM ${info.sql} t WHERE ${match})`;
+    if (rest.length === 0) return `SELECT 0 WHERE false; ${missing}`;
+    const set = rest.map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
+    return `UPDATE ${info.sql} AS t SET ${set} FROM ${staging} s WHERE ${match} AND ${differs(info, rest, 't', 's')}; ${missing}`;
+  }
+  const insert = `INSERT INTO ${info.sql} AS t (${list}) SELECT ${list} FROM ${staging}`;
+  if (operation === 'insert') return insert;
+  const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
+  if (operation === 'ignore' || rest.length === 0) return `${insert} ${target} DO NOTHING`;
+  const set = rest.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ');
+  return `${insert} ${target} DO UPDATE SET ${set} WHERE ${differs(info, rest, 't', 'EXCLUDED')}`;
+}
+
+function sqlType(values: Iterable<Json | undefined>): string {
+  let text = false;
+  let real = false;
+  let integer = false;
+  let json = false;
+  let bool = false;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) integer = true;
+      else real = true;
+    } else if (typeof v === 'boolean') bool = true;
+    else if (typeof v === 'string') text = true;
+    else json = true;
+  }
+  const kinds = [text, real || integer, json, bool].filter(Boolean).length;
+  if (text || kinds > 1) return 'text';
+  if (json) return 'jsonb';
+  if (real) return 'double precision';
+  if (integer) return 'bigint';
+  if (bool) return 'boolean';
+  return 'text';
+}
+
+/** CREATE TABLE IF NOT EXISTS from a batch: types from the values, key as PRIMARY KEY. */
+export function createTableSql(
+  table: string,
+  columns: readonly string[],
+  key: readonly string[],
+  rows: readonly JsonObject[],
+): string {
+  const keySet = new Set(key);
+  const defs = columns.map(
+    (c) => `${quoteIdent(c)} ${sqlType(rows.map((r) => r[c]))}${keySet.has(c) ? ' NOT NULL' : ''}`,
+  );
+  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${table} (${defs.join(', ')})`;
+}
