@@ -7,7 +7,13 @@ import type { Connector, Step } from '../sdk/index.js';
 import { builtinSteps } from '../steps/index.js';
 
 /** What the `syncline` command registers: every bundled connector and step, listed explicitly. */
-export const builtinConnectors: readonly Connector[] = [fileConnector, sqliteConnector, postgresConnector, mysqlConnector, httpConnector];
+export const builtinConnectors: readonly Connector[] = [
+  fileConnector,
+  sqliteConnector,
+  postgresConnector,
+  mysqlConnector,
+  httpConnector,
+];
 export { builtinSteps };
 export const builtinCatalog: { connectors: readonly Connector[]; steps: readonly Step[] } = {
   connectors: builtinConnectors,
