@@ -61,7 +61,7 @@ async function prepare(): Promise<void> {
            (ARRAY['Ada','Grace','Linus','Margaret','Ken','Barbara','Dennis','Frances','Alan','Radia'])[(id * 7) % 10 + 1],
            (ARRAY['pending','confirmed','shipped','shipped','confirmed','voided'])[id % 6 + 1],
            ((id * 7919) % 100000) / 100.0, 'EUR', (ARRAY['DE','FR','US','GB','NL','ES'])[id % 6 + 1], 'SKU-' || (id % 997)
-         FROM generate_series(1, ${rows}) id`,
+         FROM generate_series(1::bigint, ${rows}) id`,
       );
       await c.query(`VACUUM ANALYZE ${SRC}`);
     }

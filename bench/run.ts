@@ -125,7 +125,8 @@ for (const [name, script] of [
 ] as const) {
   if (!want(name) || !existsSync(join(here, script.replace(/\.ts$/, '.js')))) continue;
   const rows = (process.env.BENCH_DB_ROWS ?? '').trim();
-  for (const r of benchAll(script, rows ? [rows] : [])) results.push({ name: r.name ?? name, ...r });
+  for (const r of benchAll(script, rows ? [rows] : []))
+    results.push({ ...r, name: r.name ?? `${name} ${String(r.mode ?? '')}`.trim() });
 }
 
 console.log('\n| benchmark | records/s | baseline records/s | ratio | peak RSS (MB) |\n|---|---:|---:|---:|---:|');
