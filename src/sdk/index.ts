@@ -13,3 +13,4 @@ export * from './record.js';
 export * from './source.js';
 export * from './step.js';
 export * from './table-destination-config.js';
+export * from './table-lookup.js';

@@ -2,15 +2,14 @@ import { z } from 'zod';
 import {
   type CachedRow,
   type Context,
-  type DataRecord,
   defineStep,
-  type Failed,
   FlowError,
   type Json,
   type JsonObject,
   LookupCache,
   lookupCacheConfig,
-  withData,
+  lookupKeyOf,
+  tableLookupProcessor,
 } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
@@ -34,18 +33,6 @@ export const lookupStepConfig = z
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 
-/** Reads `a.b.0.c` out of record data. */
-function valueAt(data: JsonObject, path: string): Json | undefined {
-  let current: Json | undefined = data;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = Array.isArray(current) ? current[Number(part)] : current[part];
-  }
-  return current;
-}
-
-/** The key of a tuple of match values: numbers and text compare by their text, as the server converts them. */
-const keyOf = (values: readonly Json[]): string => JSON.stringify(values.map((v) => String(v)));
 const looseKeyOf = (values: readonly Json[]): string =>
   JSON.stringify(values.map((v) => String(v).normalize('NFC').toLowerCase().trimEnd()));
 
@@ -99,7 +86,7 @@ export const lookupStep = defineStep<LookupStepConfig>({
         const rows = await connection.query<JsonObject[]>(`${head}${target} IN (${list.join(', ')})`, where);
         for (const row of rows) {
           const values = matchColumns.map((c) => row[c] ?? null);
-          const k = keyOf(values);
+          const k = lookupKeyOf(values);
           if (!found.has(k)) found.set(k, row);
           const lk = looseKeyOf(values);
           if (!loose.has(lk)) loose.set(lk, row);
@@ -113,56 +100,15 @@ export const lookupStep = defineStep<LookupStepConfig>({
       return answers;
     };
 
-    return {
-      async process(records: readonly DataRecord[], runCtx: Context) {
-        const keys: (string | undefined)[] = [];
-        const answers = new Map<string, CachedRow>();
-        const wanted = new Map<string, Json[]>();
-        for (const record of records) {
-          const values = matchPaths.map((p) => valueAt(record.data, p));
-          if (values.some((v) => v === undefined || v === null || typeof v === 'object')) {
-            keys.push(undefined);
-            continue;
-          }
-          const k = keyOf(values as Json[]);
-          keys.push(k);
-          if (answers.has(k) || wanted.has(k)) continue;
-          const cached = cache?.get(k);
-          if (cached !== undefined) answers.set(k, cached);
-          else wanted.set(k, values as Json[]);
-        }
-        if (wanted.size > 0) {
-          for (const [k, row] of await fetch(wanted, runCtx)) {
-            answers.set(k, row);
-            cache?.set(k, row);
-          }
-        }
-        const out: DataRecord[] = [];
-        const failed: Failed[] = [];
-        records.forEach((record, i) => {
-          const k = keys[i];
-          const row = k === undefined ? null : (answers.get(k) ?? null);
-          if (row === null && config.onMissing === 'skip') return;
-          if (row === null && config.onMissing === 'error') {
-            const shown = matchColumns.map(
-              (c, j) => `${c} = ${JSON.stringify(valueAt(record.data, matchPaths[j] as string) ?? null)}`,
-            );
-            failed.push({
-              record,
-              error: new FlowError('RECORD_NOT_FOUND', `no row of ${config.table} where ${shown.join(' and ')}`, {
-                where: `${where} record ${record.meta.id}`,
-                field: matchPaths[0] as string,
-                hint: `Add the row to ${config.table}, correct the record's ${matchPaths.join(', ')}, or set onMissing: skip|null.`,
-              }),
-            });
-            return;
-          }
-          const data: JsonObject = { ...record.data };
-          for (const [field, column] of outputs) data[field] = row === null ? null : (row[column] ?? null);
-          out.push(withData(record, data));
-        });
-        return { records: out, failed };
-      },
-    };
+    return tableLookupProcessor({
+      table: config.table,
+      matchColumns,
+      matchPaths,
+      outputs,
+      onMissing: config.onMissing,
+      cache,
+      where,
+      fetch,
+    });
   },
 });
