@@ -10,6 +10,7 @@ export * from './json.js';
 export * from './lookup-cache.js';
 export * from './page.js';
 export * from './record.js';
+export * from './server-connection-fields.js';
 export * from './source.js';
 export * from './step.js';
 export * from './table-destination-config.js';

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import { FlowError } from '../../sdk/index.js';
+import { FlowError, serverConnectionFields } from '../../sdk/index.js';
 import { isFatal, mysqlError } from './mysql-errors.js';
 import { castField } from './sql-values.js';
 
@@ -11,29 +11,7 @@ export const mysqlConnectionConfig = z
       .string()
       .regex(/^(mysql|mariadb):\/\//, 'a MySQL URL starts with mysql:// (or mariadb://)')
       .optional(),
-    host: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    database: z.string().min(1).optional(),
-    user: z.string().min(1).optional(),
-    password: z.string().optional(),
-    /** `true` for TLS with the system's CAs, or the options: PEM texts, rejectUnauthorized (default true). */
-    ssl: z
-      .union([
-        z.boolean(),
-        z
-          .object({
-            ca: z.string().optional(),
-            cert: z.string().optional(),
-            key: z.string().optional(),
-            rejectUnauthorized: z.boolean().default(true),
-          })
-          .strict(),
-      ])
-      .optional(),
-    pool: z
-      .object({ max: z.number().int().min(1).max(1000).default(4) })
-      .strict()
-      .default({ max: 4 }),
+    ...serverConnectionFields,
     /** Milliseconds to wait for the TCP connection and handshake. */
     connectTimeout: z.number().int().positive().default(10_000),
   })

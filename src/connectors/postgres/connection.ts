@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { z } from 'zod';
-import { durationSchema, FlowError, parseDuration } from '../../sdk/index.js';
+import { durationSchema, FlowError, parseDuration, serverConnectionFields } from '../../sdk/index.js';
 import { isConnectionBroken, pgError } from './pg-errors.js';
 import { jsonTypes } from './pg-values.js';
 
@@ -11,29 +11,7 @@ export const postgresConnectionConfig = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgres:// (or postgresql://)')
       .optional(),
-    host: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    database: z.string().min(1).optional(),
-    user: z.string().min(1).optional(),
-    password: z.string().optional(),
-    /** `true` for TLS with the system's CAs, or options: a PEM CA and rejectUnauthorized (default true). */
-    ssl: z
-      .union([
-        z.boolean(),
-        z
-          .object({
-            ca: z.string().optional(),
-            cert: z.string().optional(),
-            key: z.string().optional(),
-            rejectUnauthorized: z.boolean().default(true),
-          })
-          .strict(),
-      ])
-      .optional(),
-    pool: z
-      .object({ max: z.number().int().min(1).max(1000).default(4) })
-      .strict()
-      .default({ max: 4 }),
+    ...serverConnectionFields,
     /** Longest a statement may run (`30s`, `5m`, ms); the server cancels it after that (retried as transient). */
     statementTimeout: durationSchema.optional(),
     /** Longest to wait for a connection (TCP, TLS, authentication). */
