@@ -3,6 +3,7 @@ import { httpConnector } from '../connectors/http/index.js';
 import { mysqlConnector } from '../connectors/mysql/index.js';
 import { postgresConnector } from '../connectors/postgres/index.js';
 import { sqliteConnector } from '../connectors/sqlite/index.js';
+import { webhookConnector } from '../connectors/webhook/index.js';
 import type { Connector, Step } from '../sdk/index.js';
 import { builtinSteps } from '../steps/index.js';
 
@@ -13,6 +14,7 @@ export const builtinConnectors: readonly Connector[] = [
   postgresConnector,
   mysqlConnector,
   httpConnector,
+  webhookConnector,
 ];
 export { builtinSteps };
 export const builtinCatalog: { connectors: readonly Connector[]; steps: readonly Step[] } = {

@@ -6,6 +6,7 @@ import { describeError } from './print-error.js';
 import { runCommand } from './run-command.js';
 import { runsCommand } from './runs-command.js';
 import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
+import { serveCommand } from './serve-command.js';
 import { schemaCommand, validateCommand } from './validate-command.js';
 
 function positiveInt(value: string): number {
@@ -24,6 +25,12 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<number> | numbe
       process.exitCode = 1;
     }
   };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
 }
 
 const program = new Command();
@@ -83,6 +90,16 @@ program
   .action(
     action((flow: string | undefined, o: { limit: number; json?: boolean }) => runsCommand(flow, { ...o, db: db() })),
   );
+
+program
+  .command('serve')
+  .description(
+    'receive webhooks (POST /hooks/<flow>) for the flows with a webhook.events source and run them as events arrive',
+  )
+  .argument('<file>', 'flow file (YAML)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
+  .action(action((file: string, o: { host: string; port: number }) => serveCommand(file, { ...o, db: db() })));
 
 const errors = program.command('errors').description('the error store: records that failed, with what to fix');
 errors

@@ -5,13 +5,13 @@ import { createCliLogger } from './cli-logger.js';
 import { lazyTokenStore } from './lazy-token-store.js';
 
 /** Opens the state store (`--db`, else SYNCLINE_DB, else ./.syncline/syncline.db) and an engine over it. */
-export async function openEngine(db: string | undefined): Promise<Engine> {
+export async function openEngine(db: string | undefined, logLevel?: string): Promise<Engine> {
   const store = await openStore(db);
   return createEngine({
     connectors: builtinConnectors,
     steps: builtinSteps,
     store,
-    log: createCliLogger(),
+    log: createCliLogger(logLevel),
     tokens: lazyTokenStore(store),
   });
 }

@@ -16,6 +16,7 @@ import {
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import { createConnectionPool } from './connection-pool.js';
+import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
 import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
@@ -42,6 +43,10 @@ export interface Engine {
   run(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
+  /** Whether the flow's source receives pushed events (webhooks). */
+  receivesEvents(project: ProjectDefinition, flow: string): boolean;
+  /** The receiver of a webhook flow, its connection held open until released. */
+  openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
 }
 
 /** Finds a flow by name, or fails with the names that exist. */
@@ -79,5 +84,7 @@ export function createEngine(options: EngineOptions): Engine {
     run: async (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
     preview: async (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
+    receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
+    openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
   };
 }

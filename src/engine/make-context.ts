@@ -1,4 +1,4 @@
-import type { Clock, Context, Logger, Metrics, TokenStore } from '../sdk/index.js';
+import type { Clock, Context, Inbox, Logger, Metrics, TokenStore } from '../sdk/index.js';
 
 export interface ContextOptions {
   runId: string;
@@ -9,6 +9,7 @@ export interface ContextOptions {
   metrics: Metrics;
   baseDir: string;
   tokens?: TokenStore;
+  inbox?: Inbox;
 }
 
 /** Builds the explicit context handed to every component of one run. */
@@ -22,5 +23,6 @@ export function makeContext(o: ContextOptions): Context {
     metrics: o.metrics,
     baseDir: o.baseDir,
     ...(o.tokens ? { tokens: o.tokens } : {}),
+    ...(o.inbox ? { inbox: o.inbox } : {}),
   };
 }

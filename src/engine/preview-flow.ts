@@ -1,5 +1,6 @@
-import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import { type Clock, type DataRecord, type Inbox, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import type { StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
@@ -22,9 +23,13 @@ export interface PreviewResult {
   readonly rows: readonly PreviewRow[];
 }
 
+function inboxOf(store: StateStore, flow: string): Inbox {
+  return { read: (after, limit) => store.readInbox(flow, after, limit) };
+}
+
 /** Runs the first `limit` source records through the steps without writing anything. */
 export async function previewFlow(
-  deps: { registry: Registry; pool: ConnectionPool; clock: Clock; log: Logger },
+  deps: { registry: Registry; pool: ConnectionPool; clock: Clock; log: Logger; store?: StateStore },
   project: ProjectDefinition,
   flow: FlowDefinition,
   limit: number,
@@ -38,6 +43,8 @@ export async function previewFlow(
     log: deps.log,
     metrics: noMetrics,
     baseDir: project.baseDir,
+    // a webhook flow previews the events waiting in its inbox
+    ...(deps.store ? { inbox: inboxOf(deps.store, flow.name) } : {}),
   });
   const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, { destinations: 'none' });
   const inputs: DataRecord[] = [];
@@ -45,8 +52,14 @@ export async function previewFlow(
   try {
     const source = deps.registry.source(flow.source.type);
     const sourceErrors: PreviewRow[] = [];
+    // a continuous source (an inbox) previews what comes next, not what was handled already
+    const from = source.continuous ? (await deps.store?.getCheckpoint(flow.name))?.checkpoint : undefined;
     for await (const page of source.read(
-      { config: flow.source.config, connection: open.connection(flow.source.connection) },
+      {
+        config: flow.source.config,
+        connection: open.connection(flow.source.connection),
+        ...(from === undefined ? {} : { from }),
+      },
       ctx,
     )) {
       for (const r of page.records) {

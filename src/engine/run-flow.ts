@@ -97,6 +97,7 @@ export async function runFlow(
     metrics: deps.metrics,
     baseDir: project.baseDir,
     ...(deps.tokens ? { tokens: deps.tokens } : {}),
+    inbox: { read: (after, limit) => store.readInbox(flow.name, after, limit) },
   });
   const counts = emptyCounts(
     flow.steps.map((s) => s.name),
@@ -177,7 +178,10 @@ export async function runFlow(
     await open?.close('abort').catch(() => undefined);
   }
   if (runError && status === 'running') status = 'failed';
-  if (status === 'succeeded' || status === 'completed_with_errors') await store.clearCheckpoint(flow.name);
+  // a finished run starts the next one over, except on a continuous source (an inbox): it goes on from there
+  const continuous = deps.registry.source(flow.source.type).continuous === true;
+  if ((status === 'succeeded' || status === 'completed_with_errors') && !continuous)
+    await store.clearCheckpoint(flow.name);
   const endedAt = clock.now();
   const pages = handler?.pages ?? 0;
   await store.updateRun(run.id, {

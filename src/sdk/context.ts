@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { Inbox } from './inbox.js';
 import type { Json } from './json.js';
 
 export type LogFields = Record<string, unknown>;
@@ -39,6 +40,8 @@ export interface Context {
   readonly baseDir: string;
   /** Durable, encrypted storage for tokens; absent where nothing is persisted (tests, preview). */
   readonly tokens?: TokenStore;
+  /** The flow's inbox of pushed events (webhooks); present in runs the engine starts. */
+  readonly inbox?: Inbox;
 }
 
 export const silentLogger: Logger = {

@@ -142,6 +142,26 @@ export const errorCatalog = {
     summary: 'Pagination asked for a cursor or URL it had already requested: it would never end.',
     fix: 'Check `pagination` (cursorPath, nextPath) points at the next-page value, or set `maxPages`.',
   },
+  WEBHOOK_NOT_FOUND: {
+    kind: 'config',
+    summary: 'A webhook was posted to a flow that does not exist or whose source does not receive webhooks.',
+    fix: 'Post to `/hooks/<flow>` of a flow whose source is `webhook.events`; `GET /hooks` lists them.',
+  },
+  WEBHOOK_UNAUTHORIZED: {
+    kind: 'config',
+    summary: "A webhook's signature or token did not match the connection's secret; the event was refused (HTTP 401).",
+    fix: 'Give the sender and the connection the same secret, and check the signature header name and encoding (hex or base64).',
+  },
+  WEBHOOK_TOO_LARGE: {
+    kind: 'config',
+    summary: "A webhook's body is larger than the connection's `maxBytes`; the event was refused (HTTP 413).",
+    fix: 'Raise `maxBytes` on the webhook connection (default 1mb), or have the sender send smaller events.',
+  },
+  WEBHOOK_BAD_PAYLOAD: {
+    kind: 'config',
+    summary: "A webhook's body is not valid JSON; the event was refused (HTTP 400).",
+    fix: 'Send a JSON body (Content-Type: application/json).',
+  },
   // transient: retried in place
   TRANSIENT_IO: {
     kind: 'transient',

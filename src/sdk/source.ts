@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Context } from './context.js';
 import type { Json } from './json.js';
 import type { Page } from './page.js';
+import type { Receiver } from './receiver.js';
 
 export interface ReadArgs<C, K> {
   readonly config: C;
@@ -19,6 +20,13 @@ export interface Source<C = unknown, K = unknown> {
   readonly description: string;
   readonly config: z.ZodType<C>;
   read(args: ReadArgs<C, K>, ctx: Context): AsyncIterable<Page>;
+  /**
+   * A source over an endless stream (an inbox of pushed events, a change feed): its checkpoint is
+   * kept after a successful run, so the next run goes on from there instead of starting over.
+   */
+  readonly continuous?: boolean;
+  /** For push sources: checks and unpacks the requests `syncline serve` receives for this flow. */
+  receiver?(args: { readonly config: C; readonly connection: K }): Receiver;
 }
 
 /**

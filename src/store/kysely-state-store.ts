@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { addErrors, countErrors, getError, listErrors, updateError } from './error-queries.js';
+import { addInboxEvent, purgeInbox, readInbox } from './inbox-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
 import { activeRun, createRun, getRun, listRuns, updateRun } from './run-queries.js';
@@ -29,6 +30,9 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     listErrors: (filter) => listErrors(db, filter),
     countErrors: (filter) => countErrors(db, filter),
     updateError: (id, patch) => updateError(db, id, patch),
+    addInboxEvent: (event) => addInboxEvent(db, event),
+    readInbox: (flow, after, limit) => readInbox(db, flow, after, limit),
+    purgeInbox: (flow, upTo, before) => purgeInbox(db, flow, upTo, before),
     putSecret: (name, sealed, at) => putSecret(db, name, sealed, at),
     getSecret: (name) => getSecret(db, name),
     listSecrets: () => listSecrets(db),

@@ -118,6 +118,29 @@ async function createSecrets(db: Kysely<unknown>, dialect: StoreDialect): Promis
     .execute();
 }
 
+/** Events pushed to `syncline serve`, kept from before their acknowledgement until retention removes them. */
+async function createInbox(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  await db.schema
+    .createTable('inbox_events')
+    .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
+    )
+    .addColumn('flow', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'text')
+    // text, not jsonb: the event keeps its form (key order, \u0000 in strings, which jsonb refuses)
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('received_at', columnTypes(dialect).time, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('inbox_events_flow_seq').on('inbox_events').columns(['flow', 'seq']).execute();
+  // a sender's event id is accepted once per flow (NULL ids never collide)
+  await db.schema
+    .createIndex('inbox_events_flow_event')
+    .on('inbox_events')
+    .columns(['flow', 'event_id'])
+    .unique()
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -134,6 +157,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002_secrets': {
       up: (db: Kysely<unknown>) => createSecrets(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('secrets').execute(),
+    },
+    '0003_inbox': {
+      up: (db: Kysely<unknown>) => createInbox(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('inbox_events').execute(),
     },
   };
 }

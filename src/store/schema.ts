@@ -64,6 +64,15 @@ export interface SecretsTable {
   updated_at: Timestamp;
 }
 
+export interface InboxEventsTable {
+  seq: Generated<number | string>;
+  flow: string;
+  event_id: string | null;
+  /** The event's JSON text, exactly as accepted. */
+  payload: string;
+  received_at: Timestamp;
+}
+
 export interface ErrorRecordsTable {
   id: Generated<number | string>;
   flow: string;
@@ -93,4 +102,5 @@ export interface StoreDatabase {
   watermarks: WatermarksTable;
   error_records: ErrorRecordsTable;
   secrets: SecretsTable;
+  inbox_events: InboxEventsTable;
 }

@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../sdk/index.js';
+import type { InboxEvent, Json, JsonObject } from '../sdk/index.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'completed_with_errors' | 'failed' | 'canceled';
 
@@ -160,6 +160,20 @@ export interface SecretRow {
   updatedAt: Date;
 }
 
+export interface NewInboxEvent {
+  flow: string;
+  eventId: string | null;
+  /** JSON text of the event, stored as is. */
+  payload: string;
+  receivedAt: Date;
+}
+
+/** `duplicate`: an event with the same id was already accepted for this flow (seq is that event's). */
+export interface InboxAdd {
+  seq: number;
+  duplicate: boolean;
+}
+
 /**
  * All durable state of Syncline. One implementation over Kysely serves SQLite (embedded
  * default) and PostgreSQL; a conformance suite runs against both.
@@ -191,6 +205,13 @@ export interface StateStore {
   listErrors(filter?: ErrorFilter): Promise<ErrorRecordRow[]>;
   countErrors(filter?: ErrorFilter): Promise<number>;
   updateError(id: number, patch: ErrorPatch): Promise<void>;
+
+  /** Persists a pushed event (before it is acknowledged); an event id seen before is not stored twice. */
+  addInboxEvent(event: NewInboxEvent): Promise<InboxAdd>;
+  /** Up to `limit` events of the flow after position `after`, oldest first. */
+  readInbox(flow: string, after: number, limit: number): Promise<InboxEvent[]>;
+  /** Removes events at or before position `upTo` received before `before` (handled and old). Returns how many. */
+  purgeInbox(flow: string, upTo: number, before: Date): Promise<number>;
 
   /** Sealed secrets (never plain text): insert or replace by name. */
   putSecret(name: string, sealed: string, at: Date): Promise<void>;

@@ -24,6 +24,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
   engine: (t) => ['sdk', 'spec', 'store'].includes(t),
+  server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',
   demo: () => true,
 };
@@ -68,6 +69,7 @@ describe('import direction', () => {
       file: ['zod', 'csv-stringify', 'csv-parse', 'stream-json'],
       sqlite: ['zod', 'better-sqlite3'],
       http: ['zod', 'p-queue', 'cockatiel', 'openid-client'],
+      webhook: ['zod'],
       mysql: ['zod', 'mysql2'],
       postgres: ['zod', 'pg', 'pg-copy-streams'],
     };

@@ -289,6 +289,54 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
     });
 
+    describe('inbox', () => {
+      const event = (flow: string, eventId: string | null, payload: string, t = 0) => ({
+        flow,
+        eventId,
+        payload,
+        receivedAt: at(t),
+      });
+
+      it('keeps events per flow in order, exactly as sent, and reads them after a position', async () => {
+        const odd = '{"b":1,"a":"é\\u0000x","b":2}';
+        const a = await store.addInboxEvent(event('hooks', 'e1', '{"n":1}'));
+        const b = await store.addInboxEvent(event('other', 'e1', '{"n":2}'));
+        const c = await store.addInboxEvent(event('hooks', null, odd, 1));
+        expect(a.duplicate || b.duplicate || c.duplicate).toBe(false);
+        expect(c.seq).toBeGreaterThan(a.seq);
+        const all = await store.readInbox('hooks', 0, 10);
+        expect(all).toEqual([
+          { seq: a.seq, eventId: 'e1', payload: { n: 1 }, receivedAt: at(0) },
+          { seq: c.seq, eventId: null, payload: JSON.parse(odd), receivedAt: at(1) },
+        ]);
+        expect(await store.readInbox('hooks', a.seq, 10)).toHaveLength(1);
+        expect(await store.readInbox('hooks', c.seq, 10)).toEqual([]);
+        expect(await store.readInbox('hooks', 0, 1)).toHaveLength(1);
+      });
+
+      it('accepts an event id once per flow and reports the repeat with the first position', async () => {
+        const first = await store.addInboxEvent(event('hooks', 'evt-7', '{"v":1}'));
+        const again = await store.addInboxEvent(event('hooks', 'evt-7', '{"v":2}'));
+        expect(again).toEqual({ seq: first.seq, duplicate: true });
+        await store.addInboxEvent(event('hooks', null, '{}'));
+        await store.addInboxEvent(event('hooks', null, '{}'));
+        const events = await store.readInbox('hooks', 0, 10);
+        expect(events.map((e) => e.payload)).toEqual([{ v: 1 }, {}, {}]);
+      });
+
+      it('purges handled events older than the retention only', async () => {
+        const old = await store.addInboxEvent(event('hooks', 'a', '{}', 0));
+        const handledButRecent = await store.addInboxEvent(event('hooks', 'b', '{}', 10));
+        const notHandled = await store.addInboxEvent(event('hooks', 'c', '{}', 0));
+        expect(await store.purgeInbox('hooks', handledButRecent.seq, at(5))).toBe(1);
+        const left = await store.readInbox('hooks', 0, 10);
+        expect(left.map((e) => e.seq)).toEqual([handledButRecent.seq, notHandled.seq]);
+        expect(left.map((e) => e.seq)).not.toContain(old.seq);
+        // a purged id is forgotten: accepted again
+        expect((await store.addInboxEvent(event('hooks', 'a', '{}', 20))).duplicate).toBe(false);
+      });
+    });
+
     describe('watermarks', () => {
       it('stores one value per flow and source, overwriting', async () => {
         expect(await store.getWatermark('orders', 'shop')).toBeUndefined();

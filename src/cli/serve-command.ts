@@ -1,0 +1,73 @@
+import { createEventTrigger, type EventTrigger, type OpenReceiver } from '../engine/index.js';
+import { FlowError, systemClock } from '../sdk/index.js';
+import { createServer, type Hook } from '../server/create-server.js';
+import { createCliLogger } from './cli-logger.js';
+import { loadFlowFile } from './load-project.js';
+import { openEngine } from './open-engine.js';
+
+export interface ServeOptions {
+  db?: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * `syncline serve <file>`: receives webhooks for every flow of the file whose source is
+ * `webhook.events` and runs those flows in micro-batches as events arrive. Events left from before
+ * (a crash after acknowledging) are handled at start. SIGINT/SIGTERM stop cleanly.
+ */
+export async function serveCommand(file: string, options: ServeOptions): Promise<number> {
+  const engine = await openEngine(options.db, 'info');
+  const log = createCliLogger('info');
+  const receivers: OpenReceiver[] = [];
+  const triggers: EventTrigger[] = [];
+  try {
+    const project = await loadFlowFile(file, engine.store);
+    const flows = Object.keys(project.flows).filter((f) => engine.receivesEvents(project, f));
+    if (flows.length === 0) {
+      throw new FlowError('WEBHOOK_NOT_FOUND', `no flow in ${project.file} receives webhooks`, {
+        hint: 'Give a flow a `webhook.events` source (see docs/connectors/webhook.md); run other flows with `syncline run`.',
+      });
+    }
+    const hooks = new Map<string, Hook>();
+    for (const flow of flows) {
+      const opened = await engine.openReceiver(project, flow);
+      receivers.push(opened);
+      const trigger = createEventTrigger({
+        project,
+        flow,
+        receiver: opened.receiver,
+        store: engine.store,
+        clock: systemClock,
+        log,
+        run: (p, f, o) => engine.run(p, f, o),
+      });
+      triggers.push(trigger);
+      hooks.set(flow, { flow, receiver: opened.receiver, notify: () => trigger.notify() });
+    }
+    const app = createServer({ hooks, store: engine.store, clock: systemClock, log });
+    const address = await app.listen({ host: options.host, port: options.port }).catch((cause: unknown) => {
+      throw new FlowError('CONNECTION_FAILED', `cannot listen on ${options.host}:${options.port}: ${String(cause)}`, {
+        hint: 'Pick another port with --port, or stop the process that holds this one.',
+      });
+    });
+    process.stdout.write(`syncline serve: listening on ${address}\n`);
+    for (const flow of flows) process.stdout.write(`  POST ${address}/hooks/${flow}  → flow ${flow}\n`);
+    for (const trigger of triggers) await trigger.start();
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await app.close();
+    await Promise.all(triggers.map((t) => t.stop()));
+    return 0;
+  } finally {
+    await Promise.all(triggers.map((t) => t.stop()));
+    for (const r of receivers) await r.release().catch(() => undefined);
+    await engine.store.close();
+  }
+}

@@ -1,0 +1,56 @@
+import {
+  type AcceptedEvent,
+  FlowError,
+  type InboundRequest,
+  isJsonObject,
+  type Json,
+  parseDuration,
+  type Receiver,
+  valueAt,
+} from '../../sdk/index.js';
+import type { WebhookConnection } from './connection.js';
+import type { EventsSourceConfig } from './events-source.js';
+import { verifyRequest } from './verify-request.js';
+
+function parseBody(body: Buffer): Json {
+  try {
+    return JSON.parse(body.toString('utf8')) as Json;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new FlowError('WEBHOOK_BAD_PAYLOAD', `the body is not valid JSON (${why})`);
+  }
+}
+
+function eventIdOf(
+  payload: Json,
+  request: InboundRequest,
+  connection: WebhookConnection,
+  path?: string,
+): string | null {
+  const header = connection.eventIdHeader === undefined ? undefined : request.headers[connection.eventIdHeader];
+  if (header) return header;
+  if (path === undefined || !isJsonObject(payload)) return null;
+  const value = valueAt(payload, path);
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
+/** Checks and unpacks requests for a `webhook.events` source: size, signature or token, JSON, event id. */
+export function webhookReceiver(connection: WebhookConnection, config: EventsSourceConfig): Receiver {
+  return {
+    maxBytes: connection.maxBytes,
+    batchSize: config.batch.size,
+    maxWaitMs: parseDuration(config.batch.maxWait) ?? 1000,
+    retentionMs: parseDuration(config.retention) ?? 7 * 86_400_000,
+    accept(request): AcceptedEvent {
+      if (request.body.length > connection.maxBytes) {
+        throw new FlowError(
+          'WEBHOOK_TOO_LARGE',
+          `the body has ${request.body.length} bytes; the connection accepts at most ${connection.maxBytes}`,
+        );
+      }
+      verifyRequest(connection.auth, request);
+      const payload = parseBody(request.body);
+      return { eventId: eventIdOf(payload, request, connection, config.eventIdPath), payload };
+    },
+  };
+}

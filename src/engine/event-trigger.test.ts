@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Receiver, silentLogger, systemClock } from '../sdk/index.js';
+import type { ProjectDefinition } from '../spec/definition.js';
+import { openStore } from '../store/index.js';
+import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
+import { createEventTrigger } from './event-trigger.js';
+
+const receiver: Receiver = {
+  maxBytes: 1024,
+  batchSize: 3,
+  maxWaitMs: 500,
+  retentionMs: 86_400_000,
+  accept: () => ({ eventId: null, payload: {} }),
+};
+const project = { file: 'f.yaml', baseDir: '.', connections: {}, flows: {} } as ProjectDefinition;
+
+describe('event trigger: micro-batches of webhook events', () => {
+  let store: StateStore;
+  let runs: number;
+  let outcome: RunStatus;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    store = await openStore(':memory:');
+    runs = 0;
+    outcome = 'succeeded';
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await store.close();
+  });
+
+  /** A run that "handles" every waiting event: it moves the checkpoint to the last one (unless it fails). */
+  async function run(): Promise<RunRow> {
+    runs += 1;
+    const row = await store.createRun({
+      flow: 'hooks',
+      trigger: 'webhook',
+      flowFile: null,
+      host: 'h',
+      pid: 1,
+      startedAt: new Date(),
+      resumedFrom: null,
+    });
+    const events = await store.readInbox('hooks', 0, 1000);
+    const last = events.at(-1);
+    if (outcome !== 'failed' && last) {
+      await store.commitPage({
+        runId: row.id,
+        flow: 'hooks',
+        seq: 1,
+        checkpoint: last.seq,
+        records: events.length,
+        failed: 0,
+        durationMs: 1,
+        counts: row.counts,
+        errors: [],
+        at: new Date(),
+      });
+    }
+    await store.updateRun(row.id, { status: outcome, endedAt: new Date() });
+    return { ...row, status: outcome };
+  }
+
+  const trigger = () =>
+    createEventTrigger({ project, flow: 'hooks', receiver, store, clock: systemClock, log: silentLogger, run });
+  const accept = async (t: ReturnType<typeof trigger>) => {
+    await store.addInboxEvent({ flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
+    t.notify();
+  };
+
+  it('starts a run once batchSize events wait', async () => {
+    const t = trigger();
+    await accept(t);
+    await accept(t);
+    expect(runs).toBe(0);
+    await accept(t);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    await t.stop();
+  });
+
+  it('starts a run maxWait after the first event when the batch does not fill', async () => {
+    const t = trigger();
+    await accept(t);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(runs).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(runs).toBe(1); // nothing left: no empty runs
+    await t.stop();
+  });
+
+  it('handles events left from before at start, and none when nothing waits', async () => {
+    await store.addInboxEvent({ flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
+    const t = trigger();
+    await t.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    const idle = trigger();
+    await idle.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    await t.stop();
+    await idle.stop();
+  });
+
+  it('backs off after failed runs (1 s, 2 s, 4 s …) and goes on once a run succeeds', async () => {
+    outcome = 'failed';
+    const t = trigger();
+    for (let i = 0; i < 3; i++) await accept(t);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toBe(2);
+    await accept(t); // an event during the back-off does not cut it short
+    expect(runs).toBe(2);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(runs).toBe(3);
+    outcome = 'succeeded';
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(runs).toBe(4);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(runs).toBe(4);
+    await t.stop();
+  });
+
+  it('starts nothing after stop', async () => {
+    const t = trigger();
+    await t.stop();
+    for (let i = 0; i < 5; i++) await accept(t);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(runs).toBe(0);
+  });
+});

@@ -1,0 +1,161 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webhookConnectionConfig } from '../connectors/webhook/connection.js';
+import { eventsSourceConfig } from '../connectors/webhook/events-source.js';
+import { webhookReceiver } from '../connectors/webhook/webhook-receiver.js';
+import { type LogFields, ManualClock, silentLogger } from '../sdk/index.js';
+import { openStore } from '../store/index.js';
+import type { StateStore } from '../store/state-store.js';
+import { createServer, type Hook } from './create-server.js';
+
+const SECRET = 'whsec_test';
+const dir = mkdtempSync(join(tmpdir(), 'syncline-server-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('hex');
+
+describe('POST /hooks/<flow>', () => {
+  let store: StateStore;
+  let notified: number;
+  let warnings: LogFields[];
+  let app: ReturnType<typeof createServer>;
+
+  beforeEach(async () => {
+    store = await openStore(join(dir, `state-${++n}.db`));
+    notified = 0;
+    warnings = [];
+    const receiver = webhookReceiver(
+      webhookConnectionConfig.parse({
+        auth: { type: 'hmac-sha256', secret: SECRET },
+        eventIdHeader: 'X-Event-Id',
+        maxBytes: '64kb',
+      }),
+      eventsSourceConfig.parse({}),
+    );
+    const hooks = new Map<string, Hook>([['orders', { flow: 'orders', receiver, notify: () => notified++ }]]);
+    const log = { ...silentLogger, warn: (fields: LogFields) => warnings.push(fields) };
+    app = createServer({ hooks, store, clock: new ManualClock(new Date('2026-01-02T03:04:05Z')), log });
+  });
+  afterEach(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  const post = (body: string, headers: Record<string, string> = {}, flow = 'orders') =>
+    app.inject({
+      method: 'POST',
+      url: `/hooks/${flow}`,
+      payload: body,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(body), ...headers },
+    });
+
+  it('persists a signed event before answering 202, and notifies the flow', async () => {
+    const res = await post('{"id":1,"total":9.5}', { 'x-event-id': 'e-1' });
+    expect(res.statusCode).toBe(202);
+    const answer = res.json() as { accepted: boolean; seq: number };
+    expect(answer).toEqual({ accepted: true, flow: 'orders', seq: expect.any(Number) });
+    expect(await store.readInbox('orders', 0, 10)).toEqual([
+      { seq: answer.seq, eventId: 'e-1', payload: { id: 1, total: 9.5 }, receivedAt: new Date('2026-01-02T03:04:05Z') },
+    ]);
+    expect(notified).toBe(1);
+  });
+
+  it('acknowledges a repeated event id with 200 and stores and processes it once', async () => {
+    const first = await post('{"id":1}', { 'x-event-id': 'e-1' });
+    const again = await post('{"id":1}', { 'x-event-id': 'e-1' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ accepted: false, duplicate: true, flow: 'orders', seq: first.json().seq });
+    expect(await store.readInbox('orders', 0, 10)).toHaveLength(1);
+    expect(notified).toBe(1);
+  });
+
+  it('accepts any content type and no content type (the signature covers the raw bytes)', async () => {
+    const body = '{"id":2}';
+    const text = await app.inject({
+      method: 'POST',
+      url: '/hooks/orders',
+      payload: body,
+      headers: { 'content-type': 'text/plain', 'x-signature': sign(body) },
+    });
+    expect(text.statusCode).toBe(202);
+    const none = await app.inject({
+      method: 'POST',
+      url: '/hooks/orders',
+      payload: body,
+      headers: { 'x-signature': sign(body) },
+    });
+    expect(none.statusCode).toBe(202);
+  });
+
+  it('answers 401 to a bad signature, with a clear message and nothing stored', async () => {
+    const res = await post('{"id":1}', { 'x-signature': sign('{"id":2}') });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({
+      error: {
+        code: 'WEBHOOK_UNAUTHORIZED',
+        message: 'flow "orders": the signature in the x-signature header does not match the body',
+        hint: expect.stringContaining('same secret'),
+      },
+    });
+    expect(res.body).not.toContain(SECRET);
+    expect(await store.readInbox('orders', 0, 10)).toEqual([]);
+    expect(notified).toBe(0);
+    expect(warnings).toEqual([expect.objectContaining({ flow: 'orders', status: 401, code: 'WEBHOOK_UNAUTHORIZED' })]);
+  });
+
+  it('answers 400 to malformed JSON', async () => {
+    const res = await post('{"id": 1,');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('WEBHOOK_BAD_PAYLOAD');
+    expect(res.json().error.message).toMatch(/^flow "orders": the body is not valid JSON/);
+  });
+
+  it('answers 413 to a body above the limit: the connection limit, and a 10 MB body', async () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(70_000) });
+    const over = await post(big);
+    expect(over.statusCode).toBe(413);
+    expect(over.json().error).toMatchObject({
+      code: 'WEBHOOK_TOO_LARGE',
+      message: `flow "orders": the body has ${big.length} bytes; the connection accepts at most 65536`,
+    });
+    const huge = await post(JSON.stringify({ pad: 'x'.repeat(10 * 1024 * 1024) }));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('WEBHOOK_TOO_LARGE');
+    expect(huge.json().error.message).toContain('flow "orders"');
+    expect(await store.readInbox('orders', 0, 10)).toEqual([]);
+  });
+
+  it('answers 404 to an unknown flow, naming the webhook flows', async () => {
+    const res = await post('{}', {}, 'ordres');
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toEqual({
+      code: 'WEBHOOK_NOT_FOUND',
+      message: 'flow "ordres": no webhook flow named "ordres"',
+      hint: 'Webhook flows here: orders.',
+    });
+    const other = await app.inject({ method: 'GET', url: '/nothing' });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().error.code).toBe('WEBHOOK_NOT_FOUND');
+  });
+
+  it('answers 503 with Retry-After when the store cannot take the event: the sender retries, nothing is lost', async () => {
+    await store.close();
+    const res = await post('{"id":1}');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error.code).toBe('STORE_UNAVAILABLE');
+    expect(notified).toBe(0);
+    store = await openStore(join(dir, `state-${++n}.db`)); // for afterEach
+  });
+
+  it('lists the webhook flows and answers health checks', async () => {
+    expect((await app.inject({ method: 'GET', url: '/hooks' })).json()).toEqual({
+      hooks: [{ flow: 'orders', path: '/hooks/orders', maxBytes: 65_536 }],
+    });
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', hooks: 1 });
+  });
+});

@@ -1,0 +1,112 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
+import type { StateStore } from '../store/state-store.js';
+import { errorBody, webhookStatus } from './webhook-status.js';
+
+/** A flow that receives webhooks: how to check its requests, and whom to tell when one was persisted. */
+export interface Hook {
+  readonly flow: string;
+  readonly receiver: Receiver;
+  notify(): void;
+}
+
+export interface ServerOptions {
+  readonly hooks: ReadonlyMap<string, Hook>;
+  readonly store: StateStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+const DEFAULT_LIMIT = 1024 * 1024;
+
+/**
+ * The HTTP side of `syncline serve`: `POST /hooks/<flow>` checks a request with the flow's receiver,
+ * persists the event in the store's inbox and only then answers 202 (200 for a repeated event id).
+ * Thin by design: validate → store → notify; the engine does the rest.
+ */
+export function createServer(o: ServerOptions): FastifyInstance {
+  const limits = [...o.hooks.values()].map((h) => h.receiver.maxBytes);
+  const app = Fastify({ bodyLimit: Math.max(DEFAULT_LIMIT, ...limits), return503OnClosing: true });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const refuse = (flow: string | undefined, error: FlowError, ip: string) => {
+    const status = webhookStatus(error);
+    const message = flow === undefined ? error.message : `flow "${flow}": ${error.message}`;
+    const refusal = new FlowError(error.code, message, error.hint === undefined ? {} : { hint: error.hint });
+    const level = status >= 500 ? 'error' : 'warn';
+    o.log[level]({ flow, status, code: error.code, ip }, `webhook refused: ${message}`);
+    return { status, body: errorBody(refusal) };
+  };
+
+  app.setErrorHandler((raw, request, reply) => {
+    const flow = (request.params as { flow?: string } | undefined)?.flow;
+    const error =
+      (raw as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new FlowError('WEBHOOK_TOO_LARGE', `the body is larger than ${app.initialConfig.bodyLimit} bytes`)
+        : toFlowError(raw);
+    const { status, body } = refuse(flow, error, request.ip);
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(
+      errorBody(
+        new FlowError('WEBHOOK_NOT_FOUND', `nothing is served at ${request.method} ${request.url}`, {
+          hint: 'Post events to /hooks/<flow>; GET /hooks lists the webhook flows.',
+        }),
+      ),
+    ),
+  );
+
+  app.get('/health', async () => ({ status: 'ok', hooks: o.hooks.size }));
+  app.get('/hooks', async () => ({
+    hooks: [...o.hooks.values()].map((h) => ({
+      flow: h.flow,
+      path: `/hooks/${h.flow}`,
+      maxBytes: h.receiver.maxBytes,
+    })),
+  }));
+
+  app.post<{ Params: { flow: string } }>('/hooks/:flow', async (request, reply) => {
+    const { flow } = request.params;
+    const hook = o.hooks.get(flow);
+    try {
+      if (!hook) {
+        const names = [...o.hooks.keys()];
+        throw new FlowError('WEBHOOK_NOT_FOUND', `no webhook flow named "${flow}"`, {
+          hint: names.length
+            ? `Webhook flows here: ${names.join(', ')}.`
+            : 'No flow of this file has a webhook.events source.',
+        });
+      }
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const event = hook.receiver.accept({ headers, body });
+      const added = await o.store
+        .addInboxEvent({
+          flow,
+          eventId: event.eventId,
+          payload: JSON.stringify(event.payload),
+          receivedAt: o.clock.now(),
+        })
+        .catch((cause: unknown) => {
+          throw new FlowError('STORE_UNAVAILABLE', `the event could not be stored (${toFlowError(cause).message})`, {
+            hint: 'Nothing was accepted: the sender should retry. Check the state store (SYNCLINE_DB).',
+            cause,
+          });
+        });
+      if (added.duplicate) return reply.code(200).send({ accepted: false, duplicate: true, flow, seq: added.seq });
+      hook.notify();
+      return reply.code(202).send({ accepted: true, flow, seq: added.seq });
+    } catch (raw) {
+      const { status, body } = refuse(flow, toFlowError(raw), request.ip);
+      if (status === 503) reply.header('retry-after', '5');
+      return reply.code(status).send(body);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+import type { FlowError } from '../sdk/index.js';
+
+/** The HTTP status a refused webhook gets, by error code. */
+export function webhookStatus(error: FlowError): number {
+  switch (error.code) {
+    case 'WEBHOOK_NOT_FOUND':
+      return 404;
+    case 'WEBHOOK_UNAUTHORIZED':
+      return 401;
+    case 'WEBHOOK_TOO_LARGE':
+      return 413;
+    case 'WEBHOOK_BAD_PAYLOAD':
+      return 400;
+    case 'STORE_UNAVAILABLE':
+    case 'DB_BUSY':
+    case 'TRANSIENT_IO':
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+/** The JSON body of a refusal: what is wrong and what to do, never a stack trace or a secret. */
+export function errorBody(error: FlowError): { error: { code: string; message: string; hint?: string } } {
+  return { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+}

@@ -1,0 +1,203 @@
+import type { ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exited, startSyncline } from '../helpers/cli.js';
+
+const SECRET = 'whsec_e2e';
+
+/** A webhook flow into SQLite; `size`/`maxWait` set the micro-batches. */
+const flowFile = (size: number, maxWait: string) => `
+connections:
+  hooks:
+    type: webhook
+    auth: { type: hmac-sha256, secret: "\${env:HOOK_SECRET}" }
+    eventIdHeader: X-Event-Id
+  db: { type: sqlite, path: dest.db }
+flows:
+  orders:
+    source: { connection: hooks, type: webhook.events, batch: { size: ${size}, maxWait: ${maxWait} } }
+    steps:
+      - map:
+          id: { from: id }
+          total: { from: total }
+    destinations:
+      - { connection: db, type: sqlite.table, table: orders, operation: upsert, key: [id], createTable: true }
+`;
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function workDir(): { dir: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'syncline-serve-'));
+  dirs.push(dir);
+  return { dir, env: { SYNCLINE_DB: join(dir, 'state.db'), HOOK_SECRET: SECRET, SYNCLINE_LOG: 'warn' } };
+}
+
+/** Starts `syncline serve` on a free port; resolves with its base URL once it listens. */
+async function serve(
+  dir: string,
+  file: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = startSyncline(['serve', file, '--port', '0'], { cwd: dir, env });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}${err}`)));
+  });
+  return { child, url };
+}
+
+/** Posts one signed event; the HTTP status, or 0 when the server went away before answering. */
+async function send(url: string, id: number): Promise<number> {
+  const body = JSON.stringify({ id, total: id * 1.5 });
+  const res = await fetch(`${url}/hooks/orders`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-signature': createHmac('sha256', SECRET).update(body).digest('hex'),
+      'x-event-id': `evt-${id}`,
+    },
+  }).catch(() => undefined);
+  await res?.arrayBuffer().catch(() => undefined);
+  return res?.status ?? 0;
+}
+
+/** Sends events first..last from `clients` concurrent clients; returns the statuses. */
+async function sendAll(url: string, first: number, last: number, clients: number): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = first;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next <= last) statuses.push(await send(url, next++));
+    }),
+  );
+  return statuses;
+}
+
+function destination(dir: string): { rows: number; ids: number; total: number } {
+  const file = join(dir, 'dest.db');
+  if (!existsSync(file)) return { rows: 0, ids: 0, total: 0 };
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare('select count(*) as rows, count(distinct id) as ids, coalesce(sum(total), 0) as total from orders')
+      .get() as {
+      rows: number;
+      ids: number;
+      total: number;
+    };
+  } catch {
+    return { rows: 0, ids: 0, total: 0 }; // the table is not created yet
+  } finally {
+    db.close();
+  }
+}
+
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function runStatuses(dir: string): Record<string, number> {
+  const db = new Database(join(dir, 'state.db'), { readonly: true });
+  try {
+    const rows = db
+      .prepare("select status, count(*) as n from runs where trigger = 'webhook' group by status")
+      .all() as {
+      status: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+const sumTotals = (first: number, last: number) => ((first + last) * (last - first + 1) * 1.5) / 2;
+
+describe('syncline serve', () => {
+  it('accepts signed events from 20 concurrent clients and delivers every one in micro-batches; SIGTERM stops cleanly', async () => {
+    const { dir, env } = workDir();
+    writeFileSync(join(dir, 'flow.yaml'), flowFile(50, '100ms'));
+    const { child, url } = await serve(dir, 'flow.yaml', env);
+    const statuses = await sendAll(url, 1, 400, 20);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(400);
+    // a repeat of an accepted event id: acknowledged, not processed again
+    expect(await send(url, 7)).toBe(200);
+    await until(() => destination(dir).rows === 400);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(destination(dir)).toEqual({ rows: 400, ids: 400, total: sumTotals(1, 400) });
+    const runs = runStatuses(dir);
+    expect(runs.running).toBeUndefined();
+    expect(runs.succeeded).toBeGreaterThan(0);
+  });
+
+  it('loses nothing it acknowledged: killed before processing, killed mid-processing, each time resumed on restart', async () => {
+    const { dir, env } = workDir();
+    // 1. events wait for a batch that never fills: acknowledged, persisted, not yet processed; then SIGKILL
+    writeFileSync(join(dir, 'slow.yaml'), flowFile(10_000, '1h'));
+    const first = await serve(dir, 'slow.yaml', env);
+    expect((await sendAll(first.url, 1, 300, 10)).every((s) => s === 202)).toBe(true);
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    expect(destination(dir).rows).toBe(0);
+
+    // 2. restart with small batches: the 300 waiting events are handled at start; more arrive; SIGKILL mid-way
+    writeFileSync(join(dir, 'flow.yaml'), flowFile(20, '50ms'));
+    const second = await serve(dir, 'flow.yaml', env);
+    await until(() => destination(dir).rows === 300);
+    const sending = sendAll(second.url, 301, 3000, 20);
+    await until(() => destination(dir).rows > 300 + Math.floor(Math.random() * 1500));
+    second.child.kill('SIGKILL');
+    const statuses = await sending;
+    await exited(second.child);
+    const acknowledged = statuses.filter((s) => s === 202).length;
+    expect(acknowledged).toBeGreaterThan(0);
+
+    // 3. restart: everything acknowledged arrives, exactly once
+    const third = await serve(dir, 'flow.yaml', env);
+    await until(() => destination(dir).rows >= 300 + acknowledged);
+    third.child.kill('SIGTERM');
+    expect(await exited(third.child)).toBe(0);
+    const d = destination(dir);
+    expect(d.rows).toBe(d.ids);
+    expect(d.rows).toBeGreaterThanOrEqual(300 + acknowledged);
+    expect(runStatuses(dir).running).toBeUndefined();
+  }, 60_000);
+
+  it('refuses to start when no flow receives webhooks, saying what to do', async () => {
+    const { dir, env } = workDir();
+    writeFileSync(
+      join(dir, 'flow.yaml'),
+      'connections:\n  db: { type: sqlite, path: d.db }\nflows:\n  copy:\n    source: { connection: db, type: sqlite.query, query: "select 1 as id" }\n    destinations:\n      - { connection: db, type: sqlite.table, table: t, createTable: true }\n',
+    );
+    const child = startSyncline(['serve', 'flow.yaml', '--port', '0'], { cwd: dir, env });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    expect(await exited(child)).toBe(1);
+    expect(err).toContain('WEBHOOK_NOT_FOUND');
+    expect(err).toContain('receives webhooks');
+  });
+});
