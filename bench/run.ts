@@ -4,7 +4,7 @@
  * BENCH_ROWS=1000000,5000000 overrides the CSV sizes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeOrdersCsv } from '../src/demo/generate-orders.js';
@@ -116,6 +116,109 @@ if (want('http')) {
   } finally {
     server.kill('SIGTERM');
   }
+}
+
+/** Starts a server process and resolves with the URL it prints (`pattern` captures it). */
+function startServer(
+  args: string[],
+  pattern: RegExp,
+  env: Record<string, string> = {},
+): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${out}`)));
+  });
+}
+
+function peakRssOf(pid: number | undefined): number {
+  const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(m?.[1] ?? 0) / 1024);
+}
+
+// Webhook ingest (issue 3): 50 concurrent clients against `syncline serve` (the real CLI, persisting every
+// event before its 202 while the flow runs), and against a minimal hand-written Fastify + SQLite receiver.
+if (want('webhook')) {
+  const events = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
+  const clients = 50;
+  const work = join(data, 'webhook');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const load = (url: string, mode: string) => bench('webhook-load.ts', [url, String(events), String(clients), mode]);
+
+  const baseline = await startServer(
+    [join(here, 'webhook-baseline-server.js'), join(work, 'baseline.db')],
+    /URL (\S+)/,
+  );
+  const base = load(baseline.url, 'baseline');
+  const baselineRss = peakRssOf(baseline.child.pid);
+  baseline.child.kill('SIGTERM');
+
+  writeFileSync(
+    join(work, 'flow.yaml'),
+    `connections:
+  hooks: { type: webhook, auth: { type: hmac-sha256, secret: bench-secret }, eventIdHeader: X-Event-Id }
+  erp: { type: sqlite, path: erp.db }
+flows:
+  orders:
+    source: { connection: hooks, type: webhook.events, batch: { size: 500, maxWait: 200ms } }
+    steps:
+      - map:
+          id: { from: id }
+          number: { from: order_number }
+          email: { from: customer.email, transform: lowercase }
+          total: { from: total }
+          currency: { from: currency }
+    destinations:
+      - { connection: erp, type: sqlite.table, table: orders, operation: upsert, key: [id], createTable: true }
+`,
+  );
+  const serve = await startServer(
+    [join(root, 'dist/cli/main.js'), 'serve', join(work, 'flow.yaml'), '--port', '0'],
+    /listening on (\S+)/,
+    { SYNCLINE_DB: join(work, 'state.db'), SYNCLINE_LOG: 'warn' },
+  );
+  const eng = load(serve.url, 'engine');
+  // every acknowledged event reaches the destination: wait for it, and say how long the tail took
+  const loadEnd = performance.now();
+  const Sqlite = (await import('better-sqlite3')).default;
+  let delivered = 0;
+  while (delivered < events && performance.now() - loadEnd < 120_000) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(join(work, 'erp.db'))) continue;
+    const db = new Sqlite(join(work, 'erp.db'), { readonly: true });
+    try {
+      delivered = (db.prepare('select count(*) as n from orders').get() as { n: number }).n;
+    } catch {
+      delivered = 0;
+    } finally {
+      db.close();
+    }
+  }
+  const drainSeconds = ((performance.now() - loadEnd) / 1000).toFixed(2);
+  const serveRss = peakRssOf(serve.child.pid);
+  serve.child.kill('SIGTERM');
+  if (delivered !== events) throw new Error(`only ${delivered} of ${events} webhook events reached the destination`);
+  const ratio = Number((Number(eng.recordsPerSec) / Number(base.recordsPerSec)).toFixed(2));
+  console.log(
+    `webhook ingest, ${events.toLocaleString('en-US')} events from ${clients} clients: ${Number(eng.recordsPerSec).toLocaleString('en-US')} events/s accepted and persisted (target ≥ 3,000), p50 ${eng.p50Ms} ms, p99 ${eng.p99Ms} ms (target < 50), hand-written receiver ${Number(base.recordsPerSec).toLocaleString('en-US')} events/s (p99 ${base.p99Ms} ms), ratio ${ratio}×; all ${delivered.toLocaleString('en-US')} delivered to SQLite ${drainSeconds} s after the last answer; peak RSS ${serveRss} MB (baseline ${baselineRss} MB)`,
+  );
+  results.push({
+    name: `webhook ingest ${events.toLocaleString('en-US')} (p99 ${eng.p99Ms} ms)`,
+    recordsPerSec: eng.recordsPerSec,
+    baselinePerSec: base.recordsPerSec,
+    ratio,
+    peakRssMb: serveRss,
+  });
 }
 
 // Database benchmarks (issue 4): run when their scripts exist; they need the local PostgreSQL / MariaDB.

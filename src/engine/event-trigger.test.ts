@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addEvent } from '../../test/store/store-fixtures.js';
 import { type Receiver, silentLogger, systemClock } from '../sdk/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
@@ -65,7 +66,7 @@ describe('event trigger: micro-batches of webhook events', () => {
   const trigger = () =>
     createEventTrigger({ project, flow: 'hooks', receiver, store, clock: systemClock, log: silentLogger, run });
   const accept = async (t: ReturnType<typeof trigger>) => {
-    await store.addInboxEvent({ flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
+    await addEvent(store, { flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
     t.notify();
   };
 
@@ -93,7 +94,7 @@ describe('event trigger: micro-batches of webhook events', () => {
   });
 
   it('handles events left from before at start, and none when nothing waits', async () => {
-    await store.addInboxEvent({ flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
+    await addEvent(store, { flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
     const t = trigger();
     await t.start();
     await vi.advanceTimersByTimeAsync(0);

@@ -64,6 +64,21 @@ describe('POST /hooks/<flow>', () => {
     expect(notified).toBe(1);
   });
 
+  it('commits concurrent requests together, answering each with its own position', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => post(JSON.stringify({ i }), { 'x-event-id': `c-${i % 150}` })),
+    );
+    expect(answers.map((a) => a.statusCode).filter((c) => c === 202)).toHaveLength(150);
+    expect(answers.map((a) => a.statusCode).filter((c) => c === 200)).toHaveLength(50);
+    const stored = await store.readInbox('orders', 0, 1000);
+    expect(stored).toHaveLength(150);
+    for (const [i, a] of answers.entries()) {
+      const first = stored.find((e) => e.eventId === `c-${i % 150}`);
+      expect(a.json().seq).toBe(first?.seq);
+    }
+    expect(notified).toBe(150);
+  });
+
   it('acknowledges a repeated event id with 200 and stores and processes it once', async () => {
     const first = await post('{"id":1}', { 'x-event-id': 'e-1' });
     const again = await post('{"id":1}', { 'x-event-id': 'e-1' });

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
+import { createInboxWriter } from './inbox-writer.js';
 import { errorBody, webhookStatus } from './webhook-status.js';
 
 /** A flow that receives webhooks: how to check its requests, and whom to tell when one was persisted. */
@@ -27,6 +28,7 @@ const DEFAULT_LIMIT = 1024 * 1024;
 export function createServer(o: ServerOptions): FastifyInstance {
   const limits = [...o.hooks.values()].map((h) => h.receiver.maxBytes);
   const app = Fastify({ bodyLimit: Math.max(DEFAULT_LIMIT, ...limits), return503OnClosing: true });
+  const inbox = createInboxWriter(o.store);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -86,8 +88,8 @@ export function createServer(o: ServerOptions): FastifyInstance {
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
       const event = hook.receiver.accept({ headers, body });
-      const added = await o.store
-        .addInboxEvent({
+      const added = await inbox
+        .add({
           flow,
           eventId: event.eventId,
           payload: JSON.stringify(event.payload),

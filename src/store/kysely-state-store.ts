@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { addErrors, countErrors, getError, listErrors, updateError } from './error-queries.js';
-import { addInboxEvent, purgeInbox, readInbox } from './inbox-queries.js';
+import { addInboxEvents, purgeInbox, readInbox } from './inbox-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
 import { activeRun, createRun, getRun, listRuns, updateRun } from './run-queries.js';
@@ -30,7 +30,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     listErrors: (filter) => listErrors(db, filter),
     countErrors: (filter) => countErrors(db, filter),
     updateError: (id, patch) => updateError(db, id, patch),
-    addInboxEvent: (event) => addInboxEvent(db, event),
+    addInboxEvents: (events) => addInboxEvents(db, events),
     readInbox: (flow, after, limit) => readInbox(db, flow, after, limit),
     purgeInbox: (flow, upTo, before) => purgeInbox(db, flow, upTo, before),
     putSecret: (name, sealed, at) => putSecret(db, name, sealed, at),

@@ -206,8 +206,11 @@ export interface StateStore {
   countErrors(filter?: ErrorFilter): Promise<number>;
   updateError(id: number, patch: ErrorPatch): Promise<void>;
 
-  /** Persists a pushed event (before it is acknowledged); an event id seen before is not stored twice. */
-  addInboxEvent(event: NewInboxEvent): Promise<InboxAdd>;
+  /**
+   * Persists pushed events (before they are acknowledged) in one transaction, answering in the same
+   * order; an event id seen before (or earlier in the list) is reported as a duplicate, not stored twice.
+   */
+  addInboxEvents(events: readonly NewInboxEvent[]): Promise<InboxAdd[]>;
   /** Up to `limit` events of the flow after position `after`, oldest first. */
   readInbox(flow: string, after: number, limit: number): Promise<InboxEvent[]>;
   /** Removes events at or before position `upTo` received before `before` (handled and old). Returns how many. */

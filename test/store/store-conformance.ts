@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorFilter, StateStore } from '../../src/store/index.js';
 import { describeErrorConformance } from './error-conformance.js';
-import { at, counts, errorRecord, jsonSamples, nestedPayload, page, startRun } from './store-fixtures.js';
+import { addEvent, at, counts, errorRecord, jsonSamples, nestedPayload, page, startRun } from './store-fixtures.js';
 
 /**
  * The behaviour every StateStore must have. `open` must return an EMPTY store each call; the suite
@@ -299,9 +299,9 @@ export function describeStoreConformance(name: string, open: () => Promise<State
 
       it('keeps events per flow in order, exactly as sent, and reads them after a position', async () => {
         const odd = '{"b":1,"a":"é\\u0000x","b":2}';
-        const a = await store.addInboxEvent(event('hooks', 'e1', '{"n":1}'));
-        const b = await store.addInboxEvent(event('other', 'e1', '{"n":2}'));
-        const c = await store.addInboxEvent(event('hooks', null, odd, 1));
+        const a = await addEvent(store, event('hooks', 'e1', '{"n":1}'));
+        const b = await addEvent(store, event('other', 'e1', '{"n":2}'));
+        const c = await addEvent(store, event('hooks', null, odd, 1));
         expect(a.duplicate || b.duplicate || c.duplicate).toBe(false);
         expect(c.seq).toBeGreaterThan(a.seq);
         const all = await store.readInbox('hooks', 0, 10);
@@ -315,25 +315,48 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
 
       it('accepts an event id once per flow and reports the repeat with the first position', async () => {
-        const first = await store.addInboxEvent(event('hooks', 'evt-7', '{"v":1}'));
-        const again = await store.addInboxEvent(event('hooks', 'evt-7', '{"v":2}'));
+        const first = await addEvent(store, event('hooks', 'evt-7', '{"v":1}'));
+        const again = await addEvent(store, event('hooks', 'evt-7', '{"v":2}'));
         expect(again).toEqual({ seq: first.seq, duplicate: true });
-        await store.addInboxEvent(event('hooks', null, '{}'));
-        await store.addInboxEvent(event('hooks', null, '{}'));
+        await addEvent(store, event('hooks', null, '{}'));
+        await addEvent(store, event('hooks', null, '{}'));
         const events = await store.readInbox('hooks', 0, 10);
         expect(events.map((e) => e.payload)).toEqual([{ v: 1 }, {}, {}]);
       });
 
+      it('stores a batch in one go, answering in order: ids matched, repeats within the batch and before flagged', async () => {
+        const before = await addEvent(store, event('hooks', 'x', '{"v":0}'));
+        const added = await store.addInboxEvents([
+          event('hooks', null, '{"v":1}'),
+          event('hooks', 'a', '{"v":2}'),
+          event('other', 'a', '{"v":3}'),
+          event('hooks', 'a', '{"v":4}'),
+          event('hooks', null, '{"v":5}'),
+          event('hooks', 'x', '{"v":6}'),
+          event('hooks', 'b', '{"v":7}'),
+        ]);
+        expect(added.map((a) => a.duplicate)).toEqual([false, false, false, true, false, true, false]);
+        expect(added[3]?.seq).toBe(added[1]?.seq);
+        expect(added[5]?.seq).toBe(before.seq);
+        const stored = await store.readInbox('hooks', 0, 100);
+        expect(stored.map((e) => e.payload)).toEqual([{ v: 0 }, { v: 1 }, { v: 2 }, { v: 5 }, { v: 7 }]);
+        const seqOf = new Map(stored.map((e) => [JSON.stringify(e.payload), e.seq]));
+        expect([added[0], added[1], added[4], added[6]].map((a) => a?.seq)).toEqual(
+          ['{"v":1}', '{"v":2}', '{"v":5}', '{"v":7}'].map((p) => seqOf.get(p)),
+        );
+        expect(await store.addInboxEvents([])).toEqual([]);
+      });
+
       it('purges handled events older than the retention only', async () => {
-        const old = await store.addInboxEvent(event('hooks', 'a', '{}', 0));
-        const handledButRecent = await store.addInboxEvent(event('hooks', 'b', '{}', 10));
-        const notHandled = await store.addInboxEvent(event('hooks', 'c', '{}', 0));
+        const old = await addEvent(store, event('hooks', 'a', '{}', 0));
+        const handledButRecent = await addEvent(store, event('hooks', 'b', '{}', 10));
+        const notHandled = await addEvent(store, event('hooks', 'c', '{}', 0));
         expect(await store.purgeInbox('hooks', handledButRecent.seq, at(5))).toBe(1);
         const left = await store.readInbox('hooks', 0, 10);
         expect(left.map((e) => e.seq)).toEqual([handledButRecent.seq, notHandled.seq]);
         expect(left.map((e) => e.seq)).not.toContain(old.seq);
         // a purged id is forgotten: accepted again
-        expect((await store.addInboxEvent(event('hooks', 'a', '{}', 20))).duplicate).toBe(false);
+        expect((await addEvent(store, event('hooks', 'a', '{}', 20))).duplicate).toBe(false);
       });
     });
 

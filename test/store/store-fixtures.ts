@@ -1,5 +1,14 @@
 import type { Json, JsonObject } from '../../src/sdk/index.js';
-import type { NewErrorRecord, NewRun, PageCommit, RunCounts, RunRow, StateStore } from '../../src/store/index.js';
+import type {
+  InboxAdd,
+  NewErrorRecord,
+  NewInboxEvent,
+  NewRun,
+  PageCommit,
+  RunCounts,
+  RunRow,
+  StateStore,
+} from '../../src/store/index.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0, 123);
 
@@ -111,3 +120,10 @@ export const nestedPayload: JsonObject = {
   big: Number.MAX_SAFE_INTEGER,
   ok: false,
 };
+
+/** Stores one pushed event (the store takes a list: the server commits concurrent requests together). */
+export async function addEvent(store: StateStore, event: NewInboxEvent): Promise<InboxAdd> {
+  const [added] = await store.addInboxEvents([event]);
+  if (!added) throw new Error('addInboxEvents answered nothing');
+  return added;
+}

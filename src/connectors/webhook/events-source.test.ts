@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempContext } from '../../../test/helpers/temp-context.js';
+import { addEvent } from '../../../test/store/store-fixtures.js';
 import type { Context, Json, Page } from '../../sdk/index.js';
 import { openStore } from '../../store/index.js';
 import type { StateStore } from '../../store/state-store.js';
@@ -19,7 +20,7 @@ describe('webhook.events source', () => {
   afterEach(() => store.close());
 
   const add = (payload: Json, eventId: string | null = null) =>
-    store.addInboxEvent({ flow: 'hooks', eventId, payload: JSON.stringify(payload), receivedAt: new Date() });
+    addEvent(store, { flow: 'hooks', eventId, payload: JSON.stringify(payload), receivedAt: new Date() });
   async function read(size: number, from?: Json): Promise<Page[]> {
     const pages: Page[] = [];
     const config = eventsSourceConfig.parse({ batch: { size } });
