@@ -19,6 +19,11 @@ export interface ServeOptions {
 export async function serveCommand(file: string, options: ServeOptions): Promise<number> {
   const engine = await openEngine(options.db, 'info');
   const log = createCliLogger('info');
+  // listen for the stop signals first: one may come as soon as the address is printed
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const receivers: OpenReceiver[] = [];
   const triggers: EventTrigger[] = [];
   try {
@@ -54,14 +59,8 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     process.stdout.write(`syncline serve: listening on ${address}\n`);
     for (const flow of flows) process.stdout.write(`  POST ${address}/hooks/${flow}  → flow ${flow}\n`);
     for (const trigger of triggers) await trigger.start();
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stopped;
+    process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
     await app.close();
     await Promise.all(triggers.map((t) => t.stop()));
     return 0;

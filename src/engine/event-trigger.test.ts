@@ -107,6 +107,23 @@ describe('event trigger: micro-batches of webhook events', () => {
     await idle.stop();
   });
 
+  it('starts a run at start when a killed process left one marked running, even with nothing waiting', async () => {
+    await store.createRun({
+      flow: 'hooks',
+      trigger: 'webhook',
+      flowFile: null,
+      host: 'h',
+      pid: 1,
+      startedAt: new Date(),
+      resumedFrom: null,
+    });
+    const t = trigger();
+    await t.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    await t.stop();
+  });
+
   it('backs off after failed runs (1 s, 2 s, 4 s …) and goes on once a run succeeds', async () => {
     outcome = 'failed';
     const t = trigger();

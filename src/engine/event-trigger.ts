@@ -19,7 +19,7 @@ export interface EventTriggerOptions {
 export interface EventTrigger {
   /** An event was persisted for this flow. */
   notify(): void;
-  /** Handles events left from before (a restart after a crash): runs at once when any wait. */
+  /** Handles what a crash left (waiting events, a run still marked running): runs at once when there is any. */
   start(): Promise<void>;
   /** Stops starting runs; cancels the current one at its next page boundary and waits for it. */
   stop(): Promise<void>;
@@ -115,7 +115,8 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
       else schedule(receiver.maxWaitMs);
     },
     async start() {
-      if (await pending()) begin();
+      // also when a run was left `running` by a killed process: a new run marks it interrupted
+      if ((await pending()) || (await store.activeRun(flow)) !== undefined) begin();
     },
     async stop() {
       stopped = true;

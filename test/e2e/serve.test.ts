@@ -1,13 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited, startSyncline } from '../helpers/cli.js';
 
 const SECRET = 'whsec_e2e';
+const examples = fileURLToPath(new URL('../../examples', import.meta.url));
 
 /** A webhook flow into SQLite; `size`/`maxWait` set the micro-batches. */
 const flowFile = (size: number, maxWait: string) => `
@@ -143,10 +145,15 @@ describe('syncline serve', () => {
     expect(statuses.filter((s) => s === 202)).toHaveLength(400);
     // a repeat of an accepted event id: acknowledged, not processed again
     expect(await send(url, 7)).toBe(200);
-    await until(() => destination(dir).rows === 400);
+    // a 10 MB body is refused with 413 without reading it all, and the server goes on
+    const huge = await fetch(`${url}/hooks/orders`, { method: 'POST', body: 'x'.repeat(10 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('WEBHOOK_TOO_LARGE');
+    expect(await send(url, 401)).toBe(202);
+    await until(() => destination(dir).rows === 401);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
-    expect(destination(dir)).toEqual({ rows: 400, ids: 400, total: sumTotals(1, 400) });
+    expect(destination(dir)).toEqual({ rows: 401, ids: 401, total: sumTotals(1, 401) });
     const runs = runStatuses(dir);
     expect(runs.running).toBeUndefined();
     expect(runs.succeeded).toBeGreaterThan(0);
@@ -184,6 +191,44 @@ describe('syncline serve', () => {
     expect(d.rows).toBeGreaterThanOrEqual(300 + acknowledged);
     expect(runStatuses(dir).running).toBeUndefined();
   }, 60_000);
+
+  it('runs the documented Shopify example: base64 HMAC in X-Shopify-Hmac-Sha256, deduped by X-Shopify-Webhook-Id', async () => {
+    const { dir, env } = workDir();
+    writeFileSync(join(dir, 'shop.yaml'), readFileSync(join(examples, 'shop-webhooks.yaml'), 'utf8'));
+    const { child, url } = await serve(dir, 'shop.yaml', { ...env, SYNCLINE_SECRET_SHOP_WEBHOOK_SECRET: 'shpss_e2e' });
+    const order = JSON.stringify({ name: '#1001', email: 'Ada@Example.com', total_price: '42.50' });
+    const post = (signature: string, id: string) =>
+      fetch(`${url}/hooks/shop-orders`, {
+        method: 'POST',
+        body: order,
+        headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': signature, 'x-shopify-webhook-id': id },
+      });
+    const good = createHmac('sha256', 'shpss_e2e').update(order).digest('base64');
+    expect((await post(good, 'w-1')).status).toBe(202);
+    expect((await post(good, 'w-1')).status).toBe(200);
+    const bad = await post(createHmac('sha256', 'wrong').update(order).digest('base64'), 'w-2');
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('x-shopify-hmac-sha256');
+    const erp = join(dir, 'erp.db');
+    await until(() => {
+      if (!existsSync(erp)) return false;
+      const db = new Database(erp, { readonly: true });
+      try {
+        return (db.prepare('select count(*) as n from orders').get() as { n: number }).n === 1;
+      } catch {
+        return false;
+      } finally {
+        db.close();
+      }
+    });
+    const db = new Database(erp, { readonly: true });
+    expect(db.prepare('select order_no, email, total from orders').all()).toEqual([
+      { order_no: '#1001', email: 'ada@example.com', total: 42.5 },
+    ]);
+    db.close();
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
 
   it('refuses to start when no flow receives webhooks, saying what to do', async () => {
     const { dir, env } = workDir();
