@@ -1,19 +1,32 @@
 import { readFile } from 'node:fs/promises';
-import { FlowError, isJsonObject, type JsonObject } from '../sdk/index.js';
+import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
+import { maskPii, maskValue } from '../security/index.js';
+import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
-import type { ErrorFilter, ErrorRecordRow, ErrorStatus } from '../store/state-store.js';
+import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, StateStore } from '../store/state-store.js';
 import { formatTable } from './format-table.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
 
-export interface ErrorListOptions {
-  db?: string;
+/** The filters `errors list`, `errors retry --all` and `errors resolve --all` share. */
+export interface ErrorFilterOptions {
   flow?: string;
   run?: string;
   status?: string;
   code?: string;
+  stage?: string;
+  record?: string;
+  kind?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface ErrorListOptions extends ErrorFilterOptions {
+  db?: string;
   limit: number;
   json?: boolean;
+  file?: string;
+  unmask?: boolean;
 }
 
 const statuses: readonly ErrorStatus[] = ['open', 'retried', 'resolved'];
@@ -27,7 +40,19 @@ export function parseId(text: string, what = 'error record id'): number {
   return n;
 }
 
-function toFilter(o: ErrorListOptions): ErrorFilter {
+/** `2026-11-01`, `2026-11-01T08:00:00Z`, or a span back from now: `30m`, `24h`, `7d`. */
+export function parseTime(text: string, option: string, now = new Date()): Date {
+  const span = parseDuration(text);
+  if (span !== undefined && !/^\d{4}-/.test(text)) return new Date(now.getTime() - span);
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()))
+    throw new FlowError('CONFIG_INVALID', `${option} "${text}" is neither a date nor a span`, {
+      hint: `write a date (2026-11-01, 2026-11-01T08:00:00Z) or a span back from now (30m, 24h, 7d)`,
+    });
+  return date;
+}
+
+export function toFilter(o: ErrorFilterOptions): ErrorFilter {
   if (o.status && !statuses.includes(o.status as ErrorStatus)) {
     throw new FlowError('CONFIG_INVALID', `unknown status "${o.status}"`, {
       hint: `use one of: ${statuses.join(', ')}`,
@@ -38,24 +63,42 @@ function toFilter(o: ErrorListOptions): ErrorFilter {
     ...(o.run ? { runId: parseId(o.run, 'run id') } : {}),
     ...(o.status ? { status: o.status as ErrorStatus } : {}),
     ...(o.code ? { code: o.code } : {}),
-    limit: o.limit,
+    ...(o.stage ? { stage: o.stage } : {}),
+    ...(o.record ? { recordId: o.record } : {}),
+    ...(o.kind ? { kind: o.kind } : {}),
+    ...(o.since ? { since: parseTime(o.since, '--since') } : {}),
+    ...(o.until ? { until: parseTime(o.until, '--until') } : {}),
   };
+}
+
+/** The filter in words, for messages: `flow=orders code=RECORD_CONSTRAINT`. */
+export function describeFilter(o: ErrorFilterOptions): string {
+  const parts = Object.entries(o)
+    .filter(
+      ([k, v]) =>
+        typeof v === 'string' &&
+        ['flow', 'run', 'status', 'code', 'stage', 'record', 'kind', 'since', 'until'].includes(k),
+    )
+    .map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(' ') : 'no filter';
 }
 
 export async function errorsList(o: ErrorListOptions): Promise<number> {
   const store = await openStore(o.db);
   try {
-    const filter = toFilter(o);
+    const filter = { ...toFilter(o), limit: o.limit };
     const [rows, total] = await Promise.all([
       store.listErrors(filter),
       store.countErrors({ ...filter, limit: undefined }),
     ]);
     if (o.json) {
-      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      const pii = piiResolver(store, o.file);
+      const shown = o.unmask ? rows : await Promise.all(rows.map(async (e) => maskRecord(e, await pii(e))));
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }
     if (rows.length === 0) {
-      process.stdout.write('no error records match\n');
+      process.stdout.write(`no error records match (${describeFilter(o)})\n`);
       return 0;
     }
     const table = rows.map((e) => [
@@ -79,7 +122,32 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
   }
 }
 
-export function formatErrorRecord(e: ErrorRecordRow): string {
+/** A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. */
+function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRecordRow {
+  if (pii === 'all') return { ...e, payload: maskValue(e.payload) as JsonObject, raw: e.raw === null ? null : '***' };
+  return pii.length === 0 ? e : { ...e, payload: maskPii(e.payload, pii) };
+}
+
+/**
+ * The `pii` paths of an error record's flow, read from the flow file its run used (or `file`);
+ * 'all' when that file cannot be read: then everything is masked rather than anything shown.
+ */
+function piiResolver(store: StateStore, file?: string): (e: ErrorRecordRow) => Promise<readonly string[] | 'all'> {
+  const projects = new Map<string, Promise<ProjectDefinition | undefined>>();
+  return async (e) => {
+    const path = file ?? (await store.getRun(e.runId))?.flowFile;
+    if (!path) return 'all';
+    let project = projects.get(path);
+    if (!project) {
+      project = loadFlowFile(path, store).catch(() => undefined);
+      projects.set(path, project);
+    }
+    const flow = (await project)?.flows[e.flow];
+    return flow ? (flow.pii ?? []) : 'all';
+  };
+}
+
+export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHistoryRow[] = []): string {
   const lines = [
     `error record ${e.id} (${e.status})`,
     `  flow:     ${e.flow}   run: ${e.runId}   record: ${e.recordId}`,
@@ -92,6 +160,13 @@ export function formatErrorRecord(e: ErrorRecordRow): string {
   );
   if (e.note) lines.push(`  note:     ${e.note}`);
   if (e.raw) lines.push(`  raw:      ${e.raw}`);
+  if (history.length > 0) {
+    lines.push('  history:');
+    for (const h of history) {
+      const run = h.runId === null ? '' : ` (run ${h.runId})`;
+      lines.push(`    ${h.at.toISOString()}  ${h.action}${run}: ${h.message.replace(/\s+/g, ' ').slice(0, 120)}`);
+    }
+  }
   lines.push(
     '  payload:',
     ...JSON.stringify(e.payload, null, 2)
@@ -101,12 +176,26 @@ export function formatErrorRecord(e: ErrorRecordRow): string {
   return lines.join('\n');
 }
 
-export async function errorsShow(id: string, o: { db?: string; json?: boolean }): Promise<number> {
+export async function errorsShow(
+  id: string,
+  o: { db?: string; json?: boolean; file?: string; unmask?: boolean },
+): Promise<number> {
   const store = await openStore(o.db);
   try {
-    const e = await store.getError(parseId(id));
-    if (!e) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
-    process.stdout.write(o.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatErrorRecord(e)}\n`);
+    const found = await store.getError(parseId(id));
+    if (!found) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
+    const pii = o.unmask ? [] : await piiResolver(store, o.file)(found);
+    const e = maskRecord(found, pii);
+    const history = await store.errorHistory(e.id);
+    process.stdout.write(
+      o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`,
+    );
+    if (pii === 'all' && !o.json)
+      process.stdout.write(
+        '  (values masked: the flow file is unknown; pass --file to mask only its pii fields, or --unmask)\n',
+      );
+    else if (pii !== 'all' && pii.length > 0 && !o.json)
+      process.stdout.write(`  (masked: ${pii.join(', ')}; --unmask shows them)\n`);
     return 0;
   } finally {
     await store.close();
@@ -134,19 +223,48 @@ async function readPayload(file: string): Promise<JsonObject> {
   return value;
 }
 
+export interface BulkOptions extends ErrorFilterOptions {
+  db?: string;
+  /** Act on every open record matching the filters instead of the ids. */
+  all?: boolean;
+}
+
+/** The ids to act on: the ones given, or with --all every open record matching the filters (oldest first). */
+async function targetIds(store: StateStore, ids: readonly string[], o: BulkOptions, verb: string): Promise<number[]> {
+  if (o.all && ids.length > 0)
+    throw new FlowError('CONFIG_INVALID', `give error record ids or --all with filters, not both`);
+  if (!o.all) {
+    if (ids.length === 0)
+      throw new FlowError('CONFIG_INVALID', `name the error records to ${verb}`, {
+        hint: `give their ids (syncline errors list shows them), or --all with filters such as --flow and --code`,
+      });
+    return ids.map((t) => parseId(t));
+  }
+  if (o.status && o.status !== 'open')
+    throw new FlowError('CONFIG_INVALID', `--all acts on open records only; --status ${o.status} cannot be ${verb}d`);
+  const rows = await store.listErrors({ ...toFilter(o), status: 'open' });
+  return rows.map((r) => r.id).reverse();
+}
+
 /** Retries each id from its failed stage; exit 0 when all were delivered, 2 when some failed again. */
 export async function errorsRetry(
   ids: readonly string[],
-  o: { db?: string; file?: string; payload?: string },
+  o: BulkOptions & { file?: string; payload?: string },
 ): Promise<number> {
-  if (o.payload && ids.length !== 1)
+  if (o.payload && (ids.length !== 1 || o.all))
     throw new FlowError('CONFIG_INVALID', '--payload edits one record: give exactly one error record id');
   const payload = o.payload ? await readPayload(o.payload) : undefined;
   const engine = await openEngine(o.db);
   let failed = 0;
+  let delivered = 0;
   try {
-    for (const text of ids) {
-      const id = parseId(text);
+    const targets = await targetIds(engine.store, ids, o, 'retry');
+    if (targets.length === 0) {
+      process.stdout.write(`no open error records match (${describeFilter(o)}); nothing retried\n`);
+      return 0;
+    }
+    const projects = new Map<string, Promise<ProjectDefinition>>();
+    for (const id of targets) {
       const err = await engine.store.getError(id);
       if (!err) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
       const run = await engine.store.getRun(err.runId);
@@ -155,33 +273,69 @@ export async function errorsRetry(
         throw new FlowError('FILE_NOT_FOUND', `the flow file of error record ${id} is unknown`, {
           hint: 'pass it with --file <flow.yaml>',
         });
-      const project = await loadFlowFile(file, engine.store);
-      const outcome = await engine.retryError(project, id, payload ? { payload } : {});
-      if (!outcome.ok) failed += 1;
+      let project = projects.get(file);
+      if (!project) {
+        project = loadFlowFile(file, engine.store);
+        projects.set(file, project);
+      }
+      const outcome = await engine.retryError(await project, id, payload ? { payload } : {});
+      if (outcome.ok) delivered += 1;
+      else failed += 1;
       process.stdout.write(
         `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`,
       );
     }
+    if (targets.length > 1) process.stdout.write(`${delivered} delivered, ${failed} failed again\n`);
   } finally {
     await engine.store.close();
   }
   return failed > 0 ? 2 : 0;
 }
 
-export async function errorsResolve(ids: readonly string[], o: { db?: string; note?: string }): Promise<number> {
+export async function errorsResolve(ids: readonly string[], o: BulkOptions & { note?: string }): Promise<number> {
   const store = await openStore(o.db);
   try {
-    for (const text of ids) {
-      const id = parseId(text);
+    const targets = await targetIds(store, ids, o, 'resolve');
+    if (targets.length === 0) {
+      process.stdout.write(`no open error records match (${describeFilter(o)}); nothing resolved\n`);
+      return 0;
+    }
+    for (const id of targets) {
       const e = await store.getError(id);
       if (!e) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
       if (e.status !== 'open')
         throw new FlowError('ERROR_RECORD_RESOLVED', `error record ${id} is already ${e.status}`);
-      await store.updateError(id, { status: 'resolved', note: o.note ?? null, updatedAt: new Date() });
-      process.stdout.write(`error record ${id}: resolved${o.note ? ` (${o.note})` : ''}\n`);
+      await store.updateError(id, {
+        status: 'resolved',
+        note: o.note ?? null,
+        updatedAt: new Date(),
+        history: { action: 'resolved', message: o.note ?? 'resolved without a note' },
+      });
+      if (targets.length <= 20) process.stdout.write(`error record ${id}: resolved${o.note ? ` (${o.note})` : ''}\n`);
     }
+    if (targets.length > 20)
+      process.stdout.write(`${targets.length} error records resolved${o.note ? ` (${o.note})` : ''}\n`);
   } finally {
     await store.close();
   }
   return 0;
+}
+
+/** Retention: removes retried and resolved records older than the span (default 30d); open ones stay. */
+export async function errorsPurge(o: { db?: string; olderThan: string }): Promise<number> {
+  const span = parseDuration(o.olderThan);
+  if (span === undefined)
+    throw new FlowError('CONFIG_INVALID', `--older-than "${o.olderThan}" is not a span`, {
+      hint: 'write e.g. 30d, 12h',
+    });
+  const store = await openStore(o.db);
+  try {
+    const removed = await store.purgeErrors(new Date(Date.now() - span));
+    process.stdout.write(
+      `${removed} retried or resolved error records older than ${o.olderThan} removed (open ones are kept)\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

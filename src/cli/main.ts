@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { errorsList, errorsResolve, errorsRetry, errorsShow } from './errors-command.js';
+import {
+  type BulkOptions,
+  type ErrorListOptions,
+  errorsList,
+  errorsPurge,
+  errorsResolve,
+  errorsRetry,
+  errorsShow,
+} from './errors-command.js';
 import { previewCommand } from './preview-command.js';
 import { describeError } from './print-error.js';
 import { runCommand } from './run-command.js';
@@ -101,40 +109,70 @@ program
   .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
   .action(action((file: string, o: { host: string; port: number }) => serveCommand(file, { ...o, db: db() })));
 
-const errors = program.command('errors').description('the error store: records that failed, with what to fix');
-errors
-  .command('list')
-  .description('list error records, newest first')
-  .option('--flow <name>')
-  .option('--run <id>')
-  .option('--status <status>', 'open | retried | resolved')
-  .option('--code <code>')
+const errors = program
+  .command('errors')
+  .description('the error store (dead-letter queue): records that failed, with what to fix');
+
+/** The filters shared by list, retry --all and resolve --all. */
+function withFilters(command: Command): Command {
+  return command
+    .option('--flow <name>')
+    .option('--run <id>')
+    .option('--status <status>', 'open | retried | resolved')
+    .option('--code <code>', 'error code, e.g. RECORD_CONSTRAINT')
+    .option('--stage <stage>', 'source | step:<name> | destination:<name>')
+    .option('--record <id>', 'the source record id')
+    .option('--kind <kind>', 'record | transient | config | system')
+    .option('--since <time>', 'created at or after: a date (2026-11-01) or a span back (24h, 7d)')
+    .option('--until <time>', 'created before: a date or a span back');
+}
+
+withFilters(errors.command('list').description('list error records, newest first'))
   .option('--limit <n>', 'how many', positiveInt, 50)
-  .option('--json', 'machine-readable output')
-  .action(
-    action((o: { flow?: string; run?: string; status?: string; code?: string; limit: number; json?: boolean }) =>
-      errorsList({ ...o, db: db() }),
-    ),
-  );
+  .option('--json', 'machine-readable output (pii fields masked)')
+  .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: each run's own)")
+  .option('--unmask', 'show personal data unmasked')
+  .action(action((o: ErrorListOptions) => errorsList({ ...o, db: db() })));
 errors
   .command('show')
-  .description('show one error record: error, hint, payload, attempts')
+  .description('show one error record: error, hint, history, payload (pii fields masked)')
   .argument('<id>')
   .option('--json')
-  .action(action((id: string, o: { json?: boolean }) => errorsShow(id, { ...o, db: db() })));
-errors
-  .command('retry')
-  .description('re-process error records from the stage where they failed')
-  .argument('<ids...>')
+  .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: the run's own)")
+  .option('--unmask', 'show personal data unmasked')
+  .action(
+    action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) => errorsShow(id, { ...o, db: db() })),
+  );
+withFilters(
+  errors
+    .command('retry')
+    .description(
+      're-process error records from the stage where they failed: the ids given, or --all matching the filters',
+    )
+    .argument('[ids...]')
+    .option('--all', 'every open record matching the filters'),
+)
   .option('--payload <file>', 'use this JSON object as the record (edited payload; one id only)')
   .option('--file <flow.yaml>', 'flow file to use (default: the one the failing run used)')
-  .action(action((ids: string[], o: { payload?: string; file?: string }) => errorsRetry(ids, { ...o, db: db() })));
+  .action(
+    action((ids: string[], o: BulkOptions & { payload?: string; file?: string }) =>
+      errorsRetry(ids, { ...o, db: db() }),
+    ),
+  );
+withFilters(
+  errors
+    .command('resolve')
+    .description('mark error records as resolved without retrying them: the ids given, or --all matching the filters')
+    .argument('[ids...]')
+    .option('--all', 'every open record matching the filters'),
+)
+  .option('--note <text>', 'why (kept in the history)')
+  .action(action((ids: string[], o: BulkOptions & { note?: string }) => errorsResolve(ids, { ...o, db: db() })));
 errors
-  .command('resolve')
-  .description('mark error records as resolved without retrying them')
-  .argument('<ids...>')
-  .option('--note <text>', 'why')
-  .action(action((ids: string[], o: { note?: string }) => errorsResolve(ids, { ...o, db: db() })));
+  .command('purge')
+  .description('retention: remove retried and resolved records older than a span (open ones are kept)')
+  .option('--older-than <span>', 'e.g. 30d, 12h', '30d')
+  .action(action((o: { olderThan: string }) => errorsPurge({ ...o, db: db() })));
 
 const secrets = program
   .command('secrets')

@@ -113,6 +113,7 @@ export async function retryErrorRecord(
       message: failure.error.where ? `${failure.error.where}: ${failure.error.message}` : failure.error.message,
       hint: failure.error.hint ?? null,
       updatedAt: at,
+      history: { action: 'retry failed', message: `[${failure.error.code}] ${failure.error.message}` },
     });
   } else {
     await store.updateError(id, {
@@ -121,6 +122,7 @@ export async function retryErrorRecord(
       payload,
       note: message,
       updatedAt: at,
+      history: { action: 'retried', message: options.payload ? `${message} (edited payload)` : message },
     });
   }
   const updated = (await store.getError(id)) ?? err;

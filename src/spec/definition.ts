@@ -49,6 +49,8 @@ export interface FlowDefinition {
   /** Cron expression (validated). */
   readonly schedule?: string;
   readonly timezone?: string;
+  /** Paths of record fields holding personal data, masked wherever records are shown. */
+  readonly pii?: readonly string[];
   readonly source: SourceDefinition;
   readonly steps: readonly StepDefinition[];
   readonly destinations: readonly DestinationDefinition[];

@@ -108,6 +108,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(typeof value.description === 'string' ? { description: value.description } : {}),
     ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
     ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
+    ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     steps,
     destinations,

@@ -21,6 +21,8 @@ export const flowSchema = z.strictObject({
   description: z.string().optional(),
   schedule: z.string().optional(),
   timezone: z.string().optional(),
+  /** Record fields holding personal data (`customer.email`, `lines.*.phone`): masked wherever records are shown. */
+  pii: z.array(nonEmpty).optional(),
   source: z.record(z.string(), z.unknown()).nullish(),
   steps: z.array(z.unknown()).nullish(),
   destinations: z.array(z.unknown()).nullish(),

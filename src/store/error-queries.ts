@@ -3,7 +3,14 @@ import type { JsonObject } from '../sdk/index.js';
 import { readInt, readJson, readTime, writeJson, writeTime } from './codec.js';
 import type { StoreDb } from './run-queries.js';
 import type { ErrorRecordsTable } from './schema.js';
-import type { ErrorFilter, ErrorPatch, ErrorRecordRow, NewErrorRecord } from './state-store.js';
+import type {
+  ErrorAction,
+  ErrorFilter,
+  ErrorHistoryRow,
+  ErrorPatch,
+  ErrorRecordRow,
+  NewErrorRecord,
+} from './state-store.js';
 
 /** Rows per INSERT: 18 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -60,6 +67,17 @@ export async function insertErrors(db: StoreDb, errors: readonly NewErrorRecord[
   for (let i = 0; i < errors.length; i += CHUNK) {
     const rows = errors.slice(i, i + CHUNK).map(toInsert);
     const inserted = await db.insertInto('error_records').values(rows).returning('id').execute();
+    const events = inserted.map((r, j) => {
+      const e = errors[i + j] as NewErrorRecord;
+      return {
+        error_id: readInt(r.id),
+        at: writeTime(e.createdAt),
+        action: 'failed',
+        run_id: e.runId,
+        message: `[${e.code}] ${e.message}`,
+      };
+    });
+    if (events.length > 0) await db.insertInto('error_events').values(events).execute();
     for (const r of inserted) ids.push(readInt(r.id));
   }
   return ids;
@@ -83,6 +101,10 @@ function filtered(db: StoreDb, filter: ErrorFilter) {
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.code !== undefined) query = query.where('code', '=', filter.code);
   if (filter.stage !== undefined) query = query.where('stage', '=', filter.stage);
+  if (filter.recordId !== undefined) query = query.where('record_id', '=', filter.recordId);
+  if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+  if (filter.since !== undefined) query = query.where('created_at', '>=', writeTime(filter.since));
+  if (filter.until !== undefined) query = query.where('created_at', '<', writeTime(filter.until));
   return query;
 }
 
@@ -113,6 +135,38 @@ export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): P
   if (patch.message !== undefined) set.message = patch.message;
   if (patch.hint !== undefined) set.hint = patch.hint;
   await db.updateTable('error_records').set(set).where('id', '=', id).execute();
+  if (patch.history) {
+    await db
+      .insertInto('error_events')
+      .values({
+        error_id: id,
+        at: set.updated_at as string,
+        action: patch.history.action,
+        run_id: null,
+        message: patch.history.message,
+      })
+      .execute();
+  }
+}
+
+export async function errorHistory(db: StoreDb, id: number): Promise<ErrorHistoryRow[]> {
+  const rows = await db.selectFrom('error_events').selectAll().where('error_id', '=', id).orderBy('at').execute();
+  return rows.map((r) => ({
+    errorId: readInt(r.error_id),
+    at: readTime(r.at),
+    action: r.action as ErrorAction,
+    runId: r.run_id === null ? null : readInt(r.run_id),
+    message: r.message,
+  }));
+}
+
+export async function purgeErrors(db: StoreDb, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('error_records')
+    .where('status', 'in', ['retried', 'resolved'])
+    .where('updated_at', '<', writeTime(before))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 const repeatKey = (recordId: string, stage: string, code: string) => `${recordId}\u0000${stage}\u0000${code}`;
@@ -159,6 +213,16 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
           updated_at: writeTime(e.createdAt),
         })
         .where('id', '=', seen.id)
+        .execute();
+      await db
+        .insertInto('error_events')
+        .values({
+          error_id: seen.id,
+          at: writeTime(e.createdAt),
+          action: 'failed again',
+          run_id: e.runId,
+          message: `[${e.code}] ${e.message}`,
+        })
         .execute();
     }
   }

@@ -3,7 +3,9 @@ export { storeMigrations } from './migrations.js';
 export { DEFAULT_STORE_PATH, defaultStoreLocation, type OpenStoreOptions, openStore } from './open-store.js';
 export type {
   CheckpointRow,
+  ErrorAction,
   ErrorFilter,
+  ErrorHistoryRow,
   ErrorPatch,
   ErrorRecordRow,
   ErrorStatus,

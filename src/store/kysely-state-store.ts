@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { addErrors, countErrors, getError, listErrors, updateError } from './error-queries.js';
+import {
+  addErrors,
+  countErrors,
+  errorHistory,
+  getError,
+  listErrors,
+  purgeErrors,
+  updateError,
+} from './error-queries.js';
 import { addInboxEvents, purgeInbox, readInbox } from './inbox-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
@@ -30,6 +38,8 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     listErrors: (filter) => listErrors(db, filter),
     countErrors: (filter) => countErrors(db, filter),
     updateError: (id, patch) => updateError(db, id, patch),
+    errorHistory: (id) => errorHistory(db, id),
+    purgeErrors: (before) => purgeErrors(db, before),
     addInboxEvents: (events) => addInboxEvents(db, events),
     readInbox: (flow, after, limit) => readInbox(db, flow, after, limit),
     purgeInbox: (flow, upTo, before) => purgeInbox(db, flow, upTo, before),

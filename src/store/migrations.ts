@@ -141,6 +141,21 @@ async function createInbox(db: Kysely<unknown>, dialect: StoreDialect): Promise<
     .execute();
 }
 
+/** The history of each error record: every failure, retry and resolution, with its time. */
+async function createErrorEvents(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('error_events')
+    .addColumn('error_id', t.ref, (c) => c.notNull().references('error_records.id').onDelete('cascade'))
+    .addColumn('at', t.time, (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('run_id', t.ref)
+    .addColumn('message', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('error_events_error').on('error_events').columns(['error_id', 'at']).execute();
+  await db.schema.createIndex('error_records_updated').on('error_records').columns(['status', 'updated_at']).execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -161,6 +176,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003_inbox': {
       up: (db: Kysely<unknown>) => createInbox(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('inbox_events').execute(),
+    },
+    '0004_error_history': {
+      up: (db: Kysely<unknown>) => createErrorEvents(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('error_events').execute(),
     },
   };
 }

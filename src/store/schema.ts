@@ -94,6 +94,14 @@ export interface ErrorRecordsTable {
   updated_at: Timestamp;
 }
 
+export interface ErrorEventsTable {
+  error_id: Id;
+  at: Timestamp;
+  action: string;
+  run_id: ColumnType<number | string | null, number | null, number | null>;
+  message: string;
+}
+
 /** The tables of the state store, as Kysely sees them. */
 export interface StoreDatabase {
   runs: RunsTable;
@@ -103,4 +111,5 @@ export interface StoreDatabase {
   error_records: ErrorRecordsTable;
   secrets: SecretsTable;
   inbox_events: InboxEventsTable;
+  error_events: ErrorEventsTable;
 }

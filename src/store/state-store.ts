@@ -104,6 +104,14 @@ export interface ErrorFilter {
   status?: ErrorStatus;
   code?: string;
   stage?: string;
+  /** The source record id. */
+  recordId?: string;
+  /** `transient`, `record`, … (the kind of the latest error). */
+  kind?: string;
+  /** Created at or after. */
+  since?: Date;
+  /** Created before. */
+  until?: Date;
   limit?: number;
   offset?: number;
 }
@@ -117,6 +125,20 @@ export interface ErrorPatch {
   message?: string;
   hint?: string | null;
   updatedAt: Date;
+  /** What happened, kept in the record's history (retry failed, retried, resolved). */
+  history?: { action: ErrorAction; message: string };
+}
+
+/** One line of an error record's history. */
+export type ErrorAction = 'failed' | 'failed again' | 'retry failed' | 'retried' | 'resolved';
+
+export interface ErrorHistoryRow {
+  errorId: number;
+  at: Date;
+  action: ErrorAction;
+  /** The run that failed it, for `failed` and `failed again`. */
+  runId: number | null;
+  message: string;
 }
 
 export interface PageCommit {
@@ -205,6 +227,10 @@ export interface StateStore {
   listErrors(filter?: ErrorFilter): Promise<ErrorRecordRow[]>;
   countErrors(filter?: ErrorFilter): Promise<number>;
   updateError(id: number, patch: ErrorPatch): Promise<void>;
+  /** What happened to an error record, oldest first: each failure, retry and resolution. */
+  errorHistory(id: number): Promise<ErrorHistoryRow[]>;
+  /** Retention: removes retried and resolved records last updated before `before` (open ones stay). */
+  purgeErrors(before: Date): Promise<number>;
 
   /**
    * Persists pushed events (before they are acknowledged) in one transaction, answering in the same

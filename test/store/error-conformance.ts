@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorFilter, RunRow, StateStore } from '../../src/store/index.js';
-import { at, errorRecord, startRun } from './store-fixtures.js';
+import { at, errorRecord, page, startRun } from './store-fixtures.js';
 
 /** The error-store part of the conformance suite (the dead-letter queue). */
 export function describeErrorConformance(current: () => StateStore): void {
@@ -75,6 +75,16 @@ export function describeErrorConformance(current: () => StateStore): void {
           expected: ['e0'],
         },
         { name: 'nothing matches', filter: () => ({ flow: 'b', stage: 'source' }), expected: [] },
+        { name: 'recordId', filter: () => ({ recordId: 'e3' }), expected: ['e3'] },
+        { name: 'kind', filter: () => ({ kind: 'record' }), expected: ['e4', 'e3', 'e2', 'e1', 'e0'] },
+        { name: 'kind transient', filter: () => ({ kind: 'transient' }), expected: [] },
+        { name: 'since', filter: () => ({ since: at(2000) }), expected: ['e4', 'e3', 'e2'] },
+        { name: 'until', filter: () => ({ until: at(2000) }), expected: ['e1', 'e0'] },
+        {
+          name: 'since + until + flow',
+          filter: () => ({ flow: 'a', since: at(1000), until: at(4000) }),
+          expected: ['e3', 'e1'],
+        },
         { name: 'limit', filter: () => ({ limit: 2 }), expected: ['e4', 'e3'] },
         { name: 'limit + offset', filter: () => ({ limit: 2, offset: 2 }), expected: ['e2', 'e1'] },
         { name: 'offset alone', filter: () => ({ offset: 3 }), expected: ['e1', 'e0'] },
@@ -96,6 +106,55 @@ export function describeErrorConformance(current: () => StateStore): void {
         const ids = await store.addErrors([errorRecord(run), errorRecord(run), errorRecord(run)]);
         expect((await store.listErrors({ flow: 'same' })).map((e) => e.id)).toEqual([...ids].reverse());
       });
+    });
+
+    it('keeps the history of a record: failed, failed again, retry failed, retried, resolved', async () => {
+      const store = current();
+      const run = await startRun(store, 'orders');
+      const [id] = await store.addErrors([errorRecord(run, { recordId: 'r1', createdAt: at(0) })]);
+      const again = await startRun(store, 'orders2');
+      await store.commitPage({
+        ...page(again, 1, null),
+        flow: 'orders',
+        errors: [errorRecord(again, { flow: 'orders', recordId: 'r1', createdAt: at(1000), message: 'still bad' })],
+      });
+      await store.updateError(id as number, {
+        attempts: 3,
+        updatedAt: at(2000),
+        history: { action: 'retry failed', message: '[RECORD_BAD_VALUE] nope' },
+      });
+      await store.updateError(id as number, {
+        status: 'resolved',
+        note: 'fixed upstream',
+        updatedAt: at(3000),
+        history: { action: 'resolved', message: 'fixed upstream' },
+      });
+      const history = await store.errorHistory(id as number);
+      expect(history.map((h) => [h.action, h.at, h.runId])).toEqual([
+        ['failed', at(0), run.id],
+        ['failed again', at(1000), again.id],
+        ['retry failed', at(2000), null],
+        ['resolved', at(3000), null],
+      ]);
+      expect(history[1]?.message).toContain('still bad');
+      expect(await store.errorHistory(999_999)).toEqual([]);
+    });
+
+    it('purges retried and resolved records older than the retention, never open ones, with their history', async () => {
+      const store = current();
+      const run = await startRun(store, 'orders');
+      const ids = await store.addErrors([
+        errorRecord(run, { recordId: 'old-open', createdAt: at(0) }),
+        errorRecord(run, { recordId: 'old-resolved', createdAt: at(0) }),
+        errorRecord(run, { recordId: 'new-resolved', createdAt: at(0) }),
+        errorRecord(run, { recordId: 'old-retried', createdAt: at(0) }),
+      ]);
+      await store.updateError(ids[1] as number, { status: 'resolved', updatedAt: at(1000) });
+      await store.updateError(ids[2] as number, { status: 'resolved', updatedAt: at(9000) });
+      await store.updateError(ids[3] as number, { status: 'retried', updatedAt: at(1000) });
+      expect(await store.purgeErrors(at(5000))).toBe(2);
+      expect((await store.listErrors({})).map((e) => e.recordId).sort()).toEqual(['new-resolved', 'old-open']);
+      expect(await store.errorHistory(ids[1] as number)).toEqual([]);
     });
 
     it('updates only the patched fields of an error record', async () => {
