@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import type { RetryPolicy } from 'cockatiel';
 import {
   type Clock,
   type Connector,
@@ -20,7 +19,7 @@ import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
 import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
-import { transientRetry } from './retry-policy.js';
+import { defaultRetry, type RetryOptions } from './retry-policy.js';
 import { type RunOptions, runFlow } from './run-flow.js';
 
 export interface EngineOptions {
@@ -32,7 +31,8 @@ export interface EngineOptions {
   clock?: Clock;
   log?: Logger;
   metrics?: Metrics;
-  retry?: RetryPolicy;
+  /** Retry defaults for every flow (a flow's, connection's and destination's `retry:` override them). */
+  retry?: Partial<RetryOptions>;
   /** Durable, sealed storage connectors may use for tokens (ctx.tokens). */
   tokens?: TokenStore;
 }
@@ -63,7 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
   const registry = createRegistry(options.connectors, options.steps);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger;
-  const policy = options.retry ?? transientRetry();
+  const retry: RetryOptions = { ...defaultRetry, ...options.retry };
   const live = new Set<number>();
   const deps = {
     registry,
@@ -72,7 +72,7 @@ export function createEngine(options: EngineOptions): Engine {
     clock,
     log,
     metrics: options.metrics ?? noMetrics,
-    policy,
+    retry,
     host: hostname(),
     pid: process.pid,
     live,

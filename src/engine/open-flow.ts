@@ -1,7 +1,9 @@
+import type { RetryPolicy } from 'cockatiel';
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
+import { defaultRetry, type RetryOptions, resolveRetry, transientRetry } from './retry-policy.js';
 
 export interface OpenStep {
   readonly def: StepDefinition;
@@ -12,6 +14,9 @@ export interface OpenStep {
 export interface OpenDestination {
   readonly def: DestinationDefinition;
   readonly writer: Writer;
+  /** The destination's retry schedule (defaults ← flow ← connection ← destination) and its policy. */
+  readonly retry: RetryOptions;
+  readonly policy: RetryPolicy;
 }
 
 /** A flow with its connections opened, its steps compiled and its writers ready. */
@@ -31,6 +36,8 @@ export interface OpenFlowOptions {
   destinations?: 'all' | 'none' | readonly string[];
   /** Open the source's connection too (default true). */
   source?: boolean;
+  /** The engine's retry defaults, under the flow's, connection's and destination's `retry:`. */
+  retry?: RetryOptions;
 }
 
 function wrap(error: unknown, where: string): FlowError {
@@ -102,7 +109,13 @@ export async function openFlow(
       const connection = await connect(def.connection, def.where);
       try {
         const writer = await registry.destination(def.type).open({ config: def.config, connection }, ctx);
-        writers.push({ def, writer });
+        const retry = resolveRetry(
+          options.retry ?? defaultRetry,
+          flow.retry,
+          project.connections[def.connection]?.retry,
+          def.retry,
+        );
+        writers.push({ def, writer, retry, policy: transientRetry(retry) });
       } catch (error) {
         throw wrap(error, `flow ${flow.name}/destination ${def.name} (${def.where})`);
       }

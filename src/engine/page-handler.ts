@@ -1,4 +1,3 @@
-import type { RetryPolicy } from 'cockatiel';
 import type { Clock, Context, Page } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
 import type { RunCounts, StateStore } from '../store/state-store.js';
@@ -14,7 +13,6 @@ export interface PageHandlerDeps {
   readonly flow: FlowDefinition;
   readonly runId: number;
   readonly store: StateStore;
-  readonly policy: RetryPolicy;
   readonly clock: Clock;
   readonly ctx: Context;
   /** Mutated: the run's running totals. */
@@ -57,7 +55,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       }
       failures.push(...stepped.failures);
       const written = await Promise.all(
-        open.destinations.map((dest) => writeDestination(dest, flow.steps.length, stepped.records, d.policy, ctx)),
+        open.destinations.map((dest) => writeDestination(dest, flow.steps.length, stepped.records, ctx)),
       );
       written.forEach((w, i) => {
         addStage(counts.destinations, open.destinations[i]?.def.name ?? '', w.counts);

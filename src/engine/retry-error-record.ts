@@ -1,4 +1,3 @@
-import type { RetryPolicy } from 'cockatiel';
 import { type Clock, createRecord, FlowError, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
@@ -7,6 +6,7 @@ import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
+import type { RetryOptions } from './retry-policy.js';
 import type { StageFailure } from './stage-failure.js';
 import { writeDestination } from './write-destination.js';
 
@@ -24,7 +24,7 @@ export interface RetryDeps {
   store: StateStore;
   clock: Clock;
   log: Logger;
-  policy: RetryPolicy;
+  retry: RetryOptions;
 }
 
 /**
@@ -78,6 +78,7 @@ export async function retryErrorRecord(
     source: false,
     stepsFrom,
     destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',
+    retry: deps.retry,
   });
   let failure: StageFailure | undefined;
   let message = 'delivered';
@@ -89,7 +90,7 @@ export async function retryErrorRecord(
     if (dropped) message = `dropped by step ${dropped}`;
     if (!failure && stepped.records.length > 0) {
       for (const d of open.destinations) {
-        const w = await writeDestination(d, flow.steps.length, stepped.records, deps.policy, ctx);
+        const w = await writeDestination(d, flow.steps.length, stepped.records, ctx);
         failure ??= w.failures[0];
       }
     }

@@ -1,20 +1,58 @@
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, type RetryPolicy, retry } from 'cockatiel';
-import { backoffDelay, isFlowError } from '../sdk/index.js';
+import { isFlowError, parseDuration } from '../sdk/index.js';
+import type { RetrySettings } from '../spec/definition.js';
 
+/** A complete retry policy as data: what the flow file's `retry:` blocks resolve to. */
 export interface RetryOptions {
+  /** Attempts in all, the first included. */
   maxAttempts: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
+  backoff: 'fixed' | 'exponential';
+  baseMs: number;
+  maxMs: number;
+  jitter: boolean;
 }
 
-export const defaultRetry: RetryOptions = { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 10_000 };
+/** The seed's schedule: attempt 1 at once, then base, then 2×base, … (exponential), three attempts in all. */
+export const defaultRetry: RetryOptions = {
+  maxAttempts: 3,
+  backoff: 'exponential',
+  baseMs: 1000,
+  maxMs: 60_000,
+  jitter: false,
+};
 
-/** The wait before retry `attempt` (1-based): exponential from the initial delay, capped, but never shorter than a server's Retry-After. */
-export function retryDelay(options: RetryOptions, attempt: number, error: unknown): number {
-  return backoffDelay(attempt, options.initialDelayMs, options.maxDelayMs, error);
+/** Merges retry blocks key by key, later ones winning: defaults ← flow ← connection ← destination. */
+export function resolveRetry(base: RetryOptions, ...levels: (RetrySettings | undefined)[]): RetryOptions {
+  const out = { ...base };
+  for (const level of levels) {
+    if (!level) continue;
+    if (level.maxAttempts !== undefined) out.maxAttempts = level.maxAttempts;
+    if (level.backoff !== undefined) out.backoff = level.backoff;
+    if (level.base !== undefined) out.baseMs = parseDuration(level.base) ?? out.baseMs;
+    if (level.max !== undefined) out.maxMs = parseDuration(level.max) ?? out.maxMs;
+    if (level.jitter !== undefined) out.jitter = level.jitter;
+  }
+  return out;
 }
 
-/** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429), with exponential backoff and Retry-After. */
+/**
+ * The wait before retry `attempt` (1 = the wait after the first failure). A server's Retry-After
+ * (carried by the error as `retryAfterMs`) wins: it replaces the computed wait. Jitter spreads the
+ * wait over [wait/2, wait].
+ */
+export function retryDelay(
+  o: RetryOptions,
+  attempt: number,
+  error: unknown,
+  random: () => number = Math.random,
+): number {
+  const retryAfter = isFlowError(error) ? error.retryAfterMs : undefined;
+  if (retryAfter !== undefined) return retryAfter;
+  const wait = o.backoff === 'fixed' ? o.baseMs : Math.min(o.maxMs, o.baseMs * 2 ** Math.max(0, attempt - 1));
+  return o.jitter ? Math.round(wait / 2 + (random() * wait) / 2) : wait;
+}
+
+/** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429) on the given schedule. */
 export function transientRetry(options: RetryOptions = defaultRetry): RetryPolicy {
   return retry(
     handleWhen((e) => isFlowError(e) && e.kind === 'transient'),

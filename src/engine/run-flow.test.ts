@@ -11,7 +11,6 @@ import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createEngine } from './engine.js';
-import { transientRetry } from './retry-policy.js';
 
 function rows(n: number, extra: (i: number) => JsonObject | Record<string, never> = () => ({})): JsonObject[] {
   return Array.from({ length: n }, (_, i) => ({ id: i + 1, name: `r${i + 1}`, ...extra(i + 1) }));
@@ -48,7 +47,7 @@ async function setup(world: MemoryWorld) {
     connectors: [memoryConnector(world)],
     steps: [checkStep, countStep],
     store,
-    retry: transientRetry({ maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 }),
+    retry: { maxAttempts: 3, baseMs: 1, maxMs: 2 },
   });
   return { store, engine };
 }

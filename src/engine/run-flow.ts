@@ -1,4 +1,3 @@
-import type { RetryPolicy } from 'cockatiel';
 import {
   type Clock,
   FlowError,
@@ -15,6 +14,7 @@ import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
+import type { RetryOptions } from './retry-policy.js';
 import { cloneCounts, emptyCounts } from './run-counts.js';
 import type { ProgressListener } from './run-progress.js';
 import { isStale, type Self } from './stale-run.js';
@@ -26,7 +26,7 @@ export interface RunDeps {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  policy: RetryPolicy;
+  retry: RetryOptions;
   host: string;
   pid: number;
   live: Set<number>;
@@ -121,13 +121,15 @@ export async function runFlow(
   let handler: PageHandler | undefined;
   let status: RunStatus = 'running';
   let runError: FlowError | undefined;
-  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx).catch((e: unknown) => {
-    runError = toFlowError(e);
-    return undefined;
-  });
+  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, { retry: deps.retry }).catch(
+    (e: unknown) => {
+      runError = toFlowError(e);
+      return undefined;
+    },
+  );
   try {
     if (open) {
-      handler = createPageHandler({ open, flow, runId: run.id, store, policy: deps.policy, clock, ctx, counts });
+      handler = createPageHandler({ open, flow, runId: run.id, store, clock, ctx, counts });
       const source = deps.registry.source(flow.source.type);
       const iterator = source
         .read(

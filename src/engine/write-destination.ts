@@ -1,4 +1,4 @@
-import type { RetryPolicy } from 'cockatiel';
+import PQueue from 'p-queue';
 import { type Context, type DataRecord, FlowError, toFlowError } from '../sdk/index.js';
 import type { StageCounts } from '../store/state-store.js';
 import type { OpenDestination } from './open-flow.js';
@@ -18,42 +18,68 @@ export async function writeDestination(
   dest: OpenDestination,
   stageIndex: number,
   records: readonly DataRecord[],
-  policy: RetryPolicy,
   ctx: Context,
 ): Promise<DestinationResult> {
   const started = performance.now();
   const counts: StageCounts = { in: records.length, out: 0, failed: 0, skipped: 0 };
-  const failures: StageFailure[] = [];
   const stage = `destination:${dest.def.name}`;
   const size = Math.max(1, dest.def.batch.size);
+  const batches: (readonly DataRecord[])[] = [];
   for (let start = 0; start < records.length; start += size) {
-    const batch = start === 0 && records.length <= size ? records : records.slice(start, start + size);
-    try {
-      const result = await policy.execute(() => dest.writer.write(batch, ctx), ctx.signal);
-      for (const r of result.rejected) {
-        const record = batch[r.index];
-        if (record) failures.push({ stage, stageIndex, record, error: r.error });
-      }
-      const skipped = result.skipped ?? 0;
-      counts.failed += result.rejected.length;
-      counts.skipped += skipped;
-      counts.out += result.written ?? batch.length - result.rejected.length - skipped;
-    } catch (error) {
-      const e = toFlowError(error, `flow ${ctx.flow}/destination ${dest.def.name}`);
-      if (e.kind !== 'record') {
-        throw e.where === undefined
-          ? new FlowError(e.code, e.message, {
-              kind: e.kind,
-              where: `flow ${ctx.flow}/destination ${dest.def.name}`,
-              cause: e,
-              ...(e.hint === undefined ? {} : { hint: e.hint }),
-            })
-          : e;
-      }
-      for (const record of batch) failures.push({ stage, stageIndex, record, error: e });
-      counts.failed += batch.length;
-    }
+    batches.push(start === 0 && records.length <= size ? records : records.slice(start, start + size));
+  }
+  const results: StageFailure[][] = [];
+  if (dest.def.batch.parallel && batches.length > 1) {
+    // batches at once, failures kept in batch order so that the error store reads like the source
+    const queue = new PQueue({ concurrency: dest.def.batch.maxParallel ?? 4 });
+    await Promise.all(
+      batches.map((batch, i) =>
+        queue.add(async () => {
+          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, ctx);
+        }),
+      ),
+    );
+  } else {
+    for (const batch of batches) results.push(await writeBatch(dest, stage, stageIndex, batch, counts, ctx));
   }
   counts.ms = performance.now() - started;
-  return { counts, failures };
+  return { counts, failures: results.flat() };
+}
+
+/** One write call under the destination's retry policy; the records that failed, and the counts updated. */
+async function writeBatch(
+  dest: OpenDestination,
+  stage: string,
+  stageIndex: number,
+  batch: readonly DataRecord[],
+  counts: StageCounts,
+  ctx: Context,
+): Promise<StageFailure[]> {
+  const failures: StageFailure[] = [];
+  try {
+    const result = await dest.policy.execute(() => dest.writer.write(batch, ctx), ctx.signal);
+    for (const r of result.rejected) {
+      const record = batch[r.index];
+      if (record) failures.push({ stage, stageIndex, record, error: r.error });
+    }
+    const skipped = result.skipped ?? 0;
+    counts.failed += result.rejected.length;
+    counts.skipped += skipped;
+    counts.out += result.written ?? batch.length - result.rejected.length - skipped;
+  } catch (error) {
+    const e = toFlowError(error, `flow ${ctx.flow}/destination ${dest.def.name}`);
+    if (e.kind !== 'record') {
+      throw e.where === undefined
+        ? new FlowError(e.code, e.message, {
+            kind: e.kind,
+            where: `flow ${ctx.flow}/destination ${dest.def.name}`,
+            cause: e,
+            ...(e.hint === undefined ? {} : { hint: e.hint }),
+          })
+        : e;
+    }
+    for (const record of batch) failures.push({ stage, stageIndex, record, error: e });
+    counts.failed += batch.length;
+  }
+  return failures;
 }

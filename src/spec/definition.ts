@@ -3,11 +3,22 @@
  * Component configs are already parsed by their zod schemas (defaults applied).
  * Every `where` is `file:line:col` of the YAML node it came from, for error messages.
  */
+/** Retry settings as written at one level (flow, connection, destination); unset keys fall through. */
+export interface RetrySettings {
+  readonly maxAttempts?: number;
+  readonly backoff?: 'fixed' | 'exponential';
+  /** Durations as written (`1s`, `500ms`, or ms); read with parseDuration. */
+  readonly base?: string | number;
+  readonly max?: string | number;
+  readonly jitter?: boolean;
+}
+
 export interface ConnectionDefinition {
   readonly name: string;
   /** Connector name, e.g. `sqlite`. */
   readonly type: string;
   readonly config: unknown;
+  readonly retry?: RetrySettings;
   readonly where: string;
 }
 
@@ -31,6 +42,9 @@ export interface StepDefinition {
 export interface BatchOptions {
   /** Records per write call. */
   readonly size: number;
+  /** Write a page's batches concurrently, at most `maxParallel` at once. */
+  readonly parallel?: boolean;
+  readonly maxParallel?: number;
 }
 
 export interface DestinationDefinition {
@@ -40,6 +54,7 @@ export interface DestinationDefinition {
   readonly type: string;
   readonly config: unknown;
   readonly batch: BatchOptions;
+  readonly retry?: RetrySettings;
   readonly where: string;
 }
 
@@ -51,6 +66,7 @@ export interface FlowDefinition {
   readonly timezone?: string;
   /** Paths of record fields holding personal data, masked wherever records are shown. */
   readonly pii?: readonly string[];
+  readonly retry?: RetrySettings;
   readonly source: SourceDefinition;
   readonly steps: readonly StepDefinition[];
   readonly destinations: readonly DestinationDefinition[];

@@ -27,7 +27,8 @@ export function parseConnection(name: string, value: unknown, ctx: SpecContext):
     wrapperKeys: CONNECTION_KEYS,
   });
   if (!config.ok) return undefined;
-  return { name, type, config: config.data, where: ctx.locator.keyAt(path).where };
+  const retry = wrapper.data.retry ?? undefined;
+  return { name, type, config: config.data, ...(retry ? { retry } : {}), where: ctx.locator.keyAt(path).where };
 }
 
 /** Connection name → declared type (when it is a string), read before validation so references can be checked. */

@@ -339,15 +339,15 @@ const cases: readonly Case[] = [
     lines: [
       ...HEAD,
       SOURCE,
-      '    destinations: [{ connection: erp, type: sqlite.table, table: t, batch: { size: 0, parallel: 4 } }]',
+      '    destinations: [{ connection: erp, type: sqlite.table, table: t, batch: { size: 0, paralel: true } }]',
     ],
     errors: [
       { code: 'CONFIG_INVALID', at: [7, '0,'], message: 'flows.orders.destinations[0].batch.size: Too small' },
       {
         code: 'CONFIG_UNKNOWN_KEY',
-        at: [7, 'parallel'],
-        message: 'unknown key "parallel"',
-        hint: 'Known keys here: size.',
+        at: [7, 'paralel'],
+        message: 'unknown key "paralel"',
+        hint: 'Did you mean "parallel"? Known keys here: maxParallel, parallel, size.',
       },
     ],
   },

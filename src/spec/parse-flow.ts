@@ -9,6 +9,7 @@ import {
   DESTINATION_KEYS,
   destinationWrapper,
   flowSchema,
+  retrySchema,
   SOURCE_KEYS,
   sourceWrapper,
 } from './structure.js';
@@ -45,9 +46,13 @@ function parseDestinations(
     const keys = endpointKeys(item);
     if (!keys) return [];
     const endpoint = parseEndpoint('destination', keys, DESTINATION_KEYS, path, ctx);
-    const batch = { size: (wrapper.ok ? wrapper.data.batch?.size : undefined) ?? DEFAULT_BATCH_SIZE };
+    const declared = wrapper.ok ? wrapper.data.batch : undefined;
+    const batch = declared
+      ? { size: declared.size, parallel: declared.parallel, maxParallel: declared.maxParallel }
+      : { size: DEFAULT_BATCH_SIZE };
+    const retry = wrapper.ok ? (wrapper.data.retry ?? undefined) : undefined;
     const explicit = typeof keys.name === 'string' && keys.name !== '' ? keys.name : undefined;
-    return [{ path, explicit, connection: keys.connection, endpoint, batch }];
+    return [{ path, explicit, connection: keys.connection, endpoint, batch, retry }];
   });
   const names = uniqueNames(
     parsed.map((d) => ({ explicit: d.explicit, base: d.connection, path: d.path })),
@@ -56,7 +61,15 @@ function parseDestinations(
   );
   return parsed.flatMap((d, i) =>
     d.endpoint
-      ? [{ name: names[i] as string, ...d.endpoint, batch: d.batch, where: ctx.locator.at(d.path).where }]
+      ? [
+          {
+            name: names[i] as string,
+            ...d.endpoint,
+            batch: d.batch,
+            ...(d.retry ? { retry: d.retry } : {}),
+            where: ctx.locator.at(d.path).where,
+          },
+        ]
       : [],
   );
 }
@@ -70,6 +83,8 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
   parseConfig(flowSchema, value, path, ctx);
   if (!isMap(value)) return undefined;
   checkSchedule(value.schedule, value.timezone, path, ctx);
+  // reported by flowSchema above when wrong; kept here when right
+  const flowRetry = retrySchema.safeParse(value.retry ?? {});
 
   let source: SourceDefinition | undefined;
   if (value.source === undefined || value.source === null) {
@@ -108,6 +123,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(typeof value.description === 'string' ? { description: value.description } : {}),
     ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
     ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
+    ...(flowRetry.success && value.retry ? { retry: flowRetry.data } : {}),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     steps,

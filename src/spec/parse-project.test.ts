@@ -94,7 +94,7 @@ describe('parseProject', () => {
               connection: 'erp',
               type: 'sqlite.table',
               config: { table: 'orders', operation: 'upsert', key: ['order_no'] },
-              batch: { size: 200 },
+              batch: { size: 200, parallel: false, maxParallel: 4 },
               where: `${FILE}:20:9`,
             },
           ],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema } from '../sdk/index.js';
 
 /**
  * The flow file's own structure (strict). Component settings are the remaining keys of a
@@ -9,13 +10,28 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 
 export const DEFAULT_BATCH_SIZE = 500;
 
+/**
+ * How transient failures (5xx, 429, timeouts, busy database) are retried in place. Each level
+ * overrides the one before, key by key: engine defaults ← flow ← connection ← destination.
+ */
+export const retrySchema = z.strictObject({
+  /** Attempts in all, the first included (1 = no retry). */
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  /** `exponential`: base, 2×base, 4×base … up to max; `fixed`: base every time. */
+  backoff: z.enum(['fixed', 'exponential']).optional(),
+  base: durationSchema.optional(),
+  max: durationSchema.optional(),
+  /** Spread each wait randomly over [wait/2, wait] so that many clients do not retry in step. */
+  jitter: z.boolean().optional(),
+});
+
 export const projectSchema = z.strictObject({
   connections: z.record(z.string(), z.unknown()).nullish(),
   flows: z.record(z.string(), z.unknown()),
 });
 
-export const connectionWrapper = z.looseObject({ type: nonEmpty });
-export const CONNECTION_KEYS = ['type'] as const;
+export const connectionWrapper = z.looseObject({ type: nonEmpty, retry: retrySchema.nullish() });
+export const CONNECTION_KEYS = ['type', 'retry'] as const;
 
 export const flowSchema = z.strictObject({
   description: z.string().optional(),
@@ -23,6 +39,7 @@ export const flowSchema = z.strictObject({
   timezone: z.string().optional(),
   /** Record fields holding personal data (`customer.email`, `lines.*.phone`): masked wherever records are shown. */
   pii: z.array(nonEmpty).optional(),
+  retry: retrySchema.nullish(),
   source: z.record(z.string(), z.unknown()).nullish(),
   steps: z.array(z.unknown()).nullish(),
   destinations: z.array(z.unknown()).nullish(),
@@ -33,6 +50,10 @@ export const SOURCE_KEYS = ['connection', 'type'] as const;
 
 export const batchSchema = z.strictObject({
   size: z.number().int().positive().max(1_000_000).default(DEFAULT_BATCH_SIZE),
+  /** Write the batches of a page concurrently (the destination must accept any order). */
+  parallel: z.boolean().default(false),
+  /** How many batches at once when `parallel` (default 4). */
+  maxParallel: z.number().int().min(1).max(64).default(4),
 });
 
 export const destinationWrapper = z.looseObject({
@@ -40,7 +61,8 @@ export const destinationWrapper = z.looseObject({
   type: nonEmpty,
   name: nonEmpty.optional(),
   batch: batchSchema.nullish(),
+  retry: retrySchema.nullish(),
 });
-export const DESTINATION_KEYS = ['connection', 'type', 'name', 'batch'] as const;
+export const DESTINATION_KEYS = ['connection', 'type', 'name', 'batch', 'retry'] as const;
 
 export const stepName = nonEmpty;

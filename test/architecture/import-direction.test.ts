@@ -24,6 +24,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
   engine: (t) => ['sdk', 'spec', 'store'].includes(t),
+  observe: (t) => t === 'sdk',
   server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',
   demo: () => true,
