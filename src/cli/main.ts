@@ -15,6 +15,7 @@ import { runCommand } from './run-command.js';
 import { runsCommand } from './runs-command.js';
 import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
+import { statusCommand } from './status-command.js';
 import { schemaCommand, validateCommand } from './validate-command.js';
 
 function positiveInt(value: string): number {
@@ -108,6 +109,12 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
   .action(action((file: string, o: { host: string; port: number }) => serveCommand(file, { ...o, db: db() })));
+
+program
+  .command('status')
+  .description("every flow's last run and open error records, and every connection's circuit breaker")
+  .option('--json', 'machine-readable output')
+  .action(action((o: { json?: boolean }) => statusCommand({ ...o, db: db() })));
 
 const errors = program
   .command('errors')

@@ -10,10 +10,11 @@ export interface RunCommandOptions {
   json?: boolean;
 }
 
-/** Exit codes: 0 succeeded, 2 completed with errors, 1 failed, 130 canceled. */
+/** Exit codes: 0 succeeded, 2 completed with errors, 1 failed, 3 paused (a circuit stayed open), 130 canceled. */
 export function exitCodeFor(runs: readonly RunRow[]): number {
   if (runs.some((r) => r.status === 'canceled')) return 130;
   if (runs.some((r) => r.status === 'failed')) return 1;
+  if (runs.some((r) => r.status === 'paused')) return 3;
   if (runs.some((r) => r.status === 'completed_with_errors')) return 2;
   return 0;
 }

@@ -7,6 +7,7 @@ const statusWord: Record<string, string> = {
   completed_with_errors: 'completed with errors',
   failed: 'failed',
   canceled: 'canceled',
+  paused: 'paused (a circuit is open; run again to resume)',
 };
 
 export function describeStatus(status: string): string {

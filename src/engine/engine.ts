@@ -14,6 +14,7 @@ import {
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
+import { createBreakers } from './breakers.js';
 import { createConnectionPool } from './connection-pool.js';
 import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
@@ -73,6 +74,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     metrics: options.metrics ?? noMetrics,
     retry,
+    breakers: createBreakers(options.store, clock, log),
     host: hostname(),
     pid: process.pid,
     live,

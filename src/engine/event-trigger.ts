@@ -66,10 +66,10 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
   const runOnce = async () => {
     try {
       const run = await o.run(o.project, flow, { trigger: 'webhook', signal: abort.signal });
-      failures = run.status === 'failed' ? failures + 1 : 0;
+      const stopped = run.status === 'failed' || run.status === 'paused';
+      failures = stopped ? failures + 1 : 0;
       const fields = { flow, run: run.id, status: run.status, read: run.counts.read, failed: run.counts.failed };
-      if (run.status === 'failed')
-        log.error({ ...fields, error: run.error }, 'webhook run failed; events stay in the inbox');
+      if (stopped) log.error({ ...fields, error: run.error }, 'webhook run failed; events stay in the inbox');
       else log.info(fields, 'webhook run finished');
       if (failures === 0) await purge();
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { RetryPolicy } from 'cockatiel';
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
+import type { Breakers, ConnectionBreaker } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
 import { defaultRetry, type RetryOptions, resolveRetry, transientRetry } from './retry-policy.js';
@@ -17,6 +18,8 @@ export interface OpenDestination {
   /** The destination's retry schedule (defaults ← flow ← connection ← destination) and its policy. */
   readonly retry: RetryOptions;
   readonly policy: RetryPolicy;
+  /** The circuit breaker of the destination's connection, shared by every flow of the process. */
+  readonly breaker?: ConnectionBreaker;
 }
 
 /** A flow with its connections opened, its steps compiled and its writers ready. */
@@ -38,6 +41,8 @@ export interface OpenFlowOptions {
   source?: boolean;
   /** The engine's retry defaults, under the flow's, connection's and destination's `retry:`. */
   retry?: RetryOptions;
+  /** The process's circuit breakers (none: no breaker, as in previews). */
+  breakers?: Breakers;
 }
 
 function wrap(error: unknown, where: string): FlowError {
@@ -115,7 +120,10 @@ export async function openFlow(
           project.connections[def.connection]?.retry,
           def.retry,
         );
-        writers.push({ def, writer, retry, policy: transientRetry(retry) });
+        const conn = project.connections[def.connection];
+        const breaker =
+          conn && options.breakers ? await options.breakers.forConnection(conn, project.baseDir) : undefined;
+        writers.push({ def, writer, retry, policy: transientRetry(retry), ...(breaker ? { breaker } : {}) });
       } catch (error) {
         throw wrap(error, `flow ${flow.name}/destination ${def.name} (${def.where})`);
       }

@@ -2,6 +2,7 @@ import { type Clock, createRecord, FlowError, type JsonObject, type Logger, noMe
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
+import type { Breakers } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
@@ -25,6 +26,7 @@ export interface RetryDeps {
   clock: Clock;
   log: Logger;
   retry: RetryOptions;
+  breakers?: Breakers;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function retryErrorRecord(
     stepsFrom,
     destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',
     retry: deps.retry,
+    ...(deps.breakers ? { breakers: deps.breakers } : {}),
   });
   let failure: StageFailure | undefined;
   let message = 'delivered';

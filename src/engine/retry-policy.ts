@@ -55,7 +55,8 @@ export function retryDelay(
 /** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429) on the given schedule. */
 export function transientRetry(options: RetryOptions = defaultRetry): RetryPolicy {
   return retry(
-    handleWhen((e) => isFlowError(e) && e.kind === 'transient'),
+    // an open circuit is waited for by the destination writer, not retried on this schedule
+    handleWhen((e) => isFlowError(e) && e.kind === 'transient' && e.code !== 'CIRCUIT_OPEN'),
     {
       maxAttempts: Math.max(0, options.maxAttempts - 1),
       backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) =>

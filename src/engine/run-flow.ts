@@ -9,6 +9,7 @@ import {
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
+import type { Breakers } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
@@ -27,6 +28,7 @@ export interface RunDeps {
   log: Logger;
   metrics: Metrics;
   retry: RetryOptions;
+  breakers: Breakers;
   host: string;
   pid: number;
   live: Set<number>;
@@ -121,12 +123,13 @@ export async function runFlow(
   let handler: PageHandler | undefined;
   let status: RunStatus = 'running';
   let runError: FlowError | undefined;
-  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, { retry: deps.retry }).catch(
-    (e: unknown) => {
-      runError = toFlowError(e);
-      return undefined;
-    },
-  );
+  const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, {
+    retry: deps.retry,
+    breakers: deps.breakers,
+  }).catch((e: unknown) => {
+    runError = toFlowError(e);
+    return undefined;
+  });
   try {
     if (open) {
       handler = createPageHandler({ open, flow, runId: run.id, store, clock, ctx, counts });
@@ -173,7 +176,7 @@ export async function runFlow(
     }
   } catch (error) {
     runError = toFlowError(error, `flow ${flow.name}`);
-    status = abort.signal.aborted ? 'canceled' : 'failed';
+    status = abort.signal.aborted ? 'canceled' : runError.code === 'PAUSED' ? 'paused' : 'failed';
   } finally {
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onAbort);

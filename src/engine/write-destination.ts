@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { type Context, type DataRecord, FlowError, toFlowError } from '../sdk/index.js';
+import { type Context, type DataRecord, FlowError, isFlowError, toFlowError } from '../sdk/index.js';
 import type { StageCounts } from '../store/state-store.js';
 import type { OpenDestination } from './open-flow.js';
 import type { StageFailure } from './stage-failure.js';
@@ -46,6 +46,45 @@ export async function writeDestination(
   return { counts, failures: results.flat() };
 }
 
+const isOutage = (e: unknown) => isFlowError(e) && e.kind === 'transient';
+
+/**
+ * The write under the retry policy, inside the connection's circuit breaker. While the circuit is
+ * open the batch waits for it (no page is pulled meanwhile); past the breaker's `maxWait` the run
+ * ends as paused, its checkpoint kept.
+ */
+async function writeThroughBreaker(dest: OpenDestination, batch: readonly DataRecord[], ctx: Context) {
+  const guarded = dest.breaker;
+  if (!guarded) return dest.policy.execute(() => dest.writer.write(batch, ctx), ctx.signal);
+  let deadline: number | undefined;
+  for (;;) {
+    try {
+      return await dest.policy.execute(
+        () => guarded.breaker.execute(() => dest.writer.write(batch, ctx), isOutage),
+        ctx.signal,
+      );
+    } catch (error) {
+      // refused by the open circuit, or the retries ran out while the circuit opened: wait for it
+      const waitable =
+        isFlowError(error) &&
+        (error.code === 'CIRCUIT_OPEN' || (isOutage(error) && guarded.breaker.current() !== 'closed'));
+      if (!waitable) throw error;
+      const now = ctx.clock.now().getTime();
+      deadline ??= now + guarded.maxWaitMs;
+      const until = Math.max(guarded.breaker.retryAt().getTime(), now + 50);
+      if (until > deadline) {
+        const open = `the circuit of connection ${guarded.breaker.name} is open until ${guarded.breaker.retryAt().toISOString()} (last error: ${error.message})`;
+        throw new FlowError(
+          'PAUSED',
+          `${open}; waited ${Math.round(guarded.maxWaitMs / 1000)}s (the breaker's maxWait), so the run pauses with its checkpoint kept`,
+          { where: `flow ${ctx.flow}/destination ${dest.def.name}`, cause: error },
+        );
+      }
+      await ctx.clock.sleep(until - now, ctx.signal);
+    }
+  }
+}
+
 /** One write call under the destination's retry policy; the records that failed, and the counts updated. */
 async function writeBatch(
   dest: OpenDestination,
@@ -57,7 +96,7 @@ async function writeBatch(
 ): Promise<StageFailure[]> {
   const failures: StageFailure[] = [];
   try {
-    const result = await dest.policy.execute(() => dest.writer.write(batch, ctx), ctx.signal);
+    const result = await writeThroughBreaker(dest, batch, ctx);
     for (const r of result.rejected) {
       const record = batch[r.index];
       if (record) failures.push({ stage, stageIndex, record, error: r.error });

@@ -168,6 +168,11 @@ export const errorCatalog = {
     summary: 'A temporary failure (busy database, timeout, connection reset).',
     fix: 'Usually none: the step is retried. If it persists, check the system named in the message.',
   },
+  CIRCUIT_OPEN: {
+    kind: 'transient',
+    summary: "A connection's circuit breaker is open after repeated failures: calls are refused until it half-opens.",
+    fix: 'Nothing at first: runs wait for the circuit, or end as `paused` and resume later. If it stays open, check the system behind the connection; `syncline status` shows breakers.',
+  },
   DB_BUSY: {
     kind: 'transient',
     summary: 'The database was locked or busy.',
@@ -210,6 +215,11 @@ export const errorCatalog = {
     fix: "Correct the record as the API's answer in the message says, then retry the error record.",
   },
   // system: fail and report
+  PAUSED: {
+    kind: 'system',
+    summary: "The run stopped because a destination's circuit stayed open longer than the breaker's `maxWait`; its checkpoint is kept.",
+    fix: 'Run the flow again once the system is back: it resumes from the checkpoint. `syncline status` shows the breaker.',
+  },
   CANCELED: {
     kind: 'system',
     summary: 'The run was canceled (Ctrl-C or a cancel request).',

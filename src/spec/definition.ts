@@ -13,12 +13,25 @@ export interface RetrySettings {
   readonly jitter?: boolean;
 }
 
+/** A connection's circuit breaker as written; unset keys take the defaults. */
+export interface BreakerSettings {
+  readonly enabled?: boolean;
+  readonly failures?: number;
+  readonly ratio?: number;
+  readonly window?: string | number;
+  readonly minCalls?: number;
+  readonly openFor?: string | number;
+  readonly halfOpenRequests?: number;
+  readonly maxWait?: string | number;
+}
+
 export interface ConnectionDefinition {
   readonly name: string;
   /** Connector name, e.g. `sqlite`. */
   readonly type: string;
   readonly config: unknown;
   readonly retry?: RetrySettings;
+  readonly breaker?: BreakerSettings;
   readonly where: string;
 }
 

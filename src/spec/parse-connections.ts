@@ -28,7 +28,15 @@ export function parseConnection(name: string, value: unknown, ctx: SpecContext):
   });
   if (!config.ok) return undefined;
   const retry = wrapper.data.retry ?? undefined;
-  return { name, type, config: config.data, ...(retry ? { retry } : {}), where: ctx.locator.keyAt(path).where };
+  const breaker = wrapper.data.breaker ?? undefined;
+  return {
+    name,
+    type,
+    config: config.data,
+    ...(retry ? { retry } : {}),
+    ...(breaker ? { breaker } : {}),
+    where: ctx.locator.keyAt(path).where,
+  };
 }
 
 /** Connection name → declared type (when it is a string), read before validation so references can be checked. */

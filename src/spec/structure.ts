@@ -30,8 +30,30 @@ export const projectSchema = z.strictObject({
   flows: z.record(z.string(), z.unknown()),
 });
 
-export const connectionWrapper = z.looseObject({ type: nonEmpty, retry: retrySchema.nullish() });
-export const CONNECTION_KEYS = ['type', 'retry'] as const;
+/** The circuit breaker of a connection (shared by every flow using it in the process). */
+export const breakerSchema = z.strictObject({
+  /** `false` turns the breaker off for this connection. */
+  enabled: z.boolean().optional(),
+  /** Opens after this many transient failures in a row (default 5). */
+  failures: z.number().int().min(1).max(10_000).optional(),
+  /** …or when this share of the calls within `window` failed (0–1; default off), once `minCalls` were made. */
+  ratio: z.number().gt(0).max(1).optional(),
+  window: durationSchema.optional(),
+  minCalls: z.number().int().min(1).optional(),
+  /** How long it stays open before admitting probes (default 30s). */
+  openFor: durationSchema.optional(),
+  /** Probes admitted when half-open; all must succeed to close (default 1). */
+  halfOpenRequests: z.number().int().min(1).max(100).optional(),
+  /** How long a run waits for an open circuit before it ends as `paused` (default 1m). */
+  maxWait: durationSchema.optional(),
+});
+
+export const connectionWrapper = z.looseObject({
+  type: nonEmpty,
+  retry: retrySchema.nullish(),
+  breaker: breakerSchema.nullish(),
+});
+export const CONNECTION_KEYS = ['type', 'retry', 'breaker'] as const;
 
 export const flowSchema = z.strictObject({
   description: z.string().optional(),

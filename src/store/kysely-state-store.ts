@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { getBreaker, listBreakers, saveBreaker } from './breaker-queries.js';
 import {
   addErrors,
   countErrors,
@@ -43,6 +44,9 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     addInboxEvents: (events) => addInboxEvents(db, events),
     readInbox: (flow, after, limit) => readInbox(db, flow, after, limit),
     purgeInbox: (flow, upTo, before) => purgeInbox(db, flow, upTo, before),
+    saveBreaker: (row) => saveBreaker(db, row),
+    getBreaker: (key) => getBreaker(db, key),
+    listBreakers: () => listBreakers(db),
     putSecret: (name, sealed, at) => putSecret(db, name, sealed, at),
     getSecret: (name) => getSecret(db, name),
     listSecrets: () => listSecrets(db),

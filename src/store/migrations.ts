@@ -156,6 +156,20 @@ async function createErrorEvents(db: Kysely<unknown>, dialect: StoreDialect): Pr
   await db.schema.createIndex('error_records_updated').on('error_records').columns(['status', 'updated_at']).execute();
 }
 
+/** Circuit breakers per connection: their state survives a restart and `syncline status` reads it. */
+async function createBreakers(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('breakers')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('failures', 'integer', (c) => c.notNull())
+    .addColumn('opened_at', t.time)
+    .addColumn('updated_at', t.time, (c) => c.notNull())
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -180,6 +194,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004_error_history': {
       up: (db: Kysely<unknown>) => createErrorEvents(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('error_events').execute(),
+    },
+    '0005_breakers': {
+      up: (db: Kysely<unknown>) => createBreakers(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('breakers').execute(),
     },
   };
 }

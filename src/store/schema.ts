@@ -102,6 +102,15 @@ export interface ErrorEventsTable {
   message: string;
 }
 
+export interface BreakersTable {
+  key: string;
+  name: string;
+  state: string;
+  failures: number;
+  opened_at: ColumnType<Date | string | null, string | null, string | null>;
+  updated_at: Timestamp;
+}
+
 /** The tables of the state store, as Kysely sees them. */
 export interface StoreDatabase {
   runs: RunsTable;
@@ -112,4 +121,5 @@ export interface StoreDatabase {
   secrets: SecretsTable;
   inbox_events: InboxEventsTable;
   error_events: ErrorEventsTable;
+  breakers: BreakersTable;
 }

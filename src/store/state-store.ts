@@ -1,6 +1,6 @@
 import type { InboxEvent, Json, JsonObject } from '../sdk/index.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'completed_with_errors' | 'failed' | 'canceled';
+export type RunStatus = 'running' | 'succeeded' | 'completed_with_errors' | 'failed' | 'canceled' | 'paused';
 
 export interface StageCounts {
   in: number;
@@ -196,6 +196,18 @@ export interface InboxAdd {
   duplicate: boolean;
 }
 
+/** A connection's circuit breaker as last saved. */
+export interface BreakerRow {
+  /** The connection's name and a digest of its settings (two files may use one name for two systems). */
+  key: string;
+  /** The connection's name. */
+  name: string;
+  state: 'closed' | 'open' | 'half-open';
+  failures: number;
+  openedAt: Date | null;
+  updatedAt: Date;
+}
+
 /**
  * All durable state of Syncline. One implementation over Kysely serves SQLite (embedded
  * default) and PostgreSQL; a conformance suite runs against both.
@@ -241,6 +253,10 @@ export interface StateStore {
   readInbox(flow: string, after: number, limit: number): Promise<InboxEvent[]>;
   /** Removes events at or before position `upTo` received before `before` (handled and old). Returns how many. */
   purgeInbox(flow: string, upTo: number, before: Date): Promise<number>;
+
+  saveBreaker(row: BreakerRow): Promise<void>;
+  getBreaker(key: string): Promise<BreakerRow | undefined>;
+  listBreakers(): Promise<BreakerRow[]>;
 
   /** Sealed secrets (never plain text): insert or replace by name. */
   putSecret(name: string, sealed: string, at: Date): Promise<void>;

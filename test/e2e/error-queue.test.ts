@@ -52,6 +52,24 @@ beforeAll(() => {
 });
 
 describe('the error store as a dead-letter queue', () => {
+  it('status shows the flow, its last run and its open error records', () => {
+    const status = JSON.parse(run('status', '--json').stdout) as {
+      flows: { flow: string; lastRun: { status: string }; openErrors: number }[];
+      breakers: unknown[];
+    };
+    expect(status.flows).toEqual([
+      expect.objectContaining({
+        flow: 'customers',
+        lastRun: expect.objectContaining({ status: 'completed_with_errors' }),
+        openErrors: 6,
+      }),
+    ]);
+    expect(status.breakers).toEqual([]);
+    const text = run('status').stdout;
+    expect(text).toMatch(/customers\s+completed with errors\s+\d+\s+\S+ \S+\s+31\s+25\s+6/);
+    expect(text).toContain('circuit breakers: none has tripped yet');
+  });
+
   it('lists with filters: code, stage, record, kind, time; an empty match says so', () => {
     expect(list()).toHaveLength(6);
     expect(
@@ -116,7 +134,9 @@ describe('the error store as a dead-letter queue', () => {
     const again = run('errors', 'retry', String(one?.id));
     expect(again.status).toBe(1);
     expect(again.stderr).toContain(`error record ${one?.id} is already resolved`);
-    expect(run('errors', 'show', String(one?.id)).stdout).toContain('resolved: customers without email are dropped');
+    const shown = run('errors', 'show', String(one?.id));
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toContain('resolved: customers without email are dropped');
     expect(run('errors', 'purge').stdout).toContain('0 retried or resolved error records older than 30d removed');
     expect(run('errors', 'purge', '--older-than', '0s').stdout).toContain('6 retried or resolved error records');
     expect(list()).toEqual([]);

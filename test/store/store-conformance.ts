@@ -360,6 +360,48 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
     });
 
+    describe('breakers', () => {
+      it('saves, replaces, reads and lists circuit breaker states', async () => {
+        expect(await store.getBreaker('erp#1')).toBeUndefined();
+        await store.saveBreaker({
+          key: 'erp#1',
+          name: 'erp',
+          state: 'open',
+          failures: 5,
+          openedAt: at(0),
+          updatedAt: at(0),
+        });
+        await store.saveBreaker({
+          key: 'api#2',
+          name: 'api',
+          state: 'closed',
+          failures: 0,
+          openedAt: null,
+          updatedAt: at(1),
+        });
+        expect(await store.getBreaker('erp#1')).toEqual({
+          key: 'erp#1',
+          name: 'erp',
+          state: 'open',
+          failures: 5,
+          openedAt: at(0),
+          updatedAt: at(0),
+        });
+        await store.saveBreaker({
+          key: 'erp#1',
+          name: 'erp',
+          state: 'half-open',
+          failures: 5,
+          openedAt: at(0),
+          updatedAt: at(2),
+        });
+        expect((await store.listBreakers()).map((b) => [b.name, b.state])).toEqual([
+          ['api', 'closed'],
+          ['erp', 'half-open'],
+        ]);
+      });
+    });
+
     describe('watermarks', () => {
       it('stores one value per flow and source, overwriting', async () => {
         expect(await store.getWatermark('orders', 'shop')).toBeUndefined();
