@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { exited, startSyncline, syncline, waitForLivePages } from '../helpers/cli.js';
 
 const ROWS = 200_000;
+/** Issue 5 (b): twenty SIGKILLs at random moments, each followed by a resume. */
+const KILLS = 20;
 
 const flow = `
 connections:
@@ -31,16 +33,16 @@ function writeSource(dir: string): void {
 }
 
 describe('SIGKILL at random moments', () => {
-  it('resumes from the last checkpoint each time: the destination equals the source, no gaps, no duplicates', async () => {
+  it('survives 20 SIGKILLs: resumes from the last checkpoint each time: the destination equals the source, no gaps, no duplicates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'syncline-kill-'));
     writeSource(dir);
     const env = { SYNCLINE_DB: join(dir, 'state.db') };
     let killedMidRun = 0;
     const stateFile = join(dir, 'state.db');
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < KILLS; attempt++) {
       const child = startSyncline(['run', 'flow.yaml', 'copy'], { cwd: dir, env });
-      // a random moment after the run has committed between 1 and 60 of its 500-record pages
-      const threshold = 1 + Math.floor(Math.random() * 60);
+      // a random moment after the run has committed between 1 and 15 of its 500-record pages
+      const threshold = 1 + Math.floor(Math.random() * 15);
       await waitForLivePages(stateFile, threshold, child);
       if (child.exitCode === null) {
         child.kill('SIGKILL');
@@ -48,7 +50,7 @@ describe('SIGKILL at random moments', () => {
       }
       await exited(child);
     }
-    expect(killedMidRun).toBe(5);
+    expect(killedMidRun).toBe(KILLS);
     const final = syncline(['run', 'flow.yaml', 'copy'], { cwd: dir, env });
     expect(final.stderr).toBe('');
     expect(final.status).toBe(0);
@@ -69,8 +71,14 @@ describe('SIGKILL at random moments', () => {
     expect(wrong.c).toBe(0);
 
     const state = new Database(join(dir, 'state.db'), { readonly: true });
-    const runs = state.prepare('select status from runs order by id').all() as { status: string }[];
+    const runs = state.prepare('select status, resumed_from from runs order by id').all() as {
+      status: string;
+      resumed_from: number | null;
+    }[];
     state.close();
+    expect(runs).toHaveLength(KILLS + 1);
+    // every run after the first resumed the one before it
+    expect(runs.slice(1).every((r) => r.resumed_from !== null)).toBe(true);
     expect(runs.at(-1)?.status).toBe('succeeded');
     expect(runs.filter((r) => r.status === 'running')).toEqual([]);
   }, 120_000);

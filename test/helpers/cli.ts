@@ -40,11 +40,14 @@ export function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-function pagesOfLiveRun(stateFile: string): number {
+function pagesOfLiveRun(stateFile: string, pid: number | undefined): number {
   if (!existsSync(stateFile)) return 0;
   const state = new Database(stateFile, { readonly: true, fileMustExist: true });
   try {
-    const row = state.prepare("select max(pages) as pages from runs where status = 'running'").get() as {
+    // this child's run only: a run left `running` by a killed process must not count
+    const row = state
+      .prepare("select max(pages) as pages from runs where status = 'running' and pid = ?")
+      .get(pid ?? -1) as {
       pages: number | null;
     };
     return row.pages ?? 0;
@@ -55,7 +58,7 @@ function pagesOfLiveRun(stateFile: string): number {
   }
 }
 
-/** Waits until the child's live run (in the SQLite store `stateFile`) has committed `pages` pages, or the child ended. */
+/** Waits until the child's own live run (in the SQLite store `stateFile`) has committed `pages` pages, or the child ended. */
 export async function waitForLivePages(
   stateFile: string,
   pages: number,
@@ -63,7 +66,7 @@ export async function waitForLivePages(
   timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (child.exitCode === null && pagesOfLiveRun(stateFile) < pages && Date.now() < deadline) {
+  while (child.exitCode === null && pagesOfLiveRun(stateFile, child.pid) < pages && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 5));
   }
 }

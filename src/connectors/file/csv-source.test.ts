@@ -94,6 +94,23 @@ describe('file.csv source', () => {
     expect(page?.failed?.[1]?.record.meta.id).toBe('line:4');
   });
 
+  it('an unterminated quote costs its own line only: the good lines after it are read, multi-line fields still work', async () => {
+    const bad = file(
+      'unterminated.csv',
+      'id,name,note\n1,Ada,ok\n2,"Grace,never closed\n3,Linus,fine\n4,Ken,"a\nreal two-line note"\n5,Dennis,"closes here"\n',
+    );
+    const [page] = await readAll({ path: bad });
+    expect(page?.records.map((r) => [r.meta.id, r.data.id, r.data.note])).toEqual([
+      ['line:2', '1', 'ok'],
+      ['line:4', '3', 'fine'],
+      ['line:5', '4', 'a\nreal two-line note'],
+      ['line:7', '5', 'closes here'],
+    ]);
+    expect(page?.failed?.map((f) => [f.record.meta.id, f.error.code])).toEqual([['line:3', 'RECORD_MALFORMED']]);
+    expect(page?.failed?.[0]?.error.message).toContain('2,"Grace,never closed');
+    expect(page?.failed?.[0]?.error.message).not.toContain('Linus');
+  });
+
   it('converts typed columns; empty is null; a bad value is a record error naming column and line', async () => {
     const typed = file(
       'typed.csv',

@@ -94,6 +94,22 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
           scanner.fields = [''];
           status = SCAN_RECORD;
         }
+        const resync = resyncAt(text, pos, scanner.end, status === SCAN_MALFORMED, builder, scanner.fields);
+        if (resync !== undefined) {
+          // a broken record that runs over several lines (an unterminated quote) would swallow the good
+          // lines after it: only its first line is malformed, and reading goes on from the next one
+          failed.push(
+            malformedRecord(
+              text.slice(pos, resync),
+              path,
+              at,
+              firstLineProblem(status === SCAN_MALFORMED, scanner, builder),
+            ),
+          );
+          line = at + 1;
+          pos = resync;
+          continue;
+        }
         if (status === SCAN_MALFORMED) {
           failed.push(malformedRecord(text.slice(pos, scanner.end), path, at, scanner.error));
         } else if (needHeader) {
@@ -164,3 +180,32 @@ export const csvSource = defineSource<CsvSourceConfig, FileConnection>({
   config: csvSourceConfig,
   read: ({ config, connection, from }, ctx) => readCsv(config, connection, from, ctx),
 });
+
+/**
+ * Where to go on after a malformed record that spans several lines: just after its first line (so an
+ * unterminated quote costs one line, not every line up to the next quote). Undefined when the record
+ * is well-formed or on one line.
+ */
+function resyncAt(
+  text: string,
+  pos: number,
+  end: number,
+  malformed: boolean,
+  builder: { names: readonly string[] } | undefined,
+  fields: readonly string[],
+): number | undefined {
+  const wrongCount = builder !== undefined && fields.length !== builder.names.length;
+  if (!malformed && !wrongCount) return undefined;
+  const nl = text.indexOf('\n', pos);
+  return nl >= 0 && nl + 1 < end ? nl + 1 : undefined;
+}
+
+function firstLineProblem(
+  malformed: boolean,
+  scanner: { error: string },
+  builder: { names: readonly string[] } | undefined,
+): string {
+  return malformed
+    ? scanner.error
+    : `a quoted field does not close on this line, so the record does not have ${builder?.names.length ?? 'the expected'} fields`;
+}
