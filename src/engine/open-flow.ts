@@ -1,10 +1,13 @@
 import type { RetryPolicy } from 'cockatiel';
+import { parseDuration } from '../sdk/duration.js';
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import type { Breakers, ConnectionBreaker } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
 import { defaultRetry, type RetryOptions, resolveRetry, transientRetry } from './retry-policy.js';
+
+export const DEFAULT_WRITE_TIMEOUT = '5m';
 
 export interface OpenStep {
   readonly def: StepDefinition;
@@ -20,6 +23,8 @@ export interface OpenDestination {
   readonly policy: RetryPolicy;
   /** The circuit breaker of the destination's connection, shared by every flow of the process. */
   readonly breaker?: ConnectionBreaker;
+  /** Longest a write call may take (flow `timeouts.write`, default 5 minutes). */
+  readonly writeTimeoutMs: number;
 }
 
 /** A flow with its connections opened, its steps compiled and its writers ready. */
@@ -123,7 +128,15 @@ export async function openFlow(
         const conn = project.connections[def.connection];
         const breaker =
           conn && options.breakers ? await options.breakers.forConnection(conn, project.baseDir) : undefined;
-        writers.push({ def, writer, retry, policy: transientRetry(retry), ...(breaker ? { breaker } : {}) });
+        const writeTimeoutMs = parseDuration(flow.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT) ?? 300_000;
+        writers.push({
+          def,
+          writer,
+          retry,
+          policy: transientRetry(retry),
+          writeTimeoutMs,
+          ...(breaker ? { breaker } : {}),
+        });
       } catch (error) {
         throw wrap(error, `flow ${flow.name}/destination ${def.name} (${def.where})`);
       }

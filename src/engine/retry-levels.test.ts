@@ -35,7 +35,14 @@ function project(o: {
     file: '/tmp/test.yaml',
     baseDir: '/tmp',
     connections: {
-      mem: { name: 'mem', type: 'memory', config: {}, ...(o.connection ? { retry: o.connection } : {}), where: 'x' },
+      mem: {
+        name: 'mem',
+        type: 'memory',
+        config: {},
+        ...(o.connection ? { retry: o.connection } : {}),
+        breaker: { enabled: false }, // these tests are about the retry schedule alone
+        where: 'x',
+      },
     },
     flows: { f: flow },
   };

@@ -4,12 +4,14 @@ import {
   type Json,
   type Logger,
   type Metrics,
+  parseDuration,
   type TokenStore,
   toFlowError,
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
+import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
@@ -44,6 +46,11 @@ export interface RunOptions {
   /** Interval of heartbeats while a page is being handled. */
   heartbeatMs?: number;
 }
+
+/** How long the source may take to deliver its next page (flow `timeouts.read`). */
+export const DEFAULT_READ_TIMEOUT = '10m';
+
+const isTimeout = (reason: unknown) => reason instanceof FlowError && reason.code === 'RUN_TIMEOUT';
 
 /** Claims the flow: refuses when a live run exists, marks a dead one as interrupted. */
 async function claim(deps: RunDeps, flow: string, now: Date): Promise<RunRow | undefined> {
@@ -90,6 +97,21 @@ export async function runFlow(
   const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${run.id} of flow "${flow.name}" was canceled`));
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const runLimitMs = flow.timeouts?.run === undefined ? undefined : parseDuration(flow.timeouts.run);
+  const runTimer =
+    runLimitMs === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            abort.abort(
+              new FlowError(
+                'RUN_TIMEOUT',
+                `run ${run.id} of flow "${flow.name}" took longer than ${formatMs(runLimitMs)} (timeouts.run)`,
+              ),
+            ),
+          runLimitMs,
+        );
+  const readLimitMs = parseDuration(flow.timeouts?.read ?? DEFAULT_READ_TIMEOUT) ?? 600_000;
   const ctx = makeContext({
     runId: String(run.id),
     flow: flow.name,
@@ -148,7 +170,7 @@ export async function runFlow(
       let next = iterator.next();
       try {
         while (!abort.signal.aborted) {
-          const result = await next;
+          const result = await withTimeout(readLimitMs, `waiting for the next page of ${flow.source.type}`, () => next);
           if (result.done) break;
           next = iterator.next(); // read ahead one page while this one is handled
           next.catch(() => undefined);
@@ -160,7 +182,7 @@ export async function runFlow(
         await iterator.return?.(undefined).catch(() => undefined);
       }
       if (abort.signal.aborted) {
-        status = 'canceled';
+        status = isTimeout(abort.signal.reason) ? 'failed' : 'canceled';
         runError =
           abort.signal.reason instanceof FlowError ? abort.signal.reason : new FlowError('CANCELED', 'canceled');
       } else {
@@ -176,9 +198,16 @@ export async function runFlow(
     }
   } catch (error) {
     runError = toFlowError(error, `flow ${flow.name}`);
-    status = abort.signal.aborted ? 'canceled' : runError.code === 'PAUSED' ? 'paused' : 'failed';
+    if (abort.signal.aborted && abort.signal.reason instanceof FlowError) runError = abort.signal.reason;
+    status =
+      abort.signal.aborted && !isTimeout(abort.signal.reason)
+        ? 'canceled'
+        : runError.code === 'PAUSED'
+          ? 'paused'
+          : 'failed';
   } finally {
     clearInterval(heartbeat);
+    clearTimeout(runTimer);
     options.signal?.removeEventListener('abort', onAbort);
     await open?.close('abort').catch(() => undefined);
   }

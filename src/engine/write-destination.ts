@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { type Context, type DataRecord, FlowError, isFlowError, toFlowError } from '../sdk/index.js';
 import type { StageCounts } from '../store/state-store.js';
+import { withTimeout } from './call-timeout.js';
 import type { OpenDestination } from './open-flow.js';
 import type { StageFailure } from './stage-failure.js';
 
@@ -55,14 +56,15 @@ const isOutage = (e: unknown) => isFlowError(e) && e.kind === 'transient';
  */
 async function writeThroughBreaker(dest: OpenDestination, batch: readonly DataRecord[], ctx: Context) {
   const guarded = dest.breaker;
-  if (!guarded) return dest.policy.execute(() => dest.writer.write(batch, ctx), ctx.signal);
+  const write = () =>
+    withTimeout(dest.writeTimeoutMs, `writing ${batch.length} records to destination ${dest.def.name}`, () =>
+      dest.writer.write(batch, ctx),
+    );
+  if (!guarded) return dest.policy.execute(write, ctx.signal);
   let deadline: number | undefined;
   for (;;) {
     try {
-      return await dest.policy.execute(
-        () => guarded.breaker.execute(() => dest.writer.write(batch, ctx), isOutage),
-        ctx.signal,
-      );
+      return await dest.policy.execute(() => guarded.breaker.execute(write, isOutage), ctx.signal);
     } catch (error) {
       // refused by the open circuit, or the retries ran out while the circuit opened: wait for it
       const waitable =

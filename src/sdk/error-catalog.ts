@@ -173,6 +173,11 @@ export const errorCatalog = {
     summary: "A connection's circuit breaker is open after repeated failures: calls are refused until it half-opens.",
     fix: 'Nothing at first: runs wait for the circuit, or end as `paused` and resume later. If it stays open, check the system behind the connection; `syncline status` shows breakers.',
   },
+  TIMEOUT: {
+    kind: 'transient',
+    summary: 'A call to a connection took longer than its timeout (a destination write, the source\'s next page).',
+    fix: 'Retried on the retry schedule. If it keeps happening, check the system, or raise `timeouts.write` / `timeouts.read` on the flow.',
+  },
   DB_BUSY: {
     kind: 'transient',
     summary: 'The database was locked or busy.',
@@ -215,6 +220,11 @@ export const errorCatalog = {
     fix: "Correct the record as the API's answer in the message says, then retry the error record.",
   },
   // system: fail and report
+  RUN_TIMEOUT: {
+    kind: 'system',
+    summary: "The run took longer than the flow's `timeouts.run`; it stopped at a page boundary, its checkpoint kept.",
+    fix: 'Run it again to go on from the checkpoint, or raise `timeouts.run`.',
+  },
   PAUSED: {
     kind: 'system',
     summary: "The run stopped because a destination's circuit stayed open longer than the breaker's `maxWait`; its checkpoint is kept.",

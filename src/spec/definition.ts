@@ -80,6 +80,8 @@ export interface FlowDefinition {
   /** Paths of record fields holding personal data, masked wherever records are shown. */
   readonly pii?: readonly string[];
   readonly retry?: RetrySettings;
+  /** Durations as written: the whole run (default none), the source's next page (10m), one write call (5m). */
+  readonly timeouts?: { readonly run?: string | number; readonly read?: string | number; readonly write?: string | number };
   readonly source: SourceDefinition;
   readonly steps: readonly StepDefinition[];
   readonly destinations: readonly DestinationDefinition[];

@@ -85,6 +85,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
   checkSchedule(value.schedule, value.timezone, path, ctx);
   // reported by flowSchema above when wrong; kept here when right
   const flowRetry = retrySchema.safeParse(value.retry ?? {});
+  const flowTimeouts = flowSchema.shape.timeouts.safeParse(value.timeouts);
 
   let source: SourceDefinition | undefined;
   if (value.source === undefined || value.source === null) {
@@ -124,6 +125,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
     ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
     ...(flowRetry.success && value.retry ? { retry: flowRetry.data } : {}),
+    ...(flowTimeouts.success && flowTimeouts.data ? { timeouts: flowTimeouts.data } : {}),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     steps,

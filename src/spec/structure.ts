@@ -62,6 +62,10 @@ export const flowSchema = z.strictObject({
   /** Record fields holding personal data (`customer.email`, `lines.*.phone`): masked wherever records are shown. */
   pii: z.array(nonEmpty).optional(),
   retry: retrySchema.nullish(),
+  /** Limits on time: the whole run, waiting for the source's next page, one destination write call. */
+  timeouts: z
+    .strictObject({ run: durationSchema.optional(), read: durationSchema.optional(), write: durationSchema.optional() })
+    .nullish(),
   source: z.record(z.string(), z.unknown()).nullish(),
   steps: z.array(z.unknown()).nullish(),
   destinations: z.array(z.unknown()).nullish(),

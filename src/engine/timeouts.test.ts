@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type Context,
+  createRecord,
+  type DataRecord,
+  defineConnector,
+  defineDestination,
+  defineSource,
+  type JsonObject,
+  type Writer,
+} from '../sdk/index.js';
+import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import { openStore } from '../store/index.js';
+import { createEngine } from './engine.js';
+
+/** A source of `pages` pages of 10 records, waiting `pageDelayMs` before each; a destination waiting `writeDelayMs`. */
+function slowConnector(o: { pages: number; pageDelayMs: number; writeDelayMs: number; written: JsonObject[] }) {
+  return defineConnector({
+    name: 'slow',
+    description: 'slow (tests)',
+    connection: z.object({}).strict(),
+    open: () => ({}),
+    check: async () => undefined,
+    close: async () => undefined,
+    sources: [
+      defineSource({
+        type: 'rows',
+        description: 'slow rows',
+        config: z.object({}).strict(),
+        async *read({ from }, ctx) {
+          for (let p = typeof from === 'number' ? from : 0; p < o.pages; p++) {
+            await ctx.clock.sleep(o.pageDelayMs, ctx.signal);
+            const records = Array.from({ length: 10 }, (_, i) =>
+              createRecord({ id: p * 10 + i }, { id: String(p * 10 + i) }),
+            );
+            yield { records, checkpoint: p + 1 };
+          }
+        },
+      }),
+    ],
+    destinations: [
+      defineDestination({
+        type: 'table',
+        description: 'slow table',
+        config: z.object({}).strict(),
+        open: async (): Promise<Writer> => ({
+          async write(records: readonly DataRecord[], ctx: Context) {
+            await ctx.clock.sleep(o.writeDelayMs);
+            o.written.push(...records.map((r) => r.data));
+            return { rejected: [] };
+          },
+          close: async () => undefined,
+        }),
+      }),
+    ],
+  });
+}
+
+function project(timeouts: FlowDefinition['timeouts']): ProjectDefinition {
+  const flow: FlowDefinition = {
+    name: 'f',
+    where: 'test.yaml:1:1',
+    retry: { maxAttempts: 2, base: 1 },
+    ...(timeouts ? { timeouts } : {}),
+    source: { connection: 'c', type: 'slow.rows', config: {}, where: 'x' },
+    steps: [],
+    destinations: [{ name: 'out', connection: 'c', type: 'slow.table', config: {}, batch: { size: 100 }, where: 'x' }],
+  };
+  return {
+    file: '/tmp/t.yaml',
+    baseDir: '/tmp',
+    connections: { c: { name: 'c', type: 'slow', config: {}, breaker: { enabled: false }, where: 'x' } },
+    flows: { f: flow },
+  };
+}
+
+async function run(
+  o: { pages: number; pageDelayMs: number; writeDelayMs: number },
+  timeouts: FlowDefinition['timeouts'],
+) {
+  const written: JsonObject[] = [];
+  const store = await openStore(':memory:');
+  const engine = createEngine({ connectors: [slowConnector({ ...o, written })], steps: [], store });
+  const result = await engine.run(project(timeouts), 'f');
+  const checkpoint = (await store.getCheckpoint('f'))?.checkpoint;
+  await store.close();
+  return { result, written, checkpoint };
+}
+
+describe('timeouts', () => {
+  it('a write call that takes longer than timeouts.write is a transient TIMEOUT: retried, then the run fails', async () => {
+    const { result, written } = await run({ pages: 2, pageDelayMs: 0, writeDelayMs: 200 }, { write: 30 });
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('TIMEOUT');
+    expect(result.error?.message).toContain('writing 10 records to destination out took longer than 30ms');
+    expect(written).toHaveLength(0);
+  });
+
+  it('a source that does not deliver its next page within timeouts.read fails the run with TIMEOUT', async () => {
+    const { result, checkpoint } = await run({ pages: 5, pageDelayMs: 300, writeDelayMs: 0 }, { read: 100 });
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('TIMEOUT');
+    expect(result.error?.message).toContain('waiting for the next page of slow.rows took longer than 100ms');
+    expect(checkpoint).toBeUndefined();
+  });
+
+  it('a run longer than timeouts.run stops at a page boundary as failed (RUN_TIMEOUT), keeping its checkpoint', async () => {
+    const { result, written, checkpoint } = await run({ pages: 50, pageDelayMs: 20, writeDelayMs: 0 }, { run: 150 });
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('RUN_TIMEOUT');
+    expect(result.error?.message).toContain('took longer than 150ms (timeouts.run)');
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.length).toBeLessThan(500);
+    expect(checkpoint).toBe(written.length / 10);
+  });
+
+  it('generous limits change nothing', async () => {
+    const { result, written } = await run(
+      { pages: 3, pageDelayMs: 5, writeDelayMs: 5 },
+      { run: '1m', read: '10s', write: '10s' },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(written).toHaveLength(30);
+  });
+});
