@@ -4,7 +4,9 @@ import { mysqlConnector } from '../connectors/mysql/index.js';
 import { postgresConnector } from '../connectors/postgres/index.js';
 import { sqliteConnector } from '../connectors/sqlite/index.js';
 import { webhookConnector } from '../connectors/webhook/index.js';
-import type { Connector, Step } from '../sdk/index.js';
+import { notifyConfigSchema } from '../observe/index.js';
+import type { Connector } from '../sdk/index.js';
+import type { Catalog } from '../spec/catalog.js';
 import { builtinSteps } from '../steps/index.js';
 
 /** What the `syncline` command registers: every bundled connector and step, listed explicitly. */
@@ -17,7 +19,8 @@ export const builtinConnectors: readonly Connector[] = [
   webhookConnector,
 ];
 export { builtinSteps };
-export const builtinCatalog: { connectors: readonly Connector[]; steps: readonly Step[] } = {
+export const builtinCatalog: Catalog = {
   connectors: builtinConnectors,
   steps: builtinSteps,
+  notify: notifyConfigSchema,
 };

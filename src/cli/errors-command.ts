@@ -287,6 +287,7 @@ export async function errorsRetry(
     }
     if (targets.length > 1) process.stdout.write(`${delivered} delivered, ${failed} failed again\n`);
   } finally {
+    await engine.close();
     await engine.store.close();
   }
   return failed > 0 ? 2 : 0;

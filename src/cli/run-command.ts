@@ -54,6 +54,7 @@ export async function runCommand(
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    await engine.close(); // sends error notifications still waiting for their interval
     await engine.store.close();
   }
   return exitCodeFor(runs);

@@ -67,6 +67,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
   } finally {
     await Promise.all(triggers.map((t) => t.stop()));
     for (const r of receivers) await r.release().catch(() => undefined);
+    await engine.close();
     await engine.store.close();
   }
 }

@@ -124,14 +124,20 @@ export class CircuitBreaker {
       while ((this.recent[0]?.at ?? now) < now - this.options.windowMs) this.recent.shift();
     }
     if (probing) {
-      if (!ok) return this.open(now);
+      if (!ok) {
+        this.open(now);
+        return;
+      }
       this.probeSuccesses += 1;
       if (this.probeSuccesses >= this.options.halfOpenRequests) this.close();
       return;
     }
     if (this.state !== 'closed') return;
     this.consecutive = ok ? 0 : this.consecutive + 1;
-    if (!ok && this.consecutive >= this.options.failures) return this.open(now);
+    if (!ok && this.consecutive >= this.options.failures) {
+      this.open(now);
+      return;
+    }
     if (!ok && this.options.ratio > 0 && this.recent.length >= this.options.minCalls) {
       const failed = this.recent.filter((r) => !r.ok).length;
       if (failed / this.recent.length >= this.options.ratio) this.open(now);

@@ -16,6 +16,7 @@ import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import { createBreakers } from './breakers.js';
 import { createConnectionPool } from './connection-pool.js';
+import { createErrorNotifications } from './error-notifications.js';
 import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
@@ -48,6 +49,8 @@ export interface Engine {
   receivesEvents(project: ProjectDefinition, flow: string): boolean;
   /** The receiver of a webhook flow, its connection held open until released. */
   openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
+  /** Sends waiting error notifications and closes their channels (the store stays open: it is the caller's). */
+  close(): Promise<void>;
 }
 
 /** Finds a flow by name, or fails with the names that exist. */
@@ -75,6 +78,7 @@ export function createEngine(options: EngineOptions): Engine {
     metrics: options.metrics ?? noMetrics,
     retry,
     breakers: createBreakers(options.store, clock, log),
+    notifications: createErrorNotifications(clock, log),
     host: hostname(),
     pid: process.pid,
     live,
@@ -88,5 +92,6 @@ export function createEngine(options: EngineOptions): Engine {
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
     openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
+    close: () => deps.notifications.close(),
   };
 }

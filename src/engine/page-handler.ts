@@ -1,6 +1,6 @@
 import type { Clock, Context, Page } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
-import type { RunCounts, StateStore } from '../store/state-store.js';
+import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { OpenFlow } from './open-flow.js';
 import { addStage, cloneCounts } from './run-counts.js';
@@ -15,6 +15,8 @@ export interface PageHandlerDeps {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly ctx: Context;
+  /** Told about the error records of each page once they are committed (notifications). */
+  readonly onErrors?: (errors: readonly NewErrorRecord[]) => void;
   /** Mutated: the run's running totals. */
   readonly counts: RunCounts;
 }
@@ -67,6 +69,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       counts.failed += failures.length;
       pages += 1;
       const at = d.clock.now();
+      const errors = failures.map((f) => toErrorRecord(f, flow.name, d.runId, at));
       await d.store.commitPage({
         runId: d.runId,
         flow: flow.name,
@@ -76,9 +79,10 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
         failed: failures.length,
         durationMs: Math.round(performance.now() - t0),
         counts: cloneCounts(counts),
-        errors: failures.map((f) => toErrorRecord(f, flow.name, d.runId, at)),
+        errors,
         at,
       });
+      if (errors.length > 0) d.onErrors?.(errors);
     },
   };
 }

@@ -13,6 +13,7 @@ import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-st
 import type { Breakers } from './breakers.js';
 import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
+import type { ErrorNotifications } from './error-notifications.js';
 import { makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
@@ -31,6 +32,7 @@ export interface RunDeps {
   metrics: Metrics;
   retry: RetryOptions;
   breakers: Breakers;
+  notifications: ErrorNotifications;
   host: string;
   pid: number;
   live: Set<number>;
@@ -154,7 +156,16 @@ export async function runFlow(
   });
   try {
     if (open) {
-      handler = createPageHandler({ open, flow, runId: run.id, store, clock, ctx, counts });
+      handler = createPageHandler({
+        open,
+        flow,
+        runId: run.id,
+        store,
+        clock,
+        ctx,
+        counts,
+        onErrors: (errors) => deps.notifications.record(project, flow, errors),
+      });
       const source = deps.registry.source(flow.source.type);
       const iterator = source
         .read(

@@ -175,7 +175,7 @@ export const errorCatalog = {
   },
   TIMEOUT: {
     kind: 'transient',
-    summary: 'A call to a connection took longer than its timeout (a destination write, the source\'s next page).',
+    summary: "A call to a connection took longer than its timeout (a destination write, the source's next page).",
     fix: 'Retried on the retry schedule. If it keeps happening, check the system, or raise `timeouts.write` / `timeouts.read` on the flow.',
   },
   DB_BUSY: {
@@ -227,7 +227,8 @@ export const errorCatalog = {
   },
   PAUSED: {
     kind: 'system',
-    summary: "The run stopped because a destination's circuit stayed open longer than the breaker's `maxWait`; its checkpoint is kept.",
+    summary:
+      "The run stopped because a destination's circuit stayed open longer than the breaker's `maxWait`; its checkpoint is kept.",
     fix: 'Run the flow again once the system is back: it resumes from the checkpoint. `syncline status` shows the breaker.',
   },
   CANCELED: {

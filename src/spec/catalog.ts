@@ -1,9 +1,12 @@
+import type { z } from 'zod';
 import type { Connector, Destination, Source, Step } from '../sdk/index.js';
 
 /** The components a flow file may use: registered connectors and the built-in steps. */
 export interface Catalog {
   readonly connectors: readonly Connector[];
   readonly steps: readonly Step[];
+  /** The schema of `notify:` blocks (error notifications), when the host offers them. */
+  readonly notify?: z.ZodType;
 }
 
 export interface CatalogEntry<T> {
@@ -18,6 +21,7 @@ export interface CatalogIndex {
   readonly sources: ReadonlyMap<string, CatalogEntry<Source>>;
   readonly destinations: ReadonlyMap<string, CatalogEntry<Destination>>;
   readonly steps: ReadonlyMap<string, CatalogEntry<Step>>;
+  readonly notify?: z.ZodType;
 }
 
 export function indexCatalog(catalog: Catalog): CatalogIndex {
@@ -38,7 +42,7 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
       steps.set(`${connector.name}.${step.type}`, { connector, component: step });
     }
   }
-  return { connectors, sources, destinations, steps };
+  return { connectors, sources, destinations, steps, ...(catalog.notify ? { notify: catalog.notify } : {}) };
 }
 
 /** `a, b, c` or `(none)`: for hints. */

@@ -81,7 +81,13 @@ export interface FlowDefinition {
   readonly pii?: readonly string[];
   readonly retry?: RetrySettings;
   /** Durations as written: the whole run (default none), the source's next page (10m), one write call (5m). */
-  readonly timeouts?: { readonly run?: string | number; readonly read?: string | number; readonly write?: string | number };
+  readonly timeouts?: {
+    readonly run?: string | number;
+    readonly read?: string | number;
+    readonly write?: string | number;
+  };
+  /** The validated `notify:` block (error notifications), replacing the file's. */
+  readonly notify?: unknown;
   readonly source: SourceDefinition;
   readonly steps: readonly StepDefinition[];
   readonly destinations: readonly DestinationDefinition[];
@@ -95,4 +101,6 @@ export interface ProjectDefinition {
   readonly baseDir: string;
   readonly connections: Readonly<Record<string, ConnectionDefinition>>;
   readonly flows: Readonly<Record<string, FlowDefinition>>;
+  /** The validated top-level `notify:` block: error notifications for every flow without its own. */
+  readonly notify?: unknown;
 }

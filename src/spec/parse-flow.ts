@@ -1,6 +1,7 @@
 import type { DestinationDefinition, FlowDefinition, SourceDefinition } from './definition.js';
 import { parseConfig } from './parse-config.js';
 import { parseEndpoint } from './parse-endpoint.js';
+import { parseNotify } from './parse-notify.js';
 import { parseSteps } from './parse-steps.js';
 import { checkSchedule } from './schedule.js';
 import type { SpecContext } from './spec-context.js';
@@ -86,6 +87,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
   // reported by flowSchema above when wrong; kept here when right
   const flowRetry = retrySchema.safeParse(value.retry ?? {});
   const flowTimeouts = flowSchema.shape.timeouts.safeParse(value.timeouts);
+  const notify = parseNotify(value.notify, [...path, 'notify'], ctx);
 
   let source: SourceDefinition | undefined;
   if (value.source === undefined || value.source === null) {
@@ -126,6 +128,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
     ...(flowRetry.success && value.retry ? { retry: flowRetry.data } : {}),
     ...(flowTimeouts.success && flowTimeouts.data ? { timeouts: flowTimeouts.data } : {}),
+    ...(notify === undefined ? {} : { notify }),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     steps,

@@ -189,7 +189,7 @@ flows:
         'CONFIG_UNKNOWN_KEY',
         `${FILE}:1:1`,
         'unknown key "flow" at the top level',
-        'Did you mean "flows"? Known keys here: connections, flows (and any key starting with x-).',
+        'Did you mean "flows"? Known keys here: connections, flows, notify (and any key starting with x-).',
       ],
       [
         'CONFIG_INVALID',

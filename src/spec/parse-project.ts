@@ -5,6 +5,7 @@ import type { Env } from './expand-references.js';
 import { parseConfig } from './parse-config.js';
 import { declaredConnectionTypes, parseConnection } from './parse-connections.js';
 import { parseFlow } from './parse-flow.js';
+import { parseNotify } from './parse-notify.js';
 import { parseYaml } from './parse-yaml.js';
 import { createProblemList } from './problems.js';
 import { resolveReferences } from './resolve-references.js';
@@ -85,7 +86,14 @@ export function parseProject(
     const flow = parseFlow(name, value, ctx);
     if (flow) flows[name] = flow;
   }
+  const notify = parseNotify((root as Record<string, unknown>).notify, ['notify'], ctx);
   problems.throwIfAny();
   const absolute = resolve(file);
-  return { file: absolute, baseDir: dirname(absolute), connections, flows };
+  return {
+    file: absolute,
+    baseDir: dirname(absolute),
+    connections,
+    flows,
+    ...(notify === undefined ? {} : { notify }),
+  };
 }

@@ -26,6 +26,8 @@ export const retrySchema = z.strictObject({
 });
 
 export const projectSchema = z.strictObject({
+  /** Error notifications for every flow (a flow's own `notify:` replaces it). */
+  notify: z.unknown().nullish(),
   connections: z.record(z.string(), z.unknown()).nullish(),
   flows: z.record(z.string(), z.unknown()),
 });
@@ -62,6 +64,8 @@ export const flowSchema = z.strictObject({
   /** Record fields holding personal data (`customer.email`, `lines.*.phone`): masked wherever records are shown. */
   pii: z.array(nonEmpty).optional(),
   retry: retrySchema.nullish(),
+  /** Error notifications for this flow (replaces the file's `notify:`). */
+  notify: z.unknown().nullish(),
   /** Limits on time: the whole run, waiting for the source's next page, one destination write call. */
   timeouts: z
     .strictObject({ run: durationSchema.optional(), read: durationSchema.optional(), write: durationSchema.optional() })

@@ -23,7 +23,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   spec: (t) => t === 'sdk',
   security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
-  engine: (t) => ['sdk', 'spec', 'store'].includes(t),
+  engine: (t) => ['sdk', 'spec', 'store', 'observe'].includes(t),
   observe: (t) => t === 'sdk',
   server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',
