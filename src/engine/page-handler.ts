@@ -3,7 +3,7 @@ import type { FlowDefinition } from '../spec/definition.js';
 import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { OpenFlow } from './open-flow.js';
-import { addStage, cloneCounts } from './run-counts.js';
+import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
 import type { StageFailure } from './stage-failure.js';
 import { toErrorRecord } from './to-error-record.js';
 import { writeDestination } from './write-destination.js';
@@ -17,72 +17,141 @@ export interface PageHandlerDeps {
   readonly ctx: Context;
   /** Told about the error records of each page once they are committed (notifications). */
   readonly onErrors?: (errors: readonly NewErrorRecord[]) => void;
-  /** Mutated: the run's running totals. */
+  /** Mutated: the run's running totals (each page's tally is added when the page commits, in order). */
   readonly counts: RunCounts;
+  /**
+   * Pages whose destination writes may be in flight at once (flow `concurrency.pages`, default 1).
+   * With 1, pages are written one after another, while the next page is read and transformed.
+   */
+  readonly pagesInFlight?: number;
 }
 
 export interface PageHandler {
-  /** Steps → every destination → one atomic commit of page row, error records, counts and checkpoint. */
+  /**
+   * Takes the next page: runs its steps now, then starts its destination writes once the page
+   * `pagesInFlight` before it has committed, and commits it (page row, error records, counts,
+   * checkpoint, atomically) after every earlier page. Resolves when the page is accepted into the
+   * pipeline; a failure of any page rejects a later `handle` or `drain`.
+   */
   handle(page: Page, options?: { flush?: boolean }): Promise<void>;
+  /** Waits until every accepted page is committed; rejects with the first failure. */
+  drain(): Promise<void>;
   /** Pages committed so far. */
   readonly pages: number;
 }
 
+interface Prepared {
+  readonly page: Page;
+  readonly flush: boolean;
+  readonly started: number;
+  readonly tally: RunCounts;
+  readonly failures: StageFailure[];
+  readonly records: Awaited<ReturnType<typeof applySteps>>['records'];
+}
+
 /**
- * Handles the pages of one run, in order. While a buffering step (one with `flush`) holds records,
- * checkpoints are withheld: they are committed with the final, flushed page.
+ * Handles the pages of one run as a small pipeline: steps of page N+1 run while page N is being
+ * written; checkpoints are always committed in page order, so a resume never skips a page. While a
+ * buffering step (one with `flush`) holds records, checkpoints are withheld: they are committed with
+ * the final, flushed page.
  */
 export function createPageHandler(d: PageHandlerDeps): PageHandler {
   const { open, flow, ctx, counts } = d;
   const buffering = open.steps.some((s) => s.processor.flush !== undefined);
-  let pages = 0;
+  const window = Math.max(1, d.pagesInFlight ?? 1);
+  const stepNames = flow.steps.map((s) => s.name);
+  const destinationNames = flow.destinations.map((x) => x.name);
+  /** Commit promises of the pages in flight, oldest first. */
+  const inFlight: Promise<void>[] = [];
+  let lastCommit: Promise<void> = Promise.resolve();
+  let committed = 0;
+  let accepted = 0;
+
+  const prepare = async (page: Page, flush: boolean): Promise<Prepared> => {
+    const started = performance.now();
+    const tally = emptyCounts(stepNames, destinationNames);
+    const failures: StageFailure[] = (page.failed ?? []).map((f) => ({
+      stage: 'source',
+      stageIndex: -1,
+      record: f.record,
+      error: f.error,
+    }));
+    tally.read = page.records.length + failures.length;
+    const stepped = await applySteps(open.steps, page.records, ctx, { flush });
+    for (const [name, c] of stepped.counts) {
+      addStage(tally.steps, name, c);
+      tally.skipped += c.skipped;
+    }
+    failures.push(...stepped.failures);
+    return { page, flush, started, tally, failures, records: stepped.records };
+  };
+
+  const write = async (p: Prepared): Promise<void> => {
+    const written = await Promise.all(
+      open.destinations.map((dest) => writeDestination(dest, flow.steps.length, p.records, ctx)),
+    );
+    written.forEach((w, i) => {
+      addStage(p.tally.destinations, open.destinations[i]?.def.name ?? '', w.counts);
+      p.tally.written += w.counts.out;
+      p.tally.skipped += w.counts.skipped;
+      p.failures.push(...w.failures);
+    });
+    p.tally.failed = p.failures.length;
+  };
+
+  const commit = async (p: Prepared, seq: number): Promise<void> => {
+    merge(counts, p.tally);
+    const at = d.clock.now();
+    const errors = p.failures.map((f) => toErrorRecord(f, flow.name, d.runId, at));
+    await d.store.commitPage({
+      runId: d.runId,
+      flow: flow.name,
+      seq,
+      checkpoint: buffering && !p.flush ? undefined : p.page.checkpoint,
+      records: p.tally.read,
+      failed: p.failures.length,
+      durationMs: Math.round(performance.now() - p.started),
+      counts: cloneCounts(counts),
+      errors,
+      at,
+    });
+    committed = seq;
+    if (errors.length > 0) d.onErrors?.(errors);
+  };
+
   return {
     get pages() {
-      return pages;
+      return committed;
     },
     async handle(page, options = {}) {
-      const flush = options.flush === true;
-      const t0 = performance.now();
-      const failures: StageFailure[] = (page.failed ?? []).map((f) => ({
-        stage: 'source',
-        stageIndex: -1,
-        record: f.record,
-        error: f.error,
-      }));
-      const read = page.records.length + failures.length;
-      const stepped = await applySteps(open.steps, page.records, ctx, { flush });
-      for (const [name, c] of stepped.counts) {
-        addStage(counts.steps, name, c);
-        counts.skipped += c.skipped;
-      }
-      failures.push(...stepped.failures);
-      const written = await Promise.all(
-        open.destinations.map((dest) => writeDestination(dest, flow.steps.length, stepped.records, ctx)),
-      );
-      written.forEach((w, i) => {
-        addStage(counts.destinations, open.destinations[i]?.def.name ?? '', w.counts);
-        counts.written += w.counts.out;
-        counts.skipped += w.counts.skipped;
-        failures.push(...w.failures);
-      });
-      counts.read += read;
-      counts.failed += failures.length;
-      pages += 1;
-      const at = d.clock.now();
-      const errors = failures.map((f) => toErrorRecord(f, flow.name, d.runId, at));
-      await d.store.commitPage({
-        runId: d.runId,
-        flow: flow.name,
-        seq: pages,
-        checkpoint: buffering && !flush ? undefined : page.checkpoint,
-        records: read,
-        failed: failures.length,
-        durationMs: Math.round(performance.now() - t0),
-        counts: cloneCounts(counts),
-        errors,
-        at,
-      });
-      if (errors.length > 0) d.onErrors?.(errors);
+      const prepared = await prepare(page, options.flush === true);
+      // at most `window` pages written at once: wait for the oldest to commit (or fail)
+      while (inFlight.length >= window) await inFlight.shift();
+      const seq = ++accepted;
+      const written = write(prepared);
+      written.catch(() => undefined);
+      const before = lastCommit;
+      const done = (async () => {
+        await written;
+        await before; // strictly in page order; a failed earlier page stops this one from committing
+        await commit(prepared, seq);
+      })();
+      done.catch(() => undefined);
+      lastCommit = done;
+      inFlight.push(done);
+    },
+    async drain() {
+      while (inFlight.length > 0) await inFlight.shift();
     },
   };
+}
+
+/** Adds one page's tally to the run's totals. */
+function merge(total: RunCounts, page: RunCounts): void {
+  total.read += page.read;
+  total.written += page.written;
+  total.skipped += page.skipped;
+  total.failed += page.failed;
+  for (const [name, c] of Object.entries(page.steps)) addStage(total.steps, name, c);
+  for (const [name, c] of Object.entries(page.destinations)) addStage(total.destinations, name, c);
 }

@@ -165,6 +165,7 @@ export async function runFlow(
         ctx,
         counts,
         onErrors: (errors) => deps.notifications.record(project, flow, errors),
+        pagesInFlight: flow.concurrency?.pages ?? 1,
       });
       const source = deps.registry.source(flow.source.type);
       const iterator = source
@@ -192,6 +193,7 @@ export async function runFlow(
       } finally {
         await iterator.return?.(undefined).catch(() => undefined);
       }
+      await handler.drain(); // every page read is written and committed (also when canceled: the page finishes)
       if (abort.signal.aborted) {
         status = isTimeout(abort.signal.reason) ? 'failed' : 'canceled';
         runError =
@@ -202,6 +204,7 @@ export async function runFlow(
             { records: [], ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }) },
             { flush: true },
           );
+          await handler.drain();
         }
         await open.close('ok');
         status = counts.failed > 0 ? 'completed_with_errors' : 'succeeded';
@@ -220,6 +223,7 @@ export async function runFlow(
     clearInterval(heartbeat);
     clearTimeout(runTimer);
     options.signal?.removeEventListener('abort', onAbort);
+    await handler?.drain().catch(() => undefined); // no write may outlive its writer
     await open?.close('abort').catch(() => undefined);
   }
   if (runError && status === 'running') status = 'failed';

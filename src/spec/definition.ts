@@ -86,6 +86,8 @@ export interface FlowDefinition {
     readonly read?: string | number;
     readonly write?: string | number;
   };
+  /** Pages whose destination writes may run at once (default 1); checkpoints still commit in page order. */
+  readonly concurrency?: { readonly pages: number };
   /** The validated `notify:` block (error notifications), replacing the file's. */
   readonly notify?: unknown;
   readonly source: SourceDefinition;

@@ -88,6 +88,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
   const flowRetry = retrySchema.safeParse(value.retry ?? {});
   const flowTimeouts = flowSchema.shape.timeouts.safeParse(value.timeouts);
   const notify = parseNotify(value.notify, [...path, 'notify'], ctx);
+  const flowConcurrency = flowSchema.shape.concurrency.safeParse(value.concurrency);
 
   let source: SourceDefinition | undefined;
   if (value.source === undefined || value.source === null) {
@@ -129,6 +130,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(flowRetry.success && value.retry ? { retry: flowRetry.data } : {}),
     ...(flowTimeouts.success && flowTimeouts.data ? { timeouts: flowTimeouts.data } : {}),
     ...(notify === undefined ? {} : { notify }),
+    ...(flowConcurrency.success && flowConcurrency.data ? { concurrency: flowConcurrency.data } : {}),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     steps,

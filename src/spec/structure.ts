@@ -66,6 +66,8 @@ export const flowSchema = z.strictObject({
   retry: retrySchema.nullish(),
   /** Error notifications for this flow (replaces the file's `notify:`). */
   notify: z.unknown().nullish(),
+  /** Pages whose destination writes may run at once (default 1); checkpoints still commit in page order. */
+  concurrency: z.strictObject({ pages: z.number().int().min(1).max(32) }).nullish(),
   /** Limits on time: the whole run, waiting for the source's next page, one destination write call. */
   timeouts: z
     .strictObject({ run: durationSchema.optional(), read: durationSchema.optional(), write: durationSchema.optional() })
