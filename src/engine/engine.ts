@@ -15,6 +15,7 @@ import {
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import { createBreakers } from './breakers.js';
+import { createBulkheads } from './bulkheads.js';
 import { createConnectionPool } from './connection-pool.js';
 import { createErrorNotifications } from './error-notifications.js';
 import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
@@ -79,6 +80,7 @@ export function createEngine(options: EngineOptions): Engine {
     retry,
     breakers: createBreakers(options.store, clock, log),
     notifications: createErrorNotifications(clock, log),
+    bulkheads: createBulkheads(),
     host: hostname(),
     pid: process.pid,
     live,

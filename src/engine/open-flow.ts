@@ -1,8 +1,9 @@
-import type { RetryPolicy } from 'cockatiel';
+import type { BulkheadPolicy, RetryPolicy } from 'cockatiel';
 import { parseDuration } from '../sdk/duration.js';
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import type { Breakers, ConnectionBreaker } from './breakers.js';
+import type { Bulkheads } from './bulkheads.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
 import { defaultRetry, type RetryOptions, resolveRetry, transientRetry } from './retry-policy.js';
@@ -25,6 +26,8 @@ export interface OpenDestination {
   readonly breaker?: ConnectionBreaker;
   /** Longest a write call may take (flow `timeouts.write`, default 5 minutes). */
   readonly writeTimeoutMs: number;
+  /** The connection's bulkhead (`maxConcurrent`), shared by every flow of the process. */
+  readonly bulkhead?: BulkheadPolicy;
 }
 
 /** A flow with its connections opened, its steps compiled and its writers ready. */
@@ -48,6 +51,7 @@ export interface OpenFlowOptions {
   retry?: RetryOptions;
   /** The process's circuit breakers (none: no breaker, as in previews). */
   breakers?: Breakers;
+  bulkheads?: Bulkheads;
 }
 
 function wrap(error: unknown, where: string): FlowError {
@@ -128,6 +132,7 @@ export async function openFlow(
         const conn = project.connections[def.connection];
         const breaker =
           conn && options.breakers ? await options.breakers.forConnection(conn, project.baseDir) : undefined;
+        const bulk = conn && options.bulkheads ? options.bulkheads.forConnection(conn, project.baseDir) : undefined;
         const writeTimeoutMs = parseDuration(flow.timeouts?.write ?? DEFAULT_WRITE_TIMEOUT) ?? 300_000;
         writers.push({
           def,
@@ -136,6 +141,7 @@ export async function openFlow(
           policy: transientRetry(retry),
           writeTimeoutMs,
           ...(breaker ? { breaker } : {}),
+          ...(bulk ? { bulkhead: bulk } : {}),
         });
       } catch (error) {
         throw wrap(error, `flow ${flow.name}/destination ${def.name} (${def.where})`);

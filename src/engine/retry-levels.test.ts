@@ -12,6 +12,7 @@ function project(o: {
   connection?: RetrySettings;
   destination?: RetrySettings;
   batch?: FlowDefinition['destinations'][number]['batch'];
+  maxConcurrent?: number;
 }): ProjectDefinition {
   const flow: FlowDefinition = {
     name: 'f',
@@ -41,6 +42,7 @@ function project(o: {
         config: {},
         ...(o.connection ? { retry: o.connection } : {}),
         breaker: { enabled: false }, // these tests are about the retry schedule alone
+        ...(o.maxConcurrent ? { maxConcurrent: o.maxConcurrent } : {}),
         where: 'x',
       },
     },
@@ -90,46 +92,55 @@ describe('retry policy as data', () => {
     expect(byDestination.calls).toBe(7);
   });
 
-  it('writes the batches of a page in parallel when asked, at most maxParallel at once, all delivered', async () => {
-    const world = memoryWorld(rows(100));
-    let inFlight = 0;
-    let peak = 0;
-    const store = await openStore(':memory:');
-    const connector = memoryConnector(world);
-    const destination = connector.destinations?.[0];
-    if (!destination) throw new Error('memory connector has a destination');
-    // slow each write a little so that batches overlap
-    const slow = {
-      ...connector,
-      destinations: [
-        {
-          ...destination,
-          async open(args: Parameters<typeof destination.open>[0], ctx: Parameters<typeof destination.open>[1]) {
-            const writer = await destination.open(args, ctx);
-            return {
-              ...writer,
-              async write(records: Parameters<typeof writer.write>[0], c: Parameters<typeof writer.write>[1]) {
-                inFlight += 1;
-                peak = Math.max(peak, inFlight);
-                await new Promise((r) => setTimeout(r, 5));
-                try {
-                  return await writer.write(records, c);
-                } finally {
-                  inFlight -= 1;
-                }
-              },
-              close: writer.close.bind(writer),
-            };
+  it.each([
+    [undefined, 3],
+    [2, 2],
+  ])(
+    'writes the batches of a page in parallel when asked (bulkhead %s): at most %i at once, all delivered',
+    async (maxConcurrent, expectedPeak) => {
+      const world = memoryWorld(rows(100));
+      let inFlight = 0;
+      let peak = 0;
+      const store = await openStore(':memory:');
+      const connector = memoryConnector(world);
+      const destination = connector.destinations?.[0];
+      if (!destination) throw new Error('memory connector has a destination');
+      // slow each write a little so that batches overlap
+      const slow = {
+        ...connector,
+        destinations: [
+          {
+            ...destination,
+            async open(args: Parameters<typeof destination.open>[0], ctx: Parameters<typeof destination.open>[1]) {
+              const writer = await destination.open(args, ctx);
+              return {
+                ...writer,
+                async write(records: Parameters<typeof writer.write>[0], c: Parameters<typeof writer.write>[1]) {
+                  inFlight += 1;
+                  peak = Math.max(peak, inFlight);
+                  await new Promise((r) => setTimeout(r, 5));
+                  try {
+                    return await writer.write(records, c);
+                  } finally {
+                    inFlight -= 1;
+                  }
+                },
+                close: writer.close.bind(writer),
+              };
+            },
           },
-        },
-      ],
-    };
-    const engine = createEngine({ connectors: [slow], steps: [], store });
-    const p = project({ batch: { size: 2, parallel: true, maxParallel: 3 } });
-    const run = await engine.run(p, 'f');
-    expect(run.status).toBe('succeeded');
-    expect(world.tables.get('t')?.size).toBe(100);
-    expect(peak).toBe(3);
-    await store.close();
-  });
+        ],
+      };
+      const engine = createEngine({ connectors: [slow], steps: [], store });
+      const p = project({
+        batch: { size: 2, parallel: true, maxParallel: 3 },
+        ...(maxConcurrent ? { maxConcurrent } : {}),
+      });
+      const run = await engine.run(p, 'f');
+      expect(run.status).toBe('succeeded');
+      expect(world.tables.get('t')?.size).toBe(100);
+      expect(peak).toBe(expectedPeak);
+      await store.close();
+    },
+  );
 });

@@ -11,6 +11,7 @@ import {
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
+import type { Bulkheads } from './bulkheads.js';
 import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { ErrorNotifications } from './error-notifications.js';
@@ -32,6 +33,7 @@ export interface RunDeps {
   metrics: Metrics;
   retry: RetryOptions;
   breakers: Breakers;
+  bulkheads: Bulkheads;
   notifications: ErrorNotifications;
   host: string;
   pid: number;
@@ -150,6 +152,7 @@ export async function runFlow(
   const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, {
     retry: deps.retry,
     breakers: deps.breakers,
+    bulkheads: deps.bulkheads,
   }).catch((e: unknown) => {
     runError = toFlowError(e);
     return undefined;

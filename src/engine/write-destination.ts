@@ -56,10 +56,13 @@ const isOutage = (e: unknown) => isFlowError(e) && e.kind === 'transient';
  */
 async function writeThroughBreaker(dest: OpenDestination, batch: readonly DataRecord[], ctx: Context) {
   const guarded = dest.breaker;
-  const write = () =>
+  const timed = () =>
     withTimeout(dest.writeTimeoutMs, `writing ${batch.length} records to destination ${dest.def.name}`, () =>
       dest.writer.write(batch, ctx),
     );
+  // the bulkhead's queue is not part of the call's time limit
+  const bulk = dest.bulkhead;
+  const write = bulk ? () => bulk.execute(timed) : timed;
   if (!guarded) return dest.policy.execute(write, ctx.signal);
   let deadline: number | undefined;
   for (;;) {

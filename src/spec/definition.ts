@@ -32,6 +32,8 @@ export interface ConnectionDefinition {
   readonly config: unknown;
   readonly retry?: RetrySettings;
   readonly breaker?: BreakerSettings;
+  /** Bulkhead: at most this many calls at once (destination writes), across every flow of the process. */
+  readonly maxConcurrent?: number;
   readonly where: string;
 }
 

@@ -35,6 +35,7 @@ export function parseConnection(name: string, value: unknown, ctx: SpecContext):
     config: config.data,
     ...(retry ? { retry } : {}),
     ...(breaker ? { breaker } : {}),
+    ...(typeof wrapper.data.maxConcurrent === 'number' ? { maxConcurrent: wrapper.data.maxConcurrent } : {}),
     where: ctx.locator.keyAt(path).where,
   };
 }

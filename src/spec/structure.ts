@@ -54,8 +54,10 @@ export const connectionWrapper = z.looseObject({
   type: nonEmpty,
   retry: retrySchema.nullish(),
   breaker: breakerSchema.nullish(),
+  /** Bulkhead: at most this many calls to the connection at once, across every flow of the process. */
+  maxConcurrent: z.number().int().min(1).max(1000).nullish(),
 });
-export const CONNECTION_KEYS = ['type', 'retry', 'breaker'] as const;
+export const CONNECTION_KEYS = ['type', 'retry', 'breaker', 'maxConcurrent'] as const;
 
 export const flowSchema = z.strictObject({
   description: z.string().optional(),
