@@ -1,6 +1,7 @@
-import { createEventTrigger, type EventTrigger, type OpenReceiver } from '../engine/index.js';
-import { FlowError, systemClock } from '../sdk/index.js';
+import { createEventTrigger, type Engine, type EventTrigger, type OpenReceiver } from '../engine/index.js';
+import { FlowError, type Logger, parseDuration, systemClock } from '../sdk/index.js';
 import { createServer, type Hook } from '../server/create-server.js';
+import type { ProjectDefinition } from '../spec/definition.js';
 import { createCliLogger } from './cli-logger.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
@@ -25,6 +26,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     process.once('SIGTERM', () => resolve());
   });
   const receivers: OpenReceiver[] = [];
+  const timers: NodeJS.Timeout[] = [];
   const triggers: EventTrigger[] = [];
   try {
     const project = await loadFlowFile(file, engine.store);
@@ -59,15 +61,47 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     process.stdout.write(`syncline serve: listening on ${address}\n`);
     for (const flow of flows) process.stdout.write(`  POST ${address}/hooks/${flow}  → flow ${flow}\n`);
     for (const trigger of triggers) await trigger.start();
+    timers.push(...scheduleAutoRetry(engine, project, log));
     await stopped;
     process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
     await app.close();
     await Promise.all(triggers.map((t) => t.stop()));
     return 0;
   } finally {
+    for (const t of timers) clearInterval(t);
     await Promise.all(triggers.map((t) => t.stop()));
     for (const r of receivers) await r.release().catch(() => undefined);
     await engine.close();
     await engine.store.close();
   }
+}
+
+/**
+ * Every flow of the file retries its transiently failed error records on a schedule (`autoRetry:`,
+ * default every 15 minutes, up to 5 attempts in all); one round at a time per flow.
+ */
+function scheduleAutoRetry(engine: Engine, project: ProjectDefinition, log: Logger): NodeJS.Timeout[] {
+  const timers: NodeJS.Timeout[] = [];
+  for (const flow of Object.values(project.flows)) {
+    const o = flow.autoRetry ?? {};
+    if (o.enabled === false) continue;
+    const every = parseDuration(o.every ?? '15m') ?? 900_000;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      engine
+        .autoRetry(project, flow.name, { maxAttempts: o.maxAttempts ?? 5 })
+        .then((r) => {
+          if (r.tried > 0) log.info({ flow: flow.name, ...r }, 'automatic retry of transient failures');
+        })
+        .catch((error: unknown) => log.error({ flow: flow.name, error: String(error) }, 'automatic retry failed'))
+        .finally(() => {
+          busy = false;
+        });
+    }, every);
+    timer.unref();
+    timers.push(timer);
+  }
+  return timers;
 }

@@ -14,6 +14,7 @@ import {
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
+import { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './auto-retry.js';
 import { createBreakers } from './breakers.js';
 import { createBulkheads } from './bulkheads.js';
 import { createConnectionPool } from './connection-pool.js';
@@ -50,6 +51,8 @@ export interface Engine {
   receivesEvents(project: ProjectDefinition, flow: string): boolean;
   /** The receiver of a webhook flow, its connection held open until released. */
   openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
+  /** One round of automatic retry of the flow's transiently failed error records. */
+  autoRetry(project: ProjectDefinition, flow: string, options: AutoRetryOptions): Promise<AutoRetryResult>;
   /** Sends waiting error notifications and closes their channels (the store stays open: it is the caller's). */
   close(): Promise<void>;
 }
@@ -95,5 +98,12 @@ export function createEngine(options: EngineOptions): Engine {
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
     openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
     close: () => deps.notifications.close(),
+    autoRetry: (project, flow, o) =>
+      autoRetryRound(
+        { store: options.store, retryError: (p, id) => retryErrorRecord(deps, p, id) },
+        project,
+        findFlow(project, flow).name,
+        o,
+      ),
   };
 }

@@ -90,6 +90,8 @@ export interface FlowDefinition {
   };
   /** Pages whose destination writes may run at once (default 1); checkpoints still commit in page order. */
   readonly concurrency?: { readonly pages: number };
+  /** Automatic retry of transiently failed error records by `syncline serve`. */
+  readonly autoRetry?: { readonly enabled?: boolean; readonly every?: string | number; readonly maxAttempts?: number };
   /** The validated `notify:` block (error notifications), replacing the file's. */
   readonly notify?: unknown;
   readonly source: SourceDefinition;

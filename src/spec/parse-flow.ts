@@ -89,6 +89,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
   const flowTimeouts = flowSchema.shape.timeouts.safeParse(value.timeouts);
   const notify = parseNotify(value.notify, [...path, 'notify'], ctx);
   const flowConcurrency = flowSchema.shape.concurrency.safeParse(value.concurrency);
+  const flowAutoRetry = flowSchema.shape.autoRetry.safeParse(value.autoRetry);
 
   let source: SourceDefinition | undefined;
   if (value.source === undefined || value.source === null) {
@@ -131,6 +132,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(flowTimeouts.success && flowTimeouts.data ? { timeouts: flowTimeouts.data } : {}),
     ...(notify === undefined ? {} : { notify }),
     ...(flowConcurrency.success && flowConcurrency.data ? { concurrency: flowConcurrency.data } : {}),
+    ...(flowAutoRetry.success && flowAutoRetry.data ? { autoRetry: flowAutoRetry.data } : {}),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     steps,

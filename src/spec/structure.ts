@@ -68,6 +68,14 @@ export const flowSchema = z.strictObject({
   retry: retrySchema.nullish(),
   /** Error notifications for this flow (replaces the file's `notify:`). */
   notify: z.unknown().nullish(),
+  /** `syncline serve` retries this flow's transiently failed error records on this schedule (default every 15m, 5 attempts). */
+  autoRetry: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      every: durationSchema.optional(),
+      maxAttempts: z.number().int().min(1).max(100).optional(),
+    })
+    .nullish(),
   /** Pages whose destination writes may run at once (default 1); checkpoints still commit in page order. */
   concurrency: z.strictObject({ pages: z.number().int().min(1).max(32) }).nullish(),
   /** Limits on time: the whole run, waiting for the source's next page, one destination write call. */

@@ -1,0 +1,39 @@
+import type { ProjectDefinition } from '../spec/definition.js';
+import type { StateStore } from '../store/state-store.js';
+import type { RetryOutcome } from './retry-error-record.js';
+
+export interface AutoRetryOptions {
+  /** Give up on a record after this many attempts in all (it stays open for an operator). */
+  readonly maxAttempts: number;
+}
+
+export interface AutoRetryResult {
+  readonly tried: number;
+  readonly delivered: number;
+}
+
+/**
+ * One round of the automatic retry: every open error record of the flow whose failure was transient
+ * (a timeout, a 503 that outlasted the in-run retries) and that has attempts left is retried from
+ * the stage where it failed. Records that failed for a reason in the data are left to an operator.
+ */
+export async function autoRetryRound(
+  deps: {
+    store: StateStore;
+    retryError(project: ProjectDefinition, id: number): Promise<RetryOutcome>;
+  },
+  project: ProjectDefinition,
+  flow: string,
+  options: AutoRetryOptions,
+): Promise<AutoRetryResult> {
+  const open = await deps.store.listErrors({ flow, status: 'open', kind: 'transient', limit: 1000 });
+  let tried = 0;
+  let delivered = 0;
+  for (const e of open.reverse()) {
+    if (e.attempts >= options.maxAttempts) continue;
+    tried += 1;
+    const outcome = await deps.retryError(project, e.id).catch(() => undefined);
+    if (outcome?.ok) delivered += 1;
+  }
+  return { tried, delivered };
+}
