@@ -108,7 +108,12 @@ program
   .argument('<file>', 'flow file (YAML)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
-  .action(action((file: string, o: { host: string; port: number }) => serveCommand(file, { ...o, db: db() })));
+  .option('--error-retention <span>', 'remove retried and resolved error records older than this, hourly', '30d')
+  .action(
+    action((file: string, o: { host: string; port: number; errorRetention: string }) =>
+      serveCommand(file, { ...o, db: db() }),
+    ),
+  );
 
 program
   .command('status')

@@ -10,6 +10,8 @@ export interface ServeOptions {
   db?: string;
   host: string;
   port: number;
+  /** Retried and resolved error records older than this are removed, hourly (default 30d). */
+  errorRetention?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     for (const flow of flows) process.stdout.write(`  POST ${address}/hooks/${flow}  → flow ${flow}\n`);
     for (const trigger of triggers) await trigger.start();
     timers.push(...scheduleAutoRetry(engine, project, log));
+    timers.push(scheduleRetention(engine, options.errorRetention ?? '30d', log));
     await stopped;
     process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
     await app.close();
@@ -104,4 +107,27 @@ function scheduleAutoRetry(engine: Engine, project: ProjectDefinition, log: Logg
     timers.push(timer);
   }
   return timers;
+}
+
+/** Retention of the error store: every hour (and once at start), retried and resolved records past the span go. */
+function scheduleRetention(engine: Engine, span: string, log: Logger): NodeJS.Timeout {
+  const ms = parseDuration(span);
+  if (ms === undefined) {
+    throw new FlowError('CONFIG_INVALID', `--error-retention "${span}" is not a span`, {
+      hint: 'write e.g. 30d or 12h',
+    });
+  }
+  const purge = () => {
+    engine.store
+      .purgeErrors(new Date(Date.now() - ms))
+      .then((n) => {
+        if (n > 0)
+          log.info({ removed: n, retention: span }, 'removed retried and resolved error records past retention');
+      })
+      .catch((error: unknown) => log.error({ error: String(error) }, 'error retention failed'));
+  };
+  purge();
+  const timer = setInterval(purge, 3_600_000);
+  timer.unref();
+  return timer;
 }
