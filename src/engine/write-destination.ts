@@ -65,6 +65,7 @@ async function writeThroughBreaker(dest: OpenDestination, batch: readonly DataRe
   const write = bulk ? () => bulk.execute(timed) : timed;
   if (!guarded) return dest.policy.execute(write, ctx.signal);
   let deadline: number | undefined;
+  let outage: FlowError | undefined; // the failure that opened the circuit, for the message
   for (;;) {
     try {
       return await dest.policy.execute(() => guarded.breaker.execute(write, isOutage), ctx.signal);
@@ -74,15 +75,17 @@ async function writeThroughBreaker(dest: OpenDestination, batch: readonly DataRe
         isFlowError(error) &&
         (error.code === 'CIRCUIT_OPEN' || (isOutage(error) && guarded.breaker.current() !== 'closed'));
       if (!waitable) throw error;
+      if (error.code !== 'CIRCUIT_OPEN') outage = error;
       const now = ctx.clock.now().getTime();
       deadline ??= now + guarded.maxWaitMs;
       const until = Math.max(guarded.breaker.retryAt().getTime(), now + 50);
       if (until > deadline) {
-        const open = `the circuit of connection ${guarded.breaker.name} is open until ${guarded.breaker.retryAt().toISOString()} (last error: ${error.message})`;
+        const waited = Math.round((now - (deadline - guarded.maxWaitMs)) / 1000);
+        const cause = outage ? ` after ${outage.message}` : '';
         throw new FlowError(
           'PAUSED',
-          `${open}; waited ${Math.round(guarded.maxWaitMs / 1000)}s (the breaker's maxWait), so the run pauses with its checkpoint kept`,
-          { where: `flow ${ctx.flow}/destination ${dest.def.name}`, cause: error },
+          `the circuit of connection ${guarded.breaker.name} is open until ${guarded.breaker.retryAt().toISOString()}${cause}; waited ${waited}s and it would not close within the breaker's maxWait (${Math.round(guarded.maxWaitMs / 1000)}s), so the run pauses with its checkpoint kept`,
+          { where: `flow ${ctx.flow}/destination ${dest.def.name}`, cause: outage ?? error },
         );
       }
       await ctx.clock.sleep(until - now, ctx.signal);

@@ -31,6 +31,8 @@ export async function openPostgres(url: string, target: PostgresTarget): Promise
   const pool = new Pool({ connectionString: url, types: storeTypes, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // as in the postgres connector: a session ended by the server while checked out must not crash the process
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {

@@ -111,6 +111,11 @@ export async function openPostgresConnection(config: PostgresConnectionConfig): 
   const pool = new pg.Pool(options);
   // Idle clients dropped by the server emit 'error' on the pool; the next query reports its own error.
   pool.on('error', () => undefined);
+  // A checked-out client has no pool listener: a session the server ends between two statements
+  // (pg_terminate_backend, restart, failover) would raise an unhandled 'error' and kill the process.
+  // The statement in flight (or the next) fails instead (TRANSIENT_IO, retried), and pg-pool drops
+  // the client on release because it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>, where = target): Promise<T> => {
     let client: pg.PoolClient;
     try {
