@@ -31,7 +31,10 @@ flows:
 `;
 
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
 afterAll(() => {
+  // a failed assertion must not leave a server running
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -48,6 +51,7 @@ async function serve(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = startSyncline(['serve', file, '--port', '0'], { cwd: dir, env });
+  children.push(child);
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
