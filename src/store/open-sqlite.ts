@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import type { StoreDatabase } from './schema.js';
 import { sqliteUnavailable } from './store-unavailable.js';
 
@@ -18,6 +18,30 @@ function ensureFolder(folder: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+}
+
+/** Statements kept at most; queries with varying SQL (lists of ids, many error rows) make new ones. */
+const MAX_STATEMENTS = 100;
+
+/**
+ * The database as Kysely sees it, keeping prepared statements by SQL text: every page commit runs
+ * the same few statements, which SQLite then compiles once instead of once a page. Kysely runs one
+ * query at a time on its single connection, so a statement is never shared by two running queries.
+ */
+function reusingStatements(sqlite: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        if (statements.size >= MAX_STATEMENTS) statements.clear();
+        statement = sqlite.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**
@@ -45,5 +69,5 @@ export function openSqlite(location: string): Kysely<StoreDatabase> {
     sqlite?.close();
     throw sqliteUnavailable(path, error);
   }
-  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
 }

@@ -130,6 +130,36 @@ describe('sqlite.table destination', () => {
     expect(c.db.prepare('select id from t order by id').pluck().all()).toEqual([1, 2, 6]);
   });
 
+  it('binds many records per statement with the same counts and rows as one at a time', async () => {
+    const c = connect();
+    c.db.exec('create table t (id integer primary key, name text, qty integer check (qty >= 0))');
+    const existing = c.db.prepare('insert into t (id, name, qty) values (?, ?, 0)');
+    for (let id = 1; id <= 60; id++) existing.run(id, `n${id}`);
+    const rows: JsonObject[] = [];
+    for (let id = 1; id <= 130; id++) rows.push({ id, name: id <= 30 ? `n${id}` : `N${id}` });
+    rows[75] = { name: 'no key' };
+    rows[100] = { id: 101, qty: 5 };
+    const w = await writer(c, { table: 't', operation: 'upsert', key: ['id'] });
+    const result = await w.write(recs(rows), ctx);
+    expect(result.rejected.map((r) => [r.index, r.error.code])).toEqual([[75, 'RECORD_NO_KEY']]);
+    expect(result).toMatchObject({ written: 99, skipped: 30 });
+    const stored = (id: number) => c.db.prepare('select id, name, qty from t where id = ?').raw(true).get(id);
+    expect(c.db.prepare('select count(*) from t').pluck().get()).toBe(129);
+    expect([stored(1), stored(31), stored(76), stored(101), stored(130)]).toEqual([
+      [1, 'n1', 0],
+      [31, 'N31', 0],
+      undefined,
+      [101, null, 5],
+      [130, 'N130', null],
+    ]);
+
+    const more = Array.from({ length: 120 }, (_, i) => ({ id: 200 + i, name: 'x', qty: i === 70 ? -1 : 1 }));
+    const second = await w.write(recs(more), ctx);
+    expect(second.rejected.map((r) => [r.index, r.error.code])).toEqual([[70, 'RECORD_CONSTRAINT']]);
+    expect(second).toMatchObject({ written: 119, skipped: 0 });
+    expect(c.db.prepare('select count(*) from t where id >= 200').pluck().get()).toBe(119);
+  });
+
   it('quotes hostile table and column names and binds hostile values', async () => {
     const c = connect();
     const table = 'or"ders; DROP TABLE x; --';

@@ -11,7 +11,7 @@ import {
 import type { SqliteConnection } from './connection.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { constraintColumn, isRecordError, sqliteError } from './sqlite-errors.js';
-import { createTableSql, type WriteSql, writeSql } from './write-sql.js';
+import { createTableSql, rowsPerInsert, type WriteSql, writeSql } from './write-sql.js';
 
 export { type TableDestinationConfig, tableDestinationConfig };
 
@@ -19,9 +19,12 @@ interface Prepared {
   readonly stmt: Database.Statement;
   readonly order: readonly string[];
   readonly columns: readonly string[];
+  /** The same write for `rows` records at once (inserts only; undefined for update or one row). */
+  readonly many: { readonly stmt: Database.Statement; readonly rows: number } | undefined;
 }
 
-type Plan = { readonly prepared: Prepared; readonly values: unknown[] } | FlowError;
+/** How the record at the same index is written: the statement for its columns, or why it cannot be. */
+type Plan = Prepared | FlowError;
 
 interface Outcome {
   written: number;
@@ -33,6 +36,14 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Writes a record's values, in the statement's parameter order, into `values` from index `at`. */
+function bindRow(order: readonly string[], data: JsonObject, values: unknown[], at: number): void {
+  for (let i = 0; i < order.length; i++) {
+    const v = data[order[i] as string];
+    values[at + i] = typeof v === 'string' || typeof v === 'number' ? v : toSqlValue(v);
+  }
 }
 
 function tableExists(db: Database.Database, table: string): boolean {
@@ -67,7 +78,12 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       if (p === undefined) {
         if (cache.size >= 256) cache.clear();
         const sql: WriteSql = writeSql(config.operation, config.table, columns, key);
-        p = { stmt: db.prepare(sql.sql), order: sql.order, columns: [...columns] };
+        const rows = config.operation === 'update' ? 1 : rowsPerInsert(columns.length);
+        const many =
+          rows > 1
+            ? { stmt: db.prepare(writeSql(config.operation, config.table, columns, key, rows).sql), rows }
+            : undefined;
+        p = { stmt: db.prepare(sql.sql), order: sql.order, columns: [...columns], many };
         cache.set(id, p);
       }
       return p;
@@ -97,21 +113,17 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
           );
           continue;
         }
-        const prepared = last && sameColumns(last.columns, columns) ? last : prepare(columns);
-        last = prepared;
-        const order = prepared.order;
-        const values = new Array<unknown>(order.length);
-        for (let i = 0; i < order.length; i++) {
-          const v = data[order[i] as string];
-          values[i] = typeof v === 'string' || typeof v === 'number' ? v : toSqlValue(v);
-        }
-        plans.push({ prepared, values });
+        last = last && sameColumns(last.columns, columns) ? last : prepare(columns);
+        plans.push(last);
       }
       return plans;
     };
 
-    const runOne = (p: { prepared: Prepared; values: unknown[] }, index: number, out: Outcome, id: string) => {
-      const changes = p.prepared.stmt.run(p.values).changes;
+    const runOne = (prepared: Prepared, record: DataRecord, index: number, out: Outcome) => {
+      const id = record.meta.id;
+      const values = new Array<unknown>(prepared.order.length);
+      bindRow(prepared.order, record.data, values, 0);
+      const changes = prepared.stmt.run(values).changes;
       if (changes > 0) out.written++;
       else if (config.operation === 'update') {
         out.rejected.push({
@@ -123,12 +135,34 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       } else out.skipped++;
     };
 
+    /** The records from `start` bound to one multi-row statement, when `rows` of them share its column set. */
+    const runMany = (plans: Plan[], records: readonly DataRecord[], start: number, out: Outcome): number => {
+      const prepared = plans[start] as Prepared;
+      const many = prepared.many;
+      if (many === undefined || start + many.rows > plans.length) return 0;
+      for (let r = 1; r < many.rows; r++) if (plans[start + r] !== prepared) return 0;
+      const width = prepared.order.length;
+      const values = new Array<unknown>(many.rows * width);
+      for (let r = 0; r < many.rows; r++)
+        bindRow(prepared.order, (records[start + r] as DataRecord).data, values, r * width);
+      const changes = many.stmt.run(values).changes;
+      out.written += changes;
+      out.skipped += many.rows - changes;
+      return many.rows;
+    };
+
     const fast = db.transaction((plans: Plan[], records: readonly DataRecord[]): Outcome => {
       const out: Outcome = { written: 0, skipped: 0, rejected: [] };
-      for (let i = 0; i < plans.length; i++) {
+      for (let i = 0; i < plans.length; ) {
         const p = plans[i] as Plan;
-        if (p instanceof FlowError) out.rejected.push({ index: i, error: p });
-        else runOne(p, i, out, (records[i] as DataRecord).meta.id);
+        if (p instanceof FlowError) {
+          out.rejected.push({ index: i, error: p });
+          i++;
+          continue;
+        }
+        const done = runMany(plans, records, i, out);
+        if (done === 0) runOne(p, records[i] as DataRecord, i, out);
+        i += Math.max(1, done);
       }
       return out;
     });
@@ -144,10 +178,11 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
           out.rejected.push({ index: i, error: p });
           continue;
         }
-        const id = (records[i] as DataRecord).meta.id;
+        const record = records[i] as DataRecord;
+        const id = record.meta.id;
         savepoint.run();
         try {
-          runOne(p, i, out, id);
+          runOne(p, record, i, out);
           release.run();
         } catch (error) {
           rollbackTo.run();

@@ -10,16 +10,23 @@ export interface WriteSql {
   readonly order: readonly string[];
 }
 
+/** Rows one INSERT binds at most: fewer calls into SQLite, while staying under the 999 parameters every SQLite build allows. */
+export function rowsPerInsert(columnCount: number): number {
+  return Math.max(1, Math.min(50, Math.floor(999 / Math.max(1, columnCount))));
+}
+
 /**
  * insert → INSERT; upsert → INSERT … ON CONFLICT (key) DO UPDATE SET col = excluded.col WHERE a value differs;
  * ignore → INSERT … ON CONFLICT (key) DO NOTHING; update → UPDATE … SET … WHERE key = ?.
- * `columns` are the record's columns (key columns included).
+ * `columns` are the record's columns (key columns included). An INSERT may take `rows` rows at once
+ * (`VALUES (…), (…)`, each bound in `order`); SQLite applies them one after the other, like single rows.
  */
 export function writeSql(
   operation: Operation,
   table: string,
   columns: readonly string[],
   key: readonly string[],
+  rows = 1,
 ): WriteSql {
   const t = quoteIdent(table);
   const keySet = new Set(key);
@@ -33,7 +40,8 @@ export function writeSql(
       order: [...set, ...key],
     };
   }
-  const insert = `INSERT INTO ${t} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  const insert = `INSERT INTO ${t} (${columns.map(quoteIdent).join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
   if (operation === 'insert') return { sql: insert, order: columns };
   const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
   if (operation === 'ignore' || rest.length === 0) return { sql: `${insert} ${target} DO NOTHING`, order: columns };
