@@ -194,6 +194,12 @@ export const errorCatalog = {
     summary: 'A required source field is missing (a map field with `onMissing: error`).',
     fix: 'Add the field to the record, or set `onMissing: null|omit` or a `default` in the mapping.',
   },
+  DATA_QUALITY: {
+    kind: 'record',
+    summary:
+      'The record breaks a rule of a `validate` step (required, type, pattern, range, enum, unique); the message names each broken rule.',
+    fix: 'Correct the record at the source (or the rule in the flow file), then retry the error record.',
+  },
   RECORD_BAD_VALUE: {
     kind: 'record',
     summary: 'A value cannot be converted as the mapping asks (not a number, not a date, …).',

@@ -1,6 +1,7 @@
 import type { Step } from '../sdk/index.js';
 import { filterStep } from './filter-step.js';
 import { mapStep } from './map-step.js';
+import { validateStep } from './validate-step.js';
 
 export { compileDateFormat } from './date-format.js';
 export { compileDateParse, parseIso } from './date-parse.js';
@@ -16,7 +17,8 @@ export { compileMapping } from './mapping.js';
 export { compilePath, parsePath } from './path.js';
 export { compileTemplate, type Template } from './template.js';
 export { compileTransforms, transformNames } from './transforms.js';
+export { validateStep } from './validate-step.js';
 export { resolveZone } from './zone.js';
 
-/** The steps every engine registers: `map` and `filter`. */
-export const builtinSteps: readonly Step[] = [mapStep, filterStep];
+/** The steps every engine registers: `map`, `filter` and `validate`. */
+export const builtinSteps: readonly Step[] = [mapStep, filterStep, validateStep];
