@@ -1,5 +1,6 @@
 import type { Step } from '../sdk/index.js';
 import { filterStep } from './filter-step.js';
+import { lookupStep } from './lookup-step.js';
 import { mapStep } from './map-step.js';
 import { validateStep } from './validate-step.js';
 
@@ -10,6 +11,7 @@ export { compileFilter, type Predicate } from './filter.js';
 export type { FieldCondition, FilterCondition, FilterConfig, FilterOp } from './filter-config.js';
 export { filterConfigSchema } from './filter-config.js';
 export { filterStep } from './filter-step.js';
+export { lookupStep } from './lookup-step.js';
 export type { FieldSpec, MapConfig, OnMissing, TransformSpec } from './map-config.js';
 export { mapConfigSchema } from './map-config.js';
 export { mapStep } from './map-step.js';
@@ -20,5 +22,5 @@ export { compileTransforms, transformNames } from './transforms.js';
 export { validateStep } from './validate-step.js';
 export { resolveZone } from './zone.js';
 
-/** The steps every engine registers: `map`, `filter` and `validate`. */
-export const builtinSteps: readonly Step[] = [mapStep, filterStep, validateStep];
+/** The steps every engine registers: `map`, `filter`, `validate` and `lookup` (static tables). */
+export const builtinSteps: readonly Step[] = [mapStep, filterStep, validateStep, lookupStep];

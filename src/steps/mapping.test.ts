@@ -258,7 +258,7 @@ describe('map step', () => {
   ];
 
   it('is registered as a built-in and validates its config with zod', () => {
-    expect(builtinSteps.map((s) => s.type)).toEqual(['map', 'filter', 'validate']);
+    expect(builtinSteps.map((s) => s.type)).toEqual(['map', 'filter', 'validate', 'lookup']);
     expect(
       mapStep.config.safeParse({ a: 'x', b: { from: 'y', transform: ['trim', { round: 2 }] }, $keep: true }).success,
     ).toBe(true);
