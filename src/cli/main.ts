@@ -103,7 +103,7 @@ program
 program
   .command('serve')
   .description(
-    'receive webhooks (POST /hooks/<flow>) for the flows with a webhook.events source and run them as events arrive',
+    'run the file as a service: webhooks (POST /hooks/<flow>), cron schedules, and POST /flows/<flow>/runs to start a flow now',
   )
   .argument('<file>', 'flow file (YAML)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')

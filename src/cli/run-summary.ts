@@ -8,6 +8,7 @@ const statusWord: Record<string, string> = {
   failed: 'failed',
   canceled: 'canceled',
   paused: 'paused (a circuit is open; run again to resume)',
+  skipped: 'skipped (a run of the flow was still active)',
 };
 
 export function describeStatus(status: string): string {

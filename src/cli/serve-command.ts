@@ -1,4 +1,11 @@
-import { createEventTrigger, type Engine, type EventTrigger, type OpenReceiver } from '../engine/index.js';
+import { hostname } from 'node:os';
+import {
+  createEventTrigger,
+  createScheduler,
+  type Engine,
+  type EventTrigger,
+  type OpenReceiver,
+} from '../engine/index.js';
 import { FlowError, type Logger, parseDuration, systemClock } from '../sdk/index.js';
 import { createServer, type Hook } from '../server/create-server.js';
 import type { ProjectDefinition } from '../spec/definition.js';
@@ -15,9 +22,10 @@ export interface ServeOptions {
 }
 
 /**
- * `syncline serve <file>`: receives webhooks for every flow of the file whose source is
- * `webhook.events` and runs those flows in micro-batches as events arrive. Events left from before
- * (a crash after acknowledging) are handled at start. SIGINT/SIGTERM stop cleanly.
+ * `syncline serve <file>`: runs the file's flows as a service — webhooks for every flow whose source
+ * is `webhook.events` (micro-batches as events arrive; events left from a crash are handled at start),
+ * cron schedules for flows with `schedule:`, and `POST /flows/<flow>/runs` to start any other flow now.
+ * Runs of one flow never overlap. SIGINT/SIGTERM stop cleanly.
  */
 export async function serveCommand(file: string, options: ServeOptions): Promise<number> {
   const engine = await openEngine(options.db, 'info');
@@ -29,15 +37,11 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
   });
   const receivers: OpenReceiver[] = [];
   const timers: NodeJS.Timeout[] = [];
+  const stops: (() => Promise<void>)[] = [];
   const triggers: EventTrigger[] = [];
   try {
     const project = await loadFlowFile(file, engine.store);
     const flows = Object.keys(project.flows).filter((f) => engine.receivesEvents(project, f));
-    if (flows.length === 0) {
-      throw new FlowError('WEBHOOK_NOT_FOUND', `no flow in ${project.file} receives webhooks`, {
-        hint: 'Give a flow a `webhook.events` source (see docs/connectors/webhook.md); run other flows with `syncline run`.',
-      });
-    }
     const hooks = new Map<string, Hook>();
     for (const flow of flows) {
       const opened = await engine.openReceiver(project, flow);
@@ -54,7 +58,33 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
       triggers.push(trigger);
       hooks.set(flow, { flow, receiver: opened.receiver, notify: () => trigger.notify() });
     }
-    const app = createServer({ hooks, store: engine.store, clock: systemClock, log });
+    const scheduler = createScheduler({
+      project,
+      store: engine.store,
+      clock: systemClock,
+      log,
+      host: hostname(),
+      pid: process.pid,
+      run: (p, f, o) => engine.run(p, f, o),
+    });
+    stops.push(() => scheduler.stop());
+    const plain = Object.keys(project.flows).filter((f) => !flows.includes(f));
+    const app = createServer({
+      hooks,
+      store: engine.store,
+      clock: systemClock,
+      log,
+      flows: {
+        list: () =>
+          plain.map((flow) => ({
+            flow,
+            schedule: project.flows[flow]?.schedule ?? null,
+            timezone: project.flows[flow]?.timezone ?? null,
+            nextRun: scheduler.nextRun(flow),
+          })),
+        trigger: (flow) => scheduler.trigger(flow, 'manual'),
+      },
+    });
     const address = await app.listen({ host: options.host, port: options.port }).catch((cause: unknown) => {
       throw new FlowError('CONNECTION_FAILED', `cannot listen on ${options.host}:${options.port}: ${String(cause)}`, {
         hint: 'Pick another port with --port, or stop the process that holds this one.',
@@ -62,6 +92,13 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     });
     process.stdout.write(`syncline serve: listening on ${address}\n`);
     for (const flow of flows) process.stdout.write(`  POST ${address}/hooks/${flow}  → flow ${flow}\n`);
+    for (const flow of plain) {
+      const def = project.flows[flow];
+      const when = def?.schedule
+        ? `schedule "${def.schedule}"${def.timezone ? ` (${def.timezone})` : ''}, next ${scheduler.nextRun(flow)?.toISOString()}`
+        : 'on request';
+      process.stdout.write(`  flow ${flow}: ${when}; run now: POST ${address}/flows/${flow}/runs\n`);
+    }
     for (const trigger of triggers) await trigger.start();
     timers.push(...scheduleAutoRetry(engine, project, log));
     timers.push(scheduleRetention(engine, options.errorRetention ?? '30d', log));
@@ -69,8 +106,10 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
     await app.close();
     await Promise.all(triggers.map((t) => t.stop()));
+    for (const stop of stops.splice(0)) await stop();
     return 0;
   } finally {
+    for (const stop of stops.splice(0)) await stop().catch(() => undefined);
     for (const t of timers) clearInterval(t);
     await Promise.all(triggers.map((t) => t.stop()));
     for (const r of receivers) await r.release().catch(() => undefined);

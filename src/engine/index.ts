@@ -9,3 +9,4 @@ export type { RetryOutcome } from './retry-error-record.js';
 export { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
 export type { RunOptions } from './run-flow.js';
 export type { ProgressListener, RunProgress } from './run-progress.js';
+export { createScheduler, type Scheduler, type SchedulerOptions, type TriggerOutcome } from './scheduler.js';

@@ -231,6 +231,12 @@ export const errorCatalog = {
     summary: "The run took longer than the flow's `timeouts.run`; it stopped at a page boundary, its checkpoint kept.",
     fix: 'Run it again to go on from the checkpoint, or raise `timeouts.run`.',
   },
+  RUN_SKIPPED: {
+    kind: 'system',
+    summary:
+      "A scheduled or manual start was skipped because a run of the flow was still active (the flow's `overlap: skip`).",
+    fix: 'Nothing, when runs are longer than the schedule on purpose; otherwise widen the schedule or set `overlap: queue`.',
+  },
   PAUSED: {
     kind: 'system',
     summary:

@@ -11,8 +11,16 @@ export interface Hook {
   notify(): void;
 }
 
+/** The flows `syncline serve` can start on request (`POST /flows/<flow>/runs`). */
+export interface FlowControl {
+  list(): { flow: string; schedule: string | null; timezone: string | null; nextRun: Date | null }[];
+  /** `started`, `queued` (after the active run) or `skipped` (one is active; recorded as a skipped run). */
+  trigger(flow: string): Promise<'started' | 'queued' | 'skipped'>;
+}
+
 export interface ServerOptions {
   readonly hooks: ReadonlyMap<string, Hook>;
+  readonly flows?: FlowControl;
   readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
@@ -69,6 +77,29 @@ export function createServer(o: ServerOptions): FastifyInstance {
       maxBytes: h.receiver.maxBytes,
     })),
   }));
+
+  const flows = o.flows;
+  if (flows) {
+    app.get('/flows', async () => ({ flows: flows.list() }));
+    app.post<{ Params: { flow: string } }>('/flows/:flow/runs', async (request, reply) => {
+      const { flow } = request.params;
+      if (!flows.list().some((f) => f.flow === flow)) {
+        return reply.code(404).send(
+          errorBody(
+            new FlowError('FLOW_NOT_FOUND', `no flow named "${flow}"`, {
+              hint: `Flows here: ${flows
+                .list()
+                .map((f) => f.flow)
+                .join(', ')}.`,
+            }),
+          ),
+        );
+      }
+      const outcome = await flows.trigger(flow);
+      o.log.info({ flow, outcome }, `manual run of flow ${flow}: ${outcome}`);
+      return reply.code(outcome === 'skipped' ? 409 : 202).send({ flow, outcome });
+    });
+  }
 
   app.post<{ Params: { flow: string } }>('/hooks/:flow', async (request, reply) => {
     const { flow } = request.params;

@@ -79,6 +79,8 @@ export interface FlowDefinition {
   /** Cron expression (validated). */
   readonly schedule?: string;
   readonly timezone?: string;
+  /** A tick while the flow still runs: `skip` (default; recorded as a skipped run) or `queue` (one run after it). */
+  readonly overlap?: 'skip' | 'queue';
   /** Paths of record fields holding personal data, masked wherever records are shown. */
   readonly pii?: readonly string[];
   readonly retry?: RetrySettings;

@@ -128,6 +128,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(typeof value.description === 'string' ? { description: value.description } : {}),
     ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
     ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
+    ...(value.overlap === 'skip' || value.overlap === 'queue' ? { overlap: value.overlap } : {}),
     ...(flowRetry.success && value.retry ? { retry: flowRetry.data } : {}),
     ...(flowTimeouts.success && flowTimeouts.data ? { timeouts: flowTimeouts.data } : {}),
     ...(notify === undefined ? {} : { notify }),

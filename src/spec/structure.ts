@@ -63,6 +63,8 @@ export const flowSchema = z.strictObject({
   description: z.string().optional(),
   schedule: z.string().optional(),
   timezone: z.string().optional(),
+  /** A scheduled tick while a run of the flow is still active: skip it (recorded as a skipped run) or queue one run after it. */
+  overlap: z.enum(['skip', 'queue']).optional(),
   /** Record fields holding personal data (`customer.email`, `lines.*.phone`): masked wherever records are shown. */
   pii: z.array(nonEmpty).optional(),
   retry: retrySchema.nullish(),

@@ -12,7 +12,7 @@ import {
 import { addInboxEvents, purgeInbox, readInbox } from './inbox-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
-import { activeRun, createRun, getRun, listRuns, updateRun } from './run-queries.js';
+import { activeRun, createRun, getRun, listRuns, recordSkippedRun, updateRun } from './run-queries.js';
 import type { StoreDatabase } from './schema.js';
 import { deleteSecret, getSecret, listSecrets, putSecret } from './secret-queries.js';
 import type { StateStore } from './state-store.js';
@@ -28,6 +28,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     getRun: (id) => getRun(db, id),
     listRuns: (filter) => listRuns(db, filter),
     activeRun: (flow) => activeRun(db, flow),
+    recordSkippedRun: (run, why) => recordSkippedRun(db, run, why),
     commitPage: (commit) => commitPage(db, commit),
     listPages: (runId) => listPages(db, runId),
     getCheckpoint: (flow) => getCheckpoint(db, flow),

@@ -46,6 +46,30 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Starts a run; fails with RUN_ALREADY_ACTIVE when the flow already has one running. */
+export async function recordSkippedRun(db: StoreDb, run: NewRun, why: RunError): Promise<RunRow> {
+  const at = writeTime(run.startedAt);
+  const row = await db
+    .insertInto('runs')
+    .values({
+      flow: run.flow,
+      status: 'skipped',
+      trigger: run.trigger,
+      flow_file: run.flowFile,
+      started_at: at,
+      ended_at: at,
+      heartbeat_at: at,
+      host: run.host,
+      pid: run.pid,
+      pages: 0,
+      counts: writeJson(emptyCounts()),
+      error: writeJson(why),
+      resumed_from: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRunRow(row);
+}
+
 export async function createRun(db: StoreDb, run: NewRun): Promise<RunRow> {
   const row = await db
     .insertInto('runs')

@@ -1,6 +1,13 @@
 import type { InboxEvent, Json, JsonObject } from '../sdk/index.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'completed_with_errors' | 'failed' | 'canceled' | 'paused';
+export type RunStatus =
+  | 'running'
+  | 'succeeded'
+  | 'completed_with_errors'
+  | 'failed'
+  | 'canceled'
+  | 'paused'
+  | 'skipped';
 
 export interface StageCounts {
   in: number;
@@ -219,6 +226,8 @@ export interface StateStore {
   updateRun(id: number, patch: RunPatch): Promise<void>;
   getRun(id: number): Promise<RunRow | undefined>;
   listRuns(filter?: { flow?: string; status?: RunStatus; limit?: number }): Promise<RunRow[]>;
+  /** Records a scheduled tick that did not start a run (another run of the flow was active): status `skipped`. */
+  recordSkippedRun(run: NewRun, why: RunError): Promise<RunRow>;
   /** The run of this flow whose status is still `running`, if any (live or dead). */
   activeRun(flow: string): Promise<RunRow | undefined>;
 

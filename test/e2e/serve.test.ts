@@ -240,19 +240,66 @@ describe('syncline serve', () => {
     expect(await exited(child)).toBe(0);
   });
 
-  it('refuses to start when no flow receives webhooks, saying what to do', async () => {
+  it('runs cron schedules and manual triggers; a start while the flow runs is skipped and recorded', async () => {
     const { dir, env } = workDir();
+    const lines = ['id,n'];
+    for (let i = 1; i <= 150_000; i++) lines.push(`${i},${i % 7}`);
+    writeFileSync(join(dir, 'big.csv'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'small.csv'), 'id,n\n1,1\n2,2\n');
     writeFileSync(
       join(dir, 'flow.yaml'),
-      'connections:\n  db: { type: sqlite, path: d.db }\nflows:\n  copy:\n    source: { connection: db, type: sqlite.query, query: "select 1 as id" }\n    destinations:\n      - { connection: db, type: sqlite.table, table: t, createTable: true }\n',
+      `connections:
+  files: { type: file, dir: . }
+  db: { type: sqlite, path: d.db }
+flows:
+  tick:
+    schedule: "*/1 * * * * *"
+    timezone: Europe/Berlin
+    source: { connection: files, type: file.csv, path: small.csv }
+    destinations:
+      - { connection: db, type: sqlite.table, table: small, operation: upsert, key: [id], createTable: true }
+  load:
+    source: { connection: files, type: file.csv, path: big.csv, pageSize: 500 }
+    destinations:
+      - { connection: db, type: sqlite.table, table: big, operation: upsert, key: [id], createTable: true }
+`,
     );
-    const child = startSyncline(['serve', 'flow.yaml', '--port', '0'], { cwd: dir, env });
-    let err = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    expect(await exited(child)).toBe(1);
-    expect(err).toContain('WEBHOOK_NOT_FOUND');
-    expect(err).toContain('receives webhooks');
-  });
+    const { child, url } = await serve(dir, 'flow.yaml', env);
+    const listed = (await (await fetch(`${url}/flows`)).json()) as {
+      flows: { flow: string; nextRun: string | null }[];
+    };
+    expect(listed.flows.map((f) => f.flow)).toEqual(['tick', 'load']);
+    expect(listed.flows[0]?.nextRun).not.toBeNull();
+    expect(listed.flows[1]?.nextRun).toBeNull();
+    const first = await fetch(`${url}/flows/load/runs`, { method: 'POST' });
+    expect(first.status).toBe(202);
+    expect(await first.json()).toEqual({ flow: 'load', outcome: 'started' });
+    const second = await fetch(`${url}/flows/load/runs`, { method: 'POST' });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toEqual({ flow: 'load', outcome: 'skipped' });
+    expect((await fetch(`${url}/flows/nope/runs`, { method: 'POST' })).status).toBe(404);
+    const runs = () => {
+      const db = new Database(join(dir, 'state.db'), { readonly: true });
+      try {
+        return db.prepare('select flow, status, trigger, error from runs order by id').all() as {
+          flow: string;
+          status: string;
+          trigger: string;
+          error: string | null;
+        }[];
+      } finally {
+        db.close();
+      }
+    };
+    await until(() => runs().filter((r) => r.flow === 'tick' && r.status === 'succeeded').length >= 2, 10_000);
+    await until(() => runs().some((r) => r.flow === 'load' && r.status === 'succeeded'), 30_000);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    const all = runs();
+    expect(all.filter((r) => r.flow === 'tick').every((r) => r.trigger === 'schedule')).toBe(true);
+    const load = all.filter((r) => r.flow === 'load');
+    expect(load.map((r) => `${r.status}/${r.trigger}`).sort()).toEqual(['skipped/manual', 'succeeded/manual']);
+    const skipped = load.find((r) => r.status === 'skipped');
+    expect(JSON.parse(skipped?.error ?? '{}')).toMatchObject({ code: 'RUN_SKIPPED' });
+  }, 60_000);
 });
