@@ -360,6 +360,37 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
     });
 
+    describe('skipped runs', () => {
+      it('records a skipped start beside a running run of the same flow, ended at once with its reason', async () => {
+        const running = await startRun(store, 'sched', at(0));
+        const skipped = await store.recordSkippedRun(
+          {
+            flow: 'sched',
+            trigger: 'schedule',
+            flowFile: '/f.yaml',
+            host: 'box-1',
+            pid: 1,
+            startedAt: at(5),
+            resumedFrom: null,
+          },
+          { code: 'RUN_SKIPPED', message: `run ${running.id} of the flow was still running` },
+        );
+        expect(skipped).toMatchObject({
+          flow: 'sched',
+          status: 'skipped',
+          trigger: 'schedule',
+          startedAt: at(5),
+          endedAt: at(5),
+        });
+        expect(skipped.error).toEqual({
+          code: 'RUN_SKIPPED',
+          message: `run ${running.id} of the flow was still running`,
+        });
+        expect((await store.activeRun('sched'))?.id).toBe(running.id);
+        expect((await store.listRuns({ flow: 'sched', status: 'skipped' })).map((r) => r.id)).toEqual([skipped.id]);
+      });
+    });
+
     describe('breakers', () => {
       it('saves, replaces, reads and lists circuit breaker states', async () => {
         expect(await store.getBreaker('erp#1')).toBeUndefined();
