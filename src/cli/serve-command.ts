@@ -105,11 +105,9 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     await stopped;
     process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
     await app.close();
-    await Promise.all(triggers.map((t) => t.stop()));
-    for (const stop of stops.splice(0)) await stop();
-    return 0;
+    return 0; // the schedules, triggers and connections stop below
   } finally {
-    for (const stop of stops.splice(0)) await stop().catch(() => undefined);
+    for (const stop of stops) await stop().catch(() => undefined);
     for (const t of timers) clearInterval(t);
     await Promise.all(triggers.map((t) => t.stop()));
     for (const r of receivers) await r.release().catch(() => undefined);

@@ -3,6 +3,7 @@ import { type Clock, type Logger, parseDuration } from '../sdk/index.js';
 import type { ConnectionDefinition } from '../spec/definition.js';
 import type { StateStore } from '../store/state-store.js';
 import { type BreakerOptions, CircuitBreaker, defaultBreaker } from './circuit-breaker.js';
+import { connectionIdentity } from './connection-pool.js';
 
 /** A connection's breaker and how long a run may wait for it before pausing. */
 export interface ConnectionBreaker {
@@ -34,9 +35,7 @@ function optionsOf(def: ConnectionDefinition): BreakerOptions {
 
 /** The store key of a connection's breaker: its name and a digest of what it connects to. */
 export function breakerKey(def: ConnectionDefinition, baseDir: string): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([def.type, baseDir, def.config]))
-    .digest('hex');
+  const digest = createHash('sha256').update(connectionIdentity(def, baseDir)).digest('hex');
   return `${def.name}#${digest.slice(0, 12)}`;
 }
 

@@ -19,15 +19,19 @@ export interface ConnectionPool {
   readonly size: number;
 }
 
+/** What makes two connections the same one: connector, base folder and settings. */
+export function connectionIdentity(def: ConnectionDefinition, baseDir: string): string {
+  return JSON.stringify([def.type, baseDir, def.config]);
+}
+
 export function createConnectionPool(registry: Registry): ConnectionPool {
   const entries = new Map<string, Entry>();
-  const keyOf = (def: ConnectionDefinition, baseDir: string) => JSON.stringify([def.type, baseDir, def.config]);
   return {
     get size() {
       return entries.size;
     },
     async acquire(def, baseDir, ctx) {
-      const key = keyOf(def, baseDir);
+      const key = connectionIdentity(def, baseDir);
       let entry = entries.get(key);
       if (!entry) {
         const connection = Promise.resolve().then(() => registry.connector(def.type).open(def.config, ctx));
@@ -44,7 +48,7 @@ export function createConnectionPool(registry: Registry): ConnectionPool {
       }
     },
     async release(def, baseDir) {
-      const key = keyOf(def, baseDir);
+      const key = connectionIdentity(def, baseDir);
       const entry = entries.get(key);
       if (!entry) return;
       entry.users -= 1;

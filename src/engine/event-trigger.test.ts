@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addEvent } from '../../test/store/store-fixtures.js';
+import { addEvent, startRun } from '../../test/store/store-fixtures.js';
 import { type Receiver, silentLogger, systemClock } from '../sdk/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
@@ -34,15 +34,7 @@ describe('event trigger: micro-batches of webhook events', () => {
   /** A run that "handles" every waiting event: it moves the checkpoint to the last one (unless it fails). */
   async function run(): Promise<RunRow> {
     runs += 1;
-    const row = await store.createRun({
-      flow: 'hooks',
-      trigger: 'webhook',
-      flowFile: null,
-      host: 'h',
-      pid: 1,
-      startedAt: new Date(),
-      resumedFrom: null,
-    });
+    const row = await startRun(store, 'hooks', new Date(), { trigger: 'webhook' });
     const events = await store.readInbox('hooks', 0, 1000);
     const last = events.at(-1);
     if (outcome !== 'failed' && last) {
@@ -108,15 +100,7 @@ describe('event trigger: micro-batches of webhook events', () => {
   });
 
   it('starts a run at start when a killed process left one marked running, even with nothing waiting', async () => {
-    await store.createRun({
-      flow: 'hooks',
-      trigger: 'webhook',
-      flowFile: null,
-      host: 'h',
-      pid: 1,
-      startedAt: new Date(),
-      resumedFrom: null,
-    });
+    await startRun(store, 'hooks', new Date(), { trigger: 'webhook' });
     const t = trigger();
     await t.start();
     await vi.advanceTimersByTimeAsync(0);

@@ -1,4 +1,5 @@
 import type { Clock, Context, Inbox, Logger, Metrics, TokenStore } from '../sdk/index.js';
+import type { StateStore } from '../store/state-store.js';
 
 export interface ContextOptions {
   runId: string;
@@ -10,6 +11,11 @@ export interface ContextOptions {
   baseDir: string;
   tokens?: TokenStore;
   inbox?: Inbox;
+}
+
+/** The inbox of pushed events of one flow, read from the store. */
+export function flowInbox(store: StateStore, flow: string): Inbox {
+  return { read: (after, limit) => store.readInbox(flow, after, limit) };
 }
 
 /** Builds the explicit context handed to every component of one run. */

@@ -1,9 +1,9 @@
-import { type Clock, type DataRecord, type Inbox, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { ConnectionPool } from './connection-pool.js';
-import { makeContext } from './make-context.js';
+import { flowInbox, makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
 
@@ -23,10 +23,6 @@ export interface PreviewResult {
   readonly rows: readonly PreviewRow[];
 }
 
-function inboxOf(store: StateStore, flow: string): Inbox {
-  return { read: (after, limit) => store.readInbox(flow, after, limit) };
-}
-
 /** Runs the first `limit` source records through the steps without writing anything. */
 export async function previewFlow(
   deps: { registry: Registry; pool: ConnectionPool; clock: Clock; log: Logger; store?: StateStore },
@@ -44,7 +40,7 @@ export async function previewFlow(
     metrics: noMetrics,
     baseDir: project.baseDir,
     // a webhook flow previews the events waiting in its inbox
-    ...(deps.store ? { inbox: inboxOf(deps.store, flow.name) } : {}),
+    ...(deps.store ? { inbox: flowInbox(deps.store, flow.name) } : {}),
   });
   const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, { destinations: 'none' });
   const inputs: DataRecord[] = [];

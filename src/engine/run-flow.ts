@@ -15,7 +15,7 @@ import type { Bulkheads } from './bulkheads.js';
 import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { ErrorNotifications } from './error-notifications.js';
-import { makeContext } from './make-context.js';
+import { flowInbox, makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
@@ -125,7 +125,7 @@ export async function runFlow(
     metrics: deps.metrics,
     baseDir: project.baseDir,
     ...(deps.tokens ? { tokens: deps.tokens } : {}),
-    inbox: { read: (after, limit) => store.readInbox(flow.name, after, limit) },
+    inbox: flowInbox(store, flow.name),
   });
   const counts = emptyCounts(
     flow.steps.map((s) => s.name),

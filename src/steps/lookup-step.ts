@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { defineStep, FlowError, type Json, type JsonObject, withData } from '../sdk/index.js';
+import { defineStep, FlowError, type Json, type JsonObject, lookupKeyOf, withData } from '../sdk/index.js';
 import { type LookupConfig, lookupConfigSchema } from './lookup-config.js';
 import { compilePath } from './path.js';
 import { recordProcessor } from './record-processor.js';
 
 type Row = Record<string, Json>;
-
-const keyOf = (values: readonly Json[]) => JSON.stringify(values.map((v) => String(v)));
 
 function readCsv(file: string, where: string): Row[] {
   let text: string;
@@ -62,12 +60,14 @@ export const lookupStep = defineStep<LookupConfig>({
     }
     const index = new Map<string, Row>();
     for (const row of rows) {
-      const k = keyOf(columns.map((c) => row[c] ?? null));
+      const k = lookupKeyOf(columns.map((c) => row[c] ?? null));
       if (!index.has(k)) index.set(k, row); // the first row wins, as in a table with a unique key
     }
     return recordProcessor(where, (record) => {
       const values = readers.map((read) => read(record.data));
-      const row = values.some((v) => v === undefined || v === null) ? undefined : index.get(keyOf(values as Json[]));
+      const row = values.some((v) => v === undefined || v === null)
+        ? undefined
+        : index.get(lookupKeyOf(values as Json[]));
       if (row === undefined) {
         if (config.onMissing === 'skip') return undefined;
         if (config.onMissing === 'error') {

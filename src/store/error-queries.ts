@@ -2,7 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { JsonObject } from '../sdk/index.js';
 import { readInt, readJson, readTime, writeJson, writeTime } from './codec.js';
 import type { StoreDb } from './run-queries.js';
-import type { ErrorRecordsTable } from './schema.js';
+import type { ErrorEventsTable, ErrorRecordsTable } from './schema.js';
 import type {
   ErrorAction,
   ErrorFilter,
@@ -61,22 +61,18 @@ export function toErrorRow(row: Selectable<ErrorRecordsTable>): ErrorRecordRow {
   };
 }
 
+/** The history line of a failure of error record `id` (first or repeated), in the failing run. */
+function failureEvent(id: number, e: NewErrorRecord, action: 'failed' | 'failed again'): Insertable<ErrorEventsTable> {
+  return { error_id: id, at: writeTime(e.createdAt), action, run_id: e.runId, message: `[${e.code}] ${e.message}` };
+}
+
 /** Inserts error records (inside the caller's transaction, if any); returns their ids in order. */
 export async function insertErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < errors.length; i += CHUNK) {
     const rows = errors.slice(i, i + CHUNK).map(toInsert);
     const inserted = await db.insertInto('error_records').values(rows).returning('id').execute();
-    const events = inserted.map((r, j) => {
-      const e = errors[i + j] as NewErrorRecord;
-      return {
-        error_id: readInt(r.id),
-        at: writeTime(e.createdAt),
-        action: 'failed',
-        run_id: e.runId,
-        message: `[${e.code}] ${e.message}`,
-      };
-    });
+    const events = inserted.map((r, j) => failureEvent(readInt(r.id), errors[i + j] as NewErrorRecord, 'failed'));
     if (events.length > 0) await db.insertInto('error_events').values(events).execute();
     for (const r of inserted) ids.push(readInt(r.id));
   }
@@ -216,13 +212,7 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
         .execute();
       await db
         .insertInto('error_events')
-        .values({
-          error_id: seen.id,
-          at: writeTime(e.createdAt),
-          action: 'failed again',
-          run_id: e.runId,
-          message: `[${e.code}] ${e.message}`,
-        })
+        .values(failureEvent(seen.id, e, 'failed again'))
         .execute();
     }
   }
