@@ -17,3 +17,4 @@ export * from './source.js';
 export * from './step.js';
 export * from './table-destination-config.js';
 export * from './table-lookup.js';
+export * from './value-kinds.js';

@@ -1,4 +1,4 @@
-import type { Json, JsonObject, TableOperation } from '../../sdk/index.js';
+import { type Json, type JsonObject, type TableOperation, valueKinds } from '../../sdk/index.js';
 import type { ServerInfo } from './connection.js';
 import { quoteIdent } from './sql-values.js';
 
@@ -106,20 +106,7 @@ export function insertCounts(
 }
 
 function sqlType(values: Iterable<Json | undefined>, isKey: boolean): string {
-  let text = false;
-  let real = false;
-  let integer = false;
-  let json = false;
-  let bool = false;
-  for (const v of values) {
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'number') {
-      if (Number.isInteger(v)) integer = true;
-      else real = true;
-    } else if (typeof v === 'boolean') bool = true;
-    else if (typeof v === 'string') text = true;
-    else json = true;
-  }
+  const { text, integer, real, bool, json } = valueKinds(values);
   if (text || (json && (integer || real || bool))) return isKey ? 'VARCHAR(255)' : 'TEXT';
   if (json) return 'JSON';
   if (real) return 'DOUBLE';

@@ -1,4 +1,4 @@
-import type { Json, JsonObject, TableOperation } from '../../sdk/index.js';
+import { type Json, type JsonObject, type TableOperation, valueKinds } from '../../sdk/index.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableInfo } from './table-info.js';
 
@@ -59,20 +59,7 @@ export function applySql(
 }
 
 function sqlType(values: Iterable<Json | undefined>): string {
-  let text = false;
-  let real = false;
-  let integer = false;
-  let json = false;
-  let bool = false;
-  for (const v of values) {
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'number') {
-      if (Number.isInteger(v)) integer = true;
-      else real = true;
-    } else if (typeof v === 'boolean') bool = true;
-    else if (typeof v === 'string') text = true;
-    else json = true;
-  }
+  const { text, integer, real, bool, json } = valueKinds(values);
   const kinds = [text, real || integer, json, bool].filter(Boolean).length;
   if (text || kinds > 1) return 'text';
   if (json) return 'jsonb';

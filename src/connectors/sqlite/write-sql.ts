@@ -1,4 +1,4 @@
-import type { Json, JsonObject, TableOperation } from '../../sdk/index.js';
+import { type Json, type JsonObject, type TableOperation, valueKinds } from '../../sdk/index.js';
 import { quoteIdent } from './sql-values.js';
 
 /** The table operations (one definition for every SQL connector, in the sdk). */
@@ -52,18 +52,9 @@ export function writeSql(
 }
 
 function sqlType(values: Iterable<Json | undefined>): string {
-  let text = false;
-  let real = false;
-  let integer = false;
-  for (const v of values) {
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'number') {
-      if (Number.isInteger(v)) integer = true;
-      else real = true;
-    } else if (typeof v === 'boolean') integer = true;
-    else text = true;
-  }
-  return text ? ' TEXT' : real ? ' REAL' : integer ? ' INTEGER' : '';
+  // booleans are stored as 0/1, objects and arrays as JSON text
+  const { text, integer, real, bool, json } = valueKinds(values);
+  return text || json ? ' TEXT' : real ? ' REAL' : integer || bool ? ' INTEGER' : '';
 }
 
 /** CREATE TABLE IF NOT EXISTS with the columns of a batch, types guessed from its values, key as PRIMARY KEY. */
