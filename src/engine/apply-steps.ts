@@ -1,6 +1,7 @@
-import { type Context, type DataRecord, type ProcessResult, toFlowError } from '../sdk/index.js';
+import { type Context, type DataRecord, type ProcessResult, type StateWrite, toFlowError } from '../sdk/index.js';
 import type { StageCounts } from '../store/state-store.js';
 import type { OpenStep } from './open-flow.js';
+import { addStats } from './run-counts.js';
 import type { StageFailure } from './stage-failure.js';
 
 export interface StepsResult {
@@ -10,6 +11,8 @@ export interface StepsResult {
   counts: Map<string, StageCounts>;
   /** For preview: the id of each dropped record and the step that dropped it. */
   dropped: Map<string, string>;
+  /** The steps' state writes, to commit with the page. */
+  commit: StateWrite[];
 }
 
 /**
@@ -26,6 +29,7 @@ export async function applySteps(
   const failures: StageFailure[] = [];
   const counts = new Map<string, StageCounts>();
   const dropped = new Map<string, string>();
+  const commit: StateWrite[] = [];
   for (const { def, index, processor } of steps) {
     const entering = records;
     const started = performance.now();
@@ -34,7 +38,11 @@ export async function applySteps(
       result = await processor.process(entering, ctx);
       if (options.flush && processor.flush) {
         const tail = await processor.flush(ctx);
-        result = { records: [...result.records, ...tail.records], failed: [...result.failed, ...tail.failed] };
+        result = {
+          records: [...result.records, ...tail.records],
+          failed: [...result.failed, ...tail.failed],
+          ...mergeExtras(result, tail),
+        };
       }
     } catch (error) {
       const e = toFlowError(error, `flow ${ctx.flow}/step ${def.name}`);
@@ -51,7 +59,9 @@ export async function applySteps(
       failed: result.failed.length,
       skipped,
       ms,
+      ...(result.stats ? { stats: { ...result.stats } } : {}),
     });
+    if (result.commit) commit.push(...result.commit);
     if (options.trackDropped && skipped > 0) {
       const kept = new Set(result.records.map((r) => r.meta.id));
       const failed = new Set(result.failed.map((f) => f.record.meta.id));
@@ -59,5 +69,12 @@ export async function applySteps(
     }
     records = result.records;
   }
-  return { records: records as DataRecord[], failures, counts, dropped };
+  return { records: records as DataRecord[], failures, counts, dropped, commit };
+}
+
+/** The stats and state writes of a step's process and flush calls, together. */
+function mergeExtras(a: ProcessResult, b: ProcessResult): Pick<ProcessResult, 'stats' | 'commit'> {
+  const stats = a.stats || b.stats ? addStats(a.stats ? { ...a.stats } : undefined, b.stats ?? {}) : undefined;
+  const commit = [...(a.commit ?? []), ...(b.commit ?? [])];
+  return { ...(stats ? { stats } : {}), ...(commit.length > 0 ? { commit } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { Clock, Context, Inbox, Logger, Metrics, TokenStore } from '../sdk/index.js';
+import type { Clock, Context, Inbox, Logger, Metrics, StepState, TokenStore } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
 
 export interface ContextOptions {
@@ -11,11 +11,22 @@ export interface ContextOptions {
   baseDir: string;
   tokens?: TokenStore;
   inbox?: Inbox;
+  state?: StepState;
 }
 
 /** The inbox of pushed events of one flow, read from the store. */
 export function flowInbox(store: StateStore, flow: string): Inbox {
   return { read: (after, limit) => store.readInbox(flow, after, limit) };
+}
+
+/** Steps' keyed state, kept in the store. */
+export function storeState(store: StateStore, clock: Clock): StepState {
+  return {
+    get: (namespace, keys) => store.getState(namespace, keys),
+    put: (namespace, entries) => store.putState(namespace, entries, clock.now()),
+    scan: (namespace, after, limit) => store.scanState(namespace, after, limit),
+    clear: (namespace, before) => store.clearState(namespace, before),
+  };
 }
 
 /** Builds the explicit context handed to every component of one run. */
@@ -30,5 +41,6 @@ export function makeContext(o: ContextOptions): Context {
     baseDir: o.baseDir,
     ...(o.tokens ? { tokens: o.tokens } : {}),
     ...(o.inbox ? { inbox: o.inbox } : {}),
+    ...(o.state ? { state: o.state } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { Clock, Context, Page } from '../sdk/index.js';
+import type { Clock, Context, Page, StateWrite } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
 import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
@@ -47,6 +47,7 @@ interface Prepared {
   readonly tally: RunCounts;
   readonly failures: StageFailure[];
   readonly records: Awaited<ReturnType<typeof applySteps>>['records'];
+  readonly commit: StateWrite[];
 }
 
 /**
@@ -83,7 +84,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       tally.skipped += c.skipped;
     }
     failures.push(...stepped.failures);
-    return { page, flush, started, tally, failures, records: stepped.records };
+    return { page, flush, started, tally, failures, records: stepped.records, commit: stepped.commit };
   };
 
   const write = async (p: Prepared): Promise<void> => {
@@ -113,6 +114,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       durationMs: Math.round(performance.now() - p.started),
       counts: cloneCounts(counts),
       errors,
+      ...(p.commit.length > 0 ? { state: p.commit } : {}),
       at,
     });
     committed = seq;

@@ -19,7 +19,9 @@ export function emptyCounts(steps: readonly string[], destinations: readonly str
 export function cloneCounts(c: RunCounts): RunCounts {
   return {
     ...c,
-    steps: Object.fromEntries(Object.entries(c.steps).map(([k, v]) => [k, { ...v }])),
+    steps: Object.fromEntries(
+      Object.entries(c.steps).map(([k, v]) => [k, v.stats ? { ...v, stats: { ...v.stats } } : { ...v }]),
+    ),
     destinations: Object.fromEntries(Object.entries(c.destinations).map(([k, v]) => [k, { ...v }])),
   };
 }
@@ -32,5 +34,16 @@ export function addStage(target: Record<string, StageCounts>, name: string, delt
   s.failed += delta.failed;
   s.skipped += delta.skipped;
   if (delta.ms !== undefined) s.ms = Math.round(((s.ms ?? 0) + delta.ms) * 10) / 10;
+  if (delta.stats) s.stats = addStats(s.stats, delta.stats);
   target[name] = s;
+}
+
+/** Sums counters by name (a step's `stats` over its calls and pages); millisecond counters keep one decimal. */
+export function addStats(
+  total: Record<string, number> | undefined,
+  delta: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const out = total ?? {};
+  for (const [k, v] of Object.entries(delta)) out[k] = Math.round(((out[k] ?? 0) + v) * 10) / 10;
+  return out;
 }

@@ -15,7 +15,7 @@ import type { Bulkheads } from './bulkheads.js';
 import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { ErrorNotifications } from './error-notifications.js';
-import { flowInbox, makeContext } from './make-context.js';
+import { flowInbox, makeContext, storeState } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
@@ -126,6 +126,7 @@ export async function runFlow(
     baseDir: project.baseDir,
     ...(deps.tokens ? { tokens: deps.tokens } : {}),
     inbox: flowInbox(store, flow.name),
+    state: storeState(store, clock),
   });
   const counts = emptyCounts(
     flow.steps.map((s) => s.name),

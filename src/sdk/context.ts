@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Inbox } from './inbox.js';
 import type { Json } from './json.js';
+import type { StepState } from './step-state.js';
 
 export type LogFields = Record<string, unknown>;
 
@@ -42,6 +43,8 @@ export interface Context {
   readonly tokens?: TokenStore;
   /** The flow's inbox of pushed events (webhooks); present in runs the engine starts. */
   readonly inbox?: Inbox;
+  /** Durable keyed state for steps (shared caches, dedupe keys, spilled groups); present in runs the engine starts. */
+  readonly state?: StepState;
 }
 
 export const silentLogger: Logger = {

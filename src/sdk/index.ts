@@ -15,6 +15,7 @@ export * from './record.js';
 export * from './server-connection-fields.js';
 export * from './source.js';
 export * from './step.js';
+export * from './step-state.js';
 export * from './table-destination-config.js';
 export * from './table-lookup.js';
 export * from './value-kinds.js';

@@ -2,10 +2,18 @@ import type { z } from 'zod';
 import type { Context } from './context.js';
 import type { Failed } from './page.js';
 import type { DataRecord } from './record.js';
+import type { StateWrite } from './step-state.js';
 
 export interface ProcessResult {
   readonly records: DataRecord[];
   readonly failed: Failed[];
+  /**
+   * Counters of this call, summed per step into the run record (e.g. a lookup's `hits`, `misses`,
+   * `lookupMs`): shown by `syncline runs` and kept in the run's counts.
+   */
+  readonly stats?: Readonly<Record<string, number>>;
+  /** State the engine stores in the same transaction as the page's checkpoint (see StateWrite). */
+  readonly commit?: readonly StateWrite[];
 }
 
 /** Transforms a batch of records. Must not throw for a bad record: report it in `failed`. */

@@ -16,6 +16,7 @@ import { activeRun, createRun, getRun, listRuns, recordSkippedRun, updateRun } f
 import type { StoreDatabase } from './schema.js';
 import { deleteSecret, getSecret, listSecrets, putSecret } from './secret-queries.js';
 import type { StateStore } from './state-store.js';
+import { clearState, getState, putState, scanState } from './step-state-queries.js';
 import { getWatermark, setWatermark } from './watermark-queries.js';
 
 /** The StateStore over an open, migrated Kysely instance: the same queries for both dialects. */
@@ -35,6 +36,10 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     clearCheckpoint: (flow) => clearCheckpoint(db, flow),
     getWatermark: (flow, source) => getWatermark(db, flow, source),
     setWatermark: (flow, source, value, at) => setWatermark(db, flow, source, value, at),
+    getState: (namespace, keys) => getState(db, namespace, keys),
+    putState: (namespace, entries, at) => putState(db, namespace, entries, at),
+    scanState: (namespace, after, limit) => scanState(db, namespace, after, limit),
+    clearState: (namespace, before) => clearState(db, namespace, before),
     addErrors: (errors) => addErrors(db, errors),
     getError: (id) => getError(db, id),
     listErrors: (filter) => listErrors(db, filter),

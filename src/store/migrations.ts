@@ -170,6 +170,19 @@ async function createBreakers(db: Kysely<unknown>, dialect: StoreDialect): Promi
     .execute();
 }
 
+/** Keyed state of steps: shared lookup caches, dedupe keys, spilled aggregate groups. */
+async function createStepState(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('step_state')
+    .addColumn('namespace', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('value', t.json, (c) => c.notNull())
+    .addColumn('at', t.time, (c) => c.notNull())
+    .addPrimaryKeyConstraint('step_state_pk', ['namespace', 'key'])
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -198,6 +211,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0005_breakers': {
       up: (db: Kysely<unknown>) => createBreakers(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('breakers').execute(),
+    },
+    '0006_step_state': {
+      up: (db: Kysely<unknown>) => createStepState(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('step_state').execute(),
     },
   };
 }

@@ -2,10 +2,12 @@ import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } fro
 import { recordErrors } from './error-queries.js';
 import type { StoreDb } from './run-queries.js';
 import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
+import { putState } from './step-state-queries.js';
+import { setWatermark } from './watermark-queries.js';
 
 /**
- * The durability guarantee of the engine: the page row, the failed records, the checkpoint and the
- * run's counts are written in ONE transaction, so a crash leaves either all of them or none.
+ * The durability guarantee of the engine: the page row, the failed records, the checkpoint, the
+ * steps' state writes, the delta-sync watermark and the run's counts are written in ONE transaction, so a crash leaves either all of them or none.
  */
 export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void> {
   const at = writeTime(commit.at);
@@ -23,6 +25,10 @@ export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void>
       })
       .execute();
     if (commit.errors.length > 0) await recordErrors(trx, commit.errors);
+    for (const w of commit.state ?? [])
+      if (w.entries.length > 0) await putState(trx, w.namespace, w.entries, commit.at);
+    if (commit.watermark)
+      await setWatermark(trx, commit.flow, commit.watermark.source, commit.watermark.value, commit.at);
     if (commit.checkpoint !== undefined) {
       const checkpoint = writeJson(commit.checkpoint);
       await trx

@@ -112,6 +112,14 @@ export interface BreakersTable {
 }
 
 /** The tables of the state store, as Kysely sees them. */
+/** Keyed state of steps (src/sdk/step-state.ts), per namespace. */
+export interface StepStateTable {
+  namespace: string;
+  key: string;
+  value: JsonText;
+  at: Timestamp;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   run_pages: RunPagesTable;
@@ -122,4 +130,5 @@ export interface StoreDatabase {
   inbox_events: InboxEventsTable;
   error_events: ErrorEventsTable;
   breakers: BreakersTable;
+  step_state: StepStateTable;
 }

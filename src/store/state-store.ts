@@ -1,4 +1,4 @@
-import type { InboxEvent, Json, JsonObject } from '../sdk/index.js';
+import type { InboxEvent, Json, JsonObject, StateEntry, StateWrite, StoredState } from '../sdk/index.js';
 
 export type RunStatus =
   | 'running'
@@ -17,6 +17,8 @@ export interface StageCounts {
   skipped: number;
   /** Milliseconds spent in this stage (processing or writing, retries included). */
   ms?: number;
+  /** The stage's own counters, summed over pages (a lookup's hits, misses and lookupMs). */
+  stats?: Record<string, number>;
 }
 
 export interface RunCounts {
@@ -162,6 +164,10 @@ export interface PageCommit {
   counts: RunCounts;
   /** Failed records of this page: stored in the same transaction as the checkpoint. */
   errors: readonly NewErrorRecord[];
+  /** Steps' state writes (dedupe keys), stored in the same transaction. */
+  state?: readonly StateWrite[];
+  /** The flow's delta-sync state for its source, stored in the same transaction. */
+  watermark?: { source: string; value: Json };
   at: Date;
 }
 
@@ -242,6 +248,12 @@ export interface StateStore {
 
   getWatermark(flow: string, source: string): Promise<Json | undefined>;
   setWatermark(flow: string, source: string, value: Json, at: Date): Promise<void>;
+
+  /** Keyed state of steps (src/sdk/step-state.ts): shared lookup caches, dedupe keys, spilled groups. */
+  getState(namespace: string, keys: readonly string[]): Promise<Map<string, StoredState>>;
+  putState(namespace: string, entries: readonly StateEntry[], at: Date): Promise<void>;
+  scanState(namespace: string, after: string | undefined, limit: number): Promise<StateEntry[]>;
+  clearState(namespace: string, before?: Date): Promise<number>;
 
   addErrors(errors: readonly NewErrorRecord[]): Promise<number[]>;
   getError(id: number): Promise<ErrorRecordRow | undefined>;

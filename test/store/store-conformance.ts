@@ -448,6 +448,68 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
     });
 
+    describe('step state', () => {
+      it('gets, replaces, scans in key order and clears by namespace and age', async () => {
+        await store.putState(
+          'dedupe:a',
+          [
+            { key: 'k2', value: 2 },
+            { key: 'k1', value: { n: 1 } },
+            { key: 'k2', value: 22 },
+          ],
+          at(1000),
+        );
+        await store.putState('dedupe:b', [{ key: 'k1', value: 'other' }], at(1000));
+        await store.putState('dedupe:a', [{ key: 'k3', value: null }], at(3000));
+        const got = await store.getState('dedupe:a', ['k1', 'k2', 'k9', 'k1']);
+        expect([...got.entries()].sort()).toEqual([
+          ['k1', { value: { n: 1 }, at: at(1000) }],
+          ['k2', { value: 22, at: at(1000) }],
+        ]);
+        expect(await store.scanState('dedupe:a', undefined, 2)).toEqual([
+          { key: 'k1', value: { n: 1 } },
+          { key: 'k2', value: 22 },
+        ]);
+        expect(await store.scanState('dedupe:a', 'k2', 10)).toEqual([{ key: 'k3', value: null }]);
+        expect(await store.clearState('dedupe:a', at(2000))).toBe(2);
+        expect((await store.scanState('dedupe:a', undefined, 10)).map((e) => e.key)).toEqual(['k3']);
+        expect(await store.clearState('dedupe:a')).toBe(1);
+        expect((await store.getState('dedupe:b', ['k1'])).get('k1')?.value).toBe('other');
+      });
+
+      it('handles more keys than one statement binds', async () => {
+        const entries = Array.from({ length: 2500 }, (_, i) => ({ key: `k${String(i).padStart(5, '0')}`, value: i }));
+        await store.putState('big', entries, at(1000));
+        const got = await store.getState(
+          'big',
+          entries.map((e) => e.key),
+        );
+        expect(got.size).toBe(2500);
+        expect(got.get('k02499')?.value).toBe(2499);
+      });
+
+      it('commits state writes and the watermark with the page, or not at all', async () => {
+        const run = await startRun(store, 'orders');
+        await store.commitPage({
+          ...page(run, 1, { offset: 1 }),
+          state: [{ namespace: 'dedupe:orders', entries: [{ key: 'A-1', value: 1 }] }],
+          watermark: { source: 'source', value: { since: null, high: '2026-01-02T00:00:00.000Z' } },
+        });
+        expect((await store.getState('dedupe:orders', ['A-1'])).has('A-1')).toBe(true);
+        expect(await store.getWatermark('orders', 'source')).toEqual({ since: null, high: '2026-01-02T00:00:00.000Z' });
+        // a page that cannot commit (same seq twice) leaves neither its state nor its watermark
+        await expect(
+          store.commitPage({
+            ...page(run, 1, { offset: 2 }),
+            state: [{ namespace: 'dedupe:orders', entries: [{ key: 'A-2', value: 1 }] }],
+            watermark: { source: 'source', value: { since: null, high: '2026-01-03T00:00:00.000Z' } },
+          }),
+        ).rejects.toThrow();
+        expect((await store.getState('dedupe:orders', ['A-2'])).has('A-2')).toBe(false);
+        expect(await store.getWatermark('orders', 'source')).toEqual({ since: null, high: '2026-01-02T00:00:00.000Z' });
+      });
+    });
+
     describeErrorConformance(() => store);
 
     describe('round trips', () => {
