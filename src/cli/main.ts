@@ -59,9 +59,10 @@ program
   .argument('<file>', 'flow file (YAML)')
   .argument('[flow]', 'flow name (default: every flow in the file, in order)')
   .option('--from-start', 'discard a stored checkpoint and read the source from the beginning')
+  .option('--full', 'delta sync: read everything this time, ignoring the watermark (it still moves)')
   .option('--json', 'print each finished run as JSON')
   .action(
-    action((file: string, flow: string | undefined, o: { fromStart?: boolean; json?: boolean }) =>
+    action((file: string, flow: string | undefined, o: { fromStart?: boolean; full?: boolean; json?: boolean }) =>
       runCommand(file, flow, { ...o, db: db() }),
     ),
   );

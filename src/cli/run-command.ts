@@ -7,6 +7,8 @@ import { runSummary } from './run-summary.js';
 export interface RunCommandOptions {
   db?: string;
   fromStart?: boolean;
+  /** Delta sync: ignore the watermark this time. */
+  full?: boolean;
   json?: boolean;
 }
 
@@ -45,6 +47,7 @@ export async function runCommand(
         trigger: 'cli',
         signal: abort.signal,
         fromStart: options.fromStart === true,
+        full: options.full === true,
         ...(display ? { onProgress: (p) => display.update(p) } : {}),
       });
       display?.stop();

@@ -34,6 +34,20 @@ export function runSummary(run: RunRow): string {
     table,
     `totals: read ${run.counts.read}, written ${run.counts.written}, skipped ${run.counts.skipped}, failed ${run.counts.failed}`,
   ];
+  if (run.counts.delta) {
+    const d = run.counts.delta;
+    lines.push(
+      `delta sync: ${d.reason}${d.unchanged ? `; ${d.unchanged} records not newer than the watermark skipped` : ''}`,
+    );
+  }
+  for (const [name, c] of Object.entries(run.counts.steps)) {
+    if (c.stats && Object.keys(c.stats).length > 0)
+      lines.push(
+        `step ${name}: ${Object.entries(c.stats)
+          .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+          .join(', ')}`,
+      );
+  }
   if (run.error)
     lines.push(`error [${run.error.code}]: ${run.error.message}${run.error.hint ? `\n  hint: ${run.error.hint}` : ''}`);
   if (run.counts.failed > 0) lines.push(`failed records are in the error store: syncline errors list --run ${run.id}`);

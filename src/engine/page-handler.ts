@@ -1,7 +1,8 @@
-import type { Clock, Context, Page, StateWrite } from '../sdk/index.js';
+import type { Clock, Context, DataRecord, Json, Page, StateWrite } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
 import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
+import { WATERMARK_SOURCE } from './delta-sync.js';
 import type { OpenFlow } from './open-flow.js';
 import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
 import type { StageFailure } from './stage-failure.js';
@@ -24,6 +25,13 @@ export interface PageHandlerDeps {
    * With 1, pages are written one after another, while the next page is read and transformed.
    */
   readonly pagesInFlight?: number;
+  /** Delta sync: checks each page's records before the steps, and gives the watermark state to commit with it. */
+  readonly delta?: {
+    admit(records: Page['records']): { records: DataRecord[]; failures: StageFailure[]; skipped: number };
+    pending(): Json;
+  };
+  /** After a page committed: its source records, and the ids of those that failed (export mode `once`). */
+  readonly afterCommit?: (page: Page, failedIds: ReadonlySet<string>) => Promise<void>;
 }
 
 export interface PageHandler {
@@ -48,6 +56,7 @@ interface Prepared {
   readonly failures: StageFailure[];
   readonly records: Awaited<ReturnType<typeof applySteps>>['records'];
   readonly commit: StateWrite[];
+  readonly watermark: Json | undefined;
 }
 
 /**
@@ -78,13 +87,21 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       error: f.error,
     }));
     tally.read = page.records.length + failures.length;
-    const stepped = await applySteps(open.steps, page.records, ctx, { flush });
+    let records = page.records;
+    if (d.delta) {
+      const admitted = d.delta.admit(records);
+      records = admitted.records;
+      failures.push(...admitted.failures);
+      tally.skipped += admitted.skipped;
+    }
+    const watermark = d.delta?.pending();
+    const stepped = await applySteps(open.steps, records, ctx, { flush });
     for (const [name, c] of stepped.counts) {
       addStage(tally.steps, name, c);
       tally.skipped += c.skipped;
     }
     failures.push(...stepped.failures);
-    return { page, flush, started, tally, failures, records: stepped.records, commit: stepped.commit };
+    return { page, flush, started, tally, failures, records: stepped.records, commit: stepped.commit, watermark };
   };
 
   const write = async (p: Prepared): Promise<void> => {
@@ -115,9 +132,11 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       counts: cloneCounts(counts),
       errors,
       ...(p.commit.length > 0 ? { state: p.commit } : {}),
+      ...(p.watermark === undefined ? {} : { watermark: { source: WATERMARK_SOURCE, value: p.watermark } }),
       at,
     });
     committed = seq;
+    if (d.afterCommit) await d.afterCommit(p.page, new Set(p.failures.map((f) => f.record.meta.id)));
     if (errors.length > 0) d.onErrors?.(errors);
   };
 

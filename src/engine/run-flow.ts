@@ -4,6 +4,7 @@ import {
   type Json,
   type Logger,
   type Metrics,
+  type Page,
   parseDuration,
   type TokenStore,
   toFlowError,
@@ -14,6 +15,7 @@ import type { Breakers } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
 import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
+import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
 import type { ErrorNotifications } from './error-notifications.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
 import { openFlow } from './open-flow.js';
@@ -49,6 +51,8 @@ export interface RunOptions {
   fromStart?: boolean;
   /** Interval of heartbeats while a page is being handled. */
   heartbeatMs?: number;
+  /** Delta sync: read everything this time (the watermark is ignored, then moved as usual). */
+  full?: boolean;
 }
 
 /** How long the source may take to deliver its next page (flow `timeouts.read`). */
@@ -68,6 +72,18 @@ async function claim(deps: RunDeps, flow: string, now: Date): Promise<RunRow | u
     );
   }
   return active;
+}
+
+/** The delta check of each page, counting the records it skipped as unchanged in the run's counts. */
+function countingUnchanged(delta: DeltaRun, counts: RunCounts): DeltaRun {
+  return {
+    ...delta,
+    admit(records) {
+      const admitted = delta.admit(records);
+      if (counts.delta) counts.delta.unchanged = (counts.delta.unchanged ?? 0) + admitted.skipped;
+      return admitted;
+    },
+  };
 }
 
 /** Runs one flow to the end (or until canceled), committing each page's checkpoint only after every destination handled it. */
@@ -150,6 +166,7 @@ export async function runFlow(
   let handler: PageHandler | undefined;
   let status: RunStatus = 'running';
   let runError: FlowError | undefined;
+  let delta: DeltaRun | undefined;
   const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, {
     retry: deps.retry,
     breakers: deps.breakers,
@@ -160,6 +177,29 @@ export async function runFlow(
   });
   try {
     if (open) {
+      const source = deps.registry.source(flow.source.type);
+      const sourceArgs = {
+        config: flow.source.config,
+        connection: open.connection(flow.source.connection),
+      };
+      if (flow.source.delta) {
+        delta = planDelta(
+          flow.name,
+          flow.source.delta,
+          await store.getWatermark(flow.name, WATERMARK_SOURCE),
+          {
+            resuming: stored !== undefined,
+            full: options.full === true,
+            now: started,
+            ...(flow.timezone ? { flowZone: flow.timezone } : {}),
+          },
+          flow.source.where,
+        );
+        counts.delta = { full: delta.full, since: delta.since ?? null, reason: delta.reason };
+        ctx.log.info({ since: delta.since ?? null, full: delta.full }, `delta sync: ${delta.reason}`);
+      }
+      const once = flow.source.once;
+      const markExported = source.markExported;
       handler = createPageHandler({
         open,
         flow,
@@ -170,14 +210,26 @@ export async function runFlow(
         counts,
         onErrors: (errors) => deps.notifications.record(project, flow, errors),
         pagesInFlight: flow.concurrency?.pages ?? 1,
+        ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
+        ...(once && markExported
+          ? {
+              afterCommit: (page: Page, failed: ReadonlySet<string>) =>
+                markExported(
+                  { ...sourceArgs, field: once.field },
+                  page.records.filter((r) => !failed.has(r.meta.id)),
+                  ctx,
+                ),
+            }
+          : {}),
       });
-      const source = deps.registry.source(flow.source.type);
       const iterator = source
         .read(
           {
-            config: flow.source.config,
-            connection: open.connection(flow.source.connection),
+            ...sourceArgs,
             ...(stored ? { from: stored.checkpoint } : {}),
+            ...(delta?.since === undefined ? {} : { since: delta.since }),
+            ...(flow.source.delta ? { cursorField: flow.source.delta.field } : {}),
+            ...(once ? { once } : {}),
           },
           ctx,
         )
@@ -233,8 +285,10 @@ export async function runFlow(
   if (runError && status === 'running') status = 'failed';
   // a finished run starts the next one over, except on a continuous source (an inbox): it goes on from there
   const continuous = deps.registry.source(flow.source.type).continuous === true;
-  if ((status === 'succeeded' || status === 'completed_with_errors') && !continuous)
-    await store.clearCheckpoint(flow.name);
+  const completed = status === 'succeeded' || status === 'completed_with_errors';
+  // the watermark moves before the checkpoint goes: a crash between them resumes with the new watermark, harmlessly
+  if (completed && delta) await store.setWatermark(flow.name, WATERMARK_SOURCE, delta.completed(started), clock.now());
+  if (completed && !continuous) await store.clearCheckpoint(flow.name);
   const endedAt = clock.now();
   const pages = handler?.pages ?? 0;
   await store.updateRun(run.id, {

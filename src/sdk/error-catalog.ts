@@ -194,6 +194,17 @@ export const errorCatalog = {
     summary: 'A required source field is missing (a map field with `onMissing: error`).',
     fix: 'Add the field to the record, or set `onMissing: null|omit` or a `default` in the mapping.',
   },
+  DELTA_CURSOR_MISSING: {
+    kind: 'record',
+    summary: 'A delta-synced record has no value in the cursor field (`delta.field`), so it cannot move the watermark.',
+    fix: 'Fill the field at the source and retry the error record, or set `delta.onMissing: pass` to deliver such records anyway.',
+  },
+  DELTA_CURSOR_INVALID: {
+    kind: 'record',
+    summary:
+      'The cursor field of a delta-synced record holds a value that is not a timestamp in the expected format (or a number where the others are timestamps).',
+    fix: 'Set `delta.format` (and `delta.timezone` for values without an offset) to match the source, or correct the value at the source.',
+  },
   DATA_QUALITY: {
     kind: 'record',
     summary:

@@ -3,14 +3,22 @@ import type { Context } from './context.js';
 import type { Json } from './json.js';
 import type { Page } from './page.js';
 import type { Receiver } from './receiver.js';
+import type { DataRecord } from './record.js';
 
 export interface ReadArgs<C, K> {
   readonly config: C;
   readonly connection: K;
   /** The checkpoint of the last committed page, when resuming. */
   readonly from?: Json;
-  /** The delta-sync watermark, when the flow declares `delta`. */
+  /**
+   * Delta sync: read only records whose cursor field is greater than `since` (written in the shape
+   * the source's own values have). Undefined: read everything (first run, full sync).
+   */
   readonly since?: Json;
+  /** The flow's `delta.field`: the column or field to compare with `since` (a source may also have its own setting). */
+  readonly cursorField?: string;
+  /** Export mode `once`: read only records whose `field` is not set (not true). */
+  readonly once?: { readonly field: string };
 }
 
 /** Reads records from a connection as an ordered stream of pages (Celigo: export). */
@@ -25,6 +33,15 @@ export interface Source<C = unknown, K = unknown> {
    * kept after a successful run, so the next run goes on from there instead of starting over.
    */
   readonly continuous?: boolean;
+  /**
+   * Export mode `once`: marks delivered records (sets `field` to true) after their page committed.
+   * Sources that offer it also filter on `args.once` when reading.
+   */
+  markExported?(
+    args: { readonly config: C; readonly connection: K; readonly field: string },
+    records: readonly DataRecord[],
+    ctx: Context,
+  ): Promise<void>;
   /** For push sources: checks and unpacks the requests `syncline serve` receives for this flow. */
   receiver?(args: { readonly config: C; readonly connection: K }): Receiver;
 }

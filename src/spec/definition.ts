@@ -37,11 +37,26 @@ export interface ConnectionDefinition {
   readonly where: string;
 }
 
+/** `delta:` of a source, as written (validated). */
+export interface DeltaSettings {
+  readonly field: string;
+  readonly overlap?: string | number;
+  readonly timezone?: string;
+  readonly format?: string;
+  readonly since?: string;
+  readonly fullSync?: string;
+  readonly onMissing?: 'error' | 'pass';
+}
+
 export interface SourceDefinition {
   readonly connection: string;
   /** Full type, e.g. `file.csv`. */
   readonly type: string;
   readonly config: unknown;
+  /** Delta sync on a cursor field. */
+  readonly delta?: DeltaSettings;
+  /** Export mode `once`: the flag field set on delivered records. */
+  readonly once?: { readonly field: string };
   readonly where: string;
 }
 

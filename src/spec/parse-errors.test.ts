@@ -78,8 +78,56 @@ const cases: readonly Case[] = [
         code: 'CONFIG_UNKNOWN_KEY',
         at: [6, 'pth'],
         message: 'unknown key "pth" in flows.orders.source',
-        hint: 'Did you mean "path"? Known keys here: connection, delimiter, header, path, type.',
+        hint: 'Did you mean "path"? Known keys here: connection, delimiter, delta, header, once, path, type.',
       },
+    ],
+  },
+  {
+    name: 'delta: bad fullSync cron, unknown time zone, a since that is no date',
+    lines: [
+      ...HEAD,
+      '    source: { connection: files, type: file.csv, path: a.csv,',
+      '      delta: { field: updated_at, fullSync: "0 3 * *", timezone: Europe/Berln, since: yesterday } }',
+      DEST,
+    ],
+    errors: [
+      {
+        code: 'CONFIG_BAD_CRON',
+        at: [7, '"0 3'],
+        message: 'flows.orders.source.delta.fullSync: "0 3 * *" is not a valid cron',
+      },
+      {
+        code: 'CONFIG_INVALID',
+        at: [7, 'Europe/Berln'],
+        message: 'unknown time zone "Europe/Berln"',
+        hint: 'Europe/Berlin',
+      },
+      { code: 'CONFIG_INVALID', at: [7, 'yesterday'], message: '"yesterday" is not a date' },
+    ],
+  },
+  {
+    name: 'delta: unknown key and a missing field',
+    lines: [...HEAD, '    source: { connection: files, type: file.csv, path: a.csv, delta: { overlapp: 5m } }', DEST],
+    errors: [
+      { code: 'CONFIG_INVALID', at: [6, '{ overlapp'], message: 'flows.orders.source.delta.field is required' },
+      { code: 'CONFIG_UNKNOWN_KEY', at: [6, 'overlapp'], message: 'unknown key "overlapp"', hint: '"overlap"' },
+    ],
+  },
+  {
+    name: 'once on a source that cannot mark records, and together with delta',
+    lines: [
+      ...HEAD,
+      '    source: { connection: files, type: file.csv, path: a.csv, delta: { field: u }, once: { field: done } }',
+      DEST,
+    ],
+    errors: [
+      {
+        code: 'CONFIG_INVALID',
+        at: [6, '{ field: done'],
+        message: 'source type file.csv cannot mark records as exported',
+        hint: 'Export mode once works with',
+      },
+      { code: 'CONFIG_INVALID', at: [6, '{ field: done'], message: 'a source reads either by delta or once, not both' },
     ],
   },
   {

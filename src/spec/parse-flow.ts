@@ -1,4 +1,4 @@
-import type { DestinationDefinition, FlowDefinition, SourceDefinition } from './definition.js';
+import type { DeltaSettings, DestinationDefinition, FlowDefinition, SourceDefinition } from './definition.js';
 import { parseConfig } from './parse-config.js';
 import { parseEndpoint } from './parse-endpoint.js';
 import { parseNotify } from './parse-notify.js';
@@ -15,7 +15,7 @@ import {
   sourceWrapper,
 } from './structure.js';
 import { uniqueNames } from './unique-names.js';
-import type { PathKey } from './yaml-locator.js';
+import { formatPath, type PathKey } from './yaml-locator.js';
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,12 +28,65 @@ function endpointKeys(value: unknown): (Record<string, unknown> & { connection: 
     : undefined;
 }
 
+/** Checks of `delta:` and `once:` beyond their schema: time zone, cron, date, and a source that can mark records. */
+function checkDelta(
+  source: { type: string; delta?: DeltaSettings; once?: { field: string } },
+  path: readonly PathKey[],
+  ctx: SpecContext,
+): void {
+  const { delta, once } = source;
+  if (delta) {
+    checkSchedule(delta.fullSync, delta.timezone, [...path, 'delta'], ctx, 'fullSync');
+    if (delta.since !== undefined && Number.isNaN(Date.parse(delta.since))) {
+      const at = [...path, 'delta', 'since'];
+      ctx.problems.add(
+        'CONFIG_INVALID',
+        ctx.locator.at(at),
+        `${formatPath(at)}: "${delta.since}" is not a date`,
+        'Write a date or time as the source writes its cursor values, e.g. 2026-01-01 or 2026-01-01T00:00:00Z.',
+      );
+    }
+  }
+  if (once) {
+    const entry = ctx.catalog.sources.get(source.type);
+    if (entry && entry.component.markExported === undefined) {
+      const at = [...path, 'once'];
+      const able = [...ctx.catalog.sources.entries()].filter(([, e]) => e.component.markExported).map(([t]) => t);
+      ctx.problems.add(
+        'CONFIG_INVALID',
+        ctx.locator.at(at),
+        `${formatPath(at)}: source type ${source.type} cannot mark records as exported`,
+        `Export mode once works with: ${able.join(', ') || 'none of the registered sources'}. Use delta: { field: … } instead.`,
+      );
+    }
+    if (delta) {
+      const at = [...path, 'once'];
+      ctx.problems.add(
+        'CONFIG_INVALID',
+        ctx.locator.at(at),
+        `${formatPath(at)}: a source reads either by delta or once, not both`,
+        'Keep `delta:` (changes since the watermark) or `once:` (records not yet exported).',
+      );
+    }
+  }
+}
+
 function parseSource(value: unknown, path: readonly PathKey[], ctx: SpecContext): SourceDefinition | undefined {
   const wrapper = parseConfig(sourceWrapper, value, path, ctx);
   const keys = wrapper.ok ? wrapper.data : endpointKeys(value);
   if (!keys) return undefined;
   const endpoint = parseEndpoint('source', keys, SOURCE_KEYS, path, ctx);
-  return endpoint && { ...endpoint, where: ctx.locator.at(path).where };
+  const delta = wrapper.ok ? wrapper.data.delta : undefined;
+  const once = wrapper.ok ? wrapper.data.once : undefined;
+  checkDelta({ type: keys.type, ...(delta ? { delta } : {}), ...(once ? { once } : {}) }, path, ctx);
+  return (
+    endpoint && {
+      ...endpoint,
+      ...(delta ? { delta } : {}),
+      ...(once ? { once } : {}),
+      where: ctx.locator.at(path).where,
+    }
+  );
 }
 
 function parseDestinations(

@@ -30,11 +30,12 @@ export function checkSchedule(
   timezone: unknown,
   flowPath: readonly PathKey[],
   ctx: SpecContext,
+  scheduleKey = 'schedule',
 ): void {
   if (typeof schedule === 'string') {
     const problem = cronProblem(schedule);
     if (problem !== undefined) {
-      const path = [...flowPath, 'schedule'];
+      const path = [...flowPath, scheduleKey];
       ctx.problems.add(
         'CONFIG_BAD_CRON',
         ctx.locator.at(path),

@@ -89,8 +89,34 @@ export const flowSchema = z.strictObject({
   destinations: z.array(z.unknown()).nullish(),
 });
 
-export const sourceWrapper = z.looseObject({ connection: nonEmpty, type: nonEmpty });
-export const SOURCE_KEYS = ['connection', 'type'] as const;
+/** Delta sync: read only what changed since the watermark (the highest cursor value handled). */
+export const deltaSchema = z.strictObject({
+  /** The record field holding the change timestamp or a growing number (`updated_at`, `version`). */
+  field: nonEmpty,
+  /** Re-read this much before the watermark on every run, against clock skew (e.g. 5m; a number for number cursors). */
+  overlap: durationSchema.optional(),
+  /** Time zone of cursor values written without an offset (default UTC); they are normalised to UTC. */
+  timezone: nonEmpty.optional(),
+  /** Format of the cursor values when they are not ISO 8601 (`dd.MM.yyyy HH:mm`, `millis`, `seconds`). */
+  format: nonEmpty.optional(),
+  /** The first run reads from this date (default: everything). */
+  since: nonEmpty.optional(),
+  /** Cron: a full sync (watermark ignored) on the first run after each tick, e.g. "0 3 * * 0". */
+  fullSync: nonEmpty.optional(),
+  /** A record without the cursor field: an error record (default) or passed on without moving the watermark. */
+  onMissing: z.enum(['error', 'pass']).optional(),
+});
+
+/** Export mode `once`: read the records whose flag is not set, and set it once the page is delivered. */
+export const onceSchema = z.strictObject({ field: nonEmpty });
+
+export const sourceWrapper = z.looseObject({
+  connection: nonEmpty,
+  type: nonEmpty,
+  delta: deltaSchema.optional(),
+  once: onceSchema.optional(),
+});
+export const SOURCE_KEYS = ['connection', 'type', 'delta', 'once'] as const;
 
 export const batchSchema = z.strictObject({
   size: z.number().int().positive().max(1_000_000).default(DEFAULT_BATCH_SIZE),

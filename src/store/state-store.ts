@@ -30,6 +30,8 @@ export interface RunCounts {
   steps: Record<string, StageCounts>;
   /** Per destination name. */
   destinations: Record<string, StageCounts>;
+  /** Delta sync: what this run read (a full sync, or changes since a cursor value) and why. */
+  delta?: { full: boolean; since: Json; reason: string; unchanged?: number };
 }
 
 export interface RunError {

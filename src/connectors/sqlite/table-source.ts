@@ -38,9 +38,10 @@ function bindParams(params: Record<string, Json>): Record<string, null | number 
 async function* readTable(
   config: TableSourceConfig,
   connection: SqliteConnection,
-  from: Json | undefined,
+  args: { from?: Json; since?: Json; cursorField?: string; once?: { field: string } },
   ctx: Context,
 ) {
+  const from = args.from;
   const where = `sqlite table ${quoteIdent(config.table)}`;
   if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
     throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${config.table}`, {
@@ -50,7 +51,12 @@ async function* readTable(
   }
   const key = quoteIdent(config.key);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? '*';
-  const filter = `${key} IS NOT NULL${config.where ? ` AND (${config.where})` : ''}`;
+  const conditions = [`${key} IS NOT NULL`];
+  if (config.where) conditions.push(`(${config.where})`);
+  const since = args.since === undefined || args.cursorField === undefined ? undefined : toSqlValue(args.since);
+  if (since !== undefined) conditions.push(`${quoteIdent(args.cursorField as string)} > :__since`);
+  if (args.once) conditions.push(`${quoteIdent(args.once.field)} IS NOT 1`);
+  const filter = conditions.join(' AND ');
   const sql = (after: boolean) =>
     `SELECT ${key}, ${columns} FROM ${quoteIdent(config.table)} WHERE ${filter}` +
     `${after ? ` AND ${key} > :__after` : ''} ORDER BY ${key} LIMIT :__limit`;
@@ -63,7 +69,11 @@ async function* readTable(
     throw sqliteError(error, where);
   }
   const build = rowReader(first, 1);
-  const params = { ...bindParams(config.params), __limit: config.pageSize };
+  const params = {
+    ...bindParams(config.params),
+    __limit: config.pageSize,
+    ...(since === undefined ? {} : { __since: since }),
+  };
   let after: Json | undefined = from ?? undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${config.table} was canceled`, { where });
@@ -91,9 +101,36 @@ async function* readTable(
   }
 }
 
+/**
+ * Export mode once: sets the flag column of the delivered rows, by key, in one statement per 500 keys.
+ * Keys come back as the record ids (text): canonical integers are bound as numbers, the rest as text.
+ */
+async function markExported(config: TableSourceConfig, connection: SqliteConnection, field: string, ids: string[]) {
+  const where = `sqlite table ${quoteIdent(config.table)}`;
+  try {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const sql = `UPDATE ${quoteIdent(config.table)} SET ${quoteIdent(field)} = 1 WHERE ${quoteIdent(config.key)} IN (${chunk.map(() => '?').join(', ')})`;
+      connection.db
+        .prepare(sql)
+        .run(...chunk.map((id) => (String(Number(id)) === id && Number.isSafeInteger(Number(id)) ? Number(id) : id)));
+    }
+  } catch (error) {
+    throw sqliteError(error, where);
+  }
+}
+
 export const tableSource = defineSource<TableSourceConfig, SqliteConnection>({
   type: 'table',
-  description: 'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n).',
+  description:
+    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
   config: tableSourceConfig,
-  read: ({ config, connection, from }, ctx) => readTable(config, connection, from, ctx),
+  read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
+  markExported: ({ config, connection, field }, records) =>
+    markExported(
+      config,
+      connection,
+      field,
+      records.map((r) => r.meta.id),
+    ),
 });
