@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Catalog, indexCatalog } from './catalog.js';
-import { batchSchema, DEFAULT_BATCH_SIZE } from './structure.js';
+import { batchSchema, DEFAULT_BATCH_SIZE, deltaSchema, onceSchema } from './structure.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -89,10 +89,20 @@ export function projectJsonSchema(catalog: Catalog): object {
     defs[name] = withWrapper(config, { type: { const: c.name } }, ['type']);
     return ref(name);
   });
+  const jsonOf = (schema: z.ZodType, description: string): JsonSchema => {
+    const { $schema: _drop, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
+    return { ...json, description };
+  };
+  const delta = jsonOf(
+    deltaSchema,
+    'Delta sync: read only what changed since the watermark (docs/flow-file.md#delta-sync).',
+  );
+  const once = jsonOf(onceSchema, 'Export mode once: read records not exported yet, then set the flag field.');
   const sources = [...index.sources.entries()].map(([type, entry]) => {
     const name = `source.${type}`;
     const config = component(entry.component.config, name, entry.component.description, defs);
-    defs[name] = withWrapper(config, { connection: { type: 'string' }, type: { const: type } }, ['connection', 'type']);
+    const wrapper = { connection: { type: 'string' }, type: { const: type }, delta, once };
+    defs[name] = withWrapper(config, wrapper, ['connection', 'type']);
     return ref(name);
   });
   const { $schema: _batchSchema, ...batchJson } = z.toJSONSchema(batchSchema, {
