@@ -39,11 +39,16 @@ export async function runCommand(
   const runs: RunRow[] = [];
   try {
     const project = await loadFlowFile(file, engine.store);
-    const names = flowName ? [flowName] : Object.keys(project.flows);
+    // pipeline stages run after the flow before them; on their own only when named
+    const names = flowName
+      ? [flowName]
+      : Object.values(project.flows)
+          .filter((f) => f.source.upstream === undefined)
+          .map((f) => f.name);
     for (const name of names) {
       if (abort.signal.aborted) break;
       const display = options.json ? undefined : createProgressDisplay(process.stderr, name);
-      const run = await engine.run(project, name, {
+      const chain = await engine.runChain(project, name, {
         trigger: 'cli',
         signal: abort.signal,
         fromStart: options.fromStart === true,
@@ -51,8 +56,20 @@ export async function runCommand(
         ...(display ? { onProgress: (p) => display.update(p) } : {}),
       });
       display?.stop();
-      runs.push(run);
-      process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
+      runs.push(...chain);
+      for (const run of chain) {
+        process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
+      }
+      for (const run of chain) {
+        const def = project.flows[run.flow];
+        const inPipeline = def?.next !== undefined || def?.source.upstream !== undefined;
+        if (options.json || !inPipeline || run.status === 'succeeded' || run.status === 'completed_with_errors')
+          continue;
+        const after = def?.next?.length ? ` ${def.next.join(', ')} will run once it completes.` : '';
+        process.stdout.write(
+          `pipeline stopped at stage ${run.flow}; its input waits in the store.${after} Fix the cause, then \`syncline run ${file} ${run.flow}\` goes on from where it failed (the stages before it do not run again).\n\n`,
+        );
+      }
     }
   } finally {
     process.off('SIGINT', onSigint);

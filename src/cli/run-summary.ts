@@ -34,6 +34,7 @@ export function runSummary(run: RunRow): string {
     table,
     `totals: read ${run.counts.read}, written ${run.counts.written}, skipped ${run.counts.skipped}, failed ${run.counts.failed}`,
   ];
+  if (run.counts.handedOn !== undefined) lines.push(`handed on to the next stage: ${run.counts.handedOn} records`);
   if (run.counts.delta) {
     const d = run.counts.delta;
     lines.push(

@@ -9,6 +9,7 @@ import {
 import { FlowError, type Logger, parseDuration, systemClock } from '../sdk/index.js';
 import { createServer, type Hook } from '../server/create-server.js';
 import type { ProjectDefinition } from '../spec/definition.js';
+import type { RunRow } from '../store/state-store.js';
 import { createCliLogger } from './cli-logger.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
@@ -53,7 +54,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
         store: engine.store,
         clock: systemClock,
         log,
-        run: (p, f, o) => engine.run(p, f, o),
+        run: (p, f, o) => headOf(engine.runChain(p, f, o)),
       });
       triggers.push(trigger);
       hooks.set(flow, { flow, receiver: opened.receiver, notify: () => trigger.notify() });
@@ -65,7 +66,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
       log,
       host: hostname(),
       pid: process.pid,
-      run: (p, f, o) => engine.run(p, f, o),
+      run: (p, f, o) => headOf(engine.runChain(p, f, o)),
     });
     stops.push(() => scheduler.stop());
     const plain = Object.keys(project.flows).filter((f) => !flows.includes(f));
@@ -167,4 +168,9 @@ function scheduleRetention(engine: Engine, span: string, log: Logger): NodeJS.Ti
   const timer = setInterval(purge, 3_600_000);
   timer.unref();
   return timer;
+}
+
+/** Triggers run whole pipelines (a flow and its `next:` stages); they watch the first run. */
+async function headOf(chain: Promise<RunRow[]>): Promise<RunRow> {
+  return (await chain)[0] as RunRow;
 }

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { type DataRecord, FlowError, type Json, parseDuration, valueAt } from '../sdk/index.js';
 import type { DeltaSettings } from '../spec/definition.js';
-import { type Cursor, type CursorCodec, compareCursors, cursorCodec } from './delta-cursor.js';
+import { type Cursor, compareCursors, cursorCodec } from './delta-cursor.js';
 import type { StageFailure } from './stage-failure.js';
 
 /** A cursor as stored: normalised (ISO 8601 UTC or a number) and as the source wrote it. */

@@ -24,6 +24,7 @@ import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
 import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
 import { defaultRetry, type RetryOptions } from './retry-policy.js';
+import { runChain } from './run-chain.js';
 import { type RunOptions, runFlow } from './run-flow.js';
 
 export interface EngineOptions {
@@ -45,6 +46,11 @@ export interface Engine {
   readonly registry: Registry;
   readonly store: StateStore;
   run(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow>;
+  /**
+   * Runs a flow, then (when it completed) the flows of its `next:` with theirs, depth first: a
+   * pipeline. Returns every run in order; a stage that did not complete stops the chain after it.
+   */
+  runChain(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow[]>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
   /** Whether the flow's source receives pushed events (webhooks). */
@@ -93,6 +99,8 @@ export function createEngine(options: EngineOptions): Engine {
     registry,
     store: options.store,
     run: async (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
+    runChain: (project, flow, runOptions) =>
+      runChain(findFlow(project, flow), runOptions ?? {}, (f, o) => runFlow(deps, project, f, o), project),
     preview: async (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),

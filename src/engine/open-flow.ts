@@ -28,6 +28,11 @@ export interface OpenDestination {
   readonly writeTimeoutMs: number;
   /** The connection's bulkhead (`maxConcurrent`), shared by every flow of the process. */
   readonly bulkhead?: BulkheadPolicy;
+  /**
+   * When the destination is down (retries spent, or its circuit open): `isolate` keeps the batch's
+   * records as its error records and the page goes on; `pause` waits for the circuit, then pauses the run.
+   */
+  readonly onOutage: 'isolate' | 'pause';
 }
 
 /** A flow with its connections opened, its steps compiled and its writers ready. */
@@ -52,6 +57,11 @@ export interface OpenFlowOptions {
   /** The process's circuit breakers (none: no breaker, as in previews). */
   breakers?: Breakers;
   bulkheads?: Bulkheads;
+}
+
+/** Hub-and-spoke: a flow with several destinations isolates a spoke that is down; one destination pauses. */
+export function outagePolicy(def: DestinationDefinition, flow: FlowDefinition): 'isolate' | 'pause' {
+  return def.onOutage ?? (flow.destinations.length > 1 ? 'isolate' : 'pause');
 }
 
 function wrap(error: unknown, where: string): FlowError {
@@ -96,7 +106,9 @@ export async function openFlow(
     }
   };
   try {
-    if (options.source !== false) await connect(flow.source.connection, flow.source.where);
+    // a pipeline stage reads the store (what the previous flow handed on): no connection
+    if (options.source !== false && flow.source.upstream === undefined)
+      await connect(flow.source.connection, flow.source.where);
     const from = options.stepsFrom ?? 0;
     const steps: OpenStep[] = [];
     for (let i = from; i < flow.steps.length; i++) {
@@ -140,6 +152,7 @@ export async function openFlow(
           retry,
           policy: transientRetry(retry),
           writeTimeoutMs,
+          onOutage: outagePolicy(def, flow),
           ...(breaker ? { breaker } : {}),
           ...(bulk ? { bulkhead: bulk } : {}),
         });

@@ -1,11 +1,12 @@
 import type { Clock, Context, DataRecord, Json, Page, StateWrite } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
 import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
-import { applySteps } from './apply-steps.js';
+import { applySteps, type FlushProgress } from './apply-steps.js';
 import { WATERMARK_SOURCE } from './delta-sync.js';
 import type { OpenFlow } from './open-flow.js';
 import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
 import type { StageFailure } from './stage-failure.js';
+import { handoffPayload } from './stage-source.js';
 import { toErrorRecord } from './to-error-record.js';
 import { writeDestination } from './write-destination.js';
 
@@ -40,6 +41,8 @@ export interface PageHandler {
    * `pagesInFlight` before it has committed, and commits it (page row, error records, counts,
    * checkpoint, atomically) after every earlier page. Resolves when the page is accepted into the
    * pipeline; a failure of any page rejects a later `handle` or `drain`.
+   * With `flush`, the buffering steps are emptied: one page at a time while a step says it holds
+   * more, the checkpoint going with the last one.
    */
   handle(page: Page, options?: { flush?: boolean }): Promise<void>;
   /** Waits until every accepted page is committed; rejects with the first failure. */
@@ -50,7 +53,10 @@ export interface PageHandler {
 
 interface Prepared {
   readonly page: Page;
+  /** The last page of the end-of-run flush: it commits the withheld checkpoint. */
   readonly flush: boolean;
+  /** A buffering step holds more records: another flush page follows. */
+  readonly more: boolean;
   readonly started: number;
   readonly tally: RunCounts;
   readonly failures: StageFailure[];
@@ -77,7 +83,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
   let committed = 0;
   let accepted = 0;
 
-  const prepare = async (page: Page, flush: boolean): Promise<Prepared> => {
+  const prepare = async (page: Page, flush: FlushProgress | undefined): Promise<Prepared> => {
     const started = performance.now();
     const tally = emptyCounts(stepNames, destinationNames);
     const failures: StageFailure[] = (page.failed ?? []).map((f) => ({
@@ -95,13 +101,24 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       tally.skipped += admitted.skipped;
     }
     const watermark = d.delta?.pending();
-    const stepped = await applySteps(open.steps, records, ctx, { flush });
+    const stepped = await applySteps(open.steps, records, ctx, flush ? { flush } : {});
     for (const [name, c] of stepped.counts) {
       addStage(tally.steps, name, c);
       tally.skipped += c.skipped;
     }
     failures.push(...stepped.failures);
-    return { page, flush, started, tally, failures, records: stepped.records, commit: stepped.commit, watermark };
+    const more = stepped.more;
+    return {
+      page,
+      flush: flush !== undefined && !more,
+      more,
+      started,
+      tally,
+      failures,
+      records: stepped.records,
+      commit: stepped.commit,
+      watermark,
+    };
   };
 
   const write = async (p: Prepared): Promise<void> => {
@@ -118,6 +135,8 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
   };
 
   const commit = async (p: Prepared, seq: number): Promise<void> => {
+    const handed = flow.next && flow.next.length > 0 ? handoff(flow.next, p) : undefined;
+    if (handed) p.tally.handedOn = handed.payloads.length;
     merge(counts, p.tally);
     const at = d.clock.now();
     const errors = p.failures.map((f) => toErrorRecord(f, flow.name, d.runId, at));
@@ -133,6 +152,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       errors,
       ...(p.commit.length > 0 ? { state: p.commit } : {}),
       ...(p.watermark === undefined ? {} : { watermark: { source: WATERMARK_SOURCE, value: p.watermark } }),
+      ...(handed ? { handoff: handed } : {}),
       at,
     });
     committed = seq;
@@ -145,26 +165,40 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       return committed;
     },
     async handle(page, options = {}) {
-      const prepared = await prepare(page, options.flush === true);
-      // at most `window` pages written at once: wait for the oldest to commit (or fail)
-      while (inFlight.length >= window) await inFlight.shift();
-      const seq = ++accepted;
-      const written = write(prepared);
-      written.catch(() => undefined);
-      const before = lastCommit;
-      const done = (async () => {
-        await written;
-        await before; // strictly in page order; a failed earlier page stops this one from committing
-        await commit(prepared, seq);
-      })();
-      done.catch(() => undefined);
-      lastCommit = done;
-      inFlight.push(done);
+      const flush: FlushProgress | undefined = options.flush === true ? { finished: new Set() } : undefined;
+      for (let next: Page | undefined = page; next !== undefined; ) {
+        const prepared = await prepare(next, flush);
+        // at most `window` pages written at once: wait for the oldest to commit (or fail)
+        while (inFlight.length >= window) await inFlight.shift();
+        const seq = ++accepted;
+        const written = write(prepared);
+        written.catch(() => undefined);
+        const before = lastCommit;
+        const done = (async () => {
+          await written;
+          await before; // strictly in page order; a failed earlier page stops this one from committing
+          await commit(prepared, seq);
+        })();
+        done.catch(() => undefined);
+        lastCommit = done;
+        inFlight.push(done);
+        // a buffering step emits a page at a time: the next flush page, with no source records
+        next = prepared.more
+          ? { records: [], ...(page.checkpoint === undefined ? {} : { checkpoint: page.checkpoint }) }
+          : undefined;
+        if (next) ctx.signal.throwIfAborted();
+      }
     },
     async drain() {
       while (inFlight.length > 0) await inFlight.shift();
     },
   };
+}
+
+/** Pipelines: the page's records that came through the steps and every destination, for the next flows. */
+function handoff(next: readonly string[], p: Prepared): { flows: readonly string[]; payloads: string[] } {
+  const failed = new Set(p.failures.map((f) => f.record.meta.id));
+  return { flows: next, payloads: p.records.filter((r) => !failed.has(r.meta.id)).map(handoffPayload) };
 }
 
 /** Adds one page's tally to the run's totals. */
@@ -173,6 +207,7 @@ function merge(total: RunCounts, page: RunCounts): void {
   total.written += page.written;
   total.skipped += page.skipped;
   total.failed += page.failed;
+  if (page.handedOn !== undefined) total.handedOn = (total.handedOn ?? 0) + page.handedOn;
   for (const [name, c] of Object.entries(page.steps)) addStage(total.steps, name, c);
   for (const [name, c] of Object.entries(page.destinations)) addStage(total.destinations, name, c);
 }

@@ -1,4 +1,5 @@
 import { type Connector, type Destination, FlowError, type Source, type Step } from '../sdk/index.js';
+import { stageSource } from './stage-source.js';
 
 /** Looks up components by the names flow files use; built once from the registered connectors and steps. */
 export interface Registry {
@@ -24,9 +25,11 @@ function find<T>(map: Map<string, T>, kind: string, name: string): T {
 
 export function createRegistry(connectors: readonly Connector[], steps: readonly Step[]): Registry {
   const byName = index(connectors.map((c) => [c.name, c]));
-  const sources = index(
-    connectors.flatMap((c) => (c.sources ?? []).map((s) => [`${c.name}.${s.type}`, s] as [string, Source])),
-  );
+  const sources = index([
+    ...connectors.flatMap((c) => (c.sources ?? []).map((s) => [`${c.name}.${s.type}`, s] as [string, Source])),
+    // pipeline stages read what the previous flow handed on: built in, no connection
+    [stageSource.type, stageSource] as [string, Source],
+  ]);
   const destinations = index(
     connectors.flatMap((c) => (c.destinations ?? []).map((d) => [`${c.name}.${d.type}`, d] as [string, Destination])),
   );

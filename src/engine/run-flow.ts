@@ -1,6 +1,7 @@
 import {
   type Clock,
   FlowError,
+  inboxPosition,
   type Json,
   type Logger,
   type Metrics,
@@ -72,6 +73,12 @@ async function claim(deps: RunDeps, flow: string, now: Date): Promise<RunRow | u
     );
   }
   return active;
+}
+
+/** A pipeline stage's handed-on records, once read and committed, leave the store. */
+async function purgeHandled(store: StateStore, flow: string, now: Date): Promise<void> {
+  const position = inboxPosition((await store.getCheckpoint(flow))?.checkpoint);
+  if (position > 0) await store.purgeInbox(flow, position, new Date(now.getTime() + 1));
 }
 
 /** The delta check of each page, counting the records it skipped as unchanged in the run's counts. */
@@ -289,6 +296,7 @@ export async function runFlow(
   // the watermark moves before the checkpoint goes: a crash between them resumes with the new watermark, harmlessly
   if (completed && delta) await store.setWatermark(flow.name, WATERMARK_SOURCE, delta.completed(started), clock.now());
   if (completed && !continuous) await store.clearCheckpoint(flow.name);
+  if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());
   const endedAt = clock.now();
   const pages = handler?.pages ?? 0;
   await store.updateRun(run.id, {

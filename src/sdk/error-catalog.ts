@@ -32,6 +32,11 @@ export const errorCatalog = {
     summary: 'A source, destination or step names a connection that is not declared.',
     fix: 'Declare it under `connections:` or correct the name.',
   },
+  CONFIG_PIPELINE_CYCLE: {
+    kind: 'config',
+    summary: 'The `next:` links of the flows form a loop, so the pipeline would never end.',
+    fix: 'Remove one of the `next:` links named in the message so the chain has a last stage.',
+  },
   CONFIG_UNKNOWN_TYPE: {
     kind: 'config',
     summary: 'A connection, source, destination or step type that no registered connector offers.',
@@ -71,6 +76,12 @@ export const errorCatalog = {
     kind: 'config',
     summary: 'A filter condition cannot be compiled (unknown operator, bad regular expression).',
     fix: 'Correct the condition at the reported path.',
+  },
+  CONFIG_BAD_SCRIPT: {
+    kind: 'config',
+    summary:
+      "A script step's code cannot be loaded: a syntax error, a throw or timeout in its top-level code, or neither `transform` nor `transformPage` defined.",
+    fix: 'Correct the script at the reported line:column; define `function transform(record)` or `function transformPage(records)`.',
   },
   FLOW_NOT_FOUND: {
     kind: 'config',
@@ -235,6 +246,29 @@ export const errorCatalog = {
     kind: 'record',
     summary: 'The API rejected the request for this record with a 4xx status (validation, conflict, not found).',
     fix: "Correct the record as the API's answer in the message says, then retry the error record.",
+  },
+  SCRIPT_ERROR: {
+    kind: 'record',
+    summary:
+      "A script step's function threw on this record (or page); the message gives the script line and the error.",
+    fix: 'Fix the script at the reported line (or the record it cannot handle), then retry the error record.',
+  },
+  SCRIPT_TIMEOUT: {
+    kind: 'record',
+    summary:
+      "A script step's function ran longer than its `timeout` on this record (or page): an endless loop, or too much work.",
+    fix: "Look for a loop that never ends for this record's values, or raise the step's `timeout` (default 1s).",
+  },
+  SCRIPT_MEMORY: {
+    kind: 'record',
+    summary: "A script step's function ran out of the sandbox's memory on this record (or page).",
+    fix: "Keep less data in the script (global arrays grow across records), or raise the step's `memory` (default 64MB); with transformPage, a smaller page also helps.",
+  },
+  SCRIPT_BAD_RESULT: {
+    kind: 'record',
+    summary:
+      "A script step's function returned something that is not records: not an object, or a value JSON cannot hold (a function, NaN, undefined in an array).",
+    fix: 'Return the record (an object), null to drop it, or an array of objects; the message names the offending key.',
   },
   // system: fail and report
   RUN_TIMEOUT: {

@@ -57,6 +57,8 @@ export interface SourceDefinition {
   readonly delta?: DeltaSettings;
   /** Export mode `once`: the flag field set on delivered records. */
   readonly once?: { readonly field: string };
+  /** Pipeline stage: the flow whose handed-on records this source reads (type `flow`, no connection). */
+  readonly upstream?: string;
   readonly where: string;
 }
 
@@ -85,6 +87,8 @@ export interface DestinationDefinition {
   readonly config: unknown;
   readonly batch: BatchOptions;
   readonly retry?: RetrySettings;
+  /** Hub-and-spoke: when this destination is down, `isolate` its records as error records or `pause` the run. */
+  readonly onOutage?: 'isolate' | 'pause';
   readonly where: string;
 }
 
@@ -112,6 +116,8 @@ export interface FlowDefinition {
   /** The validated `notify:` block (error notifications), replacing the file's. */
   readonly notify?: unknown;
   readonly source: SourceDefinition;
+  /** Pipelines: flows run after this one completes, reading the records it handed on. */
+  readonly next?: readonly string[];
   readonly steps: readonly StepDefinition[];
   readonly destinations: readonly DestinationDefinition[];
   readonly where: string;

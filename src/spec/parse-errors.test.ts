@@ -131,6 +131,29 @@ const cases: readonly Case[] = [
     ],
   },
   {
+    name: 'pipelines: next names no flow, and a stage reading a flow that does not hand on to it',
+    lines: [
+      ...HEAD,
+      SOURCE,
+      '    next: nowhere',
+      '  enrich:',
+      '    source: { flow: other }',
+      DEST,
+      '  other:',
+      SOURCE,
+      DEST,
+    ],
+    errors: [
+      { code: 'CONFIG_INVALID', at: [7, 'nowhere'], message: 'flows.orders.next: no flow named "nowhere"' },
+      {
+        code: 'CONFIG_INVALID',
+        at: [9, 'other'],
+        message: 'flows.enrich.source.flow: flow other does not hand its records on to enrich',
+        hint: 'Add `next: enrich` to flow other.',
+      },
+    ],
+  },
+  {
     name: 'wrong value type',
     lines: [...HEAD, '    source: { connection: files, type: file.csv, path: 3 }', DEST],
     errors: [

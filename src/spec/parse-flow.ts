@@ -12,7 +12,9 @@ import {
   flowSchema,
   retrySchema,
   SOURCE_KEYS,
+  STAGE_SOURCE_TYPE,
   sourceWrapper,
+  stageSourceSchema,
 } from './structure.js';
 import { uniqueNames } from './unique-names.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
@@ -71,7 +73,22 @@ function checkDelta(
   }
 }
 
+/** `source: { flow: <name> }`: a pipeline stage reading what that flow handed on. */
+function parseStageSource(value: unknown, path: readonly PathKey[], ctx: SpecContext): SourceDefinition | undefined {
+  const parsed = parseConfig(stageSourceSchema, value, path, ctx);
+  if (!parsed.ok) return undefined;
+  return {
+    connection: '',
+    type: STAGE_SOURCE_TYPE,
+    config: parsed.data,
+    upstream: parsed.data.flow,
+    where: ctx.locator.at(path).where,
+  };
+}
+
 function parseSource(value: unknown, path: readonly PathKey[], ctx: SpecContext): SourceDefinition | undefined {
+  if (isMap(value) && 'flow' in value && !('connection' in value) && !('type' in value))
+    return parseStageSource(value, path, ctx);
   const wrapper = parseConfig(sourceWrapper, value, path, ctx);
   const keys = wrapper.ok ? wrapper.data : endpointKeys(value);
   if (!keys) return undefined;
@@ -105,8 +122,9 @@ function parseDestinations(
       ? { size: declared.size, parallel: declared.parallel, maxParallel: declared.maxParallel }
       : { size: DEFAULT_BATCH_SIZE };
     const retry = wrapper.ok ? (wrapper.data.retry ?? undefined) : undefined;
+    const onOutage = wrapper.ok ? (wrapper.data.onOutage ?? undefined) : undefined;
     const explicit = typeof keys.name === 'string' && keys.name !== '' ? keys.name : undefined;
-    return [{ path, explicit, connection: keys.connection, endpoint, batch, retry }];
+    return [{ path, explicit, connection: keys.connection, endpoint, batch, retry, onOutage }];
   });
   const names = uniqueNames(
     parsed.map((d) => ({ explicit: d.explicit, base: d.connection, path: d.path })),
@@ -121,6 +139,7 @@ function parseDestinations(
             ...d.endpoint,
             batch: d.batch,
             ...(d.retry ? { retry: d.retry } : {}),
+            ...(d.onOutage ? { onOutage: d.onOutage } : {}),
             where: ctx.locator.at(d.path).where,
           },
         ]
@@ -158,18 +177,21 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
 
   const steps = Array.isArray(value.steps) ? parseSteps(value.steps, path, ctx) : [];
 
+  const next = flowSchema.shape.next.safeParse(value.next);
+  const nextNames = next.success && next.data ? (typeof next.data === 'string' ? [next.data] : next.data) : [];
   let destinations: DestinationDefinition[] = [];
   const destinationList = value.destinations;
   if (
-    destinationList === undefined ||
-    destinationList === null ||
-    (Array.isArray(destinationList) && destinationList.length === 0)
+    (destinationList === undefined ||
+      destinationList === null ||
+      (Array.isArray(destinationList) && destinationList.length === 0)) &&
+    nextNames.length === 0
   ) {
     ctx.problems.add(
       'CONFIG_INVALID',
       destinationList === undefined || destinationList === null ? at : ctx.locator.at([...path, 'destinations']),
       `flows.${name}: the flow has no destination`,
-      'Add `destinations:` with at least one item: `- connection: <name>` and its `type:` (e.g. sqlite.table) and settings.',
+      'Add `destinations:` with at least one item: `- connection: <name>` and its `type:` (e.g. sqlite.table) and settings, or hand the records on to another flow with `next: <flow>`.',
     );
   } else if (Array.isArray(destinationList)) {
     destinations = parseDestinations(destinationList, path, ctx);
@@ -189,6 +211,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(flowAutoRetry.success && flowAutoRetry.data ? { autoRetry: flowAutoRetry.data } : {}),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
+    ...(nextNames.length > 0 ? { next: nextNames } : {}),
     steps,
     destinations,
     where: at.where,

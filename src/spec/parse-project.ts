@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type Catalog, indexCatalog } from './catalog.js';
+import { checkPipelines } from './check-pipelines.js';
 import type { ConnectionDefinition, FlowDefinition, ProjectDefinition } from './definition.js';
 import type { Env } from './expand-references.js';
 import { parseConfig } from './parse-config.js';
@@ -86,6 +87,7 @@ export function parseProject(
     const flow = parseFlow(name, value, ctx);
     if (flow) flows[name] = flow;
   }
+  checkPipelines(flows, ctx);
   const notify = parseNotify((root as Record<string, unknown>).notify, ['notify'], ctx);
   problems.throwIfAny();
   const absolute = resolve(file);

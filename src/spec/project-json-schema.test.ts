@@ -57,7 +57,15 @@ describe('projectJsonSchema', () => {
   it('describes sources and destinations by full type, with wrapper keys and batch', () => {
     const csv = schema.$defs['source.file.csv'];
     expect(csv?.description).toBe('A CSV file');
-    expect(Object.keys(csv?.properties ?? {})).toEqual(['connection', 'type', 'delta', 'once', 'path', 'delimiter', 'header']);
+    expect(Object.keys(csv?.properties ?? {})).toEqual([
+      'connection',
+      'type',
+      'delta',
+      'once',
+      'path',
+      'delimiter',
+      'header',
+    ]);
     expect(csv?.properties?.type).toEqual({ const: 'file.csv' });
     const table = schema.$defs['destination.sqlite.table'];
     expect(table?.properties?.operation).toMatchObject({ enum: ['insert', 'update', 'upsert'], default: 'insert' });

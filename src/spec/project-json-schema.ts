@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Catalog, indexCatalog } from './catalog.js';
-import { batchSchema, DEFAULT_BATCH_SIZE, deltaSchema, onceSchema } from './structure.js';
+import { batchSchema, DEFAULT_BATCH_SIZE, deltaSchema, onceSchema, stageSourceSchema } from './structure.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -118,6 +118,11 @@ export function projectJsonSchema(catalog: Catalog): object {
       type: { const: type },
       name: { type: 'string', description: 'Unique within the flow; default: the connection name.' },
       batch,
+      onOutage: {
+        enum: ['isolate', 'pause'],
+        description:
+          'When the destination is down: keep its records as error records and go on (isolate; default with several destinations) or pause the run (pause; default with one).',
+      },
     };
     defs[name] = withWrapper(config, wrapper, ['connection', 'type']);
     return ref(name);
@@ -138,7 +143,11 @@ export function projectJsonSchema(catalog: Catalog): object {
   });
 
   defs.connection = anyOf(connections);
-  defs.source = anyOf(sources);
+  defs['source.flow'] = jsonOf(
+    stageSourceSchema,
+    'A pipeline stage: the records the named flow hands on with `next:`.',
+  );
+  defs.source = anyOf([...sources, ref('source.flow')]);
   defs.destination = anyOf(destinations);
   defs.step = anyOf(steps);
   defs.flow = {

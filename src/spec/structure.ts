@@ -85,6 +85,8 @@ export const flowSchema = z.strictObject({
     .strictObject({ run: durationSchema.optional(), read: durationSchema.optional(), write: durationSchema.optional() })
     .nullish(),
   source: z.record(z.string(), z.unknown()).nullish(),
+  /** Pipelines: the flows that run after this one, reading its records (`source: { flow: <this> }`). */
+  next: z.union([nonEmpty, z.array(nonEmpty).min(1)]).nullish(),
   steps: z.array(z.unknown()).nullish(),
   destinations: z.array(z.unknown()).nullish(),
 });
@@ -118,6 +120,16 @@ export const sourceWrapper = z.looseObject({
 });
 export const SOURCE_KEYS = ['connection', 'type', 'delta', 'once'] as const;
 
+/** A pipeline stage's source: the records the named flow handed on (its `next:` names this flow). */
+export const stageSourceSchema = z.strictObject({
+  flow: nonEmpty,
+  /** Records per page (default 1000). */
+  pageSize: z.number().int().min(1).max(100_000).default(1000),
+});
+
+/** The reserved source type of pipeline stages. */
+export const STAGE_SOURCE_TYPE = 'flow';
+
 export const batchSchema = z.strictObject({
   size: z.number().int().positive().max(1_000_000).default(DEFAULT_BATCH_SIZE),
   /** Write the batches of a page concurrently (the destination must accept any order). */
@@ -132,7 +144,9 @@ export const destinationWrapper = z.looseObject({
   name: nonEmpty.optional(),
   batch: batchSchema.nullish(),
   retry: retrySchema.nullish(),
+  /** When the destination is down: keep its records as error records (`isolate`) or pause the run (`pause`). */
+  onOutage: z.enum(['isolate', 'pause']).nullish(),
 });
-export const DESTINATION_KEYS = ['connection', 'type', 'name', 'batch', 'retry'] as const;
+export const DESTINATION_KEYS = ['connection', 'type', 'name', 'batch', 'retry', 'onOutage'] as const;
 
 export const stepName = nonEmpty;

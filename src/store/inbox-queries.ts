@@ -102,3 +102,14 @@ export async function purgeInbox(db: StoreDb, flow: string, upTo: number, before
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Appends records handed on by a pipeline stage to the next flow's inbox (inside the page's transaction). */
+export async function appendInbox(db: StoreDb, flow: string, payloads: readonly string[], at: Date): Promise<void> {
+  const time = writeTime(at);
+  for (let i = 0; i < payloads.length; i += CHUNK) {
+    await db
+      .insertInto('inbox_events')
+      .values(payloads.slice(i, i + CHUNK).map((payload) => ({ flow, event_id: null, payload, received_at: time })))
+      .execute();
+  }
+}

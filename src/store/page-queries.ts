@@ -1,5 +1,6 @@
 import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } from './codec.js';
 import { recordErrors } from './error-queries.js';
+import { appendInbox } from './inbox-queries.js';
 import type { StoreDb } from './run-queries.js';
 import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
 import { putState } from './step-state-queries.js';
@@ -27,6 +28,8 @@ export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void>
     if (commit.errors.length > 0) await recordErrors(trx, commit.errors);
     for (const w of commit.state ?? [])
       if (w.entries.length > 0) await putState(trx, w.namespace, w.entries, commit.at);
+    if (commit.handoff)
+      for (const flow of commit.handoff.flows) await appendInbox(trx, flow, commit.handoff.payloads, commit.at);
     if (commit.watermark)
       await setWatermark(trx, commit.flow, commit.watermark.source, commit.watermark.value, commit.at);
     if (commit.checkpoint !== undefined) {

@@ -30,6 +30,8 @@ export interface RunCounts {
   steps: Record<string, StageCounts>;
   /** Per destination name. */
   destinations: Record<string, StageCounts>;
+  /** Pipelines: records handed on to the next flows (`next:`). */
+  handedOn?: number;
   /** Delta sync: what this run read (a full sync, or changes since a cursor value) and why. */
   delta?: { full: boolean; since: Json; reason: string; unchanged?: number };
 }
@@ -168,6 +170,8 @@ export interface PageCommit {
   errors: readonly NewErrorRecord[];
   /** Steps' state writes (dedupe keys), stored in the same transaction. */
   state?: readonly StateWrite[];
+  /** Pipelines: records handed on to the next flows (JSON text each), stored in their inboxes in the same transaction. */
+  handoff?: { flows: readonly string[]; payloads: readonly string[] };
   /** The flow's delta-sync state for its source, stored in the same transaction. */
   watermark?: { source: string; value: Json };
   at: Date;

@@ -1,0 +1,84 @@
+import type { FlowDefinition } from './definition.js';
+import type { SpecContext } from './spec-context.js';
+import { formatPath, type PathKey } from './yaml-locator.js';
+
+/**
+ * Pipelines (`next:`): every named flow exists and reads this one (`source: { flow: <this> }`), every
+ * stage source names a flow whose `next:` includes it, and no chain comes back to where it started.
+ * All of it is reported before anything runs.
+ */
+export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, ctx: SpecContext): void {
+  const names = Object.keys(flows);
+  const at = (path: readonly PathKey[]) => ctx.locator.at(path);
+  for (const flow of Object.values(flows)) {
+    (flow.next ?? []).forEach((target, i) => {
+      const path: PathKey[] = [
+        'flows',
+        flow.name,
+        'next',
+        ...(flow.next?.length === 1 && !isList(ctx, flow.name) ? [] : [i]),
+      ];
+      const stage = flows[target];
+      if (!stage) {
+        ctx.problems.add(
+          'CONFIG_INVALID',
+          at(path),
+          `${formatPath(path)}: no flow named "${target}"`,
+          `Flows in this file: ${names.join(', ')}.`,
+        );
+      } else if (stage.source.upstream !== flow.name) {
+        ctx.problems.add(
+          'CONFIG_INVALID',
+          at(['flows', target, 'source']),
+          `flows.${target}.source: flow ${flow.name} hands its records on to ${target} (next), but ${target} reads ${stage.source.upstream ? `flow ${stage.source.upstream}` : `${stage.source.type}`}`,
+          `Give ${target} the source \`source: { flow: ${flow.name} }\`, or remove ${target} from ${flow.name}'s next.`,
+        );
+      }
+    });
+    const upstream = flow.source.upstream;
+    if (upstream !== undefined) {
+      const from = flows[upstream];
+      const path = ['flows', flow.name, 'source', 'flow'];
+      if (!from && !names.includes(upstream)) {
+        ctx.problems.add(
+          'CONFIG_INVALID',
+          at(path),
+          `${formatPath(path)}: no flow named "${upstream}"`,
+          `Flows in this file: ${names.join(', ')}.`,
+        );
+      } else if (from && !(from.next ?? []).includes(flow.name)) {
+        ctx.problems.add(
+          'CONFIG_INVALID',
+          at(path),
+          `${formatPath(path)}: flow ${upstream} does not hand its records on to ${flow.name}`,
+          `Add \`next: ${flow.name}\` to flow ${upstream}.`,
+        );
+      }
+    }
+  }
+  // cycles: follow next from every flow
+  const reported = new Set<string>();
+  const visit = (name: string, trail: string[]): void => {
+    const loop = trail.indexOf(name);
+    if (loop >= 0) {
+      const cycle = [...trail.slice(loop), name];
+      const key = [...cycle].slice(0, -1).sort().join(' ');
+      if (reported.has(key)) return;
+      reported.add(key);
+      const first = cycle[0] as string;
+      ctx.problems.add(
+        'CONFIG_PIPELINE_CYCLE',
+        at(['flows', first, 'next']),
+        `flows.${first}.next: the pipeline comes back to where it started: ${cycle.join(' → ')}`,
+        'A pipeline runs each stage after the one before it; remove one of these `next:` links so the chain has an end.',
+      );
+      return;
+    }
+    for (const target of flows[name]?.next ?? []) if (flows[target]) visit(target, [...trail, name]);
+  };
+  for (const name of names) visit(name, []);
+}
+
+function isList(ctx: SpecContext, flow: string): boolean {
+  return ctx.locator.at(['flows', flow, 'next', 0]).where !== ctx.locator.at(['flows', flow, 'next']).where;
+}
