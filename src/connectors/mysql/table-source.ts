@@ -8,12 +8,13 @@ import {
   type Json,
   type JsonObject,
   type Page,
+  type ReadArgs,
 } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { mysqlError } from './mysql-errors.js';
 import { bindNamed } from './named-params.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
-import { requireColumn, tableInfo } from './table-info.js';
+import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 
 const jsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
@@ -52,22 +53,19 @@ export function rowBuilder(fields: readonly FieldPacket[], from: number): (row: 
   };
 }
 
-async function* readTable(
-  config: TableSourceConfig,
-  connection: MysqlConnection,
-  from: Json | undefined,
-  since: Json | undefined,
-  ctx: Context,
-): AsyncGenerator<Page> {
+/** What `read` is asked besides config and connection. */
+type ReadOptions = Pick<ReadArgs<TableSourceConfig, MysqlConnection>, 'from' | 'since' | 'cursorField' | 'once'>;
+
+/** The table, its paging key and where messages point, shared by reading and marking. */
+interface ResolvedTable {
+  readonly info: TableInfo;
+  readonly keyName: string;
+  readonly where: string;
+}
+
+async function resolveTable(config: TableSourceConfig, connection: MysqlConnection): Promise<ResolvedTable> {
   const where = `${connection.target} table ${quoteIdent(config.table)}`;
-  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${config.table}`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
-  const info = await tableInfo(connection, config.table);
-  if (info === undefined) return;
+  const info = (await tableInfo(connection, config.table)) as TableInfo;
   const keyName = config.key ?? (info.primaryKey.length === 1 ? info.primaryKey[0] : undefined);
   if (keyName === undefined) {
     throw new FlowError('CONFIG_INVALID', `table ${quoteIdent(config.table)} has no single-column primary key`, {
@@ -77,15 +75,67 @@ async function* readTable(
     });
   }
   requireColumn(info, keyName, 'key', where);
+  return { info, keyName, where };
+}
+
+/** Export mode once: the flag column (BOOLEAN, i.e. TINYINT(1), or another 0/1 column) must exist. */
+function requireFlag(table: ResolvedTable, field: string): string {
+  const { info, where } = table;
+  const flag = quoteIdent(field);
+  if (!info.columns.has(field)) {
+    throw new FlowError('SQL_ERROR', `once.field "${field}" is not a column of table ${quoteIdent(info.table)}`, {
+      where,
+      field,
+      hint: `Add the flag column (ALTER TABLE ${quoteIdent(info.table)} ADD COLUMN ${flag} BOOLEAN NOT NULL DEFAULT 0) or set once.field to one of: ${[...info.columns.keys()].join(', ')}.`,
+    });
+  }
+  return flag;
+}
+
+async function* readTable(
+  config: TableSourceConfig,
+  connection: MysqlConnection,
+  args: ReadOptions,
+  ctx: Context,
+): AsyncGenerator<Page> {
+  const { from, since } = args;
+  const where = `${connection.target} table ${quoteIdent(config.table)}`;
+  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
+    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${config.table}`, {
+      where,
+      hint: 'Run the flow from the start.',
+    });
+  }
+  const table = await resolveTable(config, connection);
+  const { info, keyName } = table;
   for (const c of config.columns ?? []) requireColumn(info, c, 'a', where);
-  if (config.cursorField !== undefined) requireColumn(info, config.cursorField, 'cursorField', where);
+  // The flow's delta.field wins over the source's own cursorField.
+  const cursorField = args.cursorField ?? config.cursorField;
+  if (cursorField !== undefined) {
+    requireColumn(info, cursorField, args.cursorField === undefined ? 'cursorField' : 'delta.field', where);
+  }
+  if (args.cursorField !== undefined && config.columns !== undefined && !config.columns.includes(args.cursorField)) {
+    throw new FlowError(
+      'CONFIG_INVALID',
+      `columns of table ${quoteIdent(config.table)} leave out "${args.cursorField}", the delta.field`,
+      {
+        where,
+        field: 'columns',
+        hint: `Add ${args.cursorField} to columns: the watermark is taken from the rows read.`,
+      },
+    );
+  }
   const keyKind = info.columns.get(keyName);
   const key = quoteIdent(keyName);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? `${quoteIdent(config.table)}.*`;
   const conditions = [`${key} IS NOT NULL`];
   if (config.where) conditions.push(`(${bindNamed(config.where, config.params, where)})`);
-  if (config.cursorField !== undefined && since !== undefined && since !== null) {
-    conditions.push(`${quoteIdent(config.cursorField)} > ${sqlLiteral(since, info.columns.get(config.cursorField))}`);
+  if (cursorField !== undefined && since !== undefined && since !== null) {
+    conditions.push(`${quoteIdent(cursorField)} > ${sqlLiteral(since, info.columns.get(cursorField))}`);
+  }
+  if (args.once) {
+    const flag = requireFlag(table, args.once.field);
+    conditions.push(`(${flag} IS NULL OR ${flag} = 0)`);
   }
   const base = `SELECT ${key}, ${columns} FROM ${quoteIdent(config.table)} WHERE ${conditions.join(' AND ')}`;
   let after: Json | undefined = from ?? undefined;
@@ -123,9 +173,44 @@ async function* readTable(
   }
 }
 
+/** Keys per UPDATE of markExported: small enough for any max_allowed_packet, few statements per page. */
+const MARK_CHUNK = 1000;
+
+/**
+ * Export mode once: sets the flag of the delivered rows, `UPDATE … WHERE key IN (…)` with up to
+ * MARK_CHUNK keys per statement, each escaped as a literal of the key column's kind (integers
+ * unquoted, so the key index is used). Record ids are the key values as text.
+ */
+async function markExported(
+  config: TableSourceConfig,
+  connection: MysqlConnection,
+  field: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const table = await resolveTable(config, connection);
+  const flag = requireFlag(table, field);
+  const keyKind = table.info.columns.get(table.keyName);
+  for (let i = 0; i < ids.length; i += MARK_CHUNK) {
+    const keys = ids.slice(i, i + MARK_CHUNK).map((id) => sqlLiteral(id, keyKind));
+    await connection.query(
+      `UPDATE ${quoteIdent(config.table)} SET ${flag} = 1 WHERE ${quoteIdent(table.keyName)} IN (${keys.join(', ')})`,
+      table.where,
+    );
+  }
+}
+
 export const tableSource = defineSource<TableSourceConfig, MysqlConnection>({
   type: 'table',
-  description: 'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n).',
+  description:
+    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
   config: tableSourceConfig,
-  read: ({ config, connection, from, since }, ctx) => readTable(config, connection, from, since, ctx),
+  read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
+  markExported: ({ config, connection, field }, records) =>
+    markExported(
+      config,
+      connection,
+      field,
+      records.map((r) => r.meta.id),
+    ),
 });

@@ -8,6 +8,7 @@ import {
   FlowError,
   type Json,
   type Page,
+  type ReadArgs,
 } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { pgError } from './pg-errors.js';
@@ -30,14 +31,17 @@ export type QuerySourceConfig = z.infer<typeof querySourceConfig>;
 
 const CURSOR = 'syncline_query';
 
-/** The statement to declare the cursor for: the query, filtered by cursorField > since when both are given. */
-function cursorSql(config: QuerySourceConfig, since: Json | undefined, where: string) {
+/**
+ * The statement to declare the cursor for: the query, filtered by `cursorField > since` when both are
+ * given (the flow's `delta.field` wins over the source's own cursorField).
+ */
+function cursorSql(config: QuerySourceConfig, since: Json | undefined, cursorField: string | undefined, where: string) {
   const params: Record<string, Json> = { since: since ?? null, ...config.params };
   const bound = toPositional(config.query.trim().replace(/;\s*$/, ''), params, where);
-  if (config.cursorField === undefined || since === undefined || since === null) return bound;
+  if (cursorField === undefined || since === undefined || since === null) return bound;
   // The subquery keeps its ORDER BY: PostgreSQL does not reorder rows for a plain filter on top.
   return {
-    text: `SELECT * FROM (${bound.text}) AS syncline_q WHERE ${quoteIdent(config.cursorField)} > $${bound.values.length + 1}`,
+    text: `SELECT * FROM (${bound.text}) AS syncline_q WHERE ${quoteIdent(cursorField)} > $${bound.values.length + 1}`,
     values: [...bound.values, toParam(since)],
   };
 }
@@ -45,10 +49,10 @@ function cursorSql(config: QuerySourceConfig, since: Json | undefined, where: st
 async function* readQuery(
   config: QuerySourceConfig,
   connection: PostgresConnection,
-  from: Json | undefined,
-  since: Json | undefined,
+  args: Pick<ReadArgs<QuerySourceConfig, PostgresConnection>, 'from' | 'since' | 'cursorField'>,
   ctx: Context,
 ): AsyncGenerator<Page> {
+  const { from, since } = args;
   const where = `${connection.target} query`;
   if (from !== undefined && from !== null && (typeof from !== 'number' || !Number.isInteger(from) || from < 0)) {
     throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a row count`, {
@@ -56,7 +60,7 @@ async function* readQuery(
       hint: 'Run the flow from the start.',
     });
   }
-  const sql = cursorSql(config, since, where);
+  const sql = cursorSql(config, since, args.cursorField ?? config.cursorField, where);
   const skip = typeof from === 'number' ? from : 0;
   // The client is held for the whole read (a server-side cursor lives in its transaction).
   let client: pg.PoolClient | undefined;
@@ -106,5 +110,5 @@ export const querySource = defineSource<QuerySourceConfig, PostgresConnection>({
   description:
     'Streams the rows of a SELECT through a server-side cursor, page by page; resuming re-runs the query and skips the rows already read.',
   config: querySourceConfig,
-  read: ({ config, connection, from, since }, ctx) => readQuery(config, connection, from, since, ctx),
+  read: ({ config, connection, ...args }, ctx) => readQuery(config, connection, args, ctx),
 });

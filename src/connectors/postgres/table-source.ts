@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { type Context, createRecord, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
+import {
+  type Context,
+  createRecord,
+  defineSource,
+  FlowError,
+  type Json,
+  type Page,
+  type ReadArgs,
+} from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { rowBuilder, toJson } from './pg-values.js';
 import { quoteIdent, toParam, toPositional } from './sql-text.js';
-import { requireColumn, tableInfo } from './table-info.js';
+import { type ColumnInfo, requireColumn, type TableInfo, tableInfo } from './table-info.js';
 
 const jsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
@@ -34,22 +42,19 @@ export const tableSourceConfig = z
 
 export type TableSourceConfig = z.infer<typeof tableSourceConfig>;
 
-async function* readTable(
-  config: TableSourceConfig,
-  connection: PostgresConnection,
-  from: Json | undefined,
-  since: Json | undefined,
-  ctx: Context,
-): AsyncGenerator<Page> {
-  const info = await tableInfo(connection, config.table, config.schema);
-  if (info === undefined) return;
+/** What `read` is asked besides config and connection. */
+type ReadOptions = Pick<ReadArgs<TableSourceConfig, PostgresConnection>, 'from' | 'since' | 'cursorField' | 'once'>;
+
+/** The table, its paging key and where messages point, shared by reading and marking. */
+interface ResolvedTable {
+  readonly info: TableInfo;
+  readonly keyName: string;
+  readonly where: string;
+}
+
+async function resolveTable(config: TableSourceConfig, connection: PostgresConnection): Promise<ResolvedTable> {
+  const info = (await tableInfo(connection, config.table, config.schema)) as TableInfo;
   const where = `${connection.target} table ${info.name}`;
-  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${info.name}`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
   const keyName = config.key ?? (info.primaryKey.length === 1 ? info.primaryKey[0] : undefined);
   if (keyName === undefined) {
     throw new FlowError('CONFIG_INVALID', `table ${info.name} has no single-column primary key`, {
@@ -59,8 +64,68 @@ async function* readTable(
     });
   }
   requireColumn(info, keyName, 'key', where);
+  return { info, keyName, where };
+}
+
+const integerTypes = new Set(['smallint', 'integer', 'bigint']);
+
+/**
+ * Export mode once: the flag column must be a boolean (or a 0/1 integer) column of the table. The
+ * condition that selects rows not exported yet, and the value that marks a row.
+ */
+function onceFlag(table: ResolvedTable, field: string): { unmarked: string; marked: string } {
+  const { info, where } = table;
+  const column = info.columns.get(field);
+  const flag = quoteIdent(field);
+  const add = `ALTER TABLE ${info.sql} ADD COLUMN ${flag} boolean NOT NULL DEFAULT false`;
+  if (column === undefined) {
+    throw new FlowError('SQL_ERROR', `once.field "${field}" is not a column of table ${info.name}`, {
+      where,
+      field,
+      hint: `Add the flag column (${add}) or set once.field to one of: ${[...info.columns.keys()].join(', ')}.`,
+    });
+  }
+  if (column.type === 'boolean') return { unmarked: `${flag} IS NOT TRUE`, marked: 'true' };
+  if (integerTypes.has(column.type)) return { unmarked: `(${flag} IS NULL OR ${flag} = 0)`, marked: '1' };
+  throw new FlowError('SQL_ERROR', `once.field "${field}" of table ${info.name} is ${column.type}, not a flag`, {
+    where,
+    field,
+    hint: `Export mode once needs a boolean (or 0/1 integer) column, e.g. ${add}.`,
+  });
+}
+
+async function* readTable(
+  config: TableSourceConfig,
+  connection: PostgresConnection,
+  args: ReadOptions,
+  ctx: Context,
+): AsyncGenerator<Page> {
+  const { from, since } = args;
+  const table = await resolveTable(config, connection);
+  const { info, keyName, where } = table;
+  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
+    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${info.name}`, {
+      where,
+      hint: 'Run the flow from the start.',
+    });
+  }
   for (const c of config.columns ?? []) requireColumn(info, c, 'a', where);
-  if (config.cursorField !== undefined) requireColumn(info, config.cursorField, 'cursorField', where);
+  // The flow's delta.field wins over the source's own cursorField.
+  const cursorField = args.cursorField ?? config.cursorField;
+  if (cursorField !== undefined) {
+    requireColumn(info, cursorField, args.cursorField === undefined ? 'cursorField' : 'delta.field', where);
+  }
+  if (args.cursorField !== undefined && config.columns !== undefined && !config.columns.includes(args.cursorField)) {
+    throw new FlowError(
+      'CONFIG_INVALID',
+      `columns of table ${info.name} leave out "${args.cursorField}", the delta.field`,
+      {
+        where,
+        field: 'columns',
+        hint: `Add ${args.cursorField} to columns: the watermark is taken from the rows read.`,
+      },
+    );
+  }
   const key = quoteIdent(keyName);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? `${info.sql}.*`;
   const conditions = [`${key} IS NOT NULL`];
@@ -70,10 +135,11 @@ async function* readTable(
     conditions.push(`(${bound.text})`);
     values.push(...bound.values);
   }
-  if (config.cursorField !== undefined && since !== undefined && since !== null) {
+  if (cursorField !== undefined && since !== undefined && since !== null) {
     values.push(toParam(since));
-    conditions.push(`${quoteIdent(config.cursorField)} > $${values.length}`);
+    conditions.push(`${quoteIdent(cursorField)} > $${values.length}`);
   }
+  if (args.once) conditions.push(onceFlag(table, args.once.field).unmarked);
   const base = `SELECT ${key}, ${columns} FROM ${info.sql} WHERE ${conditions.join(' AND ')}`;
   const limit = `ORDER BY ${key} LIMIT ${config.pageSize}`;
   const first = `${base} ${limit}`;
@@ -109,9 +175,39 @@ async function* readTable(
   }
 }
 
+/**
+ * Export mode once: sets the flag of the delivered rows in one statement, `key = ANY($1::type[])`
+ * with the key column's own type so its index is used. Record ids are the key values as text.
+ */
+async function markExported(
+  config: TableSourceConfig,
+  connection: PostgresConnection,
+  field: string,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const table = await resolveTable(config, connection);
+  const { info, keyName, where } = table;
+  const { marked } = onceFlag(table, field);
+  const keyType = (info.columns.get(keyName) as ColumnInfo).type;
+  await connection.query(
+    `UPDATE ${info.sql} SET ${quoteIdent(field)} = ${marked} WHERE ${quoteIdent(keyName)} = ANY($1::${keyType}[])`,
+    [ids],
+    where,
+  );
+}
+
 export const tableSource = defineSource<TableSourceConfig, PostgresConnection>({
   type: 'table',
-  description: 'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n).',
+  description:
+    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
   config: tableSourceConfig,
-  read: ({ config, connection, from, since }, ctx) => readTable(config, connection, from, since, ctx),
+  read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
+  markExported: ({ config, connection, field }, records) =>
+    markExported(
+      config,
+      connection,
+      field,
+      records.map((r) => r.meta.id),
+    ),
 });
