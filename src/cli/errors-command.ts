@@ -15,6 +15,8 @@ export interface ErrorFilterOptions {
   status?: string;
   code?: string;
   stage?: string;
+  /** Hub-and-spoke: the records that failed at this destination (stage `destination:<name>`). */
+  destination?: string;
   record?: string;
   kind?: string;
   since?: string;
@@ -52,18 +54,34 @@ export function parseTime(text: string, option: string, now = new Date()): Date 
   return date;
 }
 
+/** The stage filter: `--stage`, or `--destination <name>` for stage `destination:<name>`. */
+function stageOf(o: ErrorFilterOptions): string | undefined {
+  if (o.destination === undefined) return o.stage;
+  const stage = `destination:${o.destination}`;
+  if (o.stage && o.stage !== stage)
+    throw new FlowError(
+      'CONFIG_INVALID',
+      `--stage ${o.stage} and --destination ${o.destination} contradict each other`,
+      {
+        hint: `--destination ${o.destination} stands for --stage ${stage}: give one of them`,
+      },
+    );
+  return stage;
+}
+
 export function toFilter(o: ErrorFilterOptions): ErrorFilter {
   if (o.status && !statuses.includes(o.status as ErrorStatus)) {
     throw new FlowError('CONFIG_INVALID', `unknown status "${o.status}"`, {
       hint: `use one of: ${statuses.join(', ')}`,
     });
   }
+  const stage = stageOf(o);
   return {
     ...(o.flow ? { flow: o.flow } : {}),
     ...(o.run ? { runId: parseId(o.run, 'run id') } : {}),
     ...(o.status ? { status: o.status as ErrorStatus } : {}),
     ...(o.code ? { code: o.code } : {}),
-    ...(o.stage ? { stage: o.stage } : {}),
+    ...(stage ? { stage } : {}),
     ...(o.record ? { recordId: o.record } : {}),
     ...(o.kind ? { kind: o.kind } : {}),
     ...(o.since ? { since: parseTime(o.since, '--since') } : {}),
@@ -77,7 +95,7 @@ export function describeFilter(o: ErrorFilterOptions): string {
     .filter(
       ([k, v]) =>
         typeof v === 'string' &&
-        ['flow', 'run', 'status', 'code', 'stage', 'record', 'kind', 'since', 'until'].includes(k),
+        ['flow', 'run', 'status', 'code', 'stage', 'destination', 'record', 'kind', 'since', 'until'].includes(k),
     )
     .map(([k, v]) => `${k}=${v}`);
   return parts.length ? parts.join(' ') : 'no filter';

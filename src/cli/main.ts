@@ -134,6 +134,7 @@ function withFilters(command: Command): Command {
     .option('--status <status>', 'open | retried | resolved')
     .option('--code <code>', 'error code, e.g. RECORD_CONSTRAINT')
     .option('--stage <stage>', 'source | step:<name> | destination:<name>')
+    .option('--destination <name>', 'failed at this destination (same as --stage destination:<name>)')
     .option('--record <id>', 'the source record id')
     .option('--kind <kind>', 'record | transient | config | system')
     .option('--since <time>', 'created at or after: a date (2026-11-01) or a span back (24h, 7d)')

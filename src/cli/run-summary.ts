@@ -15,6 +15,14 @@ export function describeStatus(status: string): string {
   return statusWord[status] ?? status;
 }
 
+/** The destinations where records failed, for one-line notes: `crm 120 failed, archive 3 failed` ('' when none). */
+export function destinationFailures(run: RunRow): string {
+  return Object.entries(run.counts.destinations)
+    .filter(([, c]) => c.failed > 0)
+    .map(([name, c]) => `${name} ${c.failed} failed`)
+    .join(', ');
+}
+
 /** The end-of-run report: status, counts per stage, timing and where to look next. */
 export function runSummary(run: RunRow): string {
   const seconds = run.endedAt ? (run.endedAt.getTime() - run.startedAt.getTime()) / 1000 : 0;
@@ -51,6 +59,13 @@ export function runSummary(run: RunRow): string {
   }
   if (run.error)
     lines.push(`error [${run.error.code}]: ${run.error.message}${run.error.hint ? `\n  hint: ${run.error.hint}` : ''}`);
+  // hub-and-spoke: which destination failed which records, and how to retry them there only
+  for (const [name, c] of Object.entries(run.counts.destinations)) {
+    if (c.failed > 0)
+      lines.push(
+        `destination ${name}: ${c.failed} of ${c.in} records failed; list them: syncline errors list --run ${run.id} --destination ${name}; retry them there only: syncline errors retry --all --run ${run.id} --destination ${name}`,
+      );
+  }
   if (run.counts.failed > 0) lines.push(`failed records are in the error store: syncline errors list --run ${run.id}`);
   return lines.join('\n');
 }

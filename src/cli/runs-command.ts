@@ -1,6 +1,6 @@
 import { openStore } from '../store/index.js';
 import { formatTable } from './format-table.js';
-import { describeStatus } from './run-summary.js';
+import { describeStatus, destinationFailures } from './run-summary.js';
 
 /** `syncline runs [flow]`: the latest runs, newest first. */
 export async function runsCommand(
@@ -30,11 +30,13 @@ export async function runsCommand(
       r.counts.written,
       r.counts.skipped,
       r.counts.failed,
-      r.error
-        ? `[${r.error.code}] ${r.error.message}`.slice(0, 80)
-        : r.resumedFrom
-          ? `resumed run ${r.resumedFrom}`
-          : '',
+      [
+        r.error ? `[${r.error.code}] ${r.error.message}` : r.resumedFrom ? `resumed run ${r.resumedFrom}` : '',
+        destinationFailures(r) && `destinations: ${destinationFailures(r)}`,
+      ]
+        .filter((note) => note !== '')
+        .join('; ')
+        .slice(0, 80),
     ]);
     process.stdout.write(
       `${formatTable(['run', 'flow', 'status', 'started (UTC)', 'took', 'read', 'written', 'skipped', 'failed', 'note'], rows)}\n`,

@@ -23,7 +23,8 @@ export async function checkProject(registry: Registry, project: ProjectDefinitio
     for (const step of flow.steps.filter((s) => !s.type.includes('.'))) {
       const where = `flow ${flow.name}/step ${step.name} (${step.where})`;
       try {
-        await registry.step(step.type).create({ config: step.config, where }, ctx);
+        const processor = await registry.step(step.type).create({ config: step.config, where }, ctx);
+        await processor.close?.();
       } catch (error) {
         const e = toFlowError(error);
         problems.push(e.where ? e : new FlowError(e.code, e.message, { kind: e.kind, where, cause: error }));

@@ -80,8 +80,10 @@ export async function openFlow(
 ): Promise<OpenFlow> {
   const opened = new Map<string, unknown>();
   const writers: OpenDestination[] = [];
+  const steps: OpenStep[] = [];
   const closeAll = async (outcome: 'ok' | 'abort' = 'ok') => {
     let failure: unknown;
+    for (const { processor } of steps.splice(0)) await Promise.resolve(processor.close?.()).catch(() => undefined);
     for (const { writer } of writers.splice(0)) {
       if (outcome === 'abort') await (writer.abort ?? writer.close).call(writer, ctx).catch(() => undefined);
       else await writer.close(ctx).catch((error: unknown) => (failure ??= error));
@@ -110,7 +112,6 @@ export async function openFlow(
     if (options.source !== false && flow.source.upstream === undefined)
       await connect(flow.source.connection, flow.source.where);
     const from = options.stepsFrom ?? 0;
-    const steps: OpenStep[] = [];
     for (let i = from; i < flow.steps.length; i++) {
       const def = flow.steps[i] as StepDefinition;
       const where = `flow ${flow.name}/step ${def.name} (${def.where})`;

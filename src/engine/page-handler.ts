@@ -134,29 +134,49 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
     p.tally.failed = p.failures.length;
   };
 
+  // While a buffering step holds records, a page commits no checkpoint: what must only be kept
+  // together with a checkpoint (steps' state, records handed on, rows to mark exported) waits for
+  // the page that commits one. A crash before it re-reads those pages: nothing of them is kept.
+  let heldState: StateWrite[] = [];
+  let heldHandoff: string[] = [];
+  let heldPages: { page: Page; failed: Set<string> }[] = [];
+
   const commit = async (p: Prepared, seq: number): Promise<void> => {
     const handed = flow.next && flow.next.length > 0 ? handoff(flow.next, p) : undefined;
     if (handed) p.tally.handedOn = handed.payloads.length;
     merge(counts, p.tally);
     const at = d.clock.now();
     const errors = p.failures.map((f) => toErrorRecord(f, flow.name, d.runId, at));
+    const checkpointed = !(buffering && !p.flush);
+    const state = [...heldState, ...p.commit];
+    const payloads = handed ? [...heldHandoff, ...handed.payloads] : heldHandoff;
+    const pages = [...heldPages, { page: p.page, failed: new Set(p.failures.map((f) => f.record.meta.id)) }];
     await d.store.commitPage({
       runId: d.runId,
       flow: flow.name,
       seq,
-      checkpoint: buffering && !p.flush ? undefined : p.page.checkpoint,
+      checkpoint: checkpointed ? p.page.checkpoint : undefined,
       records: p.tally.read,
       failed: p.failures.length,
       durationMs: Math.round(performance.now() - p.started),
       counts: cloneCounts(counts),
       errors,
-      ...(p.commit.length > 0 ? { state: p.commit } : {}),
+      ...(checkpointed && state.length > 0 ? { state } : {}),
       ...(p.watermark === undefined ? {} : { watermark: { source: WATERMARK_SOURCE, value: p.watermark } }),
-      ...(handed ? { handoff: handed } : {}),
+      ...(checkpointed && flow.next && payloads.length > 0 ? { handoff: { flows: flow.next, payloads } } : {}),
       at,
     });
     committed = seq;
-    if (d.afterCommit) await d.afterCommit(p.page, new Set(p.failures.map((f) => f.record.meta.id)));
+    if (checkpointed) {
+      heldState = [];
+      heldHandoff = [];
+      heldPages = [];
+      if (d.afterCommit) for (const h of pages) await d.afterCommit(h.page, h.failed);
+    } else {
+      heldState = state;
+      heldHandoff = payloads;
+      heldPages = d.afterCommit ? pages : [];
+    }
     if (errors.length > 0) d.onErrors?.(errors);
   };
 

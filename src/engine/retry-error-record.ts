@@ -83,6 +83,18 @@ export async function retryErrorRecord(
     retry: deps.retry,
     ...(deps.breakers ? { breakers: deps.breakers } : {}),
   });
+  const buffering = open.steps.find((st) => st.processor.flush !== undefined);
+  if (buffering) {
+    abort.abort();
+    await open.close();
+    throw new FlowError(
+      'ERROR_RECORD_NOT_RETRYABLE',
+      `error record ${id} would go through step ${buffering.def.name} (${buffering.def.type}), which combines the records of a whole run: retried alone it would write a result of one record over the real one`,
+      {
+        hint: `Fix the record at the source and run flow ${flow.name} again (syncline run <file> ${flow.name} --from-start), then resolve this error record with a note.`,
+      },
+    );
+  }
   let failure: StageFailure | undefined;
   let message = 'delivered';
   try {

@@ -13,7 +13,10 @@ export interface DestinationResult {
 /**
  * Writes records to one destination in batches of `batch.size`. Transient batch failures are
  * retried under the policy; a batch error of kind `record` fails that batch's records only;
- * config/system errors propagate and fail the run (the page's checkpoint is not committed).
+ * config/system errors propagate and fail the run (the page's checkpoint is not committed). A
+ * destination that is down (retries spent, or its circuit open) pauses the run, or, with
+ * `onOutage: isolate` (the default of a flow with several destinations), fails that batch's records
+ * only, as transient error records of this destination: the other destinations and the page go on.
  */
 export async function writeDestination(
   dest: OpenDestination,
@@ -49,48 +52,100 @@ export async function writeDestination(
 
 const isOutage = (e: unknown) => isFlowError(e) && e.kind === 'transient';
 
+/** What one batch's write calls went through: the last transient failure (the outage behind an open circuit). */
+interface BatchTrace {
+  outage?: FlowError;
+}
+
 /**
- * The write under the retry policy, inside the connection's circuit breaker. While the circuit is
- * open the batch waits for it (no page is pulled meanwhile); past the breaker's `maxWait` the run
- * ends as paused, its checkpoint kept.
+ * The write under the retry policy, inside the connection's circuit breaker. With `onOutage: pause`
+ * a batch waits while the circuit is open (no page is pulled meanwhile); past the breaker's
+ * `maxWait` the run ends as paused, its checkpoint kept. With `onOutage: isolate` (hub-and-spoke) an
+ * open circuit fails the batch at once with CIRCUIT_OPEN, without spending the retry schedule, and
+ * the caller keeps its records as error records; only a half-open circuit whose probes are out is
+ * waited for, as its answer is near.
  */
-async function writeThroughBreaker(dest: OpenDestination, batch: readonly DataRecord[], ctx: Context) {
+async function writeThroughBreaker(
+  dest: OpenDestination,
+  batch: readonly DataRecord[],
+  trace: BatchTrace,
+  ctx: Context,
+) {
   const guarded = dest.breaker;
-  const timed = () =>
-    withTimeout(dest.writeTimeoutMs, `writing ${batch.length} records to destination ${dest.def.name}`, () =>
-      dest.writer.write(batch, ctx),
-    );
+  const timed = async () => {
+    try {
+      return await withTimeout(
+        dest.writeTimeoutMs,
+        `writing ${batch.length} records to destination ${dest.def.name}`,
+        () => dest.writer.write(batch, ctx),
+      );
+    } catch (error) {
+      if (isOutage(error)) trace.outage = error as FlowError;
+      throw error;
+    }
+  };
   // the bulkhead's queue is not part of the call's time limit
   const bulk = dest.bulkhead;
   const write = bulk ? () => bulk.execute(timed) : timed;
   if (!guarded) return dest.policy.execute(write, ctx.signal);
+  const isolate = dest.onOutage === 'isolate';
   let deadline: number | undefined;
-  let outage: FlowError | undefined; // the failure that opened the circuit, for the message
   for (;;) {
     try {
       return await dest.policy.execute(() => guarded.breaker.execute(write, isOutage), ctx.signal);
     } catch (error) {
       // refused by the open circuit, or the retries ran out while the circuit opened: wait for it
-      const waitable =
-        isFlowError(error) &&
-        (error.code === 'CIRCUIT_OPEN' || (isOutage(error) && guarded.breaker.current() !== 'closed'));
-      if (!waitable) throw error;
-      if (error.code !== 'CIRCUIT_OPEN') outage = error;
+      const state = guarded.breaker.current();
+      const waitable = isFlowError(error) && (error.code === 'CIRCUIT_OPEN' || (isOutage(error) && state !== 'closed'));
+      if (!waitable || (isolate && state === 'open')) throw error;
       const now = ctx.clock.now().getTime();
       deadline ??= now + guarded.maxWaitMs;
       const until = Math.max(guarded.breaker.retryAt().getTime(), now + 50);
       if (until > deadline) {
+        if (isolate) throw error;
         const waited = Math.round((now - (deadline - guarded.maxWaitMs)) / 1000);
-        const cause = outage ? ` after ${outage.message}` : '';
+        const cause = trace.outage ? ` after ${trace.outage.message}` : '';
         throw new FlowError(
           'PAUSED',
           `the circuit of connection ${guarded.breaker.name} is open until ${guarded.breaker.retryAt().toISOString()}${cause}; waited ${waited}s and it would not close within the breaker's maxWait (${Math.round(guarded.maxWaitMs / 1000)}s), so the run pauses with its checkpoint kept`,
-          { where: `flow ${ctx.flow}/destination ${dest.def.name}`, cause: outage ?? error },
+          { where: `flow ${ctx.flow}/destination ${dest.def.name}`, cause: trace.outage ?? error },
         );
       }
       await ctx.clock.sleep(until - now, ctx.signal);
     }
   }
+}
+
+/**
+ * Hub-and-spoke: the error of each record of a batch a spoke could not take. Its code is the
+ * outage's (the transient failure after the retries; CIRCUIT_OPEN when the circuit refused the batch
+ * before any call), its kind transient, so that the automatic retry and `errors retry` pick it up.
+ */
+export function spokeUnavailable(
+  dest: OpenDestination,
+  records: number,
+  error: FlowError,
+  outage: FlowError | undefined,
+  ctx: Context,
+): FlowError {
+  const cause = outage ?? error;
+  const said = (e: FlowError) => (e.where ? `${e.where}: ${e.message}` : e.message);
+  const circuit = error.code === 'CIRCUIT_OPEN' ? error.message : undefined;
+  const why =
+    outage === undefined
+      ? `${circuit ?? said(error)}, so the batch was not sent`
+      : `${said(outage)} (${circuit ? `after retrying, and then ${circuit}` : 'after its retries'})`;
+  const where = `flow ${ctx.flow}/destination ${dest.def.name}`;
+  return new FlowError(
+    cause.code,
+    `the destination is unavailable: ${why}; its ${records} record${records === 1 ? '' : 's'} of this batch are kept as error records of this destination and will be retried there once it is back (the other destinations go on)`,
+    {
+      kind: 'transient',
+      where,
+      cause,
+      hint: `Retried automatically while \`syncline serve\` runs (the flow's autoRetry); to retry them now: syncline errors retry --all --flow ${ctx.flow} --destination ${dest.def.name}`,
+    },
+  );
 }
 
 /** One write call under the destination's retry policy; the records that failed, and the counts updated. */
@@ -103,8 +158,9 @@ async function writeBatch(
   ctx: Context,
 ): Promise<StageFailure[]> {
   const failures: StageFailure[] = [];
+  const trace: BatchTrace = {};
   try {
-    const result = await writeThroughBreaker(dest, batch, ctx);
+    const result = await writeThroughBreaker(dest, batch, trace, ctx);
     for (const r of result.rejected) {
       const record = batch[r.index];
       if (record) failures.push({ stage, stageIndex, record, error: r.error });
@@ -115,6 +171,17 @@ async function writeBatch(
     counts.out += result.written ?? batch.length - result.rejected.length - skipped;
   } catch (error) {
     const e = toFlowError(error, `flow ${ctx.flow}/destination ${dest.def.name}`);
+    if (e.kind === 'transient' && dest.onOutage === 'isolate' && !ctx.signal.aborted) {
+      // a spoke that is down holds no other: its records move aside, the page goes on
+      const down = spokeUnavailable(dest, batch.length, e, trace.outage, ctx);
+      ctx.log.warn(
+        { destination: dest.def.name, records: batch.length, code: down.code },
+        `destination ${dest.def.name} is unavailable: ${batch.length} records kept as error records`,
+      );
+      for (const record of batch) failures.push({ stage, stageIndex, record, error: down });
+      counts.failed += batch.length;
+      return failures;
+    }
     if (e.kind !== 'record') {
       throw e.where === undefined
         ? new FlowError(e.code, e.message, {

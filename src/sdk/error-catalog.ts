@@ -108,6 +108,12 @@ export const errorCatalog = {
     summary: 'No error record has that id.',
     fix: 'List the error records with `syncline errors list`.',
   },
+  ERROR_RECORD_NOT_RETRYABLE: {
+    kind: 'config',
+    summary:
+      'The error record would pass through a step that combines a whole run (aggregate): retried alone, it would write a result of one record.',
+    fix: 'Fix the record at the source, run the flow again from the start, then resolve the error record with a note.',
+  },
   ERROR_RECORD_RESOLVED: {
     kind: 'config',
     summary: 'The error record is already resolved or retried successfully.',
@@ -182,7 +188,7 @@ export const errorCatalog = {
   CIRCUIT_OPEN: {
     kind: 'transient',
     summary: "A connection's circuit breaker is open after repeated failures: calls are refused until it half-opens.",
-    fix: 'Nothing at first: runs wait for the circuit, or end as `paused` and resume later. If it stays open, check the system behind the connection; `syncline status` shows breakers.',
+    fix: 'Nothing at first: runs wait for the circuit, or end as `paused` and resume later; for a spoke of a hub-and-spoke flow its records are kept as transient error records (`syncline errors retry --all --destination <name>`, or autoRetry). If it stays open, check the system behind the connection; `syncline status` shows breakers.',
   },
   TIMEOUT: {
     kind: 'transient',
@@ -202,8 +208,9 @@ export const errorCatalog = {
   },
   RECORD_MISSING_FIELD: {
     kind: 'record',
-    summary: 'A required source field is missing (a map field with `onMissing: error`).',
-    fix: 'Add the field to the record, or set `onMissing: null|omit` or a `default` in the mapping.',
+    summary:
+      'A field the record needs is missing: a map field with `onMissing: error`, a key field of a `dedupe` step (missing, null or empty), a field an HTTP request template uses.',
+    fix: 'Add the field to the record and retry the error record; for a map field you may instead set `onMissing: null|omit` or a `default`.',
   },
   DELTA_CURSOR_MISSING: {
     kind: 'record',

@@ -16,11 +16,26 @@ export interface ProcessResult {
   readonly commit?: readonly StateWrite[];
 }
 
+/** What `flush` returns: some of the held records, and whether more are held. */
+export interface FlushResult extends ProcessResult {
+  /**
+   * `true`: the step holds more records than it returned. The engine passes these on (a page of
+   * their own), then calls `flush` again, until a call returns without `more`. Lets a step with
+   * millions of groups emit them a page at a time. Steps after it are flushed once it is done.
+   */
+  readonly more?: boolean;
+}
+
 /** Transforms a batch of records. Must not throw for a bad record: report it in `failed`. */
 export interface Processor {
   process(records: readonly DataRecord[], ctx: Context): Promise<ProcessResult> | ProcessResult;
-  /** Buffering steps only (aggregate): emit what is held at the end of the run. */
-  flush?(ctx: Context): Promise<ProcessResult> | ProcessResult;
+  /**
+   * Buffering steps only (aggregate): emit what is held at the end of the run, all at once or a
+   * page per call (see `more`). `process` may still be called with no records between calls.
+   */
+  flush?(ctx: Context): Promise<FlushResult> | FlushResult;
+  /** Frees what the processor holds (a script's sandbox); called once when the run ends, however it ends. */
+  close?(): Promise<void> | void;
 }
 
 export interface StepArgs<C> {

@@ -258,7 +258,15 @@ describe('map step', () => {
   ];
 
   it('is registered as a built-in and validates its config with zod', () => {
-    expect(builtinSteps.map((s) => s.type)).toEqual(['map', 'filter', 'validate', 'lookup']);
+    expect(builtinSteps.map((s) => s.type)).toEqual([
+      'map',
+      'filter',
+      'validate',
+      'lookup',
+      'script',
+      'aggregate',
+      'dedupe',
+    ]);
     expect(
       mapStep.config.safeParse({ a: 'x', b: { from: 'y', transform: ['trim', { round: 2 }] }, $keep: true }).success,
     ).toBe(true);
