@@ -221,6 +221,68 @@ flows:
   });
 }
 
+// Lookup with a cache: 1,000,000 records, ~90% cache hits, sqlite.lookup against a hand-written IN-query loop.
+if (want('lookup')) {
+  const work = join(data, 'lookup');
+  const base = bench('lookup.ts', ['baseline', work]);
+  const eng = bench('lookup.ts', ['engine', work]);
+  const shared = bench('lookup.ts', ['shared', work]);
+  if (eng.checksum !== base.checksum || shared.checksum !== base.checksum)
+    throw new Error(`lookup outputs differ: checksums ${base.checksum}, ${eng.checksum}, ${shared.checksum}`);
+  for (const [label, r] of [
+    ['scope run', eng],
+    ['scope shared', shared],
+  ] as const) {
+    const ratio = Number((Number(r.recordsPerSec) / Number(base.recordsPerSec)).toFixed(2));
+    console.log(
+      `lookup (${label}), 1,000,000 records: ${Number(r.recordsPerSec).toLocaleString('en-US')} rec/s, hit ratio ${r.hitRatio}, hand-written IN-query loop with a Map ${Number(base.recordsPerSec).toLocaleString('en-US')} rec/s (hit ratio ${base.hitRatio}), ratio ${ratio}×, peak RSS ${r.peakRssMb} MB (baseline ${base.peakRssMb} MB)`,
+    );
+    results.push({
+      name: `lookup 1,000,000 (${label}, hit ratio ${r.hitRatio})`,
+      recordsPerSec: r.recordsPerSec,
+      baselinePerSec: base.recordsPerSec,
+      ratio,
+      peakRssMb: r.peakRssMb,
+    });
+  }
+}
+
+// Aggregate: 1,000,000 records into 100,000 groups through the engine, in memory and spilling to the SQLite
+// store (BENCH_AGG_MAX_GROUPS, default 100000,20000), against a hand-written Map group-by; equal digests, equal groups.
+if (want('aggregate')) {
+  const work = join(data, 'aggregate');
+  mkdirSync(work, { recursive: true });
+  const base = bench('aggregate.ts', ['baseline']);
+  for (const maxGroups of (process.env.BENCH_AGG_MAX_GROUPS ?? '100000,20000').split(',').map(Number)) {
+    const eng = bench('aggregate.ts', ['engine', String(maxGroups), work]);
+    if (eng.digest !== base.digest)
+      throw new Error(
+        `aggregate (maxGroups ${maxGroups}): groups differ from the baseline's (${eng.digest} ≠ ${base.digest})`,
+      );
+    const ratio = Number((Number(eng.recordsPerSec) / Number(base.recordsPerSec)).toFixed(2));
+    const label = `maxGroups ${maxGroups.toLocaleString('en-US')}, ${Number(eng.spills) > 0 ? `${eng.spills} spills` : 'in memory'}`;
+    console.log(
+      `aggregate, ${Number(base.records).toLocaleString('en-US')} records → ${Number(base.groups).toLocaleString('en-US')} groups (${label}): ${Number(eng.recordsPerSec).toLocaleString('en-US')} rec/s, hand-written Map group-by ${Number(base.recordsPerSec).toLocaleString('en-US')} rec/s, ratio ${ratio}×, peak RSS ${eng.peakRssMb} MB (baseline ${base.peakRssMb} MB)`,
+    );
+    results.push({
+      name: `aggregate ${Number(base.records).toLocaleString('en-US')} → ${Number(base.groups).toLocaleString('en-US')} groups (${label})`,
+      recordsPerSec: eng.recordsPerSec,
+      baselinePerSec: base.recordsPerSec,
+      ratio,
+      peakRssMb: eng.peakRssMb,
+    });
+  }
+}
+
+// Script step: a small transform in the QuickJS sandbox, per record and per page, against the same function in host JS.
+if (want('script')) {
+  const r = bench('script.ts');
+  console.log(
+    `script step, 100,000 records: ${Number(r.recordsPerSec).toLocaleString('en-US')} rec/s per record, ${Number(r.pagePerSec).toLocaleString('en-US')} rec/s per page; host JS ${Number(r.baselinePerSec).toLocaleString('en-US')} rec/s, ratio ${r.ratio}×, peak RSS ${r.peakRssMb} MB`,
+  );
+  results.push(r);
+}
+
 // Database benchmarks (issue 4): run when their scripts exist; they need the local PostgreSQL / MariaDB.
 for (const [name, script] of [
   ['postgres', 'postgres.ts'],

@@ -104,7 +104,15 @@ export async function openFlow(
       opened.set(name, conn);
       return conn;
     } catch (error) {
-      throw wrap(error, `connection ${name} (${def.where})`);
+      // the connection's own name first: the driver's message names only the address
+      const e = toFlowError(error);
+      throw new FlowError(e.code, `connection "${name}": ${e.message}`, {
+        kind: e.kind,
+        where: def.where,
+        cause: error,
+        ...(e.hint === undefined ? {} : { hint: e.hint }),
+        ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+      });
     }
   };
   try {

@@ -192,8 +192,9 @@ export const errorCatalog = {
   },
   TIMEOUT: {
     kind: 'transient',
-    summary: "A call to a connection took longer than its timeout (a destination write, the source's next page).",
-    fix: 'Retried on the retry schedule. If it keeps happening, check the system, or raise `timeouts.write` / `timeouts.read` on the flow.',
+    summary:
+      "A call to a connection took longer than its timeout (a destination write, the source's next page, a lookup step's page).",
+    fix: 'Retried on the retry schedule. If it keeps happening, check the system, or raise `timeouts.write` / `timeouts.read` on the flow or `timeout` on the lookup step.',
   },
   DB_BUSY: {
     kind: 'transient',
@@ -246,8 +247,9 @@ export const errorCatalog = {
   },
   RECORD_NOT_FOUND: {
     kind: 'record',
-    summary: 'An update found no destination row with that key.',
-    fix: 'Use `operation: upsert`, or create the row first.',
+    summary:
+      'An update found no destination row with that key, or a lookup found no row for the record (`onMissing: error`).',
+    fix: 'Use `operation: upsert`, or create the row first; for a lookup, add the row, correct the record, or set `onMissing: skip|null|default`.',
   },
   HTTP_REJECTED: {
     kind: 'record',

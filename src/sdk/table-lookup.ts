@@ -1,15 +1,22 @@
+import { z } from 'zod';
 import type { Context } from './context.js';
-import { FlowError } from './errors.js';
+import { durationSchema, parseDuration } from './duration.js';
+import { FlowError, toFlowError } from './errors.js';
 import type { Json, JsonObject } from './json.js';
-import type { CachedRow, LookupCache } from './lookup-cache.js';
+import { type CachedRow, lookupCacheConfig, lookupNamespace, SharedLookupCache } from './lookup-cache.js';
 import type { Failed } from './page.js';
 import { type DataRecord, withData } from './record.js';
 import type { ProcessResult } from './step.js';
 
 /** Reads `a.b.0.c` out of record data. */
 export function valueAt(data: JsonObject, path: string): Json | undefined {
+  return valueAtParts(data, path.split('.'));
+}
+
+/** valueAt for a path split once (`['a', 'b', '0', 'c']`), for per-record use. */
+export function valueAtParts(data: JsonObject, parts: readonly string[]): Json | undefined {
   let current: Json | undefined = data;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (current === null || typeof current !== 'object') return undefined;
     current = Array.isArray(current) ? current[Number(part)] : current[part];
   }
@@ -17,9 +24,242 @@ export function valueAt(data: JsonObject, path: string): Json | undefined {
 }
 
 /** The key of a tuple of match values: numbers and text compare by their text, as SQL servers convert them. */
-export const lookupKeyOf = (values: readonly Json[]): string => JSON.stringify(values.map((v) => String(v)));
+export const lookupKeyOf = (values: readonly Json[]): string =>
+  values.length === 1 ? String(values[0]) : JSON.stringify(values.map((v) => String(v)));
+
+const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** `onMissing:` and `default:`, the same for every lookup step (static tables included). */
+export const lookupMissingFields = {
+  /**
+   * No match: fail the record (RECORD_NOT_FOUND), drop it, set the fields to null, or to `default`.
+   * A bare `onMissing: null` in YAML is the null value, read as `'null'`.
+   */
+  onMissing: z
+    .union([z.enum(['error', 'skip', 'null', 'default']), z.null().transform(() => 'null' as const)])
+    .default('error'),
+  /** Output field → value, for `onMissing: default` (fields not named get null). */
+  default: z.record(z.string(), cell).optional(),
+};
+
+/** `cache:` and `timeout:`, the same for every lookup that asks a connection. */
+export const lookupFetchFields = {
+  cache: lookupCacheConfig.optional(),
+  /** Longest to wait for one page's answers (one query, or the page's requests); then TIMEOUT, retried. */
+  timeout: durationSchema.default('30s'),
+};
+
+export type LookupOnMissing = 'error' | 'skip' | 'null' | 'default';
+
+/** For `.superRefine`: `onMissing: default` needs `default:`, and `default:` names only output fields. */
+export function checkLookupDefault(
+  config: { onMissing: LookupOnMissing; default?: Record<string, Json> | undefined; fields: Record<string, string> },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.onMissing === 'default' && config.default === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'onMissing: default needs `default:` (output field → value)',
+      path: ['default'],
+    });
+  }
+  for (const field of Object.keys(config.default ?? {})) {
+    if (!(field in config.fields)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${field}" is not an output field; default: names fields of \`fields:\` (${Object.keys(config.fields).join(', ')})`,
+        path: ['default', field],
+      });
+    }
+  }
+}
+
+/** What a record's lookup asks: its cache key, and what the fetch needs to ask for it. */
+export interface LookupKey<W> {
+  readonly key: string;
+  readonly wanted: W;
+}
+
+export interface LookupOptions<W> {
+  /** Where this step stands, for messages: `flow orders/step lookup (flow.yaml:12:9)`. */
+  readonly where: string;
+  /** The step type (`postgres.lookup`) and the connection asked: its name and address, for messages. */
+  readonly type: string;
+  readonly connection: { readonly name: string; readonly target: string };
+  /** Everything besides type and connection name that decides an answer (address, table, match, fields): names the shared cache. */
+  readonly identity: readonly Json[];
+  /** The output fields, set to null or their `default` when nothing matched. */
+  readonly fields: readonly string[];
+  readonly onMissing: LookupOnMissing;
+  readonly default?: Record<string, Json> | undefined;
+  readonly cache: z.infer<typeof lookupCacheConfig> | undefined;
+  readonly timeout: string | number;
+  /** The record's key; undefined when it has none (a match value is missing): handled as not found. */
+  keyOf(record: DataRecord): LookupKey<W> | undefined;
+  /**
+   * One fetch for every key the cache lacks: each key's output fields, null when nothing matched, or a
+   * record-kind FlowError failing that key's records (not cached). Thrown errors fail the page.
+   */
+  fetch(wanted: ReadonlyMap<string, W>, ctx: Context): Promise<Map<string, CachedRow | FlowError>>;
+  /** The RECORD_NOT_FOUND error of a record (key undefined: it has no key). */
+  notFound(record: DataRecord, key: string | undefined): FlowError;
+}
+
+/** Runs `call` with a signal that aborts after `ms`; rejects with a transient TIMEOUT then. */
+async function within<T>(ms: number, what: () => string, run: Context, call: (c: Context) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new FlowError('TIMEOUT', what());
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([call({ ...run, signal: AbortSignal.any([run.signal, controller.signal]) }), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/**
+ * The page logic every lookup step that asks a connection shares: distinct keys of the page, the
+ * cache first (memory, then the store when shared), one fetch for the rest under `timeout`, then each
+ * record enriched, dropped or failed as `onMissing` says. Returns `stats`: `hits` (records answered
+ * without a fetch of their own: cache, or an earlier record of the page), `misses` (keys fetched),
+ * `lookupMs` (time spent fetching), `notFound` (records nothing matched), and `storeHits` (keys
+ * the shared cache answered) when shared.
+ */
+export function lookupProcessor<W>(
+  o: LookupOptions<W>,
+  ctx: Context,
+): { process(records: readonly DataRecord[], ctx: Context): Promise<ProcessResult> } {
+  const cache = SharedLookupCache.from(
+    o.cache,
+    lookupNamespace(o.type, o.connection.name, [o.connection.target, ...o.identity]),
+    ctx.clock,
+  );
+  const timeoutMs = parseDuration(o.timeout) ?? 30_000;
+  const shownTimeout = typeof o.timeout === 'number' ? `${o.timeout} ms` : o.timeout;
+  const asking = `lookup in connection "${o.connection.name}" (${o.connection.target})`;
+  const failure = (error: unknown): FlowError => {
+    const e = toFlowError(error);
+    if (e.code === 'TIMEOUT' && e.where === undefined) {
+      return new FlowError('TIMEOUT', e.message, {
+        where: o.where,
+        hint: `Retried on the flow's retry schedule. If it keeps happening, check why ${o.connection.target} answers slowly (an index on the match columns?), or raise \`timeout\` of the step (default 30s).`,
+      });
+    }
+    const shown = e.message.includes(o.connection.target) ? `lookup in connection "${o.connection.name}"` : asking;
+    return new FlowError(e.code, `${shown} failed: ${e.message}`, {
+      kind: e.kind,
+      where: o.where,
+      cause: error,
+      ...(e.hint === undefined ? {} : { hint: e.hint }),
+      ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+    });
+  };
+  const missing = (record: DataRecord): JsonObject => {
+    const data: JsonObject = { ...record.data };
+    for (const field of o.fields) data[field] = o.onMissing === 'default' ? (o.default?.[field] ?? null) : null;
+    return data;
+  };
+
+  return {
+    async process(records, run) {
+      // per record: its key (undefined: it has none) and its answer (undefined until fetched)
+      const answers: (CachedRow | FlowError | undefined)[] = new Array(records.length);
+      const keys: (string | undefined)[] = new Array(records.length);
+      const wanted = new Map<string, W>();
+      let keyed = 0;
+      const now = ctx.clock.now().getTime();
+      for (let i = 0; i < records.length; i++) {
+        const k = o.keyOf(records[i] as DataRecord);
+        if (k === undefined) continue;
+        keyed += 1;
+        keys[i] = k.key;
+        const cached = cache?.memory.get(k.key, now);
+        if (cached !== undefined) answers[i] = cached;
+        else if (!wanted.has(k.key)) wanted.set(k.key, k.wanted);
+      }
+      const found = new Map<string, CachedRow | FlowError>();
+      let storeHits = 0;
+      if (cache?.shared && wanted.size > 0) {
+        for (const [k, row] of await cache.recall([...wanted.keys()], run)) {
+          found.set(k, row);
+          wanted.delete(k);
+          storeHits += 1;
+        }
+      }
+      let lookupMs = 0;
+      if (wanted.size > 0) {
+        const started = performance.now();
+        let fetched: Map<string, CachedRow | FlowError>;
+        try {
+          fetched = await within(
+            timeoutMs,
+            () =>
+              `${asking} took longer than ${shownTimeout} (timeout) for ${wanted.size} key${wanted.size === 1 ? '' : 's'}`,
+            run,
+            (c) => o.fetch(wanted, c),
+          );
+        } catch (error) {
+          throw failure(error);
+        }
+        lookupMs = performance.now() - started;
+        const fresh = new Map<string, CachedRow>();
+        for (const k of wanted.keys()) {
+          const a = fetched.get(k) ?? null;
+          found.set(k, a);
+          if (!(a instanceof FlowError)) fresh.set(k, a);
+        }
+        await cache?.remember(fresh, run);
+      }
+      for (let i = 0; i < records.length; i++) {
+        const k = keys[i];
+        if (k !== undefined && answers[i] === undefined) answers[i] = found.get(k) ?? null;
+      }
+      const out: DataRecord[] = [];
+      const failed: Failed[] = [];
+      let notFound = 0;
+      records.forEach((record, i) => {
+        const a = answers[i] ?? null;
+        if (a instanceof FlowError) {
+          failed.push({
+            record,
+            error: new FlowError(a.code, `record ${record.meta.id}: ${a.message}`, {
+              kind: 'record',
+              where: o.where,
+              ...(a.hint === undefined ? {} : { hint: a.hint }),
+            }),
+          });
+        } else if (a !== null) {
+          out.push(withData(record, { ...record.data, ...a }));
+        } else {
+          notFound += 1;
+          if (o.onMissing === 'error') failed.push({ record, error: o.notFound(record, keys[i]) });
+          else if (o.onMissing !== 'skip') out.push(withData(record, missing(record)));
+        }
+      });
+      const stats: Record<string, number> = {
+        hits: keyed - wanted.size,
+        misses: wanted.size,
+        lookupMs: round(lookupMs),
+        notFound,
+      };
+      if (cache?.shared) stats.storeHits = storeHits;
+      return { records: out, failed, stats };
+    },
+  };
+}
 
 export interface TableLookupOptions {
+  readonly where: string;
+  readonly type: string;
+  readonly connection: { readonly name: string; readonly target: string };
   /** Table name as shown in messages. */
   readonly table: string;
   /** Table columns to match, and the record paths their values come from (same order). */
@@ -27,69 +267,57 @@ export interface TableLookupOptions {
   readonly matchPaths: readonly string[];
   /** Output field → table column. */
   readonly outputs: readonly (readonly [string, string])[];
-  readonly onMissing: 'error' | 'skip' | 'null';
-  readonly cache: LookupCache | undefined;
-  readonly where: string;
-  /** One query for every wanted key (key → match values); answers null where no row matched. */
-  fetch(wanted: Map<string, Json[]>, ctx: Context): Promise<Map<string, CachedRow>>;
+  readonly onMissing: LookupOnMissing;
+  readonly default?: Record<string, Json> | undefined;
+  readonly cache: z.infer<typeof lookupCacheConfig> | undefined;
+  readonly timeout: string | number;
+  /** One query for every wanted key (key → match values); answers the matched row, null where none matched. */
+  fetch(wanted: ReadonlyMap<string, Json[]>, ctx: Context): Promise<Map<string, JsonObject | null>>;
 }
 
 /**
- * The page logic every SQL lookup step shares: distinct keys of the page, cache first, one fetch for
- * the rest, then each record enriched, dropped or failed (RECORD_NOT_FOUND) as `onMissing` says.
+ * A lookup in a database table (postgres, mysql, sqlite): the record's match values are its key
+ * (a record lacking one, or with an object, is not found); the matched row's columns give the fields.
  */
-export function tableLookupProcessor(o: TableLookupOptions): {
-  process(records: readonly DataRecord[], ctx: Context): Promise<ProcessResult>;
-} {
-  return {
-    async process(records, ctx) {
-      const keys: (string | undefined)[] = [];
-      const answers = new Map<string, CachedRow>();
-      const wanted = new Map<string, Json[]>();
-      for (const record of records) {
-        const values = o.matchPaths.map((p) => valueAt(record.data, p));
-        if (values.some((v) => v === undefined || v === null || typeof v === 'object')) {
-          keys.push(undefined);
-          continue;
-        }
-        const k = lookupKeyOf(values as Json[]);
-        keys.push(k);
-        if (answers.has(k) || wanted.has(k)) continue;
-        const cached = o.cache?.get(k);
-        if (cached !== undefined) answers.set(k, cached);
-        else wanted.set(k, values as Json[]);
-      }
-      if (wanted.size > 0) {
-        for (const [k, row] of await o.fetch(wanted, ctx)) {
-          answers.set(k, row);
-          o.cache?.set(k, row);
-        }
-      }
-      const out: DataRecord[] = [];
-      const failed: Failed[] = [];
-      records.forEach((record, i) => {
-        const k = keys[i];
-        const row = k === undefined ? null : (answers.get(k) ?? null);
-        if (row === null && o.onMissing === 'skip') return;
-        if (row === null && o.onMissing === 'error') {
-          const shown = o.matchColumns.map(
-            (c, j) => `${c} = ${JSON.stringify(valueAt(record.data, o.matchPaths[j] as string) ?? null)}`,
-          );
-          failed.push({
-            record,
-            error: new FlowError('RECORD_NOT_FOUND', `no row of ${o.table} where ${shown.join(' and ')}`, {
-              where: `${o.where} record ${record.meta.id}`,
-              field: o.matchPaths[0] as string,
-              hint: `Add the row to ${o.table}, correct the record's ${o.matchPaths.join(', ')}, or set onMissing: skip|null.`,
-            }),
-          });
-          return;
-        }
-        const data: JsonObject = { ...record.data };
-        for (const [field, column] of o.outputs) data[field] = row === null ? null : (row[column] ?? null);
-        out.push(withData(record, data));
-      });
-      return { records: out, failed };
+export function tableLookupProcessor(
+  o: TableLookupOptions,
+  ctx: Context,
+): { process(records: readonly DataRecord[], ctx: Context): Promise<ProcessResult> } {
+  const pick = (row: JsonObject | null): CachedRow =>
+    row === null ? null : Object.fromEntries(o.outputs.map(([field, column]) => [field, row[column] ?? null]));
+  const paths = o.matchPaths.map((p) => p.split('.'));
+  return lookupProcessor<Json[]>(
+    {
+      where: o.where,
+      type: o.type,
+      connection: o.connection,
+      identity: [o.table, [...o.matchColumns], o.outputs.map(([f, c]) => [f, c])],
+      fields: o.outputs.map(([field]) => field),
+      onMissing: o.onMissing,
+      default: o.default,
+      cache: o.cache,
+      timeout: o.timeout,
+      keyOf(record) {
+        const values = paths.map((p) => valueAtParts(record.data, p));
+        if (values.some((v) => v === undefined || v === null || typeof v === 'object')) return undefined;
+        return { key: lookupKeyOf(values as Json[]), wanted: values as Json[] };
+      },
+      async fetch(wanted, c) {
+        const answers = new Map<string, CachedRow>();
+        for (const [k, row] of await o.fetch(wanted, c)) answers.set(k, pick(row));
+        return answers;
+      },
+      notFound(record) {
+        const shown = o.matchColumns.map(
+          (c, j) => `${c} = ${JSON.stringify(valueAt(record.data, o.matchPaths[j] as string) ?? null)}`,
+        );
+        return new FlowError('RECORD_NOT_FOUND', `no row of ${o.table} where ${shown.join(' and ')}`, {
+          where: `${o.where} record ${record.meta.id}`,
+          field: o.matchPaths[0] as string,
+          hint: `Add the row to ${o.table}, correct the record's ${o.matchPaths.join(', ')}, or set onMissing: skip, null or default.`,
+        });
+      },
     },
-  };
+    ctx,
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkLookupDefault, lookupMissingFields } from '../sdk/index.js';
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -14,16 +15,11 @@ export const lookupConfigSchema = z
     /** Output field → table column, copied from the matched row. */
     fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
     /** No matching row: fail the record (RECORD_NOT_FOUND), drop it, set the fields to null, or to `default`. */
-    onMissing: z.enum(['error', 'skip', 'null', 'default']).default('error'),
-    /** Output field → value, for `onMissing: default`. */
-    default: z.record(z.string(), cell).optional(),
+    ...lookupMissingFields,
   })
   .refine((c) => (c.table === undefined) !== (c.file === undefined), {
     message: 'give the rows inline with `table:` or a CSV with `file:` (one of them)',
   })
-  .refine((c) => c.onMissing !== 'default' || c.default !== undefined, {
-    message: 'onMissing: default needs `default:` (output field → value)',
-    path: ['default'],
-  });
+  .superRefine(checkLookupDefault);
 
 export type LookupConfig = z.infer<typeof lookupConfigSchema>;

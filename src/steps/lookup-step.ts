@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { defineStep, FlowError, type Json, type JsonObject, lookupKeyOf, withData } from '../sdk/index.js';
+import {
+  type DataRecord,
+  defineStep,
+  FlowError,
+  type Json,
+  type JsonObject,
+  lookupKeyOf,
+  type ProcessResult,
+  withData,
+} from '../sdk/index.js';
 import { type LookupConfig, lookupConfigSchema } from './lookup-config.js';
 import { compilePath } from './path.js';
 import { recordProcessor } from './record-processor.js';
@@ -63,12 +72,14 @@ export const lookupStep = defineStep<LookupConfig>({
       const k = lookupKeyOf(columns.map((c) => row[c] ?? null));
       if (!index.has(k)) index.set(k, row); // the first row wins, as in a table with a unique key
     }
-    return recordProcessor(where, (record) => {
+    /** One record enriched (or dropped, or failed), counted in `tally`. */
+    const enrich = (record: DataRecord, tally: { hits: number; notFound: number }): DataRecord | undefined => {
       const values = readers.map((read) => read(record.data));
-      const row = values.some((v) => v === undefined || v === null)
-        ? undefined
-        : index.get(lookupKeyOf(values as Json[]));
+      const keyed = !values.some((v) => v === undefined || v === null);
+      if (keyed) tally.hits += 1;
+      const row = keyed ? index.get(lookupKeyOf(values as Json[])) : undefined;
       if (row === undefined) {
+        tally.notFound += 1;
         if (config.onMissing === 'skip') return undefined;
         if (config.onMissing === 'error') {
           const shown = columns.map((c, i) => `${c} = ${JSON.stringify(values[i] ?? null)}`).join(' and ');
@@ -87,6 +98,14 @@ export const lookupStep = defineStep<LookupConfig>({
             : null;
       }
       return withData(record, data);
-    });
+    };
+    // The table is all in memory: every keyed record is a hit, nothing is fetched.
+    return {
+      async process(records, runCtx): Promise<ProcessResult> {
+        const tally = { hits: 0, notFound: 0 };
+        const result = await recordProcessor(where, (r) => enrich(r, tally)).process(records, runCtx);
+        return { ...result, stats: { hits: tally.hits, misses: 0, lookupMs: 0, notFound: tally.notFound } };
+      },
+    };
   },
 });

@@ -1,6 +1,7 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
-import { createRecord, type JsonObject, ManualClock } from '../../sdk/index.js';
+import { createRecord, type FlowError, type JsonObject, ManualClock } from '../../sdk/index.js';
 import { httpLookupStep } from './lookup-step.js';
 
 const t = useHttpTestServer();
@@ -8,7 +9,7 @@ const t = useHttpTestServer();
 const records = (emails: (string | null)[]) =>
   emails.map((email, i) => createRecord({ n: i, customer: { email } }, { id: `r${i}` }));
 
-async function lookup(config: JsonObject, clock = new ManualClock(Date.now())) {
+async function lookup(config: JsonObject, clock = new ManualClock(Date.now()), url?: string) {
   const ctx = testContext(clock);
   const parsed = httpLookupStep.config.parse({
     connection: 'crm',
@@ -18,7 +19,7 @@ async function lookup(config: JsonObject, clock = new ManualClock(Date.now())) {
     ...config,
   });
   const processor = await httpLookupStep.create(
-    { config: parsed, where: 'flow f/step lookup', connection: connect(t.server.url) },
+    { config: parsed, where: 'flow f/step lookup', connection: connect(url ?? t.server.url) },
     ctx,
   );
   return { processor, ctx, clock };
@@ -74,5 +75,57 @@ describe('http.lookup', () => {
     const result = await processor.process(records(['u1@x.com']), ctx);
     expect(result.failed[0]?.error.code).toBe('HTTP_REJECTED');
     expect(result.failed[0]?.error.message).toContain('422');
+  });
+
+  it('reports hits, misses and lookupMs; onMissing default fills the named fields', async () => {
+    const { processor, ctx } = await lookup({
+      path: '/contacts/{{customer.email}}',
+      cache: { size: 100, ttl: '1m' },
+      onMissing: 'default',
+      default: { owner: 'nobody' },
+    });
+    const first = await processor.process(records(['u3@x.com', 'gone@x.com', 'u3@x.com']), ctx);
+    expect(first.records.map((r) => [r.data.crm_id, r.data.owner])).toEqual([
+      ['c3', 'owner 0'],
+      [null, 'nobody'],
+      ['c3', 'owner 0'],
+    ]);
+    expect(first.stats).toMatchObject({ hits: 1, misses: 2, notFound: 1 });
+    expect(first.stats?.lookupMs).toBeGreaterThan(0);
+    const again = await processor.process(records(['u3@x.com', 'gone@x.com']), ctx);
+    expect(again.stats).toEqual({ hits: 2, misses: 0, lookupMs: 0, notFound: 1 });
+  });
+
+  it('a page whose answers take longer than `timeout` fails with a transient TIMEOUT naming the connection', async () => {
+    const { processor, ctx } = await lookup({ path: '/slow', query: { delay: '2000' }, timeout: '100ms' });
+    const started = Date.now();
+    const error = (await Promise.resolve(processor.process(records(['u1@x.com']), ctx)).catch(
+      (e: unknown) => e,
+    )) as FlowError;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'transient', where: 'flow f/step lookup' });
+    expect(error.message).toBe(
+      `lookup in connection "crm" (${t.server.url.replace(/\/$/, '')}) took longer than 100ms (timeout) for 1 key`,
+    );
+  });
+
+  it('an API that is down (closed port) fails the page with a transient error naming the connection and the address', async () => {
+    // a port nobody listens on (not port 1: fetch refuses it as a "bad port" before connecting)
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const { processor, ctx } = await lookup(
+      { path: '/contacts/{{customer.email}}' },
+      undefined,
+      `http://127.0.0.1:${port}`,
+    );
+    const error = (await Promise.resolve(processor.process(records(['u1@x.com']), ctx)).catch(
+      (e: unknown) => e,
+    )) as FlowError;
+    expect(error).toMatchObject({ code: 'TRANSIENT_IO', kind: 'transient', where: 'flow f/step lookup' });
+    expect(error.message).toBe(
+      `lookup in connection "crm" failed: GET http://127.0.0.1:${port}/contacts/u1%40x.com failed: connection refused (ECONNREFUSED)`,
+    );
   });
 });

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import {
   type CachedRow,
   type Context,
+  checkLookupDefault,
   type DataRecord,
   defineStep,
-  type Failed,
   FlowError,
   type Json,
-  LookupCache,
-  lookupCacheConfig,
-  withData,
+  lookupFetchFields,
+  lookupMissingFields,
+  lookupProcessor,
 } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { statusError } from './http-errors.js';
@@ -31,9 +31,9 @@ export const httpLookupConfig = z
     recordsPath: z.string().optional(),
     /** Output field → path in the found record. */
     fields: z.record(z.string().min(1), z.string().min(1)).refine((f) => Object.keys(f).length > 0, 'name a field'),
-    /** Nothing found (404, empty answer): fail the record (RECORD_NOT_FOUND), drop it, or set the fields to null. */
-    onMissing: z.enum(['error', 'skip', 'null']).default('error'),
-    cache: lookupCacheConfig.optional(),
+    /** Nothing found (404, empty answer): see lookupMissingFields. */
+    ...lookupMissingFields,
+    ...lookupFetchFields,
     /** Requests in flight at once for one page (the connection's rate limit still applies). */
     concurrency: z.number().int().positive().default(4),
     /**
@@ -50,7 +50,8 @@ export const httpLookupConfig = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkLookupDefault);
 
 export type HttpLookupConfig = z.infer<typeof httpLookupConfig>;
 
@@ -69,7 +70,6 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
     const recordsGetter = config.recordsPath ? compilePath(config.recordsPath) : undefined;
     const fields = Object.entries(config.fields).map(([out, from]) => [out, compilePath(from)] as [string, Getter]);
     const match = config.batch ? compilePath(config.batch.match) : undefined;
-    const cache = LookupCache.from(config.cache, ctx.clock);
     const pick = (found: unknown): CachedRow =>
       Object.fromEntries(fields.map(([out, get]) => [out, (get(found) ?? null) as Json]));
     const itemsOf = (body: Json) => recordsOf(body, config.recordsPath, recordsGetter, () => where);
@@ -82,7 +82,11 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
     };
 
     /** One request per key (the first record with that key fills the templates). */
-    const perKey = async (wanted: Map<string, DataRecord>, answers: Map<string, CachedRow | FlowError>, c: Context) => {
+    const perKey = async (
+      wanted: ReadonlyMap<string, DataRecord>,
+      answers: Map<string, CachedRow | FlowError>,
+      c: Context,
+    ) => {
       const keys = [...wanted.keys()];
       const worker = async () => {
         for (let key = keys.shift(); key !== undefined; key = keys.shift()) {
@@ -106,7 +110,7 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
 
     /** One request per `size` keys, matched back by `batch.match`. */
     const batched = async (
-      wanted: Map<string, DataRecord>,
+      wanted: ReadonlyMap<string, DataRecord>,
       answers: Map<string, CachedRow | FlowError>,
       c: Context,
     ) => {
@@ -126,47 +130,37 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
       }
     };
 
-    return {
-      async process(records, c) {
-        const keys = records.map((r) => keyOf.render(r.data));
-        const answers = new Map<string, CachedRow | FlowError>();
-        const wanted = new Map<string, DataRecord>();
-        records.forEach((r, i) => {
-          const key = keys[i] as string;
-          const hit = cache?.get(key);
-          if (hit !== undefined) answers.set(key, hit);
-          else if (!wanted.has(key) && !answers.has(key)) wanted.set(key, r);
-        });
-        c.metrics.increment('lookup_cache_hits', records.length - wanted.size);
-        if (wanted.size > 0) await (config.batch ? batched : perKey)(wanted, answers, c);
-        for (const key of wanted.keys()) {
-          const a = answers.get(key);
-          if (a !== undefined && !(a instanceof FlowError)) cache?.set(key, a);
-        }
-        const out: DataRecord[] = [];
-        const failed: Failed[] = [];
-        records.forEach((r, i) => {
-          const key = keys[i] as string;
-          const a = answers.get(key);
-          if (a instanceof FlowError)
-            failed.push({
-              record: r,
-              error: new FlowError(a.code, `record ${r.meta.id}: ${a.message}`, { kind: 'record', where }),
-            });
-          else if (a) out.push(withData(r, { ...r.data, ...a }));
-          else if (config.onMissing === 'null') out.push(withData(r, { ...r.data, ...pick(undefined) }));
-          else if (config.onMissing === 'error') {
-            failed.push({
-              record: r,
-              error: new FlowError('RECORD_NOT_FOUND', `nothing found for key "${key}" (record ${r.meta.id})`, {
-                where,
-                hint: 'set onMissing: skip or null to let such records through',
-              }),
-            });
-          }
-        });
-        return { records: out, failed };
+    return lookupProcessor<DataRecord>(
+      {
+        where,
+        type: 'http.lookup',
+        connection: { name: config.connection, target: conn.mask.url(conn.baseUrl).replace(/\/$/, '') },
+        identity: [
+          config.path,
+          config.query,
+          config.key,
+          config.recordsPath ?? null,
+          config.fields,
+          config.batch ?? null,
+        ],
+        fields: fields.map(([out]) => out),
+        onMissing: config.onMissing,
+        default: config.default,
+        cache: config.cache,
+        timeout: config.timeout,
+        keyOf: (record) => ({ key: keyOf.render(record.data), wanted: record }),
+        async fetch(wanted, c) {
+          const answers = new Map<string, CachedRow | FlowError>();
+          await (config.batch ? batched : perKey)(wanted, answers, c);
+          return answers;
+        },
+        notFound: (record, key) =>
+          new FlowError('RECORD_NOT_FOUND', `nothing found for key "${key}" (record ${record.meta.id})`, {
+            where,
+            hint: 'Correct the record, or set onMissing: skip, null or default to let such records through.',
+          }),
       },
-    };
+      ctx,
+    );
   },
 });

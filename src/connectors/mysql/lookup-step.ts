@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import {
-  type CachedRow,
   type Context,
+  checkLookupDefault,
   defineStep,
   FlowError,
   type Json,
   type JsonObject,
-  LookupCache,
-  lookupCacheConfig,
+  lookupFetchFields,
   lookupKeyOf,
+  lookupMissingFields,
   tableLookupProcessor,
 } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
@@ -25,11 +25,11 @@ export const lookupStepConfig = z
     match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
     /** Output field → table column, copied from the matched row into the record. */
     fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
-    /** No matching row: fail the record (RECORD_NOT_FOUND), drop it, or set the fields to null. */
-    onMissing: z.enum(['error', 'skip', 'null']).default('error'),
-    cache: lookupCacheConfig.optional(),
+    ...lookupMissingFields,
+    ...lookupFetchFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkLookupDefault);
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 
@@ -58,7 +58,6 @@ export const lookupStep = defineStep<LookupStepConfig>({
       matchColumns.length === 1
         ? quoteIdent(matchColumns[0] as string)
         : `(${matchColumns.map(quoteIdent).join(', ')})`;
-    const cache = LookupCache.from(config.cache, ctx.clock);
     const budget = Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096) - head.length;
 
     const literal = (values: readonly Json[]): string => {
@@ -67,8 +66,11 @@ export const lookupStep = defineStep<LookupStepConfig>({
     };
 
     /** Queries the keys not in the cache: one statement (more only if it would exceed max_allowed_packet). */
-    const fetch = async (wanted: Map<string, Json[]>, runCtx: Context): Promise<Map<string, CachedRow>> => {
-      const found = new Map<string, CachedRow>();
+    const fetch = async (
+      wanted: ReadonlyMap<string, Json[]>,
+      runCtx: Context,
+    ): Promise<Map<string, JsonObject | null>> => {
+      const found = new Map<string, JsonObject>();
       const loose = new Map<string, JsonObject>();
       const lists: string[][] = [[]];
       let bytes = 0;
@@ -83,7 +85,10 @@ export const lookupStep = defineStep<LookupStepConfig>({
       }
       for (const list of lists) {
         runCtx.metrics.increment('mysql_lookup_queries');
-        const rows = await connection.query<JsonObject[]>(`${head}${target} IN (${list.join(', ')})`, where);
+        const rows = await connection.query<JsonObject[]>(
+          `${head}${target} IN (${list.join(', ')})`,
+          connection.target,
+        );
         for (const row of rows) {
           const values = matchColumns.map((c) => row[c] ?? null);
           const k = lookupKeyOf(values);
@@ -92,7 +97,7 @@ export const lookupStep = defineStep<LookupStepConfig>({
           if (!loose.has(lk)) loose.set(lk, row);
         }
       }
-      const answers = new Map<string, CachedRow>();
+      const answers = new Map<string, JsonObject | null>();
       for (const [k, values] of wanted) {
         // Text columns usually compare case- and trailing-space-insensitively: fall back to that match.
         answers.set(k, found.get(k) ?? loose.get(looseKeyOf(values)) ?? null);
@@ -100,15 +105,22 @@ export const lookupStep = defineStep<LookupStepConfig>({
       return answers;
     };
 
-    return tableLookupProcessor({
-      table: config.table,
-      matchColumns,
-      matchPaths,
-      outputs,
-      onMissing: config.onMissing,
-      cache,
-      where,
-      fetch,
-    });
+    return tableLookupProcessor(
+      {
+        where,
+        type: 'mysql.lookup',
+        connection: { name: config.connection, target: connection.target },
+        table: config.table,
+        matchColumns,
+        matchPaths,
+        outputs,
+        onMissing: config.onMissing,
+        default: config.default,
+        cache: config.cache,
+        timeout: config.timeout,
+        fetch,
+      },
+      ctx,
+    );
   },
 });

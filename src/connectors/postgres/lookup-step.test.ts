@@ -120,6 +120,26 @@ describe.skipIf(!up)('postgres.lookup step', () => {
     expect(queries).toHaveLength(1);
   });
 
+  it('onMissing default sets the named fields; stats count hits, misses and the records not found', async () => {
+    const p = await create({ ...base, onMissing: 'default', default: { tier: 'prospect' } });
+    const result = await p.process(
+      recs([
+        { customer: { email: 'c5@x.com' } },
+        { customer: { email: 'nobody@x' } },
+        { customer: { email: 'c5@x.com' } },
+      ]),
+      ctx,
+    );
+    expect(result.records.map((r) => [r.data.customer_id, r.data.tier])).toEqual([
+      [5, 't2'],
+      [null, 'prospect'],
+      [5, 't2'],
+    ]);
+    expect(result.stats).toMatchObject({ hits: 1, misses: 2, notFound: 1 });
+    expect(result.stats?.lookupMs).toBeGreaterThan(0);
+    expect(lookupStep.config.safeParse({ ...base, onMissing: 'default', default: { nope: 1 } }).success).toBe(false);
+  });
+
   it('fails at create with SQL_ERROR for a missing table or column', async () => {
     await expect(create({ ...base, table: 'nope' })).rejects.toMatchObject({ code: 'SQL_ERROR' });
     await expect(create({ ...base, fields: { x: 'nah' } })).rejects.toMatchObject({ code: 'SQL_ERROR', field: 'nah' });

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import {
-  type CachedRow,
   type Context,
+  checkLookupDefault,
   defineStep,
   FlowError,
   type Json,
-  LookupCache,
-  lookupCacheConfig,
+  type JsonObject,
+  lookupFetchFields,
   lookupKeyOf,
+  lookupMissingFields,
   tableLookupProcessor,
 } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
@@ -25,11 +26,11 @@ export const lookupStepConfig = z
     match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
     /** Output field → table column, copied from the matched row into the record. */
     fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
-    /** No matching row: fail the record (RECORD_NOT_FOUND), drop it, or set the fields to null. */
-    onMissing: z.enum(['error', 'skip', 'null']).default('error'),
-    cache: lookupCacheConfig.optional(),
+    ...lookupMissingFields,
+    ...lookupFetchFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkLookupDefault);
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 
@@ -69,26 +70,27 @@ export const lookupStep = defineStep<LookupStepConfig>({
       matchColumns.length === 1
         ? `${quoteIdent(matchColumns[0] as string)}::text = ANY($1::text[])`
         : `(${matchColumns.map((c) => `${quoteIdent(c)}::text`).join(', ')}) IN (SELECT * FROM unnest(${types.map((_, i) => `$${i + 1}::text[]`).join(', ')}))`;
-    const cache = LookupCache.from(config.cache, ctx.clock);
-
     /** Queries the keys not in the cache with one statement. */
-    const fetch = async (wanted: Map<string, Json[]>, runCtx: Context): Promise<Map<string, CachedRow>> => {
+    const fetch = async (
+      wanted: ReadonlyMap<string, Json[]>,
+      runCtx: Context,
+    ): Promise<Map<string, JsonObject | null>> => {
       const lists: (null | boolean | number | string)[][] = matchColumns.map(() => []);
       for (const values of wanted.values()) {
         // A value that cannot be a number never matches a numeric column: leave it out of the query.
         if (values.some((v, i) => numericType.test(types[i] as string) && !Number.isFinite(Number(v)))) continue;
         for (let i = 0; i < values.length; i++) (lists[i] as unknown[]).push(toParam(values[i]));
       }
-      const found = new Map<string, CachedRow>();
+      const found = new Map<string, JsonObject>();
       if ((lists[0] as unknown[]).length > 0) {
         runCtx.metrics.increment('postgres_lookup_queries');
-        let result = await connection.query(head + typed, lists, where).catch((error: unknown) => {
+        let result = await connection.query(head + typed, lists, connection.target).catch((error: unknown) => {
           if ((error as FlowError).code === 'RECORD_CONSTRAINT') return undefined;
           throw error;
         });
         if (result === undefined) {
           const texts = lists.map((l) => l.map((v) => (v === null ? null : String(v))));
-          result = await connection.query(head + asText, texts, where);
+          result = await connection.query(head + asText, texts, connection.target);
         }
         const build = rowBuilder(
           result.fields.map((f) => f.name),
@@ -100,20 +102,27 @@ export const lookupStep = defineStep<LookupStepConfig>({
           if (!found.has(k)) found.set(k, row);
         }
       }
-      const answers = new Map<string, CachedRow>();
+      const answers = new Map<string, JsonObject | null>();
       for (const k of wanted.keys()) answers.set(k, found.get(k) ?? null);
       return answers;
     };
 
-    return tableLookupProcessor({
-      table: info.name,
-      matchColumns,
-      matchPaths,
-      outputs,
-      onMissing: config.onMissing,
-      cache,
-      where,
-      fetch,
-    });
+    return tableLookupProcessor(
+      {
+        where,
+        type: 'postgres.lookup',
+        connection: { name: config.connection, target: connection.target },
+        table: info.name,
+        matchColumns,
+        matchPaths,
+        outputs,
+        onMissing: config.onMissing,
+        default: config.default,
+        cache: config.cache,
+        timeout: config.timeout,
+        fetch,
+      },
+      ctx,
+    );
   },
 });
