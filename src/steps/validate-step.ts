@@ -85,12 +85,18 @@ export const validateStep = defineStep<ValidateConfig>({
       }
       return { field, read, rules: compileRules(field, rules) };
     });
-    return recordProcessor(where, (record) => {
+    // records that broke each rule, per call: `stats` of the run record, e.g. { "email pattern": 3 }
+    let brokenRules: Record<string, number> = {};
+    const inner = recordProcessor(where, (record) => {
       const broken: string[] = [];
       let first: string | undefined;
       for (const c of checks) {
         const problems = c.rules(c.read(record.data as JsonObject));
         if (problems.length > 0) first ??= c.field;
+        for (const p of problems) {
+          const rule = `${c.field} ${p.slice(c.field.length + 1).split(':')[0]}`;
+          brokenRules[rule] = (brokenRules[rule] ?? 0) + 1;
+        }
         broken.push(...problems);
       }
       if (broken.length === 0) return record;
@@ -99,5 +105,12 @@ export const validateStep = defineStep<ValidateConfig>({
         hint: 'Correct the record at the source (or the rule), then retry the error record.',
       });
     });
+    return {
+      async process(records, ctx) {
+        brokenRules = {};
+        const result = await inner.process(records, ctx);
+        return Object.keys(brokenRules).length > 0 ? { ...result, stats: brokenRules } : result;
+      },
+    };
   },
 });

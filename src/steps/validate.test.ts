@@ -89,4 +89,22 @@ describe('validate step (data quality)', () => {
     expect(validateConfigSchema.safeParse({ a: { type: 'text' } }).success).toBe(false);
     expect(validateConfigSchema.safeParse({ a: { requird: true } }).success).toBe(false);
   });
+
+  it('counts the records breaking each rule in the step stats of the run record', async () => {
+    const processor = await validateStep.create(
+      {
+        config: validateConfigSchema.parse({ email: { required: true, pattern: '@' }, total: { min: 0 } }),
+        where: 'flow f/step validate',
+      },
+      testContext,
+    );
+    const rows = [{ email: 'a@x', total: 1 }, { total: -1 }, { email: 'nope', total: -2 }, { email: 'b@y', total: 3 }];
+    const result = await processor.process(
+      rows.map((data, i) => createRecord(data, { id: `r${i}` })),
+      testContext,
+    );
+    expect(result.stats).toEqual({ 'email required': 1, 'email pattern': 1, 'total min': 2 });
+    const clean = await processor.process([createRecord({ email: 'c@z', total: 0 }, { id: 'r9' })], testContext);
+    expect(clean.stats).toBeUndefined();
+  });
 });
