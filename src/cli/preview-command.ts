@@ -29,6 +29,8 @@ export function formatPreviewRow(row: PreviewRow, n: number): string {
     );
   }
   if (row.droppedBy) lines.push(`  → dropped by step ${row.droppedBy}`);
+  if (row.input === null && row.output)
+    lines.push('  → made by a step from several input records (e.g. an aggregate group)');
   if (row.error) {
     const field = row.error.field ? ` (field ${row.error.field})` : '';
     lines.push(`  → error at ${row.error.stage} [${row.error.code}]${field}: ${row.error.message}`);
@@ -53,10 +55,11 @@ export async function previewCommand(
     }
     const out = result.rows.map((r, i) => formatPreviewRow(r, i + 1));
     const kept = result.rows.filter((r) => r.output).length;
+    const made = result.rows.filter((r) => r.input === null && r.output).length;
     const failed = result.rows.filter((r) => r.error).length;
     const dropped = result.rows.filter((r) => r.droppedBy).length;
     out.push(
-      `preview of flow "${flow}": ${result.rows.length} records, ${kept} would be written, ${dropped} filtered out, ${failed} errors (nothing was written)`,
+      `preview of flow "${flow}": ${result.rows.length - made} records read, ${kept} would be written${made > 0 ? ` (${made} made by steps from several records)` : ''}, ${dropped} filtered out, ${failed} errors (nothing was written)`,
     );
     process.stdout.write(`${out.join('\n\n')}\n`);
     return 0;

@@ -104,6 +104,10 @@ export async function previewFlow(
           : {}),
       });
     }
+    // records a step made of several (an aggregate's groups): output only
+    const inputIds = new Set(inputs.map((r) => r.meta.id));
+    for (const r of result.records)
+      if (!inputIds.has(r.meta.id)) rows.push({ id: r.meta.id, input: null, output: r.data });
     rows.push(...sourceErrors);
   } finally {
     abort.abort();

@@ -505,4 +505,22 @@ flows:
     await engine.close();
     await store.close();
   });
+
+  it('previews the groups as output-only rows', async () => {
+    const rows = [
+      { id: 1, customer: 'c1', currency: 'EUR', total: 10 },
+      { id: 2, customer: 'c2', currency: 'EUR', total: 5 },
+    ];
+    const world = memoryWorld(rows);
+    const catalog = { connectors: [memoryConnector(world)], steps: builtinSteps };
+    const project = parseProject(yaml(100), join(dir, 'flows.yaml'), catalog);
+    const store = await openStore(join(dir, 'preview.db'));
+    const engine = createEngine({ ...catalog, store });
+    const preview = await engine.preview(project, 'f', 10);
+    expect(preview.rows.filter((r) => r.input === null)).toEqual([
+      { id: '["EUR"]', input: null, output: { id: 'EUR', customers: 2, revenue: 15, orders: 2 } },
+    ]);
+    await engine.close();
+    await store.close();
+  });
 });

@@ -98,7 +98,12 @@ describe('validate step (data quality)', () => {
       },
       testContext,
     );
-    const rows = [{ email: 'a@x', total: 1 }, { total: -1 }, { email: 'nope', total: -2 }, { email: 'b@y', total: 3 }];
+    const rows: JsonObject[] = [
+      { email: 'a@x', total: 1 },
+      { total: -1 },
+      { email: 'nope', total: -2 },
+      { email: 'b@y', total: 3 },
+    ];
     const result = await processor.process(
       rows.map((data, i) => createRecord(data, { id: `r${i}` })),
       testContext,
