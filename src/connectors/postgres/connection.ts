@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import { durationSchema, FlowError, parseDuration, serverConnectionFields } from '../../sdk/index.js';
 import { isConnectionBroken, pgError } from './pg-errors.js';
@@ -34,6 +35,11 @@ export interface PostgresConnection {
   query(text: string, values?: readonly unknown[], where?: string): Promise<pg.QueryArrayResult>;
   /** Runs `work` on one pooled client; a client whose connection broke is destroyed, not reused. */
   withClient<T>(work: (client: pg.PoolClient) => Promise<T>, where?: string): Promise<T>;
+  /**
+   * `COPY (select) TO STDOUT` (text format) on a pooled client: `lines` gets the output as it
+   * arrives, in pieces of whole lines (`f1\tf2\n…`, COPY-escaped, `\N` for NULL).
+   */
+  copyOut(select: string, lines: (text: string) => void, where?: string): Promise<void>;
 }
 
 /** Session settings: UTC, ISO dates and intervals, UTF-8 (the value parsers rely on them). */
@@ -134,7 +140,20 @@ export async function openPostgresConnection(config: PostgresConnectionConfig): 
   };
   const query = (text: string, values: readonly unknown[] = [], where = target) =>
     withClient((c) => c.query({ text, values: values as unknown[], rowMode: 'array' }), where);
-  const connection: PostgresConnection = { pool, target, query, withClient };
+  const copyOut = (select: string, lines: (text: string) => void, where = target) =>
+    withClient(async (client) => {
+      const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
+      // a line ends with \n, a byte no multi-byte UTF-8 character contains: cut there, decode whole lines
+      let rest: Buffer | undefined;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+        const end = data.lastIndexOf(10) + 1;
+        rest = end < data.length ? data.subarray(end) : undefined;
+        if (end > 0) lines(data.toString('utf8', 0, end));
+      }
+      if (rest !== undefined) lines(rest.toString('utf8'));
+    }, where);
+  const connection: PostgresConnection = { pool, target, query, withClient, copyOut };
   try {
     await checkPostgresConnection(connection);
   } catch (error) {

@@ -43,3 +43,23 @@ export function copyField(value: Json | undefined, pgArray = false): string {
       return escapeCopy(pgArray && Array.isArray(value) ? arrayLiteral(value) : JSON.stringify(value));
   }
 }
+
+const unescaped: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v' };
+
+/**
+ * A field of `COPY … TO` text output back to its text (the caller checks for `\N`, NULL, first):
+ * `\\`, `\n`, `\t`, `\r`, `\b`, `\f`, `\v` undone: the escapes PostgreSQL writes.
+ */
+export function unescapeCopy(field: string): string {
+  let at = field.indexOf('\\');
+  if (at < 0) return field;
+  let out = '';
+  let from = 0;
+  while (at >= 0 && at < field.length - 1) {
+    const ch = field[at + 1] as string;
+    out += field.slice(from, at) + (unescaped[ch] ?? ch);
+    from = at + 2;
+    at = field.indexOf('\\', from);
+  }
+  return out + field.slice(from);
+}

@@ -24,6 +24,14 @@ export const jsonTypes: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, 'binary')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+const noParse = pg.types.getTypeParser(25, 'text');
+
+/** The text parser the pool clients use for a type (`jsonTypes`); undefined when the text is the value. */
+export function textParser(oid: number): ((s: string) => unknown) | undefined {
+  const parse = (jsonTypes.getTypeParser as (oid: number, format: 'text') => (s: string) => unknown)(oid, 'text');
+  return parse === noParse ? undefined : parse;
+}
+
 /** A parsed value as JSON (arrays of dates, buffers and the like that the parsers above leave as objects). */
 export function toJson(value: unknown): Json {
   if (value === null || value === undefined) return null;

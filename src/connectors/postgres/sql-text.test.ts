@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { arrayLiteral, copyField, escapeCopy } from './copy-text.js';
-import { qualifiedName, quoteIdent, toPositional } from './sql-text.js';
+import { arrayLiteral, copyField, escapeCopy, unescapeCopy } from './copy-text.js';
+import { qualifiedName, quoteIdent, sqlLiteral, toInline, toPositional } from './sql-text.js';
 
 describe('sql text', () => {
   it('quotes identifiers, doubling quotes; refuses NUL', () => {
@@ -21,6 +21,28 @@ describe('sql text', () => {
     );
     expect(r.values).toEqual([1, '{"x":[1]}']);
     expect(() => toPositional('select :missing', {}, 'w')).toThrow(/missing/);
+  });
+
+  it('inlines values as literals of unknown type for COPY: quotes doubled, backslashes in E-strings', () => {
+    expect([null, undefined, 42, true, "it's", 'a\\b', { x: ["'"] }].map(sqlLiteral)).toEqual([
+      'NULL',
+      'NULL',
+      "'42'",
+      "'true'",
+      "'it''s'",
+      "E'a\\\\b'",
+      `'{"x":["''"]}'`,
+    ]);
+    expect(toInline("select ':a' where a = :a and b = :b::int -- :a", { a: "o'k", b: 7 }, 'w')).toBe(
+      "select ':a' where a = 'o''k' and b = '7'::int -- :a",
+    );
+    expect(() => toInline('select :missing', {}, 'w')).toThrow(/missing/);
+  });
+
+  it('reads COPY text fields back', () => {
+    expect(unescapeCopy('plain')).toBe('plain');
+    expect(unescapeCopy('a\\\\b\\tc\\nd\\re\\bf\\fg\\vh\\N')).toBe('a\\b\tc\nd\re\bf\fg\vhN');
+    expect(unescapeCopy(escapeCopy('x\\\t\n\ry'))).toBe('x\\\t\n\ry');
   });
 
   it('escapes COPY text fields', () => {

@@ -53,6 +53,41 @@ export function toPositional(
 ): PositionalSql {
   const values: PositionalSql['values'] = [];
   const numbers = new Map<string, number>();
+  const text = substitute(sql, params, where, (name) => {
+    let n = numbers.get(name);
+    if (n === undefined) {
+      values.push(toParam(params[name]));
+      n = offset + values.length;
+      numbers.set(name, n);
+    }
+    return `$${n}`;
+  });
+  return { text, values };
+}
+
+/**
+ * A value as an SQL literal of unknown type, resolved from its context like a bound parameter
+ * (`'42'`, `'it''s'`, `E'a\\b'` whatever standard_conforming_strings says): for statements that
+ * take no parameters, such as COPY.
+ */
+export function sqlLiteral(value: Json | undefined): string {
+  const v = toParam(value);
+  if (v === null) return 'NULL';
+  const text = String(v).replaceAll("'", "''");
+  return text.includes('\\') ? `E'${text.replaceAll('\\', '\\\\')}'` : `'${text}'`;
+}
+
+/** {@link toPositional} with each `:name` replaced by its value as a literal ({@link sqlLiteral}). */
+export function toInline(sql: string, params: Readonly<Record<string, Json>>, where: string): string {
+  return substitute(sql, params, where, (name) => sqlLiteral(params[name]));
+}
+
+function substitute(
+  sql: string,
+  params: Readonly<Record<string, Json>>,
+  where: string,
+  place: (name: string) => string,
+): string {
   let out = '';
   let from = 0;
   let i = 0;
@@ -82,16 +117,10 @@ export function toPositional(
           hint: `Add ${name} to params (params: { ${name}: … }).`,
         });
       }
-      let n = numbers.get(name);
-      if (n === undefined) {
-        values.push(toParam(params[name]));
-        n = offset + values.length;
-        numbers.set(name, n);
-      }
-      out += `${sql.slice(from, i)}$${n}`;
+      out += `${sql.slice(from, i)}${place(name)}`;
       from = j;
       i = j;
     } else i++;
   }
-  return { text: out + sql.slice(from), values };
+  return out + sql.slice(from);
 }

@@ -28,32 +28,58 @@ export interface StagedRow {
   readonly id: string;
   readonly columns: readonly string[];
   readonly columnsId: string;
-  /** `f1\tf2\t…\tindex\n` in COPY text format (`\N` for NULL). */
+  /**
+   * The COPY text line (`\N` for NULL): `f1\tf2\t…\tindex\n` for the staging table, or `f1\tf2\t…\n`
+   * when the rows are copied straight into the target (insert).
+   */
   readonly line: string;
+}
+
+/** Statements sent with the COPY in one query string (one round trip), and where their command tags go. */
+export interface CopyAround {
+  readonly before?: string;
+  readonly after?: string;
+  /** Filled with the command tag of every statement (`COPY 1000`, `INSERT 0 998`, …). */
+  readonly tags?: string[];
 }
 
 /**
  * Fills `table` with `rows` by COPY … FROM STDIN (text format): the staging table with the row numbers,
- * or (`direct`) the target itself without them. Returns the number of rows copied.
+ * or (`direct`) the target itself, from lines planned without them. Returns the number of rows copied.
+ * With `around`, the statements before and after the COPY go in the same query string: an error in
+ * any of them fails the call (the rest is skipped by the server).
  */
 export async function copyRows(
   client: pg.PoolClient,
   table: string,
   rows: readonly StagedRow[],
   direct = false,
+  around: CopyAround = {},
 ): Promise<number> {
   const names = (rows[0] as StagedRow).columns.map(quoteIdent);
   const columns = (direct ? names : [...names, ROW]).join(', ');
-  const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
-  let text = '';
+  const copy = `COPY ${table} (${columns}) FROM STDIN`;
+  const text = [around.before, copy, around.after].filter((t) => t !== undefined && t !== '').join('; ');
+  const stream = client.query(copyFrom(text));
+  const tags = around.tags;
+  if (tags) {
+    // pg-copy-streams keeps the COPY's count only: see every statement's tag on the way
+    const query = stream as unknown as { handleCommandComplete(msg: { text?: string }): void };
+    const own = query.handleCommandComplete.bind(query);
+    query.handleCommandComplete = (msg) => {
+      if (msg.text !== undefined) tags.push(msg.text);
+      own(msg);
+    };
+  }
+  let chunk = '';
   for (const row of rows) {
-    text += direct ? `${row.line.slice(0, row.line.lastIndexOf('\t'))}\n` : row.line;
-    if (text.length >= 1 << 16) {
-      if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
-      text = '';
+    chunk += row.line;
+    if (chunk.length >= 1 << 16) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+      chunk = '';
     }
   }
-  stream.end(text);
+  stream.end(chunk);
   await finished(stream);
   return stream.rowCount;
 }

@@ -263,7 +263,7 @@ describe.skipIf(!up)('postgres.table destination', () => {
     for (let i = 0; i < 200 && pid === undefined; i++) {
       await new Promise((r) => setTimeout(r, 20));
       const found = await db.sql(
-        "select pid from pg_stat_activity where application_name = 'syncline' and wait_event_type = 'Lock' and query like 'INSERT INTO%'",
+        "select pid from pg_stat_activity where application_name = 'syncline' and wait_event_type = 'Lock' and query like '%INSERT INTO%'",
       );
       pid = found.rows[0]?.pid;
     }

@@ -5,6 +5,7 @@ import {
   type DataRecord,
   defineDestination,
   FlowError,
+  type JsonObject,
   requireKey,
   tableDestinationFields,
   type Writer,
@@ -93,13 +94,48 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       });
     };
 
+    /** The column set of the rows being planned, its id and writers: consecutive records mostly share one. */
+    let shape: { columns: string[]; id: string; writers: FieldWriter[] } | undefined;
+    const sameShape = (data: JsonObject, columns: readonly string[]) => {
+      let n = 0;
+      for (const c in data) {
+        if (only && !only.has(c)) continue;
+        if (columns[n] !== c) return false;
+        n++;
+      }
+      return n === columns.length;
+    };
+    const shapeOf = (data: JsonObject, i: TableInfo) => {
+      if (shape !== undefined && sameShape(data, shape.columns)) return shape;
+      let columns = Object.keys(data);
+      if (only) columns = columns.filter((c) => only.has(c));
+      const fieldWriters = columns.map((c) => {
+        let w = writers.get(c);
+        if (w === undefined) {
+          requireColumn(i, c, 'record field', where);
+          w = fieldWriter(i, c);
+          writers.set(c, w);
+        }
+        return w;
+      });
+      shape = { columns, id: columns.join('\u0000'), writers: fieldWriters };
+      return shape;
+    };
+
     const plan = (records: readonly DataRecord[], out: Outcome, i: TableInfo): StagedRow[] => {
       const rows: StagedRow[] = [];
+      shape = undefined;
       for (let index = 0; index < records.length; index++) {
         const record = records[index] as DataRecord;
         const data = record.data;
         const id = record.meta.id;
-        const missing = key.find((k) => data[k] === undefined || data[k] === null);
+        let missing: string | undefined;
+        for (const k of key) {
+          if (data[k] === undefined || data[k] === null) {
+            missing = k;
+            break;
+          }
+        }
         if (missing !== undefined) {
           out.rejected.push({
             index,
@@ -110,28 +146,32 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
           });
           continue;
         }
-        let columns = Object.keys(data);
-        if (only) columns = columns.filter((c) => only.has(c));
+        const { columns, id: columnsId, writers: ws } = shapeOf(data, i);
+        // direct COPY into the target: the fields only; staging: the row number last
         let line = '';
-        for (const c of columns) {
-          let w = writers.get(c);
-          if (w === undefined) {
-            requireColumn(i, c, 'record field', where);
-            w = fieldWriter(i, c);
-            writers.set(c, w);
-          }
-          const v = w(data[c]);
-          line += v === null ? '\\N\t' : `${v}\t`;
+        for (let c = 0; c < columns.length; c++) {
+          const v = (ws[c] as FieldWriter)(data[columns[c] as string]);
+          line += c === 0 ? (v === null ? '\\N' : v) : v === null ? '\t\\N' : `\t${v}`;
         }
-        rows.push({ index, id, columns, columnsId: columns.join('\u0000'), line: `${line}${index}\n` });
+        line = direct ? `${line}\n` : columns.length === 0 ? `${index}\n` : `${line}\t${index}\n`;
+        rows.push({ index, id, columns, columnsId, line });
       }
       return rows;
     };
 
     const keyOf =
       operation === 'upsert' || operation === 'update'
-        ? (records: readonly DataRecord[]) => (row: StagedRow) =>
-            JSON.stringify(key.map((k) => (records[row.index] as DataRecord).data[k]))
+        ? (records: readonly DataRecord[]) => {
+            const [only1] = key;
+            if (key.length === 1 && only1 !== undefined) {
+              // one key column: its text (a string "1" and a number 1 sharing one is only an extra split)
+              return (row: StagedRow) => {
+                const v = (records[row.index] as DataRecord).data[only1];
+                return typeof v === 'string' ? v : JSON.stringify(v);
+              };
+            }
+            return (row: StagedRow) => JSON.stringify(key.map((k) => (records[row.index] as DataRecord).data[k]));
+          }
         : undefined;
 
     const create = async (records: readonly DataRecord[]) => {
@@ -165,18 +205,30 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       if (rows.length === 0) return;
       const commit = state.commit;
       state.commit = false;
-      await client.query(`${state.prefix}${state.dirty ? `TRUNCATE ${staging}; ` : ''}SAVEPOINT syncline_rows`);
+      const before = `${state.prefix}${state.dirty ? `TRUNCATE ${staging}; ` : ''}SAVEPOINT syncline_rows`;
+      const end = `RELEASE SAVEPOINT syncline_rows${commit ? '; COMMIT' : ''}`;
+      const columns = (rows[0] as StagedRow).columns;
+      // COPY staging: one round trip, the statements before and after the COPY in its query string
+      const folded = direct || (stage === copyRows && operation !== 'update');
+      if (!folded) await client.query(before);
       state.prefix = '';
       state.dirty = false;
-      const columns = (rows[0] as StagedRow).columns;
       try {
-        const end = `RELEASE SAVEPOINT syncline_rows${commit ? '; COMMIT' : ''}`;
         if (direct) {
           // insert with COPY: straight into the target; a bad row's COPY line number says which record it is.
-          const copied = await copyRows(client, i.sql, rows, true);
-          await client.query(end);
-          state.dirty = false;
-          out.written += copied;
+          out.written += await copyRows(client, i.sql, rows, true, { before, after: end });
+          if (commit) state.commit = true;
+          return;
+        }
+        if (folded) {
+          const tags: string[] = [];
+          const apply = applySql(operation, i, staging, columns, key);
+          await copyRows(client, staging, rows, false, { before, after: `${apply}; ${end}`, tags });
+          // the INSERT's tag: `INSERT 0 <rows inserted or updated>`
+          const changed = Number(tags.find((t) => t.startsWith('INSERT '))?.split(' ')[2] ?? 0);
+          state.dirty = true;
+          out.written += changed;
+          out.skipped += rows.length - changed;
           if (commit) state.commit = true;
           return;
         }
@@ -206,7 +258,10 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
         if (commit) state.commit = true;
       } catch (error) {
         if (isConnectionBroken(error)) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT syncline_rows; RELEASE SAVEPOINT syncline_rows');
+        // (a statement before the savepoint failed: the caller rolls back, with this error)
+        await client.query('ROLLBACK TO SAVEPOINT syncline_rows; RELEASE SAVEPOINT syncline_rows').catch(() => {
+          throw error;
+        });
         if (!isRecordError(error)) throw error;
         if (rows.length === 1) return reject(out, rows[0] as StagedRow, error);
         const line = copyErrorPosition(error)?.line;

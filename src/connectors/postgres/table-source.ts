@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   type Context,
   createRecord,
+  type DataRecord,
   defineSource,
   FlowError,
   type Json,
@@ -9,8 +10,8 @@ import {
   type ReadArgs,
 } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
-import { rowBuilder, toJson } from './pg-values.js';
-import { quoteIdent, toParam, toPositional } from './sql-text.js';
+import { copyRowsParser } from './copy-records.js';
+import { quoteIdent, sqlLiteral, toInline } from './sql-text.js';
 import { type ColumnInfo, requireColumn, type TableInfo, tableInfo } from './table-info.js';
 
 const jsonValue: z.ZodType<Json> = z.lazy(() =>
@@ -128,50 +129,56 @@ async function* readTable(
   }
   const key = quoteIdent(keyName);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? `${info.sql}.*`;
+  // COPY takes no parameters: values go in as literals of unknown type, resolved like bound parameters
   const conditions = [`${key} IS NOT NULL`];
-  const values: unknown[] = [];
-  if (config.where) {
-    const bound = toPositional(config.where, config.params, where);
-    conditions.push(`(${bound.text})`);
-    values.push(...bound.values);
-  }
+  if (config.where) conditions.push(`(${toInline(config.where, config.params, where)})`);
   if (cursorField !== undefined && since !== undefined && since !== null) {
-    values.push(toParam(since));
-    conditions.push(`${quoteIdent(cursorField)} > $${values.length}`);
+    conditions.push(`${quoteIdent(cursorField)} > ${sqlLiteral(since)}`);
   }
   if (args.once) conditions.push(onceFlag(table, args.once.field).unmarked);
   const base = `SELECT ${key}, ${columns} FROM ${info.sql} WHERE ${conditions.join(' AND ')}`;
   const limit = `ORDER BY ${key} LIMIT ${config.pageSize}`;
-  const first = `${base} ${limit}`;
-  const next = `${base} AND ${key} > $${values.length + 1} ${limit}`;
-  let after: Json | undefined = from ?? undefined;
-  let build: ReturnType<typeof rowBuilder> | undefined;
-  for (;;) {
-    if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${info.name} was canceled`, { where });
-    const result = await connection.query(
-      after === undefined ? first : next,
-      after === undefined ? values : [...values, after],
+  // names and types of the columns read, for parsing the COPY text like a query's rows
+  const shape = await connection.query(`SELECT ${key}, ${columns} FROM ${info.sql} LIMIT 0`, [], where);
+  const parse = copyRowsParser(shape.fields, 1);
+
+  /** One page: `COPY (base AND key > after ORDER BY key LIMIT n) TO STDOUT`, parsed into records. */
+  const readPage = async (after: Json | undefined) => {
+    const records: DataRecord[] = [];
+    let last: Json = null;
+    const select = after === undefined ? `${base} ${limit}` : `${base} AND ${key} > ${sqlLiteral(after)} ${limit}`;
+    await connection.copyOut(
+      select,
+      (text) =>
+        parse(text, (first, data) => {
+          const id = String(first);
+          records.push(createRecord(data, { id, position: `${config.table}:${id}` }));
+          last = first;
+        }),
       where,
     );
-    const rows = result.rows;
-    if (rows.length === 0) return;
-    build ??= rowBuilder(
-      result.fields.map((f) => f.name),
-      1,
-    );
-    const records = rows.map((row) => {
-      const id = String(toJson(row[0]));
-      return createRecord((build as ReturnType<typeof rowBuilder>)(row), { id, position: `${config.table}:${id}` });
-    });
-    after = toJson((rows[rows.length - 1] as unknown[])[0]);
-    if (typeof after !== 'number' && typeof after !== 'string') {
+    if (records.length > 0 && typeof last !== 'number' && typeof last !== 'string') {
       throw new FlowError('CONFIG_INVALID', `key column "${keyName}" of ${info.name} is not a number or text`, {
         where,
         hint: 'Use a unique integer, text, uuid, date or timestamp column as `key`.',
       });
     }
-    yield { records, checkpoint: after };
-    if (rows.length < config.pageSize) return;
+    return { records, last };
+  };
+
+  // the next page is read while this one goes through the steps and destinations
+  let next = readPage(from ?? undefined);
+  for (;;) {
+    if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${info.name} was canceled`, { where });
+    const { records, last } = await next;
+    if (records.length === 0) return;
+    const more = records.length >= config.pageSize;
+    if (more) {
+      next = readPage(last);
+      next.catch(() => undefined);
+    }
+    yield { records, checkpoint: last };
+    if (!more) return;
   }
 }
 
@@ -200,7 +207,7 @@ async function markExported(
 export const tableSource = defineSource<TableSourceConfig, PostgresConnection>({
   type: 'table',
   description:
-    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
+    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n, each page one COPY … TO STDOUT, the next read while this one is processed); delta sync on a cursor column; export mode once on a flag column.',
   config: tableSourceConfig,
   read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
   markExported: ({ config, connection, field }, records) =>
