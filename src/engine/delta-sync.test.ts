@@ -36,12 +36,12 @@ function project(delta: DeltaSettings): ProjectDefinition {
   };
 }
 
-async function setup(world: MemoryWorld) {
+async function setup(world: MemoryWorld, wrap: (store: StateStore) => StateStore = (x) => x) {
   const store = await openStore(':memory:');
   const engine = createEngine({
     connectors: [memoryConnector(world)],
     steps: [],
-    store,
+    store: wrap(store),
     retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 },
   });
   return { store, engine };
@@ -155,6 +155,34 @@ describe('delta sync', () => {
     rows.splice(2, 1);
     const passing = await engine.run(project({ field: 'updated_at', onMissing: 'pass' }), 'f', { full: true });
     expect(passing.counts.destinations.out?.in).toBe(3);
+    await store.close();
+  });
+
+  it('a crash mid-run keeps the old watermark; the resumed run reads with the same since and then moves it', async () => {
+    const rows: JsonObject[] = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, updated_at: minutes(i) }));
+    const world = memoryWorld(rows);
+    let crash = false;
+    const { store, engine } = await setup(world, (s) => ({
+      ...s,
+      async commitPage(commit) {
+        if (crash && commit.checkpoint === 8) throw new Error('the process died before the commit');
+        return s.commitPage(commit);
+      },
+    }));
+    await engine.run(project({ field: 'updated_at' }), 'f');
+    expect(await watermark(store)).toBe(minutes(9));
+    for (const [i, r] of rows.entries()) r.updated_at = minutes(30 + i); // every row changes
+    crash = true;
+    const failed = await engine.run(project({ field: 'updated_at' }), 'f');
+    expect(failed.status).toBe('failed');
+    expect(await watermark(store)).toBe(minutes(9)); // only a completed run moves it
+    crash = false;
+    const resumed = await engine.run(project({ field: 'updated_at' }), 'f');
+    expect(resumed.status).toBe('succeeded');
+    expect(resumed.counts.delta?.reason).toBe(`resumed delta from "${minutes(9)}"`);
+    expect(resumed.counts.read).toBe(6); // from the checkpoint after row 4
+    expect(await watermark(store)).toBe(minutes(39));
+    expect([...(world.tables.get('t')?.values() ?? [])].every((r) => String(r.updated_at) >= minutes(30))).toBe(true);
     await store.close();
   });
 
