@@ -65,13 +65,16 @@ describe('SharedLookupCache', () => {
     const ctx: Context = { ...testContext, clock, state: storeState(store, clock) };
     const config = lookupCacheConfig.parse({ size: 10, ttl: '10m', scope: 'shared' });
     const first = SharedLookupCache.from(config, 'lookup:t:erp:abc', clock);
-    await first?.remember(
+    const write = first?.remember(
       new Map([
         ['a', { id: 1 }],
         ['b', null],
       ]),
       ctx,
     );
+    // what the engine does with the page's commit
+    expect(write?.namespace).toBe('lookup:t:erp:abc');
+    await store.putState(write?.namespace as string, write?.entries ?? [], clock.now());
     clock.advance(4 * 60_000);
     // a later run: nothing in memory, both answers from the store (the miss too)
     const second = SharedLookupCache.from(config, 'lookup:t:erp:abc', clock);
@@ -99,11 +102,11 @@ describe('SharedLookupCache', () => {
     const withStore: Context = { ...testContext, clock, state: storeState(store, clock) };
     const perRun = SharedLookupCache.from(lookupCacheConfig.parse({}), 'lookup:t:erp:x', clock);
     expect(perRun?.shared).toBe(false);
-    await perRun?.remember(new Map([['a', { id: 1 }]]), withStore);
+    expect(perRun?.remember(new Map([['a', { id: 1 }]]), withStore)).toBeUndefined();
     expect(perRun?.memory.get('a')).toEqual({ id: 1 });
     expect(await store.scanState('lookup:t:erp:x', undefined, 10)).toEqual([]);
     const preview = SharedLookupCache.from(lookupCacheConfig.parse({ scope: 'shared' }), 'lookup:t:erp:x', clock);
-    await preview?.remember(new Map([['a', { id: 1 }]]), { ...testContext, clock });
+    expect(preview?.remember(new Map([['a', { id: 1 }]]), { ...testContext, clock })).toBeUndefined();
     expect(await preview?.recall(['b'], { ...testContext, clock })).toEqual(new Map());
     expect(preview?.memory.get('a')).toEqual({ id: 1 });
     expect(SharedLookupCache.from(undefined, 'x', clock)).toBeUndefined();

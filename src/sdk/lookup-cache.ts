@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { Context } from './context.js';
 import { durationSchema, parseDuration } from './duration.js';
 import type { Json, JsonObject } from './json.js';
+import type { StateWrite } from './step-state.js';
 
 /** A cached lookup answer: the output fields, or null when nothing matched (misses are cached too). */
 export type CachedRow = JsonObject | null;
@@ -95,7 +96,7 @@ const isAnswer = (value: Json): value is CachedRow =>
 
 /**
  * The cache of one lookup step: the in-memory LRU, and with `scope: shared` the state store behind
- * it (one `get` for the keys memory lacks, one `put` for what was fetched). Without a store
+ * it (one `get` for the keys memory lacks; what was fetched is written with the page's commit). Without a store
  * (`ctx.state` absent, as in previews) a shared cache works as a per-run one.
  */
 export class SharedLookupCache {
@@ -132,14 +133,14 @@ export class SharedLookupCache {
     return found;
   }
 
-  /** Keeps fetched answers in memory and, when shared, in the store (one write). */
-  async remember(answers: ReadonlyMap<string, CachedRow>, ctx: Context): Promise<void> {
+  /**
+   * Keeps fetched answers in memory and, when shared, returns the write that keeps them in the store:
+   * the engine makes it with the page's commit, in the same transaction (no write of its own).
+   */
+  remember(answers: ReadonlyMap<string, CachedRow>, ctx: Context): StateWrite | undefined {
     for (const [key, row] of answers) this.memory.set(key, row);
-    if (this.namespace === undefined || ctx.state === undefined || answers.size === 0) return;
-    await ctx.state.put(
-      this.namespace,
-      [...answers].map(([key, value]) => ({ key, value })),
-    );
+    if (this.namespace === undefined || ctx.state === undefined || answers.size === 0) return undefined;
+    return { namespace: this.namespace, entries: [...answers].map(([key, value]) => ({ key, value })) };
   }
 
   get shared(): boolean {

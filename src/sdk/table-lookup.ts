@@ -7,6 +7,7 @@ import { type CachedRow, lookupCacheConfig, lookupNamespace, SharedLookupCache }
 import type { Failed } from './page.js';
 import { type DataRecord, withData } from './record.js';
 import type { ProcessResult } from './step.js';
+import type { StateWrite } from './step-state.js';
 
 /** Reads `a.b.0.c` out of record data. */
 export function valueAt(data: JsonObject, path: string): Json | undefined {
@@ -195,6 +196,7 @@ export function lookupProcessor<W>(
         }
       }
       let lookupMs = 0;
+      let keep: StateWrite | undefined;
       if (wanted.size > 0) {
         const started = performance.now();
         let fetched: Map<string, CachedRow | FlowError>;
@@ -216,7 +218,7 @@ export function lookupProcessor<W>(
           found.set(k, a);
           if (!(a instanceof FlowError)) fresh.set(k, a);
         }
-        await cache?.remember(fresh, run);
+        keep = cache?.remember(fresh, run);
       }
       for (let i = 0; i < records.length; i++) {
         const k = keys[i];
@@ -251,7 +253,7 @@ export function lookupProcessor<W>(
         notFound,
       };
       if (cache?.shared) stats.storeHits = storeHits;
-      return { records: out, failed, stats };
+      return { records: out, failed, stats, ...(keep ? { commit: [keep] } : {}) };
     },
   };
 }
