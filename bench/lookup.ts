@@ -111,6 +111,8 @@ async function engine(shared: boolean): Promise<Outcome> {
   for (const page of pages()) {
     const result = await applySteps(steps, page, run);
     if (result.failures.length > 0) throw result.failures[0]?.error;
+    // what the engine's page commit stores: the answers a shared cache fetched
+    for (const w of result.commit) await store?.putState(w.namespace, w.entries, systemClock.now());
     const stats = result.counts.get('sqlite.lookup')?.stats ?? {};
     out.hits += stats.hits ?? 0;
     out.misses += stats.misses ?? 0;
