@@ -5,11 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
 import { createEngine } from '../engine/engine.js';
 import { storeState } from '../engine/make-context.js';
-import { type Context, createRecord, type DataRecord, FlowError, type JsonObject } from '../sdk/index.js';
+import { type Context, createRecord, type DataRecord, FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import { parseProject } from '../spec/parse-project.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { aggregateConfigSchema } from './aggregate-config.js';
+import { compileAggregate } from './aggregate-functions.js';
+import { createGroupTable } from './aggregate-groups.js';
 import { AGGREGATE_FLUSH_PAGE, aggregateStep, spillNamespace } from './aggregate-step.js';
 import { addExact, exactTotal, mergeExact } from './exact-sum.js';
 import { builtinSteps } from './index.js';
@@ -521,6 +523,34 @@ flows:
       { id: '["EUR"]', input: null, output: { id: 'EUR', customers: 2, revenue: 15, orders: 2 } },
     ]);
     await engine.close();
+    await store.close();
+  });
+
+  it('merges a group spilled many times, read back a few groups at a time', async () => {
+    const { store, ctx } = await storeContext('r-runs', 'f');
+    const count = compileAggregate('n', { count: true }, 'w');
+    const sum = compileAggregate('s', { sum: 'v' }, 'w');
+    const table = createGroupTable({ aggregates: [count, sum], maxGroups: 1, state: ctx.state, namespace: 'agg:runs' });
+    let seq = 0;
+    for (let i = 0; i < 30; i++) {
+      for (const g of ['a', 'b']) {
+        const group = table.group([g], seq++);
+        group.slots = [count.add(group.slots[0], true), sum.add(group.slots[1], 2)];
+      }
+      await table.relieve(); // two groups held, one allowed: every round spills, merging with the store
+    }
+    const seen: [string, Json, Json][] = [];
+    for (let done = false; !done; ) {
+      const next = await table.next(1);
+      for (const { key, group } of next.groups)
+        seen.push([key, count.result(group.slots[0]), sum.result(group.slots[1])]);
+      done = next.done;
+    }
+    expect(seen).toEqual([
+      ['["a"]', 30, 60],
+      ['["b"]', 30, 60],
+    ]);
+    expect(await store.scanState('agg:runs', undefined, 10)).toEqual([]);
     await store.close();
   });
 });
