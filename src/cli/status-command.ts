@@ -1,3 +1,5 @@
+import { WATERMARK_SOURCE } from '../engine/delta-sync.js';
+import { isJsonObject, type Json } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { BreakerRow, RunRow } from '../store/state-store.js';
 import { formatTable } from './format-table.js';
@@ -9,6 +11,16 @@ export interface FlowStatus {
   flow: string;
   lastRun: RunRow;
   openErrors: number;
+  /** Delta sync: the watermark (highest cursor handled by completed runs) and the last full sync. */
+  watermark?: { value: Json; fullSyncAt: string | null };
+}
+
+/** The delta-sync watermark of a flow, as the engine keeps it (src/engine/delta-sync.ts). */
+function watermarkOf(state: Json | undefined): FlowStatus['watermark'] {
+  if (!isJsonObject(state)) return undefined;
+  const since = state.since;
+  if (!isJsonObject(since)) return undefined;
+  return { value: since.value ?? null, fullSyncAt: typeof state.fullSyncAt === 'string' ? state.fullSyncAt : null };
 }
 
 /** `syncline status`: every flow's last run and open error records, and every connection's circuit breaker. */
@@ -20,7 +32,13 @@ export async function statusCommand(options: { db?: string; json?: boolean }): P
     for (const run of recent) if (!latest.has(run.flow)) latest.set(run.flow, run);
     const flows: FlowStatus[] = [];
     for (const [flow, lastRun] of [...latest].sort(([a], [b]) => a.localeCompare(b))) {
-      flows.push({ flow, lastRun, openErrors: await store.countErrors({ flow, status: 'open' }) });
+      const watermark = watermarkOf(await store.getWatermark(flow, WATERMARK_SOURCE));
+      flows.push({
+        flow,
+        lastRun,
+        openErrors: await store.countErrors({ flow, status: 'open' }),
+        ...(watermark ? { watermark } : {}),
+      });
     }
     const breakers: BreakerRow[] = await store.listBreakers();
     if (options.json) {
@@ -37,10 +55,11 @@ export async function statusCommand(options: { db?: string; json?: boolean }): P
         f.lastRun.counts.read,
         f.lastRun.counts.written,
         f.openErrors,
+        f.watermark ? String(f.watermark.value) : '-',
         f.lastRun.error ? `[${f.lastRun.error.code}] ${f.lastRun.error.message}`.slice(0, 70) : '',
       ]);
       process.stdout.write(
-        `flows\n${formatTable(['flow', 'last run', 'run', 'started (UTC)', 'read', 'written', 'open errors', 'note'], rows)}\n`,
+        `flows\n${formatTable(['flow', 'last run', 'run', 'started (UTC)', 'read', 'written', 'open errors', 'watermark', 'note'], rows)}\n`,
       );
     }
     if (breakers.length === 0) process.stdout.write('\ncircuit breakers: none has tripped yet\n');

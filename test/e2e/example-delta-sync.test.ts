@@ -61,6 +61,8 @@ describe('examples/delta-sync.yaml', () => {
     expect(query<{ email: string }>('delta-books.db', "select email from customers where customer_no = 'C-3'")).toEqual(
       [{ email: 'alan.turing@example.com' }],
     );
+    const status = syncline(['--db', join(dir, 'state.db'), 'status'], { cwd: dir });
+    expect(status.stdout).toMatch(/contacts-to-books .*2026-11-20T09:00:00\.000Z/);
     const third = run('contacts-to-books');
     expect(third).toMatch(/source\s+1\s+1/); // only the overlap window around the new watermark
 
