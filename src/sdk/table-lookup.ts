@@ -43,6 +43,17 @@ export const lookupMissingFields = {
   default: z.record(z.string(), cell).optional(),
 };
 
+/** `connection:`, `table:`, `match:` and `fields:`, the same for every SQL table lookup. */
+export const tableLookupFields = {
+  /** The connection to look up in (of the step's own connector). */
+  connection: z.string().min(1),
+  table: z.string().min(1),
+  /** Table column → record field path (`customer.email`): a row matches when every pair is equal. */
+  match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
+  /** Output field → table column, copied from the matched row into the record. */
+  fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
+};
+
 /** `cache:` and `timeout:`, the same for every lookup that asks a connection. */
 export const lookupFetchFields = {
   cache: lookupCacheConfig.optional(),

@@ -9,6 +9,7 @@ import {
   lookupFetchFields,
   lookupKeyOf,
   lookupMissingFields,
+  tableLookupFields,
   tableLookupProcessor,
 } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
@@ -18,14 +19,8 @@ import { requireColumn, tableInfo } from './table-info.js';
 
 export const lookupStepConfig = z
   .object({
-    /** The `postgres` connection to look up in. */
-    connection: z.string().min(1),
-    table: z.string().min(1),
+    ...tableLookupFields,
     schema: z.string().min(1).optional(),
-    /** Table column → record field path (`customer.email`): a row matches when every pair is equal. */
-    match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
-    /** Output field → table column, copied from the matched row into the record. */
-    fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
     ...lookupMissingFields,
     ...lookupFetchFields,
   })
