@@ -18,15 +18,9 @@ import { openSqliteConnection, sqliteConnectionConfig } from '../src/connectors/
 import { sqliteLookupStep } from '../src/connectors/sqlite/lookup-step.js';
 import { applySteps } from '../src/engine/apply-steps.js';
 import { storeState } from '../src/engine/make-context.js';
-import {
-  type Context,
-  type DataRecord,
-  type JsonObject,
-  noMetrics,
-  silentLogger,
-  systemClock,
-} from '../src/sdk/index.js';
+import { type Context, type DataRecord, type JsonObject, systemClock } from '../src/sdk/index.js';
 import { openStore } from '../src/store/index.js';
+import { benchContext } from './bench-context.js';
 import { peakRssMb } from './peak-rss.js';
 
 const RECORDS = 1_000_000;
@@ -73,15 +67,7 @@ function* pages(): Generator<DataRecord[]> {
   }
 }
 
-const ctx: Context = {
-  runId: 'bench',
-  flow: 'bench',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: work,
-};
+const ctx = benchContext(work);
 
 interface Outcome {
   records: number;

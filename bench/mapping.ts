@@ -5,30 +5,16 @@
  * the same process. Prints a human line and, last, `BENCH {json}`. Run: npx tsx bench/mapping.ts
  */
 import { deepStrictEqual } from 'node:assert/strict';
-import {
-  type Context,
-  type DataRecord,
-  type JsonObject,
-  noMetrics,
-  silentLogger,
-  systemClock,
-} from '../src/sdk/index.js';
+import type { DataRecord, JsonObject } from '../src/sdk/index.js';
 import { mapStep } from '../src/steps/index.js';
+import { benchContext } from './bench-context.js';
 import { peakRssMb } from './peak-rss.js';
 
 const RECORDS = 200_000;
 const PAGE = 1_000;
 const RUNS = 5;
 
-const ctx: Context = {
-  runId: 'bench',
-  flow: 'bench',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: process.cwd(),
-};
+const ctx = benchContext();
 
 const statuses = ['pending', 'confirmed', 'shipped', 'cancelled'];
 const cities = ['Berlin', 'Hamburg', 'München', 'Köln', 'Leipzig'];

@@ -5,31 +5,16 @@
  * Prints a human line and, last, `BENCH {json}`. Run: npx tsx bench/script.ts
  */
 import { deepStrictEqual } from 'node:assert/strict';
-import {
-  type Context,
-  type DataRecord,
-  type JsonObject,
-  noMetrics,
-  type Processor,
-  silentLogger,
-  systemClock,
-} from '../src/sdk/index.js';
+import type { DataRecord, JsonObject, Processor } from '../src/sdk/index.js';
 import { scriptConfigSchema, scriptStep } from '../src/steps/index.js';
+import { benchContext } from './bench-context.js';
 import { peakRssMb } from './peak-rss.js';
 
 const RECORDS = 100_000;
 const PAGE = 1_000;
 const RUNS = 3;
 
-const ctx: Context = {
-  runId: 'bench',
-  flow: 'bench',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: process.cwd(),
-};
+const ctx = benchContext();
 
 function order(i: number): DataRecord {
   const data: JsonObject = {
