@@ -12,18 +12,15 @@ export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, 
   const at = (path: readonly PathKey[]) => ctx.locator.at(path);
   for (const flow of Object.values(flows)) {
     (flow.next ?? []).forEach((target, i) => {
-      const path: PathKey[] = [
-        'flows',
-        flow.name,
-        'next',
-        ...(flow.next?.length === 1 && !isList(ctx, flow.name) ? [] : [i]),
-      ];
+      // the list item, or the value itself when `next:` names one flow (the locator falls back to it)
+      const item: PathKey[] = ['flows', flow.name, 'next', i];
+      const named = (flow.next?.length ?? 0) > 1 ? item : item.slice(0, -1);
       const stage = flows[target];
       if (!stage) {
         ctx.problems.add(
           'CONFIG_INVALID',
-          at(path),
-          `${formatPath(path)}: no flow named "${target}"`,
+          at(item),
+          `${formatPath(named)}: no flow named "${target}"`,
           `Flows in this file: ${names.join(', ')}.`,
         );
       } else if (stage.source.upstream !== flow.name) {
@@ -77,8 +74,4 @@ export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, 
     for (const target of flows[name]?.next ?? []) if (flows[target]) visit(target, [...trail, name]);
   };
   for (const name of names) visit(name, []);
-}
-
-function isList(ctx: SpecContext, flow: string): boolean {
-  return ctx.locator.at(['flows', flow, 'next', 0]).where !== ctx.locator.at(['flows', flow, 'next']).where;
 }
