@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { outcomeText, runCli, sleep, writeSourceCsv } from './outage-helpers.js';
+import { outcomeText, readBody, runCli, sleep, writeSourceCsv } from './outage-helpers.js';
 
 /**
  * Hub-and-spoke under fault: one flow, transformed once, writes to an HTTP API (spoke `crm`) and a
@@ -25,18 +25,6 @@ interface Api {
   readonly bodies: Map<number, { id: number; name: string; n: number }>;
   refused: number;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
 }
 
 async function startApi(): Promise<Api> {
