@@ -1,5 +1,5 @@
 import { FlowError, type JsonObject } from '../../sdk/index.js';
-import { type ColumnType, type Converter, converterFor } from './typed-columns.js';
+import { type ColumnSpec, type Converter, converterFor } from './typed-columns.js';
 
 /** Turns the fields of one CSV line into a record's data, or says which column is wrong. */
 export interface RowBuilder {
@@ -12,12 +12,12 @@ export interface RowBuilder {
 export interface BadValue {
   column: string;
   value: string;
-  type: ColumnType;
+  spec: ColumnSpec;
 }
 
 export function rowBuilder(
   names: readonly string[],
-  types: Readonly<Record<string, ColumnType>>,
+  types: Readonly<Record<string, ColumnSpec>>,
   path: string,
   emptyAsNull = true,
 ): RowBuilder {
@@ -52,7 +52,7 @@ export function rowBuilder(
   const count = names.length;
   const builder: RowBuilder = {
     names,
-    bad: { column: '', value: '', type: 'string' },
+    bad: { column: '', value: '', spec: { type: 'string', decimal: '.', thousands: '' } },
     build(fields) {
       const data: JsonObject = {};
       if (!typed) {
@@ -72,7 +72,7 @@ export function rowBuilder(
         const value = convert(text);
         if (value === undefined) {
           const column = names[i] as string;
-          builder.bad = { column, value: text, type: types[column] as ColumnType };
+          builder.bad = { column, value: text, spec: types[column] as ColumnSpec };
           return undefined;
         }
         data[names[i] as string] = value;

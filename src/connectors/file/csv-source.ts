@@ -19,20 +19,32 @@ import {
   SCAN_RECORD,
   type ScanStatus,
 } from './csv-scanner.js';
-import { encoding, malformedRecord, pageSize, parseTextCheckpoint } from './source-options.js';
-import { openTextReader, type TextWindow } from './text-reader.js';
-import { columnType, typeDescriptions } from './typed-columns.js';
+import { delimiterSetting, guessDelimiter } from './guess-delimiter.js';
+import {
+  encoding,
+  invalidText,
+  invalidTextRecord,
+  malformedRecord,
+  maxLineLength,
+  pageSize,
+  parseTextCheckpoint,
+  tooLongRecord,
+} from './source-options.js';
+import { invalidBetween, openTextReader, type TextWindow } from './text-reader.js';
+import { columnSpec, describeColumn } from './typed-columns.js';
 
 export const csvSourceConfig = z
   .object({
     path: z.string().min(1),
     pageSize,
     encoding,
+    invalidText,
+    maxLineLength,
     delimiter: z.string().length(1).default(','),
     quote: z.string().length(1).default('"'),
     header: z.boolean().default(true),
     columnNames: z.array(z.string().min(1)).min(1).optional(),
-    columns: z.record(z.string(), columnType).default({}),
+    columns: z.record(z.string(), columnSpec).default({}),
     skipEmptyLines: z.boolean().default(true),
     trim: z.boolean().default(false),
     emptyAsNull: z.boolean().default(true),
@@ -71,6 +83,8 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
   let failed: Failed[] = [];
   let consumed = 0;
   let last: TextWindow | undefined;
+  let skipping = false;
+  const checkText = config.invalidText === 'error' && config.encoding === 'utf8';
   try {
     for (;;) {
       if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
@@ -81,11 +95,54 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
       last = window;
       const { text, final } = window;
       let pos = 0;
+      if (skipping) {
+        // the rest of a line too long to read: dropped window by window, never held whole
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+          consumed = text.length;
+          if (final) break;
+          continue;
+        }
+        skipping = false;
+        line += 1;
+        pos = nl + 1;
+      }
       for (;;) {
         let status: ScanStatus = scanner.scan(text, pos, final);
-        if (status === SCAN_MORE) break;
+        if (status === SCAN_MORE || scanner.end - pos > config.maxLineLength) {
+          if (text.length - pos <= config.maxLineLength) break;
+          failed.push(tooLongRecord(text.slice(pos, pos + 65_536), path, line, config.maxLineLength));
+          if (status !== SCAN_MORE) {
+            // read whole (the window happened to hold it): skip exactly that record
+            line += scanner.lines;
+            pos = scanner.end;
+            continue;
+          }
+          const nl = text.indexOf('\n', pos);
+          if (nl >= 0) {
+            // a quoted record over several lines: its first line is the error, reading goes on after it
+            line += 1;
+            pos = nl + 1;
+            continue;
+          }
+          skipping = true;
+          pos = text.length;
+          break;
+        }
         const at = line;
         line += scanner.lines;
+        const bad = checkText ? invalidBetween(window, pos, scanner.end) : undefined;
+        if (bad !== undefined) {
+          if (needHeader) {
+            throw new FlowError('CONFIG_INVALID', `the header of ${path} holds bytes that are not valid UTF-8`, {
+              where: `${path}:${at}`,
+              hint: "Set `encoding:` to the file's real encoding (latin1 for most older exports), or `invalidText: replace`.",
+            });
+          }
+          failed.push(invalidTextRecord(text.slice(pos, scanner.end), path, at, window.byteAt(bad.index)));
+          pos = scanner.end;
+          continue;
+        }
         if (status === SCAN_EMPTY) {
           if (config.skipEmptyLines) {
             pos = scanner.end;
@@ -114,6 +171,18 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
           failed.push(malformedRecord(text.slice(pos, scanner.end), path, at, scanner.error));
         } else if (needHeader) {
           header = scanner.fields;
+          const guessed = guessDelimiter(header, config.delimiter);
+          if (guessed !== undefined) {
+            throw new FlowError(
+              'CONFIG_INVALID',
+              `the header of ${path} is one column "${(header[0] ?? '').slice(0, 80)}": the file seems to be delimited by ${JSON.stringify(guessed)}, not ${JSON.stringify(config.delimiter)}`,
+              {
+                where: `${path}:${at}`,
+                field: 'delimiter',
+                hint: `Set \`${delimiterSetting(guessed)}\` on the source.`,
+              },
+            );
+          }
           builder = rowBuilder(namesFromConfig ?? header, config.columns, path, config.emptyAsNull);
           needHeader = false;
         } else if (builder !== undefined) {
@@ -126,7 +195,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
                 text.slice(pos, scanner.end),
                 path,
                 at,
-                `expected ${expected} fields, found ${fields.length}`,
+                `expected ${expected} fields, found ${fields.length}${delimiterNote(fields, config.delimiter)}`,
               ),
             );
           } else {
@@ -139,7 +208,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
                 record: createRecord(untypedData(builder.names, fields), meta),
                 error: new FlowError(
                   'RECORD_BAD_VALUE',
-                  `column "${bad.column}" is ${JSON.stringify(bad.value)}, not ${typeDescriptions[bad.type]}`,
+                  `column "${bad.column}" is ${JSON.stringify(bad.value)}, not ${describeColumn(bad.spec)}`,
                   { where: meta.position, field: bad.column },
                 ),
               });
@@ -208,4 +277,12 @@ function firstLineProblem(
   return malformed
     ? scanner.error
     : `a quoted field does not close on this line, so the record does not have ${builder?.names.length ?? 'the expected'} fields`;
+}
+
+/** A note for a line of one field that another delimiter would split. */
+function delimiterNote(fields: readonly string[], configured: string): string {
+  const guessed = guessDelimiter(fields, configured);
+  return guessed === undefined
+    ? ''
+    : ` (the line seems to be delimited by ${JSON.stringify(guessed)}: set ${delimiterSetting(guessed)})`;
 }

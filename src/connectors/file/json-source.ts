@@ -16,7 +16,8 @@ import {
   type Page,
 } from '../../sdk/index.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
-import { pageSize } from './source-options.js';
+import { invalidText, pageSize } from './source-options.js';
+import { INVALID_MARK, utf8Guard } from './utf8-chunks.js';
 
 export const jsonSourceConfig = z
   .object({
@@ -24,6 +25,7 @@ export const jsonSourceConfig = z
     /** Dot path of the array inside the document, e.g. `data.items`; default: the document is the array. */
     recordsPath: z.string().min(1).optional(),
     pageSize,
+    invalidText,
   })
   .strict();
 
@@ -38,6 +40,26 @@ function startIndex(from: unknown, path: string): number {
     where: path,
     hint: 'Run the flow from the start.',
   });
+}
+
+/** Strict UTF-8 in front of the JSON parser: invalid bytes become INVALID_MARK (see utf8Guard). */
+function guardStream(guard: ReturnType<typeof utf8Guard>): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, guard.transform(chunk, false));
+    },
+    flush(callback) {
+      const rest = guard.transform(Buffer.alloc(0), true);
+      callback(null, rest.length > 0 ? rest : undefined);
+    },
+  });
+}
+
+/** The value with every INVALID_MARK in its strings (and keys) as U+FFFD; whether it held one. */
+function replaceMarks(value: Json): { value: Json; found: boolean } {
+  const text = JSON.stringify(value);
+  if (!text.includes(INVALID_MARK)) return { value, found: false };
+  return { value: JSON.parse(text.replaceAll(INVALID_MARK, '\ufffd')) as Json, found: true };
 }
 
 /** Passes tokens through, failing when the first one does not open an array. */
@@ -70,7 +92,11 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
   if (config.recordsPath !== undefined) stages.push(pick.asStream({ filter: config.recordsPath }));
   stages.push(expectArray(what), streamArray.asStream());
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  const items = pipeline([input, ...stages], () => undefined) as unknown as AsyncIterable<{ key: number; value: Json }>;
+  const guard = utf8Guard();
+  const items = pipeline([input, guardStream(guard), ...stages], () => undefined) as unknown as AsyncIterable<{
+    key: number;
+    value: Json;
+  }>;
   const prefix = config.recordsPath === undefined ? path : `${path}:${config.recordsPath}`;
   let records: DataRecord[] = [];
   let failed: Failed[] = [];
@@ -80,13 +106,22 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
       if (key < skip) continue;
       if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
       const meta = { id: `index:${key}`, position: `${prefix}[${key}]` };
-      if (isJsonObject(value)) records.push(createRecord(value, meta));
+      const checked = guard.seen ? replaceMarks(value) : { value, found: false };
+      if (checked.found && config.invalidText === 'error') {
+        failed.push({
+          record: createRecord({ raw: checked.value }, meta),
+          error: new FlowError('RECORD_INVALID_TEXT', `element ${key} holds bytes that are not valid UTF-8`, {
+            where: meta.position,
+            hint: 'Correct the file (JSON must be UTF-8), or set `invalidText: replace` to read such bytes as U+FFFD.',
+          }),
+        });
+      } else if (isJsonObject(checked.value)) records.push(createRecord(checked.value, meta));
       else {
         failed.push({
-          record: createRecord({ raw: value }, meta),
+          record: createRecord({ raw: checked.value }, meta),
           error: new FlowError(
             'RECORD_MALFORMED',
-            `element ${key} is not a JSON object: ${JSON.stringify(value).slice(0, 200)}`,
+            `element ${key} is not a JSON object: ${JSON.stringify(checked.value).slice(0, 200)}`,
             {
               where: meta.position,
             },

@@ -11,10 +11,21 @@ import {
   type Page,
 } from '../../sdk/index.js';
 import { type FileConnection, resolveFilePath } from './connection.js';
-import { encoding, malformedRecord, pageSize, parseTextCheckpoint } from './source-options.js';
-import { openTextReader, type TextWindow } from './text-reader.js';
+import {
+  encoding,
+  invalidText,
+  invalidTextRecord,
+  malformedRecord,
+  maxLineLength,
+  pageSize,
+  parseTextCheckpoint,
+  tooLongRecord,
+} from './source-options.js';
+import { invalidBetween, openTextReader, type TextWindow } from './text-reader.js';
 
-export const jsonlSourceConfig = z.object({ path: z.string().min(1), pageSize, encoding }).strict();
+export const jsonlSourceConfig = z
+  .object({ path: z.string().min(1), pageSize, encoding, invalidText, maxLineLength })
+  .strict();
 
 export type JsonlSourceConfig = z.infer<typeof jsonlSourceConfig>;
 
@@ -28,6 +39,8 @@ async function* readJsonl(config: JsonlSourceConfig, connection: FileConnection,
   let failed: Failed[] = [];
   let consumed = 0;
   let last: TextWindow | undefined;
+  let skipping = false;
+  const checkText = config.invalidText === 'error' && config.encoding === 'utf8';
   try {
     for (;;) {
       if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
@@ -36,13 +49,43 @@ async function* readJsonl(config: JsonlSourceConfig, connection: FileConnection,
       last = window;
       const { text, final } = window;
       let pos = 0;
+      if (skipping) {
+        // the rest of a line too long to read: dropped window by window, never held whole
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+          consumed = text.length;
+          if (final) break;
+          continue;
+        }
+        skipping = false;
+        line += 1;
+        pos = nl + 1;
+      }
       while (pos < text.length) {
         const nl = text.indexOf('\n', pos);
+        const lineEnd = nl < 0 ? text.length : nl;
+        if (lineEnd - pos > config.maxLineLength) {
+          failed.push(tooLongRecord(text.slice(pos, pos + 65_536), path, line, config.maxLineLength));
+          if (nl < 0 && !final) {
+            skipping = true;
+            pos = text.length;
+            break;
+          }
+          if (nl >= 0) line++;
+          pos = nl < 0 ? text.length : nl + 1;
+          continue;
+        }
         if (nl < 0 && !final) break;
         const end = nl < 0 ? text.length : nl + 1;
-        const raw = text.slice(pos, nl < 0 ? text.length : nl);
         const at = line;
         if (nl >= 0) line++;
+        const bad = checkText ? invalidBetween(window, pos, end) : undefined;
+        if (bad !== undefined) {
+          failed.push(invalidTextRecord(text.slice(pos, lineEnd), path, at, window.byteAt(bad.index)));
+          pos = end;
+          continue;
+        }
+        const raw = text.slice(pos, lineEnd);
         pos = end;
         if (raw.trim() === '') continue;
         let value: unknown;

@@ -9,6 +9,13 @@ export const encoding = z
   .default('utf8')
   .transform((e): TextEncoding => (e === 'utf-8' ? 'utf8' : e));
 
+/** What a line-based source does with bytes that are not valid UTF-8: a record error, or U+FFFD. */
+export const invalidText = z.enum(['error', 'replace']).default('error');
+
+/** The longest line (or record) a line-based source reads, in characters; longer ones are record errors. */
+export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
+export const maxLineLength = z.number().int().positive().default(DEFAULT_MAX_LINE_LENGTH);
+
 /** Checkpoint of the line-based sources: the byte offset after the page and the next line's number. */
 export interface TextCheckpoint {
   readonly offset: number;
@@ -35,6 +42,36 @@ export function parseTextCheckpoint(from: Json | undefined, where: string): Text
 }
 
 const PREVIEW = 200;
+const KEEP = 65_536;
+
+/** A record whose bytes are not valid UTF-8: its text (invalid bytes as U+FFFD) as payload, and where. */
+export function invalidTextRecord(raw: string, path: string, line: number, byteOffset: number): Failed {
+  const text = raw.replace(/\r?\n$/, '');
+  const where = `${path}:${line}`;
+  return {
+    record: createRecord({ raw: text.slice(0, KEEP) }, { id: `line:${line}`, position: where }),
+    error: new FlowError(
+      'RECORD_INVALID_TEXT',
+      `line ${line} holds bytes that are not valid UTF-8 (at byte offset ${byteOffset} of the file)`,
+      {
+        where,
+        hint: "Set `encoding:` to the file's real encoding (latin1 for most older exports), correct the file, or set `invalidText: replace` to read such bytes as U+FFFD.",
+      },
+    ),
+  };
+}
+
+/** A line longer than `maxLineLength`: its first 64 KiB as payload; the rest is skipped unread into memory. */
+export function tooLongRecord(head: string, path: string, line: number, max: number): Failed {
+  const where = `${path}:${line}`;
+  return {
+    record: createRecord({ raw: head.slice(0, KEEP) }, { id: `line:${line}`, position: where }),
+    error: new FlowError('RECORD_TOO_LARGE', `line ${line} is longer than ${max.toLocaleString('en-US')} characters`, {
+      where,
+      hint: 'Check the file for a missing line break or binary content; raise `maxLineLength` on the source if such lines are real.',
+    }),
+  };
+}
 
 /** A record the source could not read: its raw text (first 64 KiB) as payload, and where it is. */
 export function malformedRecord(raw: string, path: string, line: number, problem: string): Failed {
@@ -42,7 +79,7 @@ export function malformedRecord(raw: string, path: string, line: number, problem
   const preview = text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
   const where = `${path}:${line}`;
   return {
-    record: createRecord({ raw: text.slice(0, 65_536) }, { id: `line:${line}`, position: where }),
+    record: createRecord({ raw: text.slice(0, KEEP) }, { id: `line:${line}`, position: where }),
     error: new FlowError('RECORD_MALFORMED', `${problem}: ${preview}`, { where }),
   };
 }

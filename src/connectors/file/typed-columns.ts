@@ -4,6 +4,34 @@ import type { Json } from '../../sdk/index.js';
 export const columnType = z.enum(['string', 'number', 'integer', 'boolean', 'date', 'json']);
 export type ColumnType = z.infer<typeof columnType>;
 
+/** A typed column as resolved from the flow file: `amount: number`, or `amount: { type: number, decimal: "," }`. */
+export interface ColumnSpec {
+  readonly type: ColumnType;
+  /** Decimal separator of number columns ("." or ","). */
+  readonly decimal: '.' | ',';
+  /** Thousands separator removed before reading a number ("" for none). */
+  readonly thousands: string;
+}
+
+export const columnSpec = z
+  .union([
+    columnType,
+    z
+      .object({
+        type: columnType,
+        /** Default "." — or "," when `thousands` is "." (German, Dutch, … exports). */
+        decimal: z.enum(['.', ',']).optional(),
+        thousands: z.enum(['', '.', ',', ' ', "'"]).default(''),
+      })
+      .strict()
+      .transform((c) => ({ ...c, decimal: c.decimal ?? (c.thousands === '.' ? ',' : '.') }))
+      .refine((c) => c.decimal !== c.thousands, {
+        message: 'decimal and thousands separators must differ',
+        path: ['thousands'],
+      }),
+  ])
+  .transform((c): ColumnSpec => (typeof c === 'string' ? { type: c, decimal: '.', thousands: '' } : c));
+
 /** Converts one text value; returns `undefined` when the text is not a value of the type. */
 export type Converter = (text: string) => Json | undefined;
 
@@ -58,9 +86,52 @@ const converters: Record<ColumnType, Converter> = {
 };
 
 /** The converter for a typed column: empty text is null, anything else must fit the type. */
-export function converterFor(type: ColumnType): Converter {
-  const convert = converters[type];
-  return (text) => (text === '' ? null : convert(text));
+export function converterFor(spec: ColumnSpec): Converter {
+  const convert = converters[spec.type];
+  const numeric = spec.type === 'number' || spec.type === 'integer';
+  if (!numeric || (spec.decimal === '.' && spec.thousands === ''))
+    return (text) => (text === '' ? null : convert(text));
+  const { decimal, thousands } = spec;
+  return (text) => {
+    if (text === '') return null;
+    // "1.234,5" with decimal "," and thousands "." reads as 1234.5; separators must group by three
+    // ("12.5" is then neither 12.5 nor 125, but a bad value)
+    let t = text;
+    if (thousands !== '' && t.includes(thousands)) {
+      if (!grouped(t.trim(), thousands, decimal)) return undefined;
+      t = t.split(thousands).join('');
+    }
+    if (decimal === ',') {
+      if (t.includes('.')) return undefined;
+      t = t.replace(',', '.');
+    }
+    return convert(t);
+  };
+}
+
+function escape(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const groupedPatterns = new Map<string, RegExp>();
+
+/** Whether `text` groups its integer digits by three with `thousands` (e.g. 1.234.567,5). */
+function grouped(text: string, thousands: string, decimal: string): boolean {
+  const key = thousands + decimal;
+  let pattern = groupedPatterns.get(key);
+  if (pattern === undefined) {
+    pattern = new RegExp(`^[+-]?\\d{1,3}(${escape(thousands)}\\d{3})+(${escape(decimal)}\\d*)?$`);
+    groupedPatterns.set(key, pattern);
+  }
+  return pattern.test(text);
+}
+
+/** What a value of the column must look like, for messages. */
+export function describeColumn(spec: ColumnSpec): string {
+  if ((spec.type === 'number' || spec.type === 'integer') && spec.decimal === ',') {
+    return spec.type === 'number' ? 'a number with a decimal comma (e.g. 12,5)' : 'a whole number';
+  }
+  return typeDescriptions[spec.type];
 }
 
 export const typeDescriptions: Record<ColumnType, string> = {
