@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import {
   type BulkOptions,
   type ErrorListOptions,
@@ -17,6 +18,10 @@ import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { schemaCommand, validateCommand } from './validate-command.js';
+import { packageVersion } from './version.js';
+
+exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
+exitQuietlyOnClosedPipe(process.stderr, (code) => process.exit(code));
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -47,6 +52,7 @@ const db = () => program.opts<{ db?: string }>().db;
 program
   .name('syncline')
   .description('Keep business systems in step: run flows from YAML files, durably.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .option(
     '--db <location>',
     'state store: a SQLite file path or a postgres:// URL (default: $SYNCLINE_DB or ./.syncline/syncline.db)',

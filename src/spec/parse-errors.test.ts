@@ -47,6 +47,18 @@ const cases: readonly Case[] = [
     errors: [{ code: 'CONFIG_YAML_SYNTAX', at: [7, 'destinations'], message: 'invalid YAML' }],
   },
   {
+    name: 'unquoted cron: one problem with the quoting to use, not one per "*"',
+    lines: [...HEAD, '    schedule: */5 * * * *', SOURCE, DEST],
+    errors: [
+      {
+        code: 'CONFIG_YAML_SYNTAX',
+        at: [6, '*/5'],
+        message: 'the value */5 * * * * starts with "*", which YAML reads as an alias',
+        hint: 'Quote the value: schedule: "*/5 * * * *"',
+      },
+    ],
+  },
+  {
     name: 'duplicate flow name',
     lines: [...HEAD, SOURCE, DEST, '  orders:', SOURCE, DEST],
     errors: [{ code: 'CONFIG_YAML_SYNTAX', at: [8, 'orders'], message: 'duplicate key "orders"', hint: 'unique' }],

@@ -32,6 +32,26 @@ function keyAt(doc: Document, offset: number): string | undefined {
   return key;
 }
 
+const meanings: Record<string, string> = {
+  '*': 'an alias (a reference to an anchor)',
+  '&': 'an anchor',
+  '!': 'a tag',
+  '@': 'a reserved character',
+  '`': 'a reserved character',
+  '%': 'a directive',
+};
+
+/** A plain `key: value` line whose value starts with a character YAML reserves (e.g. an unquoted cron). */
+function specialValue(lineText: string): { key: string; value: string; col: number; meaning: string } | undefined {
+  const m = /^(\s*(?:-\s+)?)([\w.$-]+):\s+([*&!@`%].*?)\s*(?:#.*)?$/.exec(lineText);
+  if (m === null) return undefined;
+  const [, indent = '', key = '', value = ''] = m;
+  const meaning = meanings[value[0] ?? ''];
+  if (meaning === undefined) return undefined;
+  // an alias to a real anchor (`*defaults`) is fine and never reaches here without an error
+  return { key, value, col: lineText.indexOf(value, indent.length + key.length) + 1, meaning };
+}
+
 /** Parses the text with line counting and `<<` merge keys; syntax errors become located problems. */
 export function parseYaml(text: string, file: string, problems: ProblemList): ParsedYaml {
   const tokens = protectReferences(text);
@@ -39,6 +59,8 @@ export function parseYaml(text: string, file: string, problems: ProblemList): Pa
   const doc = parseDocument(tokens.text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
   const locator = createLocator(doc, lineCounter, file);
   let fatal = false;
+  const syntaxLines = new Set<number>();
+  let sourceLines: string[] | undefined;
   for (const error of doc.errors) {
     const offset = error.pos[0];
     const { line, col } = lineCounter.linePos(offset);
@@ -53,6 +75,20 @@ export function parseYaml(text: string, file: string, problems: ProblemList): Pa
       );
     } else {
       fatal = true;
+      // one problem per line: an unquoted `*/5 * * * *` gives yaml one error per `*`
+      if (syntaxLines.has(line)) continue;
+      syntaxLines.add(line);
+      sourceLines ??= text.split('\n');
+      const unquoted = specialValue(tokens.restore(sourceLines[line - 1] ?? ''));
+      if (unquoted !== undefined) {
+        problems.add(
+          'CONFIG_YAML_SYNTAX',
+          { where: `${file}:${line}:${unquoted.col}`, line, col: unquoted.col },
+          `the value ${unquoted.value} starts with "${unquoted.value[0]}", which YAML reads as ${unquoted.meaning}, not as text`,
+          `Quote the value: ${unquoted.key}: "${unquoted.value.replace(/"/g, '\\"')}"`,
+        );
+        continue;
+      }
       problems.add(
         'CONFIG_YAML_SYNTAX',
         at,

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exited, startSyncline, syncline, waitForLivePages } from '../helpers/cli.js';
+import { cliPath, exited, startSyncline, syncline, waitForLivePages } from '../helpers/cli.js';
 
 const flow = `connections:
   files: { type: file, dir: . }
@@ -61,6 +62,23 @@ describe('syncline CLI', () => {
     expect(r.stderr).toMatch(/bad\.yaml:8:\d+/);
     expect(r.stderr).toContain('CONFIG_UNKNOWN_TYPE');
     expect(r.stderr).toContain('CONFIG_UNKNOWN_CONNECTION');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--version prints the package version', () => {
+    const r = run('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('a reader that closes the pipe early (`| head -c 1`) ends the command quietly, no EPIPE stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" schema | head -c 1`], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toBe('{');
+    expect(r.stderr).not.toContain('EPIPE');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
