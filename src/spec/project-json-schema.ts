@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { type Catalog, indexCatalog } from './catalog.js';
-import { batchSchema, DEFAULT_BATCH_SIZE, deltaSchema, onceSchema, stageSourceSchema } from './structure.js';
+import {
+  connectionWrapper,
+  destinationWrapper,
+  flowSchema,
+  projectSchema,
+  sourceWrapper,
+  stageSourceSchema,
+} from './structure.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -74,57 +81,58 @@ function anyOf(schemas: readonly JsonSchema[]): JsonSchema {
   return schemas.length === 0 ? { not: {} } : { anyOf: schemas };
 }
 
+/** A step's settings; a step whose settings all have defaults may be written with none (`- dedupe:`). */
+function stepConfig(schema: z.ZodType, name: string, description: string, defs: JsonSchema): JsonSchema {
+  const config = component(schema, name, description, defs);
+  return schema.safeParse({}).success ? { anyOf: [config, { type: 'null' }], description } : config;
+}
+
+/** The input JSON Schema of a zod schema of the flow file's own structure (no `$schema`). */
+function jsonOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _drop, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return closeObjects(json) as JsonSchema;
+}
+
+/** The `properties` of an object schema, less the keys named (they are given by the caller). */
+function propertiesOf(schema: z.ZodType, without: readonly string[] = []): JsonSchema {
+  const properties = { ...((jsonOf(schema).properties as JsonSchema | undefined) ?? {}) };
+  for (const key of without) delete properties[key];
+  return properties;
+}
+
 /**
- * JSON Schema (draft 2020-12) of a whole flow file, for editors: connections as a union over the
- * connector types, sources/destinations/steps by type, each built from its component's zod schema.
+ * JSON Schema (draft 2020-12) of a whole flow file, for editors: generated from the same zod
+ * schemas the loader validates with — the file's structure (structure.ts), the connectors' and
+ * steps' configs, and the host's `notify:` schema — so the two never disagree.
  */
 export function projectJsonSchema(catalog: Catalog): object {
   const index = indexCatalog(catalog);
   const defs: JsonSchema = {};
   const ref = (name: string) => ({ $ref: `${REF_PREFIX}${name}` });
 
+  const connectionProperties = propertiesOf(connectionWrapper, ['type']);
   const connections = [...index.connectors.values()].map((c) => {
     const name = `connection.${c.name}`;
     const config = component(c.connection, name, c.description, defs);
-    defs[name] = withWrapper(config, { type: { const: c.name } }, ['type']);
+    defs[name] = withWrapper(config, { type: { const: c.name }, ...connectionProperties }, ['type']);
     return ref(name);
   });
-  const jsonOf = (schema: z.ZodType, description: string): JsonSchema => {
-    const { $schema: _drop, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
-    return { ...json, description };
-  };
-  const delta = jsonOf(
-    deltaSchema,
-    'Delta sync: read only what changed since the watermark (docs/flow-file.md#delta-sync).',
-  );
-  const once = jsonOf(onceSchema, 'Export mode once: read records not exported yet, then set the flag field.');
+  const sourceProperties = propertiesOf(sourceWrapper, ['type']);
   const sources = [...index.sources.entries()].map(([type, entry]) => {
     const name = `source.${type}`;
     const config = component(entry.component.config, name, entry.component.description, defs);
-    const wrapper = { connection: { type: 'string' }, type: { const: type }, delta, once };
-    defs[name] = withWrapper(config, wrapper, ['connection', 'type']);
+    defs[name] = withWrapper(config, { ...sourceProperties, type: { const: type } }, ['connection', 'type']);
     return ref(name);
   });
-  const { $schema: _batchSchema, ...batchJson } = z.toJSONSchema(batchSchema, {
-    target: 'draft-2020-12',
-    io: 'input',
-  }) as JsonSchema;
-  const batch = { ...batchJson, description: `Records per write call (default ${DEFAULT_BATCH_SIZE}).` };
+  const destinationProperties = propertiesOf(destinationWrapper, ['type']);
   const destinations = [...index.destinations.entries()].map(([type, entry]) => {
     const name = `destination.${type}`;
     const config = component(entry.component.config, name, entry.component.description, defs);
-    const wrapper = {
-      connection: { type: 'string' },
-      type: { const: type },
-      name: { type: 'string', description: 'Unique within the flow; default: the connection name.' },
-      batch,
-      onOutage: {
-        enum: ['isolate', 'pause'],
-        description:
-          'When the destination is down: keep its records as error records and go on (isolate; default with several destinations) or pause the run (pause; default with one).',
-      },
-    };
-    defs[name] = withWrapper(config, wrapper, ['connection', 'type']);
+    defs[name] = withWrapper(config, { ...destinationProperties, type: { const: type } }, ['connection', 'type']);
     return ref(name);
   });
   const steps = [...index.steps.entries()].map(([type, entry]) => {
@@ -134,7 +142,7 @@ export function projectJsonSchema(catalog: Catalog): object {
       description: entry.component.description,
       properties: {
         name: { type: 'string', description: 'Unique within the flow; default: the step type.' },
-        [type]: component(entry.component.config, `${name}.config`, entry.component.description, defs),
+        [type]: stepConfig(entry.component.config, `${name}.config`, entry.component.description, defs),
       },
       required: [type],
       additionalProperties: false,
@@ -143,24 +151,29 @@ export function projectJsonSchema(catalog: Catalog): object {
   });
 
   defs.connection = anyOf(connections);
-  defs['source.flow'] = jsonOf(
-    stageSourceSchema,
-    'A pipeline stage: the records the named flow hands on with `next:`.',
-  );
+  defs['source.flow'] = {
+    ...jsonOf(stageSourceSchema),
+    description: 'A pipeline stage: the records the named flow hands on with `next:`.',
+  };
   defs.source = anyOf([...sources, ref('source.flow')]);
   defs.destination = anyOf(destinations);
   defs.step = anyOf(steps);
+  const notify =
+    index.notify === undefined ? undefined : component(index.notify, 'notify', 'Error notifications.', defs);
+  if (notify !== undefined) defs.notify = notify;
+  const notifyRef = notify === undefined ? {} : { notify: ref('notify') };
   defs.flow = {
     type: 'object',
     properties: {
-      description: { type: 'string' },
-      schedule: { type: 'string', description: 'Cron expression, e.g. "*/15 * * * *".' },
-      timezone: { type: 'string', description: 'IANA time zone of the schedule, e.g. Europe/Berlin.' },
+      ...propertiesOf(flowSchema),
+      ...notifyRef,
       source: ref('source'),
       steps: { type: 'array', items: ref('step') },
       destinations: { type: 'array', items: ref('destination'), minItems: 1 },
     },
-    required: ['source', 'destinations'],
+    required: ['source'],
+    // a flow writes somewhere, or hands its records on to the next flows
+    anyOf: [{ required: ['destinations'] }, { required: ['next'] }],
     additionalProperties: false,
   };
   return {
@@ -168,6 +181,8 @@ export function projectJsonSchema(catalog: Catalog): object {
     title: 'Syncline flow file',
     type: 'object',
     properties: {
+      ...propertiesOf(projectSchema),
+      ...notifyRef,
       connections: { type: 'object', additionalProperties: ref('connection') },
       flows: { type: 'object', additionalProperties: ref('flow'), minProperties: 1 },
     },
