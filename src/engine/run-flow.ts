@@ -178,6 +178,7 @@ export async function runFlow(
     retry: deps.retry,
     breakers: deps.breakers,
     bulkheads: deps.bulkheads,
+    reopenUnavailable: true,
   }).catch((e: unknown) => {
     runError = toFlowError(e);
     return undefined;
