@@ -332,8 +332,9 @@ export async function runFlow(
   });
   deps.live.delete(run.id);
   report(status);
-  const final = await store.getRun(run.id);
-  return final ?? { ...run, status, endedAt, pages, counts };
+  const final = (await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts };
+  deps.notifications.runEnded(project, flow, final); // failed or paused: someone is told (never waits)
+  return final;
 }
 
 export type { RunCounts };
