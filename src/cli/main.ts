@@ -29,6 +29,16 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) {
+    throw new InvalidArgumentError(
+      'expected a fraction above 0 and at most 1, e.g. 0.5 for half (1 never stops by rate)',
+    );
+  }
+  return n;
+}
+
 /** Runs a command action, turning every failure into a clear message and an exit code. */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<number> | number): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -67,9 +77,19 @@ program
   .option('--from-start', 'discard a stored checkpoint and read the source from the beginning')
   .option('--full', 'delta sync: read everything this time, ignoring the watermark (it still moves)')
   .option('--json', 'print each finished run as JSON')
+  .option('--max-errors <n>', "stop once more than n records failed (the flow's errorThreshold.maxErrors)", positiveInt)
+  .option(
+    '--max-error-rate <r>',
+    "stop once more than this fraction of the records read failed (the flow's errorThreshold.maxErrorRate; default 0.9)",
+    fraction,
+  )
   .action(
-    action((file: string, flow: string | undefined, o: { fromStart?: boolean; full?: boolean; json?: boolean }) =>
-      runCommand(file, flow, { ...o, db: db() }),
+    action(
+      (
+        file: string,
+        flow: string | undefined,
+        o: { fromStart?: boolean; full?: boolean; json?: boolean; maxErrors?: number; maxErrorRate?: number },
+      ) => runCommand(file, flow, { ...o, db: db() }),
     ),
   );
 

@@ -303,6 +303,12 @@ export const errorCatalog = {
       "A scheduled or manual start was skipped because a run of the flow was still active (the flow's `overlap: skip`).",
     fix: 'Nothing, when runs are longer than the schedule on purpose; otherwise widen the schedule or set `overlap: queue`.',
   },
+  ERROR_THRESHOLD: {
+    kind: 'system',
+    summary:
+      "The run stopped because too many of its records failed (the flow's `errorThreshold:`: by default more than 90% of at least 1000 records read); its checkpoint is kept and the records that failed are in the error store.",
+    fix: "Look at the most common code the message names (`syncline errors list --run <id> --code <code>`), fix the cause (`syncline preview` shows each step's output), then run again to go on from the checkpoint and retry the failed records; or raise `errorThreshold.maxErrorRate` / `maxErrors` (`syncline run --max-errors N` for one run).",
+  },
   PAUSED: {
     kind: 'system',
     summary:

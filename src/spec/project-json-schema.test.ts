@@ -36,6 +36,17 @@ describe('projectJsonSchema', () => {
     steps: [...fakeCatalog.steps, recursiveStep],
   }) as Schema;
 
+  it("describes a flow's errorThreshold with its bounds", () => {
+    const threshold = schema.$defs.flow?.properties?.errorThreshold as {
+      properties: Record<string, Record<string, unknown>>;
+      additionalProperties: boolean;
+    };
+    expect(threshold.additionalProperties).toBe(false);
+    expect(threshold.properties.maxErrorRate).toMatchObject({ type: 'number', exclusiveMinimum: 0, maximum: 1 });
+    expect(threshold.properties.maxErrors).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(threshold.properties.minRecords).toMatchObject({ type: 'integer', minimum: 1 });
+  });
+
   it('is a draft 2020-12 schema of the whole file', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.required).toEqual(['flows']);

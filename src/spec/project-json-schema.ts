@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { type Catalog, indexCatalog } from './catalog.js';
-import { batchSchema, DEFAULT_BATCH_SIZE, deltaSchema, onceSchema, stageSourceSchema } from './structure.js';
+import {
+  batchSchema,
+  DEFAULT_BATCH_SIZE,
+  deltaSchema,
+  errorThresholdSchema,
+  onceSchema,
+  stageSourceSchema,
+} from './structure.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -156,6 +163,10 @@ export function projectJsonSchema(catalog: Catalog): object {
       description: { type: 'string' },
       schedule: { type: 'string', description: 'Cron expression, e.g. "*/15 * * * *".' },
       timezone: { type: 'string', description: 'IANA time zone of the schedule, e.g. Europe/Berlin.' },
+      errorThreshold: jsonOf(
+        errorThresholdSchema,
+        'Stop a run whose records nearly all fail, its checkpoint kept (default: more than 90% of at least 1000 records read).',
+      ),
       source: ref('source'),
       steps: { type: 'array', items: ref('step') },
       destinations: { type: 'array', items: ref('destination'), minItems: 1 },
