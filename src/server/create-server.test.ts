@@ -129,6 +129,20 @@ describe('POST /hooks/<flow>', () => {
     expect(res.json().error.message).toMatch(/^flow "orders": the body is not valid JSON/);
   });
 
+  it('answers 400, not 500, to JSON nested 10,000 levels deep, naming the limit', async () => {
+    const res = await post(`${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'WEBHOOK_BAD_PAYLOAD',
+      message: 'flow "orders": the body nests JSON deeper than 256 levels (at byte 256)',
+    });
+    const objects = await post(`${'{"a":'.repeat(300)}1${'}'.repeat(300)}`);
+    expect(objects.statusCode).toBe(400);
+    expect(await store.readInbox('orders', 0, 10)).toEqual([]);
+    const fine = await post(`${'{"a":'.repeat(200)}"[[[{{"${'}'.repeat(200)}`);
+    expect(fine.statusCode).toBe(202);
+  });
+
   it('answers 413 to a body above the limit: the connection limit, and a 10 MB body', async () => {
     const big = JSON.stringify({ pad: 'x'.repeat(70_000) });
     const over = await post(big);

@@ -112,6 +112,18 @@ describe('webhook receiver: body and event id', () => {
     expect(refusal(() => open.accept({ headers: {}, body: Buffer.alloc(0) })).code).toBe('WEBHOOK_BAD_PAYLOAD');
   });
 
+  it('refuses JSON nested deeper than 256 levels before parsing it; brackets inside strings do not count', () => {
+    const e = refusal(() => open.accept({ headers: {}, body: Buffer.from(`${'['.repeat(257)}${']'.repeat(257)}`) }));
+    expect(e.code).toBe('WEBHOOK_BAD_PAYLOAD');
+    expect(e.message).toBe('the body nests JSON deeper than 256 levels (at byte 256)');
+    const strings = JSON.stringify({ s: '\\', t: `"${'['.repeat(300)}` }).slice(0, -1);
+    const text = `${strings},"n":${'['.repeat(255)}${']'.repeat(255)}}`;
+    expect(open.accept({ headers: {}, body: Buffer.from(text) }).payload).toMatchObject({
+      s: '\\',
+      t: `"${'['.repeat(300)}`,
+    });
+  });
+
   it('takes the event id from the configured header, else from eventIdPath in the body', () => {
     expect(open.accept({ headers: { 'x-event-id': 'evt_1' }, body }).eventId).toBe('evt_1');
     expect(open.accept({ headers: {}, body }).eventId).toBeNull();

@@ -10,9 +10,18 @@ import {
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
 import type { EventsSourceConfig } from './events-source.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import { verifyRequest } from './verify-request.js';
 
 function parseBody(body: Buffer): Json {
+  const deep = tooDeepAt(body);
+  if (deep >= 0) {
+    throw new FlowError(
+      'WEBHOOK_BAD_PAYLOAD',
+      `the body nests JSON deeper than ${MAX_JSON_DEPTH} levels (at byte ${deep})`,
+      { hint: `Send events nested at most ${MAX_JSON_DEPTH} arrays/objects deep.` },
+    );
+  }
   try {
     return JSON.parse(body.toString('utf8')) as Json;
   } catch (error) {
