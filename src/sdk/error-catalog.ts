@@ -174,6 +174,12 @@ export const errorCatalog = {
     summary: "A webhook's body is larger than the connection's `maxBytes`; the event was refused (HTTP 413).",
     fix: 'Raise `maxBytes` on the webhook connection (default 1mb), or have the sender send smaller events.',
   },
+  REQUEST_TOO_LARGE: {
+    kind: 'config',
+    summary:
+      'A request to a control route of `syncline serve` (not `/hooks/<flow>`) has a body above 64 KB (HTTP 413).',
+    fix: 'Send control requests with small JSON bodies; post webhook events to `/hooks/<flow>`.',
+  },
   WEBHOOK_BAD_PAYLOAD: {
     kind: 'config',
     summary: "A webhook's body is not valid JSON; the event was refused (HTTP 400).",

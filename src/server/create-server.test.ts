@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webhookConnectionConfig } from '../connectors/webhook/connection.js';
 import { eventsSourceConfig } from '../connectors/webhook/events-source.js';
@@ -186,5 +187,109 @@ describe('POST /hooks/<flow>', () => {
       hooks: [{ flow: 'orders', path: '/hooks/orders', maxBytes: 65_536 }],
     });
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', hooks: 1 });
+  });
+});
+
+const chunked = { 'transfer-encoding': 'chunked' };
+
+/** A body of `total` bytes made on demand in 64 KB chunks, counting how many bytes the server pulled. */
+function streamed(total: number): { stream: Readable; pulled: () => number } {
+  let pulled = 0;
+  const chunk = Buffer.alloc(65_536, 32);
+  const stream = new Readable({
+    read() {
+      if (pulled >= total) this.push(null);
+      else {
+        pulled += chunk.length;
+        this.push(chunk);
+      }
+    },
+  });
+  return { stream, pulled: () => pulled };
+}
+
+describe('body limits per route', () => {
+  let store: StateStore;
+  let app: ReturnType<typeof createServer>;
+  let runs: number;
+
+  beforeEach(async () => {
+    store = await openStore(join(dir, `state-${++n}.db`));
+    runs = 0;
+    const hook = (flow: string, maxBytes: string): [string, Hook] => [
+      flow,
+      {
+        flow,
+        receiver: webhookReceiver(
+          webhookConnectionConfig.parse({ auth: { type: 'none' }, maxBytes }),
+          eventsSourceConfig.parse({}),
+        ),
+        notify: () => undefined,
+      },
+    ];
+    const hooks = new Map<string, Hook>([hook('small', '1kb'), hook('big', '150mb')]);
+    const flows = {
+      list: () => [{ flow: 'nightly', schedule: null, timezone: null, nextRun: null }],
+      trigger: async () => {
+        runs++;
+        return 'started' as const;
+      },
+    };
+    app = createServer({
+      hooks,
+      flows,
+      store,
+      clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
+      log: silentLogger,
+    });
+  });
+  afterEach(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it("refuses a body above the flow's own maxBytes with 413 even when another flow accepts 150 MB, reading no further", async () => {
+    const declared = await app.inject({ method: 'POST', url: '/hooks/small', payload: Buffer.alloc(2048, 32) });
+    expect(declared.statusCode).toBe(413);
+    expect(declared.json().error).toMatchObject({
+      code: 'WEBHOOK_TOO_LARGE',
+      message: 'flow "small": the body has 2048 bytes; the connection accepts at most 1024',
+    });
+    expect(declared.headers.connection).toBe('close');
+    const body = streamed(20 * 1024 * 1024); // chunked: no Content-Length to refuse up front
+    const pushed = await app.inject({ method: 'POST', url: '/hooks/small', payload: body.stream, headers: chunked });
+    expect(pushed.statusCode).toBe(413);
+    expect(pushed.json().error.message).toBe(
+      'flow "small": the body has more than 1024 bytes; the connection accepts at most 1024',
+    );
+    expect(body.pulled()).toBeLessThanOrEqual(4 * 65_536); // stopped after the first chunks, not 20 MB
+    expect(await store.readInbox('small', 0, 10)).toEqual([]);
+    const big = await app.inject({
+      method: 'POST',
+      url: '/hooks/big',
+      payload: JSON.stringify({ pad: 'x'.repeat(2_000_000) }),
+    });
+    expect(big.statusCode).toBe(202);
+  });
+
+  it('gives control routes and unknown paths a 64 KB limit, whatever the webhook limits', async () => {
+    const body = streamed(20 * 1024 * 1024);
+    const control = await app.inject({
+      method: 'POST',
+      url: '/flows/nightly/runs',
+      payload: body.stream,
+      headers: chunked,
+    });
+    expect(control.statusCode).toBe(413);
+    expect(control.json().error).toMatchObject({
+      code: 'REQUEST_TOO_LARGE',
+      message: 'flow "nightly": the body has more than 65536 bytes; POST /flows/nightly/runs accepts at most 65536',
+    });
+    expect(body.pulled()).toBeLessThanOrEqual(4 * 65_536);
+    expect(runs).toBe(0);
+    const unknown = await app.inject({ method: 'POST', url: '/hooks/nope', payload: Buffer.alloc(100_000, 32) });
+    expect(unknown.statusCode).toBe(413);
+    const elsewhere = await app.inject({ method: 'POST', url: '/else', payload: Buffer.alloc(100_000, 32) });
+    expect(elsewhere.statusCode).toBe(413);
   });
 });

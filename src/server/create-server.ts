@@ -1,7 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createInboxWriter } from './inbox-writer.js';
+import { BodyTooLarge, readBody } from './read-body.js';
 import { errorBody, webhookStatus } from './webhook-status.js';
 
 /** A flow that receives webhooks: how to check its requests, and whom to tell when one was persisted. */
@@ -26,7 +28,8 @@ export interface ServerOptions {
   readonly log: Logger;
 }
 
-const DEFAULT_LIMIT = 1024 * 1024;
+/** Body limit of every route but `/hooks/<flow>` (whose limit is that flow's own `maxBytes`). */
+export const CONTROL_BODY_LIMIT = 64 * 1024;
 
 /**
  * The HTTP side of `syncline serve`: `POST /hooks/<flow>` checks a request with the flow's receiver,
@@ -34,11 +37,30 @@ const DEFAULT_LIMIT = 1024 * 1024;
  * Thin by design: validate → store → notify; the engine does the rest.
  */
 export function createServer(o: ServerOptions): FastifyInstance {
-  const limits = [...o.hooks.values()].map((h) => h.receiver.maxBytes);
-  const app = Fastify({ bodyLimit: Math.max(DEFAULT_LIMIT, ...limits), return503OnClosing: true });
+  const app = Fastify({ bodyLimit: CONTROL_BODY_LIMIT, return503OnClosing: true });
   const inbox = createInboxWriter(o.store);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // every body is read raw (signatures cover the bytes), up to the limit of its own route: a flow's
+  // webhook `maxBytes` for /hooks/<flow>, CONTROL_BODY_LIMIT elsewhere — never the largest of all flows
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: Readable) => {
+    const flow = request.routeOptions.url === '/hooks/:flow' ? (request.params as { flow: string }).flow : undefined;
+    const hook = flow === undefined ? undefined : o.hooks.get(flow);
+    const limit = hook?.receiver.maxBytes ?? CONTROL_BODY_LIMIT;
+    try {
+      return await readBody(payload, request.headers['content-length'], limit);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      throw hook
+        ? new FlowError('WEBHOOK_TOO_LARGE', `${error.message}; the connection accepts at most ${limit}`)
+        : new FlowError(
+            'REQUEST_TOO_LARGE',
+            `${error.message}; ${request.method} ${request.url} accepts at most ${limit}`,
+            {
+              hint: 'Control requests carry small JSON bodies; webhooks go to /hooks/<flow>.',
+            },
+          );
+    }
+  });
 
   const refuse = (flow: string | undefined, error: FlowError, ip: string) => {
     const status = webhookStatus(error);
@@ -51,11 +73,9 @@ export function createServer(o: ServerOptions): FastifyInstance {
 
   app.setErrorHandler((raw, request, reply) => {
     const flow = (request.params as { flow?: string } | undefined)?.flow;
-    const error =
-      (raw as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? new FlowError('WEBHOOK_TOO_LARGE', `the body is larger than ${app.initialConfig.bodyLimit} bytes`)
-        : toFlowError(raw);
-    const { status, body } = refuse(flow, error, request.ip);
+    const { status, body } = refuse(flow, toFlowError(raw), request.ip);
+    // the rest of a body too large was not read: close the connection rather than drain it
+    if (status === 413) reply.header('connection', 'close');
     return reply.code(status).send(body);
   });
 

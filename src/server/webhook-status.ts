@@ -8,6 +8,7 @@ export function webhookStatus(error: FlowError): number {
     case 'WEBHOOK_UNAUTHORIZED':
       return 401;
     case 'WEBHOOK_TOO_LARGE':
+    case 'REQUEST_TOO_LARGE':
       return 413;
     case 'WEBHOOK_BAD_PAYLOAD':
       return 400;
