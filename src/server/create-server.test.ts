@@ -8,11 +8,15 @@ import { webhookConnectionConfig } from '../connectors/webhook/connection.js';
 import { eventsSourceConfig } from '../connectors/webhook/events-source.js';
 import { webhookReceiver } from '../connectors/webhook/webhook-receiver.js';
 import { type LogFields, ManualClock, silentLogger } from '../sdk/index.js';
+import { issueApiToken, verifyApiToken } from '../security/api-tokens.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createServer, type Hook } from './create-server.js';
 
 const SECRET = 'whsec_test';
+let store: StateStore;
+/** Checks tokens against the current test's store, as `syncline serve` does. */
+const verifier = () => async (token: string) => (await verifyApiToken(store, token)) !== undefined;
 const dir = mkdtempSync(join(tmpdir(), 'syncline-server-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
@@ -20,13 +24,14 @@ let n = 0;
 const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('hex');
 
 describe('POST /hooks/<flow>', () => {
-  let store: StateStore;
   let notified: number;
   let warnings: LogFields[];
   let app: ReturnType<typeof createServer>;
+  let token: string;
 
   beforeEach(async () => {
     store = await openStore(join(dir, `state-${++n}.db`));
+    token = await issueApiToken(store, 'default', new Date());
     notified = 0;
     warnings = [];
     const receiver = webhookReceiver(
@@ -39,7 +44,13 @@ describe('POST /hooks/<flow>', () => {
     );
     const hooks = new Map<string, Hook>([['orders', { flow: 'orders', receiver, notify: () => notified++ }]]);
     const log = { ...silentLogger, warn: (fields: LogFields) => warnings.push(fields) };
-    app = createServer({ hooks, store, clock: new ManualClock(new Date('2026-01-02T03:04:05Z')), log });
+    app = createServer({
+      hooks,
+      verifyToken: verifier(),
+      store,
+      clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
+      log,
+    });
   });
   afterEach(async () => {
     await app.close();
@@ -167,7 +178,7 @@ describe('POST /hooks/<flow>', () => {
       message: 'flow "ordres": no webhook flow named "ordres"',
       hint: 'Webhook flows here: orders.',
     });
-    const other = await app.inject({ method: 'GET', url: '/nothing' });
+    const other = await app.inject({ method: 'GET', url: '/nothing', headers: { authorization: `Bearer ${token}` } });
     expect(other.statusCode).toBe(404);
     expect(other.json().error.code).toBe('WEBHOOK_NOT_FOUND');
   });
@@ -183,7 +194,8 @@ describe('POST /hooks/<flow>', () => {
   });
 
   it('lists the webhook flows and answers health checks', async () => {
-    expect((await app.inject({ method: 'GET', url: '/hooks' })).json()).toEqual({
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await app.inject({ method: 'GET', url: '/hooks', headers: auth })).json()).toEqual({
       hooks: [{ flow: 'orders', path: '/hooks/orders', maxBytes: 65_536 }],
     });
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', hooks: 1 });
@@ -209,12 +221,13 @@ function streamed(total: number): { stream: Readable; pulled: () => number } {
 }
 
 describe('body limits per route', () => {
-  let store: StateStore;
   let app: ReturnType<typeof createServer>;
   let runs: number;
+  let auth: Record<string, string>;
 
   beforeEach(async () => {
     store = await openStore(join(dir, `state-${++n}.db`));
+    auth = { authorization: `Bearer ${await issueApiToken(store, 'default', new Date())}` };
     runs = 0;
     const hook = (flow: string, maxBytes: string): [string, Hook] => [
       flow,
@@ -237,6 +250,7 @@ describe('body limits per route', () => {
     };
     app = createServer({
       hooks,
+      verifyToken: verifier(),
       flows,
       store,
       clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
@@ -278,18 +292,156 @@ describe('body limits per route', () => {
       method: 'POST',
       url: '/flows/nightly/runs',
       payload: body.stream,
-      headers: chunked,
+      headers: { ...chunked, ...auth },
     });
     expect(control.statusCode).toBe(413);
     expect(control.json().error).toMatchObject({
       code: 'REQUEST_TOO_LARGE',
-      message: 'flow "nightly": the body has more than 65536 bytes; POST /flows/nightly/runs accepts at most 65536',
+      message: 'the body has more than 65536 bytes; POST /flows/nightly/runs accepts at most 65536',
     });
     expect(body.pulled()).toBeLessThanOrEqual(4 * 65_536);
     expect(runs).toBe(0);
     const unknown = await app.inject({ method: 'POST', url: '/hooks/nope', payload: Buffer.alloc(100_000, 32) });
     expect(unknown.statusCode).toBe(413);
-    const elsewhere = await app.inject({ method: 'POST', url: '/else', payload: Buffer.alloc(100_000, 32) });
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/else',
+      payload: Buffer.alloc(100_000, 32),
+      headers: auth,
+    });
     expect(elsewhere.statusCode).toBe(413);
+  });
+});
+
+describe('control routes: API token, Host and Origin', () => {
+  let app: ReturnType<typeof createServer>;
+  let runs: number;
+  let token: string;
+
+  beforeEach(async () => {
+    store = await openStore(join(dir, `state-${++n}.db`));
+    token = await issueApiToken(store, 'default', new Date());
+    runs = 0;
+    const receiver = webhookReceiver(
+      webhookConnectionConfig.parse({ auth: { type: 'none' } }),
+      eventsSourceConfig.parse({}),
+    );
+    const hooks = new Map<string, Hook>([['inbound', { flow: 'inbound', receiver, notify: () => undefined }]]);
+    const flows = {
+      list: () => [{ flow: 'nightly', schedule: null, timezone: null, nextRun: null }],
+      trigger: async () => {
+        runs++;
+        return 'started' as const;
+      },
+    };
+    app = createServer({
+      hooks,
+      verifyToken: verifier(),
+      flows,
+      store,
+      clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
+      log: silentLogger,
+      allowHosts: ['syncline.internal'],
+    });
+  });
+  afterEach(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  const start = (headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/flows/nightly/runs', headers: { host: '127.0.0.1:8787', ...headers } });
+
+  it('refuses control requests without the token, or with another, with 401 and a hint; the token starts the run', async () => {
+    const none = await start();
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer');
+    expect(none.json().error).toEqual({
+      code: 'API_UNAUTHORIZED',
+      message: 'this route needs an API token: send the header Authorization: Bearer <token>',
+      hint: expect.stringContaining('syncline token rotate'),
+    });
+    const wrong = await start({ authorization: `Bearer ${token}x` });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe('the API token does not match');
+    expect(wrong.body).not.toContain(token);
+    expect((await start({ authorization: token })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/flows' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/hooks' })).statusCode).toBe(401);
+    expect(runs).toBe(0);
+    const ok = await start({ authorization: `Bearer ${token}` });
+    expect(ok.statusCode).toBe(202);
+    expect(runs).toBe(1);
+    const list = await app.inject({ method: 'GET', url: '/flows', headers: { authorization: `bearer ${token}` } });
+    expect(list.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', hooks: 1 });
+    const hook = await app.inject({ method: 'POST', url: '/hooks/inbound', payload: '{"id":1}' });
+    expect(hook.statusCode).toBe(202); // webhooks keep their own per-flow auth
+  });
+
+  it('refuses a Host that is not this server (DNS rebinding) with 403, on every route, even with the token', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const rebound = await start({ ...auth, host: 'attacker.example:8787' });
+    expect(rebound.statusCode).toBe(403);
+    expect(rebound.json().error).toEqual({
+      code: 'REQUEST_FORBIDDEN',
+      message: 'the Host header names "attacker.example", which this server does not answer to',
+      hint: expect.stringContaining('--allow-host attacker.example'),
+    });
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/hooks/inbound',
+      payload: '{}',
+      headers: { host: 'attacker.example' },
+    });
+    expect(hook.statusCode).toBe(403);
+    expect(runs).toBe(0);
+    for (const host of [
+      '127.0.0.1:8787',
+      'localhost:8787',
+      '[::1]:8787',
+      '10.0.0.7',
+      'syncline.internal:8787',
+      'SYNCLINE.internal.',
+    ]) {
+      expect((await start({ ...auth, host })).statusCode, host).toBe(202);
+    }
+  });
+
+  it("refuses requests from a web page of another origin (CSRF) with 403, the server's own origin passes", async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    for (const origin of ['http://attacker.example', 'null', 'http://127.0.0.1:9999', 'file://', 'not a url']) {
+      const res = await start({ ...auth, origin });
+      expect(res.statusCode, origin).toBe(403);
+      expect(res.json().error.code).toBe('REQUEST_FORBIDDEN');
+    }
+    expect(runs).toBe(0);
+    expect((await start({ ...auth, origin: 'http://127.0.0.1:8787' })).statusCode).toBe(202);
+    expect((await start({ ...auth, host: 'localhost', origin: 'http://localhost' })).statusCode).toBe(202);
+  });
+
+  it('lets 500 cross-origin requests start no run and store no record', async () => {
+    const attempts = Array.from({ length: 500 }, (_, i) => {
+      const kind = i % 4;
+      const headers: Record<string, string> =
+        kind === 0
+          ? { origin: 'http://attacker.example', 'content-type': 'text/plain' } // a form post from a page
+          : kind === 1
+            ? { host: 'attacker.example:8787', 'content-type': 'text/plain' } // the same page after DNS rebinding
+            : kind === 2
+              ? { origin: 'http://attacker.example', authorization: 'Bearer guess' }
+              : { origin: 'null' };
+      const url = i % 5 === 0 ? '/hooks/inbound' : '/flows/nightly/runs';
+      return app.inject({
+        method: 'POST',
+        url,
+        payload: '{"junk":true}',
+        headers: { host: '127.0.0.1:8787', ...headers },
+      });
+    });
+    const answers = await Promise.all(attempts);
+    expect(answers.filter((a) => a.statusCode < 400)).toHaveLength(0);
+    expect(runs).toBe(0);
+    expect(await store.readInbox('inbound', 0, 1000)).toEqual([]);
   });
 });

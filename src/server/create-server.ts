@@ -4,6 +4,7 @@ import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '
 import type { StateStore } from '../store/state-store.js';
 import { createInboxWriter } from './inbox-writer.js';
 import { BodyTooLarge, readBody } from './read-body.js';
+import { bearerToken, foreignHost, foreignOrigin, TOKEN_HINT } from './request-guard.js';
 import { errorBody, webhookStatus } from './webhook-status.js';
 
 /** A flow that receives webhooks: how to check its requests, and whom to tell when one was persisted. */
@@ -26,14 +27,24 @@ export interface ServerOptions {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Whether a presented API token is valid (src/security/api-tokens.ts `verifyApiToken` over the store). */
+  readonly verifyToken: (token: string) => Promise<boolean>;
+  /** Host names the server answers to besides IP addresses and localhost (`serve --allow-host`). */
+  readonly allowHosts?: readonly string[];
 }
 
 /** Body limit of every route but `/hooks/<flow>` (whose limit is that flow's own `maxBytes`). */
 export const CONTROL_BODY_LIMIT = 64 * 1024;
 
+/** Routes open without an API token: webhooks (each flow checks its own signature or token) and health. */
+const open = (request: FastifyRequest) =>
+  (request.method === 'POST' && request.routeOptions.url === '/hooks/:flow') || request.routeOptions.url === '/health';
+
 /**
  * The HTTP side of `syncline serve`: `POST /hooks/<flow>` checks a request with the flow's receiver,
  * persists the event in the store's inbox and only then answers 202 (200 for a repeated event id).
+ * Every request must name this server in Host and come from no foreign web page (Origin); every
+ * route but the webhooks and /health needs an API token (`Authorization: Bearer <token>`).
  * Thin by design: validate → store → notify; the engine does the rest.
  */
 export function createServer(o: ServerOptions): FastifyInstance {
@@ -67,12 +78,26 @@ export function createServer(o: ServerOptions): FastifyInstance {
     const message = flow === undefined ? error.message : `flow "${flow}": ${error.message}`;
     const refusal = new FlowError(error.code, message, error.hint === undefined ? {} : { hint: error.hint });
     const level = status >= 500 ? 'error' : 'warn';
-    o.log[level]({ flow, status, code: error.code, ip }, `webhook refused: ${message}`);
+    o.log[level]({ flow, status, code: error.code, ip }, `request refused: ${message}`);
     return { status, body: errorBody(refusal) };
   };
 
+  app.addHook('onRequest', async (request, reply) => {
+    const { host, origin } = request.headers;
+    const refusal = foreignHost(host, o.allowHosts ?? []) ?? foreignOrigin(origin, host);
+    if (refusal) throw refusal;
+    if (open(request)) return;
+    const token = bearerToken(request.headers.authorization);
+    if (typeof token !== 'string' || !(await o.verifyToken(token))) {
+      reply.header('www-authenticate', 'Bearer');
+      throw typeof token === 'string'
+        ? new FlowError('API_UNAUTHORIZED', 'the API token does not match', { hint: TOKEN_HINT })
+        : token;
+    }
+  });
+
   app.setErrorHandler((raw, request, reply) => {
-    const flow = (request.params as { flow?: string } | undefined)?.flow;
+    const flow = request.routeOptions.url === '/hooks/:flow' ? (request.params as { flow: string }).flow : undefined;
     const { status, body } = refuse(flow, toFlowError(raw), request.ip);
     // the rest of a body too large was not read: close the connection rather than drain it
     if (status === 413) reply.header('connection', 'close');
