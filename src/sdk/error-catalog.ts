@@ -166,7 +166,8 @@ export const errorCatalog = {
   },
   WEBHOOK_UNAUTHORIZED: {
     kind: 'config',
-    summary: "A webhook's signature or token did not match the connection's secret; the event was refused (HTTP 401).",
+    summary:
+      "A webhook's signature or token did not match the connection's secret, or a timestamped signature (Stripe, Slack) was made outside the tolerance window; the event was refused (HTTP 401).",
     fix: 'Give the sender and the connection the same secret, and check the signature header name and encoding (hex or base64).',
   },
   WEBHOOK_TOO_LARGE: {

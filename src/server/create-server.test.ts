@@ -445,3 +445,64 @@ describe('control routes: API token, Host and Origin', () => {
     expect(await store.readInbox('inbound', 0, 1000)).toEqual([]);
   });
 });
+
+describe('POST /hooks/<flow> with a timestamped signature (Stripe)', () => {
+  const WHSEC = 'whsec_replay';
+  let app: ReturnType<typeof createServer>;
+  let clock: ManualClock;
+  let notified: number;
+
+  beforeEach(async () => {
+    store = await openStore(join(dir, `state-${++n}.db`));
+    clock = new ManualClock(new Date('2026-01-02T03:04:05Z'));
+    notified = 0;
+    const receiver = webhookReceiver(
+      webhookConnectionConfig.parse({ auth: { type: 'stripe', secret: WHSEC, tolerance: '5m' } }),
+      eventsSourceConfig.parse({}),
+    );
+    const hooks = new Map<string, Hook>([['payments', { flow: 'payments', receiver, notify: () => notified++ }]]);
+    app = createServer({ hooks, verifyToken: verifier(), store, clock, log: silentLogger });
+  });
+  afterEach(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  const signed = (body: string, t: number) =>
+    `t=${t},v1=${createHmac('sha256', WHSEC).update(`${t}.${body}`).digest('hex')}`;
+  const post = (body: string, signature: string, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/hooks/payments',
+      payload: body,
+      headers: { 'stripe-signature': signature, ...headers },
+    });
+
+  it('acknowledges a replay inside the window once, refuses it after the window, and takes a new delivery of the same body', async () => {
+    const body = '{"amount":500,"currency":"eur"}';
+    const t = Math.floor(clock.now().getTime() / 1000);
+    const captured = signed(body, t);
+    const first = await post(body, captured);
+    expect(first.statusCode).toBe(202);
+    clock.advance(60_000);
+    // a captured request replayed with a new event id header: the sender has no event id, so it is known by what was signed
+    const replay = await post(body, captured, { 'x-event-id': 'evil-1' });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toEqual({ accepted: false, duplicate: true, flow: 'payments', seq: first.json().seq });
+    clock.advance(5 * 60_000);
+    const late = await post(body, captured, { 'x-event-id': 'evil-2' });
+    expect(late.statusCode).toBe(401);
+    expect(late.json().error).toMatchObject({
+      code: 'WEBHOOK_UNAUTHORIZED',
+      message:
+        'flow "payments": the request was signed 360 s ago; at most 300 s are accepted (a replayed or delayed request)',
+    });
+    const fresh = await post(body, signed(body, t + 360));
+    expect(fresh.statusCode).toBe(202);
+    expect((await store.readInbox('payments', 0, 10)).map((e) => e.payload)).toEqual([
+      { amount: 500, currency: 'eur' },
+      { amount: 500, currency: 'eur' },
+    ]);
+    expect(notified).toBe(2);
+  });
+});

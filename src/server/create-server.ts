@@ -163,13 +163,14 @@ export function createServer(o: ServerOptions): FastifyInstance {
       for (const [name, value] of Object.entries(request.headers)) {
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      const event = hook.receiver.accept({ headers, body });
+      const receivedAt = o.clock.now();
+      const event = hook.receiver.accept({ headers, body, receivedAt });
       const added = await inbox
         .add({
           flow,
           eventId: event.eventId,
           payload: JSON.stringify(event.payload),
-          receivedAt: o.clock.now(),
+          receivedAt,
         })
         .catch((cause: unknown) => {
           throw new FlowError('STORE_UNAVAILABLE', `the event could not be stored (${toFlowError(cause).message})`, {
