@@ -17,6 +17,7 @@ import { runsCommand } from './runs-command.js';
 import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
+import { tokenList, tokenRevoke, tokenRotate } from './token-command.js';
 import { schemaCommand, validateCommand } from './validate-command.js';
 import { packageVersion } from './version.js';
 
@@ -136,8 +137,12 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
   .option('--error-retention <span>', 'remove retried and resolved error records older than this, hourly', '30d')
+  .option(
+    '--allow-host <name...>',
+    'host names the server answers to besides IP addresses, localhost and this machine (behind a proxy or DNS name)',
+  )
   .action(
-    action((file: string, o: { host: string; port: number; errorRetention: string }) =>
+    action((file: string, o: { host: string; port: number; errorRetention: string; allowHost?: string[] }) =>
       serveCommand(file, { ...o, db: db() }),
     ),
   );
@@ -231,5 +236,22 @@ secrets
   .command('delete')
   .argument('<name>')
   .action(action((name: string) => secretsDelete(name, { db: db() })));
+
+const token = program
+  .command('token')
+  .description('API tokens of `syncline serve` (control routes need Authorization: Bearer <token>); stored as hashes');
+token
+  .command('rotate')
+  .description('print a new token (once); the token of that name it replaces stops working')
+  .option('--name <name>', 'token name', 'default')
+  .action(action((o: { name: string }) => tokenRotate({ ...o, db: db() })));
+token
+  .command('list')
+  .description('names and creation times of the tokens (never the tokens)')
+  .action(action(() => tokenList({ db: db() })));
+token
+  .command('revoke')
+  .argument('<name>')
+  .action(action((name: string) => tokenRevoke(name, { db: db() })));
 
 await program.parseAsync(process.argv);
