@@ -17,6 +17,7 @@ import { runsCommand } from './runs-command.js';
 import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
+import { tokenList, tokenRevoke, tokenRotate } from './token-command.js';
 import { schemaCommand, validateCommand } from './validate-command.js';
 import { packageVersion } from './version.js';
 
@@ -26,6 +27,16 @@ exitQuietlyOnClosedPipe(process.stderr, (code) => process.exit(code));
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) {
+    throw new InvalidArgumentError(
+      'expected a fraction above 0 and at most 1, e.g. 0.5 for half (1 never stops by rate)',
+    );
+  }
   return n;
 }
 
@@ -67,9 +78,19 @@ program
   .option('--from-start', 'discard a stored checkpoint and read the source from the beginning')
   .option('--full', 'delta sync: read everything this time, ignoring the watermark (it still moves)')
   .option('--json', 'print each finished run as JSON')
+  .option('--max-errors <n>', "stop once more than n records failed (the flow's errorThreshold.maxErrors)", positiveInt)
+  .option(
+    '--max-error-rate <r>',
+    "stop once more than this fraction of the records read failed (the flow's errorThreshold.maxErrorRate; default 0.9)",
+    fraction,
+  )
   .action(
-    action((file: string, flow: string | undefined, o: { fromStart?: boolean; full?: boolean; json?: boolean }) =>
-      runCommand(file, flow, { ...o, db: db() }),
+    action(
+      (
+        file: string,
+        flow: string | undefined,
+        o: { fromStart?: boolean; full?: boolean; json?: boolean; maxErrors?: number; maxErrorRate?: number },
+      ) => runCommand(file, flow, { ...o, db: db() }),
     ),
   );
 
@@ -116,8 +137,12 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
   .option('--error-retention <span>', 'remove retried and resolved error records older than this, hourly', '30d')
+  .option(
+    '--allow-host <name...>',
+    'host names the server answers to besides IP addresses, localhost and this machine (behind a proxy or DNS name)',
+  )
   .action(
-    action((file: string, o: { host: string; port: number; errorRetention: string }) =>
+    action((file: string, o: { host: string; port: number; errorRetention: string; allowHost?: string[] }) =>
       serveCommand(file, { ...o, db: db() }),
     ),
   );
@@ -211,5 +236,22 @@ secrets
   .command('delete')
   .argument('<name>')
   .action(action((name: string) => secretsDelete(name, { db: db() })));
+
+const token = program
+  .command('token')
+  .description('API tokens of `syncline serve` (control routes need Authorization: Bearer <token>); stored as hashes');
+token
+  .command('rotate')
+  .description('print a new token (once); the token of that name it replaces stops working')
+  .option('--name <name>', 'token name', 'default')
+  .action(action((o: { name: string }) => tokenRotate({ ...o, db: db() })));
+token
+  .command('list')
+  .description('names and creation times of the tokens (never the tokens)')
+  .action(action(() => tokenList({ db: db() })));
+token
+  .command('revoke')
+  .argument('<name>')
+  .action(action((name: string) => tokenRevoke(name, { db: db() })));
 
 await program.parseAsync(process.argv);

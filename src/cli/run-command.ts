@@ -10,6 +10,9 @@ export interface RunCommandOptions {
   /** Delta sync: ignore the watermark this time. */
   full?: boolean;
   json?: boolean;
+  /** Override the flow's `errorThreshold:` for this run. */
+  maxErrors?: number;
+  maxErrorRate?: number;
 }
 
 /** Exit codes: 0 succeeded, 2 completed with errors, 1 failed, 3 paused (a circuit stayed open), 130 canceled. */
@@ -53,6 +56,10 @@ export async function runCommand(
         signal: abort.signal,
         fromStart: options.fromStart === true,
         full: options.full === true,
+        errorThreshold: {
+          ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
+          ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }),
+        },
         ...(display ? { onProgress: (p) => display.update(p) } : {}),
       });
       display?.stop();

@@ -7,6 +7,7 @@ import {
   type OpenReceiver,
 } from '../engine/index.js';
 import { FlowError, type Logger, parseDuration, systemClock } from '../sdk/index.js';
+import { ensureApiToken, verifyApiToken } from '../security/api-tokens.js';
 import { createServer, type Hook } from '../server/create-server.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { RunRow } from '../store/state-store.js';
@@ -20,6 +21,14 @@ export interface ServeOptions {
   port: number;
   /** Retried and resolved error records older than this are removed, hourly (default 30d). */
   errorRetention?: string;
+  /** Host names the server answers to besides IP addresses, localhost and this machine's name. */
+  allowHost?: string[];
+}
+
+/** Names a request's Host header may carry: the bound name (unless a wildcard), this machine's, the allowed ones. */
+function allowedHosts(options: ServeOptions): string[] {
+  const bound = ['0.0.0.0', '::', ''].includes(options.host) ? [] : [options.host];
+  return [...bound, hostname(), ...(options.allowHost ?? [])];
 }
 
 /**
@@ -70,8 +79,12 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     });
     stops.push(() => scheduler.stop());
     const plain = Object.keys(project.flows).filter((f) => !flows.includes(f));
+    // the first start creates the API token of the control routes; only its hash is stored
+    const token = await ensureApiToken(engine.store, systemClock.now());
     const app = createServer({
       hooks,
+      allowHosts: allowedHosts(options),
+      verifyToken: async (t) => (await verifyApiToken(engine.store, t)) !== undefined,
       store: engine.store,
       clock: systemClock,
       log,
@@ -91,6 +104,12 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
         hint: 'Pick another port with --port, or stop the process that holds this one.',
       });
     });
+    if (token !== undefined) {
+      process.stdout.write(
+        `syncline serve: API token (shown only now; send it as Authorization: Bearer <token>): ${token}\n` +
+          '  lost it? `syncline token rotate` prints a new one and the old one stops working\n',
+      );
+    }
     process.stdout.write(`syncline serve: listening on ${address}\n`);
     for (const flow of flows) process.stdout.write(`  POST ${address}/hooks/${flow}  → flow ${flow}\n`);
     for (const flow of plain) {

@@ -1,12 +1,14 @@
 import { createNotifier, type ErrorNotice, type Notifier, notifyConfigSchema } from '../observe/index.js';
 import type { Clock, Logger } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
-import type { NewErrorRecord } from '../store/state-store.js';
+import type { NewErrorRecord, RunRow } from '../store/state-store.js';
 
-/** The process's error notifiers: one per distinct `notify:` block, so batching spans runs and flows share it. */
+/** The process's notifiers (new error records, failed and paused runs): one per distinct `notify:` block, so batching spans runs and flows share it. */
 export interface ErrorNotifications {
   /** Tells the flow's notifier (if it has a `notify:` block, its own or the file's) about new error records. */
   record(project: ProjectDefinition, flow: FlowDefinition, errors: readonly NewErrorRecord[]): void;
+  /** Tells the flow's notifier about a run that ended failed or paused (other statuses are not notified). */
+  runEnded(project: ProjectDefinition, flow: FlowDefinition, run: RunRow): void;
   /** Sends what is waiting and closes the channels. */
   close(): Promise<void>;
 }
@@ -41,6 +43,26 @@ export function createErrorNotifications(clock: Clock, log: Logger): ErrorNotifi
         at: e.createdAt,
       }));
       notifierFor(config)?.record(notices);
+    },
+    runEnded(project, flow, run) {
+      const config = flow.notify ?? project.notify;
+      if (config === undefined || (run.status !== 'failed' && run.status !== 'paused')) return;
+      notifierFor(config)?.run({
+        event: run.status,
+        flow: flow.name,
+        runId: run.id,
+        code: run.error?.code ?? 'INTERNAL',
+        message: run.error?.message ?? `the run ${run.status}`,
+        ...(run.error?.hint ? { hint: run.error.hint } : {}),
+        at: run.endedAt ?? run.startedAt,
+        pages: run.pages,
+        counts: {
+          read: run.counts.read,
+          written: run.counts.written,
+          failed: run.counts.failed,
+          skipped: run.counts.skipped,
+        },
+      });
     },
     async close() {
       await Promise.all([...notifiers.values()].map((n) => n.close()));

@@ -29,10 +29,21 @@ interface Spokes {
   readonly calls: Map<string, number>;
   /** table → the error its writes throw while it is down. */
   readonly down: Map<string, () => FlowError>;
+  /** table → the error opening it throws while it cannot be opened (down when the run starts). */
+  readonly unopenable: Map<string, () => FlowError>;
+  /** table → open calls made (succeeded or not). */
+  readonly opens: Map<string, number>;
 }
 
 function spokes(): Spokes {
-  return { tables: new Map(), deliveries: new Map(), calls: new Map(), down: new Map() };
+  return {
+    tables: new Map(),
+    deliveries: new Map(),
+    calls: new Map(),
+    down: new Map(),
+    unopenable: new Map(),
+    opens: new Map(),
+  };
 }
 
 const outage = () => new FlowError('TRANSIENT_IO', 'POST /items answered 503 Service Unavailable');
@@ -53,6 +64,9 @@ function spokesConnector(world: Spokes) {
         description: 'upsert by id',
         config: spokeConfig,
         async open({ config, connection }) {
+          connection.opens.set(config.table, (connection.opens.get(config.table) ?? 0) + 1);
+          const unopenable = connection.unopenable.get(config.table);
+          if (unopenable) throw unopenable();
           return {
             async write(records) {
               connection.calls.set(config.table, (connection.calls.get(config.table) ?? 0) + 1);
@@ -108,6 +122,7 @@ function project(
     crm?: SpokeOptions;
     warehouse?: SpokeOptions;
     single?: boolean;
+    autoRetry?: boolean;
   } = {},
 ): ProjectDefinition {
   const spoke = (name: string, o: SpokeOptions = {}): DestinationDefinition => ({
@@ -123,6 +138,7 @@ function project(
     name: 'f',
     where: 'test.yaml:1:1',
     retry: options.retry ?? { maxAttempts: 2, base: 1, max: 1 },
+    ...(options.autoRetry === false ? { autoRetry: { enabled: false } } : {}),
     source: {
       connection: 'src',
       type: 'memory.rows',
@@ -184,7 +200,8 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
   it('isolates the down spoke: the other gets every record, the down one’s records are its error records, the checkpoint moves', async () => {
     const { world, seen, store, engine } = await setup(100);
     world.down.set('crm', outage);
-    const p = project({ crm: { breaker: { failures: 5, openFor: 100 } } });
+    // openFor 1h: the circuit stays open for the rest of the run, however slow the machine
+    const p = project({ crm: { breaker: { failures: 5, openFor: '1h' } } });
     const run = await engine.run(p, 'f');
 
     expect(run.error).toBeNull();
@@ -210,8 +227,9 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     expect(first?.message).toContain(
       'flow f/destination crm: the destination is unavailable: POST /items answered 503',
     );
-    expect(first?.message).toContain('will be retried there once it is back');
+    expect(first?.message).toContain('to be retried there once it is back');
     expect(first?.hint).toContain('syncline errors retry --all --flow f --destination crm');
+    expect(first?.hint).toContain("While `syncline serve` runs, it retries them on the flow's autoRetry schedule");
     const last = errors.find((e) => e.recordId === '100');
     expect(last?.code).toBe('CIRCUIT_OPEN');
     expect(last?.message).toContain('the circuit of connection crm is open until');
@@ -353,6 +371,91 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     expect(run.pages).toBe(0);
     expect(await store.getCheckpoint('f')).toBeUndefined();
     expect(await store.countErrors({ flow: 'f' })).toBe(0);
+    await store.close();
+  });
+});
+
+const refused = () =>
+  new FlowError('TRANSIENT_IO', 'cannot reach spokes 127.0.0.1:9: connect ECONNREFUSED', { kind: 'transient' });
+
+describe('hub-and-spoke: a spoke that is down when the run starts', () => {
+  it('is isolated from the first page: the other spoke gets every record, the down one’s are transient error records', async () => {
+    const { world, store, engine } = await setup(100);
+    world.unopenable.set('crm', refused);
+    const run = await engine.run(project({ crm: { breaker: { failures: 3, openFor: '1h' } } }), 'f');
+
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('completed_with_errors');
+    expect(run.pages).toBe(10);
+    expect(sorted(world.tables.get('warehouse')?.keys() ?? [])).toEqual(ids(100));
+    expect(run.counts.destinations.crm).toMatchObject({ in: 100, out: 0, failed: 100 });
+    expect(await store.getCheckpoint('f')).toBeUndefined(); // completed
+    const errors = await spokeErrors(store, 'crm');
+    expect(errors).toHaveLength(100);
+    expect(errors.every((e) => e.kind === 'transient' && e.status === 'open')).toBe(true);
+    expect(errors.find((e) => e.recordId === '1')?.message).toContain('connect ECONNREFUSED');
+    expect(errors.find((e) => e.recordId === '100')?.code).toBe('CIRCUIT_OPEN');
+    // the start, then one try per attempt until the breaker opened (3 failures); no more afterwards
+    expect(world.opens.get('crm')).toBe(4);
+    expect(world.calls.get('crm')).toBeUndefined();
+    await store.close();
+  });
+
+  it('is opened again at later writes: once it is back, the later pages reach it and the rest can be retried', async () => {
+    const { world, store, engine } = await setup(60, 5); // 6 pages
+    let refusals = 0;
+    world.unopenable.set('crm', () => {
+      if (++refusals >= 2) world.unopenable.delete('crm'); // the start and the 1st page are refused
+      return refused();
+    });
+    const p = project({ retry: { maxAttempts: 1 }, crm: { breaker: { enabled: false } } });
+    const run = await engine.run(p, 'f');
+    expect(run.status).toBe('completed_with_errors');
+    expect(world.tables.get('warehouse')?.size).toBe(60);
+    const failed = (await spokeErrors(store, 'crm')).map((e) => e.recordId);
+    expect(failed).toHaveLength(10); // the first page's batch
+    expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(60).slice(10));
+    expect(world.opens.get('crm')).toBe(3);
+
+    const round = await engine.autoRetry(p, 'f', { maxAttempts: 5 });
+    expect(round).toEqual({ tried: 10, delivered: 10 });
+    expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(60));
+    expect([...(world.deliveries.get('warehouse')?.values() ?? [])].every((n) => n === 1)).toBe(true);
+    await store.close();
+  });
+
+  it('says truthfully who retries: with autoRetry off, nobody on their own', async () => {
+    const { world, store, engine } = await setup(10);
+    world.unopenable.set('crm', refused);
+    const run = await engine.run(project({ autoRetry: false, crm: { breaker: { enabled: false } } }), 'f');
+    expect(run.status).toBe('completed_with_errors');
+    const [error] = await spokeErrors(store, 'crm');
+    expect(error?.hint).toBe(
+      "The flow's autoRetry is off, so nothing retries them on its own: once the destination is back, run syncline errors retry --all --flow f --destination crm",
+    );
+    await store.close();
+  });
+
+  it('onOutage: pause: the run pauses (checkpoint kept) instead of failing', async () => {
+    const { world, store, engine } = await setup(30);
+    world.unopenable.set('crm', refused);
+    const p = project({ crm: { onOutage: 'pause', breaker: { failures: 2, openFor: '1h', maxWait: 100 } } });
+    const run = await engine.run(p, 'f');
+    expect(run.status).toBe('paused');
+    expect(run.error?.code).toBe('PAUSED');
+    expect(run.error?.message).toContain('connect ECONNREFUSED');
+    expect(await store.countErrors({ flow: 'f' })).toBe(0);
+    await store.close();
+  });
+
+  it('a configuration error when opening a spoke still fails the run before anything is read', async () => {
+    const { world, seen, store, engine } = await setup(30);
+    world.unopenable.set('crm', () => new FlowError('CONFIG_INVALID', 'table crm does not exist', { kind: 'config' }));
+    const run = await engine.run(project(), 'f');
+    expect(run.status).toBe('failed');
+    expect(run.error?.code).toBe('CONFIG_INVALID');
+    expect(seen.records).toBe(0);
+    expect(world.tables.get('warehouse')).toBeUndefined();
     await store.close();
   });
 });

@@ -6,6 +6,7 @@ import type { Breakers, ConnectionBreaker } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
+import { reopeningWriter } from './reopening-writer.js';
 import { defaultRetry, type RetryOptions, resolveRetry, transientRetry } from './retry-policy.js';
 
 export const DEFAULT_WRITE_TIMEOUT = '5m';
@@ -33,6 +34,8 @@ export interface OpenDestination {
    * records as its error records and the page goes on; `pause` waits for the circuit, then pauses the run.
    */
   readonly onOutage: 'isolate' | 'pause';
+  /** Whether `syncline serve` retries this flow's transient error records on its own (`autoRetry:` not off). */
+  readonly autoRetry: boolean;
 }
 
 /** A flow with its connections opened, its steps compiled and its writers ready. */
@@ -57,6 +60,11 @@ export interface OpenFlowOptions {
   /** The process's circuit breakers (none: no breaker, as in previews). */
   breakers?: Breakers;
   bulkheads?: Bulkheads;
+  /**
+   * A destination whose opening fails with a transient error (its server down or unreachable) does
+   * not fail the open: each of its writes opens it again, under its retry policy and breaker (runs).
+   */
+  reopenUnavailable?: boolean;
 }
 
 /** Hub-and-spoke: a flow with several destinations isolates a spoke that is down; one destination pauses. */
@@ -141,9 +149,29 @@ export async function openFlow(
     const wanted = options.destinations ?? 'all';
     for (const def of flow.destinations) {
       if (wanted === 'none' || (wanted !== 'all' && !wanted.includes(def.name))) continue;
-      const connection = await connect(def.connection, def.where);
+      const where = `flow ${flow.name}/destination ${def.name} (${def.where})`;
+      const openWriter = async (): Promise<Writer> => {
+        const connection = await connect(def.connection, def.where);
+        try {
+          return await registry.destination(def.type).open({ config: def.config, connection }, ctx);
+        } catch (error) {
+          throw wrap(error, where);
+        }
+      };
+      let writer: Writer;
       try {
-        const writer = await registry.destination(def.type).open({ config: def.config, connection }, ctx);
+        writer = await openWriter();
+      } catch (error) {
+        const e = toFlowError(error);
+        if (options.reopenUnavailable !== true || e.kind !== 'transient') throw error;
+        // down at the start: each write tries to open it again (retry policy, breaker), as mid-run
+        ctx.log.warn(
+          { destination: def.name, code: e.code },
+          `destination ${def.name} cannot be opened (${e.message}); each write will try to open it again`,
+        );
+        writer = reopeningWriter(openWriter);
+      }
+      try {
         const retry = resolveRetry(
           options.retry ?? defaultRetry,
           flow.retry,
@@ -162,11 +190,13 @@ export async function openFlow(
           policy: transientRetry(retry),
           writeTimeoutMs,
           onOutage: outagePolicy(def, flow),
+          autoRetry: flow.autoRetry?.enabled !== false,
           ...(breaker ? { breaker } : {}),
           ...(bulk ? { bulkhead: bulk } : {}),
         });
       } catch (error) {
-        throw wrap(error, `flow ${flow.name}/destination ${def.name} (${def.where})`);
+        await writer.close(ctx).catch(() => undefined);
+        throw wrap(error, where);
       }
     }
     return {

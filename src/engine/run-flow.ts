@@ -18,6 +18,7 @@ import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
 import type { ErrorNotifications } from './error-notifications.js';
+import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './error-threshold.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
@@ -54,6 +55,8 @@ export interface RunOptions {
   heartbeatMs?: number;
   /** Delta sync: read everything this time (the watermark is ignored, then moved as usual). */
   full?: boolean;
+  /** Overrides the flow's `errorThreshold:` for this run (`syncline run --max-errors`). */
+  errorThreshold?: Partial<ErrorThreshold>;
 }
 
 /** How long the source may take to deliver its next page (flow `timeouts.read`). */
@@ -178,6 +181,7 @@ export async function runFlow(
     retry: deps.retry,
     breakers: deps.breakers,
     bulkheads: deps.bulkheads,
+    reopenUnavailable: true,
   }).catch((e: unknown) => {
     runError = toFlowError(e);
     return undefined;
@@ -205,6 +209,11 @@ export async function runFlow(
         counts.delta = { full: delta.full, since: delta.since ?? null, reason: delta.reason };
         ctx.log.info({ since: delta.since ?? null, full: delta.full }, `delta sync: ${delta.reason}`);
       }
+      const tally = createErrorTally(resolveErrorThreshold(flow, options.errorThreshold), {
+        flow: flow.name,
+        runId: run.id,
+      });
+      let tooManyErrors: FlowError | undefined;
       const once = flow.source.once;
       const markExported = source.markExported;
       handler = createPageHandler({
@@ -215,7 +224,10 @@ export async function runFlow(
         clock,
         ctx,
         counts,
-        onErrors: (errors) => deps.notifications.record(project, flow, errors),
+        onErrors: (errors) => {
+          tally.add(errors);
+          deps.notifications.record(project, flow, errors);
+        },
         pagesInFlight: flow.concurrency?.pages ?? 1,
         ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
         ...(once && markExported
@@ -252,11 +264,16 @@ export async function runFlow(
           if (result.value.checkpoint !== undefined) lastCheckpoint = result.value.checkpoint;
           await handler.handle(result.value);
           report('running');
+          // the records nearly all fail: stop reading; the pages already read still commit
+          tooManyErrors = tally.exceeded(counts.read);
+          if (tooManyErrors) break;
         }
       } finally {
         await iterator.return?.(undefined).catch(() => undefined);
       }
       await handler.drain(); // every page read is written and committed (also when canceled: the page finishes)
+      // counted again: the pages that were in flight are committed now
+      if (tooManyErrors && !abort.signal.aborted) throw tally.exceeded(counts.read) ?? tooManyErrors;
       if (abort.signal.aborted) {
         status = isTimeout(abort.signal.reason) ? 'failed' : 'canceled';
         runError =
@@ -315,8 +332,9 @@ export async function runFlow(
   });
   deps.live.delete(run.id);
   report(status);
-  const final = await store.getRun(run.id);
-  return final ?? { ...run, status, endedAt, pages, counts };
+  const final = (await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts };
+  deps.notifications.runEnded(project, flow, final); // failed or paused: someone is told (never waits)
+  return final;
 }
 
 export type { RunCounts };

@@ -136,14 +136,18 @@ export function spokeUnavailable(
       ? `${circuit ?? said(error)}, so the batch was not sent`
       : `${said(outage)} (${circuit ? `after retrying, and then ${circuit}` : 'after its retries'})`;
   const where = `flow ${ctx.flow}/destination ${dest.def.name}`;
+  const now = `syncline errors retry --all --flow ${ctx.flow} --destination ${dest.def.name}`;
   return new FlowError(
     cause.code,
-    `the destination is unavailable: ${why}; its ${records} record${records === 1 ? '' : 's'} of this batch are kept as error records of this destination and will be retried there once it is back (the other destinations go on)`,
+    `the destination is unavailable: ${why}; its ${records} record${records === 1 ? '' : 's'} of this batch are kept as error records of this destination, to be retried there once it is back (the other destinations go on)`,
     {
       kind: 'transient',
       where,
       cause,
-      hint: `Retried automatically while \`syncline serve\` runs (the flow's autoRetry); to retry them now: syncline errors retry --all --flow ${ctx.flow} --destination ${dest.def.name}`,
+      // only `syncline serve` retries on its own, and only when the flow's autoRetry is not off
+      hint: dest.autoRetry
+        ? `While \`syncline serve\` runs, it retries them on the flow's autoRetry schedule (nothing else retries them on its own); to retry them now, once the destination is back: ${now}`
+        : `The flow's autoRetry is off, so nothing retries them on its own: once the destination is back, run ${now}`,
     },
   );
 }

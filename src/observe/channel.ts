@@ -1,4 +1,5 @@
 import type { ErrorDigest } from './error-notice.js';
+import type { RunMessage } from './run-notice.js';
 
 /** A way to deliver a digest: email, webhook, or one a test or plugin supplies. */
 export interface Channel {
@@ -6,6 +7,8 @@ export interface Channel {
   readonly name: string;
   /** Delivers one digest; rejects (preferably with a ChannelError) when it could not. */
   send(digest: ErrorDigest): Promise<void>;
+  /** Delivers a message about a failed or paused run; a channel without it gets no run messages. */
+  sendRun?(message: RunMessage): Promise<void>;
   /** Releases connections; called once by the notifier's close(). */
   close?(): Promise<void>;
 }

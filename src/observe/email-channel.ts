@@ -3,6 +3,7 @@ import { errorCatalog, type Logger, silentLogger } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { digestTitle, type ErrorDigest, listCommand, shortMessage } from './error-notice.js';
 import type { EmailChannelConfig } from './notify-config.js';
+import { type RunMessage, runMessageText, runTitle } from './run-notice.js';
 
 /** `[syncline] 12 new errors in flow orders` */
 export function emailSubject(digest: ErrorDigest): string {
@@ -11,6 +12,11 @@ export function emailSubject(digest: ErrorDigest): string {
 
 function fixOf(code: string): string | undefined {
   return (errorCatalog as Record<string, { fix: string } | undefined>)[code]?.fix;
+}
+
+/** `[syncline] run 12 of flow orders failed: SQL_ERROR` */
+export function runEmailSubject(message: RunMessage): string {
+  return `[syncline] ${runTitle(message)}`;
 }
 
 /** The plain-text body: counts per code (with the fix and a command each), samples, commands. */
@@ -117,35 +123,33 @@ export function createEmailChannel(config: EmailChannelConfig, options: EmailCha
     dnsTimeout: config.timeoutMs,
   });
 
+  const mail = async (flow: string, subject: string, text: string): Promise<void> => {
+    let info: { rejected?: unknown[] };
+    try {
+      info = await transport.sendMail({ from: config.from, to: config.to, subject, text });
+    } catch (err) {
+      const e = (err ?? {}) as SmtpFailure;
+      const detail = e.message ?? String(err);
+      throw new ChannelError(failureMessage(target, e, detail), {
+        channel: 'email',
+        target,
+        hint: hintFor(e.code),
+        cause: err,
+      });
+    }
+    const rejected = (info.rejected ?? []).map(String);
+    if (rejected.length > 0) {
+      log.warn(
+        { channel: 'email', server: target, flow, rejected },
+        `SMTP server ${target} refused ${rejected.length} of the recipients (${rejected.join(', ')}); the others got the message. Check notify.email.to`,
+      );
+    }
+  };
+
   return {
     name: 'email',
-    async send(digest) {
-      let info: { rejected?: unknown[] };
-      try {
-        info = await transport.sendMail({
-          from: config.from,
-          to: config.to,
-          subject: emailSubject(digest),
-          text: emailText(digest),
-        });
-      } catch (err) {
-        const e = (err ?? {}) as SmtpFailure;
-        const detail = e.message ?? String(err);
-        throw new ChannelError(failureMessage(target, e, detail), {
-          channel: 'email',
-          target,
-          hint: hintFor(e.code),
-          cause: err,
-        });
-      }
-      const rejected = (info.rejected ?? []).map(String);
-      if (rejected.length > 0) {
-        log.warn(
-          { channel: 'email', server: target, flow: digest.flow, rejected },
-          `SMTP server ${target} refused ${rejected.length} of the recipients (${rejected.join(', ')}); the others got the message. Check notify.email.to`,
-        );
-      }
-    },
+    send: (digest) => mail(digest.flow, emailSubject(digest), emailText(digest)),
+    sendRun: (message) => mail(message.latest.flow, runEmailSubject(message), runMessageText(message)),
     async close() {
       transport.close();
     },

@@ -12,4 +12,5 @@ export {
   type WebhookChannelConfig,
   webhookChannelConfigSchema,
 } from './notify-config.js';
+export { type RunEvent, type RunMessage, type RunMessageJson, type RunNotice, runMessageToJson } from './run-notice.js';
 export { createWebhookChannel } from './webhook-channel.js';

@@ -4,6 +4,7 @@ import { type Channel, ChannelError } from './channel.js';
 import type { ErrorDigest, ErrorNotice } from './error-notice.js';
 import { createNotifier, type Notifier } from './notifier.js';
 import { notifyConfigSchema } from './notify-config.js';
+import type { RunMessage, RunNotice } from './run-notice.js';
 import { notice, recordingLogger } from './test-helpers.js';
 
 const minute = 60_000;
@@ -12,6 +13,8 @@ const config = notifyConfigSchema.parse({ interval: '15m', webhook: { url: 'http
 
 interface MemoryChannel extends Channel {
   readonly sent: ErrorDigest[];
+  /** Run messages delivered. */
+  readonly runs: RunMessage[];
   /** Attempts, failed or not. */
   attempts: number;
   /** The next this many sends fail. */
@@ -23,6 +26,7 @@ function memoryChannel(name = 'memory'): MemoryChannel {
   const channel: MemoryChannel = {
     name,
     sent: [],
+    runs: [],
     attempts: 0,
     failures: 0,
     closed: false,
@@ -38,6 +42,19 @@ function memoryChannel(name = 'memory'): MemoryChannel {
         });
       }
       channel.sent.push(digest);
+    },
+    async sendRun(message) {
+      channel.attempts += 1;
+      await Promise.resolve();
+      if (channel.failures > 0) {
+        channel.failures -= 1;
+        throw new ChannelError(`${name} server said 451 try later`, {
+          channel: name,
+          target: `${name}://server`,
+          hint: `check the ${name} server`,
+        });
+      }
+      channel.runs.push(message);
     },
     async close() {
       channel.closed = true;
@@ -301,5 +318,107 @@ describe('notifier flush and close', () => {
     expect(entries.at(-1)?.message).toBe(
       'notifier closed with 3 new errors in flow orders not sent by email; list them with `syncline errors list --flow orders --status open`',
     );
+  });
+});
+
+function runNotice(flow: string, runId: number, event: RunNotice['event'] = 'failed'): RunNotice {
+  return {
+    event,
+    flow,
+    runId,
+    code: event === 'failed' ? 'SQL_ERROR' : 'PAUSED',
+    message: `flow ${flow}: no such table: order_lines`,
+    at: clock.now(),
+    pages: 2,
+    counts: { read: 200, written: 190, failed: 10, skipped: 0 },
+  };
+}
+
+describe('run messages (failed and paused runs)', () => {
+  it('go out at once; runs that end within the interval wait, the latest shown and the others counted', async () => {
+    const channel = memoryChannel();
+    const { notifier } = start([channel]);
+    notifier.run(runNotice('orders', 1));
+    await notifier.settled();
+    expect(channel.runs.map((m) => [m.latest.runId, m.earlier])).toEqual([[1, 0]]);
+
+    await advance(minute);
+    notifier.run(runNotice('orders', 2));
+    await advance(minute);
+    notifier.run(runNotice('orders', 3, 'paused'));
+    notifier.run(runNotice('customers', 4)); // another flow: its own interval
+    await notifier.settled();
+    expect(channel.runs.map((m) => [m.latest.runId, m.earlier])).toEqual([
+      [1, 0],
+      [4, 0],
+    ]);
+    await advance(interval - 2 * minute);
+    expect(channel.runs.map((m) => [m.latest.runId, m.earlier])).toEqual([
+      [1, 0],
+      [4, 0],
+      [3, 1],
+    ]);
+    expect(channel.runs[2]?.since.toISOString()).toBe('2026-01-01T00:01:00.000Z');
+  });
+
+  it('are not held back by an error digest, nor hold one back', async () => {
+    const channel = memoryChannel();
+    const { notifier } = start([channel]);
+    notifier.record(batch('orders', 0, 3));
+    notifier.run(runNotice('orders', 1));
+    await notifier.settled();
+    expect(channel.sent).toHaveLength(1);
+    expect(channel.runs).toHaveLength(1);
+  });
+
+  it('notify.on chooses: [errors] sends no run messages, [failed] neither digests nor paused runs', async () => {
+    const errorsOnly = memoryChannel();
+    const { log } = recordingLogger();
+    const only = (on: string[], channel: Channel) =>
+      createNotifier({
+        config: notifyConfigSchema.parse({ webhook: { url: 'http://unused.example.com' }, on }),
+        clock,
+        log,
+        channels: [channel],
+      });
+    const a = only(['errors'], errorsOnly);
+    a.run(runNotice('orders', 1));
+    a.record(batch('orders', 0, 1));
+    await a.close();
+    expect([errorsOnly.sent.length, errorsOnly.runs.length]).toEqual([1, 0]);
+
+    const failedOnly = memoryChannel();
+    const b = only(['failed'], failedOnly);
+    b.record(batch('orders', 0, 1));
+    b.run(runNotice('orders', 1, 'paused'));
+    b.run(runNotice('orders', 2));
+    await b.close();
+    expect(failedOnly.sent).toHaveLength(0);
+    expect(failedOnly.runs.map((m) => m.latest.runId)).toEqual([2]);
+    expect(notifyConfigSchema.safeParse({ webhook: { url: 'http://x.example.com' }, on: ['failures'] }).success).toBe(
+      false,
+    );
+    expect(notifyConfigSchema.parse({ webhook: { url: 'http://x.example.com' } }).on).toEqual([
+      'errors',
+      'failed',
+      'paused',
+    ]);
+  });
+
+  it('a failed delivery is logged and tried again one interval later, with what ended meanwhile', async () => {
+    const channel = memoryChannel();
+    channel.failures = 1;
+    const { notifier, entries } = start([channel]);
+    notifier.run(runNotice('orders', 1));
+    await notifier.settled();
+    expect(channel.runs).toHaveLength(0);
+    const warning = entries.find((e) => e.level === 'warn')?.message ?? '';
+    expect(warning).toContain(
+      'could not notify run 1 of flow orders failed: SQL_ERROR by memory: memory server said 451',
+    );
+    expect(warning).toContain('Check: check the memory server.');
+    notifier.run(runNotice('orders', 2));
+    await advance(interval);
+    expect(channel.runs.map((m) => [m.latest.runId, m.earlier])).toEqual([[2, 1]]);
   });
 });

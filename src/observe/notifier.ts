@@ -4,6 +4,8 @@ import { createEmailChannel } from './email-channel.js';
 import { digestTitle, type ErrorDigest, type ErrorNotice, listCommand } from './error-notice.js';
 import { type NotifyConfig, notifyIntervalMs } from './notify-config.js';
 import { addNotice, type PendingErrors, restoreDigest, toDigest } from './pending-errors.js';
+import { createRunLanes } from './run-lanes.js';
+import type { RunNotice } from './run-notice.js';
 import { createWebhookChannel } from './webhook-channel.js';
 
 export interface NotifierOptions {
@@ -24,6 +26,11 @@ export interface Notifier {
    * throws and never waits: delivery happens in the background.
    */
   record(notices: readonly ErrorNotice[]): void;
+  /**
+   * Takes a run that failed or paused (call it once its run record is saved). Never throws and never
+   * waits. Run messages have their own interval per flow and channel (docs/notifications.md).
+   */
+  run(notice: RunNotice): void;
   /** Sends every pending digest now, whatever the interval, and waits for all deliveries. Never rejects. */
   flush(): Promise<void>;
   /** Waits until no delivery is in flight (sends nothing new). Never rejects. */
@@ -64,6 +71,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const sendTimeoutMs = options.sendTimeoutMs ?? 5 * 60_000;
   const channels = options.channels ?? channelsFor(options.config, log);
   const lanes = new Map<string, Lane>();
+  const on = new Set(options.config.on);
+  const runs = createRunLanes({ channels, clock, log, intervalMs, sendTimeoutMs });
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -176,6 +185,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   async function settled(): Promise<void> {
+    await runs.settled();
     for (;;) {
       const inFlight = [...lanes.values()].flatMap((l) => (l.sending ? [l.sending] : []));
       if (inFlight.length === 0) return;
@@ -184,6 +194,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   async function flush(): Promise<void> {
+    await runs.flush();
     await settled();
     const sends = [...lanes.values()].filter((l) => l.pending !== undefined && !l.sending).map(dispatch);
     await Promise.allSettled(sends);
@@ -196,6 +207,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         log.debug({ errors: notices?.length }, 'notifier is closed: new errors are not notified');
         return;
       }
+      if (!on.has('errors')) return;
       const touched = new Set<Lane>();
       try {
         const now = clock.now();
@@ -212,6 +224,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
         for (const lane of touched) safeSchedule(lane);
       }
     },
+    run(notice) {
+      if (closed || !on.has(notice.event)) return;
+      runs.add(notice);
+    },
     flush,
     settled,
     close() {
@@ -222,6 +238,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   async function closeNow(): Promise<void> {
     closed = true;
+    runs.stop();
     for (const lane of lanes.values()) stopTimer(lane);
     await flush();
     for (const lane of lanes.values()) {

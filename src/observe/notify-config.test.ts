@@ -93,7 +93,7 @@ describe('notify config', () => {
       properties: Record<string, { description?: string }>;
     };
     expect(json.description).toMatch(/at most one message per flow/);
-    expect(Object.keys(json.properties)).toEqual(['interval', 'email', 'webhook']);
+    expect(Object.keys(json.properties)).toEqual(['interval', 'on', 'email', 'webhook']);
     expect(json.properties['email']?.description).toMatch(/SMTP/);
   });
 });

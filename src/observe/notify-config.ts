@@ -83,6 +83,13 @@ export const notifyConfigSchema = z
       .refine((d) => (parseDuration(d) ?? 0) >= 1000, 'at least 1s, e.g. 15m')
       .default('15m')
       .describe('At most one message per flow and channel per interval (15m, 1h, …); default 15m'),
+    on: z
+      .array(z.enum(['errors', 'failed', 'paused'], { error: 'one of errors, failed, paused' }))
+      .min(1, 'at least one of errors, failed, paused (or remove notify)')
+      .default(['errors', 'failed', 'paused'])
+      .describe(
+        'What is notified: errors (new error records, batched), failed (a run failed), paused (a run paused); default all three',
+      ),
     email: emailChannelConfigSchema.optional(),
     webhook: webhookChannelConfigSchema.optional(),
   })
@@ -96,7 +103,9 @@ export const notifyConfigSchema = z
       });
     }
   })
-  .describe('Notify about new error records, batched to at most one message per flow per interval');
+  .describe(
+    'Notify about new error records (batched to at most one message per flow per interval) and about runs that fail or pause',
+  );
 
 export type EmailChannelConfig = z.infer<typeof emailChannelConfigSchema>;
 export type WebhookChannelConfig = z.infer<typeof webhookChannelConfigSchema>;

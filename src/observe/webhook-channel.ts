@@ -1,6 +1,7 @@
 import { type Channel, ChannelError, safeUrl } from './channel.js';
 import { digestToJson } from './error-notice.js';
 import type { WebhookChannelConfig } from './notify-config.js';
+import { runMessageToJson } from './run-notice.js';
 
 /** How much of a failed answer's body goes into the log. */
 export const maxBodyExcerpt = 300;
@@ -24,50 +25,52 @@ function causeText(err: unknown): string {
 export function createWebhookChannel(config: WebhookChannelConfig): Channel {
   const target = safeUrl(config.url);
   const hint = 'check notify.webhook.url and headers, and that the receiver is up and answers 2xx';
-  return {
-    name: 'webhook',
-    async send(digest) {
-      let response: Response;
-      try {
-        response = await fetch(config.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'syncline-notify', ...config.headers },
-          body: JSON.stringify(digestToJson(digest)),
-          signal: AbortSignal.timeout(config.timeoutMs),
-          redirect: 'manual',
-        });
-      } catch (err) {
-        const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-        throw new ChannelError(
-          timedOut
-            ? `webhook ${target} did not answer within ${config.timeoutMs} ms`
-            : `webhook ${target} could not be reached: ${causeText(err)}`,
-          {
-            channel: 'webhook',
-            target,
-            hint: timedOut ? `${hint}; or raise notify.webhook.timeoutMs` : hint,
-            cause: err,
-          },
-        );
-      }
-      if (response.ok) {
-        await response.body?.cancel().catch(() => {});
-        return;
-      }
-      const excerpt = await bodyExcerpt(response);
+  const post = async (json: unknown): Promise<void> => {
+    let response: Response;
+    try {
+      response = await fetch(config.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'syncline-notify', ...config.headers },
+        body: JSON.stringify(json),
+        signal: AbortSignal.timeout(config.timeoutMs),
+        redirect: 'manual',
+      });
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       throw new ChannelError(
-        `webhook ${target} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`,
+        timedOut
+          ? `webhook ${target} did not answer within ${config.timeoutMs} ms`
+          : `webhook ${target} could not be reached: ${causeText(err)}`,
         {
           channel: 'webhook',
           target,
-          hint:
-            response.status === 401 || response.status === 403
-              ? 'the receiver refused the credentials: check notify.webhook.headers (token)'
-              : response.status >= 300 && response.status < 400
-                ? 'the URL redirects: use the final URL in notify.webhook.url'
-                : hint,
+          hint: timedOut ? `${hint}; or raise notify.webhook.timeoutMs` : hint,
+          cause: err,
         },
       );
-    },
+    }
+    if (response.ok) {
+      await response.body?.cancel().catch(() => {});
+      return;
+    }
+    const excerpt = await bodyExcerpt(response);
+    throw new ChannelError(
+      `webhook ${target} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`,
+      {
+        channel: 'webhook',
+        target,
+        hint:
+          response.status === 401 || response.status === 403
+            ? 'the receiver refused the credentials: check notify.webhook.headers (token)'
+            : response.status >= 300 && response.status < 400
+              ? 'the URL redirects: use the final URL in notify.webhook.url'
+              : hint,
+      },
+    );
+  };
+  return {
+    name: 'webhook',
+    send: (digest) => post(digestToJson(digest)),
+    sendRun: (message) => post(runMessageToJson(message)),
   };
 }

@@ -166,13 +166,32 @@ export const errorCatalog = {
   },
   WEBHOOK_UNAUTHORIZED: {
     kind: 'config',
-    summary: "A webhook's signature or token did not match the connection's secret; the event was refused (HTTP 401).",
+    summary:
+      "A webhook's signature or token did not match the connection's secret, or a timestamped signature (Stripe, Slack) was made outside the tolerance window; the event was refused (HTTP 401).",
     fix: 'Give the sender and the connection the same secret, and check the signature header name and encoding (hex or base64).',
   },
   WEBHOOK_TOO_LARGE: {
     kind: 'config',
     summary: "A webhook's body is larger than the connection's `maxBytes`; the event was refused (HTTP 413).",
     fix: 'Raise `maxBytes` on the webhook connection (default 1mb), or have the sender send smaller events.',
+  },
+  API_UNAUTHORIZED: {
+    kind: 'config',
+    summary:
+      'A request to a control route of `syncline serve` (anything but `/hooks/<flow>` and `/health`) had no API token or a wrong one (HTTP 401).',
+    fix: 'Send `Authorization: Bearer <token>` with the token `syncline serve` printed at its first start; `syncline token rotate` makes a new one.',
+  },
+  REQUEST_FORBIDDEN: {
+    kind: 'config',
+    summary:
+      'A request to `syncline serve` named a host the server does not answer to (DNS rebinding), or came from a web page of another origin (HTTP 403).',
+    fix: 'Reach the server by IP address or localhost, or start it with `--allow-host <name>`; call it from the CLI or a server, not from another site.',
+  },
+  REQUEST_TOO_LARGE: {
+    kind: 'config',
+    summary:
+      'A request to a control route of `syncline serve` (not `/hooks/<flow>`) has a body above 64 KB (HTTP 413).',
+    fix: 'Send control requests with small JSON bodies; post webhook events to `/hooks/<flow>`.',
   },
   WEBHOOK_BAD_PAYLOAD: {
     kind: 'config',
@@ -302,6 +321,12 @@ export const errorCatalog = {
     summary:
       "A scheduled or manual start was skipped because a run of the flow was still active (the flow's `overlap: skip`).",
     fix: 'Nothing, when runs are longer than the schedule on purpose; otherwise widen the schedule or set `overlap: queue`.',
+  },
+  ERROR_THRESHOLD: {
+    kind: 'system',
+    summary:
+      "The run stopped because too many of its records failed (the flow's `errorThreshold:`: by default more than 90% of at least 1000 records read); its checkpoint is kept and the records that failed are in the error store.",
+    fix: "Look at the most common code the message names (`syncline errors list --run <id> --code <code>`), fix the cause (`syncline preview` shows each step's output), then run again to go on from the checkpoint and retry the failed records; or raise `errorThreshold.maxErrorRate` / `maxErrors` (`syncline run --max-errors N` for one run).",
   },
   PAUSED: {
     kind: 'system',

@@ -4,6 +4,8 @@ import type { Json } from './json.js';
 export interface InboundRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body: Buffer;
+  /** When the server received it, by its injected clock: timestamped signatures are checked against it. */
+  readonly receivedAt: Date;
 }
 
 /** What a receiver accepted from a request: the payload to persist and the sender's event id, if any. */

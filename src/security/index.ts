@@ -1,3 +1,4 @@
+export { DEFAULT_API_TOKEN, ensureApiToken, hashApiToken, issueApiToken, verifyApiToken } from './api-tokens.js';
 export { DEFAULT_KEY_FILE, loadMasterKey, type MasterKeyOptions } from './load-master-key.js';
 export { maskPii, maskValue } from './mask-pii.js';
 export { createSealedTokenStore, TOKEN_PREFIX } from './sealed-token-store.js';

@@ -1,7 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createInboxWriter } from './inbox-writer.js';
+import { BodyTooLarge, readBody } from './read-body.js';
+import { bearerToken, foreignHost, foreignOrigin, TOKEN_HINT } from './request-guard.js';
 import { errorBody, webhookStatus } from './webhook-status.js';
 
 /** A flow that receives webhooks: how to check its requests, and whom to tell when one was persisted. */
@@ -24,38 +27,80 @@ export interface ServerOptions {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Whether a presented API token is valid (src/security/api-tokens.ts `verifyApiToken` over the store). */
+  readonly verifyToken: (token: string) => Promise<boolean>;
+  /** Host names the server answers to besides IP addresses and localhost (`serve --allow-host`). */
+  readonly allowHosts?: readonly string[];
 }
 
-const DEFAULT_LIMIT = 1024 * 1024;
+/** Body limit of every route but `/hooks/<flow>` (whose limit is that flow's own `maxBytes`). */
+export const CONTROL_BODY_LIMIT = 64 * 1024;
+
+/** Routes open without an API token: webhooks (each flow checks its own signature or token) and health. */
+const open = (request: FastifyRequest) =>
+  (request.method === 'POST' && request.routeOptions.url === '/hooks/:flow') || request.routeOptions.url === '/health';
 
 /**
  * The HTTP side of `syncline serve`: `POST /hooks/<flow>` checks a request with the flow's receiver,
  * persists the event in the store's inbox and only then answers 202 (200 for a repeated event id).
+ * Every request must name this server in Host and come from no foreign web page (Origin); every
+ * route but the webhooks and /health needs an API token (`Authorization: Bearer <token>`).
  * Thin by design: validate → store → notify; the engine does the rest.
  */
 export function createServer(o: ServerOptions): FastifyInstance {
-  const limits = [...o.hooks.values()].map((h) => h.receiver.maxBytes);
-  const app = Fastify({ bodyLimit: Math.max(DEFAULT_LIMIT, ...limits), return503OnClosing: true });
+  const app = Fastify({ bodyLimit: CONTROL_BODY_LIMIT, return503OnClosing: true });
   const inbox = createInboxWriter(o.store);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // every body is read raw (signatures cover the bytes), up to the limit of its own route: a flow's
+  // webhook `maxBytes` for /hooks/<flow>, CONTROL_BODY_LIMIT elsewhere — never the largest of all flows
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: Readable) => {
+    const flow = request.routeOptions.url === '/hooks/:flow' ? (request.params as { flow: string }).flow : undefined;
+    const hook = flow === undefined ? undefined : o.hooks.get(flow);
+    const limit = hook?.receiver.maxBytes ?? CONTROL_BODY_LIMIT;
+    try {
+      return await readBody(payload, request.headers['content-length'], limit);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      throw hook
+        ? new FlowError('WEBHOOK_TOO_LARGE', `${error.message}; the connection accepts at most ${limit}`)
+        : new FlowError(
+            'REQUEST_TOO_LARGE',
+            `${error.message}; ${request.method} ${request.url} accepts at most ${limit}`,
+            {
+              hint: 'Control requests carry small JSON bodies; webhooks go to /hooks/<flow>.',
+            },
+          );
+    }
+  });
 
   const refuse = (flow: string | undefined, error: FlowError, ip: string) => {
     const status = webhookStatus(error);
     const message = flow === undefined ? error.message : `flow "${flow}": ${error.message}`;
     const refusal = new FlowError(error.code, message, error.hint === undefined ? {} : { hint: error.hint });
     const level = status >= 500 ? 'error' : 'warn';
-    o.log[level]({ flow, status, code: error.code, ip }, `webhook refused: ${message}`);
+    o.log[level]({ flow, status, code: error.code, ip }, `request refused: ${message}`);
     return { status, body: errorBody(refusal) };
   };
 
+  app.addHook('onRequest', async (request, reply) => {
+    const { host, origin } = request.headers;
+    const refusal = foreignHost(host, o.allowHosts ?? []) ?? foreignOrigin(origin, host);
+    if (refusal) throw refusal;
+    if (open(request)) return;
+    const token = bearerToken(request.headers.authorization);
+    if (typeof token !== 'string' || !(await o.verifyToken(token))) {
+      reply.header('www-authenticate', 'Bearer');
+      throw typeof token === 'string'
+        ? new FlowError('API_UNAUTHORIZED', 'the API token does not match', { hint: TOKEN_HINT })
+        : token;
+    }
+  });
+
   app.setErrorHandler((raw, request, reply) => {
-    const flow = (request.params as { flow?: string } | undefined)?.flow;
-    const error =
-      (raw as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? new FlowError('WEBHOOK_TOO_LARGE', `the body is larger than ${app.initialConfig.bodyLimit} bytes`)
-        : toFlowError(raw);
-    const { status, body } = refuse(flow, error, request.ip);
+    const flow = request.routeOptions.url === '/hooks/:flow' ? (request.params as { flow: string }).flow : undefined;
+    const { status, body } = refuse(flow, toFlowError(raw), request.ip);
+    // the rest of a body too large was not read: close the connection rather than drain it
+    if (status === 413) reply.header('connection', 'close');
     return reply.code(status).send(body);
   });
 
@@ -118,13 +163,14 @@ export function createServer(o: ServerOptions): FastifyInstance {
       for (const [name, value] of Object.entries(request.headers)) {
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      const event = hook.receiver.accept({ headers, body });
+      const receivedAt = o.clock.now();
+      const event = hook.receiver.accept({ headers, body, receivedAt });
       const added = await inbox
         .add({
           flow,
           eventId: event.eventId,
           payload: JSON.stringify(event.payload),
-          receivedAt: o.clock.now(),
+          receivedAt,
         })
         .catch((cause: unknown) => {
           throw new FlowError('STORE_UNAVAILABLE', `the event could not be stored (${toFlowError(cause).message})`, {

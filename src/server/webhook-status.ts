@@ -1,13 +1,17 @@
 import type { FlowError } from '../sdk/index.js';
 
-/** The HTTP status a refused webhook gets, by error code. */
+/** The HTTP status a refused request gets, by error code. */
 export function webhookStatus(error: FlowError): number {
   switch (error.code) {
     case 'WEBHOOK_NOT_FOUND':
       return 404;
     case 'WEBHOOK_UNAUTHORIZED':
+    case 'API_UNAUTHORIZED':
       return 401;
+    case 'REQUEST_FORBIDDEN':
+      return 403;
     case 'WEBHOOK_TOO_LARGE':
+    case 'REQUEST_TOO_LARGE':
       return 413;
     case 'WEBHOOK_BAD_PAYLOAD':
       return 400;

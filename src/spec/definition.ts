@@ -111,6 +111,12 @@ export interface FlowDefinition {
   };
   /** Pages whose destination writes may run at once (default 1); checkpoints still commit in page order. */
   readonly concurrency?: { readonly pages: number };
+  /** Stop a run whose records nearly all fail (defaults: maxErrorRate 0.9 after minRecords 1000). */
+  readonly errorThreshold?: {
+    readonly maxErrors?: number;
+    readonly maxErrorRate?: number;
+    readonly minRecords?: number;
+  };
   /** Automatic retry of transiently failed error records by `syncline serve`. */
   readonly autoRetry?: { readonly enabled?: boolean; readonly every?: string | number; readonly maxAttempts?: number };
   /** The validated `notify:` block (error notifications), replacing the file's. */

@@ -162,6 +162,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
   const notify = parseNotify(value.notify, [...path, 'notify'], ctx);
   const flowConcurrency = flowSchema.shape.concurrency.safeParse(value.concurrency);
   const flowAutoRetry = flowSchema.shape.autoRetry.safeParse(value.autoRetry);
+  const flowErrorThreshold = flowSchema.shape.errorThreshold.safeParse(value.errorThreshold);
 
   let source: SourceDefinition | undefined;
   if (value.source === undefined || value.source === null) {
@@ -209,6 +210,7 @@ export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowD
     ...(notify === undefined ? {} : { notify }),
     ...(flowConcurrency.success && flowConcurrency.data ? { concurrency: flowConcurrency.data } : {}),
     ...(flowAutoRetry.success && flowAutoRetry.data ? { autoRetry: flowAutoRetry.data } : {}),
+    ...(flowErrorThreshold.success && flowErrorThreshold.data ? { errorThreshold: flowErrorThreshold.data } : {}),
     ...(Array.isArray(value.pii) ? { pii: value.pii.filter((p): p is string => typeof p === 'string') } : {}),
     source,
     ...(nextNames.length > 0 ? { next: nextNames } : {}),

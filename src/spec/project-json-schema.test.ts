@@ -36,11 +36,28 @@ describe('projectJsonSchema', () => {
     steps: [...fakeCatalog.steps, recursiveStep],
   }) as Schema;
 
+  it("describes a flow's errorThreshold with its bounds", () => {
+    const nullable = schema.$defs.flow?.properties?.errorThreshold as { anyOf: Record<string, unknown>[] };
+    const threshold = nullable.anyOf.find((s) => s.type === 'object') as {
+      properties: Record<string, Record<string, unknown>>;
+      additionalProperties: boolean;
+    };
+    expect(threshold.additionalProperties).toBe(false);
+    expect(threshold.properties.maxErrorRate).toMatchObject({ type: 'number', exclusiveMinimum: 0, maximum: 1 });
+    expect(threshold.properties.maxErrors).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(threshold.properties.minRecords).toMatchObject({ type: 'integer', minimum: 1 });
+  });
+
   it('is a draft 2020-12 schema of the whole file', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.required).toEqual(['flows']);
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.$defs.flow?.required).toEqual(['source', 'destinations']);
+    expect(schema.$defs.flow?.required).toEqual(['source']);
+    expect(schema.$defs.flow?.anyOf).toEqual([{ required: ['destinations'] }, { required: ['next'] }]);
+    // every key the loader's flow schema knows, not a hand-written subset
+    expect(Object.keys(schema.$defs.flow?.properties ?? {})).toEqual(
+      expect.arrayContaining(['retry', 'notify', 'next', 'pii', 'timeouts', 'autoRetry', 'errorThreshold']),
+    );
   });
 
   it('offers connections as a union over connector types, with their config schema', () => {
@@ -69,7 +86,9 @@ describe('projectJsonSchema', () => {
     expect(csv?.properties?.type).toEqual({ const: 'file.csv' });
     const table = schema.$defs['destination.sqlite.table'];
     expect(table?.properties?.operation).toMatchObject({ enum: ['insert', 'update', 'upsert'], default: 'insert' });
-    expect(table?.properties?.batch).toMatchObject({ type: 'object', properties: { size: { default: 500 } } });
+    expect(table?.properties?.batch).toMatchObject({
+      anyOf: [{ type: 'object', properties: { size: { default: 500 } } }, { type: 'null' }],
+    });
     expect(schema.$defs.destination?.anyOf).toHaveLength(2);
   });
 

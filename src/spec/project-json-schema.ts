@@ -121,18 +121,25 @@ export function projectJsonSchema(catalog: Catalog): object {
     defs[name] = withWrapper(config, { type: { const: c.name }, ...connectionProperties }, ['type']);
     return ref(name);
   });
-  const sourceProperties = propertiesOf(sourceWrapper, ['type']);
+  const { connection: sourceConnection, ...sourceProperties } = propertiesOf(sourceWrapper, ['type']);
   const sources = [...index.sources.entries()].map(([type, entry]) => {
     const name = `source.${type}`;
     const config = component(entry.component.config, name, entry.component.description, defs);
-    defs[name] = withWrapper(config, { ...sourceProperties, type: { const: type } }, ['connection', 'type']);
+    defs[name] = withWrapper(config, { connection: sourceConnection, type: { const: type }, ...sourceProperties }, [
+      'connection',
+      'type',
+    ]);
     return ref(name);
   });
-  const destinationProperties = propertiesOf(destinationWrapper, ['type']);
+  const { connection: destinationConnection, ...destinationProperties } = propertiesOf(destinationWrapper, ['type']);
   const destinations = [...index.destinations.entries()].map(([type, entry]) => {
     const name = `destination.${type}`;
     const config = component(entry.component.config, name, entry.component.description, defs);
-    defs[name] = withWrapper(config, { ...destinationProperties, type: { const: type } }, ['connection', 'type']);
+    defs[name] = withWrapper(
+      config,
+      { connection: destinationConnection, type: { const: type }, ...destinationProperties },
+      ['connection', 'type'],
+    );
     return ref(name);
   });
   const steps = [...index.steps.entries()].map(([type, entry]) => {

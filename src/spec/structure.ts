@@ -59,6 +59,33 @@ export const connectionWrapper = z.looseObject({
 });
 export const CONNECTION_KEYS = ['type', 'retry', 'breaker', 'maxConcurrent'] as const;
 
+/**
+ * A run whose records nearly all fail stops (status failed, ERROR_THRESHOLD) at a page boundary,
+ * its checkpoint kept, instead of filling the error store (docs/flow-file.md#error-threshold).
+ */
+export const errorThresholdSchema = z
+  .strictObject({
+    /** Stop once more than this many records failed (default: no absolute limit). */
+    maxErrors: z
+      .number({ error: 'a whole number of records, e.g. 5000' })
+      .int('a whole number of records, e.g. 5000')
+      .min(1, 'at least 1, e.g. 5000'),
+    /** Stop once more than this fraction of the records read failed (default 0.9; 1 = never by rate). */
+    maxErrorRate: z
+      .number({ error: 'a fraction of the records read, e.g. 0.5 for half' })
+      .gt(0, 'a fraction above 0 and at most 1, e.g. 0.5 for half (1 never stops by rate)')
+      .max(
+        1,
+        'a fraction above 0 and at most 1, e.g. 0.5 for half (1 never stops by rate); for a count, use maxErrors',
+      ),
+    /** The rate counts only once this many records were read (default 1000). */
+    minRecords: z
+      .number({ error: 'a whole number of records, e.g. 1000' })
+      .int('a whole number of records, e.g. 1000')
+      .min(1, 'at least 1, e.g. 1000'),
+  })
+  .partial();
+
 export const flowSchema = z.strictObject({
   description: z.string().optional(),
   schedule: z.string().optional(),
@@ -78,6 +105,8 @@ export const flowSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).max(100).optional(),
     })
     .nullish(),
+  /** Stop a run whose records nearly all fail (default: more than 90% of at least 1000 records read). */
+  errorThreshold: errorThresholdSchema.nullish(),
   /** Pages whose destination writes may run at once (default 1); checkpoints still commit in page order. */
   concurrency: z.strictObject({ pages: z.number().int().min(1).max(32) }).nullish(),
   /** Limits on time: the whole run, waiting for the source's next page, one destination write call. */

@@ -2,6 +2,7 @@ export { createKyselyStateStore } from './kysely-state-store.js';
 export { storeMigrations } from './migrations.js';
 export { DEFAULT_STORE_PATH, defaultStoreLocation, type OpenStoreOptions, openStore } from './open-store.js';
 export type {
+  ApiTokenRow,
   BreakerRow,
   CheckpointRow,
   ErrorAction,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteApiToken, listApiTokens, putApiToken } from './api-token-queries.js';
 import { getBreaker, listBreakers, saveBreaker } from './breaker-queries.js';
 import {
   addErrors,
@@ -57,6 +58,9 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     getSecret: (name) => getSecret(db, name),
     listSecrets: () => listSecrets(db),
     deleteSecret: (name) => deleteSecret(db, name),
+    putApiToken: (name, hash, at) => putApiToken(db, name, hash, at),
+    listApiTokens: () => listApiTokens(db),
+    deleteApiToken: (name) => deleteApiToken(db, name),
     // Ends the pg pool or closes the SQLite file; closing twice is harmless.
     close: () => {
       closed ??= db.destroy();

@@ -183,6 +183,16 @@ async function createStepState(db: Kysely<unknown>, dialect: StoreDialect): Prom
     .execute();
 }
 
+/** API tokens of `syncline serve` by name, as SHA-256 hashes (the token itself is shown once and never stored). */
+async function createApiTokens(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  await db.schema
+    .createTable('api_tokens')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .addColumn('created_at', columnTypes(dialect).time, (c) => c.notNull())
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -215,6 +225,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006_step_state': {
       up: (db: Kysely<unknown>) => createStepState(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('step_state').execute(),
+    },
+    '0007_api_tokens': {
+      up: (db: Kysely<unknown>) => createApiTokens(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('api_tokens').execute(),
     },
   };
 }

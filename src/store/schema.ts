@@ -64,6 +64,13 @@ export interface SecretsTable {
   updated_at: Timestamp;
 }
 
+/** API tokens of `syncline serve`: only a SHA-256 hash of each token is stored, never the token. */
+export interface ApiTokensTable {
+  name: string;
+  hash: string;
+  created_at: Timestamp;
+}
+
 export interface InboxEventsTable {
   seq: Generated<number | string>;
   flow: string;
@@ -131,4 +138,5 @@ export interface StoreDatabase {
   error_events: ErrorEventsTable;
   breakers: BreakersTable;
   step_state: StepStateTable;
+  api_tokens: ApiTokensTable;
 }

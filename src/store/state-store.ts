@@ -201,6 +201,13 @@ export interface SecretRow {
   updatedAt: Date;
 }
 
+export interface ApiTokenRow {
+  name: string;
+  /** SHA-256 of the token, hex (src/security/api-tokens.ts): the token itself is never stored. */
+  hash: string;
+  createdAt: Date;
+}
+
 export interface NewInboxEvent {
   flow: string;
   eventId: string | null;
@@ -290,6 +297,11 @@ export interface StateStore {
   getSecret(name: string): Promise<SecretRow | undefined>;
   listSecrets(): Promise<SecretRow[]>;
   deleteSecret(name: string): Promise<boolean>;
+
+  /** API tokens of `syncline serve`, as hashes: insert or replace by name. */
+  putApiToken(name: string, hash: string, at: Date): Promise<void>;
+  listApiTokens(): Promise<ApiTokenRow[]>;
+  deleteApiToken(name: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -196,6 +196,25 @@ describe('syncline CLI', () => {
     expect(syncline(['secrets', 'delete', 'CRM_DB_FILE'], { cwd: dir, env: keyEnv }).status).toBe(0);
   });
 
+  it('token: rotate prints a new API token once (the store keeps its SHA-256 only), list and revoke', () => {
+    const first = run('token', 'rotate');
+    expect(first.status).toBe(0);
+    const token = first.stdout.trim();
+    expect(token).toMatch(/^syn_[A-Za-z0-9_-]{43}$/);
+    expect(first.stderr).toContain('API token "default" created');
+    const second = run('token', 'rotate');
+    expect(second.stderr).toContain('the old one no longer works');
+    expect(second.stdout.trim()).not.toBe(token);
+    for (const file of ['state.db', 'state.db-wal'].map((f) => join(dir, f)).filter((f) => existsSync(f))) {
+      expect(readFileSync(file).includes(second.stdout.trim())).toBe(false);
+    }
+    const listed = run('token', 'list').stdout;
+    expect(listed).toContain('default');
+    expect(listed).not.toContain('syn_');
+    expect(run('token', 'revoke', 'default').status).toBe(0);
+    expect(run('token', 'list').stdout).toContain('no API tokens');
+  }, 120_000);
+
   it('SIGINT cancels a run cleanly and the next run resumes', async () => {
     const big = ['id,email,first,last,tier'];
     for (let i = 1; i <= 300_000; i++) big.push(`${i},u${i}@example.com,F${i},L${i},gold`);

@@ -49,7 +49,7 @@ async function serve(
   dir: string,
   file: string,
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; token: string | undefined }> {
   const child = startSyncline(['serve', file, '--port', '0'], { cwd: dir, env });
   children.push(child);
   let out = '';
@@ -57,6 +57,7 @@ async function serve(
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
+  // the API token is printed before the address, at the first start only
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
@@ -65,7 +66,7 @@ async function serve(
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}${err}`)));
   });
-  return { child, url };
+  return { child, url, token: /API token .*: (syn_\S+)/.exec(out)?.[1] };
 }
 
 /** Posts one signed event; the HTTP status, or 0 when the server went away before answering. */
@@ -182,6 +183,8 @@ describe('syncline serve', () => {
     // 2. restart with small batches: the 300 waiting events are handled at start; more arrive; SIGKILL mid-way
     writeFileSync(join(dir, 'flow.yaml'), flowFile(20, '50ms'));
     const second = await serve(dir, 'flow.yaml', env);
+    expect(first.token).toMatch(/^syn_/);
+    expect(second.token).toBeUndefined(); // the API token is shown once, at the first start
     await until(() => destination(dir).rows === 300);
     const sending = sendAll(second.url, 301, 3000, 20);
     await until(() => destination(dir).rows > 300 + Math.floor(Math.random() * 1500));
@@ -264,20 +267,23 @@ flows:
       - { connection: db, type: sqlite.table, table: big, operation: upsert, key: [id], createTable: true }
 `,
     );
-    const { child, url } = await serve(dir, 'flow.yaml', env);
-    const listed = (await (await fetch(`${url}/flows`)).json()) as {
+    const { child, url, token } = await serve(dir, 'flow.yaml', env);
+    expect(token).toMatch(/^syn_/);
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${url}/flows/load/runs`, { method: 'POST' })).status).toBe(401);
+    const listed = (await (await fetch(`${url}/flows`, { headers: auth })).json()) as {
       flows: { flow: string; nextRun: string | null }[];
     };
     expect(listed.flows.map((f) => f.flow)).toEqual(['tick', 'load']);
     expect(listed.flows[0]?.nextRun).not.toBeNull();
     expect(listed.flows[1]?.nextRun).toBeNull();
-    const first = await fetch(`${url}/flows/load/runs`, { method: 'POST' });
+    const first = await fetch(`${url}/flows/load/runs`, { method: 'POST', headers: auth });
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ flow: 'load', outcome: 'started' });
-    const second = await fetch(`${url}/flows/load/runs`, { method: 'POST' });
+    const second = await fetch(`${url}/flows/load/runs`, { method: 'POST', headers: auth });
     expect(second.status).toBe(409);
     expect(await second.json()).toEqual({ flow: 'load', outcome: 'skipped' });
-    expect((await fetch(`${url}/flows/nope/runs`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${url}/flows/nope/runs`, { method: 'POST', headers: auth })).status).toBe(404);
     const runs = () => {
       const db = new Database(join(dir, 'state.db'), { readonly: true });
       try {

@@ -10,8 +10,9 @@ export interface TcpProxy {
 /**
  * A TCP forwarder on 127.0.0.1 to `host:port`, for tests where a server goes away mid-run: after
  * `close()` connections in use are reset and new ones are refused (ECONNREFUSED), as for a stopped server.
+ * `listenPort` (default: any free port) lets a server be "started" at a port that refused connections before.
  */
-export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
+export async function startTcpProxy(host: string, port: number, listenPort = 0): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   const track = (s: Socket) => {
     sockets.add(s);
@@ -27,7 +28,7 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP port');
   return {

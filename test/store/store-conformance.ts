@@ -134,6 +134,22 @@ export function describeStoreConformance(name: string, open: () => Promise<State
       });
     });
 
+    describe('api tokens', () => {
+      it('stores hashes by name, replaces on rotation, lists by name and deletes', async () => {
+        expect(await store.listApiTokens()).toEqual([]);
+        await store.putApiToken('default', 'a'.repeat(64), at(1000));
+        await store.putApiToken('ci', 'b'.repeat(64), at(1500));
+        await store.putApiToken('default', 'c'.repeat(64), at(2000));
+        expect(await store.listApiTokens()).toEqual([
+          { name: 'ci', hash: 'b'.repeat(64), createdAt: at(1500) },
+          { name: 'default', hash: 'c'.repeat(64), createdAt: at(2000) },
+        ]);
+        expect(await store.deleteApiToken('ci')).toBe(true);
+        expect(await store.deleteApiToken('ci')).toBe(false);
+        expect((await store.listApiTokens()).map((t) => t.name)).toEqual(['default']);
+      });
+    });
+
     describe('commitPage', () => {
       it('stores the page, its errors, the checkpoint and the run counts together', async () => {
         const run = await startRun(store, 'orders');

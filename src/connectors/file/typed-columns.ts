@@ -109,7 +109,7 @@ export function converterFor(spec: ColumnSpec): Converter {
   };
 }
 
-function escape(c: string): string {
+function escapeRegExp(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -120,7 +120,7 @@ function grouped(text: string, thousands: string, decimal: string): boolean {
   const key = thousands + decimal;
   let pattern = groupedPatterns.get(key);
   if (pattern === undefined) {
-    pattern = new RegExp(`^[+-]?\\d{1,3}(${escape(thousands)}\\d{3})+(${escape(decimal)}\\d*)?$`);
+    pattern = new RegExp(`^[+-]?\\d{1,3}(${escapeRegExp(thousands)}\\d{3})+(${escapeRegExp(decimal)}\\d*)?$`);
     groupedPatterns.set(key, pattern);
   }
   return pattern.test(text);

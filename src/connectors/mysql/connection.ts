@@ -115,7 +115,7 @@ function openError(error: unknown, target: string): FlowError {
     return new FlowError('TRANSIENT_IO', `cannot reach ${target}: ${(error as Error).message}`, {
       where: target,
       cause: error,
-      hint: 'Check host and port (default 3306), that the server runs and that no firewall blocks it; retried automatically.',
+      hint: 'Check host and port (default 3306), that the server runs and that no firewall blocks it.',
     });
   }
   return f;

@@ -105,7 +105,7 @@ function connectError(error: unknown, target: string): FlowError {
     return new FlowError('TRANSIENT_IO', `cannot reach ${target}: ${message}`, {
       where: target,
       cause: error,
-      hint: 'Check host and port (default 5432), that the server runs and accepts TCP connections (listen_addresses), and that no firewall blocks it; retried automatically.',
+      hint: 'Check host and port (default 5432), that the server runs and accepts TCP connections (listen_addresses), and that no firewall blocks it.',
     });
   }
   return mapped;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema } from '../../sdk/index.js';
 import { byteSizeSchema } from './byte-size.js';
 
 const headerName = z
@@ -6,7 +7,10 @@ const headerName = z
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name such as X-Signature')
   .transform((h) => h.toLowerCase());
 
-/** How a sender proves it is who it claims: an HMAC-SHA256 signature of the raw body, or a shared token. */
+/**
+ * How a sender proves it is who it claims: an HMAC-SHA256 signature of the raw body, a timestamped
+ * signature (Stripe's and Slack's schemes: replays outside a tolerance window are refused), or a shared token.
+ */
 const webhookAuth = z.discriminatedUnion('type', [
   z
     .object({
@@ -28,6 +32,26 @@ const webhookAuth = z.discriminatedUnion('type', [
       token: z.string().min(1),
       /** Header carrying the token; with `authorization`, `Bearer <token>` is accepted too. */
       header: headerName.default('x-webhook-token'),
+    })
+    .strict(),
+  z
+    .object({
+      /** Stripe: `Stripe-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (several v1 while a secret rolls). */
+      type: z.literal('stripe'),
+      /** The endpoint's signing secret (`whsec_…`); write it as `${secret:NAME}`. */
+      secret: z.string().min(1),
+      /** Requests signed longer ago (or later) than this are refused as replays. */
+      tolerance: durationSchema.default('5m'),
+    })
+    .strict(),
+  z
+    .object({
+      /** Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<ts>:<body>">` with `X-Slack-Request-Timestamp: <ts>`. */
+      type: z.literal('slack'),
+      /** The app's signing secret; write it as `${secret:NAME}`. */
+      secret: z.string().min(1),
+      /** Requests signed longer ago (or later) than this are refused as replays. */
+      tolerance: durationSchema.default('5m'),
     })
     .strict(),
   z.object({ type: z.literal('none') }).strict(),

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { FlowError, type InboundRequest } from '../../sdk/index.js';
 import type { WebhookAuth } from './connection.js';
+import { verifyTimestamped } from './timestamped-signature.js';
 
 /** Equal in constant time (for values of any length: both are hashed to 32 bytes first). */
 function sameSecret(a: Buffer, b: Buffer): boolean {
@@ -13,9 +14,13 @@ function refuse(message: string, hint: string): FlowError {
   return new FlowError('WEBHOOK_UNAUTHORIZED', message, { hint });
 }
 
-/** Checks a request's signature or token against the connection's secret; throws WEBHOOK_UNAUTHORIZED. */
-export function verifyRequest(auth: WebhookAuth, request: InboundRequest): void {
-  if (auth.type === 'none') return;
+/**
+ * Checks a request's signature or token against the connection's secret; throws WEBHOOK_UNAUTHORIZED.
+ * Returns the signed timestamp of a timestamped scheme (Stripe, Slack), else undefined.
+ */
+export function verifyRequest(auth: WebhookAuth, request: InboundRequest): string | undefined {
+  if (auth.type === 'none') return undefined;
+  if (auth.type === 'stripe' || auth.type === 'slack') return verifyTimestamped(auth, request);
   const sent = request.headers[auth.header];
   if (sent === undefined || sent === '') {
     throw refuse(
@@ -29,7 +34,7 @@ export function verifyRequest(auth: WebhookAuth, request: InboundRequest): void 
     const token = Buffer.from(auth.token);
     const bearer = auth.header === 'authorization' && /^bearer /i.test(sent) ? sent.slice(7) : undefined;
     if (sameSecret(Buffer.from(sent), token) || (bearer !== undefined && sameSecret(Buffer.from(bearer), token)))
-      return;
+      return undefined;
     throw refuse(
       `the token in the ${auth.header} header does not match`,
       "Give the sender the token the connection's `auth.token` holds.",
@@ -38,7 +43,7 @@ export function verifyRequest(auth: WebhookAuth, request: InboundRequest): void 
   const expected = createHmac('sha256', auth.secret).update(request.body).digest();
   const text = sent.startsWith(auth.prefix) ? sent.slice(auth.prefix.length).trim() : undefined;
   const given = text === undefined ? undefined : decode(text, auth.encoding);
-  if (given !== undefined && given.length === expected.length && timingSafeEqual(given, expected)) return;
+  if (given !== undefined && given.length === expected.length && timingSafeEqual(given, expected)) return undefined;
   throw refuse(
     `the signature in the ${auth.header} header does not match the body`,
     `Check that sender and connection share the same secret, that the signature is ${auth.encoding}${auth.prefix ? ` after "${auth.prefix}"` : ''}, and that nothing re-encodes the body on the way (the HMAC covers the raw bytes).`,

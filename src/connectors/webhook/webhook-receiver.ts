@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type AcceptedEvent,
   FlowError,
@@ -10,9 +11,18 @@ import {
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
 import type { EventsSourceConfig } from './events-source.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import { verifyRequest } from './verify-request.js';
 
 function parseBody(body: Buffer): Json {
+  const deep = tooDeepAt(body);
+  if (deep >= 0) {
+    throw new FlowError(
+      'WEBHOOK_BAD_PAYLOAD',
+      `the body nests JSON deeper than ${MAX_JSON_DEPTH} levels (at byte ${deep})`,
+      { hint: `Send events nested at most ${MAX_JSON_DEPTH} arrays/objects deep.` },
+    );
+  }
   try {
     return JSON.parse(body.toString('utf8')) as Json;
   } catch (error) {
@@ -34,6 +44,11 @@ function eventIdOf(
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
+/** The dedupe id of a signed request without an event id: its timestamp and the SHA-256 of its body. */
+function signedBodyId(signedAt: string, body: Buffer): string {
+  return `signed:${signedAt}:${createHash('sha256').update(body).digest('hex')}`;
+}
+
 /** Checks and unpacks requests for a `webhook.events` source: size, signature or token, JSON, event id. */
 export function webhookReceiver(connection: WebhookConnection, config: EventsSourceConfig): Receiver {
   return {
@@ -48,9 +63,13 @@ export function webhookReceiver(connection: WebhookConnection, config: EventsSou
           `the body has ${request.body.length} bytes; the connection accepts at most ${connection.maxBytes}`,
         );
       }
-      verifyRequest(connection.auth, request);
+      const signedAt = verifyRequest(connection.auth, request);
       const payload = parseBody(request.body);
-      return { eventId: eventIdOf(payload, request, connection, config.eventIdPath), payload };
+      const eventId = eventIdOf(payload, request, connection, config.eventIdPath);
+      // without an event id, a timestamped request is known by what was signed: a replay of it
+      // (same timestamp and body) within the tolerance window is acknowledged and not stored again
+      if (eventId === null && signedAt !== undefined) return { eventId: signedBodyId(signedAt, request.body), payload };
+      return { eventId, payload };
     },
   };
 }
