@@ -140,10 +140,16 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
   }
 }
 
-/** A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. */
+/**
+ * A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. A
+ * line the source could not read is masked whole: its fields cannot be told apart.
+ */
 function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRecordRow {
-  if (pii === 'all') return { ...e, payload: maskValue(e.payload) as JsonObject, raw: e.raw === null ? null : '***' };
-  return pii.length === 0 ? e : { ...e, payload: maskPii(e.payload, pii) };
+  const raw = e.raw === null ? null : (maskValue(e.raw) as string);
+  if (pii === 'all') return { ...e, payload: maskValue(e.payload) as JsonObject, raw };
+  if (pii.length === 0) return e;
+  if (e.code === 'RECORD_MALFORMED') return { ...e, payload: maskValue(e.payload) as JsonObject, raw };
+  return { ...e, payload: maskPii(e.payload, pii) };
 }
 
 /**

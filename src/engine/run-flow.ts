@@ -19,6 +19,7 @@ import type { ConnectionPool } from './connection-pool.js';
 import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
 import type { ErrorNotifications } from './error-notifications.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
+import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
@@ -101,6 +102,7 @@ export async function runFlow(
   options: RunOptions = {},
 ): Promise<RunRow> {
   const { store, clock } = deps;
+  const mask = flowMessageMask(project, flow);
   const started = clock.now();
   const dead = await claim(deps, flow.name, started);
   const interrupted = (by: string) => ({ code: 'INTERRUPTED', message: `the process running it died; ${by}` });
@@ -215,6 +217,7 @@ export async function runFlow(
         clock,
         ctx,
         counts,
+        mask,
         onErrors: (errors) => deps.notifications.record(project, flow, errors),
         pagesInFlight: flow.concurrency?.pages ?? 1,
         ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
@@ -308,8 +311,8 @@ export async function runFlow(
     error: runError
       ? {
           code: runError.code,
-          message: runError.where ? `${runError.where}: ${runError.message}` : runError.message,
-          ...(runError.hint ? { hint: runError.hint } : {}),
+          message: mask.text(runError.where ? `${runError.where}: ${runError.message}` : runError.message),
+          ...(runError.hint ? { hint: mask.text(runError.hint) } : {}),
         }
       : null,
   });
