@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
-import { maskPii, maskValue } from '../security/index.js';
+import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, StateStore } from '../store/state-store.js';
@@ -144,15 +144,48 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
 }
 
 /**
+ * The PII values of an error record, to mask in its message, hint and history: those at the flow's
+ * `pii` paths (every value when the flow is unknown), every word of a line the source could not read.
+ */
+function piiOf(e: ErrorRecordRow, pii: readonly string[] | 'all'): string[] {
+  if (pii !== 'all' && pii.length === 0) return [];
+  const values = piiValues(e.payload, pii === 'all' ? ['*'] : pii);
+  if (e.code === 'RECORD_MALFORMED') {
+    const raw = e.raw ?? e.payload.raw;
+    values.push(...rawValues(typeof raw === 'string' ? raw : JSON.stringify(raw ?? '')));
+  }
+  return values;
+}
+
+/**
  * A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. A
- * line the source could not read is masked whole: its fields cannot be told apart.
+ * line the source could not read is masked whole: its fields cannot be told apart. Messages were
+ * masked when stored; masked again here for records stored before that.
  */
 function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRecordRow {
+  if (pii !== 'all' && pii.length === 0) return e;
+  const values = piiOf(e, pii);
+  const text = (t: string) => maskValuesInText(t, values);
   const raw = e.raw === null ? null : (maskValue(e.raw) as string);
-  if (pii === 'all') return { ...e, payload: maskValue(e.payload) as JsonObject, raw };
-  if (pii.length === 0) return e;
-  if (e.code === 'RECORD_MALFORMED') return { ...e, payload: maskValue(e.payload) as JsonObject, raw };
-  return { ...e, payload: maskPii(e.payload, pii) };
+  const whole = pii === 'all' || e.code === 'RECORD_MALFORMED';
+  return {
+    ...e,
+    message: text(e.message),
+    hint: e.hint === null ? null : text(e.hint),
+    note: e.note === null ? null : text(e.note),
+    payload: whole ? (maskValue(e.payload) as JsonObject) : maskPii(e.payload, pii),
+    raw,
+  };
+}
+
+/** The history of an error record, with the record's PII masked in its messages. */
+function maskHistory(
+  e: ErrorRecordRow,
+  history: readonly ErrorHistoryRow[],
+  pii: readonly string[] | 'all',
+): ErrorHistoryRow[] {
+  const values = piiOf(e, pii);
+  return history.map((h) => ({ ...h, message: maskValuesInText(h.message, values) }));
 }
 
 /**
@@ -217,7 +250,7 @@ export async function errorsShow(
     if (!found) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
     const pii = o.unmask ? [] : await piiResolver(store, o.file, o.redaction)(found);
     const e = maskRecord(found, pii);
-    const history = await store.errorHistory(e.id);
+    const history = maskHistory(found, await store.errorHistory(e.id), pii);
     const text = o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`;
     process.stdout.write(o.redaction?.redact(text) ?? text);
     if (pii === 'all' && !o.json)
