@@ -1,7 +1,16 @@
-import { pino } from 'pino';
-import type { Logger } from '../sdk/index.js';
+import { type DestinationStream, pino } from 'pino';
+import { type Logger, noRedaction, type Redactor } from '../sdk/index.js';
 
-/** Structured logs to stderr; quiet by default (warn; `serve` says info), `SYNCLINE_LOG=debug|info|warn` to change. */
-export function createCliLogger(level = 'warn'): Logger {
-  return pino({ level: process.env.SYNCLINE_LOG ?? level, base: null }, pino.destination(2));
+/**
+ * Structured logs to stderr; quiet by default (warn; `serve` says info), `SYNCLINE_LOG=debug|info|warn`
+ * to change. Every line goes through `redactor` once serialized, so no field, message or stack
+ * carries a known secret in any of its forms.
+ */
+export function createCliLogger(
+  level = 'warn',
+  redactor: Redactor = noRedaction,
+  destination: DestinationStream = pino.destination(2),
+): Logger {
+  const stream: DestinationStream = { write: (line) => destination.write(redactor.redact(line)) };
+  return pino({ level: process.env.SYNCLINE_LOG ?? level, base: null }, stream);
 }

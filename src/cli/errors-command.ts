@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
-import { maskPii, maskValue } from '../security/index.js';
+import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, StateStore } from '../store/state-store.js';
+import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
@@ -29,6 +30,7 @@ export interface ErrorListOptions extends ErrorFilterOptions {
   json?: boolean;
   file?: string;
   unmask?: boolean;
+  redaction?: CliRedaction;
 }
 
 const statuses: readonly ErrorStatus[] = ['open', 'retried', 'resolved'];
@@ -110,9 +112,10 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       store.countErrors({ ...filter, limit: undefined }),
     ]);
     if (o.json) {
-      const pii = piiResolver(store, o.file);
+      const pii = piiResolver(store, o.file, o.redaction);
       const shown = o.unmask ? rows : await Promise.all(rows.map(async (e) => maskRecord(e, await pii(e))));
-      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+      const text = `${JSON.stringify(shown, null, 2)}\n`;
+      process.stdout.write(o.redaction?.redact(text) ?? text);
       return 0;
     }
     if (rows.length === 0) {
@@ -140,24 +143,67 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
   }
 }
 
-/** A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. */
+/**
+ * The PII values of an error record, to mask in its message, hint and history: those at the flow's
+ * `pii` paths (every value when the flow is unknown), every word of a line the source could not read.
+ */
+function piiOf(e: ErrorRecordRow, pii: readonly string[] | 'all'): string[] {
+  if (pii !== 'all' && pii.length === 0) return [];
+  const values = piiValues(e.payload, pii === 'all' ? ['*'] : pii);
+  if (e.code === 'RECORD_MALFORMED') {
+    const raw = e.raw ?? e.payload.raw;
+    values.push(...rawValues(typeof raw === 'string' ? raw : JSON.stringify(raw ?? '')));
+  }
+  return values;
+}
+
+/**
+ * A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. A
+ * line the source could not read is masked whole: its fields cannot be told apart. Messages were
+ * masked when stored; masked again here for records stored before that.
+ */
 function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRecordRow {
-  if (pii === 'all') return { ...e, payload: maskValue(e.payload) as JsonObject, raw: e.raw === null ? null : '***' };
-  return pii.length === 0 ? e : { ...e, payload: maskPii(e.payload, pii) };
+  if (pii !== 'all' && pii.length === 0) return e;
+  const values = piiOf(e, pii);
+  const text = (t: string) => maskValuesInText(t, values);
+  const raw = e.raw === null ? null : (maskValue(e.raw) as string);
+  const whole = pii === 'all' || e.code === 'RECORD_MALFORMED';
+  return {
+    ...e,
+    message: text(e.message),
+    hint: e.hint === null ? null : text(e.hint),
+    note: e.note === null ? null : text(e.note),
+    payload: whole ? (maskValue(e.payload) as JsonObject) : maskPii(e.payload, pii),
+    raw,
+  };
+}
+
+/** The history of an error record, with the record's PII masked in its messages. */
+function maskHistory(
+  e: ErrorRecordRow,
+  history: readonly ErrorHistoryRow[],
+  pii: readonly string[] | 'all',
+): ErrorHistoryRow[] {
+  const values = piiOf(e, pii);
+  return history.map((h) => ({ ...h, message: maskValuesInText(h.message, values) }));
 }
 
 /**
  * The `pii` paths of an error record's flow, read from the flow file its run used (or `file`);
  * 'all' when that file cannot be read: then everything is masked rather than anything shown.
  */
-function piiResolver(store: StateStore, file?: string): (e: ErrorRecordRow) => Promise<readonly string[] | 'all'> {
+function piiResolver(
+  store: StateStore,
+  file?: string,
+  redaction?: CliRedaction,
+): (e: ErrorRecordRow) => Promise<readonly string[] | 'all'> {
   const projects = new Map<string, Promise<ProjectDefinition | undefined>>();
   return async (e) => {
     const path = file ?? (await store.getRun(e.runId))?.flowFile;
     if (!path) return 'all';
     let project = projects.get(path);
     if (!project) {
-      project = loadFlowFile(path, store).catch(() => undefined);
+      project = loadFlowFile(path, store, redaction).catch(() => undefined);
       projects.set(path, project);
     }
     const flow = (await project)?.flows[e.flow];
@@ -196,18 +242,17 @@ export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHist
 
 export async function errorsShow(
   id: string,
-  o: { db?: string; json?: boolean; file?: string; unmask?: boolean },
+  o: { db?: string; json?: boolean; file?: string; unmask?: boolean; redaction?: CliRedaction },
 ): Promise<number> {
   const store = await openStore(o.db);
   try {
     const found = await store.getError(parseId(id));
     if (!found) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
-    const pii = o.unmask ? [] : await piiResolver(store, o.file)(found);
+    const pii = o.unmask ? [] : await piiResolver(store, o.file, o.redaction)(found);
     const e = maskRecord(found, pii);
-    const history = await store.errorHistory(e.id);
-    process.stdout.write(
-      o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`,
-    );
+    const history = maskHistory(found, await store.errorHistory(e.id), pii);
+    const text = o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`;
+    process.stdout.write(o.redaction?.redact(text) ?? text);
     if (pii === 'all' && !o.json)
       process.stdout.write(
         '  (values masked: the flow file is unknown; pass --file to mask only its pii fields, or --unmask)\n',
@@ -267,12 +312,12 @@ async function targetIds(store: StateStore, ids: readonly string[], o: BulkOptio
 /** Retries each id from its failed stage; exit 0 when all were delivered, 2 when some failed again. */
 export async function errorsRetry(
   ids: readonly string[],
-  o: BulkOptions & { file?: string; payload?: string },
+  o: BulkOptions & { file?: string; payload?: string; redaction?: CliRedaction },
 ): Promise<number> {
   if (o.payload && (ids.length !== 1 || o.all))
     throw new FlowError('CONFIG_INVALID', '--payload edits one record: give exactly one error record id');
   const payload = o.payload ? await readPayload(o.payload) : undefined;
-  const engine = await openEngine(o.db);
+  const engine = await openEngine(o.db, undefined, o.redaction);
   let failed = 0;
   let delivered = 0;
   try {
@@ -293,15 +338,14 @@ export async function errorsRetry(
         });
       let project = projects.get(file);
       if (!project) {
-        project = loadFlowFile(file, engine.store);
+        project = loadFlowFile(file, engine.store, o.redaction);
         projects.set(file, project);
       }
       const outcome = await engine.retryError(await project, id, payload ? { payload } : {});
       if (outcome.ok) delivered += 1;
       else failed += 1;
-      process.stdout.write(
-        `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`,
-      );
+      const line = `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`;
+      process.stdout.write(o.redaction?.redact(line) ?? line);
     }
     if (targets.length > 1) process.stdout.write(`${delivered} delivered, ${failed} failed again\n`);
   } finally {

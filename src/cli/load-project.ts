@@ -3,13 +3,21 @@ import type { ProjectDefinition } from '../spec/definition.js';
 import { loadProject } from '../spec/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { builtinCatalog } from './builtins.js';
+import type { CliRedaction } from './cli-redaction.js';
 import { storedSecretsAsEnv } from './stored-secrets.js';
 
 /**
  * Loads and validates a flow file with the bundled connectors and steps. `${secret:NAME}` reads the
- * secrets stored in `store` (decrypted in memory only) and SYNCLINE_SECRET_NAME (which wins).
+ * secrets stored in `store` (decrypted in memory only) and SYNCLINE_SECRET_NAME (which wins). From
+ * then on, `redaction` masks the file's resolved secret and env values in what the command logs and prints.
  */
-export async function loadFlowFile(file: string, store?: StateStore): Promise<ProjectDefinition> {
+export async function loadFlowFile(
+  file: string,
+  store?: StateStore,
+  redaction?: CliRedaction,
+): Promise<ProjectDefinition> {
   const secrets = store ? await storedSecretsAsEnv(store) : {};
-  return loadProject(resolve(file), builtinCatalog, { env: { ...secrets, ...process.env } });
+  const project = await loadProject(resolve(file), builtinCatalog, { env: { ...secrets, ...process.env } });
+  redaction?.add(project.redactor);
+  return project;
 }

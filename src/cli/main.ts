@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { createCliRedaction } from './cli-redaction.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import {
   type BulkOptions,
@@ -40,13 +41,16 @@ function fraction(value: string): number {
   return n;
 }
 
-/** Runs a command action, turning every failure into a clear message and an exit code. */
+/** The command's resolved secret and env values, masked in everything it logs and prints. */
+const redaction = createCliRedaction();
+
+/** Runs a command action, turning every failure into a clear message (secrets masked) and an exit code. */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<number> | number): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       process.exitCode = await fn(...args);
     } catch (error) {
-      process.stderr.write(`${describeError(error)}\n`);
+      process.stderr.write(`${redaction.redact(describeError(error))}\n`);
       process.exitCode = 1;
     }
   };
@@ -90,7 +94,7 @@ program
         file: string,
         flow: string | undefined,
         o: { fromStart?: boolean; full?: boolean; json?: boolean; maxErrors?: number; maxErrorRate?: number },
-      ) => runCommand(file, flow, { ...o, db: db() }),
+      ) => runCommand(file, flow, { ...o, db: db(), redaction }),
     ),
   );
 
@@ -103,7 +107,7 @@ program
   .option('--json', 'machine-readable output')
   .action(
     action((file: string, flow: string, o: { limit: number; json?: boolean }) =>
-      previewCommand(file, flow, { ...o, db: db() }),
+      previewCommand(file, flow, { ...o, db: db(), redaction }),
     ),
   );
 
@@ -111,7 +115,7 @@ program
   .command('validate')
   .description('check a flow file; reports every problem with file:line:col and a hint (exit 1 on errors)')
   .argument('<file>')
-  .action(action((file: string) => validateCommand(file, db())));
+  .action(action((file: string) => validateCommand(file, db(), redaction)));
 
 program
   .command('schema')
@@ -143,7 +147,7 @@ program
   )
   .action(
     action((file: string, o: { host: string; port: number; errorRetention: string; allowHost?: string[] }) =>
-      serveCommand(file, { ...o, db: db() }),
+      serveCommand(file, { ...o, db: db(), redaction }),
     ),
   );
 
@@ -177,7 +181,7 @@ withFilters(errors.command('list').description('list error records, newest first
   .option('--json', 'machine-readable output (pii fields masked)')
   .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: each run's own)")
   .option('--unmask', 'show personal data unmasked')
-  .action(action((o: ErrorListOptions) => errorsList({ ...o, db: db() })));
+  .action(action((o: ErrorListOptions) => errorsList({ ...o, db: db(), redaction })));
 errors
   .command('show')
   .description('show one error record: error, hint, history, payload (pii fields masked)')
@@ -186,7 +190,9 @@ errors
   .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: the run's own)")
   .option('--unmask', 'show personal data unmasked')
   .action(
-    action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) => errorsShow(id, { ...o, db: db() })),
+    action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) =>
+      errorsShow(id, { ...o, db: db(), redaction }),
+    ),
   );
 withFilters(
   errors
@@ -201,7 +207,7 @@ withFilters(
   .option('--file <flow.yaml>', 'flow file to use (default: the one the failing run used)')
   .action(
     action((ids: string[], o: BulkOptions & { payload?: string; file?: string }) =>
-      errorsRetry(ids, { ...o, db: db() }),
+      errorsRetry(ids, { ...o, db: db(), redaction }),
     ),
   );
 withFilters(

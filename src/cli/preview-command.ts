@@ -1,5 +1,6 @@
 import type { PreviewRow } from '../engine/index.js';
 import type { JsonObject } from '../sdk/index.js';
+import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
 
@@ -43,14 +44,15 @@ export function formatPreviewRow(row: PreviewRow, n: number): string {
 export async function previewCommand(
   file: string,
   flow: string,
-  options: { db?: string; limit: number; json?: boolean },
+  options: { db?: string; limit: number; json?: boolean; redaction?: CliRedaction },
 ): Promise<number> {
-  const engine = await openEngine(options.db);
+  const engine = await openEngine(options.db, undefined, options.redaction);
+  const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
   try {
-    const project = await loadFlowFile(file, engine.store);
+    const project = await loadFlowFile(file, engine.store, options.redaction);
     const result = await engine.preview(project, flow, options.limit);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      print(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
     const out = result.rows.map((r, i) => formatPreviewRow(r, i + 1));
@@ -61,7 +63,7 @@ export async function previewCommand(
     out.push(
       `preview of flow "${flow}": ${result.rows.length - made} records read, ${kept} would be written${made > 0 ? ` (${made} made by steps from several records)` : ''}, ${dropped} filtered out, ${failed} errors (nothing was written)`,
     );
-    process.stdout.write(`${out.join('\n\n')}\n`);
+    print(`${out.join('\n\n')}\n`);
     return 0;
   } finally {
     await engine.store.close();

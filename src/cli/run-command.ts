@@ -1,4 +1,5 @@
 import type { RunRow } from '../store/state-store.js';
+import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
 import { createProgressDisplay } from './progress-display.js';
@@ -13,6 +14,8 @@ export interface RunCommandOptions {
   /** Override the flow's `errorThreshold:` for this run. */
   maxErrors?: number;
   maxErrorRate?: number;
+  /** Masks the file's secrets in logs and output. */
+  redaction?: CliRedaction;
 }
 
 /** Exit codes: 0 succeeded, 2 completed with errors, 1 failed, 3 paused (a circuit stayed open), 130 canceled. */
@@ -30,7 +33,8 @@ export async function runCommand(
   flowName: string | undefined,
   options: RunCommandOptions,
 ): Promise<number> {
-  const engine = await openEngine(options.db);
+  const engine = await openEngine(options.db, undefined, options.redaction);
+  const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
@@ -41,7 +45,7 @@ export async function runCommand(
   process.on('SIGTERM', onSigint);
   const runs: RunRow[] = [];
   try {
-    const project = await loadFlowFile(file, engine.store);
+    const project = await loadFlowFile(file, engine.store, options.redaction);
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]
@@ -65,7 +69,7 @@ export async function runCommand(
       display?.stop();
       runs.push(...chain);
       for (const run of chain) {
-        process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
+        print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
       }
       for (const run of chain) {
         const def = project.flows[run.flow];

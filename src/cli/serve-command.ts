@@ -12,6 +12,7 @@ import { createServer, type Hook } from '../server/create-server.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { RunRow } from '../store/state-store.js';
 import { createCliLogger } from './cli-logger.js';
+import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
 
@@ -23,6 +24,8 @@ export interface ServeOptions {
   errorRetention?: string;
   /** Host names the server answers to besides IP addresses, localhost and this machine's name. */
   allowHost?: string[];
+  /** Masks the file's secrets in logs and output. */
+  redaction?: CliRedaction;
 }
 
 /** Names a request's Host header may carry: the bound name (unless a wildcard), this machine's, the allowed ones. */
@@ -38,8 +41,8 @@ function allowedHosts(options: ServeOptions): string[] {
  * Runs of one flow never overlap. SIGINT/SIGTERM stop cleanly.
  */
 export async function serveCommand(file: string, options: ServeOptions): Promise<number> {
-  const engine = await openEngine(options.db, 'info');
-  const log = createCliLogger('info');
+  const engine = await openEngine(options.db, 'info', options.redaction);
+  const log = createCliLogger('info', options.redaction);
   // listen for the stop signals first: one may come as soon as the address is printed
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -50,7 +53,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
   const stops: (() => Promise<void>)[] = [];
   const triggers: EventTrigger[] = [];
   try {
-    const project = await loadFlowFile(file, engine.store);
+    const project = await loadFlowFile(file, engine.store, options.redaction);
     const flows = Object.keys(project.flows).filter((f) => engine.receivesEvents(project, f));
     const hooks = new Map<string, Hook>();
     for (const flow of flows) {

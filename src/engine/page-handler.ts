@@ -3,6 +3,7 @@ import type { FlowDefinition } from '../spec/definition.js';
 import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps, type FlushProgress } from './apply-steps.js';
 import { WATERMARK_SOURCE } from './delta-sync.js';
+import type { MessageMask } from './message-mask.js';
 import type { OpenFlow } from './open-flow.js';
 import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
 import type { StageFailure } from './stage-failure.js';
@@ -17,6 +18,8 @@ export interface PageHandlerDeps {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly ctx: Context;
+  /** Masks secrets and the records' PII in the error records' messages. */
+  readonly mask: MessageMask;
   /** Told about the error records of each page once they are committed (notifications). */
   readonly onErrors?: (errors: readonly NewErrorRecord[]) => void;
   /** Mutated: the run's running totals (each page's tally is added when the page commits, in order). */
@@ -146,7 +149,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
     if (handed) p.tally.handedOn = handed.payloads.length;
     merge(counts, p.tally);
     const at = d.clock.now();
-    const errors = p.failures.map((f) => toErrorRecord(f, flow.name, d.runId, at));
+    const errors = p.failures.map((f) => toErrorRecord(f, flow.name, d.runId, at, d.mask));
     const checkpointed = !(buffering && !p.flush);
     const state = [...heldState, ...p.commit];
     const payloads = handed ? [...heldHandoff, ...handed.payloads] : heldHandoff;

@@ -5,10 +5,12 @@ import { applySteps } from './apply-steps.js';
 import type { Breakers } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
+import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { StageFailure } from './stage-failure.js';
+import { toErrorRecord } from './to-error-record.js';
 import { writeDestination } from './write-destination.js';
 
 export interface RetryOutcome {
@@ -122,14 +124,15 @@ export async function retryErrorRecord(
   }
   const at = clock.now();
   if (failure) {
+    const masked = toErrorRecord(failure, flow.name, err.runId, at, flowMessageMask(project, flow));
     await store.updateError(id, {
       attempts: err.attempts + 1,
       payload,
-      code: failure.error.code,
-      message: failure.error.where ? `${failure.error.where}: ${failure.error.message}` : failure.error.message,
-      hint: failure.error.hint ?? null,
+      code: masked.code,
+      message: masked.message,
+      hint: masked.hint,
       updatedAt: at,
-      history: { action: 'retry failed', message: `[${failure.error.code}] ${failure.error.message}` },
+      history: { action: 'retry failed', message: `[${masked.code}] ${masked.message}` },
     });
   } else {
     await store.updateError(id, {
@@ -142,5 +145,5 @@ export async function retryErrorRecord(
     });
   }
   const updated = (await store.getError(id)) ?? err;
-  return { id, ok: !failure, message: failure ? failure.error.message : message, record: updated };
+  return { id, ok: !failure, message: failure ? updated.message : message, record: updated };
 }

@@ -20,6 +20,7 @@ import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
 import type { ErrorNotifications } from './error-notifications.js';
 import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './error-threshold.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
+import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
@@ -104,6 +105,7 @@ export async function runFlow(
   options: RunOptions = {},
 ): Promise<RunRow> {
   const { store, clock } = deps;
+  const mask = flowMessageMask(project, flow);
   const started = clock.now();
   const dead = await claim(deps, flow.name, started);
   const interrupted = (by: string) => ({ code: 'INTERRUPTED', message: `the process running it died; ${by}` });
@@ -224,6 +226,7 @@ export async function runFlow(
         clock,
         ctx,
         counts,
+        mask,
         onErrors: (errors) => {
           tally.add(errors);
           deps.notifications.record(project, flow, errors);
@@ -325,8 +328,8 @@ export async function runFlow(
     error: runError
       ? {
           code: runError.code,
-          message: runError.where ? `${runError.where}: ${runError.message}` : runError.message,
-          ...(runError.hint ? { hint: runError.hint } : {}),
+          message: mask.text(runError.where ? `${runError.where}: ${runError.message}` : runError.message),
+          ...(runError.hint ? { hint: mask.text(runError.hint) } : {}),
         }
       : null,
   });

@@ -1,3 +1,5 @@
+import type { Redactor } from '../sdk/index.js';
+
 /**
  * The validated form of a flow file: what `loadProject` returns and the engine runs.
  * Component configs are already parsed by their zod schemas (defaults applied).
@@ -138,4 +140,9 @@ export interface ProjectDefinition {
   readonly flows: Readonly<Record<string, FlowDefinition>>;
   /** The validated top-level `notify:` block: error notifications for every flow without its own. */
   readonly notify?: unknown;
+  /**
+   * Masks the file's resolved `${secret:…}` / `${env:…}` values (and every known secret) in text that
+   * is logged, printed, stored or sent; built once, by `parseProject`. Absent: nothing to mask.
+   */
+  readonly redactor?: Redactor;
 }

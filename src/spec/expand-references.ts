@@ -12,6 +12,8 @@ export interface Expansion {
   readonly value: string;
   /** The secret values that went into `value` (to be masked in messages). */
   readonly secrets: readonly string[];
+  /** The environment values that went into `value` (masked in everything Syncline logs or stores). */
+  readonly env: readonly string[];
   readonly problems: readonly ReferenceProblem[];
 }
 
@@ -34,14 +36,22 @@ function badReference(text: string, why: string): ReferenceProblem {
   };
 }
 
-function expandOne(body: string, env: Env, secrets: string[]): string | ReferenceProblem {
+interface Used {
+  readonly secrets: string[];
+  readonly env: string[];
+}
+
+function expandOne(body: string, env: Env, used: Used): string | ReferenceProblem {
   const envMatch = ENV.exec(body);
   if (envMatch) {
     const name = envMatch[1] as string;
     const fallback = envMatch[2];
     const value = env[name];
     if (fallback !== undefined && (value === undefined || value === '')) return fallback;
-    if (value !== undefined) return value;
+    if (value !== undefined) {
+      used.env.push(value);
+      return value;
+    }
     return {
       code: 'CONFIG_MISSING_ENV',
       message: `environment variable ${name} is not set`,
@@ -53,7 +63,7 @@ function expandOne(body: string, env: Env, secrets: string[]): string | Referenc
     const name = secretMatch[1] as string;
     const value = env[secretVariable(name)];
     if (value !== undefined) {
-      secrets.push(value);
+      used.secrets.push(value);
       return value;
     }
     return {
@@ -73,7 +83,7 @@ function expandOne(body: string, env: Env, secrets: string[]): string | Referenc
  * `$${` is a literal `${`. The result is always a string.
  */
 export function expandReferences(input: string, env: Env): Expansion {
-  const secrets: string[] = [];
+  const used: Used = { secrets: [], env: [] };
   const problems: ReferenceProblem[] = [];
   let out = '';
   let i = 0;
@@ -94,7 +104,7 @@ export function expandReferences(input: string, env: Env): Expansion {
         out += input.slice(at);
         break;
       }
-      const result = expandOne(input.slice(at + 2, end), env, secrets);
+      const result = expandOne(input.slice(at + 2, end), env, used);
       if (typeof result === 'string') out += result;
       else problems.push(result);
       i = end + 1;
@@ -103,5 +113,5 @@ export function expandReferences(input: string, env: Env): Expansion {
       i = at + 1;
     }
   }
-  return { value: out, secrets, problems };
+  return { value: out, secrets: used.secrets, env: used.env, problems };
 }

@@ -101,7 +101,30 @@ describe('parseProject', () => {
           where: `${FILE}:6:3`,
         },
       },
+      redactor: { redact: expect.any(Function) },
     });
+    expect(project.redactor?.redact('cannot open /var/shop.db')).toBe('cannot open ***');
+  });
+
+  it('builds one redactor for the resolved secrets, env values and every known secret', () => {
+    const project = parse(
+      `connections:
+  files: { type: file, dir: "\${env:DATA_DIR}" }
+  erp: { type: sqlite, path: "\${secret:ERP_PATH}" }
+flows:
+  f:
+    source: { connection: files, type: file.csv, path: "a-\${env:SHORT}.csv" }
+    destinations:
+      - { connection: erp, type: sqlite.table, table: a }
+`,
+      {
+        DATA_DIR: '/srv/data/in',
+        SHORT: 'x',
+        SYNCLINE_SECRET_ERP_PATH: 'erp-p4ss',
+        SYNCLINE_SECRET_UNUSED: 'other-key',
+      },
+    );
+    expect(project.redactor?.redact('/srv/data/in erp-p4ss other-key a-x.csv')).toBe('*** *** *** a-x.csv');
   });
 
   it('names repeated steps type, type#2… and destinations after their connection', () => {

@@ -1,8 +1,9 @@
 import { dirname, resolve } from 'node:path';
+import { createRedactor } from '../sdk/index.js';
 import { type Catalog, indexCatalog } from './catalog.js';
 import { checkPipelines } from './check-pipelines.js';
 import type { ConnectionDefinition, FlowDefinition, ProjectDefinition } from './definition.js';
-import type { Env } from './expand-references.js';
+import { type Env, secretVariable } from './expand-references.js';
 import { parseConfig } from './parse-config.js';
 import { declaredConnectionTypes, parseConnection } from './parse-connections.js';
 import { parseFlow } from './parse-flow.js';
@@ -16,6 +17,13 @@ import { projectSchema } from './structure.js';
 export interface ProjectOptions {
   /** Where `${env:X}` and `${secret:X}` (`SYNCLINE_SECRET_X`) are looked up. Default: process.env. */
   readonly env?: Env;
+}
+
+/** Every secret the process knows (`SYNCLINE_SECRET_*`, stored ones included), used in the file or not. */
+function secretValues(env: Env): string[] {
+  return Object.entries(env).flatMap(([name, value]) =>
+    name.startsWith(secretVariable('')) && value !== undefined ? [value] : [],
+  );
 }
 
 function entries(value: unknown): [string, unknown][] {
@@ -36,7 +44,8 @@ export function parseProject(
   const parsed = parseYaml(text, file, problems);
   if (parsed.fatal) problems.throwIfAny();
   const { doc, locator } = parsed;
-  resolveReferences(doc, options.env ?? process.env, parsed.tokens, locator, problems);
+  const env = options.env ?? process.env;
+  const used = resolveReferences(doc, env, parsed.tokens, locator, problems);
 
   let root: unknown;
   try {
@@ -97,5 +106,6 @@ export function parseProject(
     connections,
     flows,
     ...(notify === undefined ? {} : { notify }),
+    redactor: createRedactor({ secrets: [...used.secrets, ...secretValues(env)], env: used.env }),
   };
 }

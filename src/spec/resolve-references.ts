@@ -9,6 +9,13 @@ interface Walk {
   readonly tokens: ProtectedText;
   readonly locator: Locator;
   readonly problems: ProblemList;
+  readonly used: ResolvedValues;
+}
+
+/** The values `${secret:…}` and `${env:…}` references resolved to: what Syncline masks in its output. */
+export interface ResolvedValues {
+  readonly secrets: string[];
+  readonly env: string[];
 }
 
 function walk(node: unknown, path: PathKey[], w: Walk): void {
@@ -32,6 +39,8 @@ function walk(node: unknown, path: PathKey[], w: Walk): void {
     }
     const expansion = expandReferences(text, w.env);
     for (const secret of expansion.secrets) w.problems.addSecret(secret);
+    w.used.secrets.push(...expansion.secrets);
+    w.used.env.push(...expansion.env);
     for (const p of expansion.problems) {
       w.problems.add(p.code, w.locator.ofNode(node as Node), `${formatPath(path)}: ${p.message}`, p.hint);
     }
@@ -42,7 +51,8 @@ function walk(node: unknown, path: PathKey[], w: Walk): void {
 
 /**
  * Resolves `${env:…}` / `${secret:…}` in every string value of the document, in place, once
- * per node (an anchored value used through aliases is resolved and reported once).
+ * per node (an anchored value used through aliases is resolved and reported once). Returns the
+ * values the references resolved to.
  */
 export function resolveReferences(
   doc: Document,
@@ -50,6 +60,8 @@ export function resolveReferences(
   tokens: ProtectedText,
   locator: Locator,
   problems: ProblemList,
-): void {
-  walk(doc.contents, [], { env, tokens, locator, problems });
+): ResolvedValues {
+  const used: ResolvedValues = { secrets: [], env: [] };
+  walk(doc.contents, [], { env, tokens, locator, problems, used });
+  return used;
 }

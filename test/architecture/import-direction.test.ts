@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * DESIGN.md: imports point one way — sdk ← {steps, connectors, store, spec} ← engine (which also uses steps' date parsing) ← {cli}.
+ * DESIGN.md: imports point one way — sdk ← {steps, connectors, store, spec, security, observe} ← engine (which also uses steps' date parsing) ← {cli}.
  * A connector imports only the sdk, its own folder and its client library. This test fails on any
  * import that breaks the direction.
  */
@@ -23,7 +23,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   spec: (t) => t === 'sdk',
   security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
-  engine: (t) => ['sdk', 'spec', 'steps', 'store', 'observe'].includes(t),
+  engine: (t) => ['sdk', 'spec', 'steps', 'store', 'observe', 'security'].includes(t),
   observe: (t) => t === 'sdk',
   server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',

@@ -93,12 +93,23 @@ describe('the error store as a dead-letter queue', () => {
   it("masks the flow's pii fields in show and list, unless --unmask", () => {
     const [e] = list('--record', 'line:7');
     if (!e) throw new Error('expected line:7 (id 6)');
-    expect(e.payload).toEqual({ id: 6, email: null, name: 'U*** 6', phone: '+***06' });
+    expect(e.payload).toEqual({ id: 6, email: null, name: '***er 6', phone: '***5006' });
     const shown = run('errors', 'show', String(e.id));
-    expect(shown.stdout).toContain('"name": "U*** 6"');
+    expect(shown.stdout).toContain('"name": "***er 6"');
     expect(shown.stdout).toContain('masked: email, name, phone');
     expect(shown.stdout).not.toContain('User Number 6');
     expect(run('errors', 'show', String(e.id), '--unmask').stdout).toContain('User Number 6');
+  });
+
+  it('masks the pii of messages and of a line the source could not read, in show and list --json', () => {
+    const [bad] = list('--code', 'RECORD_MALFORMED');
+    if (!bad) throw new Error('expected the malformed line 32');
+    const shown = run('errors', 'show', String(bad.id)).stdout;
+    expect(shown).toContain('payload:');
+    for (const out of [JSON.stringify(bad), shown]) {
+      expect(out).not.toContain('broken@example.com');
+      expect(out).not.toContain('Broken');
+    }
   });
 
   it('retries every match with --all: failed again, attempts and history kept, exit 2', () => {

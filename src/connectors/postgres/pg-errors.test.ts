@@ -33,6 +33,19 @@ describe('pgError', () => {
     expect(pgError(err({ code: '42P01', message: 'relation "x.y" does not exist' }), 'w').hint).toContain('x.y');
   });
 
+  it('leaves the whole row of `Failing row contains (…)` out of the message (it holds personal data)', () => {
+    const row = err({
+      code: '23514',
+      message: 'new row for relation "people" violates check constraint "people_total_check"',
+      detail: 'Failing row contains (1, ada@example.com, 0).',
+    });
+    expect(pgError(row, 'w').message).toBe(
+      'new row for relation "people" violates check constraint "people_total_check"',
+    );
+    const key = err({ code: '23505', message: 'duplicate key', detail: 'Key (id)=(7) already exists.' });
+    expect(pgError(key, 'w').message).toBe('duplicate key (Key (id)=(7) already exists.)');
+  });
+
   it('reads the line of a COPY error', () => {
     expect(copyErrorPosition(err({ where: 'COPY staging, line 501, column qty: "lots"' }))).toEqual({
       line: 501,

@@ -76,6 +76,12 @@ export function errorColumn(error: unknown): string | undefined {
 }
 
 /**
+ * `Failing row contains (…)`: the whole row, personal data included, which the error record keeps
+ * as its payload anyway. Left out of messages, which are shown, stored in history and sent.
+ */
+const FAILING_ROW = /^Failing row contains \(/;
+
+/**
  * Maps a pg error to a FlowError by SQLSTATE class: 08 (connection), 57P01 (terminated), 53300,
  * network errors → TRANSIENT_IO; 40001, 40P01, 55P03 → DB_BUSY; 42 (syntax, missing table/column)
  * → SQL_ERROR; 22 and 23 (bad value, constraint) → RECORD_CONSTRAINT with the column as `field`;
@@ -85,7 +91,7 @@ export function pgError(error: unknown, where: string): FlowError {
   if (error instanceof FlowError) return error;
   const f = fields(error);
   const { code, message } = f;
-  const detail = f.detail ? ` (${f.detail})` : '';
+  const detail = f.detail && !FAILING_ROW.test(f.detail) ? ` (${f.detail})` : '';
   if (busyStates.has(code)) {
     return new FlowError('DB_BUSY', `${where}: ${message}`, { where, cause: error });
   }
