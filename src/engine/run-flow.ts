@@ -20,6 +20,7 @@ import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
 import type { ErrorNotifications } from './error-notifications.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
 import { openFlow } from './open-flow.js';
+import { pageAnchor } from './page-anchor.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -217,6 +218,7 @@ export async function runFlow(
         counts,
         onErrors: (errors) => deps.notifications.record(project, flow, errors),
         pagesInFlight: flow.concurrency?.pages ?? 1,
+        pageAnchor: await pageAnchor(store, flow.name, run.id, stored, options.fromStart === true),
         ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
         ...(once && markExported
           ? {
