@@ -2,6 +2,7 @@ export * from './backoff-delay.js';
 export * from './clock.js';
 export * from './connector.js';
 export * from './context.js';
+export * from './database-url.js';
 export * from './destination.js';
 export * from './duration.js';
 export * from './error-catalog.js';
