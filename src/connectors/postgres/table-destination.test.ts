@@ -279,6 +279,34 @@ describe.skipIf(!up)('postgres.table destination', () => {
     expect(() => tableDestination.config.parse({ table: 't', operation: 'upsert' })).toThrow(/need key/);
   });
 
+  describe.each(['copy', 'insert'])('a NUL character (PostgreSQL text cannot hold it), mode %s', (mode) => {
+    it.each(['insert', 'upsert'])(
+      'fails that record only (%s): the rest of the batch is written',
+      async (operation) => {
+        const table = await freshTable('id int primary key, name text, doc jsonb', '');
+        const w = await writer({ table, operation, key: 'id', mode });
+        const result = await w.write(
+          recs([
+            { id: 1, name: 'a' },
+            { id: 2, name: 'b\u0000c' },
+            { id: 3, doc: { x: 'y\u0000' } },
+            { id: 4, name: 'd' },
+          ]),
+          ctx,
+        );
+        expect(result.rejected.map((r) => [r.index, r.error.code, r.error.kind, r.error.field])).toEqual([
+          [1, 'RECORD_BAD_VALUE', 'record', 'name'],
+          [2, 'RECORD_CONSTRAINT', 'record', mode === 'copy' ? 'doc' : undefined],
+        ]);
+        expect(result.rejected[0]?.error.message).toBe(
+          'record line:3: field name holds a NUL character (U+0000), which PostgreSQL text cannot store',
+        );
+        expect(result.written).toBe(2);
+        expect((await rowsOf(table)).map((r) => r['id'])).toEqual([1, 4]);
+      },
+    );
+  });
+
   describe.each(['copy', 'insert'])('page markers (exactly-once insert), mode %s', (mode) => {
     it('skips a batch whose marker was committed, counting it as already written, and refuses its bad records again', async () => {
       const table = await freshTable('id int primary key, name varchar(20) not null', '');

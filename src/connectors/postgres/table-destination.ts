@@ -167,6 +167,26 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
           continue;
         }
         const { columns, id: columnsId, writers: ws } = shapeOf(data, i);
+        // PostgreSQL text holds no NUL character: that record fails, named, before the batch is sent
+        const nul = columns.find((c) => {
+          const v = data[c];
+          return typeof v === 'string' && v.includes('\0');
+        });
+        if (nul !== undefined) {
+          out.rejected.push({
+            index,
+            error: new FlowError(
+              'RECORD_BAD_VALUE',
+              `record ${id}: field ${nul} holds a NUL character (U+0000), which PostgreSQL text cannot store`,
+              {
+                where: `${where} record ${id}`,
+                field: nul,
+                hint: `Remove the character from ${nul} (in the source, or with a map step).`,
+              },
+            ),
+          });
+          continue;
+        }
         // direct COPY into the target: the fields only; staging: the row number last
         let line = '';
         for (let c = 0; c < columns.length; c++) {
