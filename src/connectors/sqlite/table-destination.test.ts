@@ -282,13 +282,13 @@ describe('sqlite.table destination', () => {
       ]);
     });
 
-    it('writes the same key again when the records differ, and writes without a key as before', async () => {
+    it('writes the same key again when the record ids differ, and writes without a key as before', async () => {
       const c = connect();
       c.db.exec('create table t (id integer, name text)');
       const w = await writer(c, { table: 't', operation: 'insert', pageMarkers: { table: 'my_markers' } });
       const batch = { key: 'out|run 1#1|0+1' };
       await w.write(recs([{ id: 1 }]), ctx, batch);
-      expect(await w.write(recs([{ id: 2 }]), ctx, batch)).toMatchObject({ written: 1 });
+      expect(await w.write([createRecord({ id: 2 }, { id: 'line:9' })], ctx, batch)).toMatchObject({ written: 1 });
       expect(await w.write(recs([{ id: 1 }]), ctx)).toMatchObject({ written: 1 });
       expect(c.db.prepare('select count(*) from t').pluck().get()).toBe(3);
       expect(c.db.prepare('select count(*) from my_markers').pluck().get()).toBe(2);
