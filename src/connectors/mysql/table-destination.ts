@@ -50,10 +50,17 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
     if (info) checkKey(info);
     const markers = pageMarkers(config);
     const markerTable = markers ? quoteIdent(markers.table) : undefined;
-    let markersReady = false;
+    /** Once per writer (parallel batches share it; a failure is tried again by the next batch). */
+    let markersReady: Promise<void> | undefined;
     /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
-    const openMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
-      if (markersReady) return;
+    const openMarkers = (table: string, keepMs: number, flow: string, now: number): Promise<void> => {
+      markersReady ??= createMarkers(table, keepMs, flow, now).catch((error: unknown) => {
+        markersReady = undefined;
+        throw error;
+      });
+      return markersReady;
+    };
+    const createMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
       const at = `${connection.target} table ${table} (page markers)`;
       await connection.query(
         `CREATE TABLE IF NOT EXISTS ${table} (flow VARCHAR(255) NOT NULL, marker CHAR(64) NOT NULL, page TEXT NOT NULL, run_id VARCHAR(64) NOT NULL, records INT NOT NULL, rejected MEDIUMTEXT, committed_at BIGINT NOT NULL, PRIMARY KEY (flow, marker)) ENGINE=InnoDB`,
@@ -63,7 +70,6 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         `DELETE FROM ${table} WHERE flow = ${sqlLiteral(flow)} AND committed_at < ${now - keepMs}`,
         at,
       );
-      markersReady = true;
     };
     const budget = Math.max(16 << 10, Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096));
 

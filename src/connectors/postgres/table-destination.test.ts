@@ -340,6 +340,16 @@ describe.skipIf(!up)('postgres.table destination', () => {
       ]);
     });
 
+    it('creates the marker table once when the first batches are written in parallel', async () => {
+      const table = await freshTable('id int', '');
+      const w = await writer({ table, operation: 'insert', mode, pageMarkers: { table: `p_${table}` } });
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((n) => w.write([createRecord({ id: n }, { id: `line:${n}` })], ctx, { key: `b${n}` })),
+      );
+      expect(results.map((r) => r.written)).toEqual([1, 1, 1, 1]);
+      expect((await db.sql(`select count(*)::int as n from p_${table}`)).rows).toEqual([{ n: 4 }]);
+    });
+
     it('commits the batch and its marker in one transaction: a marker that cannot be written rolls the rows back', async () => {
       const table = await freshTable('id int primary key, name varchar(20)', '');
       const markers = `m_${table}`;

@@ -88,18 +88,27 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
 
     const markers = pageMarkers(config);
     const markerTable = markers ? qualifiedName(markers.table, config.schema) : undefined;
-    let markersReady = false;
+    /** Once per writer (parallel batches share it; a failure is tried again by the next batch). */
+    let markersReady: Promise<void> | undefined;
     /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
-    const openMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
-      if (markersReady) return;
+    const openMarkers = (table: string, keepMs: number, flow: string, now: number): Promise<void> => {
+      markersReady ??= createMarkers(table, keepMs, flow, now).catch((error: unknown) => {
+        markersReady = undefined;
+        throw error;
+      });
+      return markersReady;
+    };
+    const createMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
       const at = `${connection.target} table ${table} (page markers)`;
-      await connection.query(
-        `CREATE TABLE IF NOT EXISTS ${table} (flow text NOT NULL, marker text NOT NULL, page text NOT NULL, run_id text NOT NULL, records integer NOT NULL, rejected text, committed_at bigint NOT NULL, PRIMARY KEY (flow, marker))`,
-        [],
-        at,
-      );
+      const create = () =>
+        connection.query(
+          `CREATE TABLE IF NOT EXISTS ${table} (flow text NOT NULL, marker text NOT NULL, page text NOT NULL, run_id text NOT NULL, records integer NOT NULL, rejected text, committed_at bigint NOT NULL, PRIMARY KEY (flow, marker))`,
+          [],
+          at,
+        );
+      // another writer (destination, flow) creating it at the same moment fails this one on pg_type: once more sees it
+      await create().catch(create);
       await connection.query(`DELETE FROM ${table} WHERE flow = $1 AND committed_at < $2`, [flow, now - keepMs], at);
-      markersReady = true;
     };
 
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
