@@ -42,6 +42,15 @@ export function runSummary(run: RunRow): string {
     table,
     `totals: read ${run.counts.read}, written ${run.counts.written}, skipped ${run.counts.skipped}, failed ${run.counts.failed}`,
   ];
+  if (run.counts.alreadyWritten) {
+    const at = Object.entries(run.counts.destinations)
+      .filter(([, c]) => c.alreadyWritten)
+      .map(([name, c]) => `${name} ${c.alreadyWritten}`)
+      .join(', ');
+    lines.push(
+      `already written before the previous run was interrupted (page markers found, not written again): ${run.counts.alreadyWritten} records (${at})`,
+    );
+  }
   if (run.counts.handedOn !== undefined) lines.push(`handed on to the next stage: ${run.counts.handedOn} records`);
   if (run.counts.delta) {
     const d = run.counts.delta;

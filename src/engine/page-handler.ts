@@ -34,6 +34,12 @@ export interface PageHandlerDeps {
     admit(records: Page['records']): { records: DataRecord[]; failures: StageFailure[]; skipped: number };
     pending(): Json;
   };
+  /**
+   * Where this run's pages are counted from (see page-anchor.ts): the position of the committed
+   * checkpoint the run resumes from. Each page gets the key `anchor#index`, moved on by every page
+   * that commits a checkpoint, so a page read again after a crash gets the key it had before.
+   */
+  readonly pageAnchor?: string;
   /** After a page committed: its source records, and the ids of those that failed (export mode `once`). */
   readonly afterCommit?: (page: Page, failedIds: ReadonlySet<string>) => Promise<void>;
 }
@@ -85,6 +91,9 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
   let lastCommit: Promise<void> = Promise.resolve();
   let committed = 0;
   let accepted = 0;
+  /** The page key's anchor: the last position a checkpoint was (or will be) committed at, and its page number. */
+  let anchor = d.pageAnchor ?? `run ${d.runId}`;
+  let anchorSeq = 0;
 
   const prepare = async (page: Page, flush: FlushProgress | undefined): Promise<Prepared> => {
     const started = performance.now();
@@ -124,14 +133,15 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
     };
   };
 
-  const write = async (p: Prepared): Promise<void> => {
+  const write = async (p: Prepared, pageKey: string): Promise<void> => {
     const written = await Promise.all(
-      open.destinations.map((dest) => writeDestination(dest, flow.steps.length, p.records, ctx)),
+      open.destinations.map((dest) => writeDestination(dest, flow.steps.length, p.records, ctx, pageKey)),
     );
     written.forEach((w, i) => {
       addStage(p.tally.destinations, open.destinations[i]?.def.name ?? '', w.counts);
       p.tally.written += w.counts.out;
       p.tally.skipped += w.counts.skipped;
+      if (w.counts.alreadyWritten) p.tally.alreadyWritten = (p.tally.alreadyWritten ?? 0) + w.counts.alreadyWritten;
       p.failures.push(...w.failures);
     });
     p.tally.failed = p.failures.length;
@@ -194,7 +204,12 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
         // at most `window` pages written at once: wait for the oldest to commit (or fail)
         while (inFlight.length >= window) await inFlight.shift();
         const seq = ++accepted;
-        const written = write(prepared);
+        const pageKey = `${anchor}#${seq - anchorSeq}`;
+        if (!(buffering && !prepared.flush) && prepared.page.checkpoint !== undefined) {
+          anchor = `run ${d.runId} page ${seq}`;
+          anchorSeq = seq;
+        }
+        const written = write(prepared, pageKey);
         written.catch(() => undefined);
         const before = lastCommit;
         const done = (async () => {
@@ -230,6 +245,7 @@ function merge(total: RunCounts, page: RunCounts): void {
   total.written += page.written;
   total.skipped += page.skipped;
   total.failed += page.failed;
+  if (page.alreadyWritten) total.alreadyWritten = (total.alreadyWritten ?? 0) + page.alreadyWritten;
   if (page.handedOn !== undefined) total.handedOn = (total.handedOn ?? 0) + page.handedOn;
   for (const [name, c] of Object.entries(page.steps)) addStage(total.steps, name, c);
   for (const [name, c] of Object.entries(page.destinations)) addStage(total.destinations, name, c);

@@ -22,6 +22,7 @@ import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './
 import { flowInbox, makeContext, storeState } from './make-context.js';
 import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
+import { pageAnchor } from './page-anchor.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -232,6 +233,7 @@ export async function runFlow(
           deps.notifications.record(project, flow, errors);
         },
         pagesInFlight: flow.concurrency?.pages ?? 1,
+        pageAnchor: await pageAnchor(store, flow.name, run.id, stored, options.fromStart === true),
         ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
         ...(once && markExported
           ? {

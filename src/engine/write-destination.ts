@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { type Context, type DataRecord, FlowError, isFlowError, toFlowError } from '../sdk/index.js';
+import { type Context, type DataRecord, FlowError, isFlowError, toFlowError, type WriteBatch } from '../sdk/index.js';
 import type { StageCounts } from '../store/state-store.js';
 import { withTimeout } from './call-timeout.js';
 import type { OpenDestination } from './open-flow.js';
@@ -23,6 +23,7 @@ export async function writeDestination(
   stageIndex: number,
   records: readonly DataRecord[],
   ctx: Context,
+  pageKey?: string,
 ): Promise<DestinationResult> {
   const started = performance.now();
   const counts: StageCounts = { in: records.length, out: 0, failed: 0, skipped: 0 };
@@ -32,6 +33,11 @@ export async function writeDestination(
   for (let start = 0; start < records.length; start += size) {
     batches.push(start === 0 && records.length <= size ? records : records.slice(start, start + size));
   }
+  // each batch's identity, stable across a crash: destination, page, range (page markers, exactly-once)
+  const keyOf = (i: number): WriteBatch | undefined =>
+    pageKey === undefined
+      ? undefined
+      : { key: `${dest.def.name}|${pageKey}|${i * size}+${(batches[i] as readonly DataRecord[]).length}` };
   const results: StageFailure[][] = [];
   if (dest.def.batch.parallel && batches.length > 1) {
     // batches at once, failures kept in batch order so that the error store reads like the source
@@ -39,12 +45,13 @@ export async function writeDestination(
     await Promise.all(
       batches.map((batch, i) =>
         queue.add(async () => {
-          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, ctx);
+          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, ctx, keyOf(i));
         }),
       ),
     );
   } else {
-    for (const batch of batches) results.push(await writeBatch(dest, stage, stageIndex, batch, counts, ctx));
+    for (const [i, batch] of batches.entries())
+      results.push(await writeBatch(dest, stage, stageIndex, batch, counts, ctx, keyOf(i)));
   }
   counts.ms = performance.now() - started;
   return { counts, failures: results.flat() };
@@ -70,6 +77,7 @@ async function writeThroughBreaker(
   batch: readonly DataRecord[],
   trace: BatchTrace,
   ctx: Context,
+  id: WriteBatch | undefined,
 ) {
   const guarded = dest.breaker;
   const timed = async () => {
@@ -77,7 +85,7 @@ async function writeThroughBreaker(
       return await withTimeout(
         dest.writeTimeoutMs,
         `writing ${batch.length} records to destination ${dest.def.name}`,
-        () => dest.writer.write(batch, ctx),
+        () => (id === undefined ? dest.writer.write(batch, ctx) : dest.writer.write(batch, ctx, id)),
       );
     } catch (error) {
       if (isOutage(error)) trace.outage = error as FlowError;
@@ -160,19 +168,28 @@ async function writeBatch(
   batch: readonly DataRecord[],
   counts: StageCounts,
   ctx: Context,
+  id?: WriteBatch,
 ): Promise<StageFailure[]> {
   const failures: StageFailure[] = [];
   const trace: BatchTrace = {};
   try {
-    const result = await writeThroughBreaker(dest, batch, trace, ctx);
+    const result = await writeThroughBreaker(dest, batch, trace, ctx, id);
     for (const r of result.rejected) {
       const record = batch[r.index];
       if (record) failures.push({ stage, stageIndex, record, error: r.error });
     }
     const skipped = result.skipped ?? 0;
+    const already = result.alreadyWritten ?? 0;
     counts.failed += result.rejected.length;
     counts.skipped += skipped;
-    counts.out += result.written ?? batch.length - result.rejected.length - skipped;
+    if (already > 0) {
+      counts.alreadyWritten = (counts.alreadyWritten ?? 0) + already;
+      ctx.log.info(
+        { destination: dest.def.name, records: already },
+        `destination ${dest.def.name}: ${already} records of this batch were already written before the run was interrupted (page marker found), not written again`,
+      );
+    }
+    counts.out += result.written ?? batch.length - result.rejected.length - skipped - already;
   } catch (error) {
     const e = toFlowError(error, `flow ${ctx.flow}/destination ${dest.def.name}`);
     if (e.kind === 'transient' && dest.onOutage === 'isolate' && !ctx.signal.aborted) {

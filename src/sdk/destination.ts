@@ -11,6 +11,22 @@ export interface WriteResult {
   /** Records written / left alone (ignore-existing, unchanged). Defaults: all not rejected are written. */
   readonly written?: number;
   readonly skipped?: number;
+  /**
+   * Records of this batch the destination had already committed before a crash (its page marker was
+   * found): not written again, and counted apart, not as written.
+   */
+  readonly alreadyWritten?: number;
+}
+
+/**
+ * Which batch of which page a write is. The engine gives the same key to the same batch when the page
+ * is read again from the same checkpoint after a crash: the destination name, the page (the last
+ * committed position before it, and the page's index since), and the batch's range in the page. A
+ * destination that commits a marker of it in the batch's own transaction can skip a batch it has
+ * already committed (exactly-once); others ignore it.
+ */
+export interface WriteBatch {
+  readonly key: string;
 }
 
 /**
@@ -19,7 +35,7 @@ export interface WriteResult {
  * operation allows (upsert by key), since a resumed page may be written again.
  */
 export interface Writer {
-  write(records: readonly DataRecord[], ctx: Context): Promise<WriteResult>;
+  write(records: readonly DataRecord[], ctx: Context, batch?: WriteBatch): Promise<WriteResult>;
   close(ctx: Context): Promise<void>;
   /**
    * The run failed or was canceled: release resources and discard what is not yet final where

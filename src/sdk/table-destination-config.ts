@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageMarkersField } from './page-marker.js';
 
 /** How a table destination writes: plain insert, update by key, upsert by key, or insert-if-absent. */
 export const tableOperation = z.enum(['insert', 'update', 'upsert', 'ignore']);
@@ -25,6 +26,8 @@ export const tableDestinationFields = {
   columns: z.array(z.string().min(1)).min(1).optional(),
   /** Create the table from the first batch when it does not exist. */
   createTable: z.boolean().default(false),
+  /** Exactly-once: a marker per batch committed with it (page-marker.ts); default on for insert, `false` turns it off. */
+  pageMarkers: pageMarkersField,
 };
 
 /** Operations update, upsert and ignore need a key. */

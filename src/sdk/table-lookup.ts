@@ -247,6 +247,7 @@ export function lookupProcessor<W>(
               kind: 'record',
               where: o.where,
               ...(a.hint === undefined ? {} : { hint: a.hint }),
+              ...(a.field === undefined ? {} : { field: a.field }),
             }),
           });
         } else if (a !== null) {
@@ -286,6 +287,12 @@ export interface TableLookupOptions {
   readonly timeout: string | number;
   /** One query for every wanted key (key → match values); answers the matched row, null where none matched. */
   fetch(wanted: ReadonlyMap<string, Json[]>, ctx: Context): Promise<Map<string, JsonObject | null>>;
+  /**
+   * Why the database cannot take a match value at all (PostgreSQL text holds no NUL character), or
+   * undefined. Such a key is not asked: its records fail with RECORD_BAD_VALUE naming the field, and
+   * the rest of the page is looked up (one bad value would otherwise fail the page's one query).
+   */
+  refuse?(value: Json): string | undefined;
 }
 
 /**
@@ -316,8 +323,34 @@ export function tableLookupProcessor(
         return { key: lookupKeyOf(values as Json[]), wanted: values as Json[] };
       },
       async fetch(wanted, c) {
-        const answers = new Map<string, CachedRow>();
-        for (const [k, row] of await o.fetch(wanted, c)) answers.set(k, pick(row));
+        const answers = new Map<string, CachedRow | FlowError>();
+        let asked = wanted;
+        if (o.refuse) {
+          const refuse = o.refuse;
+          const fit = new Map<string, Json[]>();
+          for (const [k, values] of wanted) {
+            const j = values.findIndex((v) => refuse(v) !== undefined);
+            if (j < 0) {
+              fit.set(k, values);
+              continue;
+            }
+            const path = o.matchPaths[j] as string;
+            answers.set(
+              k,
+              new FlowError(
+                'RECORD_BAD_VALUE',
+                `field ${path} (matched against column ${o.matchColumns[j]}) ${refuse(values[j] as Json)}, so no row can be looked up for it`,
+                {
+                  kind: 'record',
+                  field: path,
+                  hint: `Remove the character from ${path} (in the source, or with a map step).`,
+                },
+              ),
+            );
+          }
+          asked = fit;
+        }
+        if (asked.size > 0) for (const [k, row] of await o.fetch(asked, c)) answers.set(k, pick(row));
         return answers;
       },
       notFound(record) {

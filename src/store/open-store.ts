@@ -1,5 +1,5 @@
 import { type Kysely, Migrator } from 'kysely';
-import type { Clock } from '../sdk/index.js';
+import { type Clock, databaseUrlHint, databaseUrlProblem, FlowError } from '../sdk/index.js';
 import { createKyselyStateStore } from './kysely-state-store.js';
 import { migrationProvider, type StoreDialect } from './migrations.js';
 import { openPostgres } from './open-postgres.js';
@@ -41,6 +41,13 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
 export async function openStore(location?: string, _options: OpenStoreOptions = {}): Promise<StateStore> {
   const where = location ?? defaultStoreLocation();
   if (isPostgresUrl(where)) {
+    const problem = databaseUrlProblem(where);
+    if (problem !== undefined) {
+      throw new FlowError('STORE_UNAVAILABLE', `cannot open the PostgreSQL store: ${problem}`, {
+        kind: 'config',
+        hint: databaseUrlHint,
+      });
+    }
     const target = describePostgresUrl(where);
     const { db, schema } = await openPostgres(where, target);
     try {

@@ -1,3 +1,5 @@
+import { databaseUrlProblem } from '../sdk/index.js';
+
 /** What the messages show of a PostgreSQL URL: `host:port`, and the URL with its password masked. */
 export interface PostgresTarget {
   /** `host:port`, e.g. `127.0.0.1:5432`. */
@@ -11,6 +13,8 @@ export function isPostgresUrl(location: string): boolean {
 }
 
 export function describePostgresUrl(url: string): PostgresTarget {
+  // a password with an unencoded / ? # cuts the URL: its pieces would show as host, port or database
+  if (databaseUrlProblem(url) !== undefined) return { hostPort: 'unknown host', masked: 'postgres://… (not shown)' };
   try {
     const parsed = new URL(url);
     const host = decodeURIComponent(parsed.hostname) || 'localhost';

@@ -15,6 +15,8 @@ export interface StageCounts {
   failed: number;
   /** Records a filter dropped, or a destination left alone (ignore-existing, unchanged). */
   skipped: number;
+  /** Destinations: records found already committed before a crash (page marker), not written again. */
+  alreadyWritten?: number;
   /** Milliseconds spent in this stage (processing or writing, retries included). */
   ms?: number;
   /** The stage's own counters, summed over pages (a lookup's hits, misses and lookupMs). */
@@ -26,6 +28,11 @@ export interface RunCounts {
   written: number;
   skipped: number;
   failed: number;
+  /**
+   * Records a destination had already committed before a crash (its page marker was found on resume):
+   * delivered once, not written again, not counted in `written`.
+   */
+  alreadyWritten?: number;
   /** Per step name. */
   steps: Record<string, StageCounts>;
   /** Per destination name. */

@@ -1,6 +1,12 @@
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import { FlowError, serverConnectionFields } from '../../sdk/index.js';
+import {
+  databaseUrlHint,
+  databaseUrlProblem,
+  FlowError,
+  parseDatabaseUrl,
+  serverConnectionFields,
+} from '../../sdk/index.js';
 import { isFatal, mysqlError } from './mysql-errors.js';
 import { castField } from './sql-values.js';
 
@@ -10,6 +16,10 @@ export const mysqlConnectionConfig = z
     url: z
       .string()
       .regex(/^(mysql|mariadb):\/\//, 'a MySQL URL starts with mysql:// (or mariadb://)')
+      .superRefine((url, check) => {
+        const problem = /^(mysql|mariadb):\/\//.test(url) ? databaseUrlProblem(url) : undefined;
+        if (problem) check.addIssue({ code: 'custom', message: `${problem}. ${databaseUrlHint}` });
+      })
       .optional(),
     ...serverConnectionFields,
     /** Milliseconds to wait for the TCP connection and handshake. */
@@ -54,15 +64,9 @@ export const SESSION_SETUP =
   "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ',STRICT_ALL_TABLES,'), ',NO_BACKSLASH_ESCAPES,', ',')), time_zone = '+00:00'";
 
 export function connectionOptions(config: MysqlConnectionConfig): mysql.PoolOptions {
-  const url = config.url ? new URL(config.url) : undefined;
+  const url = config.url ? parseDatabaseUrl(config.url, 'mysql connection url') : undefined;
   const fromUrl = url
-    ? {
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port ? Number(url.port) : 3306,
-        database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
-        user: url.username ? decodeURIComponent(url.username) : undefined,
-        password: url.password ? decodeURIComponent(url.password) : undefined,
-      }
+    ? { host: url.host, port: url.port ?? 3306, database: url.database, user: url.user, password: url.password }
     : {};
   const ssl =
     config.ssl === true ? {} : config.ssl === false || config.ssl === undefined ? undefined : { ...config.ssl };

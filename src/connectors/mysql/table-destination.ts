@@ -1,8 +1,12 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
+  alreadyWritten,
   type DataRecord,
   defineDestination,
   FlowError,
+  markerId,
+  markerRejected,
+  pageMarkers,
   type TableDestinationConfig,
   tableDestinationConfig,
   type Writer,
@@ -44,6 +48,29 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       for (const k of key) requireColumn(i, k, 'key', where);
     };
     if (info) checkKey(info);
+    const markers = pageMarkers(config);
+    const markerTable = markers ? quoteIdent(markers.table) : undefined;
+    /** Once per writer (parallel batches share it; a failure is tried again by the next batch). */
+    let markersReady: Promise<void> | undefined;
+    /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
+    const openMarkers = (table: string, keepMs: number, flow: string, now: number): Promise<void> => {
+      markersReady ??= createMarkers(table, keepMs, flow, now).catch((error: unknown) => {
+        markersReady = undefined;
+        throw error;
+      });
+      return markersReady;
+    };
+    const createMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
+      const at = `${connection.target} table ${table} (page markers)`;
+      await connection.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (flow VARCHAR(255) NOT NULL, marker CHAR(64) NOT NULL, page TEXT NOT NULL, run_id VARCHAR(64) NOT NULL, records INT NOT NULL, rejected MEDIUMTEXT, committed_at BIGINT NOT NULL, PRIMARY KEY (flow, marker)) ENGINE=InnoDB`,
+        at,
+      );
+      await connection.query(
+        `DELETE FROM ${table} WHERE flow = ${sqlLiteral(flow)} AND committed_at < ${now - keepMs}`,
+        at,
+      );
+    };
     const budget = Math.max(16 << 10, Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096));
 
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
@@ -155,9 +182,25 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
     };
 
     const writer: Writer = {
-      async write(records) {
+      async write(records, ctx, batch) {
         const out: Outcome = { written: 0, skipped: 0, rejected: [] };
         if (records.length === 0) return out;
+        // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
+        let mark: ((rejected: string | null) => string) | undefined;
+        if (markers && markerTable && batch) {
+          const now = ctx.clock.now().getTime();
+          await openMarkers(markerTable, markers.keepMs, ctx.flow, now);
+          const id = markerId(batch, records);
+          const found = await connection.query<{ rejected: string | null }[]>(
+            `SELECT rejected FROM ${markerTable} WHERE flow = ${sqlLiteral(ctx.flow)} AND marker = ${sqlLiteral(id)}`,
+            where,
+          );
+          const row = found[0];
+          if (row) return alreadyWritten(records, row.rejected, where);
+          const key = batch.key;
+          mark = (rejected) =>
+            `INSERT INTO ${markerTable} (flow, marker, page, run_id, records, rejected, committed_at) VALUES (${[ctx.flow, id, key, ctx.runId, records.length, rejected, now].map((v) => sqlLiteral(v)).join(', ')})`;
+        }
         if (!info) await create(records);
         const rows = plan(records, out, (info as TableInfo).columns);
         const conn = await connection.acquire().catch((error: unknown) => {
@@ -183,6 +226,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
               start = end;
             }
           }
+          if (mark) await conn.query(mark(markerRejected(out.rejected)));
           await conn.query('COMMIT');
           connection.release(conn);
         } catch (error) {

@@ -1,7 +1,15 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
-import { durationSchema, FlowError, parseDuration, serverConnectionFields } from '../../sdk/index.js';
+import {
+  databaseUrlHint,
+  databaseUrlProblem,
+  durationSchema,
+  FlowError,
+  parseDatabaseUrl,
+  parseDuration,
+  serverConnectionFields,
+} from '../../sdk/index.js';
 import { isConnectionBroken, pgError } from './pg-errors.js';
 import { jsonTypes } from './pg-values.js';
 
@@ -11,6 +19,10 @@ export const postgresConnectionConfig = z
     url: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgres:// (or postgresql://)')
+      .superRefine((url, check) => {
+        const problem = /^postgres(ql)?:\/\//.test(url) ? databaseUrlProblem(url) : undefined;
+        if (problem) check.addIssue({ code: 'custom', message: `${problem}. ${databaseUrlHint}` });
+      })
       .optional(),
     ...serverConnectionFields,
     /** Longest a statement may run (`30s`, `5m`, ms); the server cancels it after that (retried as transient). */
@@ -46,7 +58,8 @@ export interface PostgresConnection {
 const SESSION = '-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 -c client_encoding=UTF8';
 
 export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
-  const url = config.url ? new URL(config.url) : undefined;
+  const parsed = config.url ? parseDatabaseUrl(config.url, 'postgres connection url') : undefined;
+  const url = parsed?.url;
   const param = (name: string) => url?.searchParams.get(name) ?? undefined;
   const pick = <T>(own: T | undefined, other: T | undefined): T | undefined => (own !== undefined ? own : other);
   const sslmode = param('sslmode');
@@ -62,8 +75,8 @@ export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
             : false;
   const timeout = config.statementTimeout === undefined ? undefined : parseDuration(config.statementTimeout);
   const options: pg.PoolConfig = {
-    host: pick(config.host, url?.hostname.replace(/^\[|\]$/g, '') || undefined) ?? '127.0.0.1',
-    port: pick(config.port, url?.port ? Number(url.port) : undefined) ?? 5432,
+    host: pick(config.host, parsed?.host || undefined) ?? '127.0.0.1',
+    port: pick(config.port, parsed?.port) ?? 5432,
     max: config.pool.max,
     ssl,
     connectionTimeoutMillis: parseDuration(config.connectTimeout) ?? 10_000,
@@ -73,9 +86,9 @@ export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
     types: jsonTypes,
     keepAlive: true,
   };
-  const database = pick(config.database, url ? decodeURIComponent(url.pathname.slice(1)) || undefined : undefined);
-  const user = pick(config.user, url?.username ? decodeURIComponent(url.username) : undefined);
-  const password = pick(config.password, url?.password ? decodeURIComponent(url.password) : undefined);
+  const database = pick(config.database, parsed?.database);
+  const user = pick(config.user, parsed?.user);
+  const password = pick(config.password, parsed?.password);
   if (database !== undefined) options.database = database;
   if (user !== undefined) options.user = user;
   if (password !== undefined) options.password = password;

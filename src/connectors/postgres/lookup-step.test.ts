@@ -144,4 +144,35 @@ describe.skipIf(!up)('postgres.lookup step', () => {
     await expect(create({ ...base, table: 'nope' })).rejects.toMatchObject({ code: 'SQL_ERROR' });
     await expect(create({ ...base, fields: { x: 'nah' } })).rejects.toMatchObject({ code: 'SQL_ERROR', field: 'nah' });
   });
+
+  it('a key with a NUL character fails that record only (RECORD_BAD_VALUE naming the field); the page is looked up', async () => {
+    const p = await create(base);
+    const page = recs([
+      { customer: { email: 'c1@x.com' } },
+      { customer: { email: 'c2\u0000@x.com' } },
+      { customer: { email: 'c3@x.com' } },
+    ]);
+    const out = await p.process(page, ctx);
+    expect(out.records.map((r) => r.data['customer_id'])).toEqual([1, 3]);
+    expect(out.failed).toHaveLength(1);
+    expect(out.failed[0]?.record.meta.id).toBe('r2');
+    expect(out.failed[0]?.error).toMatchObject({ code: 'RECORD_BAD_VALUE', kind: 'record', field: 'customer.email' });
+    expect(out.failed[0]?.error.message).toMatch(/customer\.email.*NUL/);
+    // two match columns, a NUL in the second
+    const two = await create({
+      ...base,
+      table: 'prices',
+      match: { sku: 'sku', region: 'region' },
+      fields: { price: 'price' },
+    });
+    const prices = await two.process(
+      recs([
+        { sku: 'A', region: 'E\u0000U' },
+        { sku: 'B', region: 'EU' },
+      ]),
+      ctx,
+    );
+    expect(prices.records.map((r) => r.data['price'])).toEqual(['2.00']);
+    expect(prices.failed[0]?.error).toMatchObject({ code: 'RECORD_BAD_VALUE', field: 'region' });
+  });
 });

@@ -116,6 +116,10 @@ export const lookupStep = defineStep<LookupStepConfig>({
         cache: config.cache,
         timeout: config.timeout,
         fetch,
+        refuse: (value) =>
+          typeof value === 'string' && value.includes('\0')
+            ? 'holds a NUL character (U+0000), which PostgreSQL text cannot store'
+            : undefined,
       },
       ctx,
     );

@@ -23,6 +23,24 @@ describe('sql text', () => {
     expect(() => toPositional('select :missing', {}, 'w')).toThrow(/missing/);
   });
 
+  it.each([
+    ['E-string with an escaped quote', "select E'it\\'s :a' where x = :a", "select E'it\\'s :a' where x = $1"],
+    ['e-string with an escaped backslash last', "select e'\\\\' || :a, E'x\\':a'", "select e'\\\\' || $1, E'x\\':a'"],
+    ['an identifier ending in E is not an E-string', "select some'x' , :a", "select some'x' , $1"],
+    ['standard string: backslash is plain text', "select 'a\\' || :a", "select 'a\\' || $1"],
+    ['dollar quote with a tag', 'select $fn$ :a $x$ :a $fn$, :a', 'select $fn$ :a $x$ :a $fn$, $1'],
+    ['$n placeholders and identifiers with $ are not dollar quotes', 'select a$b$ :a, $1', 'select a$b$ $1, $1'],
+    ['nested block comments', 'select /* a /* :a */ :a */ :a', 'select /* a /* :a */ :a */ $1'],
+    [
+      'quoted identifier with a doubled quote',
+      'select "x"":a" from t where y = :a',
+      'select "x"":a" from t where y = $1',
+    ],
+    ['casts, also after a name', 'select :a::text, x::int, array[1:2]', 'select $1::text, x::int, array[1:2]'],
+  ])('leaves :names alone inside %s', (_, sql, text) => {
+    expect(toPositional(sql, { a: 1 }, 'w').text).toBe(text);
+  });
+
   it('inlines values as literals of unknown type for COPY: quotes doubled, backslashes in E-strings', () => {
     expect([null, undefined, 42, true, "it's", 'a\\b', { x: ["'"] }].map(sqlLiteral)).toEqual([
       'NULL',

@@ -28,12 +28,35 @@ export interface PositionalSql {
 
 const nameStart = /[A-Za-z_]/;
 const nameChar = /\w/;
+/** What continues an identifier or keyword (PostgreSQL allows `$` after the first character). */
+const identChar = /[\w$\u0080-\uffff]/;
 
-/** Index just past the quoted text that starts at `i` (`'…'`, `"…"`, with doubled quotes as escapes). */
-function skipQuoted(sql: string, i: number, quote: string): number {
+/** Index just past the block comment at `i`; PostgreSQL nests them (`/* a /* b *\/ c *\/`). */
+function skipComment(sql: string, i: number): number {
+  let depth = 0;
+  let j = i;
+  while (j < sql.length) {
+    if (sql[j] === '/' && sql[j + 1] === '*') {
+      depth++;
+      j += 2;
+    } else if (sql[j] === '*' && sql[j + 1] === '/') {
+      depth--;
+      j += 2;
+      if (depth === 0) return j;
+    } else j++;
+  }
+  return j;
+}
+
+/**
+ * Index just past the quoted text that starts at `i` (`'…'`, `"…"`, with doubled quotes as escapes;
+ * with `backslash`, an `E'…'` string, where `\'` and `\\` are escapes too).
+ */
+function skipQuoted(sql: string, i: number, quote: string, backslash = false): number {
   let j = i + 1;
   while (j < sql.length) {
-    if (sql[j] === quote) {
+    if (backslash && sql[j] === '\\') j += 2;
+    else if (sql[j] === quote) {
       if (sql[j + 1] === quote) j += 2;
       else return j + 1;
     } else j++;
@@ -94,13 +117,19 @@ function substitute(
   while (i < sql.length) {
     const c = sql[i] as string;
     if (c === "'" || c === '"') {
-      i = skipQuoted(sql, i, c);
+      // E'…' (escape string): the E is a word of its own, not the end of an identifier such as `some'x'`
+      const e = c === "'" && (sql[i - 1] === 'E' || sql[i - 1] === 'e') && !identChar.test(sql[i - 2] ?? ' ');
+      i = skipQuoted(sql, i, c, e);
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
       i = end < 0 ? sql.length : end + 1;
     } else if (c === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
+      i = skipComment(sql, i);
+    } else if (c !== '$' && identChar.test(c)) {
+      // a whole word: identifiers may hold `$` (`a$b$` is no dollar quote)
+      let j = i + 1;
+      while (j < sql.length && identChar.test(sql[j] as string)) j++;
+      i = j;
     } else if (c === '$' && /^\$(?:[A-Za-z_]\w*)?\$/.test(sql.slice(i, i + 66))) {
       const tag = (/^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i)) as RegExpExecArray)[0];
       const end = sql.indexOf(tag, i + tag.length);

@@ -278,4 +278,87 @@ describe.skipIf(!up)('postgres.table destination', () => {
   it('needs a key for update, upsert and ignore', () => {
     expect(() => tableDestination.config.parse({ table: 't', operation: 'upsert' })).toThrow(/need key/);
   });
+
+  describe.each(['copy', 'insert'])('a NUL character (PostgreSQL text cannot hold it), mode %s', (mode) => {
+    it.each(['insert', 'upsert'])(
+      'fails that record only (%s): the rest of the batch is written',
+      async (operation) => {
+        const table = await freshTable('id int primary key, name text, doc jsonb', '');
+        const w = await writer({ table, operation, key: 'id', mode });
+        const result = await w.write(
+          recs([
+            { id: 1, name: 'a' },
+            { id: 2, name: 'b\u0000c' },
+            { id: 3, doc: { x: 'y\u0000' } },
+            { id: 4, name: 'd' },
+          ]),
+          ctx,
+        );
+        expect(result.rejected.map((r) => [r.index, r.error.code, r.error.kind, r.error.field])).toEqual([
+          [1, 'RECORD_BAD_VALUE', 'record', 'name'],
+          [2, 'RECORD_CONSTRAINT', 'record', mode === 'copy' ? 'doc' : undefined],
+        ]);
+        expect(result.rejected[0]?.error.message).toBe(
+          'record line:3: field name holds a NUL character (U+0000), which PostgreSQL text cannot store',
+        );
+        expect(result.written).toBe(2);
+        expect((await rowsOf(table)).map((r) => r['id'])).toEqual([1, 4]);
+      },
+    );
+  });
+
+  describe.each(['copy', 'insert'])('page markers (exactly-once insert), mode %s', (mode) => {
+    it('skips a batch whose marker was committed, counting it as already written, and refuses its bad records again', async () => {
+      const table = await freshTable('id int primary key, name varchar(20) not null', '');
+      const w = await writer({ table, operation: 'insert', mode });
+      const batch = { key: `out|run 1 page 3#1|0+3 ${mode}` };
+      const rows = recs([{ id: 1, name: 'a' }, { id: 2 }, { id: 3, name: 'c' }]);
+      expect(await w.write(rows, ctx, batch)).toMatchObject({
+        written: 2,
+        rejected: [{ index: 1, error: { code: 'RECORD_CONSTRAINT' } }],
+      });
+      const again = await w.write(rows, ctx, batch);
+      expect(again).toMatchObject({
+        written: 0,
+        alreadyWritten: 2,
+        rejected: [{ index: 1, error: { code: 'RECORD_CONSTRAINT', kind: 'record' } }],
+      });
+      expect(again.rejected[0]?.error.message).toMatch(/before a crash/);
+      expect(await rowsOf(table)).toEqual([
+        { id: 1, name: 'a' },
+        { id: 3, name: 'c' },
+      ]);
+      // the same key with other records is another batch; no key: written as before
+      expect(await w.write(recs([{ id: 4, name: 'd' }]), ctx, batch)).toMatchObject({ written: 1 });
+      expect(await w.write(recs([{ id: 5, name: 'e' }]), ctx)).toMatchObject({ written: 1 });
+      const markers = await db.sql('select page, records from syncline_page_markers where page = $1 order by records', [
+        batch.key,
+      ]);
+      expect(markers.rows).toEqual([
+        { page: batch.key, records: 1 },
+        { page: batch.key, records: 3 },
+      ]);
+    });
+
+    it('creates the marker table once when the first batches are written in parallel', async () => {
+      const table = await freshTable('id int', '');
+      const w = await writer({ table, operation: 'insert', mode, pageMarkers: { table: `p_${table}` } });
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((n) => w.write([createRecord({ id: n }, { id: `line:${n}` })], ctx, { key: `b${n}` })),
+      );
+      expect(results.map((r) => r.written)).toEqual([1, 1, 1, 1]);
+      expect((await db.sql(`select count(*)::int as n from p_${table}`)).rows).toEqual([{ n: 4 }]);
+    });
+
+    it('commits the batch and its marker in one transaction: a marker that cannot be written rolls the rows back', async () => {
+      const table = await freshTable('id int primary key, name varchar(20)', '');
+      const markers = `m_${table}`;
+      await db.sql(
+        `create table ${markers} (flow text, marker text, page text, run_id text, records int check (records < 0), rejected text, committed_at bigint, primary key (flow, marker))`,
+      );
+      const w = await writer({ table, operation: 'insert', mode, pageMarkers: { table: markers } });
+      await expect(w.write(recs([{ id: 1, name: 'a' }]), ctx, { key: `k ${mode}` })).rejects.toBeDefined();
+      expect(await rowsOf(table)).toEqual([]);
+    });
+  });
 });

@@ -2,17 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import {
+  alreadyWritten,
   type DataRecord,
   defineDestination,
   FlowError,
   type JsonObject,
+  markerId,
+  markerRejected,
+  pageMarkers,
   requireKey,
   tableDestinationFields,
   type Writer,
 } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
-import { qualifiedName, quoteIdent } from './sql-text.js';
+import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
 import { copyRows, type FieldWriter, fieldWriter, insertRows, type StagedRow } from './stage-rows.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 import { applySql, createTableSql, ROW, stagingSql } from './write-sql.js';
@@ -82,6 +86,31 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
     };
     if (info) checkKey(info);
 
+    const markers = pageMarkers(config);
+    const markerTable = markers ? qualifiedName(markers.table, config.schema) : undefined;
+    /** Once per writer (parallel batches share it; a failure is tried again by the next batch). */
+    let markersReady: Promise<void> | undefined;
+    /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
+    const openMarkers = (table: string, keepMs: number, flow: string, now: number): Promise<void> => {
+      markersReady ??= createMarkers(table, keepMs, flow, now).catch((error: unknown) => {
+        markersReady = undefined;
+        throw error;
+      });
+      return markersReady;
+    };
+    const createMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
+      const at = `${connection.target} table ${table} (page markers)`;
+      const create = () =>
+        connection.query(
+          `CREATE TABLE IF NOT EXISTS ${table} (flow text NOT NULL, marker text NOT NULL, page text NOT NULL, run_id text NOT NULL, records integer NOT NULL, rejected text, committed_at bigint NOT NULL, PRIMARY KEY (flow, marker))`,
+          [],
+          at,
+        );
+      // another writer (destination, flow) creating it at the same moment fails this one on pg_type: once more sees it
+      await create().catch(create);
+      await connection.query(`DELETE FROM ${table} WHERE flow = $1 AND committed_at < $2`, [flow, now - keepMs], at);
+    };
+
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
       const e = pgError(error, `${where} record ${row.id}`);
       out.rejected.push({
@@ -147,6 +176,26 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
           continue;
         }
         const { columns, id: columnsId, writers: ws } = shapeOf(data, i);
+        // PostgreSQL text holds no NUL character: that record fails, named, before the batch is sent
+        const nul = columns.find((c) => {
+          const v = data[c];
+          return typeof v === 'string' && v.includes('\0');
+        });
+        if (nul !== undefined) {
+          out.rejected.push({
+            index,
+            error: new FlowError(
+              'RECORD_BAD_VALUE',
+              `record ${id}: field ${nul} holds a NUL character (U+0000), which PostgreSQL text cannot store`,
+              {
+                where: `${where} record ${id}`,
+                field: nul,
+                hint: `Remove the character from ${nul} (in the source, or with a map step).`,
+              },
+            ),
+          });
+          continue;
+        }
         // direct COPY into the target: the fields only; staging: the row number last
         let line = '';
         for (let c = 0; c < columns.length; c++) {
@@ -276,9 +325,26 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
     };
 
     const writer: Writer = {
-      async write(records) {
+      async write(records, ctx, batch) {
         const out: Outcome = { written: 0, skipped: 0, rejected: [] };
         if (records.length === 0) return out;
+        // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
+        let mark: ((rejected: string | null) => string) | undefined;
+        if (markers && markerTable && batch) {
+          const now = ctx.clock.now().getTime();
+          await openMarkers(markerTable, markers.keepMs, ctx.flow, now);
+          const id = markerId(batch, records);
+          const found = await connection.query(
+            `SELECT rejected FROM ${markerTable} WHERE flow = $1 AND marker = $2`,
+            [ctx.flow, id],
+            where,
+          );
+          const row = found.rows[0] as unknown[] | undefined;
+          if (row) return alreadyWritten(records, (row[0] as string | null) ?? null, where);
+          const key = batch.key;
+          mark = (rejected) =>
+            `INSERT INTO ${markerTable} (flow, marker, page, run_id, records, rejected, committed_at) VALUES (${[ctx.flow, id, key, ctx.runId, records.length, rejected, now].map((v) => sqlLiteral(v)).join(', ')})`;
+        }
         if (!info) await create(records);
         const i = info as TableInfo;
         const rows = plan(records, out, i);
@@ -292,11 +358,14 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
             const state = { prefix: 'BEGIN; ', dirty: false, commit: false };
             try {
               for (let s = 0; s < runs.length; s++) {
-                // The last run commits with its apply statement (one round trip less) unless it had to split.
-                state.commit = s === runs.length - 1;
+                // The last run commits with its apply statement (one round trip less) unless it had to split
+                // or the batch's marker commits after it.
+                state.commit = mark === undefined && s === runs.length - 1;
                 await attempt(client, i, runs[s] as StagedRow[], out, state);
               }
-              if (!state.commit) await client.query('COMMIT');
+              if (mark !== undefined) {
+                await client.query(`${mark(markerRejected(out.rejected))}; COMMIT`);
+              } else if (!state.commit) await client.query('COMMIT');
             } catch (error) {
               if (!isConnectionBroken(error)) await client.query('ROLLBACK').catch(() => undefined);
               throw error;

@@ -211,4 +211,16 @@ flows:
     expect((await store.getRun(second.id))?.counts.steps['sqlite.lookup']?.stats).toMatchObject({ storeHits: 3 });
     await store.close();
   });
+
+  it('a key with a NUL character is looked up like any other (no row has it): the page goes on', async () => {
+    const p = await create({ ...base, onMissing: 'null' });
+    const page = recs([
+      { customer: { email: 'c1@x.com' } },
+      { customer: { email: 'c2\u0000@x.com' } },
+      { customer: { email: 'c3@x.com' } },
+    ]);
+    const out = await p.process(page, ctx);
+    expect(out.failed).toEqual([]);
+    expect(out.records.map((r) => r.data['customer_id'])).toEqual([1, null, 3]);
+  });
 });

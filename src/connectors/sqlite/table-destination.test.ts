@@ -258,4 +258,64 @@ describe('sqlite.table destination', () => {
       key: ['id'],
     });
   });
+
+  describe('page markers (exactly-once insert)', () => {
+    it('skips a batch whose marker was committed, counting it as already written, and refuses its bad records again', async () => {
+      const c = connect();
+      c.db.exec('create table t (id integer primary key, name text not null)');
+      const w = await writer(c, { table: 't', operation: 'insert' });
+      const batch = { key: 'out|run 1 page 3#1|0+3' };
+      const rows = recs([{ id: 1, name: 'a' }, { id: 2 }, { id: 3, name: 'c' }]);
+      const first = await w.write(rows, ctx, batch);
+      expect(first).toMatchObject({ written: 2, rejected: [{ index: 1, error: { code: 'RECORD_CONSTRAINT' } }] });
+      // the page read again after a crash: the same key and records
+      const again = await w.write(rows, ctx, batch);
+      expect(again).toMatchObject({
+        written: 0,
+        alreadyWritten: 2,
+        rejected: [{ index: 1, error: { code: 'RECORD_CONSTRAINT', field: 'name', kind: 'record' } }],
+      });
+      expect(again.rejected[0]?.error.message).toMatch(/before a crash/);
+      expect(c.db.prepare('select count(*) from t').pluck().get()).toBe(2);
+      expect(c.db.prepare('select page, records from syncline_page_markers').all()).toEqual([
+        { page: batch.key, records: 3 },
+      ]);
+    });
+
+    it('writes the same key again when the record ids differ, and writes without a key as before', async () => {
+      const c = connect();
+      c.db.exec('create table t (id integer, name text)');
+      const w = await writer(c, { table: 't', operation: 'insert', pageMarkers: { table: 'my_markers' } });
+      const batch = { key: 'out|run 1#1|0+1' };
+      await w.write(recs([{ id: 1 }]), ctx, batch);
+      expect(await w.write([createRecord({ id: 2 }, { id: 'line:9' })], ctx, batch)).toMatchObject({ written: 1 });
+      expect(await w.write(recs([{ id: 1 }]), ctx)).toMatchObject({ written: 1 });
+      expect(c.db.prepare('select count(*) from t').pluck().get()).toBe(3);
+      expect(c.db.prepare('select count(*) from my_markers').pluck().get()).toBe(2);
+    });
+
+    it('keeps no markers with pageMarkers: false, nor for upserts', async () => {
+      const c = connect();
+      c.db.exec('create table t (id integer primary key, name text)');
+      const batch = { key: 'out|run 1#1|0+1' };
+      const off = await writer(c, { table: 't', operation: 'insert', pageMarkers: false });
+      await off.write(recs([{ id: 1 }]), ctx, batch);
+      const up = await writer(c, { table: 't', operation: 'upsert', key: 'id' });
+      await up.write(recs([{ id: 1, name: 'x' }]), ctx, batch);
+      expect(
+        c.db.prepare("select count(*) from sqlite_master where name = 'syncline_page_markers'").pluck().get(),
+      ).toBe(0);
+    });
+
+    it('deletes markers older than keep when it opens the marker table', async () => {
+      const c = connect();
+      c.db.exec('create table t (id integer)');
+      const old = { ...ctx, clock: { ...ctx.clock, now: () => new Date('2026-01-01T00:00:00Z') } };
+      const w1 = await writer(c, { table: 't', operation: 'insert', pageMarkers: { keep: '1d' } });
+      await w1.write(recs([{ id: 1 }]), old, { key: 'a' });
+      const w2 = await writer(c, { table: 't', operation: 'insert', pageMarkers: { keep: '1d' } });
+      await w2.write(recs([{ id: 2 }]), ctx, { key: 'b' });
+      expect(c.db.prepare('select page from syncline_page_markers').pluck().all()).toEqual(['b']);
+    });
+  });
 });

@@ -1,9 +1,13 @@
 import type Database from 'better-sqlite3';
 import {
+  alreadyWritten,
   type DataRecord,
   defineDestination,
   FlowError,
   type JsonObject,
+  markerId,
+  markerRejected,
+  pageMarkers,
   type TableDestinationConfig,
   tableDestinationConfig,
   type Writer,
@@ -30,6 +34,20 @@ interface Outcome {
   written: number;
   skipped: number;
   rejected: { index: number; error: FlowError }[];
+}
+
+/** A batch's page marker, committed in its transaction (exactly-once). */
+interface Mark {
+  readonly flow: string;
+  readonly id: string;
+  readonly page: string;
+  readonly run: string;
+  readonly at: number;
+}
+
+/** The batch's marker was there: committed before a crash, with the records it refused then. */
+interface Found {
+  readonly found: { rejected: string | null };
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
@@ -71,6 +89,38 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
         hint: 'Create the table, correct its name, or set createTable: true.',
       });
     }
+    const markers = pageMarkers(config);
+    let marks: { find: Database.Statement; insert: Database.Statement } | undefined;
+    /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
+    const openMarks = (flow: string, now: number) => {
+      if (markers === undefined || marks !== undefined) return;
+      const table = quoteIdent(markers.table);
+      try {
+        db.exec(
+          `CREATE TABLE IF NOT EXISTS ${table} (flow TEXT NOT NULL, marker TEXT NOT NULL, page TEXT NOT NULL, run_id TEXT NOT NULL, records INTEGER NOT NULL, rejected TEXT, committed_at INTEGER NOT NULL, PRIMARY KEY (flow, marker))`,
+        );
+        db.prepare(`DELETE FROM ${table} WHERE flow = ? AND committed_at < ?`).run(flow, now - markers.keepMs);
+        marks = {
+          find: db.prepare(`SELECT rejected FROM ${table} WHERE flow = ? AND marker = ?`),
+          insert: db.prepare(
+            `INSERT INTO ${table} (flow, marker, page, run_id, records, rejected, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ),
+        };
+      } catch (error) {
+        throw sqliteError(error, `sqlite table ${table} (page markers)`);
+      }
+    };
+    /** Inside the batch's transaction: the marker found (skip the batch), else undefined. */
+    const findMark = (mark: Mark | undefined): Found | undefined => {
+      if (mark === undefined || marks === undefined) return undefined;
+      const row = marks.find.get(mark.flow, mark.id) as { rejected: string | null } | undefined;
+      return row === undefined ? undefined : { found: { rejected: row.rejected } };
+    };
+    const putMark = (mark: Mark | undefined, records: number, out: Outcome) => {
+      if (mark === undefined || marks === undefined) return;
+      marks.insert.run(mark.flow, mark.id, mark.page, mark.run, records, markerRejected(out.rejected), mark.at);
+    };
+
     const cache = new Map<string, Prepared>();
     const prepare = (columns: readonly string[]): Prepared => {
       const id = columns.join('\u0000');
@@ -151,7 +201,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       return many.rows;
     };
 
-    const fast = db.transaction((plans: Plan[], records: readonly DataRecord[]): Outcome => {
+    const fast = db.transaction((plans: Plan[], records: readonly DataRecord[], mark?: Mark): Outcome | Found => {
+      const found = findMark(mark);
+      if (found) return found;
       const out: Outcome = { written: 0, skipped: 0, rejected: [] };
       for (let i = 0; i < plans.length; ) {
         const p = plans[i] as Plan;
@@ -164,13 +216,16 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
         if (done === 0) runOne(p, records[i] as DataRecord, i, out);
         i += Math.max(1, done);
       }
+      putMark(mark, records.length, out);
       return out;
     });
 
     const savepoint = db.prepare('SAVEPOINT syncline_record');
     const release = db.prepare('RELEASE syncline_record');
     const rollbackTo = db.prepare('ROLLBACK TO syncline_record');
-    const slow = db.transaction((plans: Plan[], records: readonly DataRecord[]): Outcome => {
+    const slow = db.transaction((plans: Plan[], records: readonly DataRecord[], mark?: Mark): Outcome | Found => {
+      const found = findMark(mark);
+      if (found) return found;
       const out: Outcome = { written: 0, skipped: 0, rejected: [] };
       for (let i = 0; i < plans.length; i++) {
         const p = plans[i] as Plan;
@@ -200,6 +255,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
           });
         }
       }
+      putMark(mark, records.length, out);
       return out;
     });
 
@@ -213,22 +269,33 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
     };
 
     const writer: Writer = {
-      async write(records) {
+      async write(records, ctx, batch) {
         if (records.length === 0) return { rejected: [], written: 0, skipped: 0 };
-        let outcome: Outcome;
+        if (batch) openMarks(ctx.flow, ctx.clock.now().getTime());
+        const mark: Mark | undefined =
+          marks && batch
+            ? {
+                flow: ctx.flow,
+                id: markerId(batch, records),
+                page: batch.key,
+                run: ctx.runId,
+                at: ctx.clock.now().getTime(),
+              }
+            : undefined;
+        let outcome: Outcome | Found;
         try {
           if (!exists) create(records);
           const plans = plan(records);
           try {
-            outcome = fast.immediate(plans, records);
+            outcome = fast.immediate(plans, records, mark);
           } catch (error) {
             if (!isRecordError(error)) throw error;
-            outcome = slow.immediate(plans, records);
+            outcome = slow.immediate(plans, records, mark);
           }
         } catch (error) {
           throw sqliteError(error, where);
         }
-        return outcome;
+        return 'found' in outcome ? alreadyWritten(records, outcome.found.rejected, where) : outcome;
       },
       async close() {
         cache.clear();
