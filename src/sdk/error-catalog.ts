@@ -304,8 +304,15 @@ export const errorCatalog = {
   },
   INTERRUPTED: {
     kind: 'system',
-    summary: 'The process running this run died (killed, crashed, machine restarted).',
+    summary:
+      'The run stopped holding its flow: its process died (killed, crashed, machine restarted), or it renewed its lease for none of the lease window (paused, asleep, blocked) and another run took over.',
     fix: 'Nothing: the next run resumes from the last checkpoint.',
+  },
+  RUN_LEASE_LOST: {
+    kind: 'system',
+    summary:
+      'The run went longer than the lease window without a commit or heartbeat (process paused, machine asleep, event loop blocked), another run took its flow over, and this run stopped without writing anything more.',
+    fix: 'Nothing to repair: the run that took over resumed from the last checkpoint. Find what stalled the process (a long `script`, a suspended VM or laptop).',
   },
   INTERNAL: {
     kind: 'system',

@@ -12,6 +12,7 @@ export * from './lookup-cache.js';
 export * from './page.js';
 export * from './receiver.js';
 export * from './record.js';
+export * from './run-lease.js';
 export * from './server-connection-fields.js';
 export * from './source.js';
 export * from './step.js';

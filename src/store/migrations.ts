@@ -183,6 +183,18 @@ async function createStepState(db: Kysely<unknown>, dialect: StoreDialect): Prom
     .execute();
 }
 
+/** Run leases: a flow's owner (a run), its fencing token and the time the ownership lapses. */
+async function createLeases(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('leases')
+    .addColumn('flow', 'text', (c) => c.primaryKey())
+    .addColumn('run_id', t.ref)
+    .addColumn('token', t.ref, (c) => c.notNull())
+    .addColumn('expires_at', t.time, (c) => c.notNull())
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -215,6 +227,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006_step_state': {
       up: (db: Kysely<unknown>) => createStepState(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('step_state').execute(),
+    },
+    '0007_leases': {
+      up: (db: Kysely<unknown>) => createLeases(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('leases').execute(),
     },
   };
 }

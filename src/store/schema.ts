@@ -120,6 +120,14 @@ export interface StepStateTable {
   at: Timestamp;
 }
 
+/** One row per flow that ever ran: who holds it, the fencing token and until when. */
+export interface LeasesTable {
+  flow: string;
+  run_id: ColumnType<number | string | null, number | null, number | null>;
+  token: Id;
+  expires_at: Timestamp;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   run_pages: RunPagesTable;
@@ -131,4 +139,5 @@ export interface StoreDatabase {
   error_events: ErrorEventsTable;
   breakers: BreakersTable;
   step_state: StepStateTable;
+  leases: LeasesTable;
 }
