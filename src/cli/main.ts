@@ -49,7 +49,7 @@ program
   .description('Keep business systems in step: run flows from YAML files, durably.')
   .option(
     '--db <location>',
-    'state store: a SQLite file path or a postgres:// URL (default: $SYNCLINE_DB or ./.syncline/syncline.db)',
+    'state store: a SQLite file path or a postgres:// URL (default: $SYNCLINE_DB, else .syncline/syncline.db beside the flow file; without a flow file, the nearest .syncline/syncline.db from the current folder up)',
   )
   .showHelpAfterError();
 

@@ -1,12 +1,12 @@
 import { createEngine, type Engine } from '../engine/index.js';
-import { openStore } from '../store/index.js';
 import { builtinConnectors, builtinSteps } from './builtins.js';
 import { createCliLogger } from './cli-logger.js';
 import { lazyTokenStore } from './lazy-token-store.js';
+import { type CliStoreOptions, openCliStore } from './open-cli-store.js';
 
-/** Opens the state store (`--db`, else SYNCLINE_DB, else ./.syncline/syncline.db) and an engine over it. */
-export async function openEngine(db: string | undefined, logLevel?: string): Promise<Engine> {
-  const store = await openStore(db);
+/** Opens the state store (`--db`, else SYNCLINE_DB, else .syncline/syncline.db beside the flow file) and an engine over it. */
+export async function openEngine(where: CliStoreOptions, logLevel?: string): Promise<Engine> {
+  const store = await openCliStore(where);
   return createEngine({
     connectors: builtinConnectors,
     steps: builtinSteps,

@@ -45,7 +45,7 @@ export async function previewCommand(
   flow: string,
   options: { db?: string; limit: number; json?: boolean },
 ): Promise<number> {
-  const engine = await openEngine(options.db);
+  const engine = await openEngine({ db: options.db, file });
   try {
     const project = await loadFlowFile(file, engine.store);
     const result = await engine.preview(project, flow, options.limit);

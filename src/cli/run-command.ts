@@ -27,7 +27,7 @@ export async function runCommand(
   flowName: string | undefined,
   options: RunCommandOptions,
 ): Promise<number> {
-  const engine = await openEngine(options.db);
+  const engine = await openEngine({ db: options.db, file });
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);

@@ -29,7 +29,7 @@ export interface ServeOptions {
  * Runs of one flow never overlap. SIGINT/SIGTERM stop cleanly.
  */
 export async function serveCommand(file: string, options: ServeOptions): Promise<number> {
-  const engine = await openEngine(options.db, 'info');
+  const engine = await openEngine({ db: options.db, file }, 'info');
   const log = createCliLogger('info');
   // listen for the stop signals first: one may come as soon as the address is printed
   const stopped = new Promise<void>((resolve) => {

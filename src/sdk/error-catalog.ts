@@ -98,6 +98,12 @@ export const errorCatalog = {
     summary: 'The state store cannot be opened or written.',
     fix: 'Check `SYNCLINE_DB`: a writable file path, or a reachable postgres:// URL.',
   },
+  STORE_NOT_FOUND: {
+    kind: 'config',
+    summary:
+      'A command that reads state (status, runs, errors, secrets list) found no state store where it looked; it creates none.',
+    fix: "Point it at the store `syncline run` used: `--db <path>` or `SYNCLINE_DB`, or run it from the flow file's folder (the store is `.syncline/syncline.db` beside the flow file).",
+  },
   RUN_ALREADY_ACTIVE: {
     kind: 'config',
     summary: 'Another run of the same flow is still active; runs of one flow never overlap.',

@@ -1,4 +1,10 @@
-export { DEFAULT_KEY_FILE, loadMasterKey, type MasterKeyOptions } from './load-master-key.js';
+export {
+  defaultKeyFile,
+  LEGACY_KEY_FILE,
+  loadMasterKey,
+  type MasterKeyOptions,
+  warnOnStderr,
+} from './load-master-key.js';
 export { maskPii, maskValue } from './mask-pii.js';
 export { createSealedTokenStore, TOKEN_PREFIX } from './sealed-token-store.js';
 export { type MasterKey, masterKey, openSecret, sealSecret } from './secret-box.js';

@@ -29,3 +29,4 @@ export type {
   StartedRun,
   StateStore,
 } from './state-store.js';
+export { chooseStore, STORE_FILE, STORE_FOLDER, type StoreChoice, type StoreChoiceInput } from './store-location.js';
