@@ -84,7 +84,7 @@ async function claim(deps: RunDeps, project: ProjectDefinition, flow: string, op
   });
 }
 
-/** Ends the run when it lapses: a timeout or a lost lease fail it, anything else cancels it. */
+/** Abort reasons that fail the run (a timeout, a lost lease); any other abort cancels it. */
 const failsRun = (reason: unknown) =>
   reason instanceof FlowError && (reason.code === 'RUN_TIMEOUT' || reason.code === 'RUN_LEASE_LOST');
 const leaseLost = (error: FlowError | undefined) => error?.code === 'RUN_LEASE_LOST';
