@@ -121,7 +121,7 @@ export async function runFlow(
   const stored = claimed.checkpoint;
   deps.live.add(run.id);
   if (claimed.replaced)
-    deps.log.warn({ runId: run.id }, `run ${claimed.replaced.id}: ${claimed.replaced.error?.message}`);
+    deps.log.info({ runId: run.id }, `run ${claimed.replaced.id}: ${claimed.replaced.error?.message}`);
   const abort = new AbortController();
   const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${run.id} of flow "${flow.name}" was canceled`));
   if (options.signal?.aborted) onAbort();
