@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
 import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
-import { openStore } from '../store/index.js';
 import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, StateStore } from '../store/state-store.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { loadFlowFile } from './load-project.js';
+import { openCliStore } from './open-cli-store.js';
 import { openEngine } from './open-engine.js';
 
 /** The filters `errors list`, `errors retry --all` and `errors resolve --all` share. */
@@ -104,7 +104,7 @@ export function describeFilter(o: ErrorFilterOptions): string {
 }
 
 export async function errorsList(o: ErrorListOptions): Promise<number> {
-  const store = await openStore(o.db);
+  const store = await openCliStore({ db: o.db, file: o.file, mustExist: true });
   try {
     const filter = { ...toFilter(o), limit: o.limit };
     const [rows, total] = await Promise.all([
@@ -244,7 +244,7 @@ export async function errorsShow(
   id: string,
   o: { db?: string; json?: boolean; file?: string; unmask?: boolean; redaction?: CliRedaction },
 ): Promise<number> {
-  const store = await openStore(o.db);
+  const store = await openCliStore({ db: o.db, file: o.file, mustExist: true });
   try {
     const found = await store.getError(parseId(id));
     if (!found) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
@@ -317,7 +317,7 @@ export async function errorsRetry(
   if (o.payload && (ids.length !== 1 || o.all))
     throw new FlowError('CONFIG_INVALID', '--payload edits one record: give exactly one error record id');
   const payload = o.payload ? await readPayload(o.payload) : undefined;
-  const engine = await openEngine(o.db, undefined, o.redaction);
+  const engine = await openEngine({ db: o.db, file: o.file, mustExist: true }, undefined, o.redaction);
   let failed = 0;
   let delivered = 0;
   try {
@@ -356,7 +356,7 @@ export async function errorsRetry(
 }
 
 export async function errorsResolve(ids: readonly string[], o: BulkOptions & { note?: string }): Promise<number> {
-  const store = await openStore(o.db);
+  const store = await openCliStore({ db: o.db, mustExist: true });
   try {
     const targets = await targetIds(store, ids, o, 'resolve');
     if (targets.length === 0) {
@@ -391,7 +391,7 @@ export async function errorsPurge(o: { db?: string; olderThan: string }): Promis
     throw new FlowError('CONFIG_INVALID', `--older-than "${o.olderThan}" is not a span`, {
       hint: 'write e.g. 30d, 12h',
     });
-  const store = await openStore(o.db);
+  const store = await openCliStore({ db: o.db, mustExist: true });
   try {
     const removed = await store.purgeErrors(new Date(Date.now() - span));
     process.stdout.write(

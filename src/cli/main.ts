@@ -70,7 +70,7 @@ program
   .version(packageVersion(), '-V, --version', 'print the version')
   .option(
     '--db <location>',
-    'state store: a SQLite file path or a postgres:// URL (default: $SYNCLINE_DB or ./.syncline/syncline.db)',
+    'state store: a SQLite file path or a postgres:// URL (default: $SYNCLINE_DB, else .syncline/syncline.db beside the flow file; without a flow file, the nearest .syncline/syncline.db from the current folder up)',
   )
   .showHelpAfterError();
 

@@ -46,7 +46,7 @@ export async function previewCommand(
   flow: string,
   options: { db?: string; limit: number; json?: boolean; redaction?: CliRedaction },
 ): Promise<number> {
-  const engine = await openEngine(options.db, undefined, options.redaction);
+  const engine = await openEngine({ db: options.db, file }, undefined, options.redaction);
   const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
   try {
     const project = await loadFlowFile(file, engine.store, options.redaction);

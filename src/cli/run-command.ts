@@ -33,7 +33,7 @@ export async function runCommand(
   flowName: string | undefined,
   options: RunCommandOptions,
 ): Promise<number> {
-  const engine = await openEngine(options.db, undefined, options.redaction);
+  const engine = await openEngine({ db: options.db, file }, undefined, options.redaction);
   const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
   const abort = new AbortController();
   const onSigint = () => {

@@ -1,5 +1,5 @@
-import { openStore } from '../store/index.js';
 import { formatTable } from './format-table.js';
+import { openCliStore } from './open-cli-store.js';
 import { describeStatus, destinationFailures } from './run-summary.js';
 
 /** `syncline runs [flow]`: the latest runs, newest first. */
@@ -7,7 +7,7 @@ export async function runsCommand(
   flow: string | undefined,
   options: { db?: string; limit: number; json?: boolean },
 ): Promise<number> {
-  const store = await openStore(options.db);
+  const store = await openCliStore({ db: options.db, mustExist: true });
   try {
     const runs = await store.listRuns({ ...(flow ? { flow } : {}), limit: options.limit });
     if (options.json) {

@@ -1,7 +1,7 @@
 import { FlowError } from '../sdk/index.js';
-import { checkSecretName, createSecretVault, loadMasterKey, TOKEN_PREFIX } from '../security/index.js';
-import { openStore } from '../store/index.js';
+import { checkSecretName, createSecretVault, loadMasterKey, TOKEN_PREFIX, warnOnStderr } from '../security/index.js';
 import { formatTable } from './format-table.js';
+import { openCliStore } from './open-cli-store.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('enter the value, then press Enter and Ctrl-D:\n');
@@ -18,8 +18,8 @@ export async function secretsSet(name: string, o: { db?: string; value?: string 
     throw new FlowError('CONFIG_INVALID', `no value given for secret ${name}`, {
       hint: 'pass --value, or pipe the value on standard input',
     });
-  const key = await loadMasterKey();
-  const store = await openStore(o.db);
+  const key = await loadMasterKey({ warn: warnOnStderr });
+  const store = await openCliStore({ db: o.db });
   try {
     await createSecretVault(store, key ? [key] : []).set(name, value);
     process.stdout.write(
@@ -32,7 +32,7 @@ export async function secretsSet(name: string, o: { db?: string; value?: string 
 }
 
 export async function secretsList(o: { db?: string }): Promise<number> {
-  const store = await openStore(o.db);
+  const store = await openCliStore({ db: o.db, mustExist: true });
   try {
     const rows = (await store.listSecrets()).filter((r) => !r.name.startsWith(TOKEN_PREFIX));
     if (rows.length === 0) process.stdout.write('no secrets stored: add one with `syncline secrets set NAME`\n');
@@ -50,7 +50,7 @@ export async function secretsList(o: { db?: string }): Promise<number> {
 }
 
 export async function secretsDelete(name: string, o: { db?: string }): Promise<number> {
-  const store = await openStore(o.db);
+  const store = await openCliStore({ db: o.db, mustExist: true });
   try {
     if (!(await store.deleteSecret(name)))
       throw new FlowError('CONFIG_INVALID', `no secret named ${name}`, {

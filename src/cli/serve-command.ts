@@ -41,7 +41,7 @@ function allowedHosts(options: ServeOptions): string[] {
  * Runs of one flow never overlap. SIGINT/SIGTERM stop cleanly.
  */
 export async function serveCommand(file: string, options: ServeOptions): Promise<number> {
-  const engine = await openEngine(options.db, 'info', options.redaction);
+  const engine = await openEngine({ db: options.db, file }, 'info', options.redaction);
   const log = createCliLogger('info', options.redaction);
   // listen for the stop signals first: one may come as soon as the address is printed
   const stopped = new Promise<void>((resolve) => {

@@ -1,8 +1,8 @@
 import { WATERMARK_SOURCE } from '../engine/delta-sync.js';
 import { isJsonObject, type Json } from '../sdk/index.js';
-import { openStore } from '../store/index.js';
 import type { BreakerRow, RunRow } from '../store/state-store.js';
 import { formatTable } from './format-table.js';
+import { openCliStore } from './open-cli-store.js';
 import { describeStatus } from './run-summary.js';
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-');
@@ -25,7 +25,7 @@ function watermarkOf(state: Json | undefined): FlowStatus['watermark'] {
 
 /** `syncline status`: every flow's last run and open error records, and every connection's circuit breaker. */
 export async function statusCommand(options: { db?: string; json?: boolean }): Promise<number> {
-  const store = await openStore(options.db);
+  const store = await openCliStore({ db: options.db, mustExist: true });
   try {
     const recent = await store.listRuns({ limit: 1000 });
     const latest = new Map<string, RunRow>();

@@ -1,5 +1,5 @@
 import { FlowError } from '../sdk/index.js';
-import { createSecretVault, loadMasterKey, TOKEN_PREFIX } from '../security/index.js';
+import { createSecretVault, loadMasterKey, TOKEN_PREFIX, warnOnStderr } from '../security/index.js';
 import { secretVariable } from '../spec/index.js';
 import type { StateStore } from '../store/state-store.js';
 
@@ -9,7 +9,7 @@ import type { StateStore } from '../store/state-store.js';
  */
 export async function storedSecretsAsEnv(store: StateStore): Promise<Record<string, string>> {
   if ((await store.listSecrets()).every((s) => s.name.startsWith(TOKEN_PREFIX))) return {};
-  const key = await loadMasterKey({ create: false });
+  const key = await loadMasterKey({ create: false, warn: warnOnStderr });
   if (!key) {
     throw new FlowError('MASTER_KEY_INVALID', 'secrets are stored, but there is no master key to open them', {
       hint: 'set SYNCLINE_MASTER_KEY or SYNCLINE_MASTER_KEY_FILE to the key they were stored with',

@@ -1,14 +1,14 @@
 import { checkProject, createRegistry } from '../engine/index.js';
 import { FlowErrors } from '../sdk/index.js';
 import { projectJsonSchema } from '../spec/index.js';
-import { openStore } from '../store/index.js';
 import { builtinCatalog } from './builtins.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
+import { openCliStore } from './open-cli-store.js';
 
 /** `syncline validate <file>`: every problem at once (exit 1), or a short summary of what the file declares. */
 export async function validateCommand(file: string, db?: string, redaction?: CliRedaction): Promise<number> {
-  const store = await openStore(db);
+  const store = await openCliStore({ db, file });
   const project = await loadFlowFile(file, store, redaction).finally(() => store.close());
   const problems = await checkProject(createRegistry(builtinCatalog.connectors, builtinCatalog.steps), project);
   if (problems.length > 0) throw new FlowErrors(problems);

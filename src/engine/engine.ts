@@ -40,6 +40,8 @@ export interface EngineOptions {
   retry?: Partial<RetryOptions>;
   /** Durable, sealed storage connectors may use for tokens (ctx.tokens). */
   tokens?: TokenStore;
+  /** The host runs are recorded on (default: this machine's name); tests give two engines two hosts. */
+  host?: string;
 }
 
 export interface Engine {
@@ -90,7 +92,7 @@ export function createEngine(options: EngineOptions): Engine {
     breakers: createBreakers(options.store, clock, log),
     notifications: createErrorNotifications(clock, log),
     bulkheads: createBulkheads(),
-    host: hostname(),
+    host: options.host ?? hostname(),
     pid: process.pid,
     live,
     ...(options.tokens ? { tokens: options.tokens } : {}),

@@ -1,6 +1,6 @@
 import type { Clock, Context, DataRecord, Json, Page, StateWrite } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
-import type { NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
+import type { Lease, NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps, type FlushProgress } from './apply-steps.js';
 import { WATERMARK_SOURCE } from './delta-sync.js';
 import type { MessageMask } from './message-mask.js';
@@ -22,6 +22,8 @@ export interface PageHandlerDeps {
   readonly mask: MessageMask;
   /** Told about the error records of each page once they are committed (notifications). */
   readonly onErrors?: (errors: readonly NewErrorRecord[]) => void;
+  /** The run's lease: renewed before each page's destination writes (none once it is lost) and fenced in its commit. */
+  readonly lease?: Lease;
   /** Mutated: the run's running totals (each page's tally is added when the page commits, in order). */
   readonly counts: RunCounts;
   /**
@@ -134,6 +136,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
   };
 
   const write = async (p: Prepared, pageKey: string): Promise<void> => {
+    if (d.lease) await d.store.renewLease(d.lease, d.clock.now());
     const written = await Promise.all(
       open.destinations.map((dest) => writeDestination(dest, flow.steps.length, p.records, ctx, pageKey)),
     );
@@ -177,6 +180,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       ...(checkpointed && state.length > 0 ? { state } : {}),
       ...(p.watermark === undefined ? {} : { watermark: { source: WATERMARK_SOURCE, value: p.watermark } }),
       ...(checkpointed && flow.next && payloads.length > 0 ? { handoff: { flows: flow.next, payloads } } : {}),
+      ...(d.lease ? { lease: d.lease } : {}),
       at,
     });
     committed = seq;

@@ -7,11 +7,13 @@ import {
   type Metrics,
   type Page,
   parseDuration,
+  RUN_HEARTBEAT_MS,
+  RUN_LEASE_MS,
   type TokenStore,
   toFlowError,
 } from '../sdk/index.js';
 import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
-import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
+import type { RunCounts, RunRow, RunStatus, StartedRun, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
 import { formatMs, withTimeout } from './call-timeout.js';
@@ -24,11 +26,11 @@ import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import { pageAnchor } from './page-anchor.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
+import { processGone, type Self } from './process-gone.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import { cloneCounts, emptyCounts } from './run-counts.js';
 import type { ProgressListener } from './run-progress.js';
-import { isStale, type Self } from './stale-run.js';
 
 export interface RunDeps {
   registry: Registry;
@@ -45,6 +47,8 @@ export interface RunDeps {
   pid: number;
   live: Set<number>;
   tokens?: TokenStore;
+  /** The lease window (default RUN_LEASE_MS). */
+  leaseMs?: number;
 }
 
 export interface RunOptions {
@@ -53,7 +57,7 @@ export interface RunOptions {
   onProgress?: ProgressListener;
   /** Ignore (and discard) a stored checkpoint: read the source from the beginning. */
   fromStart?: boolean;
-  /** Interval of heartbeats while a page is being handled. */
+  /** Interval of heartbeats (lease renewals) while a page is being handled (default RUN_HEARTBEAT_MS). */
   heartbeatMs?: number;
   /** Delta sync: read everything this time (the watermark is ignored, then moved as usual). */
   full?: boolean;
@@ -64,21 +68,31 @@ export interface RunOptions {
 /** How long the source may take to deliver its next page (flow `timeouts.read`). */
 export const DEFAULT_READ_TIMEOUT = '10m';
 
-const isTimeout = (reason: unknown) => reason instanceof FlowError && reason.code === 'RUN_TIMEOUT';
-
-/** Claims the flow: refuses when a live run exists, marks a dead one as interrupted. */
-async function claim(deps: RunDeps, flow: string, now: Date): Promise<RunRow | undefined> {
+/**
+ * Takes the flow's lease and starts the run: refused (RUN_ALREADY_ACTIVE) while another run holds the
+ * flow; a running run whose process is gone (on this host) is replaced at once, any other only once
+ * its lease lapsed.
+ */
+async function claim(deps: RunDeps, project: ProjectDefinition, flow: string, options: RunOptions, now: Date) {
   const active = await deps.store.activeRun(flow);
-  if (!active) return undefined;
   const self: Self = { host: deps.host, pid: deps.pid, live: deps.live };
-  if (!isStale(active, self, now)) {
-    throw new FlowError(
-      'RUN_ALREADY_ACTIVE',
-      `flow "${flow}" is already running (run ${active.id}, pid ${active.pid} on ${active.host})`,
-    );
-  }
-  return active;
+  return deps.store.startRun({
+    flow,
+    trigger: options.trigger ?? 'api',
+    flowFile: project.file,
+    host: deps.host,
+    pid: deps.pid,
+    startedAt: now,
+    leaseMs: deps.leaseMs ?? RUN_LEASE_MS,
+    ...(active && processGone(active, self) ? { replace: active.id } : {}),
+    ...(options.fromStart ? { fromStart: true } : {}),
+  });
 }
+
+/** Abort reasons that fail the run (a timeout, a lost lease); any other abort cancels it. */
+const failsRun = (reason: unknown) =>
+  reason instanceof FlowError && (reason.code === 'RUN_TIMEOUT' || reason.code === 'RUN_LEASE_LOST');
+const leaseLost = (error: FlowError | undefined) => error?.code === 'RUN_LEASE_LOST';
 
 /** A pipeline stage's handed-on records, once read and committed, leave the store. */
 async function purgeHandled(store: StateStore, flow: string, now: Date): Promise<void> {
@@ -108,24 +122,12 @@ export async function runFlow(
   const { store, clock } = deps;
   const mask = flowMessageMask(project, flow);
   const started = clock.now();
-  const dead = await claim(deps, flow.name, started);
-  const interrupted = (by: string) => ({ code: 'INTERRUPTED', message: `the process running it died; ${by}` });
-  // the dead run stops counting as running first: the store admits one running run per flow
-  if (dead)
-    await store.updateRun(dead.id, { status: 'failed', endedAt: started, error: interrupted('a new run takes over') });
-  if (options.fromStart) await store.clearCheckpoint(flow.name);
-  const stored = await store.getCheckpoint(flow.name);
-  const run = await store.createRun({
-    flow: flow.name,
-    trigger: options.trigger ?? 'api',
-    flowFile: project.file,
-    host: deps.host,
-    pid: deps.pid,
-    startedAt: started,
-    resumedFrom: stored ? stored.runId : (dead?.id ?? null),
-  });
+  const claimed: StartedRun = await claim(deps, project, flow.name, options, started);
+  const { run, lease } = claimed;
+  const stored = claimed.checkpoint;
   deps.live.add(run.id);
-  if (dead) await store.updateRun(dead.id, { error: interrupted(`resumed by run ${run.id}`) });
+  if (claimed.replaced)
+    deps.log.info({ runId: run.id }, `run ${claimed.replaced.id}: ${claimed.replaced.error?.message}`);
   const abort = new AbortController();
   const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${run.id} of flow "${flow.name}" was canceled`));
   if (options.signal?.aborted) onAbort();
@@ -161,9 +163,12 @@ export async function runFlow(
     flow.steps.map((s) => s.name),
     flow.destinations.map((d) => d.name),
   );
+  // renews the lease between commits; a lost lease stops the run (its next write would fail anyway)
   const heartbeat = setInterval(() => {
-    store.updateRun(run.id, { heartbeatAt: clock.now() }).catch(() => undefined);
-  }, options.heartbeatMs ?? 15_000);
+    store.renewLease(lease, clock.now()).catch((e: unknown) => {
+      if (e instanceof FlowError && e.code === 'RUN_LEASE_LOST') abort.abort(e);
+    });
+  }, options.heartbeatMs ?? RUN_HEARTBEAT_MS);
   heartbeat.unref();
   const report = (status: RunStatus) =>
     options.onProgress?.({
@@ -228,6 +233,7 @@ export async function runFlow(
         ctx,
         counts,
         mask,
+        lease,
         onErrors: (errors) => {
           tally.add(errors);
           deps.notifications.record(project, flow, errors);
@@ -280,7 +286,7 @@ export async function runFlow(
       // counted again: the pages that were in flight are committed now
       if (tooManyErrors && !abort.signal.aborted) throw tally.exceeded(counts.read) ?? tooManyErrors;
       if (abort.signal.aborted) {
-        status = isTimeout(abort.signal.reason) ? 'failed' : 'canceled';
+        status = failsRun(abort.signal.reason) ? 'failed' : 'canceled';
         runError =
           abort.signal.reason instanceof FlowError ? abort.signal.reason : new FlowError('CANCELED', 'canceled');
       } else {
@@ -299,7 +305,7 @@ export async function runFlow(
     runError = toFlowError(error, `flow ${flow.name}`);
     if (abort.signal.aborted && abort.signal.reason instanceof FlowError) runError = abort.signal.reason;
     status =
-      abort.signal.aborted && !isTimeout(abort.signal.reason)
+      abort.signal.aborted && !failsRun(abort.signal.reason)
         ? 'canceled'
         : runError.code === 'PAUSED'
           ? 'paused'
@@ -315,13 +321,9 @@ export async function runFlow(
   // a finished run starts the next one over, except on a continuous source (an inbox): it goes on from there
   const continuous = deps.registry.source(flow.source.type).continuous === true;
   const completed = status === 'succeeded' || status === 'completed_with_errors';
-  // the watermark moves before the checkpoint goes: a crash between them resumes with the new watermark, harmlessly
-  if (completed && delta) await store.setWatermark(flow.name, WATERMARK_SOURCE, delta.completed(started), clock.now());
-  if (completed && !continuous) await store.clearCheckpoint(flow.name);
-  if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());
   const endedAt = clock.now();
   const pages = handler?.pages ?? 0;
-  await store.updateRun(run.id, {
+  const patch = {
     status,
     endedAt,
     heartbeatAt: endedAt,
@@ -334,7 +336,34 @@ export async function runFlow(
           ...(runError.hint ? { hint: mask.text(runError.hint) } : {}),
         }
       : null,
-  });
+  };
+  // one fenced transaction: the watermark, the checkpoint and the run's end, or (lease lost) none of them
+  let lost = leaseLost(runError) ? runError : undefined;
+  if (!lost) {
+    try {
+      await store.finishRun({
+        lease,
+        patch,
+        ...(completed && delta ? { watermark: { source: WATERMARK_SOURCE, value: delta.completed(started) } } : {}),
+        ...(completed && !continuous ? { clearCheckpoint: true } : {}),
+        at: endedAt,
+      });
+    } catch (error) {
+      const e = toFlowError(error);
+      if (e.code !== 'RUN_LEASE_LOST') throw e;
+      lost = e;
+    }
+  }
+  if (lost) {
+    // another run holds the flow now: this one writes nothing more, and says so
+    deps.live.delete(run.id);
+    deps.log.error({ runId: run.id, code: lost.code }, lost.message);
+    const ended: RunRow = { ...run, status: 'failed', endedAt, pages, counts: cloneCounts(counts) };
+    ended.error = { code: lost.code, message: lost.message, ...(lost.hint ? { hint: lost.hint } : {}) };
+    report('failed');
+    return ended;
+  }
+  if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());
   deps.live.delete(run.id);
   report(status);
   const final = (await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts };

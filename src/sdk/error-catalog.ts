@@ -98,6 +98,12 @@ export const errorCatalog = {
     summary: 'The state store cannot be opened or written.',
     fix: 'Check `SYNCLINE_DB`: a writable file path, or a reachable postgres:// URL.',
   },
+  STORE_NOT_FOUND: {
+    kind: 'config',
+    summary:
+      'A command that reads state (status, runs, errors, secrets list) found no state store where it looked; it creates none.',
+    fix: "Point it at the store `syncline run` used: `--db <path>` or `SYNCLINE_DB`, or run it from the flow file's folder (the store is `.syncline/syncline.db` beside the flow file).",
+  },
   RUN_ALREADY_ACTIVE: {
     kind: 'config',
     summary: 'Another run of the same flow is still active; runs of one flow never overlap.',
@@ -341,8 +347,15 @@ export const errorCatalog = {
   },
   INTERRUPTED: {
     kind: 'system',
-    summary: 'The process running this run died (killed, crashed, machine restarted).',
+    summary:
+      'The run stopped holding its flow: its process died (killed, crashed, machine restarted), or it renewed its lease for none of the lease window (paused, asleep, blocked) and another run took over.',
     fix: 'Nothing: the next run resumes from the last checkpoint.',
+  },
+  RUN_LEASE_LOST: {
+    kind: 'system',
+    summary:
+      'The run went longer than the lease window without a commit or heartbeat (process paused, machine asleep, event loop blocked), another run took its flow over, and this run stopped without writing anything more.',
+    fix: 'Nothing to repair: the run that took over resumed from the last checkpoint. Find what stalled the process (a long `script`, a suspended VM or laptop).',
   },
   INTERNAL: {
     kind: 'system',

@@ -15,6 +15,7 @@ export * from './page-marker.js';
 export * from './receiver.js';
 export * from './record.js';
 export * from './redactor.js';
+export * from './run-lease.js';
 export * from './server-connection-fields.js';
 export * from './source.js';
 export * from './step.js';

@@ -1,5 +1,11 @@
 export { DEFAULT_API_TOKEN, ensureApiToken, hashApiToken, issueApiToken, verifyApiToken } from './api-tokens.js';
-export { DEFAULT_KEY_FILE, loadMasterKey, type MasterKeyOptions } from './load-master-key.js';
+export {
+  defaultKeyFile,
+  LEGACY_KEY_FILE,
+  loadMasterKey,
+  type MasterKeyOptions,
+  warnOnStderr,
+} from './load-master-key.js';
 export { maskPii, maskPiiInText, maskValue, maskValuesInText, piiValues, rawValues } from './mask-pii.js';
 export { createSealedTokenStore, TOKEN_PREFIX } from './sealed-token-store.js';
 export { type MasterKey, masterKey, openSecret, sealSecret } from './secret-box.js';

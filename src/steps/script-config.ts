@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../sdk/index.js';
+import { durationSchema, MAX_BLOCKING_MS, parseDuration, RUN_LEASE_MS } from '../sdk/index.js';
 
 const sizeUnits: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
@@ -21,9 +21,16 @@ export const scriptConfigSchema = z
     code: z.string().min(1).optional(),
     /** Or a .js file holding it (relative to the flow file's folder). */
     file: z.string().min(1).optional(),
-    /** Longest time one call may run (one record, or one page with transformPage): `1s`, `500ms`. */
+    /**
+     * Longest time one call may run (one record, or one page with transformPage): `1s`, `500ms`; at most
+     * 30s, since a running script blocks the run's lease renewals (the lease window is 60 s).
+     */
     timeout: durationSchema
       .refine((v) => (parseDuration(v) ?? 0) > 0, 'a time limit above zero, like 1s or 500ms')
+      .refine(
+        (v) => (parseDuration(v) ?? 0) <= MAX_BLOCKING_MS,
+        `at most ${MAX_BLOCKING_MS / 1000}s: a script call blocks the process, and a run that cannot renew its lease for ${RUN_LEASE_MS / 1000} s loses its flow to another run; do the slow work in a connector, or split it over records`,
+      )
       .default('1s'),
     /** The sandbox's memory, a fixed WebAssembly memory: `64MB`, `256MB` (16MB to 1GB). */
     memory: z

@@ -420,6 +420,14 @@ describe('script step: loading', () => {
       expect(scriptConfigSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
+
+  it('caps the timeout below the run lease: a call blocks the heartbeats that keep the flow', () => {
+    expect(scriptConfigSchema.safeParse({ code: 'x', timeout: '30s' }).success).toBe(true);
+    const long = scriptConfigSchema.safeParse({ code: 'x', timeout: '5m' });
+    expect(long.success).toBe(false);
+    expect(long.error?.issues[0]?.path).toEqual(['timeout']);
+    expect(long.error?.issues[0]?.message).toMatch(/^at most 30s: a script call blocks the process/);
+  });
 });
 
 describe('script step: console', () => {

@@ -11,6 +11,8 @@ import {
   updateError,
 } from './error-queries.js';
 import { addInboxEvents, purgeInbox, readInbox } from './inbox-queries.js';
+import { getLease } from './lease-fence.js';
+import { finishRun, renewLease, startRun } from './lease-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
 import { activeRun, createRun, getRun, listRuns, recordSkippedRun, updateRun } from './run-queries.js';
@@ -31,6 +33,10 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     listRuns: (filter) => listRuns(db, filter),
     activeRun: (flow) => activeRun(db, flow),
     recordSkippedRun: (run, why) => recordSkippedRun(db, run, why),
+    startRun: (start) => startRun(db, start),
+    renewLease: (lease, at) => renewLease(db, lease, at),
+    finishRun: (finish) => finishRun(db, finish),
+    getLease: (flow) => getLease(db, flow),
     commitPage: (commit) => commitPage(db, commit),
     listPages: (runId) => listPages(db, runId),
     getCheckpoint: (flow) => getCheckpoint(db, flow),

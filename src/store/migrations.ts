@@ -193,6 +193,18 @@ async function createApiTokens(db: Kysely<unknown>, dialect: StoreDialect): Prom
     .execute();
 }
 
+/** Run leases: a flow's owner (a run), its fencing token and the time the ownership lapses. */
+async function createLeases(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('leases')
+    .addColumn('flow', 'text', (c) => c.primaryKey())
+    .addColumn('run_id', t.ref)
+    .addColumn('token', t.ref, (c) => c.notNull())
+    .addColumn('expires_at', t.time, (c) => c.notNull())
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -229,6 +241,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0007_api_tokens': {
       up: (db: Kysely<unknown>) => createApiTokens(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('api_tokens').execute(),
+    },
+    '0008_leases': {
+      up: (db: Kysely<unknown>) => createLeases(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('leases').execute(),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
@@ -6,17 +6,33 @@ import type { StoreDatabase } from './schema.js';
 import { sqliteUnavailable } from './store-unavailable.js';
 
 /**
- * Creates a folder and its missing parents one by one. Node 20's `mkdirSync(path, { recursive: true })`
- * spins forever on some paths that cannot be created (e.g. under /proc), so it is not used.
+ * Creates a folder and its missing parents one by one, readable by their owner only (0700: the store
+ * holds error payloads with personal data). Node 20's `mkdirSync(path, { recursive: true })` spins
+ * forever on some paths that cannot be created (e.g. under /proc), so it is not used.
  */
 function ensureFolder(folder: string): void {
   if (existsSync(folder)) return;
   const parent = dirname(folder);
   if (parent !== folder) ensureFolder(parent);
   try {
-    mkdirSync(folder);
+    mkdirSync(folder, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** SQLite's files of the store: the database, and its write-ahead log and shared-memory index. */
+const storeFiles = (path: string) => [path, `${path}-wal`, `${path}-shm`];
+
+/**
+ * The store file, created empty with mode 0600 before SQLite opens it (SQLite gives its -wal and -shm
+ * files the database's mode); an older store's files are narrowed to 0600 too.
+ */
+function ownerOnly(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'wx', 0o600));
+  for (const file of storeFiles(path)) {
+    const info = existsSync(file) ? statSync(file) : undefined;
+    if (info?.isFile() && (info.mode & 0o077) !== 0) chmodSync(file, 0o600);
   }
 }
 
@@ -45,7 +61,7 @@ function reusingStatements(sqlite: Database.Database): SqliteDatabase {
 }
 
 /**
- * Opens (creating folder and file if needed) the SQLite store: WAL, synchronous NORMAL (a commit
+ * Opens (creating folder and file if needed, 0700 and 0600) the SQLite store: WAL, synchronous NORMAL (a commit
  * survives a process crash; only an OS crash may lose the last ones), a busy timeout for the other
  * processes sharing the file, and foreign keys on.
  */
@@ -58,6 +74,7 @@ export function openSqlite(location: string): Kysely<StoreDatabase> {
       const folder = dirname(path);
       ensureFolder(folder);
       accessSync(folder, constants.W_OK);
+      ownerOnly(path);
     }
     sqlite = new Database(path);
     sqlite.pragma('journal_mode = WAL');

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlowError } from '../sdk/index.js';
 import { DEFAULT_STORE_PATH, defaultStoreLocation, openStore } from './index.js';
@@ -82,5 +83,59 @@ describe('openStore: default location', () => {
       if (saved === undefined) delete process.env['SYNCLINE_DB'];
       else process.env['SYNCLINE_DB'] = saved;
     }
+  });
+});
+
+describe("openStore: the files are the owner's only", () => {
+  it('creates the folder 0700 and the database, -wal and -shm files 0600, and narrows an older store', async () => {
+    const folder = join(dir, 'private', '.syncline');
+    const path = join(folder, 'syncline.db');
+    const store = await openStore(path);
+    await store.putSecret('x', 'sealed', new Date());
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    await store.close();
+    chmodSync(path, 0o644);
+    const again = await openStore(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await again.close();
+  });
+});
+
+describe('openStore: mustExist (commands that only read state)', () => {
+  it('refuses a missing store with STORE_NOT_FOUND naming the path and how it was chosen, creating nothing', async () => {
+    const path = join(dir, 'typo', 'state.db');
+    const error = await openStore(path, { mustExist: true, chosenBy: '--db' }).then(
+      () => undefined,
+      (e: unknown) => e as FlowError,
+    );
+    expect(error?.code).toBe('STORE_NOT_FOUND');
+    expect(error?.message).toBe(`there is no state store at "${path}" (--db)`);
+    expect(error?.hint).toContain('--db');
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+  });
+
+  it('refuses an empty file, and opens an existing store', async () => {
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    await expect(openStore(empty, { mustExist: true })).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+    const path = join(dir, 'real.db');
+    await (await openStore(path)).close();
+    await (await openStore(path, { mustExist: true })).close();
+  });
+
+  it('never migrates into an SQLite database that is not a store', async () => {
+    const other = join(dir, 'other-app.db');
+    const db = new Database(other);
+    db.exec('create table invoices (id integer primary key)');
+    db.close();
+    const error = await openError(other);
+    expect([error.code, error.message]).toEqual([
+      'STORE_UNAVAILABLE',
+      `"${other}" is an SQLite database but not a Syncline state store (it has other tables and no Syncline migrations); it was not changed`,
+    ]);
+    const after = new Database(other, { readonly: true });
+    expect(after.prepare("select name from sqlite_master where type = 'table'").all()).toEqual([{ name: 'invoices' }]);
+    after.close();
   });
 });

@@ -1,4 +1,6 @@
-import { type Kysely, Migrator } from 'kysely';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { type Clock, databaseUrlHint, databaseUrlProblem, FlowError } from '../sdk/index.js';
 import { createKyselyStateStore } from './kysely-state-store.js';
 import { migrationProvider, type StoreDialect } from './migrations.js';
@@ -7,13 +9,32 @@ import { openSqlite } from './open-sqlite.js';
 import { describePostgresUrl, isPostgresUrl } from './postgres-url.js';
 import type { StoreDatabase } from './schema.js';
 import type { StateStore } from './state-store.js';
-import { postgresUnavailable, sqliteUnavailable } from './store-unavailable.js';
+import { notAStore, postgresUnavailable, sqliteUnavailable, storeNotFound } from './store-unavailable.js';
 
 export const DEFAULT_STORE_PATH = './.syncline/syncline.db';
 
 export interface OpenStoreOptions {
   /** Accepted for symmetry with the other components; every stored time comes from the caller. */
   clock?: Clock;
+  /**
+   * For commands that only read state: a SQLite store that does not exist (or is an empty file) is
+   * refused with STORE_NOT_FOUND instead of being created.
+   */
+  mustExist?: boolean;
+  /** How the location was chosen, for the STORE_NOT_FOUND message (`--db`, `SYNCLINE_DB`, `beside …`). */
+  chosenBy?: string;
+}
+
+/**
+ * Refuses a SQLite file that is not a state store: one with other tables (never migrated into), or
+ * one with no tables at all when the store must exist.
+ */
+async function checkSqliteStore(db: Kysely<StoreDatabase>, path: string, options: OpenStoreOptions): Promise<void> {
+  const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+  const names = rows.map((r) => r.name);
+  if (names.includes('kysely_migration')) return;
+  if (names.length > 0) throw notAStore(path);
+  if (options.mustExist) throw storeNotFound(path, `${options.chosenBy ?? 'given'}: the file is empty`);
 }
 
 async function migrate(db: Kysely<StoreDatabase>, dialect: StoreDialect, schema?: string): Promise<void> {
@@ -38,7 +59,7 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
  * can set with `?options=-c%20search_path%3Dname`), else a SQLite file path (`:memory:` for tests).
  * Throws FlowError STORE_UNAVAILABLE when the store cannot be opened, reached or migrated.
  */
-export async function openStore(location?: string, _options: OpenStoreOptions = {}): Promise<StateStore> {
+export async function openStore(location?: string, options: OpenStoreOptions = {}): Promise<StateStore> {
   const where = location ?? defaultStoreLocation();
   if (isPostgresUrl(where)) {
     const problem = databaseUrlProblem(where);
@@ -58,12 +79,18 @@ export async function openStore(location?: string, _options: OpenStoreOptions = 
     }
     return createKyselyStateStore(db, 'postgres');
   }
+  const memory = where === ':memory:';
+  const path = memory ? where : resolve(where);
+  if (!memory && options.mustExist && !(existsSync(path) && statSync(path).size > 0)) {
+    throw storeNotFound(path, options.chosenBy ?? 'given');
+  }
   const db = openSqlite(where);
   try {
+    if (!memory) await checkSqliteStore(db, path, options);
     await migrate(db, 'sqlite');
   } catch (error) {
     await db.destroy().catch(() => undefined);
-    throw sqliteUnavailable(where, error);
+    throw error instanceof FlowError ? error : sqliteUnavailable(where, error);
   }
   return createKyselyStateStore(db, 'sqlite');
 }

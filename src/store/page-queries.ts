@@ -1,6 +1,7 @@
 import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } from './codec.js';
 import { recordErrors } from './error-queries.js';
 import { appendInbox } from './inbox-queries.js';
+import { holdLease } from './lease-fence.js';
 import type { StoreDb } from './run-queries.js';
 import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
 import { putState } from './step-state-queries.js';
@@ -9,10 +10,13 @@ import { setWatermark } from './watermark-queries.js';
 /**
  * The durability guarantee of the engine: the page row, the failed records, the checkpoint, the
  * steps' state writes, the delta-sync watermark and the run's counts are written in ONE transaction, so a crash leaves either all of them or none.
+ * With a lease, the transaction first checks and renews it: RUN_LEASE_LOST, and nothing written, when another run took the flow over.
  */
 export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void> {
   const at = writeTime(commit.at);
   await db.transaction().execute(async (trx) => {
+    // fenced: a run that lost its flow to another run writes nothing (and this write comes first, taking the lock)
+    if (commit.lease) await holdLease(trx, commit.lease, new Date(commit.at.getTime() + commit.lease.ms));
     await trx
       .insertInto('run_pages')
       .values({

@@ -127,6 +127,14 @@ export interface StepStateTable {
   at: Timestamp;
 }
 
+/** One row per flow that ever ran: who holds it, the fencing token and until when. */
+export interface LeasesTable {
+  flow: string;
+  run_id: ColumnType<number | string | null, number | null, number | null>;
+  token: Id;
+  expires_at: Timestamp;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   run_pages: RunPagesTable;
@@ -139,4 +147,5 @@ export interface StoreDatabase {
   breakers: BreakersTable;
   step_state: StepStateTable;
   api_tokens: ApiTokensTable;
+  leases: LeasesTable;
 }

@@ -78,6 +78,50 @@ export interface NewRun {
   resumedFrom: number | null;
 }
 
+/**
+ * A run's ownership of its flow (DESIGN.md: lease): taken when the run starts, renewed by each commit
+ * and heartbeat for `ms` from then, and fenced: once another run takes the flow over (a new `token`),
+ * every write that carries the old lease fails with RUN_LEASE_LOST.
+ */
+export interface Lease {
+  flow: string;
+  runId: number;
+  /** The fencing token: grows by one each time the flow changes hands. */
+  token: number;
+  /** The lease window: each renewal holds the flow until its time plus this. */
+  ms: number;
+}
+
+/** Starts a run under its flow's lease (StateStore.startRun). */
+export interface RunStart extends Omit<NewRun, 'resumedFrom'> {
+  /** The lease window (ms). */
+  leaseMs: number;
+  /** Id of a running run of the flow whose process is known to be gone: replaced even though its lease has not expired. */
+  replace?: number;
+  /** Discard the flow's checkpoint (the run reads the source from the beginning). */
+  fromStart?: boolean;
+}
+
+export interface StartedRun {
+  run: RunRow;
+  lease: Lease;
+  /** The checkpoint the run resumes from (none with `fromStart`). */
+  checkpoint: CheckpointRow | undefined;
+  /** The running run it replaced (marked `failed` with INTERRUPTED), if any. */
+  replaced: RunRow | undefined;
+}
+
+/** The end of a run (StateStore.finishRun): its row, the watermark and the checkpoint, fenced by its lease. */
+export interface RunFinish {
+  lease: Lease;
+  patch: RunPatch;
+  /** Delta sync: the watermark the completed run moves to. */
+  watermark?: { source: string; value: Json };
+  /** A completed run leaves no checkpoint: the next run starts over. */
+  clearCheckpoint?: boolean;
+  at: Date;
+}
+
 export interface RunPatch {
   status?: RunStatus;
   endedAt?: Date | null;
@@ -181,6 +225,8 @@ export interface PageCommit {
   handoff?: { flows: readonly string[]; payloads: readonly string[] };
   /** The flow's delta-sync state for its source, stored in the same transaction. */
   watermark?: { source: string; value: Json };
+  /** The run's lease: checked and renewed in the same transaction (RUN_LEASE_LOST when another run took the flow). */
+  lease?: Lease;
   at: Date;
 }
 
@@ -256,6 +302,23 @@ export interface StateStore {
   recordSkippedRun(run: NewRun, why: RunError): Promise<RunRow>;
   /** The run of this flow whose status is still `running`, if any (live or dead). */
   activeRun(flow: string): Promise<RunRow | undefined>;
+
+  /**
+   * Atomically: takes the flow's lease and creates a running run holding it. A running run whose lease
+   * (or, without one, whose heartbeat) is younger than `leaseMs` refuses with RUN_ALREADY_ACTIVE,
+   * unless it is `replace`; else it is marked `failed` (INTERRUPTED) and replaced, and the token grows
+   * so that its writes fail from now on.
+   */
+  startRun(start: RunStart): Promise<StartedRun>;
+  /** Renews the lease until `at` + its window; RUN_LEASE_LOST when another run took the flow over. */
+  renewLease(lease: Lease, at: Date): Promise<void>;
+  /**
+   * Atomically: checks the lease (RUN_LEASE_LOST, writing nothing, when lost), moves the watermark,
+   * clears the checkpoint, updates the run and releases the lease (expired at once, token kept).
+   */
+  finishRun(finish: RunFinish): Promise<void>;
+  /** The flow's lease as stored (owner, token, expiry), if any run ever took it. */
+  getLease(flow: string): Promise<{ runId: number | null; token: number; expiresAt: Date } | undefined>;
 
   /**
    * Atomically: the page row, the run's counts and pages, the error records and the checkpoint.

@@ -31,3 +31,25 @@ export function postgresUnavailable(target: string, maskedUrl: string, cause: un
     },
   );
 }
+
+/** A command that only reads state was pointed at a SQLite store that does not exist (nothing is created). */
+export function storeNotFound(path: string, how: string): FlowError {
+  return new FlowError('STORE_NOT_FOUND', `there is no state store at "${path}" (${how})`, {
+    where: path,
+    hint:
+      'Give the store that `syncline run` used: --db <path> or SYNCLINE_DB, or run this command from the folder ' +
+      'of the flow file (its store is .syncline/syncline.db beside it). Nothing was created.',
+  });
+}
+
+/** A SQLite file that holds other tables but not Syncline's: it is left alone. */
+export function notAStore(path: string): FlowError {
+  return new FlowError(
+    'STORE_UNAVAILABLE',
+    `"${path}" is an SQLite database but not a Syncline state store (it has other tables and no Syncline migrations); it was not changed`,
+    {
+      where: path,
+      hint: 'Check --db or SYNCLINE_DB: point it at the state store, or at a path where a new one may be created.',
+    },
+  );
+}

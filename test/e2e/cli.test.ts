@@ -92,11 +92,15 @@ describe('syncline CLI', () => {
     expect(unknown.stderr).toContain('customers');
   });
 
-  it('fails clearly when the store path is unwritable', () => {
-    const r = syncline(['runs'], { cwd: dir, env: { SYNCLINE_DB: '/proc/syncline/state.db' } });
+  it('fails clearly when the store path is unwritable, or (reading) holds no store', () => {
+    const r = syncline(['run', 'flow.yaml'], { cwd: dir, env: { SYNCLINE_DB: '/proc/syncline/state.db' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('STORE_UNAVAILABLE');
     expect(r.stderr).toContain('SYNCLINE_DB');
+    const read = syncline(['runs'], { cwd: dir, env: { SYNCLINE_DB: '/proc/syncline/state.db' } });
+    expect(read.status).toBe(1);
+    expect(read.stderr).toContain('STORE_NOT_FOUND');
+    expect(read.stderr).toContain('there is no state store at "/proc/syncline/state.db" (SYNCLINE_DB)');
   });
 
   it('preview: shows input beside output, dropped and failed records, writes nothing', () => {

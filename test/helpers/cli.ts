@@ -1,9 +1,23 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/**
+ * The spawned CLI's config folder (its default master key goes in `syncline/` there): a temporary
+ * folder, one per test file, never the real home directory.
+ */
+export const cliConfigHome = mkdtempSync(join(tmpdir(), 'syncline-config-'));
+
+const cliEnv = (env: Record<string, string> | undefined) => ({
+  ...process.env,
+  XDG_CONFIG_HOME: cliConfigHome,
+  ...env,
+});
 
 export interface CliResult {
   status: number;
@@ -15,7 +29,7 @@ export interface CliResult {
 export function syncline(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): CliResult {
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: cliEnv(options.env),
     encoding: 'utf8',
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -28,7 +42,7 @@ export function startSyncline(
 ): ChildProcess {
   return spawn(process.execPath, [cliPath, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: cliEnv(options.env),
     stdio: 'pipe',
   });
 }

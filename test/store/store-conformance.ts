@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorFilter, StateStore } from '../../src/store/index.js';
 import { describeErrorConformance } from './error-conformance.js';
+import { describeLeaseConformance } from './lease-conformance.js';
 import { addEvent, at, counts, errorRecord, jsonSamples, nestedPayload, page, startRun } from './store-fixtures.js';
 
 /**
@@ -527,6 +528,7 @@ export function describeStoreConformance(name: string, open: () => Promise<State
     });
 
     describeErrorConformance(() => store);
+    describeLeaseConformance(() => store);
 
     describe('round trips', () => {
       it.each(jsonSamples)(

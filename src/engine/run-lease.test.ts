@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import { defineStep, type JsonObject, ManualClock } from '../sdk/index.js';
+import type { ProjectDefinition } from '../spec/definition.js';
+import { openStore } from '../store/index.js';
+import { createEngine } from './engine.js';
+
+/** A step that holds the first page it gets until released: a run paused mid-page (SIGSTOP, a sleeping laptop). */
+function gate() {
+  let entered!: () => void;
+  let release!: () => void;
+  const state = {
+    armed: true,
+    entered: new Promise<void>((r) => {
+      entered = r;
+    }),
+    released: new Promise<void>((r) => {
+      release = r;
+    }),
+    release: () => release(),
+  };
+  const step = defineStep({
+    type: 'gate',
+    description: 'test step that pauses once',
+    config: z.object({}).strict(),
+    create: () => ({
+      async process(records) {
+        if (state.armed) {
+          state.armed = false;
+          entered();
+          await state.released;
+        }
+        return { records: [...records], failed: [] };
+      },
+    }),
+  });
+  return { state, step };
+}
+
+function project(): ProjectDefinition {
+  return {
+    file: '/tmp/lease.yaml',
+    baseDir: '/tmp',
+    connections: { mem: { name: 'mem', type: 'memory', config: {}, where: 'lease.yaml:1:1' } },
+    flows: {
+      f: {
+        name: 'f',
+        where: 'lease.yaml:2:1',
+        source: { connection: 'mem', type: 'memory.rows', config: { pageSize: 10 }, where: 'lease.yaml:3:1' },
+        steps: [{ name: 'gate', type: 'gate', config: {}, where: 'lease.yaml:4:1' }],
+        destinations: [
+          {
+            name: 'out',
+            connection: 'mem',
+            type: 'memory.table',
+            config: { table: 't' },
+            batch: { size: 10 },
+            where: 'lease.yaml:5:1',
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** Two engines over one store, as two machines: A's first page pauses in the gate step. */
+async function twoMachines() {
+  const rows: JsonObject[] = Array.from({ length: 30 }, (_, i) => ({ id: i + 1 }));
+  const world = memoryWorld(rows);
+  let inserted = 0; // every record handed to the destination: what an `insert` would leave
+  world.beforeWrite = (records) => {
+    inserted += records.length;
+  };
+  const store = await openStore(':memory:');
+  const clock = new ManualClock();
+  const { state, step } = gate();
+  const engine = (host: string) =>
+    createEngine({ connectors: [memoryConnector(world)], steps: [step], store, clock, host });
+  return { store, clock, state, a: engine('machine-a'), b: engine('machine-b'), inserted: () => inserted };
+}
+
+describe('run lease', () => {
+  it('a paused run that lost its lease to another writes nothing more and fails with RUN_LEASE_LOST', async () => {
+    const { store, clock, state, a, b, inserted } = await twoMachines();
+    const runA = a.run(project(), 'f', { heartbeatMs: 3_600_000 });
+    await state.entered; // A holds page 1 and stops renewing
+    clock.advance(61_000); // past the 60 s lease window
+    const runB = await b.run(project(), 'f');
+    expect(runB.error).toBeNull();
+    expect(runB.status).toBe('succeeded');
+    expect(inserted()).toBe(30);
+    state.release(); // A wakes up and tries to go on
+    const endedA = await runA;
+    expect(endedA.status).toBe('failed');
+    expect(endedA.error?.code).toBe('RUN_LEASE_LOST');
+    expect(endedA.error?.message).toContain(`run ${runB.id} took it over`);
+    expect(inserted()).toBe(30); // not 40, 50 or 60
+    const rowA = await store.getRun(endedA.id);
+    expect(rowA?.status).toBe('failed');
+    expect(rowA?.error?.code).toBe('INTERRUPTED');
+    expect(rowA?.error?.message).toContain(`run ${runB.id} took over`);
+    expect(await store.listPages(endedA.id)).toEqual([]);
+    expect((await store.getRun(runB.id))?.status).toBe('succeeded');
+    expect(await store.getCheckpoint('f')).toBeUndefined();
+    await store.close();
+  });
+
+  it('a run that keeps renewing its lease keeps its flow, however long its page takes', async () => {
+    const { store, clock, state, a, b, inserted } = await twoMachines();
+    const runA = a.run(project(), 'f', { heartbeatMs: 5 });
+    await state.entered;
+    for (let i = 0; i < 4; i++) {
+      clock.advance(30_000);
+      const due = clock.now().getTime() + 60_000;
+      // the heartbeat (a real timer) renews from the injected clock's time
+      await expect.poll(async () => (await store.getLease('f'))?.expiresAt.getTime()).toBe(due);
+    }
+    await expect(b.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    state.release();
+    const endedA = await runA;
+    expect(endedA.status).toBe('succeeded');
+    expect(inserted()).toBe(30);
+    const lease = await store.getLease('f');
+    expect(lease?.runId).toBe(endedA.id);
+    expect(lease?.expiresAt).toEqual(endedA.endedAt); // released at the end: the next run need not wait
+    await store.close();
+  });
+});
