@@ -142,8 +142,18 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
 
 /** A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. */
 function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRecordRow {
-  if (pii === 'all') return { ...e, payload: maskValue(e.payload) as JsonObject, raw: e.raw === null ? null : '***' };
-  return pii.length === 0 ? e : { ...e, payload: maskPii(e.payload, pii) };
+  if (pii === 'all') return { ...e, payload: maskPayload(e.payload, pii), raw: e.raw === null ? null : '***' };
+  return pii.length === 0 ? e : { ...e, payload: maskPayload(e.payload, pii) };
+}
+
+function maskPayload(payload: JsonObject, pii: readonly string[] | 'all'): JsonObject {
+  if (pii === 'all') return maskValue(payload) as JsonObject;
+  return pii.length === 0 ? payload : maskPii(payload, pii);
+}
+
+/** History lines with the payloads they keep masked as the record's. */
+function maskHistory(history: readonly ErrorHistoryRow[], pii: readonly string[] | 'all'): ErrorHistoryRow[] {
+  return history.map((h) => (h.payload === null ? h : { ...h, payload: maskPayload(h.payload, pii) }));
 }
 
 /**
@@ -183,6 +193,9 @@ export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHist
     for (const h of history) {
       const run = h.runId === null ? '' : ` (run ${h.runId})`;
       lines.push(`    ${h.at.toISOString()}  ${h.action}${run}: ${h.message.replace(/\s+/g, ' ').slice(0, 120)}`);
+      // a payload other than the record's (the first failure's is the record's own until edited)
+      if (h.payload !== null && JSON.stringify(h.payload) !== JSON.stringify(e.payload))
+        lines.push(`      with payload ${JSON.stringify(h.payload).slice(0, 200)}`);
     }
   }
   lines.push(
@@ -204,7 +217,7 @@ export async function errorsShow(
     if (!found) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
     const pii = o.unmask ? [] : await piiResolver(store, o.file)(found);
     const e = maskRecord(found, pii);
-    const history = await store.errorHistory(e.id);
+    const history = maskHistory(await store.errorHistory(e.id), pii);
     process.stdout.write(
       o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`,
     );
