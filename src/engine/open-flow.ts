@@ -50,6 +50,8 @@ export interface OpenFlowOptions {
   stepsFrom?: number;
   /** Which destinations to open: all (default), none (preview) or the named ones. */
   destinations?: 'all' | 'none' | readonly string[];
+  /** The writers get some records only (error retry), not a whole run's: see the sdk's `OpenArgs.partial`. */
+  partial?: boolean;
   /** Open the source's connection too (default true). */
   source?: boolean;
   /** The engine's retry defaults, under the flow's, connection's and destination's `retry:`. */
@@ -143,7 +145,8 @@ export async function openFlow(
       if (wanted === 'none' || (wanted !== 'all' && !wanted.includes(def.name))) continue;
       const connection = await connect(def.connection, def.where);
       try {
-        const writer = await registry.destination(def.type).open({ config: def.config, connection }, ctx);
+        const args = { config: def.config, connection, ...(options.partial ? { partial: true } : {}) };
+        const writer = await registry.destination(def.type).open(args, ctx);
         const retry = resolveRetry(
           options.retry ?? defaultRetry,
           flow.retry,

@@ -80,6 +80,8 @@ export async function retryErrorRecord(
     source: false,
     stepsFrom,
     destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',
+    // the writers get this record only: a file written whole by a run is added to, not replaced
+    partial: true,
     retry: deps.retry,
     ...(deps.breakers ? { breakers: deps.breakers } : {}),
   });
