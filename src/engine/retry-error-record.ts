@@ -9,14 +9,20 @@ import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { StageFailure } from './stage-failure.js';
+import { handoffPayload } from './stage-source.js';
 import { writeDestination } from './write-destination.js';
 
 export interface RetryOutcome {
   readonly id: number;
   readonly ok: boolean;
-  /** Why it failed again, or what happened (`dropped by filter`). */
+  /** Why it failed again, or what happened (`delivered`, `dropped by step filter`, `handed on to load`). */
   readonly message: string;
   readonly record: ErrorRecordRow;
+  /**
+   * Pipelines: the flows of `next:` the record was handed on to (in their input in the store). They
+   * deliver it when they run next: the caller runs them, as `syncline run` runs a stage's next ones.
+   */
+  readonly handedOn: readonly string[];
 }
 
 export interface RetryDeps {
@@ -99,6 +105,7 @@ export async function retryErrorRecord(
   }
   let failure: StageFailure | undefined;
   let message = 'delivered';
+  let handedOn: readonly string[] = [];
   try {
     const record = createRecord(payload, { id: err.recordId });
     const stepped = await applySteps(open.steps, [record], ctx, { flush: true, trackDropped: true });
@@ -109,6 +116,29 @@ export async function retryErrorRecord(
       for (const d of open.destinations) {
         const w = await writeDestination(d, flow.steps.length, stepped.records, ctx);
         failure ??= w.failures[0];
+      }
+    }
+    if (!failure) {
+      const at = clock.now();
+      // what a page commit keeps besides the records: the steps' state (dedupe keys) …
+      for (const w of stepped.commit) if (w.entries.length > 0) await store.putState(w.namespace, w.entries, at);
+      // … and, in a pipeline, the records handed on to the next stages (once per attempt: a crash
+      // before the error record is marked retried hands the same event on again, which is refused)
+      const next = flow.next ?? [];
+      if (next.length > 0 && stepped.records.length > 0) {
+        await store.addInboxEvents(
+          next.flatMap((name) =>
+            stepped.records.map((r, i) => ({
+              flow: name,
+              eventId: `error-record:${id}:${err.attempts + 1}:${i}`,
+              payload: handoffPayload(r),
+              receivedAt: at,
+            })),
+          ),
+        );
+        handedOn = next;
+        const handed = `handed on to ${next.join(', ')}`;
+        message = flow.destinations.length > 0 ? `${message}, ${handed}` : handed;
       }
     }
   } catch (error) {
@@ -126,7 +156,7 @@ export async function retryErrorRecord(
   if (failure) {
     await store.updateError(id, {
       attempts: err.attempts + 1,
-      payload,
+      ...(options.payload === undefined ? {} : { payload }),
       code: failure.error.code,
       message: failure.error.where ? `${failure.error.where}: ${failure.error.message}` : failure.error.message,
       hint: failure.error.hint ?? null,
@@ -137,12 +167,12 @@ export async function retryErrorRecord(
     await store.updateError(id, {
       status: 'retried',
       attempts: err.attempts + 1,
-      payload,
+      ...(options.payload === undefined ? {} : { payload }),
       note: message,
       updatedAt: at,
       history: { action: 'retried', message: options.payload ? `${message} (edited payload)` : message },
     });
   }
   const updated = (await store.getError(id)) ?? err;
-  return { id, ok: !failure, message: failure ? failure.error.message : message, record: updated };
+  return { id, ok: !failure, message: failure ? failure.error.message : message, record: updated, handedOn };
 }
