@@ -1,10 +1,18 @@
-import { type Clock, createRecord, FlowError, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import {
+  type Clock,
+  createRecord,
+  FlowError,
+  type JsonObject,
+  type Logger,
+  noMetrics,
+  type TokenStore,
+} from '../sdk/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { Breakers } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
-import { makeContext } from './make-context.js';
+import { makeContext, storeState } from './make-context.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -33,6 +41,7 @@ export interface RetryDeps {
   log: Logger;
   retry: RetryOptions;
   breakers?: Breakers;
+  tokens?: TokenStore;
 }
 
 /**
@@ -81,9 +90,15 @@ export async function retryErrorRecord(
     log: deps.log,
     metrics: noMetrics,
     baseDir: project.baseDir,
+    // as in a run: steps' state (a dedupe window, shared lookup caches) and the connectors' tokens
+    state: storeState(store, clock),
+    ...(deps.tokens ? { tokens: deps.tokens } : {}),
   });
+  // export mode once: a delivered record is marked at its source, as after a page commit
+  const source = deps.registry.source(flow.source.type);
+  const once = flow.source.once && source.markExported ? flow.source.once : undefined;
   const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, {
-    source: false,
+    source: once !== undefined,
     stepsFrom,
     destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',
     // the writers get this record only: a file written whole by a run is added to, not replaced
@@ -120,6 +135,12 @@ export async function retryErrorRecord(
     }
     if (!failure) {
       const at = clock.now();
+      if (once && source.markExported)
+        await source.markExported(
+          { config: flow.source.config, connection: open.connection(flow.source.connection), field: once.field },
+          [record],
+          ctx,
+        );
       // what a page commit keeps besides the records: the steps' state (dedupe keys) …
       for (const w of stepped.commit) if (w.entries.length > 0) await store.putState(w.namespace, w.entries, at);
       // … and, in a pipeline, the records handed on to the next stages (once per attempt: a crash
