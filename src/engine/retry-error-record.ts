@@ -18,6 +18,7 @@ import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { StageFailure } from './stage-failure.js';
 import { handoffPayload } from './stage-source.js';
+import { toErrorRecord } from './to-error-record.js';
 import { writeDestination } from './write-destination.js';
 
 export interface RetryOutcome {
@@ -121,6 +122,8 @@ export async function retryErrorRecord(
   let failure: StageFailure | undefined;
   let message = 'delivered';
   let handedOn: readonly string[] = [];
+  /** Destination failures after the steps passed (the other destinations have the record). */
+  const spokes: StageFailure[] = [];
   try {
     const record = createRecord(payload, { id: err.recordId });
     const stepped = await applySteps(open.steps, [record], ctx, { flush: true, trackDropped: true });
@@ -130,8 +133,9 @@ export async function retryErrorRecord(
     if (!failure && stepped.records.length > 0) {
       for (const d of open.destinations) {
         const w = await writeDestination(d, flow.steps.length, stepped.records, ctx);
-        failure ??= w.failures[0];
+        spokes.push(...w.failures);
       }
+      failure = spokes[0];
     }
     if (!failure) {
       const at = clock.now();
@@ -146,7 +150,10 @@ export async function retryErrorRecord(
       // … and, in a pipeline, the records handed on to the next stages (once per attempt: a crash
       // before the error record is marked retried hands the same event on again, which is refused)
       const next = flow.next ?? [];
-      if (next.length > 0 && stepped.records.length > 0) {
+      const waiting = next.length > 0 ? await otherSpokes(store, err) : [];
+      if (waiting.length > 0)
+        message += `; handed on to ${next.join(', ')} once ${waiting.join(', ')} delivered it too`;
+      else if (next.length > 0 && stepped.records.length > 0) {
         await store.addInboxEvents(
           next.flatMap((name) =>
             stepped.records.map((r, i) => ({
@@ -174,10 +181,25 @@ export async function retryErrorRecord(
     await open.close();
   }
   const at = clock.now();
+  // hub-and-spoke: the steps passed and some destinations took the record, others did not. Like a
+  // run, the record now waits at each failed destination only, so a later retry writes it there
+  // alone and the others never get it twice: this record moves to the first, the rest get their own.
+  const moved = !atDestination && spokes.length > 0 && spokes.length < flow.destinations.length;
+  if (moved)
+    await store.addErrors(
+      spokes
+        .slice(1)
+        .map((f) => ({ ...toErrorRecord(f, flow.name, err.runId, at), fingerprint: err.fingerprint ?? null })),
+    );
+  const spoke = moved ? spokes[0] : undefined;
   if (failure) {
     await store.updateError(id, {
       attempts: err.attempts + 1,
-      ...(options.payload === undefined ? {} : { payload }),
+      ...(spoke
+        ? { stage: spoke.stage, stageIndex: spoke.stageIndex, payload: spoke.record.data }
+        : options.payload === undefined
+          ? {}
+          : { payload }),
       code: failure.error.code,
       message: failure.error.where ? `${failure.error.where}: ${failure.error.message}` : failure.error.message,
       hint: failure.error.hint ?? null,
@@ -196,4 +218,15 @@ export async function retryErrorRecord(
   }
   const updated = (await store.getError(id)) ?? err;
   return { id, ok: !failure, message: failure ? failure.error.message : message, record: updated, handedOn };
+}
+
+/**
+ * Hub-and-spoke in a pipeline: the other destinations where the same record (same content) still
+ * waits. The record is handed on by the retry that delivers it to the last of them, once.
+ */
+async function otherSpokes(store: StateStore, err: ErrorRecordRow): Promise<string[]> {
+  const open = await store.listErrors({ flow: err.flow, recordId: err.recordId, status: 'open' });
+  return open
+    .filter((e) => e.id !== err.id && e.stage.startsWith('destination:') && e.fingerprint === err.fingerprint)
+    .map((e) => e.stage.slice('destination:'.length));
 }

@@ -155,6 +155,8 @@ export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): P
   if (patch.note !== undefined) set.note = patch.note;
   if (patch.attempts !== undefined) set.attempts = patch.attempts;
   if (patch.payload !== undefined) set.payload = writeJson(patch.payload);
+  if (patch.stage !== undefined) set.stage = patch.stage;
+  if (patch.stageIndex !== undefined) set.stage_index = patch.stageIndex;
   if (patch.code !== undefined) set.code = patch.code;
   if (patch.message !== undefined) set.message = patch.message;
   if (patch.hint !== undefined) set.hint = patch.hint;

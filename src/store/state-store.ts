@@ -141,6 +141,9 @@ export interface ErrorPatch {
   note?: string | null;
   attempts?: number;
   payload?: JsonObject;
+  /** Where it waits now: a retry that got past the steps but failed at one destination moves it there. */
+  stage?: string;
+  stageIndex?: number;
   code?: string;
   message?: string;
   hint?: string | null;
