@@ -1,13 +1,23 @@
 import { readFile } from 'node:fs/promises';
+import type { Engine } from '../engine/index.js';
 import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
 import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
-import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, StateStore } from '../store/state-store.js';
+import type {
+  ErrorFilter,
+  ErrorHistoryRow,
+  ErrorRecordRow,
+  ErrorStatus,
+  RunRow,
+  StateStore,
+} from '../store/state-store.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { loadFlowFile } from './load-project.js';
 import { openCliStore } from './open-cli-store.js';
 import { openEngine } from './open-engine.js';
+import { exitCodeFor } from './run-command.js';
+import { runSummary } from './run-summary.js';
 
 /** The filters `errors list`, `errors retry --all` and `errors resolve --all` share. */
 export interface ErrorFilterOptions {
@@ -167,25 +177,35 @@ function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRec
   const values = piiOf(e, pii);
   const text = (t: string) => maskValuesInText(t, values);
   const raw = e.raw === null ? null : (maskValue(e.raw) as string);
-  const whole = pii === 'all' || e.code === 'RECORD_MALFORMED';
   return {
     ...e,
     message: text(e.message),
     hint: e.hint === null ? null : text(e.hint),
     note: e.note === null ? null : text(e.note),
-    payload: whole ? (maskValue(e.payload) as JsonObject) : maskPii(e.payload, pii),
+    payload: maskPayload(e, e.payload, pii),
     raw,
   };
 }
 
-/** The history of an error record, with the record's PII masked in its messages. */
+/** A payload of the record (its own, or one its history keeps) masked: whole for an unreadable line or an unknown flow. */
+function maskPayload(e: ErrorRecordRow, payload: JsonObject, pii: readonly string[] | 'all'): JsonObject {
+  if (pii === 'all' || e.code === 'RECORD_MALFORMED') return maskValue(payload) as JsonObject;
+  return pii.length === 0 ? payload : maskPii(payload, pii);
+}
+
+/** The history of an error record, with the record's PII masked in its messages and the payloads it keeps. */
 function maskHistory(
   e: ErrorRecordRow,
   history: readonly ErrorHistoryRow[],
   pii: readonly string[] | 'all',
 ): ErrorHistoryRow[] {
+  if (pii !== 'all' && pii.length === 0) return [...history];
   const values = piiOf(e, pii);
-  return history.map((h) => ({ ...h, message: maskValuesInText(h.message, values) }));
+  return history.map((h) => ({
+    ...h,
+    message: maskValuesInText(h.message, values),
+    ...(h.payload === null ? {} : { payload: maskPayload(e, h.payload, pii) }),
+  }));
 }
 
 /**
@@ -229,6 +249,9 @@ export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHist
     for (const h of history) {
       const run = h.runId === null ? '' : ` (run ${h.runId})`;
       lines.push(`    ${h.at.toISOString()}  ${h.action}${run}: ${h.message.replace(/\s+/g, ' ').slice(0, 120)}`);
+      // a payload other than the record's (the first failure's is the record's own until edited)
+      if (h.payload !== null && JSON.stringify(h.payload) !== JSON.stringify(e.payload))
+        lines.push(`      with payload ${JSON.stringify(h.payload).slice(0, 200)}`);
     }
   }
   lines.push(
@@ -309,7 +332,13 @@ async function targetIds(store: StateStore, ids: readonly string[], o: BulkOptio
   return rows.map((r) => r.id).reverse();
 }
 
-/** Retries each id from its failed stage; exit 0 when all were delivered, 2 when some failed again. */
+/**
+ * Retries each id from its failed stage, then runs the pipeline stages the delivered records were
+ * handed on to (as `syncline run` runs a stage's `next:`). With several ids or --all, a record that
+ * cannot be retried (resolved, not retryable, its flow gone) is reported and the others go on.
+ * Exit 0 when all were delivered, 2 when some failed again or were not retried (or a stage after
+ * them did not succeed), 1 when the only record named could not be retried.
+ */
 export async function errorsRetry(
   ids: readonly string[],
   o: BulkOptions & { file?: string; payload?: string; redaction?: CliRedaction },
@@ -320,6 +349,8 @@ export async function errorsRetry(
   const engine = await openEngine({ db: o.db, file: o.file, mustExist: true }, undefined, o.redaction);
   let failed = 0;
   let delivered = 0;
+  let skipped = 0;
+  const runs: RunRow[] = [];
   try {
     const targets = await targetIds(engine.store, ids, o, 'retry');
     if (targets.length === 0) {
@@ -327,32 +358,75 @@ export async function errorsRetry(
       return 0;
     }
     const projects = new Map<string, Promise<ProjectDefinition>>();
+    /** Pipeline stages that were handed records, per flow file: run once each, after every retry. */
+    const stages = new Map<string, { project: ProjectDefinition; file: string; flows: Set<string> }>();
     for (const id of targets) {
-      const err = await engine.store.getError(id);
-      if (!err) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
-      const run = await engine.store.getRun(err.runId);
-      const file = o.file ?? run?.flowFile;
-      if (!file)
-        throw new FlowError('FILE_NOT_FOUND', `the flow file of error record ${id} is unknown`, {
-          hint: 'pass it with --file <flow.yaml>',
-        });
-      let project = projects.get(file);
-      if (!project) {
-        project = loadFlowFile(file, engine.store, o.redaction);
-        projects.set(file, project);
+      try {
+        const err = await engine.store.getError(id);
+        if (!err) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
+        const run = await engine.store.getRun(err.runId);
+        const file = o.file ?? run?.flowFile;
+        if (!file)
+          throw new FlowError('FILE_NOT_FOUND', `the flow file of error record ${id} is unknown`, {
+            hint: 'pass it with --file <flow.yaml>',
+          });
+        let loading = projects.get(file);
+        if (!loading) {
+          loading = loadFlowFile(file, engine.store, o.redaction);
+          projects.set(file, loading);
+        }
+        const project = await loading;
+        const outcome = await engine.retryError(project, id, payload ? { payload } : {});
+        if (outcome.ok) delivered += 1;
+        else failed += 1;
+        if (outcome.handedOn.length > 0) {
+          const entry = stages.get(file) ?? { project, file, flows: new Set<string>() };
+          for (const flow of outcome.handedOn) entry.flows.add(flow);
+          stages.set(file, entry);
+        }
+        const line = `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`;
+        process.stdout.write(o.redaction?.redact(line) ?? line);
+      } catch (error) {
+        // one record that cannot be retried does not stop the others
+        if (targets.length === 1 || !(error instanceof FlowError) || error.kind !== 'config') throw error;
+        skipped += 1;
+        const line = `error record ${id}: not retried [${error.code}]: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`;
+        process.stdout.write(o.redaction?.redact(line) ?? line);
       }
-      const outcome = await engine.retryError(await project, id, payload ? { payload } : {});
-      if (outcome.ok) delivered += 1;
-      else failed += 1;
-      const line = `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`;
-      process.stdout.write(o.redaction?.redact(line) ?? line);
     }
-    if (targets.length > 1) process.stdout.write(`${delivered} delivered, ${failed} failed again\n`);
+    if (targets.length > 1)
+      process.stdout.write(
+        `${delivered} delivered, ${failed} failed again${skipped > 0 ? `, ${skipped} not retried` : ''}\n`,
+      );
+    for (const { project, file, flows } of stages.values())
+      for (const flow of flows) runs.push(...(await runStage(engine, project, file, flow)));
   } finally {
     await engine.close();
     await engine.store.close();
   }
-  return failed > 0 ? 2 : 0;
+  if (failed > 0 || skipped > 0) return 2;
+  const code = exitCodeFor(runs);
+  return code === 0 ? 0 : code === 1 ? 1 : 2;
+}
+
+/**
+ * A pipeline stage that retried records were handed on to: runs it (and the stages after it) now,
+ * so the records reach its destinations. When it is running already (`syncline serve`), they wait
+ * in its input for its next run.
+ */
+async function runStage(engine: Engine, project: ProjectDefinition, file: string, flow: string): Promise<RunRow[]> {
+  process.stdout.write(`\nrunning stage ${flow}, which the retried records were handed on to:\n`);
+  try {
+    const chain = await engine.runChain(project, flow, { trigger: 'retry' });
+    for (const run of chain) process.stdout.write(`${runSummary(run)}\n`);
+    return chain;
+  } catch (error) {
+    if (!(error instanceof FlowError) || error.code !== 'RUN_ALREADY_ACTIVE') throw error;
+    process.stdout.write(
+      `${error.message}: the retried records wait in its input and are delivered by its next run (syncline run ${file} ${flow})\n`,
+    );
+    return [];
+  }
 }
 
 export async function errorsResolve(ids: readonly string[], o: BulkOptions & { note?: string }): Promise<number> {

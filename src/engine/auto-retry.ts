@@ -1,3 +1,4 @@
+import { FlowError } from '../sdk/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { StateStore } from '../store/state-store.js';
 import type { RetryOutcome } from './retry-error-record.js';
@@ -16,11 +17,15 @@ export interface AutoRetryResult {
  * One round of the automatic retry: every open error record of the flow whose failure was transient
  * (a timeout, a 503 that outlasted the in-run retries) and that has attempts left is retried from
  * the stage where it failed. Records that failed for a reason in the data are left to an operator.
+ * Pipeline stages the delivered records were handed on to run once after the round (one already
+ * running delivers them with its next run).
  */
 export async function autoRetryRound(
   deps: {
     store: StateStore;
     retryError(project: ProjectDefinition, id: number): Promise<RetryOutcome>;
+    /** Runs a pipeline stage and the stages after it. */
+    runStage(project: ProjectDefinition, flow: string): Promise<unknown>;
   },
   project: ProjectDefinition,
   flow: string,
@@ -29,11 +34,17 @@ export async function autoRetryRound(
   const open = await deps.store.listErrors({ flow, status: 'open', kind: 'transient', limit: 1000 });
   let tried = 0;
   let delivered = 0;
+  const stages = new Set<string>();
   for (const e of open.reverse()) {
     if (e.attempts >= options.maxAttempts) continue;
     tried += 1;
     const outcome = await deps.retryError(project, e.id).catch(() => undefined);
     if (outcome?.ok) delivered += 1;
+    for (const stage of outcome?.handedOn ?? []) stages.add(stage);
   }
+  for (const stage of stages)
+    await deps.runStage(project, stage).catch((error: unknown) => {
+      if (!(error instanceof FlowError && error.code === 'RUN_ALREADY_ACTIVE')) throw error;
+    });
   return { tried, delivered };
 }

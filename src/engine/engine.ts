@@ -110,7 +110,12 @@ export function createEngine(options: EngineOptions): Engine {
     close: () => deps.notifications.close(),
     autoRetry: (project, flow, o) =>
       autoRetryRound(
-        { store: options.store, retryError: (p, id) => retryErrorRecord(deps, p, id) },
+        {
+          store: options.store,
+          retryError: (p, id) => retryErrorRecord(deps, p, id),
+          runStage: (p, stage) =>
+            runChain(findFlow(p, stage), { trigger: 'retry' }, (f, o) => runFlow(deps, p, f, o), p),
+        },
         project,
         findFlow(project, flow).name,
         o,

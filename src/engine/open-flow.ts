@@ -53,6 +53,8 @@ export interface OpenFlowOptions {
   stepsFrom?: number;
   /** Which destinations to open: all (default), none (preview) or the named ones. */
   destinations?: 'all' | 'none' | readonly string[];
+  /** The writers get some records only (error retry), not a whole run's: see the sdk's `OpenArgs.partial`. */
+  partial?: boolean;
   /** Open the source's connection too (default true). */
   source?: boolean;
   /** The engine's retry defaults, under the flow's, connection's and destination's `retry:`. */
@@ -153,7 +155,8 @@ export async function openFlow(
       const openWriter = async (): Promise<Writer> => {
         const connection = await connect(def.connection, def.where);
         try {
-          return await registry.destination(def.type).open({ config: def.config, connection }, ctx);
+          const args = { config: def.config, connection, ...(options.partial ? { partial: true } : {}) };
+          return await registry.destination(def.type).open(args, ctx);
         } catch (error) {
           throw wrap(error, where);
         }

@@ -162,7 +162,13 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
     if (handed) p.tally.handedOn = handed.payloads.length;
     merge(counts, p.tally);
     const at = d.clock.now();
-    const errors = p.failures.map((f) => toErrorRecord(f, flow.name, d.runId, at, d.mask));
+    // identity by content: the record as the source read it (a file's `line:3` repeats, its content need not)
+    const read = new Map(p.failures.length > 0 ? p.page.records.map((r) => [r.meta.id, r]) : []);
+    const errors = p.failures.map((f) =>
+      toErrorRecord(f, flow.name, d.runId, at, d.mask, {
+        source: f.stage === 'source' ? undefined : read.get(f.record.meta.id),
+      }),
+    );
     const checkpointed = !(buffering && !p.flush);
     const state = [...heldState, ...p.commit];
     const payloads = handed ? [...heldHandoff, ...handed.payloads] : heldHandoff;

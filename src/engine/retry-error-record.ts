@@ -1,24 +1,38 @@
-import { type Clock, createRecord, FlowError, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import {
+  type Clock,
+  createRecord,
+  FlowError,
+  type JsonObject,
+  type Logger,
+  noMetrics,
+  type TokenStore,
+} from '../sdk/index.js';
 import type { ProjectDefinition } from '../spec/definition.js';
 import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { Breakers } from './breakers.js';
 import type { ConnectionPool } from './connection-pool.js';
-import { makeContext } from './make-context.js';
+import { makeContext, storeState } from './make-context.js';
 import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { StageFailure } from './stage-failure.js';
+import { handoffPayload } from './stage-source.js';
 import { toErrorRecord } from './to-error-record.js';
 import { writeDestination } from './write-destination.js';
 
 export interface RetryOutcome {
   readonly id: number;
   readonly ok: boolean;
-  /** Why it failed again, or what happened (`dropped by filter`). */
+  /** Why it failed again, or what happened (`delivered`, `dropped by step filter`, `handed on to load`). */
   readonly message: string;
   readonly record: ErrorRecordRow;
+  /**
+   * Pipelines: the flows of `next:` the record was handed on to (in their input in the store). They
+   * deliver it when they run next: the caller runs them, as `syncline run` runs a stage's next ones.
+   */
+  readonly handedOn: readonly string[];
 }
 
 export interface RetryDeps {
@@ -29,6 +43,7 @@ export interface RetryDeps {
   log: Logger;
   retry: RetryOptions;
   breakers?: Breakers;
+  tokens?: TokenStore;
 }
 
 /**
@@ -77,11 +92,19 @@ export async function retryErrorRecord(
     log: deps.log,
     metrics: noMetrics,
     baseDir: project.baseDir,
+    // as in a run: steps' state (a dedupe window, shared lookup caches) and the connectors' tokens
+    state: storeState(store, clock),
+    ...(deps.tokens ? { tokens: deps.tokens } : {}),
   });
+  // export mode once: a delivered record is marked at its source, as after a page commit
+  const source = deps.registry.source(flow.source.type);
+  const once = flow.source.once && source.markExported ? flow.source.once : undefined;
   const open = await openFlow(deps.registry, deps.pool, project, flow, ctx, {
-    source: false,
+    source: once !== undefined,
     stepsFrom,
     destinations: atDestination ? [err.stage.slice('destination:'.length)] : 'all',
+    // the writers get this record only: a file written whole by a run is added to, not replaced
+    partial: true,
     retry: deps.retry,
     ...(deps.breakers ? { breakers: deps.breakers } : {}),
   });
@@ -99,6 +122,9 @@ export async function retryErrorRecord(
   }
   let failure: StageFailure | undefined;
   let message = 'delivered';
+  let handedOn: readonly string[] = [];
+  /** Destination failures after the steps passed (the other destinations have the record). */
+  const spokes: StageFailure[] = [];
   try {
     const record = createRecord(payload, { id: err.recordId });
     const stepped = await applySteps(open.steps, [record], ctx, { flush: true, trackDropped: true });
@@ -108,7 +134,40 @@ export async function retryErrorRecord(
     if (!failure && stepped.records.length > 0) {
       for (const d of open.destinations) {
         const w = await writeDestination(d, flow.steps.length, stepped.records, ctx);
-        failure ??= w.failures[0];
+        spokes.push(...w.failures);
+      }
+      failure = spokes[0];
+    }
+    if (!failure) {
+      const at = clock.now();
+      if (once && source.markExported)
+        await source.markExported(
+          { config: flow.source.config, connection: open.connection(flow.source.connection), field: once.field },
+          [record],
+          ctx,
+        );
+      // what a page commit keeps besides the records: the steps' state (dedupe keys) …
+      for (const w of stepped.commit) if (w.entries.length > 0) await store.putState(w.namespace, w.entries, at);
+      // … and, in a pipeline, the records handed on to the next stages (once per attempt: a crash
+      // before the error record is marked retried hands the same event on again, which is refused)
+      const next = flow.next ?? [];
+      const waiting = next.length > 0 ? await otherSpokes(store, err) : [];
+      if (waiting.length > 0)
+        message += `; handed on to ${next.join(', ')} once ${waiting.join(', ')} delivered it too`;
+      else if (next.length > 0 && stepped.records.length > 0) {
+        await store.addInboxEvents(
+          next.flatMap((name) =>
+            stepped.records.map((r, i) => ({
+              flow: name,
+              eventId: `error-record:${id}:${err.attempts + 1}:${i}`,
+              payload: handoffPayload(r),
+              receivedAt: at,
+            })),
+          ),
+        );
+        handedOn = next;
+        const handed = `handed on to ${next.join(', ')}`;
+        message = flow.destinations.length > 0 ? `${message}, ${handed}` : handed;
       }
     }
   } catch (error) {
@@ -123,11 +182,27 @@ export async function retryErrorRecord(
     await open.close();
   }
   const at = clock.now();
+  const mask = flowMessageMask(project, flow);
+  // hub-and-spoke: the steps passed and some destinations took the record, others did not. Like a
+  // run, the record now waits at each failed destination only, so a later retry writes it there
+  // alone and the others never get it twice: this record moves to the first, the rest get their own.
+  const moved = !atDestination && spokes.length > 0 && spokes.length < flow.destinations.length;
+  if (moved)
+    await store.addErrors(
+      spokes
+        .slice(1)
+        .map((f) => ({ ...toErrorRecord(f, flow.name, err.runId, at, mask), fingerprint: err.fingerprint ?? null })),
+    );
+  const spoke = moved ? spokes[0] : undefined;
   if (failure) {
-    const masked = toErrorRecord(failure, flow.name, err.runId, at, flowMessageMask(project, flow));
+    const masked = toErrorRecord(failure, flow.name, err.runId, at, mask);
     await store.updateError(id, {
       attempts: err.attempts + 1,
-      payload,
+      ...(spoke
+        ? { stage: spoke.stage, stageIndex: spoke.stageIndex, payload: spoke.record.data }
+        : options.payload === undefined
+          ? {}
+          : { payload }),
       code: masked.code,
       message: masked.message,
       hint: masked.hint,
@@ -138,12 +213,23 @@ export async function retryErrorRecord(
     await store.updateError(id, {
       status: 'retried',
       attempts: err.attempts + 1,
-      payload,
+      ...(options.payload === undefined ? {} : { payload }),
       note: message,
       updatedAt: at,
       history: { action: 'retried', message: options.payload ? `${message} (edited payload)` : message },
     });
   }
   const updated = (await store.getError(id)) ?? err;
-  return { id, ok: !failure, message: failure ? updated.message : message, record: updated };
+  return { id, ok: !failure, message: failure ? updated.message : message, record: updated, handedOn };
+}
+
+/**
+ * Hub-and-spoke in a pipeline: the other destinations where the same record (same content) still
+ * waits. The record is handed on by the retry that delivers it to the last of them, once.
+ */
+async function otherSpokes(store: StateStore, err: ErrorRecordRow): Promise<string[]> {
+  const open = await store.listErrors({ flow: err.flow, recordId: err.recordId, status: 'open' });
+  return open
+    .filter((e) => e.id !== err.id && e.stage.startsWith('destination:') && e.fingerprint === err.fingerprint)
+    .map((e) => e.stage.slice('destination:'.length));
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson, type DataRecord } from '../sdk/index.js';
 import type { NewErrorRecord } from '../store/state-store.js';
 import type { MessageMask } from './message-mask.js';
 import type { StageFailure } from './stage-failure.js';
@@ -11,8 +13,18 @@ export function malformedText(f: StageFailure): string | undefined {
 }
 
 /**
- * A stage failure as the error store keeps it: payload, stage, code, message, hint, attempt. The
- * message and hint go through `mask` (secrets, and the record's PII), as they are shown and sent.
+ * What failed, by content: a hash of the raw text the source could not parse, else of the record as
+ * the source read it (`source`), else of the failing stage's payload. Positional ids (`line:3`,
+ * `index:7`, `row:12`) repeat when a file is rewritten under the same name; this does not.
+ */
+export function errorFingerprint(f: StageFailure, source?: DataRecord): string {
+  const content = f.raw !== undefined ? `raw:${f.raw}` : canonicalJson((source ?? f.record).data);
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * A stage failure as the error store keeps it: payload, stage, code, message, hint, attempt, fingerprint.
+ * The message and hint go through `mask` (secrets, and the record's PII), as they are shown and sent.
  */
 export function toErrorRecord(
   f: StageFailure,
@@ -20,7 +32,7 @@ export function toErrorRecord(
   runId: number,
   at: Date,
   mask: MessageMask,
-  attempts = 1,
+  options: { attempts?: number; source?: DataRecord } = {},
 ): NewErrorRecord {
   const malformed = malformedText(f);
   const masked = (text: string) => mask.record(text, f.record.data, malformed);
@@ -37,7 +49,8 @@ export function toErrorRecord(
     field: f.error.field ?? null,
     payload: f.record.data,
     raw: f.raw === undefined ? null : mask.text(f.raw),
-    attempts,
+    fingerprint: errorFingerprint(f, options.source),
+    attempts: options.attempts ?? 1,
     createdAt: at,
   };
 }

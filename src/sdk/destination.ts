@@ -47,6 +47,12 @@ export interface Writer {
 export interface OpenArgs<C, K> {
   readonly config: C;
   readonly connection: K;
+  /**
+   * The writer gets some records only, not a whole run's: the retry of error records. A destination
+   * that replaces its target with what a run writes (a file in `overwrite` mode) must add these
+   * records to the target instead, or refuse with an error that says why.
+   */
+  readonly partial?: boolean;
 }
 
 /** Writes records to a connection: insert, update, upsert, ignore-existing (Celigo: import). */

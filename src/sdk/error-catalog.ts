@@ -117,8 +117,8 @@ export const errorCatalog = {
   ERROR_RECORD_NOT_RETRYABLE: {
     kind: 'config',
     summary:
-      'The error record would pass through a step that combines a whole run (aggregate): retried alone, it would write a result of one record.',
-    fix: 'Fix the record at the source, run the flow again from the start, then resolve the error record with a note.',
+      'The error record would pass through a step that combines a whole run (aggregate): retried alone, it would write a result of one record; or its destination cannot add a record to what is there (a file.json whose content is not a JSON array).',
+    fix: 'Fix the record at the source, run the flow again from the start, then resolve the error record with a note (for a file.json, running the flow again rewrites it whole).',
   },
   ERROR_RECORD_RESOLVED: {
     kind: 'config',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type DataRecord, FlowError, type Json } from '../sdk/index.js';
+import { canonicalJson, type DataRecord, FlowError, type Json } from '../sdk/index.js';
 import { type Accessor, compilePath } from './path.js';
 
 /** Keys longer than this are stored as their SHA-256 (an index entry stays small on every store). */
@@ -11,18 +11,6 @@ export interface DedupeKey {
   readonly name: string;
   /** The record's key; throws RECORD_MISSING_FIELD (kind record) when a key field is missing. */
   of(record: DataRecord): string;
-}
-
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` give the same text. */
-export function canonicalJson(value: Json): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const parts: string[] = [];
-  for (const k of Object.keys(value).sort()) {
-    const v = value[k];
-    if (v !== undefined) parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
-  }
-  return `{${parts.join(',')}}`;
 }
 
 const bounded = (text: string): string =>

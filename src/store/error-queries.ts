@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { JsonObject } from '../sdk/index.js';
-import { readInt, readJson, readTime, writeJson, writeTime } from './codec.js';
+import { canonicalJson, type JsonObject } from '../sdk/index.js';
+import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } from './codec.js';
 import type { StoreDb } from './run-queries.js';
 import type { ErrorEventsTable, ErrorRecordsTable } from './schema.js';
 import type {
@@ -14,6 +15,13 @@ import type {
 
 /** Rows per INSERT: 18 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
+
+/** The hash of a payload: the identity of a failure that came without a fingerprint. */
+export function payloadFingerprint(payload: JsonObject): string {
+  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+}
+
+const fingerprintOf = (e: NewErrorRecord): string => e.fingerprint ?? payloadFingerprint(e.payload);
 
 function toInsert(e: NewErrorRecord): Insertable<ErrorRecordsTable> {
   const at = writeTime(e.createdAt);
@@ -30,6 +38,7 @@ function toInsert(e: NewErrorRecord): Insertable<ErrorRecordsTable> {
     field: e.field,
     payload: writeJson(e.payload),
     raw: e.raw,
+    fingerprint: fingerprintOf(e),
     attempts: e.attempts,
     status: 'open',
     note: null,
@@ -53,6 +62,7 @@ export function toErrorRow(row: Selectable<ErrorRecordsTable>): ErrorRecordRow {
     field: row.field,
     payload: readJson<JsonObject>(row.payload),
     raw: row.raw,
+    fingerprint: row.fingerprint,
     attempts: readInt(row.attempts),
     createdAt: readTime(row.created_at),
     status: row.status,
@@ -61,9 +71,24 @@ export function toErrorRow(row: Selectable<ErrorRecordsTable>): ErrorRecordRow {
   };
 }
 
-/** The history line of a failure of error record `id` (first or repeated), in the failing run. */
-function failureEvent(id: number, e: NewErrorRecord, action: 'failed' | 'failed again'): Insertable<ErrorEventsTable> {
-  return { error_id: id, at: writeTime(e.createdAt), action, run_id: e.runId, message: `[${e.code}] ${e.message}` };
+/**
+ * The history line of a failure of error record `id` (first or repeated), in the failing run, with
+ * its payload when given (always for the first failure; for a repeat, when it differs from the record's).
+ */
+function failureEvent(
+  id: number,
+  e: NewErrorRecord,
+  action: 'failed' | 'failed again',
+  payload: JsonObject | null,
+): Insertable<ErrorEventsTable> {
+  return {
+    error_id: id,
+    at: writeTime(e.createdAt),
+    action,
+    run_id: e.runId,
+    message: `[${e.code}] ${e.message}`,
+    payload: payload === null ? null : writeJson(payload),
+  };
 }
 
 /** Inserts error records (inside the caller's transaction, if any); returns their ids in order. */
@@ -72,7 +97,10 @@ export async function insertErrors(db: StoreDb, errors: readonly NewErrorRecord[
   for (let i = 0; i < errors.length; i += CHUNK) {
     const rows = errors.slice(i, i + CHUNK).map(toInsert);
     const inserted = await db.insertInto('error_records').values(rows).returning('id').execute();
-    const events = inserted.map((r, j) => failureEvent(readInt(r.id), errors[i + j] as NewErrorRecord, 'failed'));
+    const events = inserted.map((r, j) => {
+      const e = errors[i + j] as NewErrorRecord;
+      return failureEvent(readInt(r.id), e, 'failed', e.payload);
+    });
     if (events.length > 0) await db.insertInto('error_events').values(events).execute();
     for (const r of inserted) ids.push(readInt(r.id));
   }
@@ -127,6 +155,8 @@ export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): P
   if (patch.note !== undefined) set.note = patch.note;
   if (patch.attempts !== undefined) set.attempts = patch.attempts;
   if (patch.payload !== undefined) set.payload = writeJson(patch.payload);
+  if (patch.stage !== undefined) set.stage = patch.stage;
+  if (patch.stageIndex !== undefined) set.stage_index = patch.stageIndex;
   if (patch.code !== undefined) set.code = patch.code;
   if (patch.message !== undefined) set.message = patch.message;
   if (patch.hint !== undefined) set.hint = patch.hint;
@@ -140,6 +170,7 @@ export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): P
         action: patch.history.action,
         run_id: null,
         message: patch.history.message,
+        payload: patch.payload === undefined ? null : writeJson(patch.payload),
       })
       .execute();
   }
@@ -153,6 +184,7 @@ export async function errorHistory(db: StoreDb, id: number): Promise<ErrorHistor
     action: r.action as ErrorAction,
     runId: r.run_id === null ? null : readInt(r.run_id),
     message: r.message,
+    payload: readJsonOrNull<JsonObject>(r.payload),
   }));
 }
 
@@ -165,33 +197,54 @@ export async function purgeErrors(db: StoreDb, before: Date): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
-const repeatKey = (recordId: string, stage: string, code: string) => `${recordId}\u0000${stage}\u0000${code}`;
+const repeatKey = (recordId: string, stage: string, code: string, fingerprint: string) =>
+  `${recordId}\u0000${stage}\u0000${code}\u0000${fingerprint}`;
+
+interface OpenMatch {
+  readonly id: number;
+  readonly attempts: number;
+  /** Canonical JSON of the stored payload. */
+  readonly payload: string;
+  /** Stored before fingerprints existed: matched by an equal payload, then given the fingerprint. */
+  readonly legacy: boolean;
+}
 
 /**
- * Stores a page's failed records. A record that is still open with the same stage and code — it
- * failed the same way in an earlier run, e.g. a bad row a scheduled flow re-reads — is updated
- * (latest run, payload and message; attempts + 1) instead of being stored twice.
+ * Stores a page's failed records. A record that is still open with the same stage, code and
+ * fingerprint — the same content failed the same way in an earlier run, e.g. a bad row a scheduled
+ * flow re-reads — gets a `failed again` line (latest run and message; attempts + 1) instead of being
+ * stored twice. Its payload is never replaced: a repeat whose payload differs keeps it in the history
+ * line. A different record at the same position (`line:3` of a rewritten file) is a new error record.
  */
 export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<void> {
   const fresh: NewErrorRecord[] = [];
   const byFlow = new Map<string, NewErrorRecord[]>();
   for (const e of errors) byFlow.set(e.flow, [...(byFlow.get(e.flow) ?? []), e]);
   for (const [flow, list] of byFlow) {
-    const open = new Map<string, { id: number; attempts: number }>();
+    const open = new Map<string, OpenMatch>();
     const recordIds = [...new Set(list.map((e) => e.recordId))];
     for (let i = 0; i < recordIds.length; i += CHUNK) {
       const rows = await db
         .selectFrom('error_records')
-        .select(['id', 'record_id', 'stage', 'code', 'attempts'])
+        .select(['id', 'record_id', 'stage', 'code', 'attempts', 'payload', 'fingerprint'])
         .where('flow', '=', flow)
         .where('status', '=', 'open')
         .where('record_id', 'in', recordIds.slice(i, i + CHUNK))
+        .orderBy('id')
         .execute();
-      for (const r of rows)
-        open.set(repeatKey(r.record_id, r.stage, r.code), { id: readInt(r.id), attempts: readInt(r.attempts) });
+      for (const r of rows) {
+        const payload = canonicalJson(readJson<JsonObject>(r.payload));
+        const legacy = r.fingerprint === null;
+        const key = repeatKey(r.record_id, r.stage, r.code, r.fingerprint ?? `payload:${payload}`);
+        if (!open.has(key)) open.set(key, { id: readInt(r.id), attempts: readInt(r.attempts), payload, legacy });
+      }
     }
     for (const e of list) {
-      const seen = open.get(repeatKey(e.recordId, e.stage, e.code));
+      const payload = canonicalJson(e.payload);
+      const fingerprint = fingerprintOf(e);
+      const seen =
+        open.get(repeatKey(e.recordId, e.stage, e.code, fingerprint)) ??
+        legacyMatch(open.get(repeatKey(e.recordId, e.stage, e.code, `payload:${payload}`)));
       if (!seen) {
         fresh.push(e);
         continue;
@@ -203,18 +256,22 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
           message: e.message,
           hint: e.hint,
           field: e.field,
-          payload: writeJson(e.payload),
-          raw: e.raw,
           attempts: seen.attempts + e.attempts,
           updated_at: writeTime(e.createdAt),
+          ...(seen.legacy ? { fingerprint } : {}),
         })
         .where('id', '=', seen.id)
         .execute();
+      const moved = { ...seen, attempts: seen.attempts + e.attempts, legacy: false };
+      open.set(repeatKey(e.recordId, e.stage, e.code, fingerprint), moved);
       await db
         .insertInto('error_events')
-        .values(failureEvent(seen.id, e, 'failed again'))
+        .values(failureEvent(seen.id, e, 'failed again', payload === seen.payload ? null : e.payload))
         .execute();
     }
   }
   if (fresh.length > 0) await insertErrors(db, fresh);
 }
+
+/** A record stored before fingerprints, with an equal payload, is the same failure. */
+const legacyMatch = (m: OpenMatch | undefined): OpenMatch | undefined => (m?.legacy ? m : undefined);

@@ -205,6 +205,16 @@ async function createLeases(db: Kysely<unknown>, dialect: StoreDialect): Promise
     .execute();
 }
 
+/**
+ * Error records are matched by content, not only by position: `fingerprint` identifies what failed (a
+ * hash of the source record or raw text), so a different bad row on the same line is a record of its
+ * own; `payload` on a history line keeps each payload a failure or retry brought, so none is ever lost.
+ */
+async function addErrorFingerprints(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  await db.schema.alterTable('error_records').addColumn('fingerprint', 'text').execute();
+  await db.schema.alterTable('error_events').addColumn('payload', columnTypes(dialect).json).execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -245,6 +255,13 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0008_leases': {
       up: (db: Kysely<unknown>) => createLeases(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('leases').execute(),
+    },
+    '0009_error_fingerprints': {
+      up: (db: Kysely<unknown>) => addErrorFingerprints(db, dialect),
+      down: async (db: Kysely<unknown>) => {
+        await db.schema.alterTable('error_events').dropColumn('payload').execute();
+        await db.schema.alterTable('error_records').dropColumn('fingerprint').execute();
+      },
     },
   };
 }

@@ -94,6 +94,8 @@ export interface ErrorRecordsTable {
   field: string | null;
   payload: JsonText;
   raw: string | null;
+  /** What failed (a hash of the source record or raw text); null on records stored before migration 0007. */
+  fingerprint: string | null;
   attempts: number;
   status: ErrorStatus;
   note: string | null;
@@ -107,6 +109,8 @@ export interface ErrorEventsTable {
   action: string;
   run_id: ColumnType<number | string | null, number | null, number | null>;
   message: string;
+  /** The payload this failure or retry brought, when it differed from the record's (never lost). */
+  payload: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BreakersTable {

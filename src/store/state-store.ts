@@ -151,6 +151,13 @@ export interface NewErrorRecord {
   payload: JsonObject;
   /** Raw text when the source could not parse it (malformed line). */
   raw: string | null;
+  /**
+   * What failed, by content: a hash of the source record (or of the raw text). A failure matches an
+   * open record of the same flow, stage, code and record id only when this matches too, so a
+   * different bad row at the same position (`line:3` of tomorrow's file) is a record of its own.
+   * Absent: the store derives it from the payload. Null on records stored before it existed.
+   */
+  fingerprint?: string | null;
   attempts: number;
   createdAt: Date;
 }
@@ -185,11 +192,17 @@ export interface ErrorPatch {
   note?: string | null;
   attempts?: number;
   payload?: JsonObject;
+  /** Where it waits now: a retry that got past the steps but failed at one destination moves it there. */
+  stage?: string;
+  stageIndex?: number;
   code?: string;
   message?: string;
   hint?: string | null;
   updatedAt: Date;
-  /** What happened, kept in the record's history (retry failed, retried, resolved). */
+  /**
+   * What happened, kept in the record's history (retry failed, retried, resolved); `payload` replaces
+   * the record's, and the history line keeps it too (an edited payload is never lost).
+   */
   history?: { action: ErrorAction; message: string };
 }
 
@@ -203,6 +216,11 @@ export interface ErrorHistoryRow {
   /** The run that failed it, for `failed` and `failed again`. */
   runId: number | null;
   message: string;
+  /**
+   * The payload of this failure or retry when it differed from the record's at that moment (the first
+   * failure always keeps its own): a later failure never replaces a stored payload, it is kept here.
+   */
+  payload: JsonObject | null;
 }
 
 export interface PageCommit {

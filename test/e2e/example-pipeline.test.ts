@@ -58,6 +58,29 @@ describe('examples/pipeline.yaml', () => {
     expect(errors.stdout).toContain('DATA_QUALITY');
   }, 60_000);
 
+  it('delivers a retried record of a middle stage: handed on, and the stage after it runs', () => {
+    copyExample();
+    expect(cli('run', 'pipeline.yaml').status).toBe(2);
+    expect(warehouse()).toHaveLength(6);
+    const [bad] = JSON.parse(cli('errors', 'list', '--flow', 'enrich-orders', '--json').stdout) as {
+      id: number;
+      payload: Record<string, unknown>;
+    }[];
+    if (!bad) throw new Error('expected the order with a negative total in the error store');
+    expect(bad.payload.order_no).toBe('SO-1007');
+    writeFileSync(join(dir, 'fix.json'), JSON.stringify({ ...bad.payload, total: 5 }));
+    const r = cli('errors', 'retry', String(bad.id), '--payload', 'fix.json');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`error record ${bad.id}: retried, handed on to load-orders`);
+    expect(r.stdout).toMatch(/run \d+ of flow "load-orders": succeeded/);
+    expect(warehouse()).toHaveLength(7);
+    expect(warehouse().find((o) => o.order_no === 'SO-1007')).toEqual({ order_no: 'SO-1007', region: 'NA' });
+    expect(runsOf('load-orders')).toEqual([
+      { status: 'succeeded', trigger: 'flow:enrich-orders' },
+      { status: 'succeeded', trigger: 'retry' },
+    ]);
+  }, 60_000);
+
   it('goes on from a failed stage without running the stages before it again', () => {
     copyExample();
     const file = join(dir, 'pipeline.yaml');

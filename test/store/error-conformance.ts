@@ -16,6 +16,8 @@ export function describeErrorConformance(current: () => StateStore): void {
       expect(ids[1]).toBeGreaterThan(ids[0] as number);
       expect(await store.getError(ids[0] as number)).toEqual({
         ...first,
+        // without a fingerprint of its own, a record is identified by its payload's hash
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
         id: ids[0],
         status: 'open',
         note: null,
@@ -138,6 +140,65 @@ export function describeErrorConformance(current: () => StateStore): void {
       ]);
       expect(history[1]?.message).toContain('still bad');
       expect(await store.errorHistory(999_999)).toEqual([]);
+    });
+
+    it('keeps every payload in the history: the first failure, a repeat that differed, an edited retry', async () => {
+      const store = current();
+      const run = await startRun(store, 'orders');
+      const original = { id: 1, email: null, note: 'as read' };
+      const [id] = await store.addErrors([
+        errorRecord(run, { recordId: 'line:2', fingerprint: 'row-a', payload: original, createdAt: at(0) }),
+      ]);
+      const later = await startRun(store, 'orders2');
+      // the same row (same fingerprint) failing again, once as stored and once reaching the stage changed
+      for (const [n, payload] of [original, { ...original, note: 'mapped differently' }].entries())
+        await store.commitPage({
+          ...page(later, n + 1, null),
+          flow: 'orders',
+          errors: [
+            errorRecord(later, {
+              flow: 'orders',
+              recordId: 'line:2',
+              fingerprint: 'row-a',
+              payload,
+              createdAt: at(1000 + n),
+            }),
+          ],
+        });
+      const edited = { id: 1, email: 'a@example.com' };
+      await store.updateError(id as number, {
+        attempts: 4,
+        payload: edited,
+        updatedAt: at(2000),
+        history: { action: 'retry failed', message: '[TRANSIENT_IO] 503' },
+      });
+      const row = await store.getError(id as number);
+      expect([row?.attempts, row?.payload]).toEqual([4, edited]);
+      expect((await store.errorHistory(id as number)).map((h) => [h.action, h.payload])).toEqual([
+        ['failed', original],
+        ['failed again', null],
+        ['failed again', { ...original, note: 'mapped differently' }],
+        ['retry failed', edited],
+      ]);
+      // a later failure of the same row never replaces the edited payload
+      await store.commitPage({
+        ...page(later, 3, null),
+        flow: 'orders',
+        errors: [
+          errorRecord(later, {
+            flow: 'orders',
+            recordId: 'line:2',
+            fingerprint: 'row-a',
+            payload: original,
+            createdAt: at(3000),
+          }),
+        ],
+      });
+      expect((await store.getError(id as number))?.payload).toEqual(edited);
+      expect((await store.errorHistory(id as number)).at(-1)).toMatchObject({
+        action: 'failed again',
+        payload: original,
+      });
     });
 
     it('purges retried and resolved records older than the retention, never open ones, with their history', async () => {

@@ -204,12 +204,7 @@ export function describeStoreConformance(name: string, open: () => Promise<State
         if (!nine) throw new Error('expected an error record');
         await store.updateError(nine.id, { status: 'resolved', updatedAt: at(1500) });
         const second = await startRun(store, 'orders', at(3000));
-        const again = errorRecord(second, {
-          recordId: 'line:7',
-          message: 'still bad',
-          payload: { n: 2 },
-          createdAt: at(3000),
-        });
+        const again = errorRecord(second, { recordId: 'line:7', message: 'still bad', createdAt: at(3000) });
         const otherStage = errorRecord(second, { recordId: 'line:7', stage: 'destination:erp', createdAt: at(3000) });
         const reopened = errorRecord(second, { recordId: 'line:9', createdAt: at(3000) });
         await store.commitPage(page(second, 1, 'b', { failed: 3, errors: [again, otherStage, reopened] }));
@@ -217,7 +212,7 @@ export function describeStoreConformance(name: string, open: () => Promise<State
         expect(all).toHaveLength(4);
         const seven = all.filter((e) => e.recordId === 'line:7' && e.stage === again.stage);
         expect(seven.map((e) => [e.runId, e.attempts, e.message, e.payload, e.updatedAt])).toEqual([
-          [second.id, 2, 'still bad', { n: 2 }, at(3000)],
+          [second.id, 2, 'still bad', again.payload, at(3000)],
         ]);
         expect(
           all
@@ -225,6 +220,40 @@ export function describeStoreConformance(name: string, open: () => Promise<State
             .map((e) => e.status)
             .sort(),
         ).toEqual(['open', 'resolved']);
+      });
+
+      it('stores a different record at the same position as a new error record, never replacing a payload', async () => {
+        const first = await startRun(store, 'daily');
+        const monday = errorRecord(first, { recordId: 'line:3', fingerprint: 'monday-row', payload: { id: 2 } });
+        await store.commitPage(page(first, 1, 'a', { failed: 1, errors: [monday] }));
+        await store.updateRun(first.id, { status: 'completed_with_errors', endedAt: at(2000) });
+        // Tuesday's export, rewritten under the same name, has another bad row on line 3
+        const second = await startRun(store, 'daily', at(3000));
+        const tuesday = errorRecord(second, {
+          recordId: 'line:3',
+          fingerprint: 'tuesday-row',
+          payload: { id: 8 },
+          createdAt: at(3000),
+        });
+        // and without fingerprints, a different payload is a different record too
+        const unprinted = errorRecord(second, { recordId: 'line:3', payload: { id: 9 }, createdAt: at(3000) });
+        await store.commitPage(page(second, 1, 'b', { failed: 2, errors: [tuesday, unprinted] }));
+        const open = await store.listErrors({ flow: 'daily', status: 'open' });
+        const byPayload = (a: { payload: { id?: unknown } }, b: { payload: { id?: unknown } }) =>
+          Number(a.payload.id) - Number(b.payload.id);
+        expect(open.sort(byPayload).map((e) => [e.payload, e.attempts, e.runId])).toEqual([
+          [{ id: 2 }, 1, first.id],
+          [{ id: 8 }, 1, second.id],
+          [{ id: 9 }, 1, second.id],
+        ]);
+        // the same row again: the same record, one more attempt
+        await store.commitPage(page(second, 2, 'c', { failed: 1, errors: [{ ...tuesday, createdAt: at(4000) }] }));
+        const after = await store.listErrors({ flow: 'daily', status: 'open' });
+        expect(after.sort(byPayload).map((e) => [e.payload, e.attempts])).toEqual([
+          [{ id: 2 }, 1],
+          [{ id: 8 }, 2],
+          [{ id: 9 }, 1],
+        ]);
       });
 
       it('stores no checkpoint when the page has none, keeping the previous one', async () => {

@@ -50,13 +50,15 @@ export const csvDestination = defineDestination<CsvDestinationConfig, FileConnec
   type: 'csv',
   description: 'Writes records as CSV rows (overwrite via a temporary file renamed on close, or append).',
   config: csvDestinationConfig,
-  async open({ config, connection }) {
+  async open({ config, connection, partial }) {
     const file = resolveFilePath(connection, config.path);
+    // a retry adds its records: in overwrite mode, replacing the file would drop the run's others
+    const mode = partial ? 'append' : config.mode;
     const previous =
-      config.mode === 'append' && config.header ? await existingHeader(file, config.delimiter, config.path) : undefined;
+      mode === 'append' && config.header ? await existingHeader(file, config.delimiter, config.path) : undefined;
     let columns = config.columns ?? previous;
     let needHeader = config.header && previous === undefined;
-    const sink = openFileSink(file, config.mode, config.path);
+    const sink = openFileSink(file, mode, config.path);
     const writer: Writer = {
       async write(records: readonly DataRecord[]) {
         if (records.length === 0) return { rejected: [], written: 0 };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { copyFile, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FlowError } from '../../sdk/index.js';
 import { fileError } from './connection.js';
@@ -20,13 +20,33 @@ export interface FileSink {
   abort(): Promise<void>;
 }
 
+const tempPath = (path: string) => join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+
 export function openFileSink(path: string, mode: WriteMode, display: string): FileSink {
-  const target =
-    mode === 'overwrite' ? join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`) : path;
-  const stream: WriteStream = createWriteStream(target, {
-    flags: mode === 'overwrite' ? 'w' : 'a',
-    highWaterMark: 1 << 20,
-  });
+  return sinkOver(path, mode === 'overwrite' ? tempPath(path) : path, mode === 'overwrite' ? 'w' : 'a', display);
+}
+
+/**
+ * Overwrite mode over a copy of the target's first `keep` bytes: what is written is added after
+ * them, and the copy replaces the target on `close` (the target is untouched until then). For
+ * adding to a file whose end must be rewritten, such as a JSON array's closing `]`.
+ */
+export async function openExtendingSink(path: string, keep: number, display: string): Promise<FileSink> {
+  const temp = tempPath(path);
+  try {
+    await copyFile(path, temp);
+    await truncate(temp, keep);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw fileError(error, display, 'copy');
+  }
+  return sinkOver(path, temp, 'a', display);
+}
+
+/** Writes to `target`; when it is not `path`, it is a temporary file renamed over `path` on close. */
+function sinkOver(path: string, target: string, flags: 'w' | 'a', display: string): FileSink {
+  const mode: WriteMode = target === path ? 'append' : 'overwrite';
+  const stream: WriteStream = createWriteStream(target, { flags, highWaterMark: 1 << 20 });
   let failure: FlowError | undefined;
   stream.on('error', (error) => {
     failure ??= fileError(error, display, 'write');

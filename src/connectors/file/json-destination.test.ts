@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempContext } from '../../../test/helpers/temp-context.js';
@@ -10,9 +10,14 @@ const { dir, ctx } = tempContext('syncline-json-out-');
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: String(i) }));
 const destinations = { json: jsonDestination, jsonl: jsonlDestination };
 
-async function writeAll(type: 'json' | 'jsonl', config: Record<string, unknown>, batches: JsonObject[][]) {
+async function writeAll(
+  type: 'json' | 'jsonl',
+  config: Record<string, unknown>,
+  batches: JsonObject[][],
+  partial = false,
+) {
   const d = destinations[type];
-  const writer = await d.open({ config: d.config.parse(config), connection: { dir } }, ctx);
+  const writer = await d.open({ config: d.config.parse(config), connection: { dir }, partial }, ctx);
   for (const b of batches) expect(await writer.write(recs(b), ctx)).toMatchObject({ rejected: [], written: b.length });
   await writer.close(ctx);
   return readFileSync(join(dir, config.path as string), 'utf8');
@@ -35,5 +40,37 @@ describe('file.json and file.jsonl destinations', () => {
       '{"a":1}\n{"a":2}\n{"a":3}\n',
     );
     expect(await writeAll('jsonl', { path: 'a.jsonl' }, [[{ a: 4 }]])).toBe('{"a":4}\n');
+  });
+
+  it('adds the records of a retry (partial) to the array or the lines, never replacing the file', async () => {
+    await writeAll('json', { path: 'r.json' }, [[{ a: 1 }, { a: 2 }]]);
+    expect(JSON.parse(await writeAll('json', { path: 'r.json' }, [[{ a: 3 }]], true))).toEqual([
+      { a: 1 },
+      { a: 2 },
+      { a: 3 },
+    ]);
+    // an array written by another tool, on one line with trailing blanks; an empty one; no file yet
+    writeFileSync(join(dir, 'other.json'), '[{"x":1} ,{"x":2}]  \n\n');
+    expect(JSON.parse(await writeAll('json', { path: 'other.json' }, [[{ x: 3 }]], true))).toEqual([
+      { x: 1 },
+      { x: 2 },
+      { x: 3 },
+    ]);
+    writeFileSync(join(dir, 'empty.json'), '[ ]');
+    expect(JSON.parse(await writeAll('json', { path: 'empty.json' }, [[{ y: 1 }]], true))).toEqual([{ y: 1 }]);
+    expect(JSON.parse(await writeAll('json', { path: 'new.json' }, [[{ z: 1 }]], true))).toEqual([{ z: 1 }]);
+    await writeAll('jsonl', { path: 'r.jsonl' }, [[{ a: 1 }]]);
+    expect(await writeAll('jsonl', { path: 'r.jsonl' }, [[{ a: 2 }]], true)).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it('refuses to add a retried record to a file that is not a JSON array, leaving it as it was', async () => {
+    writeFileSync(join(dir, 'broken.json'), '{"not": "an array"}\n');
+    await expect(
+      jsonDestination.open(
+        { config: { path: 'broken.json', mode: 'overwrite' }, connection: { dir }, partial: true },
+        ctx,
+      ),
+    ).rejects.toMatchObject({ code: 'ERROR_RECORD_NOT_RETRYABLE', message: expect.stringContaining('broken.json') });
+    expect(readFileSync(join(dir, 'broken.json'), 'utf8')).toBe('{"not": "an array"}\n');
   });
 });

@@ -16,8 +16,10 @@ export const jsonlDestination = defineDestination<JsonlDestinationConfig, FileCo
   type: 'jsonl',
   description: 'Writes one JSON object per line (overwrite via a temporary file renamed on close, or append).',
   config: jsonlDestinationConfig,
-  async open({ config, connection }) {
-    const sink = openFileSink(resolveFilePath(connection, config.path), config.mode, config.path);
+  async open({ config, connection, partial }) {
+    // a retry adds its records: in overwrite mode, replacing the file would drop the run's others
+    const mode = partial ? 'append' : config.mode;
+    const sink = openFileSink(resolveFilePath(connection, config.path), mode, config.path);
     const writer: Writer = {
       async write(records: readonly DataRecord[]) {
         let text = '';

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { loadFlowFile } from '../../src/cli/load-project.js';
+import { createEngine, type Engine } from '../../src/engine/index.js';
+import type { ProjectDefinition } from '../../src/spec/definition.js';
+import { openStore, type StateStore } from '../../src/store/index.js';
+
+/**
+ * A flow file with its input files in a fresh folder, the bundled connectors and steps, and an
+ * in-memory store: what `syncline run` and `syncline errors retry` use, without a process.
+ */
+export interface Harness {
+  readonly dir: () => string;
+  setup(
+    flowYaml: string,
+    files: Record<string, string>,
+  ): Promise<{ engine: Engine; project: ProjectDefinition; store: StateStore }>;
+  openErrors(flow: string): Promise<Awaited<ReturnType<StateStore['listErrors']>>>;
+  /** The non-empty lines of a file of the folder. */
+  lines(name: string): string[];
+  write(name: string, text: string): void;
+  read(name: string): string;
+}
+
+export function retryHarness(): Harness {
+  let dir = '';
+  let store: StateStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir: () => dir,
+    async setup(flowYaml, files) {
+      dir = mkdtempSync(join(tmpdir(), 'syncline-retry-'));
+      writeFileSync(join(dir, 'flow.yaml'), flowYaml);
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const opened = await openStore(':memory:');
+      store = opened;
+      const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store: opened });
+      return { engine, project: await loadFlowFile(join(dir, 'flow.yaml')), store: opened };
+    },
+    openErrors: (flow) => (store as StateStore).listErrors({ flow, status: 'open' }),
+    lines: (name) =>
+      readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    write: (name, text) => writeFileSync(join(dir, name), text),
+    read: (name) => readFileSync(join(dir, name), 'utf8'),
+  };
+}
