@@ -159,6 +159,12 @@ export const errorCatalog = {
     summary: 'Pagination asked for a cursor or URL it had already requested: it would never end.',
     fix: 'Check `pagination` (cursorPath, nextPath) points at the next-page value, or set `maxPages`.',
   },
+  HTTP_PAGINATION_PATH: {
+    kind: 'config',
+    summary:
+      'The pagination path (cursorPath, nextPath) found no next page in an answer with records where the path is plainly wrong: a record without the field, a key with dots written without brackets, a misspelt key; or it found something that is not a cursor or URL.',
+    fix: 'Point the path at the value the API answers with (e.g. meta.next_cursor, data[-1].id, ["@odata.nextLink"]); the message names the keys the answer has.',
+  },
   WEBHOOK_NOT_FOUND: {
     kind: 'config',
     summary: 'A webhook was posted to a flow that does not exist or whose source does not receive webhooks.',

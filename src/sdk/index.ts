@@ -10,6 +10,7 @@ export * from './inbox.js';
 export * from './json.js';
 export * from './lookup-cache.js';
 export * from './page.js';
+export * from './path.js';
 export * from './receiver.js';
 export * from './record.js';
 export * from './server-connection-fields.js';

@@ -123,6 +123,24 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     const since = q(req).updated_since;
     return since ? items.filter((i) => i.updated_at > since) : items;
   });
+  // OData: `value` holds the page, `@odata.nextLink` the next page's URL, absent on the last page
+  app.get('/items/odata', async (req) => {
+    const skip = int(q(req).$skip, 0);
+    const top = int(q(req).$top, 10);
+    const next =
+      skip + top < total ? `http://${req.headers.host}/items/odata?$skip=${skip + top}&$top=${top}` : undefined;
+    return {
+      '@odata.context': 'http://localhost/$metadata#items',
+      value: slice(skip, top),
+      ...(next ? { '@odata.nextLink': next } : {}),
+    };
+  });
+  // keyset paging: the next page starts after the last record's id (`?after=<id>`); an empty page ends
+  app.get('/items/after', async (req) => {
+    const after = int(q(req).after, 0);
+    const limit = int(q(req).limit, 10);
+    return { data: items.filter((i) => i.id > after).slice(0, limit) };
+  });
   app.get('/items/loop', async () => ({ items: slice(0, 2), meta: { next_cursor: 'same' } }));
   app.post('/items/search', async (req) => {
     const body = req.body as { page?: number; size?: number };

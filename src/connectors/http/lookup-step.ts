@@ -10,6 +10,7 @@ import {
   lookupFetchFields,
   lookupMissingFields,
   lookupProcessor,
+  pathSchema,
 } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { statusError } from './http-errors.js';
@@ -27,10 +28,10 @@ export const httpLookupConfig = z
     query: z.record(z.string(), z.string()).default({}),
     /** The lookup key of a record (template): records with the same key share one answer and one cache entry. */
     key: z.string().min(1),
-    /** Where the answer's record(s) are (dot path; default the whole answer). The first one is used. */
-    recordsPath: z.string().optional(),
+    /** Where the answer's record(s) are (a path like `data` or `["value"]`; default the whole answer). The first one is used. */
+    recordsPath: pathSchema.optional(),
     /** Output field → path in the found record. */
-    fields: z.record(z.string().min(1), z.string().min(1)).refine((f) => Object.keys(f).length > 0, 'name a field'),
+    fields: z.record(z.string().min(1), pathSchema).refine((f) => Object.keys(f).length > 0, 'name a field'),
     /** Nothing found (404, empty answer): see lookupMissingFields. */
     ...lookupMissingFields,
     ...lookupFetchFields,
@@ -44,7 +45,7 @@ export const httpLookupConfig = z
       .object({
         param: z.string().min(1),
         separator: z.string().default(','),
-        match: z.string().min(1),
+        match: pathSchema,
         size: z.number().int().positive().default(100),
       })
       .strict()

@@ -6,6 +6,7 @@ import {
   defineDestination,
   FlowError,
   type Json,
+  pathSchema,
   type Writer,
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
@@ -28,8 +29,8 @@ export const requestDestinationConfig = z
     body: jsonValue.optional(),
     query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
     headers: httpHeaders,
-    /** Dot path of the created id in the answer (batch: in each element of the answer's array). */
-    idPath: z.string().min(1).optional(),
+    /** Path of the created id in the answer (batch: in each element of the answer's array). */
+    idPath: pathSchema.optional(),
     /** Send an idempotency key: `true` = header Idempotency-Key with a hash of the request. */
     idempotencyKey: z
       .union([

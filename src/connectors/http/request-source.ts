@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Context, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
+import { type Context, defineSource, FlowError, type Json, type Page, pathSchema } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
 import { statusError } from './http-errors.js';
 import { jsonValue } from './json-value.js';
@@ -10,7 +10,7 @@ import { type RequestCheckpoint, readCheckpoint } from './request-checkpoint.js'
 import { recordsOf, toRecords } from './response-records.js';
 import { resolveUrl, sendRequest, withQuery } from './send-request.js';
 import { sourceRetry } from './source-retry.js';
-import { compileJsonTemplate, compilePath, compileTemplate } from './template.js';
+import { compileJsonTemplate, compilePath, compileTemplate, segmentsOf } from './template.js';
 
 export const requestSourceConfig = z
   .object({
@@ -21,10 +21,10 @@ export const requestSourceConfig = z
     headers: httpHeaders,
     /** JSON body (POST searches); strings may hold templates. */
     body: jsonValue.optional(),
-    /** Dot path of the records array in the answer, e.g. `data.items`; default: the answer itself, an array. */
-    recordsPath: z.string().min(1).optional(),
-    /** Dot path of each record's id, e.g. `id`; default: its position in the stream (1, 2, …). */
-    idField: z.string().min(1).optional(),
+    /** Path of the records array in the answer, e.g. `data.items` or `["value"]`; default: the answer itself, an array. */
+    recordsPath: pathSchema.optional(),
+    /** Path of each record's id, e.g. `id`; default: its position in the stream (1, 2, …). */
+    idField: pathSchema.optional(),
     /** Records per page asked for (offset limit, page size). */
     pageSize: z.number().int().positive().optional(),
     /** Delta sync: the query parameter that receives the watermark, e.g. `updated_since`. */
@@ -62,8 +62,8 @@ async function* readRequests(
   const bodyT = config.body === undefined ? undefined : compileJsonTemplate(config.body);
   const getRecords = config.recordsPath ? compilePath(config.recordsPath) : undefined;
   const getId = config.idField ? compilePath(config.idField) : undefined;
-  const getNext =
-    p.type === 'cursor' ? compilePath(p.cursorPath) : p.type === 'nextUrl' ? compilePath(p.nextPath) : undefined;
+  const nextPath =
+    p.type === 'cursor' ? segmentsOf(p.cursorPath) : p.type === 'nextUrl' ? segmentsOf(p.nextPath) : undefined;
   const sinceText =
     since === undefined || since === null ? undefined : typeof since === 'string' ? since : JSON.stringify(since);
   const attempt = sourceRetry(config.retry, ctx);
@@ -127,7 +127,9 @@ async function* readRequests(
       body,
       response,
       current,
-      getNext,
+      items,
+      nextPath,
+      page: pages,
       build,
       connection,
     });
