@@ -156,8 +156,9 @@ export const errorCatalog = {
   },
   HTTP_PAGINATION_LOOP: {
     kind: 'config',
-    summary: 'Pagination asked for a cursor or URL it had already requested: it would never end.',
-    fix: 'Check `pagination` (cursorPath, nextPath) points at the next-page value, or set `maxPages`.',
+    summary:
+      'Pagination asked for a cursor or URL it had already requested, or an offset/page request got exactly the answer of the page before: it would never end.',
+    fix: 'Check `pagination` (cursorPath, nextPath, offsetParam, pageParam) against the API documentation, or set `maxPages`.',
   },
   HTTP_PAGINATION_PATH: {
     kind: 'config',

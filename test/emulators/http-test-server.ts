@@ -141,6 +141,8 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     const limit = int(q(req).limit, 10);
     return { data: items.filter((i) => i.id > after).slice(0, limit) };
   });
+  // an API that does not know the page parameter it is sent: always the first page
+  app.get('/items/stuck', async () => ({ items: slice(0, 3) }));
   app.get('/items/loop', async () => ({ items: slice(0, 2), meta: { next_cursor: 'same' } }));
   app.post('/items/search', async (req) => {
     const body = req.body as { page?: number; size?: number };

@@ -71,6 +71,26 @@ describe('http.request pagination paths', () => {
   });
 
   it.each([
+    ['offset', { type: 'offset', offsetParam: 'skip', limit: 3 }],
+    ['page', { type: 'page', pageParam: 'p' }],
+  ])(
+    '%s: an API that ignores the page parameter fails with HTTP_PAGINATION_LOOP instead of reading forever',
+    async (_n, pagination) => {
+      const conn = connect(t.server.url);
+      const before = t.server.stats.count('/items/stuck');
+      await expect(
+        readPages(conn, { path: '/items/stuck', recordsPath: 'items', pagination: { ...pagination, maxPages: 50 } }),
+      ).rejects.toMatchObject({
+        code: 'HTTP_PAGINATION_LOOP',
+        message: expect.stringMatching(
+          /\(page 2\) answered exactly what the page before it answered; the API seems to ignore "(skip|p)"/,
+        ),
+      });
+      expect(t.server.stats.count('/items/stuck') - before).toBe(2);
+    },
+  );
+
+  it.each([
     [{ recordsPath: 'data[' }, ['recordsPath'], 'unclosed "["'],
     [{ idField: 'a..b' }, ['idField'], 'empty segment'],
     [{ pagination: { type: 'cursor', cursorPath: 'data[last].id' } }, ['pagination', 'cursorPath'], 'neither an index'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type Context, defineSource, FlowError, type Json, type Page, pathSchema } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
@@ -81,6 +82,7 @@ async function* readRequests(
   const resumed = from === undefined || from === null ? undefined : readCheckpoint(from, connection.label);
   let request: RequestCheckpoint = resumed ?? build(initialState(p));
   const seen = new Set<string>();
+  let previous: string | undefined;
   let pages = 0;
   for (;;) {
     if (p.type === 'cursor' || p.type === 'nextUrl' || p.type === 'linkHeader') {
@@ -109,6 +111,22 @@ async function* readRequests(
       return r;
     });
     const body = readJson(response, connection.mask.text);
+    // offset/page: an API that ignores the page parameter answers the same page again and again
+    if ((p.type === 'offset' || p.type === 'page') && response.text.length > 0) {
+      const digest = createHash('sha256').update(response.text).digest('hex');
+      if (digest === previous && !/^\s*(\[\s*\]|\{\s*\})\s*$/.test(response.text)) {
+        const param = p.type === 'offset' ? p.offsetParam : p.pageParam;
+        throw new FlowError(
+          'HTTP_PAGINATION_LOOP',
+          `${response.label.request} (page ${pages + 1}) answered exactly what the page before it answered; the API seems to ignore "${param}", so pagination stops instead of reading the same records forever`,
+          {
+            where: connection.label,
+            hint: `Check the name of the ${p.type} parameter in the API documentation (pagination.${p.type === 'offset' ? 'offsetParam' : 'pageParam'}), or use the pagination type the API supports.`,
+          },
+        );
+      }
+      previous = digest;
+    }
     const items = recordsOf(
       body,
       config.recordsPath,
