@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { type Context, type DataRecord, FlowError, isFlowError, toFlowError } from '../sdk/index.js';
-import type { StageCounts } from '../store/state-store.js';
+import type { ReturnedId, StageCounts } from '../store/state-store.js';
 import { withTimeout } from './call-timeout.js';
 import type { OpenDestination } from './open-flow.js';
 import type { StageFailure } from './stage-failure.js';
@@ -8,6 +8,8 @@ import type { StageFailure } from './stage-failure.js';
 export interface DestinationResult {
   counts: StageCounts;
   failures: StageFailure[];
+  /** The ids the destination returned for written records (WriteResult.ids), in record order. */
+  ids: ReturnedId[];
 }
 
 /**
@@ -33,21 +35,30 @@ export async function writeDestination(
     batches.push(start === 0 && records.length <= size ? records : records.slice(start, start + size));
   }
   const results: StageFailure[][] = [];
+  const ids: ReturnedId[][] = [];
   if (dest.def.batch.parallel && batches.length > 1) {
     // batches at once, failures kept in batch order so that the error store reads like the source
     const queue = new PQueue({ concurrency: dest.def.batch.maxParallel ?? 4 });
     await Promise.all(
       batches.map((batch, i) =>
         queue.add(async () => {
-          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, ctx);
+          const returned: ReturnedId[] = [];
+          ids[i] = returned;
+          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, returned, ctx);
         }),
       ),
     );
   } else {
-    for (const batch of batches) results.push(await writeBatch(dest, stage, stageIndex, batch, counts, ctx));
+    for (const batch of batches) {
+      const returned: ReturnedId[] = [];
+      ids.push(returned);
+      results.push(await writeBatch(dest, stage, stageIndex, batch, counts, returned, ctx));
+    }
   }
   counts.ms = performance.now() - started;
-  return { counts, failures: results.flat() };
+  const returned = ids.flat();
+  if (returned.length > 0) counts.ids = returned.length;
+  return { counts, failures: results.flat(), ids: returned };
 }
 
 const isOutage = (e: unknown) => isFlowError(e) && e.kind === 'transient';
@@ -148,13 +159,17 @@ export function spokeUnavailable(
   );
 }
 
-/** One write call under the destination's retry policy; the records that failed, and the counts updated. */
+/**
+ * One write call under the destination's retry policy; the records that failed, the counts updated,
+ * and the ids the destination returned for written records pushed to `ids`.
+ */
 async function writeBatch(
   dest: OpenDestination,
   stage: string,
   stageIndex: number,
   batch: readonly DataRecord[],
   counts: StageCounts,
+  ids: ReturnedId[],
   ctx: Context,
 ): Promise<StageFailure[]> {
   const failures: StageFailure[] = [];
@@ -165,6 +180,12 @@ async function writeBatch(
       const record = batch[r.index];
       if (record) failures.push({ stage, stageIndex, record, error: r.error });
     }
+    const refused = new Set(result.rejected.map((r) => r.index));
+    result.ids?.forEach((id, i) => {
+      const record = batch[i];
+      if (id === undefined || id === '' || record === undefined || refused.has(i)) return;
+      ids.push({ destination: dest.def.name, recordId: record.meta.id, recordKey: record.key, id });
+    });
     const skipped = result.skipped ?? 0;
     counts.failed += result.rejected.length;
     counts.skipped += skipped;

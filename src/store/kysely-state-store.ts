@@ -12,6 +12,7 @@ import {
 import { addInboxEvents, purgeInbox, readInbox } from './inbox-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
+import { listReturnedIds } from './returned-id-queries.js';
 import { activeRun, createRun, getRun, listRuns, recordSkippedRun, updateRun } from './run-queries.js';
 import type { StoreDatabase } from './schema.js';
 import { deleteSecret, getSecret, listSecrets, putSecret } from './secret-queries.js';
@@ -32,6 +33,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     recordSkippedRun: (run, why) => recordSkippedRun(db, run, why),
     commitPage: (commit) => commitPage(db, commit),
     listPages: (runId) => listPages(db, runId),
+    listReturnedIds: (filter) => listReturnedIds(db, filter),
     getCheckpoint: (flow) => getCheckpoint(db, flow),
     clearCheckpoint: (flow) => clearCheckpoint(db, flow),
     getWatermark: (flow, source) => getWatermark(db, flow, source),

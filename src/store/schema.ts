@@ -120,6 +120,19 @@ export interface StepStateTable {
   at: Timestamp;
 }
 
+/** Ids a destination returned for written records (WriteResult.ids), per run: source record → destination id. */
+export interface RecordIdsTable {
+  run_id: ColumnType<number | string, number, number>;
+  flow: string;
+  seq: number;
+  pos: number;
+  destination: string;
+  record_id: string;
+  record_key: string | null;
+  dest_id: string;
+  at: Timestamp;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   run_pages: RunPagesTable;
@@ -131,4 +144,5 @@ export interface StoreDatabase {
   error_events: ErrorEventsTable;
   breakers: BreakersTable;
   step_state: StepStateTable;
+  record_ids: RecordIdsTable;
 }

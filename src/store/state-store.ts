@@ -17,6 +17,8 @@ export interface StageCounts {
   skipped: number;
   /** Milliseconds spent in this stage (processing or writing, retries included). */
   ms?: number;
+  /** Destinations: written records the destination returned an id for (the ids: `listReturnedIds`). */
+  ids?: number;
   /** The stage's own counters, summed over pages (a lookup's hits, misses and lookupMs). */
   stats?: Record<string, number>;
 }
@@ -174,7 +176,37 @@ export interface PageCommit {
   handoff?: { flows: readonly string[]; payloads: readonly string[] };
   /** The flow's delta-sync state for its source, stored in the same transaction. */
   watermark?: { source: string; value: Json };
+  /** Ids the destinations returned for this page's written records, stored in the same transaction. */
+  ids?: readonly ReturnedId[];
   at: Date;
+}
+
+/** An id a destination returned for a written record (WriteResult.ids). */
+export interface ReturnedId {
+  destination: string;
+  /** The source record's id (`line:42`, a key) and its key when the source gives one. */
+  recordId: string;
+  recordKey?: string | undefined;
+  /** The id in the destination system. */
+  id: string;
+}
+
+export interface ReturnedIdRow extends ReturnedId {
+  runId: number;
+  flow: string;
+  /** The page (1-based) within the run. */
+  seq: number;
+  at: Date;
+}
+
+export interface ReturnedIdFilter {
+  runId?: number;
+  flow?: string;
+  destination?: string;
+  /** The source record's key or id. */
+  record?: string;
+  /** Default 100. */
+  limit?: number;
 }
 
 export interface CheckpointRow {
@@ -249,6 +281,8 @@ export interface StateStore {
    */
   commitPage(commit: PageCommit): Promise<void>;
   listPages(runId: number): Promise<RunPageRow[]>;
+  /** Ids destinations returned for written records, in page and record order (per run, flow, destination or record). */
+  listReturnedIds(filter: ReturnedIdFilter): Promise<ReturnedIdRow[]>;
   getCheckpoint(flow: string): Promise<CheckpointRow | undefined>;
   clearCheckpoint(flow: string): Promise<void>;
 
