@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { idsCommand } from '../../src/cli/ids-command.js';
 import { runSummary } from '../../src/cli/run-summary.js';
 import { createEngine } from '../../src/engine/index.js';
 import { parseProject } from '../../src/spec/index.js';
@@ -40,7 +41,8 @@ flows:
           id: id
 `;
     const project = parseProject(yaml, join(dir, 'flow.yaml'), { connectors: builtinConnectors, steps: builtinSteps });
-    const store = await openStore(':memory:');
+    const dbFile = join(dir, 'state.db');
+    const store = await openStore(dbFile);
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
     const run = await engine.run(project, 'leads');
     expect(run.status).toBe('completed_with_errors');
@@ -63,5 +65,25 @@ flows:
       `destination marketo: returned ids for 2 of 2 written records; list them: syncline ids ${run.id} --destination marketo`,
     );
     await store.close();
+
+    // `syncline ids <run>` prints the pairs, and says when a run has none
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await idsCommand(run.id, { db: dbFile, limit: 100 })).toBe(0);
+      expect(await idsCommand(run.id, { db: dbFile, limit: 100, record: 'line:2' })).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    const [table, none] = printed;
+    expect(table?.split('\n')[0]).toMatch(/^page\s+destination\s+record\s+key\s+id$/);
+    expect(table?.split('\n').slice(2, 4)).toEqual([
+      expect.stringMatching(/^\s*1\s+marketo\s+line:1\s+\d+\s*$/),
+      expect.stringMatching(/^\s*1\s+marketo\s+line:3\s+\d+\s*$/),
+    ]);
+    expect(none).toBe(`run ${run.id}: no returned ids match\n`);
   });
 });

@@ -354,7 +354,10 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     const result = (body.input ?? []).map((lead) => {
       const email = String(lead['email'] ?? '');
       if ('bad' in lead)
-        return { status: 'skipped', reasons: [{ code: '1003', message: 'Invalid value for field bad' }] };
+        return {
+          status: 'skipped',
+          reasons: [{ code: '1003', message: `Invalid value for field bad: ${String(lead['bad'])}` }],
+        };
       const existing = leads.get(email);
       if (existing !== undefined && body.action === 'createOnly')
         return { status: 'skipped', reasons: [{ code: '1005', message: 'Lead already exists' }] };

@@ -30,12 +30,14 @@ describe('paths in http configs are checked when the flow file is validated', ()
       '      pagination: { type: cursor, cursorPath: "data[last].id" }',
       '    destinations:',
       '      - { connection: out, type: http.request, mode: batch, idPath: "a..b" }',
+      '      - { connection: out, type: http.request, mode: batch, results: { success: "status[" } }',
     ]);
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^flows\/api\.yaml:9:\d+.*bad path "data\[": unclosed "\["/),
         expect.stringMatching(/^flows\/api\.yaml:10:\d+.*bad path "data\[last\]\.id": "\[last\]" is neither/),
         expect.stringMatching(/^flows\/api\.yaml:12:\d+.*bad path "a\.\.b": empty segment/),
+        expect.stringMatching(/^flows\/api\.yaml:13:\d+.*bad path "status\[": unclosed "\["/),
       ]),
     );
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
+import { TEST_CREDENTIALS } from '../../../test/emulators/http-test-server.js';
 import { createRecord, type JsonObject, type Writer } from '../../sdk/index.js';
 import { requestDestination } from './request-destination.js';
 
@@ -7,11 +8,8 @@ const t = useHttpTestServer();
 const ctx = testContext();
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `r${i + 1}` }));
 
-async function writer(config: Record<string, unknown>): Promise<Writer> {
-  return requestDestination.open(
-    { config: requestDestination.config.parse(config), connection: connect(t.server.url) },
-    ctx,
-  );
+async function writer(config: Record<string, unknown>, connection = connect(t.server.url)): Promise<Writer> {
+  return requestDestination.open({ config: requestDestination.config.parse(config), connection }, ctx);
 }
 
 const marketo = {
@@ -34,9 +32,17 @@ describe('http.request destination: per-record results in a 2xx answer', () => {
       [1, 'HTTP_RECORD_REJECTED', 'record'],
     ]);
     expect(first.rejected[0]?.error.message).toMatch(
-      /^record r2 \(2 of 2 in the batch\): POST http:\/\/127\.0\.0\.1:\d+\/marketo\/leads\.json answered 200, but .*not written: 1003 Invalid value for field bad$/,
+      /^record r2 \(2 of 2 in the batch\): POST http:\/\/127\.0\.0\.1:\d+\/marketo\/leads\.json answered 200, but .*not written: 1003 Invalid value for field bad: 1$/,
     );
     expect(first.ids).toEqual([expect.stringMatching(/^\d+$/), undefined]);
+  });
+
+  it('masks the connection secrets in the API message of a refused record', async () => {
+    const conn = connect(t.server.url, { auth: { type: 'bearer', token: TEST_CREDENTIALS.token } });
+    const w = await writer({ ...marketo, wrap: 'input' }, conn);
+    const result = await w.write(recs([{ email: 'm@x.com', bad: TEST_CREDENTIALS.token }]), ctx);
+    expect(result.rejected[0]?.error.message).toContain('Invalid value for field bad: ***');
+    expect(result.rejected[0]?.error.message).not.toContain(TEST_CREDENTIALS.token);
   });
 
   it('Salesforce collections: success false becomes a record error; ids come from results.id', async () => {
