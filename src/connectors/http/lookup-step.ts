@@ -17,17 +17,17 @@ import { statusError } from './http-errors.js';
 import { readJson } from './read-json.js';
 import { recordsOf } from './response-records.js';
 import { resolveUrl, sendRequest, withQuery } from './send-request.js';
-import { compilePath, compileTemplate, type Getter } from './template.js';
+import { checkTemplate, compilePath, compileTemplate, type Getter, templateText } from './template.js';
 
 export const httpLookupConfig = z
   .object({
     /** The `http` connection to ask. */
     connection: z.string().min(1),
     /** Templated with the record: `/contacts/{{customer.email}}` or `/contacts` with `query`. */
-    path: z.string().min(1),
-    query: z.record(z.string(), z.string()).default({}),
+    path: z.string().min(1).superRefine(checkTemplate),
+    query: z.record(z.string(), templateText).default({}),
     /** The lookup key of a record (template): records with the same key share one answer and one cache entry. */
-    key: z.string().min(1),
+    key: z.string().min(1).superRefine(checkTemplate),
     /** Where the answer's record(s) are (a path like `data` or `["value"]`; default the whole answer). The first one is used. */
     recordsPath: pathSchema.optional(),
     /** Output field → path in the found record. */

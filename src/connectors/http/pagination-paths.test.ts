@@ -95,6 +95,7 @@ describe('http.request pagination paths', () => {
     [{ idField: 'a..b' }, ['idField'], 'empty segment'],
     [{ pagination: { type: 'cursor', cursorPath: 'data[last].id' } }, ['pagination', 'cursorPath'], 'neither an index'],
     [{ pagination: { type: 'nextUrl', nextPath: '["@odata.nextLink"' } }, ['pagination', 'nextPath'], 'unclosed'],
+    [{ path: '/items/{{data[}}' }, ['path'], 'unclosed "["'],
   ])('rejects the malformed path %j when the config is validated', (config, at, reason) => {
     const parsed = requestSource.config.safeParse(config);
     expect(parsed.success).toBe(false);

@@ -15,14 +15,21 @@ import { jsonValue } from './json-value.js';
 import { bodyExcerpt } from './mask.js';
 import { readJson } from './read-json.js';
 import { type HttpResponse, resolveUrl, sendRequest, withQuery } from './send-request.js';
-import { type CompiledTemplate, compileJsonTemplate, compilePath, compileTemplate, type Getter } from './template.js';
+import {
+  type CompiledTemplate,
+  compileJsonTemplate,
+  compilePath,
+  compileTemplate,
+  type Getter,
+  templateText,
+} from './template.js';
 import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
 
 export const requestDestinationConfig = z
   .object({
     method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     /** Appended to the baseUrl; in record mode `{{field}}` takes the record's value (URL-encoded). */
-    path: z.string().default(''),
+    path: templateText.default(''),
     /** `record`: one request per record. `batch`: one request per batch with a JSON array body. */
     mode: z.enum(['record', 'batch']).default('record'),
     /** Batch mode: send `{ <wrap>: [...] }` instead of a bare array. */

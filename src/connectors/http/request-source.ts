@@ -11,13 +11,13 @@ import { type RequestCheckpoint, readCheckpoint } from './request-checkpoint.js'
 import { recordsOf, toRecords } from './response-records.js';
 import { resolveUrl, sendRequest, withQuery } from './send-request.js';
 import { sourceRetry } from './source-retry.js';
-import { compileJsonTemplate, compilePath, compileTemplate, segmentsOf } from './template.js';
+import { compileJsonTemplate, compilePath, compileTemplate, segmentsOf, templateText } from './template.js';
 
 export const requestSourceConfig = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default('GET'),
     /** Appended to the connection's baseUrl; `{{page}}`, `{{offset}}`, `{{cursor}}`, `{{since}}` are filled in. */
-    path: z.string().default(''),
+    path: templateText.default(''),
     query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
     headers: httpHeaders,
     /** JSON body (POST searches); strings may hold templates. */

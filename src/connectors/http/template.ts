@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { FlowError, type Json, PATH_SYNTAX, parsePath, readPath, type Segment } from '../../sdk/index.js';
 
 /** Reads a value at a path (`data.items`, `links[0].href`, `["@odata.nextLink"]`); undefined when any part is missing. */
@@ -55,6 +56,18 @@ function asText(value: unknown): string {
 }
 
 const placeholder = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+
+/** For `.superRefine`: every `{{path}}` placeholder's path parses, else a problem at the key. */
+export function checkTemplate(text: string, ctx: z.RefinementCtx): void {
+  for (const m of text.matchAll(placeholder)) {
+    const parsed = parsePath(m[1] as string);
+    if (typeof parsed === 'string')
+      ctx.addIssue({ code: 'custom', message: `bad path "${m[1]}" in {{…}}: ${parsed}. ${PATH_SYNTAX}` });
+  }
+}
+
+/** A text with `{{path}}` placeholders (see checkTemplate). */
+export const templateText = z.string().superRefine(checkTemplate);
 
 /** Compiles `{{path}}` placeholders once into a closure. */
 export function compileTemplate(text: string): CompiledTemplate {
