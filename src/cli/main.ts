@@ -11,6 +11,7 @@ import {
   errorsRetry,
   errorsShow,
 } from './errors-command.js';
+import { idsCommand } from './ids-command.js';
 import { previewCommand } from './preview-command.js';
 import { describeError } from './print-error.js';
 import { runCommand } from './run-command.js';
@@ -130,6 +131,20 @@ program
   .option('--json', 'machine-readable output')
   .action(
     action((flow: string | undefined, o: { limit: number; json?: boolean }) => runsCommand(flow, { ...o, db: db() })),
+  );
+
+program
+  .command('ids')
+  .description('the ids destinations returned for the records a run wrote (source record → destination id)')
+  .argument('<run>', 'run id', positiveInt)
+  .option('--destination <name>', 'one destination only')
+  .option('--record <key>', 'one source record, by key or id')
+  .option('--limit <n>', 'how many', positiveInt, 100)
+  .option('--json', 'machine-readable output')
+  .action(
+    action((run: number, o: { destination?: string; record?: string; limit: number; json?: boolean }) =>
+      idsCommand(run, { ...o, db: db() }),
+    ),
   );
 
 program

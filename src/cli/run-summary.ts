@@ -66,6 +66,12 @@ export function runSummary(run: RunRow): string {
           .join(', ')}`,
       );
   }
+  for (const [name, c] of Object.entries(run.counts.destinations)) {
+    if (c.ids)
+      lines.push(
+        `destination ${name}: returned ids for ${c.ids} of ${c.out} written records; list them: syncline ids ${run.id} --destination ${name}`,
+      );
+  }
   if (run.error)
     lines.push(`error [${run.error.code}]: ${run.error.message}${run.error.hint ? `\n  hint: ${run.error.hint}` : ''}`);
   // hub-and-spoke: which destination failed which records, and how to retry them there only

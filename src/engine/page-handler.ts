@@ -1,6 +1,6 @@
 import type { Clock, Context, DataRecord, Json, Page, StateWrite } from '../sdk/index.js';
 import type { FlowDefinition } from '../spec/definition.js';
-import type { Lease, NewErrorRecord, RunCounts, StateStore } from '../store/state-store.js';
+import type { Lease, NewErrorRecord, ReturnedId, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps, type FlushProgress } from './apply-steps.js';
 import { WATERMARK_SOURCE } from './delta-sync.js';
 import type { MessageMask } from './message-mask.js';
@@ -74,6 +74,8 @@ interface Prepared {
   readonly records: Awaited<ReturnType<typeof applySteps>>['records'];
   readonly commit: StateWrite[];
   readonly watermark: Json | undefined;
+  /** Ids the destinations returned for written records. */
+  readonly ids: ReturnedId[];
 }
 
 /**
@@ -132,6 +134,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       records: stepped.records,
       commit: stepped.commit,
       watermark,
+      ids: [],
     };
   };
 
@@ -142,6 +145,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
     );
     written.forEach((w, i) => {
       addStage(p.tally.destinations, open.destinations[i]?.def.name ?? '', w.counts);
+      p.ids.push(...w.ids);
       p.tally.written += w.counts.out;
       p.tally.skipped += w.counts.skipped;
       if (w.counts.alreadyWritten) p.tally.alreadyWritten = (p.tally.alreadyWritten ?? 0) + w.counts.alreadyWritten;
@@ -183,6 +187,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       durationMs: Math.round(performance.now() - p.started),
       counts: cloneCounts(counts),
       errors,
+      ...(p.ids.length > 0 ? { ids: p.ids } : {}),
       ...(checkpointed && state.length > 0 ? { state } : {}),
       ...(p.watermark === undefined ? {} : { watermark: { source: WATERMARK_SOURCE, value: p.watermark } }),
       ...(checkpointed && flow.next && payloads.length > 0 ? { handoff: { flows: flow.next, payloads } } : {}),

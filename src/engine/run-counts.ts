@@ -34,6 +34,7 @@ export function addStage(target: Record<string, StageCounts>, name: string, delt
   s.failed += delta.failed;
   s.skipped += delta.skipped;
   if (delta.alreadyWritten) s.alreadyWritten = (s.alreadyWritten ?? 0) + delta.alreadyWritten;
+  if (delta.ids !== undefined) s.ids = (s.ids ?? 0) + delta.ids;
   if (delta.ms !== undefined) s.ms = Math.round(((s.ms ?? 0) + delta.ms) * 10) / 10;
   if (delta.stats) s.stats = addStats(s.stats, delta.stats);
   target[name] = s;

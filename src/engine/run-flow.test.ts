@@ -72,6 +72,23 @@ describe('runFlow', () => {
     await store.close();
   });
 
+  it('keeps the ids a destination returns: counted per destination, stored per page with the source record', async () => {
+    const world = memoryWorld(rows(25, (i): JsonObject => (i === 7 ? { forbidden: 1 } : {})));
+    const { store, engine } = await setup(world);
+    const run = await engine.run(project({ table: 't', rejectWhen: 'forbidden', idPrefix: 'x-' }, false), 'f');
+    expect(run.status).toBe('completed_with_errors');
+    expect(run.counts.destinations.out).toMatchObject({ in: 25, out: 24, failed: 1, ids: 24 });
+    expect((await store.getRun(run.id))?.counts.destinations.out?.ids).toBe(24);
+    const ids = await store.listReturnedIds({ runId: run.id, limit: 100 });
+    expect(ids.map((r) => [r.seq, r.recordId, r.id])).toEqual(
+      rows(25)
+        .filter((r) => r.id !== 7)
+        .map((r) => [Math.ceil(Number(r.id) / 10), String(r.id), `x-${r.id}`]),
+    );
+    expect(ids[0]).toMatchObject({ flow: 'f', destination: 'out' });
+    await store.close();
+  });
+
   it('sends failing records to the error store with stage, code and payload, and goes on', async () => {
     const world = memoryWorld(
       rows(30, (i): JsonObject => (i === 7 ? { bad: 'yes' } : i === 22 ? { forbidden: 1 } : {})),

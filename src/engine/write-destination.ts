@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { type Context, type DataRecord, FlowError, isFlowError, toFlowError, type WriteBatch } from '../sdk/index.js';
-import type { StageCounts } from '../store/state-store.js';
+import type { ReturnedId, StageCounts } from '../store/state-store.js';
 import { withTimeout } from './call-timeout.js';
 import type { OpenDestination } from './open-flow.js';
 import type { StageFailure } from './stage-failure.js';
@@ -8,6 +8,8 @@ import type { StageFailure } from './stage-failure.js';
 export interface DestinationResult {
   counts: StageCounts;
   failures: StageFailure[];
+  /** The ids the destination returned for written records (WriteResult.ids), in record order. */
+  ids: ReturnedId[];
 }
 
 /**
@@ -39,22 +41,30 @@ export async function writeDestination(
       ? undefined
       : { key: `${dest.def.name}|${pageKey}|${i * size}+${(batches[i] as readonly DataRecord[]).length}` };
   const results: StageFailure[][] = [];
+  const ids: ReturnedId[][] = [];
   if (dest.def.batch.parallel && batches.length > 1) {
     // batches at once, failures kept in batch order so that the error store reads like the source
     const queue = new PQueue({ concurrency: dest.def.batch.maxParallel ?? 4 });
     await Promise.all(
       batches.map((batch, i) =>
         queue.add(async () => {
-          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, ctx, keyOf(i));
+          const returned: ReturnedId[] = [];
+          ids[i] = returned;
+          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, returned, ctx, keyOf(i));
         }),
       ),
     );
   } else {
-    for (const [i, batch] of batches.entries())
-      results.push(await writeBatch(dest, stage, stageIndex, batch, counts, ctx, keyOf(i)));
+    for (const [i, batch] of batches.entries()) {
+      const returned: ReturnedId[] = [];
+      ids.push(returned);
+      results.push(await writeBatch(dest, stage, stageIndex, batch, counts, returned, ctx, keyOf(i)));
+    }
   }
   counts.ms = performance.now() - started;
-  return { counts, failures: results.flat() };
+  const returned = ids.flat();
+  if (returned.length > 0) counts.ids = returned.length;
+  return { counts, failures: results.flat(), ids: returned };
 }
 
 const isOutage = (e: unknown) => isFlowError(e) && e.kind === 'transient';
@@ -160,13 +170,17 @@ export function spokeUnavailable(
   );
 }
 
-/** One write call under the destination's retry policy; the records that failed, and the counts updated. */
+/**
+ * One write call under the destination's retry policy; the records that failed, the counts updated,
+ * and the ids the destination returned for written records pushed to `ids`.
+ */
 async function writeBatch(
   dest: OpenDestination,
   stage: string,
   stageIndex: number,
   batch: readonly DataRecord[],
   counts: StageCounts,
+  ids: ReturnedId[],
   ctx: Context,
   id?: WriteBatch,
 ): Promise<StageFailure[]> {
@@ -178,6 +192,12 @@ async function writeBatch(
       const record = batch[r.index];
       if (record) failures.push({ stage, stageIndex, record, error: r.error });
     }
+    const refused = new Set(result.rejected.map((r) => r.index));
+    result.ids?.forEach((returnedId, i) => {
+      const record = batch[i];
+      if (returnedId === undefined || returnedId === '' || record === undefined || refused.has(i)) return;
+      ids.push({ destination: dest.def.name, recordId: record.meta.id, recordKey: record.key, id: returnedId });
+    });
     const skipped = result.skipped ?? 0;
     const already = result.alreadyWritten ?? 0;
     counts.failed += result.rejected.length;

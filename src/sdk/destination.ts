@@ -4,7 +4,7 @@ import type { FlowError } from './errors.js';
 import type { DataRecord } from './record.js';
 
 export interface WriteResult {
-  /** Per input record: the id the destination gave it (or undefined). */
+  /** Per input record: the id the destination gave it (or undefined); the engine keeps them per run and page (`syncline ids`). */
   readonly ids?: readonly (string | undefined)[];
   /** Records the destination refused, by index in the written batch. */
   readonly rejected: readonly { index: number; error: FlowError }[];

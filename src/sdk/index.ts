@@ -12,6 +12,7 @@ export * from './json.js';
 export * from './lookup-cache.js';
 export * from './page.js';
 export * from './page-marker.js';
+export * from './path.js';
 export * from './receiver.js';
 export * from './record.js';
 export * from './redactor.js';

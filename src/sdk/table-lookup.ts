@@ -5,24 +5,28 @@ import { FlowError, toFlowError } from './errors.js';
 import type { Json, JsonObject } from './json.js';
 import { type CachedRow, lookupCacheConfig, lookupNamespace, SharedLookupCache } from './lookup-cache.js';
 import type { Failed } from './page.js';
+import { parsePath, pathSchema, readPath, type Segment } from './path.js';
 import { type DataRecord, withData } from './record.js';
 import type { ProcessResult } from './step.js';
 import type { StateWrite } from './step-state.js';
 
-/** Reads `a.b.0.c` out of record data. */
+/**
+ * Reads a path of the project's path language (`a.b[0].c`, `meta["x.y"]`) out of record data;
+ * `undefined` when it does not resolve or is malformed (schemas reject malformed paths with
+ * `pathSchema` before anything runs).
+ */
 export function valueAt(data: JsonObject, path: string): Json | undefined {
-  return valueAtParts(data, path.split('.'));
+  let segments = parsed.get(path);
+  if (segments === undefined) {
+    const result = parsePath(path);
+    segments = typeof result === 'string' ? null : result;
+    if (parsed.size > 1000) parsed.clear();
+    parsed.set(path, segments);
+  }
+  return segments === null ? undefined : readPath(data, segments);
 }
 
-/** valueAt for a path split once (`['a', 'b', '0', 'c']`), for per-record use. */
-export function valueAtParts(data: JsonObject, parts: readonly string[]): Json | undefined {
-  let current: Json | undefined = data;
-  for (const part of parts) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = Array.isArray(current) ? current[Number(part)] : current[part];
-  }
-  return current;
-}
+const parsed = new Map<string, Segment[] | null>();
 
 /** The key of a tuple of match values: numbers and text compare by their text, as SQL servers convert them. */
 export const lookupKeyOf = (values: readonly Json[]): string =>
@@ -49,7 +53,7 @@ export const tableLookupFields = {
   connection: z.string().min(1),
   table: z.string().min(1),
   /** Table column → record field path (`customer.email`): a row matches when every pair is equal. */
-  match: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a column'),
+  match: z.record(z.string().min(1), pathSchema).refine((m) => Object.keys(m).length > 0, 'name a column'),
   /** Output field → table column, copied from the matched row into the record. */
   fields: z.record(z.string().min(1), z.string().min(1)).refine((m) => Object.keys(m).length > 0, 'name a field'),
 };
@@ -305,7 +309,7 @@ export function tableLookupProcessor(
 ): { process(records: readonly DataRecord[], ctx: Context): Promise<ProcessResult> } {
   const pick = (row: JsonObject | null): CachedRow =>
     row === null ? null : Object.fromEntries(o.outputs.map(([field, column]) => [field, row[column] ?? null]));
-  const paths = o.matchPaths.map((p) => p.split('.'));
+  const paths = o.matchPaths.map((p) => parsePath(p));
   return lookupProcessor<Json[]>(
     {
       where: o.where,
@@ -318,7 +322,7 @@ export function tableLookupProcessor(
       cache: o.cache,
       timeout: o.timeout,
       keyOf(record) {
-        const values = paths.map((p) => valueAtParts(record.data, p));
+        const values = paths.map((p) => (typeof p === 'string' ? undefined : readPath(record.data, p)));
         if (values.some((v) => v === undefined || v === null || typeof v === 'object')) return undefined;
         return { key: lookupKeyOf(values as Json[]), wanted: values as Json[] };
       },

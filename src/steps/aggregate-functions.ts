@@ -1,8 +1,7 @@
-import { FlowError, type Json, type JsonObject } from '../sdk/index.js';
+import { compilePath, FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import type { AggregateField, AggregateFunction } from './aggregate-config.js';
 import { toNumber } from './convert.js';
 import { addExact, exactTotal, mergeExact } from './exact-sum.js';
-import { compilePath } from './path.js';
 import { badValue } from './problems.js';
 
 /**

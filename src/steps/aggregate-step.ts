@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
+  type Accessor,
   type Context,
+  compilePath,
   createRecord,
   type DataRecord,
   defineStep,
@@ -14,7 +16,6 @@ import {
 import { type AggregateConfig, aggregateConfigSchema, DEFAULT_MAX_GROUPS } from './aggregate-config.js';
 import { compileAggregate } from './aggregate-functions.js';
 import { createGroupTable, type KeyedGroup } from './aggregate-groups.js';
-import { type Accessor, compilePath } from './path.js';
 
 /** Group records emitted per `flush` call: the engine writes them as one page, then asks for more. */
 export const AGGREGATE_FLUSH_PAGE = 5_000;

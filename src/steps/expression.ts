@@ -1,8 +1,8 @@
 import jsep from 'jsep';
 import type { Json, JsonObject } from '../sdk/index.js';
+import { compileSegments, readKey, type Segment } from '../sdk/index.js';
 import { expressionFunctions } from './expression-functions.js';
 import { type Compiled, compileBinary, compileUnary, type Fail, truthy } from './expression-operators.js';
-import { compileSegments, readKey, type Segment } from './path.js';
 import { badValue, configError, type Site, suggest } from './problems.js';
 
 /** A compiled expression: record data in, JSON value out (missing fields read as null). */

@@ -1,9 +1,9 @@
 import type { Json, JsonObject } from '../sdk/index.js';
+import { compilePath } from '../sdk/index.js';
 import { toBoolean } from './convert.js';
 import { compileExpression } from './expression.js';
 import { compareValues, looseEquals, truthy } from './expression-operators.js';
 import { type FilterConfig, filterOps } from './filter-config.js';
-import { compilePath } from './path.js';
 import { at, configError, type Site, suggest } from './problems.js';
 
 /** A compiled filter: true keeps the record. */

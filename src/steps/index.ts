@@ -7,6 +7,7 @@ import { mapStep } from './map-step.js';
 import { scriptStep } from './script-step.js';
 import { validateStep } from './validate-step.js';
 
+export { compilePath, parsePath } from '../sdk/index.js';
 export type { AggregateConfig, AggregateField } from './aggregate-config.js';
 export { aggregateConfigSchema } from './aggregate-config.js';
 export { AGGREGATE_FLUSH_PAGE, aggregateStep } from './aggregate-step.js';
@@ -25,7 +26,6 @@ export type { FieldSpec, MapConfig, OnMissing, TransformSpec } from './map-confi
 export { mapConfigSchema } from './map-config.js';
 export { mapStep } from './map-step.js';
 export { compileMapping } from './mapping.js';
-export { compilePath, parsePath } from './path.js';
 export type { ScriptConfig } from './script-config.js';
 export { scriptConfigSchema } from './script-config.js';
 export { type ScriptProcessor, scriptStep } from './script-step.js';

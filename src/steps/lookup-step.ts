@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import {
+  compilePath,
   type DataRecord,
   defineStep,
   FlowError,
@@ -12,7 +13,6 @@ import {
   withData,
 } from '../sdk/index.js';
 import { type LookupConfig, lookupConfigSchema } from './lookup-config.js';
-import { compilePath } from './path.js';
 import { recordProcessor } from './record-processor.js';
 
 type Row = Record<string, Json>;

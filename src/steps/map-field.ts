@@ -1,7 +1,6 @@
-import { FlowError, type Json, type JsonObject } from '../sdk/index.js';
+import { compilePath, FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import { compileExpression } from './expression.js';
 import type { FieldSpec, OnMissing } from './map-config.js';
-import { compilePath } from './path.js';
 import { at, badValue, configError, type Site, showValue, suggest } from './problems.js';
 import { compileTemplate } from './template.js';
 import { compileTransforms } from './transforms.js';

@@ -1,5 +1,4 @@
-import { defineStep, FlowError, type Json, type JsonObject } from '../sdk/index.js';
-import { compilePath } from './path.js';
+import { compilePath, defineStep, FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import { recordProcessor } from './record-processor.js';
 import { type FieldRules, type ValidateConfig, type ValueType, validateConfigSchema } from './validate-config.js';
 

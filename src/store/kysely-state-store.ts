@@ -15,6 +15,7 @@ import { getLease } from './lease-fence.js';
 import { finishRun, renewLease, startRun } from './lease-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
+import { listReturnedIds } from './returned-id-queries.js';
 import { activeRun, createRun, getRun, listRuns, recordSkippedRun, updateRun } from './run-queries.js';
 import type { StoreDatabase } from './schema.js';
 import { deleteSecret, getSecret, listSecrets, putSecret } from './secret-queries.js';
@@ -39,6 +40,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     getLease: (flow) => getLease(db, flow),
     commitPage: (commit) => commitPage(db, commit),
     listPages: (runId) => listPages(db, runId),
+    listReturnedIds: (filter) => listReturnedIds(db, filter),
     getCheckpoint: (flow) => getCheckpoint(db, flow),
     clearCheckpoint: (flow) => clearCheckpoint(db, flow),
     getWatermark: (flow, source) => getWatermark(db, flow, source),

@@ -215,6 +215,32 @@ async function addErrorFingerprints(db: Kysely<unknown>, dialect: StoreDialect):
   await db.schema.alterTable('error_events').addColumn('payload', columnTypes(dialect).json).execute();
 }
 
+/**
+ * The ids destinations returned for written records, per run and page: what `runs show` reports and
+ * what a bi-directional sync needs (source record key → id in the destination).
+ */
+async function createRecordIds(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await db.schema
+    .createTable('record_ids')
+    .addColumn('run_id', t.ref, (c) => c.notNull())
+    .addColumn('flow', 'text', (c) => c.notNull())
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('pos', 'integer', (c) => c.notNull())
+    .addColumn('destination', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'text', (c) => c.notNull())
+    .addColumn('record_key', 'text')
+    .addColumn('dest_id', 'text', (c) => c.notNull())
+    .addColumn('at', t.time, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('record_ids_run').on('record_ids').columns(['run_id', 'seq', 'pos']).execute();
+  await db.schema
+    .createIndex('record_ids_key')
+    .on('record_ids')
+    .columns(['flow', 'destination', 'record_key'])
+    .execute();
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -262,6 +288,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         await db.schema.alterTable('error_events').dropColumn('payload').execute();
         await db.schema.alterTable('error_records').dropColumn('fingerprint').execute();
       },
+    },
+    '0010_record_ids': {
+      up: (db: Kysely<unknown>) => createRecordIds(db, dialect),
+      down: (db: Kysely<unknown>) => db.schema.dropTable('record_ids').execute(),
     },
   };
 }

@@ -2,6 +2,7 @@ import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } fro
 import { recordErrors } from './error-queries.js';
 import { appendInbox } from './inbox-queries.js';
 import { holdLease } from './lease-fence.js';
+import { addReturnedIds } from './returned-id-queries.js';
 import type { StoreDb } from './run-queries.js';
 import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
 import { putState } from './step-state-queries.js';
@@ -9,7 +10,7 @@ import { setWatermark } from './watermark-queries.js';
 
 /**
  * The durability guarantee of the engine: the page row, the failed records, the checkpoint, the
- * steps' state writes, the delta-sync watermark and the run's counts are written in ONE transaction, so a crash leaves either all of them or none.
+ * steps' state writes, the delta-sync watermark, the ids destinations returned and the run's counts are written in ONE transaction, so a crash leaves either all of them or none.
  * With a lease, the transaction first checks and renews it: RUN_LEASE_LOST, and nothing written, when another run took the flow over.
  */
 export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void> {
@@ -30,6 +31,7 @@ export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void>
       })
       .execute();
     if (commit.errors.length > 0) await recordErrors(trx, commit.errors);
+    if (commit.ids && commit.ids.length > 0) await addReturnedIds(trx, commit, commit.ids);
     for (const w of commit.state ?? [])
       if (w.entries.length > 0) await putState(trx, w.namespace, w.entries, commit.at);
     if (commit.handoff)

@@ -139,6 +139,19 @@ export interface LeasesTable {
   expires_at: Timestamp;
 }
 
+/** Ids a destination returned for written records (WriteResult.ids), per run: source record → destination id. */
+export interface RecordIdsTable {
+  run_id: ColumnType<number | string, number, number>;
+  flow: string;
+  seq: number;
+  pos: number;
+  destination: string;
+  record_id: string;
+  record_key: string | null;
+  dest_id: string;
+  at: Timestamp;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   run_pages: RunPagesTable;
@@ -152,4 +165,5 @@ export interface StoreDatabase {
   step_state: StepStateTable;
   api_tokens: ApiTokensTable;
   leases: LeasesTable;
+  record_ids: RecordIdsTable;
 }

@@ -19,6 +19,8 @@ export interface StageCounts {
   alreadyWritten?: number;
   /** Milliseconds spent in this stage (processing or writing, retries included). */
   ms?: number;
+  /** Destinations: written records the destination returned an id for (the ids: `listReturnedIds`). */
+  ids?: number;
   /** The stage's own counters, summed over pages (a lookup's hits, misses and lookupMs). */
   stats?: Record<string, number>;
 }
@@ -245,7 +247,37 @@ export interface PageCommit {
   watermark?: { source: string; value: Json };
   /** The run's lease: checked and renewed in the same transaction (RUN_LEASE_LOST when another run took the flow). */
   lease?: Lease;
+  /** Ids the destinations returned for this page's written records, stored in the same transaction. */
+  ids?: readonly ReturnedId[];
   at: Date;
+}
+
+/** An id a destination returned for a written record (WriteResult.ids). */
+export interface ReturnedId {
+  destination: string;
+  /** The source record's id (`line:42`, a key) and its key when the source gives one. */
+  recordId: string;
+  recordKey?: string | undefined;
+  /** The id in the destination system. */
+  id: string;
+}
+
+export interface ReturnedIdRow extends ReturnedId {
+  runId: number;
+  flow: string;
+  /** The page (1-based) within the run. */
+  seq: number;
+  at: Date;
+}
+
+export interface ReturnedIdFilter {
+  runId?: number;
+  flow?: string;
+  destination?: string;
+  /** The source record's key or id. */
+  record?: string;
+  /** Default 100. */
+  limit?: number;
 }
 
 export interface CheckpointRow {
@@ -344,6 +376,8 @@ export interface StateStore {
    */
   commitPage(commit: PageCommit): Promise<void>;
   listPages(runId: number): Promise<RunPageRow[]>;
+  /** Ids destinations returned for written records, in page and record order (per run, flow, destination or record). */
+  listReturnedIds(filter: ReturnedIdFilter): Promise<ReturnedIdRow[]>;
   getCheckpoint(flow: string): Promise<CheckpointRow | undefined>;
   clearCheckpoint(flow: string): Promise<void>;
 

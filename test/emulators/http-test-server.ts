@@ -123,6 +123,26 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     const since = q(req).updated_since;
     return since ? items.filter((i) => i.updated_at > since) : items;
   });
+  // OData: `value` holds the page, `@odata.nextLink` the next page's URL, absent on the last page
+  app.get('/items/odata', async (req) => {
+    const skip = int(q(req).$skip, 0);
+    const top = int(q(req).$top, 10);
+    const next =
+      skip + top < total ? `http://${req.headers.host}/items/odata?$skip=${skip + top}&$top=${top}` : undefined;
+    return {
+      '@odata.context': 'http://localhost/$metadata#items',
+      value: slice(skip, top),
+      ...(next ? { '@odata.nextLink': next } : {}),
+    };
+  });
+  // keyset paging: the next page starts after the last record's id (`?after=<id>`); an empty page ends
+  app.get('/items/after', async (req) => {
+    const after = int(q(req).after, 0);
+    const limit = int(q(req).limit, 10);
+    return { data: items.filter((i) => i.id > after).slice(0, limit) };
+  });
+  // an API that does not know the page parameter it is sent: always the first page
+  app.get('/items/stuck', async () => ({ items: slice(0, 3) }));
   app.get('/items/loop', async () => ({ items: slice(0, 2), meta: { next_cursor: 'same' } }));
   app.post('/items/search', async (req) => {
     const body = req.body as { page?: number; size?: number };
@@ -325,6 +345,64 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
       return { status: 200, body: wrapped ? { records: ids } : ids };
     }),
   );
+
+  // ---- batch endpoints that answer 2xx with per-record results
+  // Marketo leads push: HTTP 200, `result[]` in input order; createOnly skips an existing email
+  const leads = new Map<string, number>();
+  app.post('/marketo/leads.json', async (req) => {
+    const body = req.body as { action?: string; input?: Record<string, unknown>[] };
+    const result = (body.input ?? []).map((lead) => {
+      const email = String(lead['email'] ?? '');
+      if ('bad' in lead)
+        return {
+          status: 'skipped',
+          reasons: [{ code: '1003', message: `Invalid value for field bad: ${String(lead['bad'])}` }],
+        };
+      const existing = leads.get(email);
+      if (existing !== undefined && body.action === 'createOnly')
+        return { status: 'skipped', reasons: [{ code: '1005', message: 'Lead already exists' }] };
+      const id = existing ?? nextId++;
+      leads.set(email, id);
+      return { id, status: existing === undefined ? 'created' : 'updated' };
+    });
+    const short = q(req).short === '1';
+    return { requestId: `r${nextId}`, success: true, result: short ? result.slice(1) : result };
+  });
+  // Salesforce sObject Collections: HTTP 200, an array `[{ id, success, errors, created }]` in input order
+  app.patch('/sf/composite/sobjects/Account/Ext__c', async (req) => {
+    const body = req.body as { records?: Record<string, unknown>[] };
+    return (body.records ?? []).map((r) =>
+      typeof r['Name'] === 'string'
+        ? { id: `001${String(r['Ext__c'])}`, success: true, errors: [], created: true }
+        : {
+            success: false,
+            errors: [
+              {
+                statusCode: 'REQUIRED_FIELD_MISSING',
+                message: 'Required fields are missing: [Name]',
+                fields: ['Name'],
+              },
+            ],
+          },
+    );
+  });
+  // HubSpot-style batch upsert: 207 Multi-Status when some inputs fail; results and errors apart
+  app.post('/hubspot/batch/upsert', async (req, reply) => {
+    const inputs = (req.body as { inputs?: { id: string; properties?: Record<string, unknown> }[] }).inputs ?? [];
+    const ok = inputs.filter((i) => !('bad' in (i.properties ?? {})));
+    const failed = inputs.filter((i) => 'bad' in (i.properties ?? {}));
+    return reply.code(failed.length > 0 ? 207 : 200).send({
+      status: 'COMPLETE',
+      results: ok.map((i) => ({ id: `h-${i.id}`, new: true, properties: { ...i.properties, email: i.id } })),
+      errors: failed.map((i) => ({
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: 'Property values were not valid',
+        context: { ids: [i.id] },
+      })),
+      numErrors: failed.length,
+    });
+  });
 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

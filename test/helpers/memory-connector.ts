@@ -32,7 +32,14 @@ export function memoryWorld(rows: JsonObject[]): MemoryWorld {
 }
 
 const rowsConfig = z.object({ pageSize: z.number().int().positive().default(10) }).strict();
-const tableConfig = z.object({ table: z.string(), rejectWhen: z.string().optional() }).strict();
+const tableConfig = z
+  .object({
+    table: z.string(),
+    rejectWhen: z.string().optional(),
+    /** Return `<idPrefix><row id>` as each written record's id (WriteResult.ids). */
+    idPrefix: z.string().optional(),
+  })
+  .strict();
 
 export function memoryConnector(world: MemoryWorld) {
   return defineConnector({
@@ -94,7 +101,13 @@ export function memoryConnector(world: MemoryWorld) {
                   });
                 } else table.set(String(r.data.id), r.data);
               });
-              return { rejected };
+              const refused = new Set(rejected.map((r) => r.index));
+              const prefix = config.idPrefix;
+              if (prefix === undefined) return { rejected };
+              return {
+                rejected,
+                ids: records.map((r, i) => (refused.has(i) ? undefined : `${prefix}${String(r.data.id)}`)),
+              };
             },
             async close() {},
           };

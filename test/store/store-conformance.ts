@@ -298,6 +298,42 @@ export function describeStoreConformance(name: string, open: () => Promise<State
         expect((await store.getCheckpoint('orders'))?.checkpoint).toBe('cp-2');
       });
 
+      it('stores the ids destinations returned with the page, listed by run, destination and record', async () => {
+        const run = await startRun(store, 'orders');
+        // 250 ids span three INSERT chunks
+        const crm = Array.from({ length: 250 }, (_, i) => ({
+          destination: 'crm',
+          recordId: `line:${i + 2}`,
+          recordKey: `o-${i}`,
+          id: `c-${i}`,
+        }));
+        await store.commitPage(page(run, 1, 'cp-1', { ids: crm }));
+        await store.commitPage(page(run, 2, 'cp-2', { ids: [{ destination: 'erp', recordId: 'line:900', id: '77' }] }));
+        const all = await store.listReturnedIds({ runId: run.id, limit: 1000 });
+        expect(all).toHaveLength(251);
+        expect(all[0]).toEqual({
+          runId: run.id,
+          flow: 'orders',
+          seq: 1,
+          destination: 'crm',
+          recordId: 'line:2',
+          recordKey: 'o-0',
+          id: 'c-0',
+          at: at(1000),
+        });
+        expect(all.slice(0, 250).map((r) => r.id)).toEqual(crm.map((r) => r.id));
+        expect(await store.listReturnedIds({ runId: run.id, destination: 'erp' })).toEqual([
+          { runId: run.id, flow: 'orders', seq: 2, destination: 'erp', recordId: 'line:900', id: '77', at: at(2000) },
+        ]);
+        expect((await store.listReturnedIds({ flow: 'orders', record: 'o-7' })).map((r) => r.id)).toEqual(['c-7']);
+        expect(await store.listReturnedIds({ runId: run.id, limit: 3 })).toHaveLength(3);
+        // with the page, or not at all
+        await expect(
+          store.commitPage(page(run, 2, 'cp-x', { ids: [{ destination: 'erp', recordId: 'x', id: 'y' }] })),
+        ).rejects.toThrow();
+        expect(await store.listReturnedIds({ runId: run.id, record: 'x' })).toEqual([]);
+      });
+
       it('rejects a page committed twice, changing nothing', async () => {
         const run = await startRun(store, 'orders');
         await store.commitPage(page(run, 1, 'cp-1'));

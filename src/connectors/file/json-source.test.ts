@@ -50,6 +50,23 @@ describe('file.json source', () => {
     ]);
   });
 
+  it('follows a bracketed key with dots and an index, as every path in a flow file', async () => {
+    writeFileSync(
+      join(dir, 'dotted.json'),
+      JSON.stringify({ 'odata.value': [{ id: 'x' }], pages: [{ rows: [] }, { rows: [{ id: 'y' }, { id: 'z' }] }] }),
+    );
+    const dotted = await readAll({ path: 'dotted.json', recordsPath: '["odata.value"]' });
+    expect(dotted.flatMap((p) => p.records.map((r) => r.data.id))).toEqual(['x']);
+    const indexed = await readAll({ path: 'dotted.json', recordsPath: 'pages[1].rows' });
+    expect(indexed.flatMap((p) => p.records.map((r) => r.data.id))).toEqual(['y', 'z']);
+    expect(
+      jsonSource.config.safeParse({ path: 'a.json', recordsPath: 'pages[-1].rows' }).error?.issues[0]?.message,
+    ).toContain('cannot be streamed');
+    expect(jsonSource.config.safeParse({ path: 'a.json', recordsPath: 'data[' }).error?.issues[0]?.message).toContain(
+      'bad path',
+    );
+  });
+
   it.each([
     [
       'a recordsPath that does not exist',

@@ -14,16 +14,31 @@ import {
   isJsonObject,
   type Json,
   type Page,
+  parsePath,
+  pathSchema,
 } from '../../sdk/index.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
 import { invalidText, pageSize } from './source-options.js';
 import { INVALID_MARK, utf8Guard } from './utf8-chunks.js';
 
+/** A path of the project's path language that a streaming parser can follow: no index from the end. */
+const streamablePath = pathSchema.refine((path) => {
+  const segments = parsePath(path);
+  return typeof segments === 'string' || segments.every((s) => typeof s === 'string' || s >= 0);
+}, 'an index from the end ([-1]) cannot be streamed: name the array by keys and indexes from the start');
+
+/** The parser's stack matches the path: same depth, and each key or index equal. */
+function pathFilter(path: string): (stack: readonly unknown[]) => boolean {
+  const parsed = parsePath(path);
+  const segments = typeof parsed === 'string' ? [] : parsed.map(String);
+  return (stack) => stack.length === segments.length && segments.every((s, i) => String(stack[i]) === s);
+}
+
 export const jsonSourceConfig = z
   .object({
     path: z.string().min(1),
-    /** Dot path of the array inside the document, e.g. `data.items`; default: the document is the array. */
-    recordsPath: z.string().min(1).optional(),
+    /** Path of the array inside the document, e.g. `data.items` or `["@graph"]`; default: the document is the array. */
+    recordsPath: streamablePath.optional(),
     pageSize,
     invalidText,
   })
@@ -89,7 +104,7 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
   const skip = startIndex(from, path);
   const what = config.recordsPath === undefined ? 'the top-level value' : `"${config.recordsPath}"`;
   const stages: Duplex[] = [parserStream()];
-  if (config.recordsPath !== undefined) stages.push(pick.asStream({ filter: config.recordsPath }));
+  if (config.recordsPath !== undefined) stages.push(pick.asStream({ filter: pathFilter(config.recordsPath) }));
   stages.push(expectArray(what), streamArray.asStream());
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   const guard = utf8Guard();
@@ -146,7 +161,7 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
       hint:
         config.recordsPath === undefined
           ? 'The file must hold one JSON array of objects; set `recordsPath` if the array is inside an object.'
-          : 'Check the file is valid JSON and `recordsPath` names an array (dot path, e.g. data.items).',
+          : 'Check the file is valid JSON and `recordsPath` names an array (a path, e.g. data.items).',
       cause: error,
     });
   } finally {

@@ -10,27 +10,28 @@ import {
   lookupFetchFields,
   lookupMissingFields,
   lookupProcessor,
+  pathSchema,
 } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { statusError } from './http-errors.js';
 import { readJson } from './read-json.js';
 import { recordsOf } from './response-records.js';
 import { resolveUrl, sendRequest, withQuery } from './send-request.js';
-import { compilePath, compileTemplate, type Getter } from './template.js';
+import { checkTemplate, compilePath, compileTemplate, type Getter, templateText } from './template.js';
 
 export const httpLookupConfig = z
   .object({
     /** The `http` connection to ask. */
     connection: z.string().min(1),
     /** Templated with the record: `/contacts/{{customer.email}}` or `/contacts` with `query`. */
-    path: z.string().min(1),
-    query: z.record(z.string(), z.string()).default({}),
+    path: z.string().min(1).superRefine(checkTemplate),
+    query: z.record(z.string(), templateText).default({}),
     /** The lookup key of a record (template): records with the same key share one answer and one cache entry. */
-    key: z.string().min(1),
-    /** Where the answer's record(s) are (dot path; default the whole answer). The first one is used. */
-    recordsPath: z.string().optional(),
+    key: z.string().min(1).superRefine(checkTemplate),
+    /** Where the answer's record(s) are (a path like `data` or `["value"]`; default the whole answer). The first one is used. */
+    recordsPath: pathSchema.optional(),
     /** Output field → path in the found record. */
-    fields: z.record(z.string().min(1), z.string().min(1)).refine((f) => Object.keys(f).length > 0, 'name a field'),
+    fields: z.record(z.string().min(1), pathSchema).refine((f) => Object.keys(f).length > 0, 'name a field'),
     /** Nothing found (404, empty answer): see lookupMissingFields. */
     ...lookupMissingFields,
     ...lookupFetchFields,
@@ -44,7 +45,7 @@ export const httpLookupConfig = z
       .object({
         param: z.string().min(1),
         separator: z.string().default(','),
-        match: z.string().min(1),
+        match: pathSchema,
         size: z.number().int().positive().default(100),
       })
       .strict()

@@ -1,10 +1,10 @@
-import type { Json } from '../../sdk/index.js';
+import type { Json, Segment } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { nextLink } from './link-header.js';
+import { nextPageValue } from './next-page-value.js';
 import type { PageState, PaginationConfig } from './pagination.js';
 import type { RequestCheckpoint } from './request-checkpoint.js';
 import { type HttpResponse, withoutSecrets } from './send-request.js';
-import type { Getter } from './template.js';
 
 export interface NextRequestArgs {
   readonly pagination: PaginationConfig;
@@ -16,8 +16,12 @@ export interface NextRequestArgs {
   readonly body: Json;
   readonly response: HttpResponse;
   readonly current: RequestCheckpoint;
-  /** Reads the cursor / next URL from the body. */
-  readonly getNext: Getter | undefined;
+  /** The records of the answer (the array itself, to tell a path through a record). */
+  readonly items: readonly Json[];
+  /** The cursor / next URL path, parsed. */
+  readonly nextPath: readonly Segment[] | undefined;
+  /** This answer's page number in the read (1 = first) and its request, masked: for messages. */
+  readonly page: number;
   /** The request for a pagination state, from the source's templates. */
   readonly build: (state: PageState) => RequestCheckpoint;
   readonly connection: HttpConnection;
@@ -46,14 +50,18 @@ export function nextRequest(a: NextRequestArgs): RequestCheckpoint | undefined {
     case 'page':
       if (a.limit !== undefined && count < a.limit) return undefined;
       return a.build({ ...s, page: s.page + 1, read });
-    case 'cursor': {
-      const c = a.getNext?.(a.body);
-      if (c === undefined || c === null || c === '' || c === false) return undefined;
-      return a.build({ ...s, cursor: typeof c === 'string' ? c : JSON.stringify(c), read });
-    }
+    case 'cursor':
     case 'nextUrl': {
-      const u = a.getNext?.(a.body);
-      return typeof u === 'string' && u !== '' ? follow(new URL(u, a.response.url).href) : undefined;
+      const site = {
+        field: p.type === 'cursor' ? ('cursorPath' as const) : ('nextPath' as const),
+        path: p.type === 'cursor' ? p.cursorPath : p.nextPath,
+        page: a.page,
+        request: a.response.label.request,
+        where: a.connection.label,
+      };
+      const value = nextPageValue(a.body, a.nextPath ?? [], a.items, site);
+      if (value === undefined) return undefined;
+      return p.type === 'cursor' ? a.build({ ...s, cursor: value, read }) : follow(new URL(value, a.response.url).href);
     }
     case 'linkHeader': {
       const u = nextLink(a.response.headers.get('link'), a.response.url);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathSchema } from '../../sdk/index.js';
 
 const common = {
   /** Stop after this many pages (a safety net; the checkpoint then points at the next page). */
@@ -36,8 +37,8 @@ export const paginationConfig = z
     z
       .object({
         type: z.literal('cursor'),
-        /** Where the next cursor is in the answer, e.g. `meta.next_cursor`; missing, null or '' ends. */
-        cursorPath: z.string().min(1),
+        /** Path of the next cursor in the answer (`meta.next_cursor`, `data[-1].id`); null, empty or absent ends (docs/connectors/http.md). */
+        cursorPath: pathSchema,
         /** Query parameter the cursor is sent in. */
         cursorParam: z.string().min(1).default('cursor'),
         ...common,
@@ -46,8 +47,8 @@ export const paginationConfig = z
     z
       .object({
         type: z.literal('nextUrl'),
-        /** Where the next page's URL is in the answer, e.g. `links.next`; relative URLs are resolved. */
-        nextPath: z.string().min(1),
+        /** Path of the next page URL in the answer (`links.next`, `["@odata.nextLink"]`); relative URLs are resolved. */
+        nextPath: pathSchema,
         ...common,
       })
       .strict(),

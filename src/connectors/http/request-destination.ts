@@ -6,20 +6,30 @@ import {
   defineDestination,
   FlowError,
   type Json,
+  pathSchema,
   type Writer,
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
 import { statusError } from './http-errors.js';
 import { jsonValue } from './json-value.js';
+import { bodyExcerpt } from './mask.js';
 import { readJson } from './read-json.js';
 import { type HttpResponse, resolveUrl, sendRequest, withQuery } from './send-request.js';
-import { type CompiledTemplate, compileJsonTemplate, compilePath, compileTemplate, type Getter } from './template.js';
+import {
+  type CompiledTemplate,
+  compileJsonTemplate,
+  compilePath,
+  compileTemplate,
+  type Getter,
+  templateText,
+} from './template.js';
+import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
 
 export const requestDestinationConfig = z
   .object({
     method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     /** Appended to the baseUrl; in record mode `{{field}}` takes the record's value (URL-encoded). */
-    path: z.string().default(''),
+    path: templateText.default(''),
     /** `record`: one request per record. `batch`: one request per batch with a JSON array body. */
     mode: z.enum(['record', 'batch']).default('record'),
     /** Batch mode: send `{ <wrap>: [...] }` instead of a bare array. */
@@ -28,8 +38,10 @@ export const requestDestinationConfig = z
     body: jsonValue.optional(),
     query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
     headers: httpHeaders,
-    /** Dot path of the created id in the answer (batch: in each element of the answer's array). */
-    idPath: z.string().min(1).optional(),
+    /** Path of the created id in the answer (batch: in each element of the answer's array). */
+    idPath: pathSchema.optional(),
+    /** Where the answer reports each record's outcome (a 200 can still refuse records): see docs. */
+    results: writeResultsConfig.optional(),
     /** Send an idempotency key: `true` = header Idempotency-Key with a hash of the request. */
     idempotencyKey: z
       .union([
@@ -51,7 +63,11 @@ export const requestDestinationConfig = z
     concurrency: z.number().int().positive().default(4),
   })
   .strict()
-  .refine((c) => c.wrap === undefined || c.mode === 'batch', { message: 'wrap needs mode: batch', path: ['wrap'] });
+  .refine((c) => c.wrap === undefined || c.mode === 'batch', { message: 'wrap needs mode: batch', path: ['wrap'] })
+  .refine((c) => c.idPath === undefined || c.results === undefined, {
+    message: 'with `results`, give the id path as results.id instead of idPath',
+    path: ['idPath'],
+  });
 
 export type RequestDestinationConfig = z.infer<typeof requestDestinationConfig>;
 
@@ -96,7 +112,27 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       ? compileTemplate(config.idempotencyKey.template)
       : undefined;
     const getId = config.idPath ? compilePath(config.idPath) : undefined;
+    const results = config.results ? compileResults(config.results) : undefined;
     const method = config.method;
+
+    /** A 2xx answer that refuses a record (per-record results), or a 207 that cannot say which. */
+    const refused = (response: HttpResponse, record: DataRecord, verdict: Verdict | undefined, of: string) => {
+      const who = `record ${record.meta.id}${of}`;
+      if (verdict === undefined)
+        return new FlowError(
+          'HTTP_MULTI_STATUS',
+          `${who}: ${response.label.request} answered 207 Multi-Status (some records failed) and the destination has no \`results\` to tell which, so it is not counted as written: ${bodyExcerpt(connection.mask.text(response.text), 200)}`,
+          {
+            where: connection.label,
+            hint: "Set `results` to read each record's outcome from the answer; records kept here are sent again on retry (use upserts or an idempotency key).",
+          },
+        );
+      return new FlowError(
+        'HTTP_RECORD_REJECTED',
+        `${who}: ${response.label.request} answered ${response.status}, but its result for the record says it was not written: ${verdict.ok ? '' : verdict.error}`,
+        { where: connection.label },
+      );
+    };
 
     const bodyOf = (record: DataRecord, missing: string[]): Json | undefined =>
       bodyT ? bodyT(record.data, missing) : method === 'DELETE' ? undefined : record.data;
@@ -158,7 +194,12 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
           else failure ??= error;
           return;
         }
-        if (getId) ids[index] = idOf(getId, readJson(response, connection.mask.text));
+        if (results) {
+          const [verdict] = results.read(readJson(response, connection.mask.text), 1, response, connection.mask.text);
+          if (verdict?.ok) ids[index] = verdict.id;
+          else rejected.push({ index, error: refused(response, record, verdict, '') });
+        } else if (response.status === 207) rejected.push({ index, error: refused(response, record, undefined, '') });
+        else if (getId) ids[index] = idOf(getId, readJson(response, connection.mask.text));
       };
       const worker = async () => {
         while (failure === undefined && next < records.length) {
@@ -206,6 +247,40 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
         const error = rejectedBy(response, `batch of ${included.length} records (first ${first})`);
         if (error?.kind !== 'record') throw error;
         for (const index of included) rejected.push({ index, error });
+        rejected.sort((a, b) => a.index - b.index);
+        return { ids, rejected };
+      }
+      if (results) {
+        const verdicts = results.read(
+          readJson(response, connection.mask.text),
+          included.length,
+          response,
+          connection.mask.text,
+        );
+        for (let j = 0; j < included.length; j++) {
+          const index = included[j] as number;
+          const verdict = verdicts[j] as Verdict;
+          if (verdict.ok) ids[index] = verdict.id;
+          else
+            rejected.push({
+              index,
+              error: refused(
+                response,
+                records[index] as DataRecord,
+                verdict,
+                ` (${j + 1} of ${included.length} in the batch)`,
+              ),
+            });
+        }
+        rejected.sort((a, b) => a.index - b.index);
+        return { ids, rejected };
+      }
+      if (response.status === 207) {
+        for (const index of included)
+          rejected.push({
+            index,
+            error: refused(response, records[index] as DataRecord, undefined, ` (batch of ${included.length})`),
+          });
         rejected.sort((a, b) => a.index - b.index);
         return { ids, rejected };
       }

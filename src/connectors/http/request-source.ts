@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type Context, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
+import { type Context, defineSource, FlowError, type Json, type Page, pathSchema } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
 import { statusError } from './http-errors.js';
 import { jsonValue } from './json-value.js';
@@ -10,21 +11,21 @@ import { type RequestCheckpoint, readCheckpoint } from './request-checkpoint.js'
 import { recordsOf, toRecords } from './response-records.js';
 import { resolveUrl, sendRequest, withQuery } from './send-request.js';
 import { sourceRetry } from './source-retry.js';
-import { compileJsonTemplate, compilePath, compileTemplate } from './template.js';
+import { compileJsonTemplate, compilePath, compileTemplate, segmentsOf, templateText } from './template.js';
 
 export const requestSourceConfig = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default('GET'),
     /** Appended to the connection's baseUrl; `{{page}}`, `{{offset}}`, `{{cursor}}`, `{{since}}` are filled in. */
-    path: z.string().default(''),
+    path: templateText.default(''),
     query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
     headers: httpHeaders,
     /** JSON body (POST searches); strings may hold templates. */
     body: jsonValue.optional(),
-    /** Dot path of the records array in the answer, e.g. `data.items`; default: the answer itself, an array. */
-    recordsPath: z.string().min(1).optional(),
-    /** Dot path of each record's id, e.g. `id`; default: its position in the stream (1, 2, …). */
-    idField: z.string().min(1).optional(),
+    /** Path of the records array in the answer, e.g. `data.items` or `["value"]`; default: the answer itself, an array. */
+    recordsPath: pathSchema.optional(),
+    /** Path of each record's id, e.g. `id`; default: its position in the stream (1, 2, …). */
+    idField: pathSchema.optional(),
     /** Records per page asked for (offset limit, page size). */
     pageSize: z.number().int().positive().optional(),
     /** Delta sync: the query parameter that receives the watermark, e.g. `updated_since`. */
@@ -62,8 +63,8 @@ async function* readRequests(
   const bodyT = config.body === undefined ? undefined : compileJsonTemplate(config.body);
   const getRecords = config.recordsPath ? compilePath(config.recordsPath) : undefined;
   const getId = config.idField ? compilePath(config.idField) : undefined;
-  const getNext =
-    p.type === 'cursor' ? compilePath(p.cursorPath) : p.type === 'nextUrl' ? compilePath(p.nextPath) : undefined;
+  const nextPath =
+    p.type === 'cursor' ? segmentsOf(p.cursorPath) : p.type === 'nextUrl' ? segmentsOf(p.nextPath) : undefined;
   const sinceText =
     since === undefined || since === null ? undefined : typeof since === 'string' ? since : JSON.stringify(since);
   const attempt = sourceRetry(config.retry, ctx);
@@ -81,6 +82,7 @@ async function* readRequests(
   const resumed = from === undefined || from === null ? undefined : readCheckpoint(from, connection.label);
   let request: RequestCheckpoint = resumed ?? build(initialState(p));
   const seen = new Set<string>();
+  let previous: string | undefined;
   let pages = 0;
   for (;;) {
     if (p.type === 'cursor' || p.type === 'nextUrl' || p.type === 'linkHeader') {
@@ -109,6 +111,22 @@ async function* readRequests(
       return r;
     });
     const body = readJson(response, connection.mask.text);
+    // offset/page: an API that ignores the page parameter answers the same page again and again
+    if ((p.type === 'offset' || p.type === 'page') && response.text.length > 0) {
+      const digest = createHash('sha256').update(response.text).digest('hex');
+      if (digest === previous && !/^\s*(\[\s*\]|\{\s*\})\s*$/.test(response.text)) {
+        const param = p.type === 'offset' ? p.offsetParam : p.pageParam;
+        throw new FlowError(
+          'HTTP_PAGINATION_LOOP',
+          `${response.label.request} (page ${pages + 1}) answered exactly what the page before it answered; the API seems to ignore "${param}", so pagination stops instead of reading the same records forever`,
+          {
+            where: connection.label,
+            hint: `Check the name of the ${p.type} parameter in the API documentation (pagination.${p.type === 'offset' ? 'offsetParam' : 'pageParam'}), or use the pagination type the API supports.`,
+          },
+        );
+      }
+      previous = digest;
+    }
     const items = recordsOf(
       body,
       config.recordsPath,
@@ -127,7 +145,9 @@ async function* readRequests(
       body,
       response,
       current,
-      getNext,
+      items,
+      nextPath,
+      page: pages,
       build,
       connection,
     });

@@ -1,4 +1,12 @@
-import { createRecord, type DataRecord, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
+import {
+  createRecord,
+  type DataRecord,
+  FlowError,
+  type Json,
+  type JsonObject,
+  parsePath,
+  resolvePath,
+} from '../../sdk/index.js';
 import type { Getter } from './template.js';
 
 /**
@@ -10,12 +18,13 @@ export function recordsOf(body: Json, path: string | undefined, get: Getter | un
   if (Array.isArray(found)) return found as Json[];
   if (found === null) return [];
   if (get && typeof found === 'object') return [found as Json];
-  let keys = body;
+  let keys: Json | undefined = body;
   if (path) {
-    for (const part of path.split('.')) {
-      const inner = typeof keys === 'object' && keys !== null && !Array.isArray(keys) ? keys[part] : undefined;
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) break;
-      keys = inner;
+    const segments = parsePath(path);
+    if (typeof segments !== 'string') {
+      // the deepest object the path reaches: its keys are what the path could have named
+      const { parent } = resolvePath(body, segments);
+      if (typeof parent === 'object' && parent !== null && !Array.isArray(parent)) keys = parent;
     }
   }
   const names = typeof keys === 'object' && keys !== null && !Array.isArray(keys) ? Object.keys(keys) : [];
@@ -26,7 +35,7 @@ export function recordsOf(body: Json, path: string | undefined, get: Getter | un
   throw new FlowError(
     'CONFIG_INVALID',
     `${where()}: ${path ? `records path "${path}" matches ${found === undefined ? 'nothing' : 'no array'}` : 'the answer is not an array'} — the response keys are ${listed}`,
-    { hint: 'Set `recordsPath` to the dot path of the records array, e.g. data.items.', field: 'recordsPath' },
+    { hint: 'Set `recordsPath` to the path of the records array, e.g. data.items or ["value"].', field: 'recordsPath' },
   );
 }
 

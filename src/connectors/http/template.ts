@@ -1,23 +1,36 @@
-import type { Json } from '../../sdk/index.js';
+import { z } from 'zod';
+import { FlowError, type Json, PATH_SYNTAX, parsePath, readPath, type Segment } from '../../sdk/index.js';
 
-/** Reads a value at a dot path (`data.items`, `links.0.href`); undefined when any part is missing. */
+/** Reads a value at a path (`data.items`, `links[0].href`, `["@odata.nextLink"]`); undefined when any part is missing. */
 export type Getter = (root: unknown) => unknown;
 
-export function compilePath(path: string): Getter {
-  const parts = path.split('.').filter((p) => p !== '');
-  if (parts.length === 0) return (root) => root;
-  if (parts.length === 1) {
-    const [key] = parts as [string];
-    return (root) => (typeof root === 'object' && root !== null ? (root as Record<string, unknown>)[key] : undefined);
+/**
+ * A path of the project's one path language (sdk `parsePath`), split into segments; a malformed one
+ * is a config error (the schemas reject it earlier, at validate time, with its line and column).
+ */
+export function segmentsOf(path: string, field?: string): Segment[] {
+  const segments = parsePath(path);
+  if (typeof segments === 'string') {
+    throw new FlowError('CONFIG_INVALID', `bad path "${path}": ${segments}`, {
+      hint: PATH_SYNTAX,
+      ...(field === undefined ? {} : { field }),
+    });
   }
-  return (root) => {
-    let v = root;
-    for (const p of parts) {
-      if (typeof v !== 'object' || v === null) return undefined;
-      v = (v as Record<string, unknown>)[p];
-    }
-    return v;
-  };
+  return segments;
+}
+
+/** Compiles a path (see segmentsOf) into a reader of any value. */
+export function compilePath(path: string, field?: string): Getter {
+  const segments = segmentsOf(path, field);
+  if (segments.length === 1) {
+    const [key] = segments as [string | number];
+    if (typeof key === 'string' && !(key in Object.prototype))
+      return (root) =>
+        typeof root === 'object' && root !== null && !Array.isArray(root)
+          ? (root as Record<string, unknown>)[key]
+          : readPath(root, segments);
+  }
+  return (root) => readPath(root, segments);
 }
 
 export interface CompiledTemplate {
@@ -44,6 +57,18 @@ function asText(value: unknown): string {
 
 const placeholder = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 
+/** For `.superRefine`: every `{{path}}` placeholder's path parses, else a problem at the key. */
+export function checkTemplate(text: string, ctx: z.RefinementCtx): void {
+  for (const m of text.matchAll(placeholder)) {
+    const parsed = parsePath(m[1] as string);
+    if (typeof parsed === 'string')
+      ctx.addIssue({ code: 'custom', message: `bad path "${m[1]}" in {{…}}: ${parsed}. ${PATH_SYNTAX}` });
+  }
+}
+
+/** A text with `{{path}}` placeholders (see checkTemplate). */
+export const templateText = z.string().superRefine(checkTemplate);
+
 /** Compiles `{{path}}` placeholders once into a closure. */
 export function compileTemplate(text: string): CompiledTemplate {
   const literals: string[] = [];
@@ -55,7 +80,7 @@ export function compileTemplate(text: string): CompiledTemplate {
     last = (m.index ?? 0) + m[0].length;
   }
   literals.push(text.slice(last));
-  const getters = fields.map(compilePath);
+  const getters = fields.map((field) => compilePath(field));
   const render = (scope: unknown, encode?: (text: string) => string, missing?: string[]): string => {
     let out = literals[0] as string;
     for (let i = 0; i < getters.length; i++) {

@@ -10,6 +10,7 @@ import {
   inboxPosition,
   isJsonObject,
   type Json,
+  pathSchema,
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
 import { webhookReceiver } from './webhook-receiver.js';
@@ -25,7 +26,7 @@ export const eventsSourceConfig = z
       .strict()
       .default({ size: 100, maxWait: '1s' }),
     /** Path in the body of the sender's event id, when it is not in a header (e.g. `id`). */
-    eventIdPath: z.string().min(1).optional(),
+    eventIdPath: pathSchema.optional(),
     /** How long handled events stay in the store (and their ids are remembered for dedupe). */
     retention: durationSchema.default('7d'),
   })

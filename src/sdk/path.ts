@@ -1,4 +1,5 @@
-import type { Json, JsonObject } from '../sdk/index.js';
+import { z } from 'zod';
+import type { Json, JsonObject } from './json.js';
 
 /** Reads a value out of a record's data; `undefined` when the path does not resolve. */
 export type Accessor = (data: JsonObject) => Json | undefined;
@@ -7,6 +8,10 @@ export type Accessor = (data: JsonObject) => Json | undefined;
 export type Segment = string | number;
 
 type Bag = { [key: string]: Json | undefined };
+
+/** The syntax every path in a flow file follows, for hints. */
+export const PATH_SYNTAX =
+  'Write paths like customer.address.city, lines[0].sku, lines[-1].sku (the last) or meta["a.b"] (a key with dots).';
 
 /**
  * Splits `customer.address.city`, `lines[0].sku`, `lines.0.sku`, `lines[-1]` or `meta["a.b"]`
@@ -19,7 +24,11 @@ export function parsePath(path: string): Segment[] | string {
   while (i < path.length) {
     const ch = path[i];
     if (ch === '[') {
-      const close = path.indexOf(']', i);
+      const quote = path.slice(i + 1).trimStart()[0];
+      const opened = quote === '"' || quote === "'" ? path.indexOf(quote, i) : -1;
+      const ends = opened < 0 ? -1 : path.indexOf(quote as string, opened + 1);
+      if (opened >= 0 && ends < 0) return `unclosed quote at position ${opened + 1}`;
+      const close = path.indexOf(']', ends < 0 ? i : ends);
       if (close < 0) return `unclosed "[" at position ${i + 1}`;
       const inner = path.slice(i + 1, close).trim();
       const quoted = /^(["'])(.*)\1$/.exec(inner);
@@ -103,4 +112,55 @@ export function readKey(value: Json | undefined, key: Segment): Json | undefined
 export function compilePath(path: string): Accessor | string {
   const segments = parsePath(path);
   return typeof segments === 'string' ? segments : compileSegments(segments);
+}
+
+/**
+ * A path in a component's config: a string the path language parses, else a validation problem at
+ * the key (file:line:col), e.g. `nextPath: pathSchema`.
+ */
+export const pathSchema = z.string().superRefine((path, ctx) => {
+  const parsed = parsePath(path);
+  if (typeof parsed === 'string')
+    ctx.addIssue({ code: 'custom', message: `bad path "${path}": ${parsed}. ${PATH_SYNTAX}` });
+});
+
+/** Reads a path out of any value (an HTTP answer, a primitive included); `undefined` when it does not resolve. */
+export function readPath(root: unknown, segments: readonly Segment[]): Json | undefined {
+  let value = root as Json | undefined;
+  for (const key of segments) {
+    value = step(value, key);
+    if (value === undefined) return undefined;
+  }
+  return value;
+}
+
+/**
+ * How far a path resolves in a value: the segments that were found (`found`, a count), and the
+ * value where it stopped (`parent`: the last one found, the root when nothing was). For messages
+ * that name the part of a path that is missing, and to tell "the key is absent from an object that
+ * is there" from "the object is not there at all".
+ */
+export function resolvePath(
+  root: unknown,
+  segments: readonly Segment[],
+): { found: number; parent: Json | undefined; value: Json | undefined } {
+  let parent = root as Json | undefined;
+  for (let i = 0; i < segments.length; i++) {
+    const next = step(parent, segments[i] as Segment);
+    if (next === undefined) return { found: i, parent, value: undefined };
+    if (i === segments.length - 1) return { found: segments.length, parent, value: next };
+    parent = next;
+  }
+  return { found: 0, parent, value: parent };
+}
+
+/** Writes segments back as a path (`a["b.c"][0]`), for messages. */
+export function formatSegments(segments: readonly Segment[]): string {
+  let out = '';
+  for (const key of segments) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (/^[^.[\]"'\s]+$/.test(key) && !/^\d+$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out;
 }
