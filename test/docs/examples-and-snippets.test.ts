@@ -36,7 +36,13 @@ function problemsOf(text: string, file: string): string[] {
     if (error instanceof FlowErrors) problems.push(...error.errors.map((e) => `loader: ${e.where}: ${e.message}`));
     else throw error;
   }
-  if (!validateSchema(parseFlowYaml(text, resolved))) {
+  let data: unknown;
+  try {
+    data = parseFlowYaml(text, resolved);
+  } catch (error) {
+    return [...problems, `yaml: ${(error as Error).message.split('\n')[0]}`];
+  }
+  if (!validateSchema(data)) {
     // the deepest error says most (a union reports one error per member that does not fit)
     const errors = [...(validateSchema.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length);
     const first = errors[0];
