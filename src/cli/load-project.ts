@@ -9,7 +9,15 @@ import { storedSecretsAsEnv } from './stored-secrets.js';
  * Loads and validates a flow file with the bundled connectors and steps. `${secret:NAME}` reads the
  * secrets stored in `store` (decrypted in memory only) and SYNCLINE_SECRET_NAME (which wins).
  */
-export async function loadFlowFile(file: string, store?: StateStore): Promise<ProjectDefinition> {
+export async function loadFlowFile(
+  file: string,
+  store?: StateStore,
+  /** Only these flows (and their pipelines) are checked and returned: see ProjectOptions.flows. */
+  flows?: readonly string[],
+): Promise<ProjectDefinition> {
   const secrets = store ? await storedSecretsAsEnv(store) : {};
-  return loadProject(resolve(file), builtinCatalog, { env: { ...secrets, ...process.env } });
+  return loadProject(resolve(file), builtinCatalog, {
+    env: { ...secrets, ...process.env },
+    ...(flows === undefined ? {} : { flows }),
+  });
 }

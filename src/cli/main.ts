@@ -1,22 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import {
-  type BulkOptions,
-  type ErrorListOptions,
-  errorsList,
-  errorsPurge,
-  errorsResolve,
-  errorsRetry,
-  errorsShow,
-} from './errors-command.js';
-import { previewCommand } from './preview-command.js';
+import type { BulkOptions, ErrorListOptions } from './errors-command.js';
 import { describeError } from './print-error.js';
-import { runCommand } from './run-command.js';
-import { runsCommand } from './runs-command.js';
-import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
-import { serveCommand } from './serve-command.js';
-import { statusCommand } from './status-command.js';
-import { schemaCommand, validateCommand } from './validate-command.js';
+
+// Each command imports its module when it runs: `validate` does not load the HTTP server, `--help`
+// loads nothing but commander.
+const errorsCommand = () => import('./errors-command.js');
+const secretsCommand = () => import('./secrets-command.js');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -63,7 +53,7 @@ program
   .option('--json', 'print each finished run as JSON')
   .action(
     action((file: string, flow: string | undefined, o: { fromStart?: boolean; full?: boolean; json?: boolean }) =>
-      runCommand(file, flow, { ...o, db: db() }),
+      import('./run-command.js').then((m) => m.runCommand(file, flow, { ...o, db: db() })),
     ),
   );
 
@@ -76,7 +66,7 @@ program
   .option('--json', 'machine-readable output')
   .action(
     action((file: string, flow: string, o: { limit: number; json?: boolean }) =>
-      previewCommand(file, flow, { ...o, db: db() }),
+      import('./preview-command.js').then((m) => m.previewCommand(file, flow, { ...o, db: db() })),
     ),
   );
 
@@ -84,12 +74,12 @@ program
   .command('validate')
   .description('check a flow file; reports every problem with file:line:col and a hint (exit 1 on errors)')
   .argument('<file>')
-  .action(action((file: string) => validateCommand(file, db())));
+  .action(action((file: string) => import('./validate-command.js').then((m) => m.validateCommand(file, db()))));
 
 program
   .command('schema')
   .description('print the JSON Schema of flow files (for editors)')
-  .action(action(() => schemaCommand()));
+  .action(action(() => import('./validate-command.js').then((m) => m.schemaCommand())));
 
 program
   .command('runs')
@@ -98,7 +88,9 @@ program
   .option('--limit <n>', 'how many', positiveInt, 20)
   .option('--json', 'machine-readable output')
   .action(
-    action((flow: string | undefined, o: { limit: number; json?: boolean }) => runsCommand(flow, { ...o, db: db() })),
+    action((flow: string | undefined, o: { limit: number; json?: boolean }) =>
+      import('./runs-command.js').then((m) => m.runsCommand(flow, { ...o, db: db() })),
+    ),
   );
 
 program
@@ -112,7 +104,7 @@ program
   .option('--error-retention <span>', 'remove retried and resolved error records older than this, hourly', '30d')
   .action(
     action((file: string, o: { host: string; port: number; errorRetention: string }) =>
-      serveCommand(file, { ...o, db: db() }),
+      import('./serve-command.js').then((m) => m.serveCommand(file, { ...o, db: db() })),
     ),
   );
 
@@ -120,7 +112,9 @@ program
   .command('status')
   .description("every flow's last run and open error records, and every connection's circuit breaker")
   .option('--json', 'machine-readable output')
-  .action(action((o: { json?: boolean }) => statusCommand({ ...o, db: db() })));
+  .action(
+    action((o: { json?: boolean }) => import('./status-command.js').then((m) => m.statusCommand({ ...o, db: db() }))),
+  );
 
 const errors = program
   .command('errors')
@@ -146,7 +140,7 @@ withFilters(errors.command('list').description('list error records, newest first
   .option('--json', 'machine-readable output (pii fields masked)')
   .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: each run's own)")
   .option('--unmask', 'show personal data unmasked')
-  .action(action((o: ErrorListOptions) => errorsList({ ...o, db: db() })));
+  .action(action((o: ErrorListOptions) => errorsCommand().then((m) => m.errorsList({ ...o, db: db() }))));
 errors
   .command('show')
   .description('show one error record: error, hint, history, payload (pii fields masked)')
@@ -155,7 +149,9 @@ errors
   .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: the run's own)")
   .option('--unmask', 'show personal data unmasked')
   .action(
-    action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) => errorsShow(id, { ...o, db: db() })),
+    action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) =>
+      errorsCommand().then((m) => m.errorsShow(id, { ...o, db: db() })),
+    ),
   );
 withFilters(
   errors
@@ -170,7 +166,7 @@ withFilters(
   .option('--file <flow.yaml>', 'flow file to use (default: the one the failing run used)')
   .action(
     action((ids: string[], o: BulkOptions & { payload?: string; file?: string }) =>
-      errorsRetry(ids, { ...o, db: db() }),
+      errorsCommand().then((m) => m.errorsRetry(ids, { ...o, db: db() })),
     ),
   );
 withFilters(
@@ -181,12 +177,16 @@ withFilters(
     .option('--all', 'every open record matching the filters'),
 )
   .option('--note <text>', 'why (kept in the history)')
-  .action(action((ids: string[], o: BulkOptions & { note?: string }) => errorsResolve(ids, { ...o, db: db() })));
+  .action(
+    action((ids: string[], o: BulkOptions & { note?: string }) =>
+      errorsCommand().then((m) => m.errorsResolve(ids, { ...o, db: db() })),
+    ),
+  );
 errors
   .command('purge')
   .description('retention: remove retried and resolved records older than a span (open ones are kept)')
   .option('--older-than <span>', 'e.g. 30d, 12h', '30d')
-  .action(action((o: { olderThan: string }) => errorsPurge({ ...o, db: db() })));
+  .action(action((o: { olderThan: string }) => errorsCommand().then((m) => m.errorsPurge({ ...o, db: db() }))));
 
 const secrets = program
   .command('secrets')
@@ -196,14 +196,18 @@ secrets
   .description('store a secret (the value from --value or standard input; never printed)')
   .argument('<name>')
   .option('--value <value>', 'the value (prefer standard input: it stays out of shell history)')
-  .action(action((name: string, o: { value?: string }) => secretsSet(name, { ...o, db: db() })));
+  .action(
+    action((name: string, o: { value?: string }) =>
+      secretsCommand().then((m) => m.secretsSet(name, { ...o, db: db() })),
+    ),
+  );
 secrets
   .command('list')
   .description('names of the stored secrets (never their values)')
-  .action(action(() => secretsList({ db: db() })));
+  .action(action(() => secretsCommand().then((m) => m.secretsList({ db: db() }))));
 secrets
   .command('delete')
   .argument('<name>')
-  .action(action((name: string) => secretsDelete(name, { db: db() })));
+  .action(action((name: string) => secretsCommand().then((m) => m.secretsDelete(name, { db: db() }))));
 
 await program.parseAsync(process.argv);

@@ -47,7 +47,7 @@ export async function previewCommand(
 ): Promise<number> {
   const engine = await openEngine(options.db);
   try {
-    const project = await loadFlowFile(file, engine.store);
+    const project = await loadFlowFile(file, engine.store, [flow]);
     const result = await engine.preview(project, flow, options.limit);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -38,7 +38,8 @@ export async function runCommand(
   process.on('SIGTERM', onSigint);
   const runs: RunRow[] = [];
   try {
-    const project = await loadFlowFile(file, engine.store);
+    // one flow: only it and its pipeline are checked (a file of 10,000 flows need not be)
+    const project = await loadFlowFile(file, engine.store, flowName === undefined ? undefined : [flowName]);
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]

@@ -300,3 +300,38 @@ describe('loadProject', () => {
     expect((error as FlowError).where).toBe(file);
   });
 });
+
+describe('parseProject with flows: only what one run needs', () => {
+  const text = `connections:
+  files: { type: file, dir: ./data }
+  erp: { type: sqlite, path: ./erp.db }
+flows:
+  extract:
+    source: { connection: files, type: file.csv, path: a.csv }
+    next: [load, audit]
+  load:
+    source: { flow: extract }
+    destinations: [{ connection: erp, type: sqlite.table, table: t }]
+  audit:
+    source: { flow: extract }
+    destinations: [{ connection: erp, type: sqlite.table, table: t2 }]
+  broken:
+    source: { connection: nope, type: file.csv, path: b.csv }
+    destinations: [{ connection: erp, type: sqlite.table, table: t3 }]
+`;
+
+  it('checks and returns the named flow and its pipeline, not the other flows', () => {
+    const project = parseProject(text, FILE, fakeCatalog, { env: {}, flows: ['extract'] });
+    expect(Object.keys(project.flows).sort()).toEqual(['audit', 'extract', 'load']);
+  });
+
+  it('checks a stage against the flow it reads, without the sibling stages', () => {
+    const project = parseProject(text, FILE, fakeCatalog, { env: {}, flows: ['load'] });
+    expect(Object.keys(project.flows).sort()).toEqual(['extract', 'load']);
+  });
+
+  it('checks every flow when the name is not declared (the caller reports it) or none is given', () => {
+    expect(() => parseProject(text, FILE, fakeCatalog, { env: {}, flows: ['nope'] })).toThrow(/connection "nope"/);
+    expect(() => parseProject(text, FILE, fakeCatalog, { env: {} })).toThrow(/connection "nope"/);
+  });
+});
