@@ -80,12 +80,14 @@ describe('parseProject', () => {
               type: 'filter',
               config: { all: [{ field: 'status', op: 'ne', value: 'voided' }] },
               where: `${FILE}:15:9`,
+              fields: expect.any(Object),
             },
             {
               name: 'normalise',
               type: 'map',
               config: { email: { from: 'customer.email', transform: 'lowercase' } },
               where: `${FILE}:16:9`,
+              fields: { email: `${FILE}:18:11`, 'email.from': `${FILE}:18:20`, 'email.transform': `${FILE}:18:42` },
             },
           ],
           destinations: [
