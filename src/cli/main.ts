@@ -188,6 +188,20 @@ errors
   .option('--older-than <span>', 'e.g. 30d, 12h', '30d')
   .action(action((o: { olderThan: string }) => errorsCommand().then((m) => m.errorsPurge({ ...o, db: db() }))));
 
+const connections = program.command('connections').description('the connections declared in a flow file');
+connections
+  .command('test')
+  .description(
+    'open each connection (or the one named), run its check (credentials, reachability, http checkPath) and print ok or failed with the reason; exit 1 if any failed',
+  )
+  .argument('<file>', 'flow file (YAML)')
+  .argument('[name]', 'connection name (default: every connection in the file)')
+  .action(
+    action((file: string, name: string | undefined) =>
+      import('./connections-command.js').then((m) => m.connectionsTest(file, name, { db: db() })),
+    ),
+  );
+
 const secrets = program
   .command('secrets')
   .description('secrets for ${secret:NAME} in flow files, encrypted (AES-256-GCM) in the state store');
