@@ -34,7 +34,7 @@ flows:
         batch: { size: 200 }
         table: orders
         operation: upsert
-        key: [order_no]
+        key: [email]
 `;
 
 function parse(text: string, env: Record<string, string> = {}) {
@@ -95,7 +95,7 @@ describe('parseProject', () => {
               name: 'erp-orders',
               connection: 'erp',
               type: 'sqlite.table',
-              config: { table: 'orders', operation: 'upsert', key: ['order_no'] },
+              config: { table: 'orders', operation: 'upsert', key: ['email'] },
               batch: { size: 200, parallel: false, maxParallel: 4 },
               where: `${FILE}:20:9`,
             },
@@ -137,7 +137,7 @@ flows:
   it('supports anchors, aliases and merge keys; x- keys hold shared fragments', () => {
     const text = `x-defaults:
   db: &db { type: sqlite, timeoutMs: 100 }
-  upsert: &upsert { connection: erp, type: sqlite.table, operation: upsert, key: [id] }
+  upsert: &upsert { connection: erp, type: sqlite.table, operation: upsert, key: [email] }
   emails: &emails { email: { from: e, transform: lowercase } }
 connections:
   erp: { <<: *db, path: erp.db }
@@ -162,9 +162,9 @@ flows:
     expect(project.flows.a?.destinations[0]).toMatchObject({
       connection: 'erp',
       type: 'sqlite.table',
-      config: { table: 'a', operation: 'upsert', key: ['id'] },
+      config: { table: 'a', operation: 'upsert', key: ['email'] },
     });
-    expect(project.flows.b?.destinations[0]?.config).toEqual({ table: 'b', operation: 'insert', key: ['id'] });
+    expect(project.flows.b?.destinations[0]?.config).toEqual({ table: 'b', operation: 'insert', key: ['email'] });
   });
 
   it('locates a problem in merged or aliased content at the anchor', () => {

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type Catalog, indexCatalog } from './catalog.js';
+import { checkKeys } from './check-keys.js';
 import { checkPipelines } from './check-pipelines.js';
 import type { ConnectionDefinition, FlowDefinition, ProjectDefinition } from './definition.js';
 import type { Env } from './expand-references.js';
@@ -129,6 +130,7 @@ export function parseProject(
     ctx,
     entries((root as Record<string, unknown>).flows).map(([name]) => name),
   );
+  checkKeys(flows, ctx);
   const notify = parseNotify((root as Record<string, unknown>).notify, ['notify'], ctx);
   problems.throwIfAny();
   const absolute = resolve(file);
