@@ -74,7 +74,12 @@ program
   .command('validate')
   .description('check a flow file; reports every problem with file:line:col and a hint (exit 1 on errors)')
   .argument('<file>')
-  .action(action((file: string) => import('./validate-command.js').then((m) => m.validateCommand(file, db()))));
+  .option('--connect', 'also open every connection the flows use and run its check (credentials, reachability)')
+  .action(
+    action((file: string, o: { connect?: boolean }) =>
+      import('./validate-command.js').then((m) => m.validateCommand(file, db(), o)),
+    ),
+  );
 
 program
   .command('schema')
