@@ -15,9 +15,14 @@ export async function loadFlowFile(
   file: string,
   store?: StateStore,
   redaction?: CliRedaction,
+  /** Only these flows (and their pipelines) are checked and returned: see ProjectOptions.flows. */
+  flows?: readonly string[],
 ): Promise<ProjectDefinition> {
   const secrets = store ? await storedSecretsAsEnv(store) : {};
-  const project = await loadProject(resolve(file), builtinCatalog, { env: { ...secrets, ...process.env } });
+  const project = await loadProject(resolve(file), builtinCatalog, {
+    env: { ...secrets, ...process.env },
+    ...(flows === undefined ? {} : { flows }),
+  });
   redaction?.add(project.redactor);
   return project;
 }

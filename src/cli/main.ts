@@ -2,29 +2,18 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createCliRedaction } from './cli-redaction.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
-import {
-  type BulkOptions,
-  type ErrorListOptions,
-  errorsList,
-  errorsPurge,
-  errorsResolve,
-  errorsRetry,
-  errorsShow,
-} from './errors-command.js';
-import { idsCommand } from './ids-command.js';
-import { previewCommand } from './preview-command.js';
+import type { BulkOptions, ErrorListOptions } from './errors-command.js';
 import { describeError } from './print-error.js';
-import { runCommand } from './run-command.js';
-import { runsCommand } from './runs-command.js';
-import { secretsDelete, secretsList, secretsSet } from './secrets-command.js';
-import { serveCommand } from './serve-command.js';
-import { statusCommand } from './status-command.js';
-import { tokenList, tokenRevoke, tokenRotate } from './token-command.js';
-import { schemaCommand, validateCommand } from './validate-command.js';
 import { packageVersion } from './version.js';
 
 exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
 exitQuietlyOnClosedPipe(process.stderr, (code) => process.exit(code));
+
+// Each command imports its module when it runs: `validate` does not load the HTTP server, `--help`
+// loads nothing but commander.
+const errorsCommand = () => import('./errors-command.js');
+const secretsCommand = () => import('./secrets-command.js');
+const tokenCommand = () => import('./token-command.js');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -95,7 +84,7 @@ program
         file: string,
         flow: string | undefined,
         o: { fromStart?: boolean; full?: boolean; json?: boolean; maxErrors?: number; maxErrorRate?: number },
-      ) => runCommand(file, flow, { ...o, db: db(), redaction }),
+      ) => import('./run-command.js').then((m) => m.runCommand(file, flow, { ...o, db: db(), redaction })),
     ),
   );
 
@@ -108,7 +97,7 @@ program
   .option('--json', 'machine-readable output')
   .action(
     action((file: string, flow: string, o: { limit: number; json?: boolean }) =>
-      previewCommand(file, flow, { ...o, db: db(), redaction }),
+      import('./preview-command.js').then((m) => m.previewCommand(file, flow, { ...o, db: db(), redaction })),
     ),
   );
 
@@ -116,12 +105,17 @@ program
   .command('validate')
   .description('check a flow file; reports every problem with file:line:col and a hint (exit 1 on errors)')
   .argument('<file>')
-  .action(action((file: string) => validateCommand(file, db(), redaction)));
+  .option('--connect', 'also open every connection the flows use and run its check (credentials, reachability)')
+  .action(
+    action((file: string, o: { connect?: boolean }) =>
+      import('./validate-command.js').then((m) => m.validateCommand(file, db(), { ...o, redaction })),
+    ),
+  );
 
 program
   .command('schema')
   .description('print the JSON Schema of flow files (for editors)')
-  .action(action(() => schemaCommand()));
+  .action(action(() => import('./validate-command.js').then((m) => m.schemaCommand())));
 
 program
   .command('runs')
@@ -130,7 +124,9 @@ program
   .option('--limit <n>', 'how many', positiveInt, 20)
   .option('--json', 'machine-readable output')
   .action(
-    action((flow: string | undefined, o: { limit: number; json?: boolean }) => runsCommand(flow, { ...o, db: db() })),
+    action((flow: string | undefined, o: { limit: number; json?: boolean }) =>
+      import('./runs-command.js').then((m) => m.runsCommand(flow, { ...o, db: db() })),
+    ),
   );
 
 program
@@ -143,7 +139,7 @@ program
   .option('--json', 'machine-readable output')
   .action(
     action((run: number, o: { destination?: string; record?: string; limit: number; json?: boolean }) =>
-      idsCommand(run, { ...o, db: db() }),
+      import('./ids-command.js').then((m) => m.idsCommand(run, { ...o, db: db() })),
     ),
   );
 
@@ -162,7 +158,7 @@ program
   )
   .action(
     action((file: string, o: { host: string; port: number; errorRetention: string; allowHost?: string[] }) =>
-      serveCommand(file, { ...o, db: db(), redaction }),
+      import('./serve-command.js').then((m) => m.serveCommand(file, { ...o, db: db(), redaction })),
     ),
   );
 
@@ -170,7 +166,9 @@ program
   .command('status')
   .description("every flow's last run and open error records, and every connection's circuit breaker")
   .option('--json', 'machine-readable output')
-  .action(action((o: { json?: boolean }) => statusCommand({ ...o, db: db() })));
+  .action(
+    action((o: { json?: boolean }) => import('./status-command.js').then((m) => m.statusCommand({ ...o, db: db() }))),
+  );
 
 const errors = program
   .command('errors')
@@ -196,7 +194,7 @@ withFilters(errors.command('list').description('list error records, newest first
   .option('--json', 'machine-readable output (pii fields masked)')
   .option('--file <flow.yaml>', "flow file whose `pii` fields to mask (default: each run's own)")
   .option('--unmask', 'show personal data unmasked')
-  .action(action((o: ErrorListOptions) => errorsList({ ...o, db: db(), redaction })));
+  .action(action((o: ErrorListOptions) => errorsCommand().then((m) => m.errorsList({ ...o, db: db(), redaction }))));
 errors
   .command('show')
   .description('show one error record: error, hint, history, payload (pii fields masked)')
@@ -206,7 +204,7 @@ errors
   .option('--unmask', 'show personal data unmasked')
   .action(
     action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) =>
-      errorsShow(id, { ...o, db: db(), redaction }),
+      errorsCommand().then((m) => m.errorsShow(id, { ...o, db: db(), redaction })),
     ),
   );
 withFilters(
@@ -222,7 +220,7 @@ withFilters(
   .option('--file <flow.yaml>', 'flow file to use (default: the one the failing run used)')
   .action(
     action((ids: string[], o: BulkOptions & { payload?: string; file?: string }) =>
-      errorsRetry(ids, { ...o, db: db(), redaction }),
+      errorsCommand().then((m) => m.errorsRetry(ids, { ...o, db: db(), redaction })),
     ),
   );
 withFilters(
@@ -233,12 +231,30 @@ withFilters(
     .option('--all', 'every open record matching the filters'),
 )
   .option('--note <text>', 'why (kept in the history)')
-  .action(action((ids: string[], o: BulkOptions & { note?: string }) => errorsResolve(ids, { ...o, db: db() })));
+  .action(
+    action((ids: string[], o: BulkOptions & { note?: string }) =>
+      errorsCommand().then((m) => m.errorsResolve(ids, { ...o, db: db() })),
+    ),
+  );
 errors
   .command('purge')
   .description('retention: remove retried and resolved records older than a span (open ones are kept)')
   .option('--older-than <span>', 'e.g. 30d, 12h', '30d')
-  .action(action((o: { olderThan: string }) => errorsPurge({ ...o, db: db() })));
+  .action(action((o: { olderThan: string }) => errorsCommand().then((m) => m.errorsPurge({ ...o, db: db() }))));
+
+const connections = program.command('connections').description('the connections declared in a flow file');
+connections
+  .command('test')
+  .description(
+    'open each connection (or the one named), run its check (credentials, reachability, http checkPath) and print ok or failed with the reason; exit 1 if any failed',
+  )
+  .argument('<file>', 'flow file (YAML)')
+  .argument('[name]', 'connection name (default: every connection in the file)')
+  .action(
+    action((file: string, name: string | undefined) =>
+      import('./connections-command.js').then((m) => m.connectionsTest(file, name, { db: db() })),
+    ),
+  );
 
 const secrets = program
   .command('secrets')
@@ -248,15 +264,19 @@ secrets
   .description('store a secret (the value from --value or standard input; never printed)')
   .argument('<name>')
   .option('--value <value>', 'the value (prefer standard input: it stays out of shell history)')
-  .action(action((name: string, o: { value?: string }) => secretsSet(name, { ...o, db: db() })));
+  .action(
+    action((name: string, o: { value?: string }) =>
+      secretsCommand().then((m) => m.secretsSet(name, { ...o, db: db() })),
+    ),
+  );
 secrets
   .command('list')
   .description('names of the stored secrets (never their values)')
-  .action(action(() => secretsList({ db: db() })));
+  .action(action(() => secretsCommand().then((m) => m.secretsList({ db: db() }))));
 secrets
   .command('delete')
   .argument('<name>')
-  .action(action((name: string) => secretsDelete(name, { db: db() })));
+  .action(action((name: string) => secretsCommand().then((m) => m.secretsDelete(name, { db: db() }))));
 
 const token = program
   .command('token')
@@ -265,14 +285,14 @@ token
   .command('rotate')
   .description('print a new token (once); the token of that name it replaces stops working')
   .option('--name <name>', 'token name', 'default')
-  .action(action((o: { name: string }) => tokenRotate({ ...o, db: db() })));
+  .action(action((o: { name: string }) => tokenCommand().then((m) => m.tokenRotate({ ...o, db: db() }))));
 token
   .command('list')
   .description('names and creation times of the tokens (never the tokens)')
-  .action(action(() => tokenList({ db: db() })));
+  .action(action(() => tokenCommand().then((m) => m.tokenList({ db: db() }))));
 token
   .command('revoke')
   .argument('<name>')
-  .action(action((name: string) => tokenRevoke(name, { db: db() })));
+  .action(action((name: string) => tokenCommand().then((m) => m.tokenRevoke(name, { db: db() }))));
 
 await program.parseAsync(process.argv);

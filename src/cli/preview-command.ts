@@ -49,7 +49,7 @@ export async function previewCommand(
   const engine = await openEngine({ db: options.db, file }, undefined, options.redaction);
   const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
   try {
-    const project = await loadFlowFile(file, engine.store, options.redaction);
+    const project = await loadFlowFile(file, engine.store, options.redaction, [flow]);
     const result = await engine.preview(project, flow, options.limit);
     if (options.json) {
       print(`${JSON.stringify(result, null, 2)}\n`);

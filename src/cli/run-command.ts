@@ -45,7 +45,13 @@ export async function runCommand(
   process.on('SIGTERM', onSigint);
   const runs: RunRow[] = [];
   try {
-    const project = await loadFlowFile(file, engine.store, options.redaction);
+    // one flow: only it and its pipeline are checked (a file of 10,000 flows need not be)
+    const project = await loadFlowFile(
+      file,
+      engine.store,
+      options.redaction,
+      flowName === undefined ? undefined : [flowName],
+    );
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]

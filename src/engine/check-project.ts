@@ -1,7 +1,43 @@
-import { FlowError, noMetrics, silentLogger, systemClock, toFlowError } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
+import { FlowError, FlowErrors, noMetrics, silentLogger, systemClock, toFlowError } from '../sdk/index.js';
+import type { ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import { makeContext } from './make-context.js';
 import type { Registry } from './registry.js';
+
+/** The location of the field a compile error names (or of the nearest field holding it), else the step's. */
+function fieldWhere(step: StepDefinition, field: string | undefined): string | undefined {
+  if (field === undefined || step.fields === undefined) return undefined;
+  let f = field;
+  for (;;) {
+    const found = step.fields[f];
+    if (found !== undefined) return found;
+    // `email.transform[1]` → `email.transform` → `email`
+    const shorter = f.replace(/(\.[^.[]*|\[\d+\])$/, '');
+    if (shorter === f || shorter === '') return undefined;
+    f = shorter;
+  }
+}
+
+function located(
+  e: FlowError,
+  flow: string,
+  index: number,
+  step: StepDefinition,
+  where: string,
+  cause: unknown,
+): FlowError {
+  const at = fieldWhere(step, e.field);
+  if (at === undefined) return e.where ? e : new FlowError(e.code, e.message, { kind: e.kind, where, cause });
+  const path = `flows.${flow}.steps[${index}].${step.type}`;
+  const message =
+    e.field !== undefined && e.message.startsWith(`${e.field}: `) ? `${path}.${e.message}` : `${path}: ${e.message}`;
+  return new FlowError(e.code, message, {
+    kind: e.kind,
+    where: at,
+    ...(e.hint === undefined ? {} : { hint: e.hint }),
+    ...(e.field === undefined ? {} : { field: e.field }),
+    cause,
+  });
+}
 
 /**
  * Compiles every built-in step of every flow (mappings, templates, expressions, filters) without
@@ -19,15 +55,18 @@ export async function checkProject(registry: Registry, project: ProjectDefinitio
       metrics: noMetrics,
       baseDir: project.baseDir,
     });
-    // connector steps (`postgres.lookup`) need their connection open: they are compiled at run start
-    for (const step of flow.steps.filter((s) => !s.type.includes('.'))) {
+    for (const [index, step] of flow.steps.entries()) {
+      // connector steps (`postgres.lookup`) need their connection open: they are compiled at run start
+      if (step.type.includes('.')) continue;
       const where = `flow ${flow.name}/step ${step.name} (${step.where})`;
       try {
         const processor = await registry.step(step.type).create({ config: step.config, where }, ctx);
         await processor.close?.();
       } catch (error) {
         const e = toFlowError(error);
-        problems.push(e.where ? e : new FlowError(e.code, e.message, { kind: e.kind, where, cause: error }));
+        // a step reports all of its problems at once (as the first one's cause): each at its own field
+        const all = e.cause instanceof FlowErrors ? e.cause.errors : [e];
+        for (const one of all) problems.push(located(one, flow.name, index, step, where, error));
       }
     }
   }

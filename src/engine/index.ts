@@ -1,4 +1,5 @@
 export type { AutoRetryOptions, AutoRetryResult } from './auto-retry.js';
+export { type ConnectionCheckResult, checkConnection, checkConnections } from './check-connection.js';
 export { checkProject } from './check-project.js';
 export { createEngine, type Engine, type EngineOptions, findFlow } from './engine.js';
 export { createEventTrigger, type EventTrigger, type EventTriggerOptions } from './event-trigger.js';

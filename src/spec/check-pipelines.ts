@@ -7,8 +7,14 @@ import { formatPath, type PathKey } from './yaml-locator.js';
  * stage source names a flow whose `next:` includes it, and no chain comes back to where it started.
  * All of it is reported before anything runs.
  */
-export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, ctx: SpecContext): void {
-  const names = Object.keys(flows);
+export function checkPipelines(
+  flows: Readonly<Record<string, FlowDefinition>>,
+  ctx: SpecContext,
+  /** Every flow the file declares: when only some are checked (`run <file> <flow>`), the others still exist. */
+  declared: readonly string[] = Object.keys(flows),
+): void {
+  const names = declared;
+  const exists = new Set(declared);
   const at = (path: readonly PathKey[]) => ctx.locator.at(path);
   for (const flow of Object.values(flows)) {
     (flow.next ?? []).forEach((target, i) => {
@@ -16,6 +22,7 @@ export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, 
       const item: PathKey[] = ['flows', flow.name, 'next', i];
       const named = (flow.next?.length ?? 0) > 1 ? item : item.slice(0, -1);
       const stage = flows[target];
+      if (!stage && exists.has(target)) return; // declared, not checked this time
       if (!stage) {
         ctx.problems.add(
           'CONFIG_INVALID',
@@ -36,7 +43,7 @@ export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, 
     if (upstream !== undefined) {
       const from = flows[upstream];
       const path = ['flows', flow.name, 'source', 'flow'];
-      if (!from && !names.includes(upstream)) {
+      if (!from && !exists.has(upstream)) {
         ctx.problems.add(
           'CONFIG_INVALID',
           at(path),
@@ -53,12 +60,13 @@ export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, 
       }
     }
   }
-  // cycles: follow next from every flow
+  // cycles: follow next from every flow; a flow whose every chain was followed to its end is not
+  // followed again (without this, long chains cost the square of their length)
   const reported = new Set<string>();
-  const visit = (name: string, trail: string[]): void => {
-    const loop = trail.indexOf(name);
-    if (loop >= 0) {
-      const cycle = [...trail.slice(loop), name];
+  const done = new Set<string>();
+  const visit = (name: string, trail: string[], onTrail: Set<string>): void => {
+    if (onTrail.has(name)) {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
       const key = [...cycle].slice(0, -1).sort().join(' ');
       if (reported.has(key)) return;
       reported.add(key);
@@ -71,7 +79,13 @@ export function checkPipelines(flows: Readonly<Record<string, FlowDefinition>>, 
       );
       return;
     }
-    for (const target of flows[name]?.next ?? []) if (flows[target]) visit(target, [...trail, name]);
+    if (done.has(name)) return;
+    trail.push(name);
+    onTrail.add(name);
+    for (const target of flows[name]?.next ?? []) if (flows[target]) visit(target, trail, onTrail);
+    trail.pop();
+    onTrail.delete(name);
+    done.add(name);
   };
-  for (const name of names) visit(name, []);
+  for (const name of names) visit(name, [], new Set());
 }

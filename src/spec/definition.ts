@@ -71,6 +71,8 @@ export interface StepDefinition {
   readonly type: string;
   readonly config: unknown;
   readonly where: string;
+  /** `file:line:col` of the settings' fields by field path (`email.transform`), for compile errors. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 export interface BatchOptions {

@@ -34,7 +34,7 @@ flows:
         batch: { size: 200 }
         table: orders
         operation: upsert
-        key: [order_no]
+        key: [email]
 `;
 
 function parse(text: string, env: Record<string, string> = {}) {
@@ -80,12 +80,14 @@ describe('parseProject', () => {
               type: 'filter',
               config: { all: [{ field: 'status', op: 'ne', value: 'voided' }] },
               where: `${FILE}:15:9`,
+              fields: expect.any(Object),
             },
             {
               name: 'normalise',
               type: 'map',
               config: { email: { from: 'customer.email', transform: 'lowercase' } },
               where: `${FILE}:16:9`,
+              fields: { email: `${FILE}:18:11`, 'email.from': `${FILE}:18:20`, 'email.transform': `${FILE}:18:42` },
             },
           ],
           destinations: [
@@ -93,7 +95,7 @@ describe('parseProject', () => {
               name: 'erp-orders',
               connection: 'erp',
               type: 'sqlite.table',
-              config: { table: 'orders', operation: 'upsert', key: ['order_no'] },
+              config: { table: 'orders', operation: 'upsert', key: ['email'] },
               batch: { size: 200, parallel: false, maxParallel: 4 },
               where: `${FILE}:20:9`,
             },
@@ -158,7 +160,7 @@ flows:
   it('supports anchors, aliases and merge keys; x- keys hold shared fragments', () => {
     const text = `x-defaults:
   db: &db { type: sqlite, timeoutMs: 100 }
-  upsert: &upsert { connection: erp, type: sqlite.table, operation: upsert, key: [id] }
+  upsert: &upsert { connection: erp, type: sqlite.table, operation: upsert, key: [email] }
   emails: &emails { email: { from: e, transform: lowercase } }
 connections:
   erp: { <<: *db, path: erp.db }
@@ -183,9 +185,9 @@ flows:
     expect(project.flows.a?.destinations[0]).toMatchObject({
       connection: 'erp',
       type: 'sqlite.table',
-      config: { table: 'a', operation: 'upsert', key: ['id'] },
+      config: { table: 'a', operation: 'upsert', key: ['email'] },
     });
-    expect(project.flows.b?.destinations[0]?.config).toEqual({ table: 'b', operation: 'insert', key: ['id'] });
+    expect(project.flows.b?.destinations[0]?.config).toEqual({ table: 'b', operation: 'insert', key: ['email'] });
   });
 
   it('locates a problem in merged or aliased content at the anchor', () => {
@@ -321,5 +323,40 @@ describe('loadProject', () => {
     expect((error as FlowError).code).toBe('FILE_NOT_FOUND');
     expect((error as FlowError).message).toContain(file);
     expect((error as FlowError).where).toBe(file);
+  });
+});
+
+describe('parseProject with flows: only what one run needs', () => {
+  const text = `connections:
+  files: { type: file, dir: ./data }
+  erp: { type: sqlite, path: ./erp.db }
+flows:
+  extract:
+    source: { connection: files, type: file.csv, path: a.csv }
+    next: [load, audit]
+  load:
+    source: { flow: extract }
+    destinations: [{ connection: erp, type: sqlite.table, table: t }]
+  audit:
+    source: { flow: extract }
+    destinations: [{ connection: erp, type: sqlite.table, table: t2 }]
+  broken:
+    source: { connection: nope, type: file.csv, path: b.csv }
+    destinations: [{ connection: erp, type: sqlite.table, table: t3 }]
+`;
+
+  it('checks and returns the named flow and its pipeline, not the other flows', () => {
+    const project = parseProject(text, FILE, fakeCatalog, { env: {}, flows: ['extract'] });
+    expect(Object.keys(project.flows).sort()).toEqual(['audit', 'extract', 'load']);
+  });
+
+  it('checks a stage against the flow it reads, without the sibling stages', () => {
+    const project = parseProject(text, FILE, fakeCatalog, { env: {}, flows: ['load'] });
+    expect(Object.keys(project.flows).sort()).toEqual(['extract', 'load']);
+  });
+
+  it('checks every flow when the name is not declared (the caller reports it) or none is given', () => {
+    expect(() => parseProject(text, FILE, fakeCatalog, { env: {}, flows: ['nope'] })).toThrow(/connection "nope"/);
+    expect(() => parseProject(text, FILE, fakeCatalog, { env: {} })).toThrow(/connection "nope"/);
   });
 });

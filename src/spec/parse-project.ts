@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { createRedactor } from '../sdk/index.js';
 import { type Catalog, indexCatalog } from './catalog.js';
+import { checkKeys } from './check-keys.js';
 import { checkPipelines } from './check-pipelines.js';
 import type { ConnectionDefinition, FlowDefinition, ProjectDefinition } from './definition.js';
 import { type Env, secretVariable } from './expand-references.js';
@@ -17,6 +18,12 @@ import { projectSchema } from './structure.js';
 export interface ProjectOptions {
   /** Where `${env:X}` and `${secret:X}` (`SYNCLINE_SECRET_X`) are looked up. Default: process.env. */
   readonly env?: Env;
+  /**
+   * Check and return only these flows and the flows of their pipelines (`next:`, and the flow a stage
+   * reads): what `run <file> <flow>` needs. The YAML is still read whole; the other flows are not
+   * checked. A name the file does not declare checks every flow (and the caller reports the name).
+   */
+  readonly flows?: readonly string[];
 }
 
 /** Every secret the process knows (`SYNCLINE_SECRET_*`, stored ones included), used in the file or not. */
@@ -28,6 +35,37 @@ function secretValues(env: Env): string[] {
 
 function entries(value: unknown): [string, unknown][] {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
+function nextNames(flow: unknown): string[] {
+  const next = typeof flow === 'object' && flow !== null ? (flow as Record<string, unknown>).next : undefined;
+  if (typeof next === 'string') return [next];
+  return Array.isArray(next) ? next.filter((n): n is string => typeof n === 'string') : [];
+}
+
+function upstreamName(flow: unknown): string | undefined {
+  const source = typeof flow === 'object' && flow !== null ? (flow as Record<string, unknown>).source : undefined;
+  const upstream = typeof source === 'object' && source !== null ? (source as Record<string, unknown>).flow : undefined;
+  return typeof upstream === 'string' ? upstream : undefined;
+}
+
+/** The entries of `wanted` and of every flow their pipelines reach; all entries when `wanted` is not given. */
+function onlyNeeded(all: [string, unknown][], wanted: readonly string[] | undefined): [string, unknown][] {
+  if (wanted === undefined) return all;
+  const byName = new Map(all);
+  if (!wanted.every((name) => byName.has(name))) return all;
+  const needed = new Set<string>();
+  const queue = [...wanted];
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (needed.has(name) || !byName.has(name)) continue;
+    needed.add(name);
+    const flow = byName.get(name);
+    queue.push(...nextNames(flow));
+    const upstream = upstreamName(flow);
+    // the stage's upstream is checked against it (its next: must name the stage), not run
+    if (upstream !== undefined && byName.has(upstream)) needed.add(upstream);
+  }
+  return all.filter(([name]) => needed.has(name));
 }
 
 /**
@@ -83,7 +121,7 @@ export function parseProject(
     if (connection) connections[name] = connection;
   }
   const flows: Record<string, FlowDefinition> = {};
-  const flowEntries = entries((root as Record<string, unknown>).flows);
+  const flowEntries = onlyNeeded(entries((root as Record<string, unknown>).flows), options.flows);
   if (flowEntries.length === 0 && problems.count === 0) {
     problems.add(
       'CONFIG_INVALID',
@@ -96,7 +134,12 @@ export function parseProject(
     const flow = parseFlow(name, value, ctx);
     if (flow) flows[name] = flow;
   }
-  checkPipelines(flows, ctx);
+  checkPipelines(
+    flows,
+    ctx,
+    entries((root as Record<string, unknown>).flows).map(([name]) => name),
+  );
+  checkKeys(flows, ctx);
   const notify = parseNotify((root as Record<string, unknown>).notify, ['notify'], ctx);
   problems.throwIfAny();
   const absolute = resolve(file);

@@ -15,6 +15,37 @@ interface ParsedStep {
   readonly config: unknown;
   readonly ok: boolean;
   readonly path: readonly PathKey[];
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+const FIELD_DEPTH = 3;
+const FIELD_LIMIT = 200;
+
+/**
+ * `file:line:col` of the keys and items of a step's settings, by the field path a compile error
+ * names (`email`, `email.transform`, `all[2].op`), up to three levels deep.
+ */
+function fieldLocations(raw: unknown, configPath: readonly PathKey[], ctx: SpecContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  let count = 0;
+  const walk = (value: unknown, path: PathKey[], field: string, depth: number): void => {
+    if (depth >= FIELD_DEPTH || count >= FIELD_LIMIT) return;
+    const children: [PathKey, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : isMap(value)
+        ? Object.entries(value)
+        : [];
+    for (const [key, child] of children) {
+      if (count >= FIELD_LIMIT) return;
+      const childField = typeof key === 'number' ? `${field}[${key}]` : field ? `${field}.${key}` : key;
+      const childPath = [...path, key];
+      out[childField] = (typeof key === 'number' ? ctx.locator.at(childPath) : ctx.locator.keyAt(childPath)).where;
+      count++;
+      walk(child, childPath, childField, depth + 1);
+    }
+  };
+  walk(raw, [...configPath], '', 0);
+  return out;
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -102,7 +133,16 @@ function parseStep(item: unknown, path: readonly PathKey[], ctx: SpecContext): P
     }
   }
   const config = parseConfig(entry.component.config, raw, configPath, ctx);
-  return { explicit, type, config: config.ok ? config.data : undefined, ok: config.ok, path };
+  // built-in steps are compiled by `syncline validate`: where each of their fields is, for its errors
+  const fields = entry.connector === undefined && config.ok ? fieldLocations(raw, configPath, ctx) : undefined;
+  return {
+    explicit,
+    type,
+    config: config.ok ? config.data : undefined,
+    ok: config.ok,
+    path,
+    ...(fields === undefined ? {} : { fields }),
+  };
 }
 
 /** The `steps:` list of a flow, with unique names (`map`, `map#2`, or the user's `name:`). */
@@ -123,5 +163,6 @@ export function parseSteps(
     type: p.type,
     config: p.config,
     where: ctx.locator.at(p.path).where,
+    ...(p.fields === undefined ? {} : { fields: p.fields }),
   }));
 }

@@ -32,6 +32,14 @@ export function likelyBranch<T>(
   return [...fitting].sort((a, b) => issuesOf(a).length - issuesOf(b).length)[0];
 }
 
+/**
+ * The schema behind a `z.lazy`, built once: `def.getter()` builds it anew on every call (for
+ * `z.json()` a new union of six schemas per value looked at).
+ */
+function lazyInner(schema: z.core.$ZodType): z.core.$ZodType {
+  return (schema as z.core.$ZodLazy)._zod.innerType;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -64,9 +72,57 @@ function objectParts(schema: z.core.$ZodType, depth = 0): ObjectPart[] | undefin
     case 'pipe':
       return objectParts(def.in._zod.def.type === 'transform' ? def.out : def.in, depth + 1);
     case 'lazy':
-      return objectParts(def.getter(), depth + 1);
+      return objectParts(lazyInner(schema), depth + 1);
     default:
       return undefined;
+  }
+}
+
+interface ObjectOf {
+  readonly parts: ObjectPart[];
+  readonly closed: boolean;
+  readonly known: string[];
+  readonly rest: z.core.$ZodType | undefined;
+}
+
+// Per schema, worked out once: the same schemas are walked for every flow of a file.
+const objects = new WeakMap<z.core.$ZodType, ObjectOf | null>();
+
+function objectOf(schema: z.core.$ZodType): ObjectOf | undefined {
+  let found = objects.get(schema);
+  if (found === undefined) {
+    const parts = objectParts(schema);
+    found = parts
+      ? {
+          parts,
+          closed: parts.every((p) => p.closed),
+          known: [...new Set(parts.flatMap((p) => Object.keys(p.shape)))],
+          rest: parts.find((p) => p.rest !== undefined)?.rest,
+        }
+      : null;
+    objects.set(schema, found);
+  }
+  return found ?? undefined;
+}
+
+/** False when `schema` is a plain type (string, number, boolean, list, map) that `value` is not. */
+function fitsRootType(schema: z.core.$ZodType, value: unknown): boolean {
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  if ('coerce' in def && def.coerce) return true;
+  switch (def.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+    case 'record':
+      return isPlainObject(value);
+    default:
+      return true;
   }
 }
 
@@ -76,13 +132,11 @@ function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: Unk
   switch (def.type) {
     case 'object':
     case 'intersection': {
-      const parts = objectParts(schema);
-      if (!parts || !isPlainObject(value)) return;
-      const closed = parts.every((p) => p.closed);
-      const known = [...new Set(parts.flatMap((p) => Object.keys(p.shape)))];
+      const object = objectOf(schema);
+      if (!object || !isPlainObject(value)) return;
+      const { parts, closed, known, rest } = object;
       for (const [key, child] of Object.entries(value)) {
         const part = parts.find((p) => Object.hasOwn(p.shape, key));
-        const rest = parts.find((p) => p.rest !== undefined)?.rest;
         if (part) walk(part.shape[key] as z.core.$ZodType, child, [...path, key], out, depth + 1);
         else if (rest) walk(rest, child, [...path, key], out, depth + 1);
         else if (closed) out.push({ path, key, known });
@@ -103,7 +157,7 @@ function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: Unk
       if (def.in._zod.def.type !== 'transform') walk(def.in, value, path, out, depth + 1);
       return;
     case 'lazy':
-      walk(def.getter(), value, path, out, depth + 1);
+      walk(lazyInner(schema), value, path, out, depth + 1);
       return;
     case 'array':
       if (Array.isArray(value)) {
@@ -127,7 +181,10 @@ function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: Unk
       return;
     case 'union': {
       // Walk the branch that accepts the value, else the one most likely meant (as zod-problems does).
-      const results = def.options.map((option) => ({ option, result: z.safeParse(option, value) }));
+      // A branch of another plain type fails at the root and is never the likely one: not parsed.
+      const results = def.options
+        .filter((option) => fitsRootType(option, value))
+        .map((option) => ({ option, result: z.safeParse(option, value) }));
       const match = results.find((r) => r.result.success) ?? likelyBranch(results, (r) => r.result.error?.issues ?? []);
       if (match) walk(match.option, value, path, out, depth + 1);
       return;

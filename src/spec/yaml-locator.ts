@@ -1,4 +1,14 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 
 /** One step of a path into the file: a map key or a list index. */
 export type PathKey = string | number;
@@ -52,30 +62,49 @@ function resolve(doc: Document, node: unknown): unknown {
   return current;
 }
 
-function findPair(doc: Document, map: unknown, key: PathKey, depth = 0): Pair | undefined {
-  if (!isMap(map) || depth > 20) return undefined;
-  const wanted = String(key);
-  const merges: unknown[] = [];
-  let found: Pair | undefined;
+/** A map's pairs by key text (the last of duplicates) and its `<<` merge values: built once per map. */
+interface MapIndex {
+  readonly pairs: Map<string, Pair>;
+  readonly merges: unknown[];
+}
+
+function indexMap(doc: Document, map: YAMLMap, cache: WeakMap<YAMLMap, MapIndex>): MapIndex {
+  let index = cache.get(map);
+  if (index) return index;
+  index = { pairs: new Map(), merges: [] };
   for (const pair of map.items) {
     const k = resolve(doc, pair.key);
-    if (isMergeKey(k)) merges.push(pair.value);
+    if (isMergeKey(k)) index.merges.push(pair.value);
     // The last one: with a duplicate key (reported as such) the value in effect is the last.
-    else if (isScalar(k) && String(k.value) === wanted) found = pair;
+    else if (isScalar(k)) index.pairs.set(String(k.value), pair);
   }
+  cache.set(map, index);
+  return index;
+}
+
+function findPair(
+  doc: Document,
+  map: unknown,
+  key: PathKey,
+  cache: WeakMap<YAMLMap, MapIndex>,
+  depth = 0,
+): Pair | undefined {
+  if (!isMap(map) || depth > 20) return undefined;
+  const index = indexMap(doc, map, cache);
+  const found = index.pairs.get(String(key));
   if (found) return found;
-  for (const merge of merges) {
+  for (const merge of index.merges) {
     const target = resolve(doc, merge);
     const sources = isSeq(target) ? target.items : [target];
     for (const source of sources) {
-      const found = findPair(doc, resolve(doc, source), key, depth + 1);
+      const found = findPair(doc, resolve(doc, source), key, cache, depth + 1);
       if (found) return found;
     }
   }
   return undefined;
 }
 
-function find(doc: Document, path: readonly PathKey[]): Found {
+function find(doc: Document, path: readonly PathKey[], cache: WeakMap<YAMLMap, MapIndex>): Found {
   let node = resolve(doc, doc.contents) as Node | undefined;
   let key: Node | undefined;
   for (const step of path) {
@@ -86,7 +115,7 @@ function find(doc: Document, path: readonly PathKey[]): Found {
       key = undefined;
       continue;
     }
-    const pair = findPair(doc, node, step);
+    const pair = findPair(doc, node, step, cache);
     if (!pair) return { node, key: undefined };
     key = pair.key as Node;
     const value = resolve(doc, pair.value) as Node | null;
@@ -102,11 +131,13 @@ export function createLocator(doc: Document, lineCounter: LineCounter, file: str
     return { where: `${file}:${line}:${col}`, line, col };
   };
   const ofNode = (node: Node | undefined): Location => ofOffset(node?.range?.[0] ?? 0);
+  // Looking a key up must not scan its map: a file of 10,000 flows is looked into per flow.
+  const cache = new WeakMap<YAMLMap, MapIndex>();
   return {
     file,
-    at: (path) => ofNode(find(doc, path).node),
+    at: (path) => ofNode(find(doc, path, cache).node),
     keyAt: (path) => {
-      const found = find(doc, path);
+      const found = find(doc, path, cache);
       return ofNode(found.key ?? found.node);
     },
     ofNode,

@@ -1,7 +1,7 @@
 import { compilePath, FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import { compileExpression } from './expression.js';
 import type { FieldSpec, OnMissing } from './map-config.js';
-import { at, badValue, configError, type Site, showValue, suggest } from './problems.js';
+import { at, badValue, collectProblems, configError, type Site, showValue, suggest } from './problems.js';
 import { compileTemplate } from './template.js';
 import { compileTransforms } from './transforms.js';
 
@@ -60,19 +60,24 @@ export function compileField(name: string, spec: FieldSpec, defaultOnMissing: On
       `must be a path string or an object like { from: path }, got ${JSON.stringify(spec)}`,
       'Write a constant as { value: … }.',
     );
+  // each part is checked even after another failed: all problems are reported at once
+  const problems = collectProblems();
   for (const key of Object.keys(spec))
-    if (!FIELD_KEYS.includes(key)) throw configError(at(site, key), `unknown key "${key}"`, suggest(key, FIELD_KEYS));
-  const { read, label } = compileSource(spec, site, name);
-  const transform = compileTransforms(spec.transform, at(site, 'transform'), name);
+    if (!FIELD_KEYS.includes(key))
+      problems.add(configError(at(site, key), `unknown key "${key}"`, suggest(key, FIELD_KEYS)));
+  const source = problems.attempt(() => compileSource(spec, site, name));
+  const transform = problems.attempt(() => compileTransforms(spec.transform, at(site, 'transform'), name));
   let values: Map<string, Json> | undefined;
   if (spec.values !== undefined) {
     if (spec.values === null || typeof spec.values !== 'object' || Array.isArray(spec.values))
-      throw configError(at(site, 'values'), 'must be an object of input value → output value');
-    values = new Map(Object.entries(spec.values));
+      problems.add(configError(at(site, 'values'), 'must be an object of input value → output value'));
+    else values = new Map(Object.entries(spec.values));
   }
   const hasDefault = spec.default !== undefined && spec.default !== null;
   const fallback = spec.default as Json;
-  const policy = parseOnMissing(spec.onMissing, at(site, 'onMissing')) ?? defaultOnMissing;
+  const policy = problems.attempt(() => parseOnMissing(spec.onMissing, at(site, 'onMissing'))) ?? defaultOnMissing;
+  problems.throwIfAny('field');
+  const { read, label } = source as { read: FieldFn; label: string };
   const missing = (): Json | undefined => {
     if (hasDefault) return fallback;
     if (policy === 'null') return null;

@@ -1,7 +1,7 @@
 import type { Json, JsonObject } from '../sdk/index.js';
 import type { FieldSpec, MapConfig } from './map-config.js';
 import { compileField, type FieldFn, parseOnMissing } from './map-field.js';
-import { at, configError, type Site, suggest } from './problems.js';
+import { at, collectProblems, configError, type Site, suggest } from './problems.js';
 
 const OPTIONS = ['$keep', '$onMissing', '$drop'];
 
@@ -20,23 +20,27 @@ export function compileMapping(config: MapConfig, where: string): (data: JsonObj
   const root: Site = { where, field: '', code: 'CONFIG_BAD_MAPPING' };
   if (config === null || typeof config !== 'object' || Array.isArray(config))
     throw configError(root, 'map needs an object of output field → source, e.g. { email: customer.email }');
+  // Every field is compiled even after one fails, so that all problems are reported at once.
+  const problems = collectProblems();
+  const attempt = problems.attempt;
   for (const key of Object.keys(config))
     if (key.startsWith('$') && !key.startsWith('$$') && !OPTIONS.includes(key))
-      throw configError(
-        at(root, key),
-        `unknown map option "${key}"`,
-        `${suggest(key, OPTIONS)} Write $$name for an output field named $name.`,
+      problems.add(
+        configError(
+          at(root, key),
+          `unknown map option "${key}"`,
+          `${suggest(key, OPTIONS)} Write $$name for an output field named $name.`,
+        ),
       );
   const keep = config.$keep ?? false;
-  if (typeof keep !== 'boolean') throw configError(at(root, '$keep'), 'must be true or false');
-  const onMissing = parseOnMissing(config.$onMissing, at(root, '$onMissing')) ?? 'null';
+  if (typeof keep !== 'boolean') problems.add(configError(at(root, '$keep'), 'must be true or false'));
+  const onMissing = attempt(() => parseOnMissing(config.$onMissing, at(root, '$onMissing'))) ?? 'null';
   const drop = config.$drop ?? [];
   if (!Array.isArray(drop) || !drop.every((d) => typeof d === 'string'))
-    throw configError(at(root, '$drop'), 'must be a list of field names');
-  if (drop.length > 0 && !keep)
-    throw configError(
-      at(root, '$drop'),
-      'only makes sense with $keep: true (without it only mapped fields are written)',
+    problems.add(configError(at(root, '$drop'), 'must be a list of field names'));
+  else if (drop.length > 0 && !keep)
+    problems.add(
+      configError(at(root, '$drop'), 'only makes sense with $keep: true (without it only mapped fields are written)'),
     );
 
   const names: string[] = [];
@@ -44,16 +48,16 @@ export function compileMapping(config: MapConfig, where: string): (data: JsonObj
   for (const [key, raw] of Object.entries(config)) {
     if (OPTIONS.includes(key)) continue;
     const spec = (typeof raw === 'string' ? { from: raw } : raw) as FieldSpec;
+    const fn = attempt(() => compileField(outputName(key), spec, onMissing, at(root, key)));
     names.push(outputName(key));
-    fns.push(compileField(outputName(key), spec, onMissing, at(root, key)));
+    if (fn) fns.push(fn);
   }
-  if (names.length === 0 && !keep)
-    throw configError(
-      root,
-      'map has no fields',
-      'Add fields like email: { from: customer.email }, or set $keep: true.',
+  if (names.length === 0 && keep !== true)
+    problems.add(
+      configError(root, 'map has no fields', 'Add fields like email: { from: customer.email }, or set $keep: true.'),
     );
-  return assemble(names, fns, keep, new Set(drop));
+  problems.throwIfAny('map');
+  return assemble(names, fns, keep === true, new Set(drop as string[]));
 }
 
 function assemble(names: string[], fns: FieldFn[], keep: boolean, drop: Set<string>): (data: JsonObject) => JsonObject {

@@ -1,4 +1,4 @@
-import { FlowError } from '../sdk/index.js';
+import { FlowError, FlowErrors } from '../sdk/index.js';
 
 /** Where a piece of config sits, for compile errors: the step's `where` and the field path inside it. */
 export interface Site {
@@ -77,4 +77,45 @@ function distance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] as number;
+}
+
+/** Config problems of one step, gathered so that all are reported at once instead of the first alone. */
+export interface ProblemCollector {
+  /** Runs `compile`; a FlowError it throws (with the problems it carries) is kept and `undefined` returned. */
+  attempt<T>(compile: () => T): T | undefined;
+  add(problem: FlowError): void;
+  /** Throws the first problem, carrying all of them as its cause (`FlowErrors`) when there are several. */
+  throwIfAny(what: string): void;
+}
+
+export function collectProblems(): ProblemCollector {
+  const problems: FlowError[] = [];
+  const add = (error: FlowError): void => {
+    if (error.cause instanceof FlowErrors) problems.push(...error.cause.errors);
+    else problems.push(error);
+  };
+  return {
+    attempt(compile) {
+      try {
+        return compile();
+      } catch (error) {
+        if (!(error instanceof FlowError)) throw error;
+        add(error);
+        return undefined;
+      }
+    },
+    add,
+    throwIfAny(what) {
+      const first = problems[0];
+      if (first === undefined) return;
+      if (problems.length === 1) throw first;
+      throw new FlowError(first.code, `${first.message} (and ${problems.length - 1} more in this ${what})`, {
+        kind: first.kind,
+        ...(first.where === undefined ? {} : { where: first.where }),
+        ...(first.field === undefined ? {} : { field: first.field }),
+        ...(first.hint === undefined ? {} : { hint: first.hint }),
+        cause: new FlowErrors(problems),
+      });
+    },
+  };
 }
