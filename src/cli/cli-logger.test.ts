@@ -19,4 +19,21 @@ describe('CLI logger', () => {
     expect(text).toContain('refused ***');
     expect(text).toContain('key=***');
   });
+
+  it('writes lines for people by default, JSON with SYNCLINE_LOG_FORMAT=json', () => {
+    const lines: string[] = [];
+    const log = createCliLogger('info', undefined, { write: (line: string) => lines.push(line) });
+    log.warn({ destination: 'crm', records: 12 }, 'destination crm is unavailable');
+    expect(lines[0]).toMatch(
+      /^\d{2}:\d{2}:\d{2} warn {2}destination crm is unavailable \(destination=crm, records=12\)\n$/,
+    );
+    process.env.SYNCLINE_LOG_FORMAT = 'json';
+    try {
+      const json: string[] = [];
+      createCliLogger('info', undefined, { write: (line: string) => json.push(line) }).info({ a: 1 }, 'hello');
+      expect(JSON.parse(json[0] ?? '')).toMatchObject({ level: 30, msg: 'hello', a: 1 });
+    } finally {
+      delete process.env.SYNCLINE_LOG_FORMAT;
+    }
+  });
 });

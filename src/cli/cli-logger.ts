@@ -1,9 +1,10 @@
 import { type DestinationStream, pino } from 'pino';
 import { type Logger, noRedaction, type Redactor } from '../sdk/index.js';
+import { humanLogLine } from './human-log-line.js';
 
 /**
- * Structured logs to stderr; quiet by default (warn; `serve` says info), `SYNCLINE_LOG=debug|info|warn`
- * to change. Every line goes through `redactor` once serialized, so no field, message or stack
+ * Logs to stderr as lines for people (JSON with `SYNCLINE_LOG_FORMAT=json`); quiet by default (warn;
+ * `serve` says info), `SYNCLINE_LOG=debug|info|warn` to change. Every line goes through `redactor` once serialized, so no field, message or stack
  * carries a known secret in any of its forms.
  */
 export function createCliLogger(
@@ -11,6 +12,9 @@ export function createCliLogger(
   redactor: Redactor = noRedaction,
   destination: DestinationStream = pino.destination(2),
 ): Logger {
-  const stream: DestinationStream = { write: (line) => destination.write(redactor.redact(line)) };
+  const human = (process.env.SYNCLINE_LOG_FORMAT ?? 'text') !== 'json';
+  const stream: DestinationStream = {
+    write: (line) => destination.write(redactor.redact(human ? humanLogLine(line) : line)),
+  };
   return pino({ level: process.env.SYNCLINE_LOG ?? level, base: null }, stream);
 }

@@ -13,6 +13,7 @@ import type {
 } from '../store/state-store.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
+import { listMessage } from './list-message.js';
 import { loadFlowFile } from './load-project.js';
 import { openCliStore } from './open-cli-store.js';
 import { openEngine } from './open-engine.js';
@@ -132,6 +133,10 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       process.stdout.write(`no error records match (${describeFilter(o)})\n`);
       return 0;
     }
+    const cells = rows.map((e) => [e.id, e.flow, e.runId, e.recordId, e.stage, e.code, e.status, e.attempts]);
+    const used = formatTable(['id', 'flow', 'run', 'record', 'stage', 'code', 'status', 'tries'], cells).split('\n')[0]
+      ?.length;
+    const width = process.stdout.isTTY ? Math.max(40, (process.stdout.columns ?? 120) - (used ?? 0) - 2) : undefined;
     const table = rows.map((e) => [
       e.id,
       e.flow,
@@ -141,7 +146,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       e.code,
       e.status,
       e.attempts,
-      e.message.replace(/\s+/g, ' ').slice(0, 70),
+      listMessage(e.message, width),
     ]);
     process.stdout.write(
       `${formatTable(['id', 'flow', 'run', 'record', 'stage', 'code', 'status', 'tries', 'message'], table)}\n`,

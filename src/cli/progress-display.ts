@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { RunProgress } from '../engine/index.js';
+import { progressEstimate } from './progress-estimate.js';
 
 export interface ProgressDisplay {
   update(p: RunProgress): void;
@@ -15,7 +16,7 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, flow: string):
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${flow} {spinner} {records} records | {rate} rec/s | {pages} pages | {errors} errors | {elapsed}s`,
+        format: `${flow} {spinner} {percent}{records} records | {rate} rec/s | {pages} pages | {errors} errors | {elapsed}s{eta}`,
         stream,
         hideCursor: true,
         clearOnComplete: false,
@@ -25,11 +26,23 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, flow: string):
     );
     const spin = ['|', '/', '-', '\\'];
     let tick = 0;
-    bar.start(0, 0, { records: 0, rate: 0, pages: 0, errors: 0, elapsed: '0.0', spinner: spin[0] });
+    bar.start(0, 0, {
+      records: 0,
+      rate: 0,
+      pages: 0,
+      errors: 0,
+      elapsed: '0.0',
+      spinner: spin[0],
+      percent: '',
+      eta: '',
+    });
     return {
       update(p) {
         tick += 1;
+        const { percent, eta } = progressEstimate(p);
         bar.update(0, {
+          percent: percent === '' ? '' : `${percent} | `,
+          eta: eta === '' ? '' : ` | ${eta}`,
           records: p.counts.read.toLocaleString('en-US'),
           rate: rate(p).toLocaleString('en-US'),
           pages: p.pages,
@@ -47,8 +60,10 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, flow: string):
       if (p.status === 'running' && p.elapsedMs - last < 5000) return;
       last = p.elapsedMs;
       if (p.status !== 'running') return;
+      const { percent, eta } = progressEstimate(p);
+      const where = percent === '' ? '' : ` ${percent}${eta === '' ? '' : `, ${eta}`},`;
       stream.write(
-        `${flow}: ${p.counts.read} records, ${rate(p)} rec/s, ${p.pages} pages, ${p.counts.failed} errors\n`,
+        `${flow}:${where} ${p.counts.read} records, ${rate(p)} rec/s, ${p.pages} pages, ${p.counts.failed} errors\n`,
       );
     },
     stop() {},

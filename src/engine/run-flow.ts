@@ -179,7 +179,10 @@ export async function runFlow(
       counts,
       elapsedMs: clock.now().getTime() - started.getTime(),
       resumedFrom: run.resumedFrom,
+      ...(fraction === undefined ? {} : { fraction, startFraction: startFraction ?? 0 }),
     });
+  let fraction: number | undefined;
+  let startFraction: number | undefined;
 
   let handler: PageHandler | undefined;
   let status: RunStatus = 'running';
@@ -273,6 +276,12 @@ export async function runFlow(
           next = iterator.next(); // read ahead one page while this one is handled
           next.catch(() => undefined);
           if (result.value.checkpoint !== undefined) lastCheckpoint = result.value.checkpoint;
+          const progress = result.value.progress;
+          if (progress !== undefined && progress.total > 0) {
+            // a resumed run started part of the way in: its first page says where, near enough for an estimate
+            startFraction ??= stored ? progress.done / progress.total : 0;
+            fraction = Math.min(1, progress.done / progress.total);
+          }
           await handler.handle(result.value);
           report('running');
           // the records nearly all fail: stop reading; the pages already read still commit

@@ -10,6 +10,10 @@ export interface RunProgress {
   readonly elapsedMs: number;
   /** Set when the run resumed an interrupted one. */
   readonly resumedFrom: number | null;
+  /** Share of the source read (0–1), where the source can tell (files); undefined otherwise. */
+  readonly fraction?: number;
+  /** The share the source was at when this run started (a resumed run starts part of the way in). */
+  readonly startFraction?: number;
 }
 
 export type ProgressListener = (progress: RunProgress) => void;

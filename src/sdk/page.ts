@@ -12,6 +12,17 @@ export interface Page {
   readonly checkpoint?: Json;
   /** Records the source itself could not read (e.g. a malformed CSV line). */
   readonly failed?: readonly Failed[];
+  /**
+   * How far the source is after this page, where it can tell (a file: bytes read of its size): lets
+   * a progress display show a percentage and an estimate of the time left.
+   */
+  readonly progress?: SourceProgress;
+}
+
+/** Units done of a known total (any unit: bytes, rows); `done` ≤ `total`. */
+export interface SourceProgress {
+  readonly done: number;
+  readonly total: number;
 }
 
 /** A record that failed, with the error that says why. */

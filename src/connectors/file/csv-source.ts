@@ -19,6 +19,7 @@ import {
   SCAN_RECORD,
   type ScanStatus,
 } from './csv-scanner.js';
+import { fileSize, progressAt } from './file-progress.js';
 import { delimiterSetting, guessDelimiter } from './guess-delimiter.js';
 import {
   encoding,
@@ -79,6 +80,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
   let line = checkpoint?.line ?? 1;
   const scanner = createCsvScanner(config);
   const reader = openTextReader(file, { start: checkpoint?.offset ?? 0, encoding: config.encoding });
+  const size = await fileSize(file);
   let records: DataRecord[] = [];
   let failed: Failed[] = [];
   let consumed = 0;
@@ -220,6 +222,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
           const page: Page = {
             records,
             checkpoint: { offset: window.byteAt(pos), line, ...(header ? { header } : {}) },
+            ...progressAt(window.byteAt(pos), size),
             ...(failed.length > 0 ? { failed } : {}),
           };
           records = [];
@@ -235,6 +238,7 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
       yield {
         records,
         checkpoint: { offset, line, ...(header ? { header } : {}) },
+        ...progressAt(offset, size),
         ...(failed.length > 0 ? { failed } : {}),
       } satisfies Page;
     }

@@ -18,6 +18,7 @@ import {
   pathSchema,
 } from '../../sdk/index.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
+import { fileSize, progressAt } from './file-progress.js';
 import { invalidText, pageSize } from './source-options.js';
 import { INVALID_MARK, utf8Guard } from './utf8-chunks.js';
 
@@ -106,6 +107,7 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
   const stages: Duplex[] = [parserStream()];
   if (config.recordsPath !== undefined) stages.push(pick.asStream({ filter: pathFilter(config.recordsPath) }));
   stages.push(expectArray(what), streamArray.asStream());
+  const size = await fileSize(file);
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   const guard = utf8Guard();
   const items = pipeline([input, guardStream(guard), ...stages], () => undefined) as unknown as AsyncIterable<{
@@ -145,7 +147,12 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
       }
       index = key + 1;
       if (records.length + failed.length >= config.pageSize) {
-        const page: Page = { records, checkpoint: { index }, ...(failed.length > 0 ? { failed } : {}) };
+        const page: Page = {
+          records,
+          checkpoint: { index },
+          ...progressAt(input.bytesRead, size),
+          ...(failed.length > 0 ? { failed } : {}),
+        };
         records = [];
         failed = [];
         yield page;
@@ -168,7 +175,12 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
     input.destroy();
   }
   if (records.length + failed.length > 0) {
-    yield { records, checkpoint: { index }, ...(failed.length > 0 ? { failed } : {}) } satisfies Page;
+    yield {
+      records,
+      checkpoint: { index },
+      ...progressAt(size ?? 0, size),
+      ...(failed.length > 0 ? { failed } : {}),
+    } satisfies Page;
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type Page,
 } from '../../sdk/index.js';
 import { type FileConnection, resolveFilePath } from './connection.js';
+import { fileSize, progressAt } from './file-progress.js';
 import {
   encoding,
   invalidText,
@@ -35,6 +36,7 @@ async function* readJsonl(config: JsonlSourceConfig, connection: FileConnection,
   const checkpoint = parseTextCheckpoint(from, path);
   let line = checkpoint?.line ?? 1;
   const reader = openTextReader(file, { start: checkpoint?.offset ?? 0, encoding: config.encoding });
+  const size = await fileSize(file);
   let records: DataRecord[] = [];
   let failed: Failed[] = [];
   let consumed = 0;
@@ -104,6 +106,7 @@ async function* readJsonl(config: JsonlSourceConfig, connection: FileConnection,
           const page: Page = {
             records,
             checkpoint: { offset: window.byteAt(pos), line },
+            ...progressAt(window.byteAt(pos), size),
             ...(failed.length > 0 ? { failed } : {}),
           };
           records = [];
@@ -116,7 +119,12 @@ async function* readJsonl(config: JsonlSourceConfig, connection: FileConnection,
     }
     if (records.length + failed.length > 0) {
       const offset = last === undefined ? (checkpoint?.offset ?? 0) : last.byteAt(consumed);
-      yield { records, checkpoint: { offset, line }, ...(failed.length > 0 ? { failed } : {}) } satisfies Page;
+      yield {
+        records,
+        checkpoint: { offset, line },
+        ...progressAt(offset, size),
+        ...(failed.length > 0 ? { failed } : {}),
+      } satisfies Page;
     }
   } finally {
     reader.close();
