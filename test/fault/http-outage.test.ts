@@ -142,7 +142,10 @@ describe('fault injection: the HTTP destination answers 503 for 30 s mid-run', (
     cleanup.push(() => api.close());
     writeSourceCsv(dir, RECORDS);
     writeFileSync(join(dir, 'flow.yaml'), flowYaml(api.port));
-    const cli = { cwd: dir, env: { SYNCLINE_DB: join(dir, 'state.db'), SYNCLINE_LOG: 'warn' } };
+    const cli = {
+      cwd: dir,
+      env: { SYNCLINE_DB: join(dir, 'state.db'), SYNCLINE_LOG: 'warn', SYNCLINE_LOG_FORMAT: 'json' },
+    };
 
     // 1. The first run: the API goes away after OUTAGE_AFTER records; the run must pause (maxWait 10 s < 30 s).
     const first = await runCli(['run', 'flow.yaml', 'push', '--json'], cli);

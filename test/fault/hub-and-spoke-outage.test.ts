@@ -117,7 +117,10 @@ describe('hub-and-spoke: the HTTP spoke answers 503, the SQLite spoke goes on', 
     cleanup.push(() => api.close());
     writeSourceCsv(dir, RECORDS);
     writeFileSync(join(dir, 'flow.yaml'), flowYaml(api.port));
-    const cli = { cwd: dir, env: { SYNCLINE_DB: join(dir, 'state.db'), SYNCLINE_LOG: 'warn' } };
+    const cli = {
+      cwd: dir,
+      env: { SYNCLINE_DB: join(dir, 'state.db'), SYNCLINE_LOG: 'warn', SYNCLINE_LOG_FORMAT: 'json' },
+    };
     const warehouse = () => {
       const db = new Database(join(dir, 'warehouse.db'), { readonly: true });
       try {

@@ -80,7 +80,10 @@ export async function statusJson(options: { cwd: string; env: Record<string, str
   return JSON.parse(out.stdout) as StatusJson;
 }
 
-/** The breaker states a run logged (pino JSON lines on stderr: `circuit of connection X is <state>`), in order. */
+/**
+ * The breaker states a run logged (pino JSON lines on stderr: `circuit of connection X is <state>`), in
+ * order; the CLI must run with SYNCLINE_LOG_FORMAT=json.
+ */
 export function breakerTransitions(stderr: string, connection: string): string[] {
   const states: string[] = [];
   for (const line of stderr.split('\n')) {

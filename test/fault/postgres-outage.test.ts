@@ -93,7 +93,11 @@ async function prepare(page: number, batch: number): Promise<Scenario> {
   await schema.sql(`CREATE TABLE ${table} (id bigint PRIMARY KEY, name text NOT NULL, n integer NOT NULL)`);
   writeSourceCsv(dir, RECORDS);
   writeFileSync(join(dir, 'flow.yaml'), flowYaml(schema, page, batch));
-  return { schema, table, cli: { cwd: dir, env: { SYNCLINE_DB: join(dir, 'state.db'), SYNCLINE_LOG: 'warn' } } };
+  return {
+    schema,
+    table,
+    cli: { cwd: dir, env: { SYNCLINE_DB: join(dir, 'state.db'), SYNCLINE_LOG: 'warn', SYNCLINE_LOG_FORMAT: 'json' } },
+  };
 }
 
 /** Holds every write to the table once it has `after` rows, until `phase` is set to 'over'. */
