@@ -65,7 +65,8 @@ async function killAndResume(dir: string, destination: string): Promise<Record<s
 function expectCounted(counts: Record<string, unknown>[]): void {
   const sum = (name: string) => counts.reduce((total, c) => total + Number(c[name] ?? 0), 0);
   expect(sum('written') + sum('alreadyWritten')).toBe(ROWS);
-  expect(sum('alreadyWritten') % 200).toBe(0);
+  // whole batches only: a page of 500 goes out as batches of 200, 200 and 100
+  expect(sum('alreadyWritten') % 100).toBe(0);
 }
 
 describe('SIGKILL during an insert-mode run into an SQL table (page markers)', () => {
