@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileConnector } from '../connectors/file/index.js';
 import { sqliteConnector } from '../connectors/sqlite/index.js';
+import type { FlowError } from '../sdk/index.js';
 import { parseProject } from '../spec/index.js';
 import { builtinSteps } from '../steps/index.js';
 import { checkProject } from './check-project.js';
@@ -83,10 +84,24 @@ flows:
       expect(await checkIn(yaml('semi.csv', '\n      delimiter: ";"'))).toEqual([]);
     });
 
-    it('passes a header that names every typed column, and a file that does not exist yet', async () => {
+    it('passes a header that names every typed column', async () => {
       writeFileSync(join(dir, 'good.csv'), '"id",amount\r\n1,2\r\n');
       expect(await checkIn(yaml('good.csv'))).toEqual([]);
-      expect(await checkIn(yaml('later.csv'))).toEqual([]);
+    });
+
+    it('warns (without failing) about a source file that does not exist, naming the resolved path at path:', async () => {
+      const warnings: FlowError[] = [];
+      const text = yaml('later.csv');
+      const problems = await checkProject(
+        createRegistry(connectors, builtinSteps),
+        parseProject(text, flowFile, { connectors, steps: builtinSteps }, { env: {} }),
+        warnings,
+      );
+      expect(problems).toEqual([]);
+      expect(warnings.map((w) => [w.where, w.message])).toEqual([
+        [`${flowFile}:8:7`, `flows.orders.source.path: ${join(dir, 'later.csv')} does not exist`],
+      ]);
+      expect(warnings[0]?.hint).toMatch(/a flow or job before this one writes it/);
     });
   });
 });

@@ -53,11 +53,12 @@ async function sourceProblems(registry: Registry, project: ProjectDefinition, fl
     const last = p.field.slice(p.field.lastIndexOf('.') + 1);
     const hint = `${p.candidates ? didYouMean(last, p.candidates) : ''}${p.hint ?? ''}`;
     const at = def.fields?.[p.field] ?? def.fields?.[p.field.split('.')[0] ?? ''] ?? def.where;
-    return new FlowError('CONFIG_INVALID', `flows.${flow.name}.source.${p.field}: ${p.message}`, {
+    const error = new FlowError('CONFIG_INVALID', `flows.${flow.name}.source.${p.field}: ${p.message}`, {
       where: at,
       field: p.field,
       ...(hint === '' ? {} : { hint }),
     });
+    return { error, warning: p.warning === true };
   });
 }
 
@@ -65,7 +66,12 @@ async function sourceProblems(registry: Registry, project: ProjectDefinition, fl
  * Compiles every built-in step of every flow (mappings, templates, expressions, filters) without
  * opening any connection, so `syncline validate` catches what the schemas alone cannot.
  */
-export async function checkProject(registry: Registry, project: ProjectDefinition): Promise<FlowError[]> {
+export async function checkProject(
+  registry: Registry,
+  project: ProjectDefinition,
+  /** Receives what may be fine at run time (a source file not written yet): shown, not failing validate. */
+  warnings: FlowError[] = [],
+): Promise<FlowError[]> {
   const problems: FlowError[] = [];
   for (const flow of Object.values(project.flows)) {
     const ctx = makeContext({
@@ -78,7 +84,8 @@ export async function checkProject(registry: Registry, project: ProjectDefinitio
       baseDir: project.baseDir,
     });
     try {
-      problems.push(...(await sourceProblems(registry, project, flow, ctx)));
+      for (const found of await sourceProblems(registry, project, flow, ctx))
+        (found.warning ? warnings : problems).push(found.error);
     } catch (error) {
       problems.push(toFlowError(error));
     }

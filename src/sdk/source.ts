@@ -63,6 +63,8 @@ export interface SourceProblem {
   readonly hint?: string;
   /** Names the field's last part could have meant (a file's header): validate suggests the closest. */
   readonly candidates?: readonly string[];
+  /** Something that may be fine at run time (a file a flow before writes): shown, but validate passes. */
+  readonly warning?: boolean;
 }
 
 /**

@@ -8,10 +8,14 @@ import { delimiterSetting, guessDelimiter } from './guess-delimiter.js';
 /** At most this much of a file is read for its header line. */
 const HEADER_BYTES = 64 * 1024;
 
-/** The first line of a file (without BOM and line break), or undefined when it cannot be read. */
-async function firstLine(file: string): Promise<string | undefined> {
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return undefined;
+/** The first line of a file (without BOM and line break), 'missing' when it does not exist, or undefined when it cannot be read. */
+async function firstLine(file: string): Promise<string | 'missing' | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ENOENT' ? 'missing' : undefined;
+  }
   try {
     const buffer = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
@@ -26,7 +30,7 @@ async function firstLine(file: string): Promise<string | undefined> {
 /**
  * `syncline validate` for a `file.csv` source whose file exists: reads only its header line and
  * reports each typed column (`columns:`) it does not name, with the delimiter the header seems to
- * use when it is one column. A missing file is not reported: a flow before it may write it.
+ * use when it is one column. A missing file is a warning: a flow before it may write it.
  */
 export async function checkCsvHeader(
   args: { readonly config: CsvSourceConfig; readonly connectionConfig: unknown },
@@ -34,11 +38,21 @@ export async function checkCsvHeader(
 ): Promise<readonly SourceProblem[]> {
   const { config } = args;
   const typed = Object.keys(config.columns);
-  if (!config.header || config.columnNames !== undefined || typed.length === 0) return [];
   const settings = fileConnectionConfig.safeParse(args.connectionConfig);
   if (!settings.success) return [];
   const file = resolveFilePath(openFileConnection(settings.data, ctx), config.path);
   const line = await firstLine(file);
+  if (line === 'missing') {
+    return [
+      {
+        field: 'path',
+        message: `${file} does not exist`,
+        hint: 'Fine when a flow or job before this one writes it; otherwise correct `path:` (relative to the connection `dir`).',
+        warning: true,
+      },
+    ];
+  }
+  if (!config.header || config.columnNames !== undefined || typed.length === 0) return [];
   if (line === undefined || line === '') return [];
   const scanner = createCsvScanner({ delimiter: config.delimiter, quote: config.quote, trim: config.trim });
   if (scanner.scan(`${line}\n`, 0, true) !== SCAN_RECORD) return [];
