@@ -57,7 +57,12 @@ export async function validateCommand(
   const store = await openCliStore({ db, file });
   const project = await loadFlowFile(file, store, options.redaction).finally(() => store.close());
   const registry = createRegistry(builtinCatalog.connectors, builtinCatalog.steps);
-  const problems = await checkProject(registry, project);
+  const warnings: FlowError[] = [];
+  const problems = await checkProject(registry, project, warnings);
+  for (const w of warnings)
+    process.stderr.write(
+      `warning: ${w.where ? `${w.where}: ` : ''}${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`,
+    );
   if (options.connect) problems.push(...(await connectionProblems(registry, project)));
   if (problems.length > 0) throw new FlowErrors(problems);
   const flows = Object.values(project.flows);

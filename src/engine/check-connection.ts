@@ -37,6 +37,39 @@ function masker(def: ConnectionDefinition): (text: string) => string {
   return (text) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
 }
 
+/** A connection's failure, named (connection, type, whether opening or the check failed), its secrets masked. */
+function connectionFailure(def: ConnectionDefinition, what: string, error: unknown): FlowError {
+  const e = toFlowError(error);
+  const mask = masker(def);
+  return new FlowError(e.code, mask(`connection "${def.name}" (${def.type}) ${what}: ${e.message}`), {
+    kind: e.kind,
+    where: def.where,
+    ...(e.hint === undefined ? {} : { hint: mask(e.hint) }),
+    ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
+    cause: error,
+  });
+}
+
+/**
+ * Runs the connector's check on a connection a run has just opened, when the connector wants it at
+ * run start (`checkAtRunStart`, default yes). Returns the failure, named as `checkConnection` names it.
+ */
+export async function checkAtRunStart(
+  registry: Registry,
+  def: ConnectionDefinition,
+  connection: unknown,
+  ctx: Context,
+): Promise<FlowError | undefined> {
+  const connector = registry.connector(def.type);
+  if (connector.checkAtRunStart?.(connection) === false) return undefined;
+  try {
+    await connector.check(connection, ctx);
+    return undefined;
+  } catch (error) {
+    return connectionFailure(def, 'check failed', error);
+  }
+}
+
 /**
  * Opens a connection, runs its connector's check (authentication, reachability, the http `checkPath`)
  * and closes it. Returns undefined when it works, else the failure naming the connection and whether
@@ -54,16 +87,7 @@ export async function checkConnection(
     await connector.check(opened.connection, ctx);
     return undefined;
   } catch (error) {
-    const e = toFlowError(error);
-    const mask = masker(def);
-    const what = opened === undefined ? 'cannot be opened' : 'check failed';
-    return new FlowError(e.code, mask(`connection "${def.name}" (${def.type}) ${what}: ${e.message}`), {
-      kind: e.kind,
-      where: def.where,
-      ...(e.hint === undefined ? {} : { hint: mask(e.hint) }),
-      ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
-      cause: error,
-    });
+    return connectionFailure(def, opened === undefined ? 'cannot be opened' : 'check failed', error);
   } finally {
     if (opened !== undefined) await connector.close(opened.connection).catch(() => undefined);
   }

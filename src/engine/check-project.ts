@@ -1,5 +1,7 @@
+import type { Context } from '../sdk/index.js';
 import { FlowError, FlowErrors, noMetrics, silentLogger, systemClock, toFlowError } from '../sdk/index.js';
-import type { ProjectDefinition, StepDefinition } from '../spec/definition.js';
+import { didYouMean } from '../spec/closest.js';
+import type { FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import { makeContext } from './make-context.js';
 import type { Registry } from './registry.js';
 
@@ -39,11 +41,37 @@ function located(
   });
 }
 
+/** The source's own validate-time checks (`Source.validate`, e.g. typed CSV columns against the header). */
+async function sourceProblems(registry: Registry, project: ProjectDefinition, flow: FlowDefinition, ctx: Context) {
+  const def = flow.source;
+  const connection = project.connections[def.connection];
+  if (def.upstream !== undefined || !connection) return [];
+  const source = registry.source(def.type);
+  if (!source.validate) return [];
+  const found = await source.validate({ config: def.config, connectionConfig: connection.config }, ctx);
+  return found.map((p) => {
+    const last = p.field.slice(p.field.lastIndexOf('.') + 1);
+    const hint = `${p.candidates ? didYouMean(last, p.candidates) : ''}${p.hint ?? ''}`;
+    const at = def.fields?.[p.field] ?? def.fields?.[p.field.split('.')[0] ?? ''] ?? def.where;
+    const error = new FlowError('CONFIG_INVALID', `flows.${flow.name}.source.${p.field}: ${p.message}`, {
+      where: at,
+      field: p.field,
+      ...(hint === '' ? {} : { hint }),
+    });
+    return { error, warning: p.warning === true };
+  });
+}
+
 /**
  * Compiles every built-in step of every flow (mappings, templates, expressions, filters) without
  * opening any connection, so `syncline validate` catches what the schemas alone cannot.
  */
-export async function checkProject(registry: Registry, project: ProjectDefinition): Promise<FlowError[]> {
+export async function checkProject(
+  registry: Registry,
+  project: ProjectDefinition,
+  /** Receives what may be fine at run time (a source file not written yet): shown, not failing validate. */
+  warnings: FlowError[] = [],
+): Promise<FlowError[]> {
   const problems: FlowError[] = [];
   for (const flow of Object.values(project.flows)) {
     const ctx = makeContext({
@@ -55,6 +83,12 @@ export async function checkProject(registry: Registry, project: ProjectDefinitio
       metrics: noMetrics,
       baseDir: project.baseDir,
     });
+    try {
+      for (const found of await sourceProblems(registry, project, flow, ctx))
+        (found.warning ? warnings : problems).push(found.error);
+    } catch (error) {
+      problems.push(toFlowError(error));
+    }
     for (const [index, step] of flow.steps.entries()) {
       // connector steps (`postgres.lookup`) need their connection open: they are compiled at run start
       if (step.type.includes('.')) continue;

@@ -4,6 +4,7 @@ import { type Context, FlowError, type Processor, toFlowError, type Writer } fro
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import type { Breakers, ConnectionBreaker } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
+import { checkAtRunStart } from './check-connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
 import { reopeningWriter } from './reopening-writer.js';
@@ -67,6 +68,11 @@ export interface OpenFlowOptions {
    * not fail the open: each of its writes opens it again, under its retry policy and breaker (runs).
    */
   reopenUnavailable?: boolean;
+  /**
+   * Run each connector's check once per connection after opening it (runs): a failure names the
+   * connection and fails like a failed open (transient stays transient: a spoke down at start is isolated).
+   */
+  check?: boolean;
 }
 
 /** Hub-and-spoke: a flow with several destinations isolates a spoke that is down; one destination pauses. */
@@ -109,10 +115,9 @@ export async function openFlow(
     if (opened.has(name)) return opened.get(name);
     const def = project.connections[name];
     if (!def) throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `connection "${name}" is not declared`, { where });
+    let conn: unknown;
     try {
-      const conn = await pool.acquire(def, project.baseDir, ctx);
-      opened.set(name, conn);
-      return conn;
+      conn = await pool.acquire(def, project.baseDir, ctx);
     } catch (error) {
       // the connection's own name first: the driver's message names only the address
       const e = toFlowError(error);
@@ -124,6 +129,14 @@ export async function openFlow(
         ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
       });
     }
+    // once per connection per run; failing like a failed open (a spoke down at start is isolated)
+    const failed = options.check ? await checkAtRunStart(registry, def, conn, ctx) : undefined;
+    if (failed) {
+      await pool.release(def, project.baseDir);
+      throw failed;
+    }
+    opened.set(name, conn);
+    return conn;
   };
   try {
     // a pipeline stage reads the store (what the previous flow handed on): no connection

@@ -193,6 +193,7 @@ export async function runFlow(
     breakers: deps.breakers,
     bulkheads: deps.bulkheads,
     reopenUnavailable: true,
+    check: true,
   }).catch((e: unknown) => {
     runError = toFlowError(e);
     return undefined;

@@ -17,6 +17,12 @@ export interface Connector<C = unknown, K = unknown> {
   open(config: C, ctx: Context): Promise<K> | K;
   /** Proves the connection works (auth, reachability); throws FlowError otherwise. */
   check(connection: K, ctx: Context): Promise<void>;
+  /**
+   * Whether a run calls `check` right after opening the connection (absent: yes). Say no when the
+   * check can fail for a connection the run can use: a folder a destination creates, an API without
+   * a health endpoint. `syncline connections test` and `validate --connect` always check.
+   */
+  checkAtRunStart?(connection: K): boolean;
   close(connection: K): Promise<void>;
   readonly sources?: readonly Source<unknown, K>[];
   readonly destinations?: readonly Destination<unknown, K>[];

@@ -44,6 +44,27 @@ export interface Source<C = unknown, K = unknown> {
   ): Promise<void>;
   /** For push sources: checks and unpacks the requests `syncline serve` receives for this flow. */
   receiver?(args: { readonly config: C; readonly connection: K }): Receiver;
+  /**
+   * What `syncline validate` can know before a run without any server (optional): e.g. that typed
+   * columns are in a file's header. Gets the connection's parsed settings (never opened); returns
+   * the problems found, each naming the config field it is about.
+   */
+  validate?(
+    args: { readonly config: C; readonly connectionConfig: unknown },
+    ctx: Context,
+  ): Promise<readonly SourceProblem[]>;
+}
+
+/** A problem `Source.validate` found in a source's settings. */
+export interface SourceProblem {
+  /** The config field it is about, as a path: `columns.amount`, `path`. */
+  readonly field: string;
+  readonly message: string;
+  readonly hint?: string;
+  /** Names the field's last part could have meant (a file's header): validate suggests the closest. */
+  readonly candidates?: readonly string[];
+  /** Something that may be fine at run time (a file a flow before writes): shown, but validate passes. */
+  readonly warning?: boolean;
 }
 
 /**

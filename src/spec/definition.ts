@@ -62,6 +62,8 @@ export interface SourceDefinition {
   /** Pipeline stage: the flow whose handed-on records this source reads (type `flow`, no connection). */
   readonly upstream?: string;
   readonly where: string;
+  /** `file:line:col` of the source's keys by path (`path`, `columns.amount`), for validate's problems. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 export interface StepDefinition {

@@ -2,7 +2,7 @@ import type { DeltaSettings, DestinationDefinition, FlowDefinition, SourceDefini
 import { parseConfig } from './parse-config.js';
 import { parseEndpoint } from './parse-endpoint.js';
 import { parseNotify } from './parse-notify.js';
-import { parseSteps } from './parse-steps.js';
+import { fieldLocations, parseSteps } from './parse-steps.js';
 import { checkSchedule } from './schedule.js';
 import type { SpecContext } from './spec-context.js';
 import {
@@ -102,6 +102,7 @@ function parseSource(value: unknown, path: readonly PathKey[], ctx: SpecContext)
       ...(delta ? { delta } : {}),
       ...(once ? { once } : {}),
       where: ctx.locator.at(path).where,
+      fields: fieldLocations(value, path, ctx),
     }
   );
 }

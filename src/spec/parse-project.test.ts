@@ -73,6 +73,7 @@ describe('parseProject', () => {
             type: 'file.csv',
             config: { path: 'orders.csv', delimiter: ',', header: true },
             where: `${FILE}:11:7`,
+            fields: { connection: `${FILE}:11:7`, type: `${FILE}:12:7`, path: `${FILE}:13:7` },
           },
           steps: [
             {

@@ -25,7 +25,7 @@ const FIELD_LIMIT = 200;
  * `file:line:col` of the keys and items of a step's settings, by the field path a compile error
  * names (`email`, `email.transform`, `all[2].op`), up to three levels deep.
  */
-function fieldLocations(raw: unknown, configPath: readonly PathKey[], ctx: SpecContext): Record<string, string> {
+export function fieldLocations(raw: unknown, configPath: readonly PathKey[], ctx: SpecContext): Record<string, string> {
   const out: Record<string, string> = {};
   let count = 0;
   const walk = (value: unknown, path: PathKey[], field: string, depth: number): void => {

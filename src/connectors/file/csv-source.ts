@@ -9,6 +9,7 @@ import {
   type Json,
   type Page,
 } from '../../sdk/index.js';
+import { checkCsvHeader } from './check-csv-header.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
 import { type RowBuilder, rowBuilder, untypedData } from './csv-row-builder.js';
 import {
@@ -252,6 +253,7 @@ export const csvSource = defineSource<CsvSourceConfig, FileConnection>({
   description: 'Reads a CSV file as a stream of pages; resumes at the byte offset of its checkpoint.',
   config: csvSourceConfig,
   read: ({ config, connection, from }, ctx) => readCsv(config, connection, from, ctx),
+  validate: checkCsvHeader,
 });
 
 /**

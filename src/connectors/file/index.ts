@@ -16,6 +16,8 @@ export const fileConnector = defineConnector({
   connection: fileConnectionConfig,
   open: openFileConnection,
   check: checkFileConnection,
+  // a destination creates its folder, and a source names the file it cannot read: no check at run start
+  checkAtRunStart: () => false,
   close: closeFileConnection,
   sources: [csvSource, jsonlSource, jsonSource],
   destinations: [csvDestination, jsonlDestination, jsonDestination],

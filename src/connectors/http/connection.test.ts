@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
 import { startHttpTestServer, TEST_CREDENTIALS } from '../../../test/emulators/http-test-server.js';
 import type { AuthProvider } from './auth.js';
-import { checkHttpConnection, httpConnectionConfig } from './connection.js';
+import { checkHttpConnection, httpConnectionConfig, openHttpConnection } from './connection.js';
 import { sendRequest } from './send-request.js';
 
 const t = useHttpTestServer();
@@ -16,8 +16,9 @@ describe('http connection', () => {
       timeoutMs: 30_000,
       auth: { type: 'none' },
       headers: { 'x-tenant': 'a' },
-      checkPath: '/',
     });
+    // unset: `check` requests `/`, and a run does not check at its start
+    expect(openHttpConnection(config)).toMatchObject({ checkPath: '/', checkAtRunStart: false });
     expect(() => httpConnectionConfig.parse({ baseUrl: 'https://x', allowInsecure: true })).toThrow(
       /allowInsecure: true is not supported yet/,
     );

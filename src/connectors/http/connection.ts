@@ -40,8 +40,11 @@ export const httpConnectionConfig = z
       })
       .strict()
       .optional(),
-    /** What `check` requests: `checkMethod checkPath`, expecting a 2xx answer. */
-    checkPath: z.string().default('/'),
+    /**
+     * What `check` requests: `checkMethod checkPath` (default `/`), expecting a 2xx answer. Runs check
+     * the connection at their start only when it is set: many APIs do not answer `GET /` with a 2xx.
+     */
+    checkPath: z.string().optional(),
     checkMethod: z.enum(['GET', 'HEAD']).default('GET'),
   })
   .strict();
@@ -62,6 +65,8 @@ export interface HttpConnection {
   readonly queue: PQueue | undefined;
   readonly checkPath: string;
   readonly checkMethod: 'GET' | 'HEAD';
+  /** `checkPath` was set: a run checks the connection at its start. */
+  readonly checkAtRunStart: boolean;
 }
 
 function rateQueue(limit: HttpConnectionConfig['rateLimit']): PQueue | undefined {
@@ -85,8 +90,9 @@ export function openHttpConnection(config: HttpConnectionConfig): HttpConnection
     auth,
     mask,
     queue: rateQueue(config.rateLimit),
-    checkPath: config.checkPath,
+    checkPath: config.checkPath ?? '/',
     checkMethod: config.checkMethod,
+    checkAtRunStart: config.checkPath !== undefined,
   };
 }
 

@@ -16,6 +16,8 @@ export const httpConnector = defineConnector({
   connection: httpConnectionConfig,
   open: openHttpConnection,
   check: checkHttpConnection,
+  // `GET /` answers 2xx on few APIs: a run checks only a connection whose `checkPath` is set
+  checkAtRunStart: (connection) => connection.checkAtRunStart,
   close: closeHttpConnection,
   sources: [requestSource],
   destinations: [requestDestination],
