@@ -69,7 +69,7 @@ describe('projectJsonSchema', () => {
     expect(csv?.properties?.type).toEqual({ const: 'file.csv' });
     const table = schema.$defs['destination.sqlite.table'];
     expect(table?.properties?.operation).toMatchObject({ enum: ['insert', 'update', 'upsert'], default: 'insert' });
-    expect(table?.properties?.batch).toMatchObject({ type: 'object', properties: { size: { default: 500 } } });
+    expect(table?.properties?.batch).toMatchObject({ type: 'object', properties: { size: { default: 1000 } } });
     expect(schema.$defs.destination?.anyOf).toHaveLength(2);
   });
 
