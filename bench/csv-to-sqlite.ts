@@ -1,13 +1,16 @@
 /**
  * CSV → map → SQLite upsert, through the real engine, or through a hand-written baseline
  * (csv-parse + a hand-written mapping + better-sqlite3 upserts in transactions).
- * Usage: tsx bench/csv-to-sqlite.ts <engine|baseline> <csv file> <work dir>
- * Prints a last line `BENCH {...}` with records/s and peak RSS of this process.
+ * Mode `cli` runs the same flow with the default page and batch sizes through `syncline run` in a child
+ * process, as a user runs it (peak RSS is the child's).
+ * Usage: node csv-to-sqlite.js <engine|cli|baseline> <csv file> <work dir>
+ * Prints a last line `BENCH {...}` with records/s and peak RSS of the measured process.
  */
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse';
+import { runCli } from './cli-run.js';
 import { reportBench, runFlowYaml } from './engine-run.js';
 
 const [mode = '', csv = '', work = ''] = process.argv.slice(2);
@@ -15,7 +18,7 @@ if (!mode || !csv || !work) throw new Error('usage: csv-to-sqlite.ts <engine|bas
 for (const f of ['erp.db', 'erp.db-wal', 'erp.db-shm', 'state.db', 'state.db-wal', 'state.db-shm'])
   rmSync(join(work, f), { force: true });
 
-const flow = `
+const flow = (batch: string) => `
 connections:
   files: { type: file, dir: ${JSON.stringify(join(csv, '..'))} }
   erp: { type: sqlite, path: ${JSON.stringify(join(work, 'erp.db'))} }
@@ -35,7 +38,7 @@ flows:
           ordered_on: { from: created_at, transform: { date: { format: yyyy-MM-dd } } }
           source: { value: shop }
     destinations:
-      - { connection: erp, type: sqlite.table, table: sales_orders, operation: upsert, key: [order_no], createTable: true, batch: { size: 1000 } }
+      - { connection: erp, type: sqlite.table, table: sales_orders, operation: upsert, key: [order_no], createTable: true${batch} }
 `;
 
 const states: Record<string, string> = { pending: 'draft', confirmed: 'approved', shipped: 'fulfilled' };
@@ -82,7 +85,19 @@ async function baseline(): Promise<number> {
 }
 
 async function engineRun(): Promise<number> {
-  return runFlowYaml(join(work, 'flow.yaml'), flow, 'orders', join(work, 'state.db'));
+  return runFlowYaml(join(work, 'flow.yaml'), flow(', batch: { size: 1000 }'), 'orders', join(work, 'state.db'));
 }
 
-await reportBench(mode, mode === 'engine' ? engineRun : baseline);
+if (mode === 'cli') {
+  const file = join(work, 'flow.yaml');
+  writeFileSync(file, flow(''));
+  const records = Number(/^orders-(\d+)\.csv$/.exec(csv.split('/').pop() ?? '')?.[1] ?? 0);
+  const r = await runCli(file, 'orders', join(work, 'state.db'), records);
+  const count = new Database(join(work, 'erp.db'), { readonly: true });
+  const n = (count.prepare('select count(*) as n from sales_orders').get() as { n: number }).n;
+  count.close();
+  if (n !== records) throw new Error(`the CLI run left ${n} rows, expected ${records}`);
+  console.log(`BENCH ${JSON.stringify({ mode, ...r, seconds: Number(r.seconds.toFixed(3)) })}`);
+} else {
+  await reportBench(mode, mode === 'engine' ? engineRun : baseline);
+}

@@ -1,33 +1,40 @@
 /**
- * MariaDB/MySQL table → map (the mapping of csv-to-sqlite.ts) → PostgreSQL upsert, through the real engine.
- * Usage: npx tsx bench/mysql-to-postgres.ts [rows]   (default 1,000,000)
- * Seeds `syncline_bench.orders` (10 columns) once per row count; SYNCLINE_BENCH_MYSQL_URL / SYNCLINE_BENCH_PG_URL
- * override the servers. Falls back to the sqlite destination when src/connectors/postgres is not there
- * (or BENCH_DEST=sqlite). Prints records/s, peak RSS and a last line `BENCH {...}`.
+ * MariaDB/MySQL table → map (the mapping of csv-to-sqlite.ts) → PostgreSQL, through the real engine (insert
+ * and upsert into an empty table), against an anchor in the same run: a hand-written mysql2 stream (one
+ * streamed SELECT, the mapping in JS) into `COPY … FROM STDIN` (pg-copy-streams). Rounds interleaved, each
+ * measurement in a process of its own (peak RSS), every measured process with --max-semi-space-size=32.
+ * Usage: node bench/.build/bench/mysql-to-postgres.js [rows]   (default 1,000,000). Works in databases of its
+ * own (SYNCLINE_BENCH_MYSQL_URL / SYNCLINE_BENCH_PG_URL, else it creates `syncline_bench_<pid>` on both
+ * servers and drops them at the end); seeds `orders` (10 columns).
+ * Prints a line per engine mode and one `BENCH {...}` line per engine-against-anchor pair.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import mysqlCallback from 'mysql2';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { builtinConnectors, builtinSteps } from '../src/cli/builtins.js';
 import { mysqlConnector } from '../src/connectors/mysql/index.js';
+import { postgresConnector } from '../src/connectors/postgres/index.js';
 import { createEngine } from '../src/engine/index.js';
-import type { Connector } from '../src/sdk/index.js';
 import { loadProject } from '../src/spec/index.js';
 import { openStore } from '../src/store/index.js';
+import { benchDatabaseUrls } from './databases.js';
 import { peakRssMb } from './peak-rss.js';
+import { interleave, type Round, rate, rss, summarize } from './stats.js';
 
-const rows = Number(process.argv[2] ?? 1_000_000);
-const mysqlUrl = process.env.SYNCLINE_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/syncline_bench';
-const pgUrl =
-  process.env.SYNCLINE_BENCH_PG_URL ?? process.env.SYNCLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-// Run with tsx (index.ts) or compiled by `npm run bench` (index.js).
-const pgModule = ['index.ts', 'index.js']
-  .map((f) => fileURLToPath(new URL(`../src/connectors/postgres/${f}`, import.meta.url)))
-  .find((f) => existsSync(f));
-const usePostgres = process.env.BENCH_DEST !== 'sqlite' && pgModule !== undefined;
+const [first = '', second = ''] = process.argv.slice(2);
+const measuring = first.startsWith('--mode=') ? first.slice(7) : undefined;
+const rows = Number((measuring ? second : first) || 1_000_000);
+const databases = await benchDatabaseUrls({ postgres: true, mysql: true });
+const { mysqlUrl, pgUrl } = databases;
+const DST = 'bench_sales_orders';
 
 const statuses = ['pending', 'confirmed', 'shipped', 'shipped', 'confirmed', 'voided'];
 const countries = ['DE', 'FR', 'US', 'GB', 'NL', 'ES'];
@@ -36,7 +43,6 @@ const names = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 
 /** Creates and fills `orders` unless it already holds exactly `rows` rows. Returns the seconds spent. */
 async function seed(): Promise<number> {
   const url = new URL(mysqlUrl);
-  const database = url.pathname.slice(1);
   const conn = await mysql.createConnection({
     host: url.hostname,
     port: Number(url.port || 3306),
@@ -46,8 +52,7 @@ async function seed(): Promise<number> {
   });
   const t0 = performance.now();
   try {
-    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
-    await conn.query(`USE \`${database}\``);
+    await conn.query(`USE \`${url.pathname.slice(1)}\``);
     const [have] = await conn
       .query('SELECT COUNT(*) AS n FROM orders')
       .then(([r]) => r as { n: number }[])
@@ -77,35 +82,30 @@ async function seed(): Promise<number> {
   }
 }
 
-async function preparePostgres(): Promise<void> {
+async function withPg<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
-    await client.query('DROP TABLE IF EXISTS bench_sales_orders');
-    await client.query(
-      'CREATE TABLE bench_sales_orders (order_no text PRIMARY KEY, email text, customer text, state text, total numeric, currency text, country text, sku text, ordered_on text, source text)',
-    );
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
-const seedSeconds = await seed();
-const work = mkdtempSync(join(tmpdir(), 'syncline-bench-mysql-'));
-const connectors: Connector[] = [...builtinConnectors, mysqlConnector];
-let destination: string;
-if (usePostgres) {
-  const mod = (await import(pgModule as string)) as { postgresConnector: Connector };
-  connectors.push(mod.postgresConnector);
-  await preparePostgres();
-  destination = `{ connection: out, type: postgres.table, table: bench_sales_orders, operation: upsert, key: [order_no], batch: { size: 1000 } }`;
-} else {
-  destination = `{ connection: out, type: sqlite.table, table: sales_orders, operation: upsert, key: [order_no], createTable: true, batch: { size: 1000 } }`;
-}
-const flow = `
+/** Creates the PostgreSQL target, or empties it. */
+const resetTarget = () =>
+  withPg((c) =>
+    c.query(
+      `CREATE TABLE IF NOT EXISTS ${DST} (order_no text PRIMARY KEY, email text, customer text, state text, total numeric, currency text, country text, sku text, ordered_on text, source text); TRUNCATE ${DST}`,
+    ),
+  );
+
+async function engineRun(operation: 'insert' | 'upsert'): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'syncline-bench-mysql-'));
+  const flow = `
 connections:
   shop: { type: mysql, url: ${JSON.stringify(mysqlUrl)} }
-  out: ${usePostgres ? `{ type: postgres, url: ${JSON.stringify(pgUrl)} }` : `{ type: sqlite, path: ${JSON.stringify(join(work, 'erp.db'))} }`}
+  out: { type: postgres, url: ${JSON.stringify(pgUrl)} }
 flows:
   orders:
     source: { connection: shop, type: mysql.table, table: orders, pageSize: 1000 }
@@ -122,30 +122,136 @@ flows:
           ordered_on: { from: created_at, transform: { date: { format: yyyy-MM-dd } } }
           source: { value: shop }
     destinations:
-      - ${destination}
+      - { connection: out, type: postgres.table, table: ${DST}, operation: ${operation}, key: [order_no], batch: { size: 1000 } }
 `;
+  try {
+    const file = join(work, 'flow.yaml');
+    writeFileSync(file, flow);
+    const connectors = [...builtinConnectors, mysqlConnector, postgresConnector];
+    const project = await loadProject(file, { connectors, steps: builtinSteps });
+    const store = await openStore(join(work, 'state.db'));
+    const engine = createEngine({ connectors, steps: builtinSteps, store });
+    const run = await engine.run(project, 'orders');
+    await store.close();
+    if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
+    return run.counts.written;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 
-try {
-  const file = join(work, 'flow.yaml');
-  writeFileSync(file, flow);
-  const project = await loadProject(file, { connectors, steps: builtinSteps });
-  const store = await openStore(join(work, 'state.db'));
-  const engine = createEngine({ connectors, steps: builtinSteps, store });
+const STATES: Record<string, string> = { pending: 'draft', confirmed: 'approved', shipped: 'fulfilled' };
+/** COPY text format: backslash, tab, newline and carriage return escaped; NULL as \N. */
+const copyText = (v: unknown): string =>
+  v === null || v === undefined
+    ? '\\N'
+    : String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c);
+
+interface OrderRow {
+  order_id: number;
+  created_at: string;
+  customer_email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  status: string | null;
+  total: string | null;
+  currency: string | null;
+  country: string | null;
+  sku: string | null;
+}
+
+/** The anchor: one streamed mysql2 SELECT, mapped in JS, written by `COPY … FROM STDIN`. */
+async function copyStream(): Promise<number> {
+  const source = mysqlCallback.createConnection({ uri: mysqlUrl, dateStrings: true });
+  const target = new pg.Client({ connectionString: pgUrl });
+  await target.connect();
+  let n = 0;
+  try {
+    const map = new Transform({
+      writableObjectMode: true,
+      transform(r: OrderRow, _enc, done) {
+        n++;
+        const line = [
+          `SO-${r.order_id}`,
+          (r.customer_email ?? '').trim().toLowerCase(),
+          `${r.first_name} ${r.last_name}`,
+          STATES[r.status ?? ''] ?? 'draft',
+          r.total,
+          r.currency,
+          r.country,
+          r.sku,
+          r.created_at.slice(0, 10),
+          'shop',
+        ];
+        done(null, `${line.map(copyText).join('\t')}\n`);
+      },
+    });
+    await pipeline(
+      source.query('SELECT * FROM orders ORDER BY order_id').stream({ highWaterMark: 1000 }),
+      map,
+      target.query(copyFrom(`COPY ${DST} FROM STDIN`)),
+    );
+  } finally {
+    source.end();
+    await target.end();
+  }
+  return n;
+}
+
+const measures: Record<string, () => Promise<number>> = {
+  'engine-insert': () => engineRun('insert'),
+  'engine-upsert': () => engineRun('upsert'),
+  'copy-stream': copyStream,
+};
+const nodeFlags = ['--max-semi-space-size=32'];
+const script = fileURLToPath(import.meta.url);
+
+function measured(mode: string): Round {
+  const r = spawnSync(process.execPath, [...process.execArgv, ...nodeFlags, script, `--mode=${mode}`, String(rows)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+  if (r.status !== 0 || !line) throw new Error(`${mode} failed (exit ${r.status}): ${r.stdout}`);
+  return JSON.parse(line.slice(6)) as Round;
+}
+
+if (measuring) {
+  const measure = measures[measuring];
+  if (!measure) throw new Error(`unknown mode ${measuring}`);
   const t0 = performance.now();
-  const run = await engine.run(project, 'orders');
+  const records = await measure();
   const seconds = (performance.now() - t0) / 1000;
-  await store.close();
-  if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
-  const records = run.counts.written;
-  const dest = usePostgres ? 'postgres' : 'sqlite';
-  const perSec = Math.round(records / seconds);
-  console.log(
-    `mysql → map → ${dest} upsert, ${records.toLocaleString('en-US')} rows: ${perSec.toLocaleString('en-US')} rec/s, ` +
-      `${seconds.toFixed(1)} s, peak RSS ${peakRssMb()} MB${seedSeconds > 0 ? ` (seeding took ${seedSeconds.toFixed(1)} s)` : ''}`,
-  );
-  console.log(
-    `BENCH ${JSON.stringify({ name: `mysql-to-${dest}`, records, seconds: Number(seconds.toFixed(2)), recordsPerSec: perSec, peakRssMb: peakRssMb() })}`,
-  );
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  console.log(`BENCH ${JSON.stringify({ records, seconds: Number(seconds.toFixed(3)), peakRssMb: peakRssMb() })}`);
+} else {
+  try {
+    const seedSeconds = await seed();
+    if (seedSeconds > 0)
+      console.log(`seeded ${rows.toLocaleString('en-US')} MariaDB rows in ${seedSeconds.toFixed(1)} s`);
+    const sides: Record<string, () => Promise<Round>> = {};
+    for (const mode of Object.keys(measures)) {
+      sides[mode] = async () => {
+        await resetTarget();
+        const r = measured(mode);
+        const n = await withPg((c) => c.query(`SELECT count(*)::int AS n FROM ${DST}`));
+        if ((n.rows[0] as { n: number }).n !== rows) throw new Error(`${mode}: target holds ${n.rows[0]?.n} rows`);
+        return r;
+      };
+    }
+    const r = await interleave(sides);
+    const anchor = summarize(r['copy-stream'] ?? []);
+    const label = 'hand-written mysql2 stream → COPY';
+    console.log(`  ${label}: ${rate(anchor)}, ${rss(anchor)}`);
+    for (const op of ['insert', 'upsert']) {
+      const engine = summarize(r[`engine-${op}`] ?? []);
+      console.log(
+        `mysql → map → postgres ${op} into an empty table, ${rows.toLocaleString('en-US')} rows: engine ${rate(engine)}, ${rss(engine)}; ${(engine.recordsPerSec / anchor.recordsPerSec).toFixed(2)}× the anchor`,
+      );
+      console.log(
+        `BENCH ${JSON.stringify({ name: `MySQL (MariaDB) → map → PostgreSQL ${op}, empty table, ${rows.toLocaleString('en-US')} rows`, engine: r[`engine-${op}`], baseline: r['copy-stream'], baselineLabel: label })}`,
+      );
+    }
+  } finally {
+    await databases.done();
+  }
 }

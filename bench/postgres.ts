@@ -1,11 +1,20 @@
 /**
  * PostgreSQL table → map (order_no template, email trim+lowercase, name template, state value map, total
- * number, date format) → PostgreSQL table, 10 columns, through the real engine in insert and upsert mode,
- * against two baselines over the same rows in the same run: (a) the physical limit, a `psql \copy … to
- * stdout | psql \copy … from stdin` pipe with the mapping in SQL; (b) a hand-written pg script (cursor +
- * multi-row INSERT … ON CONFLICT in batches of 1000). Each measurement runs in its own process (peak RSS).
- * Usage: npx tsx bench/postgres.ts [rows]   (default 1,000,000; SYNCLINE_BENCH_PG_URL overrides the server)
- * Prints records/s, the ratios, peak RSS and one `BENCH {...}` line per measurement (the summary last).
+ * number, date format) → PostgreSQL table, 10 columns, through the real engine, each case against its
+ * anchors over the same rows, rounds interleaved (see stats.ts):
+ * - insert into an empty table, against the physical limit: a `psql \copy … to stdout | psql \copy … from
+ *   stdin` pipe with the mapping in SQL;
+ * - upsert into an empty table, into a full table whose rows are all stale, and into a full table whose rows
+ *   already hold the mapped values (unchanged), each against (a) a hand-written pg script (cursor +
+ *   multi-row INSERT … ON CONFLICT DO UPDATE in batches of 1000) and (b) the strongest obvious alternative:
+ *   the COPY pipe into a temporary table, then one `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE
+ *   (row) IS DISTINCT FROM (excluded row)` (one psql session);
+ * - upsert into an empty table through the CLI (`syncline run`, the flow with default page and batch sizes),
+ *   as a user runs it.
+ * Each measurement runs in its own process (peak RSS). The target is reset before every measurement.
+ * Usage: node bench/.build/bench/postgres.js [rows]   (default 1,000,000). It works in a database of its own
+ * (SYNCLINE_BENCH_PG_URL, else it creates `syncline_bench_<pid>` and drops it at the end).
+ * Prints a line per case and one `BENCH {...}` line per engine-against-anchor pair.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,16 +27,19 @@ import { postgresConnector } from '../src/connectors/postgres/index.js';
 import { createEngine } from '../src/engine/index.js';
 import { loadProject } from '../src/spec/index.js';
 import { openStore } from '../src/store/index.js';
+import { runCli } from './cli-run.js';
+import { benchDatabaseUrls } from './databases.js';
 import { peakRssMb } from './peak-rss.js';
+import { interleave, ROUNDS, type Round, rate, rss, summarize } from './stats.js';
 
-const pgUrl =
-  process.env.SYNCLINE_BENCH_PG_URL ?? process.env.SYNCLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SCHEMA = 'syncline_bench';
-const SRC = `${SCHEMA}.bench_orders_src`;
-const DST = `${SCHEMA}.bench_sales_orders`;
 const [first = '', second = ''] = process.argv.slice(2);
 const measuring = first.startsWith('--mode=') ? first.slice(7) : undefined;
 const rows = Number((measuring ? second : first) || 1_000_000);
+const databases = await benchDatabaseUrls({ postgres: true, mysql: false });
+const pgUrl = databases.pgUrl;
+const SCHEMA = 'public';
+const SRC = 'bench_orders_src';
+const DST = 'bench_sales_orders';
 
 async function withClient<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: pgUrl });
@@ -42,7 +54,6 @@ async function withClient<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
 /** Creates and fills the source table unless it already holds exactly `rows` rows; empties the target. */
 async function prepare(): Promise<void> {
   await withClient(async (c) => {
-    await c.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
     const have = await c
       .query(`SELECT count(*)::int AS n FROM ${SRC}`)
       .then((r) => (r.rows[0] as { n: number }).n)
@@ -73,24 +84,75 @@ async function prepare(): Promise<void> {
   });
 }
 
-const truncate = () => withClient((c) => c.query(`TRUNCATE ${DST}`));
-
-/** The mapping in SQL, for the COPY pipe. */
-const mappedSelect = `SELECT 'SO-' || order_id, lower(trim(customer_email)), first_name || ' ' || last_name,
-  CASE status WHEN 'pending' THEN 'draft' WHEN 'confirmed' THEN 'approved' WHEN 'shipped' THEN 'fulfilled' ELSE 'draft' END,
+/** The mapping in SQL (for the COPY pipes and to fill the target); `state` replaces the state column. */
+const mapped = (
+  state = `CASE status WHEN 'pending' THEN 'draft' WHEN 'confirmed' THEN 'approved' WHEN 'shipped' THEN 'fulfilled' ELSE 'draft' END`,
+) => `SELECT 'SO-' || order_id, lower(trim(customer_email)), first_name || ' ' || last_name, ${state},
   total, currency, country, sku, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'shop' FROM ${SRC} ORDER BY order_id`;
+const mappedSelect = mapped();
+
+/** The target's state before a measurement: empty, every row stale, or every row already as mapped. */
+type Target = 'empty' | 'stale' | 'unchanged';
+async function resetTarget(target: Target): Promise<void> {
+  await withClient(async (c) => {
+    await c.query(`TRUNCATE ${DST}`);
+    if (target === 'empty') return;
+    await c.query(`INSERT INTO ${DST} ${target === 'stale' ? mapped(`'stale'`) : mappedSelect}`);
+    await c.query(`ANALYZE ${DST}`);
+  });
+}
+
+/** After a measurement: the target holds every row, none of them stale. */
+async function verifyTarget(mode: string): Promise<void> {
+  await withClient(async (c) => {
+    const r = await c.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE state = 'stale')::int AS stale FROM ${DST}`,
+    );
+    const { n, stale } = r.rows[0] as { n: number; stale: number };
+    if (n !== rows || stale !== 0) throw new Error(`${mode}: target holds ${n} rows, ${stale} of them stale`);
+  });
+}
+
+const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+function sh(command: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command.slice(0, 80)}… exited ${code}`))));
+  });
+}
+
+const copyOut = `\\copy (${mappedSelect.replace(/\s+/g, ' ')}) to stdout`;
 
 async function copyPipe(): Promise<number> {
-  const out = `\\copy (${mappedSelect.replace(/\s+/g, ' ')}) to stdout`;
   const into = `\\copy ${DST} from stdin`;
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('sh', ['-c', `psql -X -q ${q(pgUrl)} -c ${q(out)} | psql -X -q ${q(pgUrl)} -c ${q(into)}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql pipe exited ${code}`))));
-  });
+  await sh(`psql -X -q ${q(pgUrl)} -c ${q(copyOut)} | psql -X -q -v ON_ERROR_STOP=1 ${q(pgUrl)} -c ${q(into)}`);
+  return rows;
+}
+
+const COLUMNS = [
+  'order_no',
+  'email',
+  'customer',
+  'state',
+  'total',
+  'currency',
+  'country',
+  'sku',
+  'ordered_on',
+  'source',
+];
+
+/**
+ * The strongest obvious hand-written upsert: the COPY pipe into a temporary table, then one INSERT … ON
+ * CONFLICT DO UPDATE that leaves rows already equal alone (one psql session, so the temporary table lives on).
+ */
+async function copyUpsert(): Promise<number> {
+  const rest = COLUMNS.slice(1);
+  const upsert = `INSERT INTO ${DST} SELECT * FROM incoming ON CONFLICT (order_no) DO UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE ROW(${rest.map((c) => `${DST}.${c}`).join(', ')}) IS DISTINCT FROM ROW(${rest.map((c) => `EXCLUDED.${c}`).join(', ')})`;
+  await sh(
+    `psql -X -q ${q(pgUrl)} -c ${q(copyOut)} | psql -X -q -v ON_ERROR_STOP=1 ${q(pgUrl)} -c ${q(`CREATE TEMP TABLE incoming (LIKE ${DST})`)} -c ${q('\\copy incoming from stdin')} -c ${q(upsert)}`,
+  );
   return rows;
 }
 
@@ -102,18 +164,7 @@ async function handWritten(): Promise<number> {
   const writer = new pg.Client({ connectionString: pgUrl });
   await reader.connect();
   await writer.connect();
-  const cols = [
-    'order_no',
-    'email',
-    'customer',
-    'state',
-    'total',
-    'currency',
-    'country',
-    'sku',
-    'ordered_on',
-    'source',
-  ];
+  const cols = COLUMNS;
   const set = cols
     .slice(1)
     .map((c) => `${c} = EXCLUDED.${c}`)
@@ -176,15 +227,16 @@ const settings = {
  */
 const nodeFlags = (process.env.BENCH_PG_NODE_FLAGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
 
-async function engineRun(operation: 'insert' | 'upsert'): Promise<number> {
-  const work = mkdtempSync(join(tmpdir(), 'syncline-bench-pg-'));
-  const flow = `
+/** The flow; `tuned` sets this benchmark's page and batch settings, otherwise the defaults apply (as for a user). */
+function flowYaml(operation: 'insert' | 'upsert', tuned: boolean): string {
+  const source = tuned ? `, pageSize: ${settings.pageSize}` : '';
+  const batch = tuned ? `, batch: { size: ${settings.batchSize}, parallel: ${settings.batchParallel} }` : '';
+  return `
 connections:
   db: { type: postgres, url: ${JSON.stringify(pgUrl)} }
 flows:
   orders:
-    concurrency: { pages: ${settings.pagesInFlight} }
-    source: { connection: db, type: postgres.table, schema: ${SCHEMA}, table: bench_orders_src, pageSize: ${settings.pageSize} }
+${tuned ? `    concurrency: { pages: ${settings.pagesInFlight} }\n` : ''}    source: { connection: db, type: postgres.table, schema: ${SCHEMA}, table: ${SRC}${source} }
     steps:
       - map:
           order_no: { template: "SO-{{order_id}}" }
@@ -198,11 +250,15 @@ flows:
           ordered_on: { from: created_at, transform: { date: { format: yyyy-MM-dd } } }
           source: { value: shop }
     destinations:
-      - { connection: db, type: postgres.table, schema: ${SCHEMA}, table: bench_sales_orders, operation: ${operation}, key: [order_no], batch: { size: ${settings.batchSize}, parallel: ${settings.batchParallel} } }
+      - { connection: db, type: postgres.table, schema: ${SCHEMA}, table: ${DST}, operation: ${operation}, key: [order_no]${batch} }
 `;
+}
+
+async function engineRun(operation: 'insert' | 'upsert'): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'syncline-bench-pg-'));
   try {
     const file = join(work, 'flow.yaml');
-    writeFileSync(file, flow);
+    writeFileSync(file, flowYaml(operation, true));
     const connectors = [...builtinConnectors, postgresConnector];
     const project = await loadProject(file, { connectors, steps: builtinSteps });
     const store = await openStore(join(work, 'state.db'));
@@ -216,21 +272,78 @@ flows:
   }
 }
 
+/** The same upsert through `syncline run` in a child process, with the default settings. */
+async function cliRun(): Promise<Round> {
+  const work = mkdtempSync(join(tmpdir(), 'syncline-bench-pg-cli-'));
+  try {
+    const file = join(work, 'flow.yaml');
+    writeFileSync(file, flowYaml('upsert', false));
+    return await runCli(file, 'orders', join(work, 'state.db'), rows);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const measures: Record<string, () => Promise<number>> = {
   'copy-pipe': copyPipe,
+  'copy-upsert': copyUpsert,
   'hand-written': handWritten,
   'engine-insert': () => engineRun('insert'),
   'engine-upsert': () => engineRun('upsert'),
-  'engine-upsert-unchanged': () => engineRun('upsert'),
 };
 
-interface Measured {
-  mode: string;
-  records: number;
-  seconds: number;
-  recordsPerSec: number;
-  peakRssMb: number;
+const script = fileURLToPath(import.meta.url);
+
+/** Runs one measurement in a process of its own (with `nodeFlags`) and reads its `BENCH` line. */
+function measured(mode: string): Round {
+  const r = spawnSync(process.execPath, [...process.execArgv, ...nodeFlags, script, `--mode=${mode}`, String(rows)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+  if (r.status !== 0 || !line) throw new Error(`${mode} failed (exit ${r.status}): ${r.stdout}`);
+  return JSON.parse(line.slice(6)) as Round;
 }
+
+interface Case {
+  name: string;
+  target: Target;
+  engine: string;
+  anchors: Record<string, string>;
+}
+
+/** The cases: the engine side first, then its anchors (mode → label in the results). */
+const cases: Case[] = [
+  { name: 'insert, empty table', target: 'empty', engine: 'engine-insert', anchors: { 'copy-pipe': 'COPY pipe' } },
+  {
+    name: 'upsert, empty table',
+    target: 'empty',
+    engine: 'engine-upsert',
+    anchors: {
+      'cli-upsert': 'the same job through `syncline run`, default settings',
+      'hand-written': 'hand-written pg script',
+      'copy-upsert': 'COPY into a temp table + one INSERT … ON CONFLICT',
+    },
+  },
+  {
+    name: 'upsert, full table, every row stale',
+    target: 'stale',
+    engine: 'engine-upsert',
+    anchors: {
+      'hand-written': 'hand-written pg script',
+      'copy-upsert': 'COPY into a temp table + one INSERT … ON CONFLICT',
+    },
+  },
+  {
+    name: 'upsert, full table, every row unchanged',
+    target: 'unchanged',
+    engine: 'engine-upsert',
+    anchors: {
+      'hand-written': 'hand-written pg script',
+      'copy-upsert': 'COPY into a temp table + one INSERT … ON CONFLICT',
+    },
+  },
+];
 
 if (measuring) {
   const measure = measures[measuring];
@@ -238,47 +351,48 @@ if (measuring) {
   const t0 = performance.now();
   const records = await measure();
   const seconds = (performance.now() - t0) / 1000;
-  const m: Measured = {
-    mode: measuring,
-    records,
-    seconds: Number(seconds.toFixed(2)),
-    recordsPerSec: Math.round(records / seconds),
-    peakRssMb: peakRssMb(),
-  };
-  console.log(`BENCH ${JSON.stringify(m)}`);
+  console.log(`BENCH ${JSON.stringify({ records, seconds: Number(seconds.toFixed(3)), peakRssMb: peakRssMb() })}`);
 } else {
-  await prepare();
-  console.log(
-    `engine settings: pageSize ${settings.pageSize}, batch.size ${settings.batchSize}, batch.parallel ${settings.batchParallel}, concurrency.pages ${settings.pagesInFlight}; node flags: ${nodeFlags.join(' ') || 'none'}`,
-  );
-  const script = fileURLToPath(import.meta.url);
-  const results = new Map<string, Measured>();
-  for (const mode of Object.keys(measures)) {
-    if (mode !== 'engine-upsert-unchanged') await truncate();
-    const r = spawnSync(process.execPath, [...process.execArgv, ...nodeFlags, script, `--mode=${mode}`, String(rows)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH '));
-    if (r.status !== 0 || !line) throw new Error(`${mode} failed (exit ${r.status}): ${r.stdout}`);
-    const m = JSON.parse(line.slice(6)) as Measured;
-    results.set(mode, m);
-    const count = await withClient((c) => c.query(`SELECT count(*)::int AS n FROM ${DST}`));
-    if ((count.rows[0] as { n: number }).n !== rows) throw new Error(`${mode}: target holds ${count.rows[0]?.n} rows`);
+  try {
+    await prepare();
     console.log(
-      `${mode.padEnd(24)} ${m.recordsPerSec.toLocaleString('en-US').padStart(9)} rec/s  ${m.seconds.toFixed(1).padStart(6)} s  peak RSS ${m.peakRssMb} MB`,
+      `engine settings: pageSize ${settings.pageSize}, batch.size ${settings.batchSize}, batch.parallel ${settings.batchParallel}, concurrency.pages ${settings.pagesInFlight}; node flags: ${nodeFlags.join(' ') || 'none'}; ${ROUNDS} rounds, interleaved`,
     );
-    console.log(line);
+    const only = process.env.BENCH_PG_CASES?.split(',');
+    for (const c of cases.filter((_, i) => !only || only.includes(String(i + 1)))) {
+      const sides: Record<string, () => Promise<Round>> = {};
+      for (const mode of [c.engine, ...Object.keys(c.anchors)]) {
+        sides[mode] = async () => {
+          await resetTarget(c.target);
+          const r = mode === 'cli-upsert' ? await cliRun() : measured(mode);
+          await verifyTarget(mode);
+          return r;
+        };
+      }
+      const rounds = await interleave(sides);
+      const engine = summarize(rounds[c.engine] ?? []);
+      console.log(
+        `postgres → map → postgres, ${rows.toLocaleString('en-US')} rows, ${c.name}: engine ${rate(engine)}, ${rss(engine)}`,
+      );
+      for (const [mode, label] of Object.entries(c.anchors)) {
+        if (mode === 'cli-upsert') {
+          // the CLI is an engine side of its own, against the hand-written script
+          const cli = summarize(rounds[mode] ?? []);
+          console.log(`  ${label}: ${rate(cli)}, ${rss(cli)}`);
+          console.log(
+            `BENCH ${JSON.stringify({ name: `postgres → postgres ${rows.toLocaleString('en-US')}, ${c.name}, through \`syncline run\` (default settings)`, engine: rounds[mode], baseline: rounds['hand-written'], baselineLabel: 'hand-written pg script' })}`,
+          );
+          continue;
+        }
+        const anchor = summarize(rounds[mode] ?? []);
+        const ratio = Number((engine.recordsPerSec / anchor.recordsPerSec).toFixed(2));
+        console.log(`  ${label}: ${rate(anchor)}, ${rss(anchor)}; engine/anchor ${ratio}×`);
+        console.log(
+          `BENCH ${JSON.stringify({ name: `postgres → postgres ${rows.toLocaleString('en-US')}, ${c.name}`, engine: rounds[c.engine], baseline: rounds[mode], baselineLabel: label })}`,
+        );
+      }
+    }
+  } finally {
+    await databases.done();
   }
-  const rate = (mode: string) => results.get(mode)?.recordsPerSec ?? 0;
-  const vsCopy = Number((rate('engine-insert') / rate('copy-pipe')).toFixed(2));
-  const vsScript = Number((rate('engine-upsert') / rate('hand-written')).toFixed(2));
-  const rss = Math.max(...[...results.entries()].filter(([k]) => k.startsWith('engine')).map(([, v]) => v.peakRssMb));
-  console.log(
-    `postgres → map → postgres, ${rows.toLocaleString('en-US')} rows: engine insert ${vsCopy}× the COPY pipe (target ≥ 0.6×), ` +
-      `engine upsert ${vsScript}× the hand-written script (target ≥ 3×), engine peak RSS ${rss} MB (target < 250 MB)`,
-  );
-  console.log(
-    `BENCH ${JSON.stringify({ name: 'postgres-to-postgres', records: rows, settings: { ...settings, nodeFlags }, recordsPerSec: rate('engine-upsert'), insertPerSec: rate('engine-insert'), copyPipePerSec: rate('copy-pipe'), handWrittenPerSec: rate('hand-written'), ratioVsCopy: vsCopy, ratioVsScript: vsScript, peakRssMb: rss })}`,
-  );
 }

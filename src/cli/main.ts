@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 import { Command, InvalidArgumentError } from 'commander';
 import { createCliRedaction } from './cli-redaction.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';

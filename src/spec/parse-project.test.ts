@@ -153,7 +153,7 @@ flows:
     expect(flow?.steps.map((s) => s.name)).toEqual(['map', 'dedupe', 'map#2', 'map#2-custom', 'map#3']);
     expect(flow?.steps[1]?.config).toEqual({ key: 'id' });
     expect(flow?.destinations.map((d) => d.name)).toEqual(['erp', 'erp#2', 'files', 'audit']);
-    expect(flow?.destinations.map((d) => d.batch.size)).toEqual([500, 500, 500, 500]);
+    expect(flow?.destinations.map((d) => d.batch.size)).toEqual([1000, 1000, 1000, 1000]);
     expect(flow?.schedule).toBeUndefined();
     expect(flow && 'description' in flow).toBe(false);
   });

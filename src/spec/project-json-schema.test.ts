@@ -87,7 +87,7 @@ describe('projectJsonSchema', () => {
     const table = schema.$defs['destination.sqlite.table'];
     expect(table?.properties?.operation).toMatchObject({ enum: ['insert', 'update', 'upsert'], default: 'insert' });
     expect(table?.properties?.batch).toMatchObject({
-      anyOf: [{ type: 'object', properties: { size: { default: 500 } } }, { type: 'null' }],
+      anyOf: [{ type: 'object', properties: { size: { default: 1000 } } }, { type: 'null' }],
     });
     expect(schema.$defs.destination?.anyOf).toHaveLength(2);
   });
