@@ -59,11 +59,13 @@ console.log(
     ? `second run changed nothing: same ${after.rows.toLocaleString('en-US')} rows, same content checksum ${after.checksum}`
     : `WARNING: the second run changed the table (${before.rows} → ${after.rows} rows)`,
 );
+// the state store sits beside the flow file: the commands without a flow file are given it with --db
+const store = join('examples', '.syncline', 'syncline.db');
 console.log(`\nwhere to look next:
-  npx syncline runs                                  # the two runs, with counts and timings
-  npx syncline errors list                           # the bad rows, each with what to fix
-  npx syncline errors show <id>                      # one error: message, hint, payload
+  npx syncline runs --db ${store}            # the two runs, with counts and timings
+  npx syncline errors list --db ${store}     # the bad rows, each with what to fix
+  npx syncline errors show <id> --db ${store}
   npx syncline preview examples/orders-to-erp.yaml orders-to-erp --limit 3
   sqlite3 demo-output/erp.db "select * from sales_orders limit 5"
-flow file: ${flowFile}${existsSync(join(root, '.syncline')) ? '\nstate store: .syncline/syncline.db' : ''}`);
+flow file: ${flowFile}${existsSync(join(root, store)) ? `\nstate store: ${store}` : ''}`);
 if (before.checksum !== after.checksum) process.exit(1);
