@@ -10,6 +10,10 @@ describe('listMessage', () => {
     ],
     ['data.json[12]: element 12 is not a JSON object: 3', 'element 12 is not a JSON object: 3'],
     ['flow orders: the record has no email', 'the record has no email'],
+    [
+      'flow customers/step map (/tmp/t/customers.yaml:14:9) record line:4: field email: source email is missing',
+      'field email: source email is missing',
+    ],
     ['no location here', 'no location here'],
   ])('drops the location: %s', (message, shown) => {
     expect(listMessage(message, undefined)).toBe(shown);

@@ -10,5 +10,6 @@ export function listMessage(message: string, width: number | undefined): string 
   return `${body.slice(0, Math.max(1, width - 1))}…`;
 }
 
-// `flow orders/destination crm (orders.yaml:12:7): `, `orders.csv:3: `, `data.json[12]: `, `flow orders: `
-const LOCATION = /^(?:flow [^\s:/]+(?:\/[a-z]+ [^\s:]+)?(?: \([^)]*\))?|[^\s:]+:\d+(?::\d+)?|[^\s:]+\[\d+\]): /;
+// `flow orders/destination crm (orders.yaml:12:7) record line:4: `, `orders.csv:3: `, `data.json[12]: `, `flow orders: `
+const LOCATION =
+  /^(?:flow [^\s:/]+(?:\/[a-z]+ [^\s:]+)?(?: \([^)]*\))?(?: record \S+?)?|[^\s:]+:\d+(?::\d+)?|[^\s:]+\[\d+\]): /;
