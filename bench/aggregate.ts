@@ -12,6 +12,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { ProjectDefinition } from '../src/config/definition.js';
 import { createEngine } from '../src/engine/index.js';
 import {
   createRecord,
@@ -22,7 +23,6 @@ import {
   type JsonObject,
   type Page,
 } from '../src/sdk/index.js';
-import type { ProjectDefinition } from '../src/spec/definition.js';
 import { builtinSteps } from '../src/steps/index.js';
 import { openStore } from '../src/store/index.js';
 import { peakRssMb } from './peak-rss.js';

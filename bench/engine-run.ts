@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { builtinConnectors, builtinSteps } from '../src/cli/builtins.js';
+import { loadProject } from '../src/config/index.js';
 import { createEngine } from '../src/engine/index.js';
-import { loadProject } from '../src/spec/index.js';
 import { openStore } from '../src/store/index.js';
 import { peakRssMb } from './peak-rss.js';
 

@@ -1,3 +1,4 @@
+import type { Catalog } from '../config/catalog.js';
 import { fileConnector } from '../connectors/file/index.js';
 import { httpConnector } from '../connectors/http/index.js';
 import { mysqlConnector } from '../connectors/mysql/index.js';
@@ -6,7 +7,6 @@ import { sqliteConnector } from '../connectors/sqlite/index.js';
 import { webhookConnector } from '../connectors/webhook/index.js';
 import { notifyConfigSchema } from '../observe/index.js';
 import type { Connector } from '../sdk/index.js';
-import type { Catalog } from '../spec/catalog.js';
 import { builtinSteps } from '../steps/index.js';
 
 /** What the `syncline` command registers: every bundled connector and step, listed explicitly. */

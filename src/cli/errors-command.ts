@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { ProjectDefinition } from '../config/definition.js';
 import type { Engine } from '../engine/index.js';
 import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
 import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import type {
   ErrorFilter,
   ErrorHistoryRow,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { ProjectDefinition } from '../spec/definition.js';
-import { loadProject } from '../spec/index.js';
+import type { ProjectDefinition } from '../config/definition.js';
+import { loadProject } from '../config/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { builtinCatalog } from './builtins.js';
 import type { CliRedaction } from './cli-redaction.js';

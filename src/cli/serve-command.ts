@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { ProjectDefinition } from '../config/definition.js';
 import {
   createEventTrigger,
   createScheduler,
@@ -9,7 +10,6 @@ import {
 import { FlowError, type Logger, parseDuration, systemClock } from '../sdk/index.js';
 import { ensureApiToken, verifyApiToken } from '../security/api-tokens.js';
 import { createServer, type Hook } from '../server/create-server.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import type { RunRow } from '../store/state-store.js';
 import { createCliLogger } from './cli-logger.js';
 import type { CliRedaction } from './cli-redaction.js';

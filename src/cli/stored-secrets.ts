@@ -1,6 +1,6 @@
+import { secretVariable } from '../config/index.js';
 import { FlowError } from '../sdk/index.js';
 import { createSecretVault, loadMasterKey, TOKEN_PREFIX, warnOnStderr } from '../security/index.js';
-import { secretVariable } from '../spec/index.js';
 import type { StateStore } from '../store/state-store.js';
 
 /**

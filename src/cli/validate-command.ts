@@ -1,7 +1,7 @@
+import type { ProjectDefinition } from '../config/definition.js';
+import { projectJsonSchema } from '../config/index.js';
 import { checkConnections, checkProject, createRegistry, type Registry } from '../engine/index.js';
 import { FlowError, FlowErrors } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
-import { projectJsonSchema } from '../spec/index.js';
 import { builtinCatalog } from './builtins.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';

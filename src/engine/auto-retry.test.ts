@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
 import { errorRecord, startRun } from '../../test/store/store-fixtures.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { openStore } from '../store/index.js';
 import { createEngine } from './engine.js';
 

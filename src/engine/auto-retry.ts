@@ -1,5 +1,5 @@
+import type { ProjectDefinition } from '../config/definition.js';
 import { FlowError } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import type { StateStore } from '../store/state-store.js';
 import type { RetryOutcome } from './retry-error-record.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import type { BreakerSettings, FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { FlowError, type JsonObject } from '../sdk/index.js';
-import type { BreakerSettings, FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import { createEngine } from './engine.js';
 

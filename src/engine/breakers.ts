@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ConnectionDefinition } from '../config/definition.js';
 import { type Clock, type Logger, parseDuration } from '../sdk/index.js';
-import type { ConnectionDefinition } from '../spec/definition.js';
 import type { StateStore } from '../store/state-store.js';
 import { type BreakerOptions, CircuitBreaker, defaultBreaker } from './circuit-breaker.js';
 import { connectionIdentity } from './connection-pool.js';

@@ -1,5 +1,5 @@
 import { type BulkheadPolicy, bulkhead } from 'cockatiel';
-import type { ConnectionDefinition } from '../spec/definition.js';
+import type { ConnectionDefinition } from '../config/definition.js';
 import { breakerKey } from './breakers.js';
 
 /** The bulkheads of the process: at most `maxConcurrent` calls at once per connection, across every flow. */

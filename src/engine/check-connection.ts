@@ -1,3 +1,4 @@
+import type { ConnectionDefinition, ProjectDefinition } from '../config/definition.js';
 import {
   type Clock,
   type Context,
@@ -8,7 +9,6 @@ import {
   systemClock,
   toFlowError,
 } from '../sdk/index.js';
-import type { ConnectionDefinition, ProjectDefinition } from '../spec/definition.js';
 import { makeContext } from './make-context.js';
 import type { Registry } from './registry.js';
 

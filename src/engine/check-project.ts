@@ -1,7 +1,7 @@
+import { didYouMean } from '../config/closest.js';
+import type { FlowDefinition, ProjectDefinition, StepDefinition } from '../config/definition.js';
 import type { Context } from '../sdk/index.js';
 import { FlowError, FlowErrors, noMetrics, silentLogger, systemClock, toFlowError } from '../sdk/index.js';
-import { didYouMean } from '../spec/closest.js';
-import type { FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import { makeContext } from './make-context.js';
 import type { Registry } from './registry.js';
 

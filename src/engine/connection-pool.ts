@@ -1,5 +1,5 @@
+import type { ConnectionDefinition } from '../config/definition.js';
 import type { Context } from '../sdk/index.js';
-import type { ConnectionDefinition } from '../spec/definition.js';
 import type { Registry } from './registry.js';
 
 interface Entry {

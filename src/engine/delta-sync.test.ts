@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MemoryWorld, memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import type { DeltaSettings, ProjectDefinition } from '../config/definition.js';
 import type { JsonObject } from '../sdk/index.js';
-import type { DeltaSettings, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { cursorCodec } from './delta-cursor.js';

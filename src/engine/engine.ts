@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import {
   type Clock,
   type Connector,
@@ -12,7 +13,6 @@ import {
   systemClock,
   type TokenStore,
 } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './auto-retry.js';
 import { createBreakers } from './breakers.js';

@@ -1,6 +1,6 @@
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { createNotifier, type ErrorNotice, type Notifier, notifyConfigSchema } from '../observe/index.js';
 import type { Clock, Logger } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { NewErrorRecord, RunRow } from '../store/state-store.js';
 
 /** The process's notifiers (new error records, failed and paused runs): one per distinct `notify:` block, so batching spans runs and flows share it. */

@@ -1,5 +1,5 @@
+import type { FlowDefinition } from '../config/definition.js';
 import { FlowError } from '../sdk/index.js';
-import type { FlowDefinition } from '../spec/definition.js';
 import type { NewErrorRecord } from '../store/state-store.js';
 
 /** When a run stops because its records nearly all fail (flow `errorThreshold:`, run option). */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addEvent, startRun } from '../../test/store/store-fixtures.js';
+import type { ProjectDefinition } from '../config/definition.js';
 import { type Receiver, silentLogger, systemClock } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import { createEventTrigger } from './event-trigger.js';

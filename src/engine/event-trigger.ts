@@ -1,5 +1,5 @@
+import type { ProjectDefinition } from '../config/definition.js';
 import { type Clock, inboxPosition, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import type { RunOptions } from './run-flow.js';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
-import { defineConnector, defineDestination, defineStep, FlowError, type JsonObject } from '../sdk/index.js';
 import type {
   BreakerSettings,
   DestinationDefinition,
   FlowDefinition,
   ProjectDefinition,
   RetrySettings,
-} from '../spec/definition.js';
+} from '../config/definition.js';
+import { defineConnector, defineDestination, defineStep, FlowError, type JsonObject } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createEngine } from './engine.js';

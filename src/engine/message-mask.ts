@@ -1,6 +1,6 @@
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { type JsonObject, noRedaction, type Redactor } from '../sdk/index.js';
 import { maskValuesInText, piiValues, rawValues } from '../security/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 
 /** Masks what the engine writes to the store and sends in notifications: secrets always, a record's PII too. */
 export interface MessageMask {

@@ -1,7 +1,7 @@
 import type { BulkheadPolicy, RetryPolicy } from 'cockatiel';
+import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../config/definition.js';
 import { parseDuration } from '../sdk/duration.js';
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
-import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../spec/definition.js';
 import type { Breakers, ConnectionBreaker } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
 import { checkAtRunStart } from './check-connection.js';

@@ -1,5 +1,5 @@
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { type Clock, FlowError, type Logger, noMetrics, type Receiver } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { makeContext } from './make-context.js';
 import type { Registry } from './registry.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { sqliteConnector } from '../connectors/sqlite/index.js';
 import type { JsonObject } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import { createEngine } from './engine.js';
 

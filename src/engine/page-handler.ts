@@ -1,5 +1,5 @@
+import type { FlowDefinition } from '../config/definition.js';
 import type { Clock, Context, DataRecord, Json, Page, StateWrite } from '../sdk/index.js';
-import type { FlowDefinition } from '../spec/definition.js';
 import type { Lease, NewErrorRecord, ReturnedId, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps, type FlushProgress } from './apply-steps.js';
 import { WATERMARK_SOURCE } from './delta-sync.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import {
   type Context,
   createRecord,
@@ -11,7 +12,6 @@ import {
   FlowError,
   type Writer,
 } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import { createEngine } from './engine.js';
 

@@ -1,5 +1,5 @@
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { ConnectionPool } from './connection-pool.js';

@@ -1,3 +1,4 @@
+import type { ProjectDefinition } from '../config/definition.js';
 import {
   type Clock,
   createRecord,
@@ -7,7 +8,6 @@ import {
   noMetrics,
   type TokenStore,
 } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import type { ErrorRecordRow, StateStore } from '../store/state-store.js';
 import { applySteps } from './apply-steps.js';
 import type { Breakers } from './breakers.js';

@@ -1,6 +1,6 @@
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, type RetryPolicy, retry } from 'cockatiel';
+import type { RetrySettings } from '../config/definition.js';
 import { isFlowError, parseDuration } from '../sdk/index.js';
-import type { RetrySettings } from '../spec/definition.js';
 
 /** A complete retry policy as data: what the flow file's `retry:` blocks resolve to. */
 export interface RetryOptions {

@@ -1,4 +1,4 @@
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import type { RunRow } from '../store/state-store.js';
 import type { RunOptions } from './run-flow.js';
 

@@ -6,8 +6,8 @@ import {
   memoryConnector,
   memoryWorld,
 } from '../../test/helpers/memory-connector.js';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { FlowError, type JsonObject } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createEngine } from './engine.js';

@@ -1,3 +1,4 @@
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import {
   type Clock,
   FlowError,
@@ -12,7 +13,6 @@ import {
   type TokenStore,
   toFlowError,
 } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import type { RunCounts, RunRow, RunStatus, StartedRun, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';

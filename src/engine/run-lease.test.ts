@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import type { ProjectDefinition } from '../config/definition.js';
 import { defineStep, type JsonObject, ManualClock } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import { createEngine } from './engine.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { silentLogger, systemClock } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { RunRow } from '../store/state-store.js';
 import { createScheduler } from './scheduler.js';

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
+import type { ProjectDefinition } from '../config/definition.js';
 import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
-import type { ProjectDefinition } from '../spec/definition.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import type { RunOptions } from './run-flow.js';
 

@@ -1,3 +1,4 @@
+import { STAGE_SOURCE_TYPE, stageSourceSchema } from '../config/structure.js';
 import {
   createRecord,
   type DataRecord,
@@ -7,7 +8,6 @@ import {
   inboxPosition,
   isJsonObject,
 } from '../sdk/index.js';
-import { STAGE_SOURCE_TYPE, stageSourceSchema } from '../spec/structure.js';
 
 /** A record as a pipeline stage hands it on: its id and data, as one inbox event of the next flow. */
 export function handoffPayload(record: DataRecord): string {

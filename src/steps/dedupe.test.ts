@@ -10,6 +10,7 @@ import {
   memoryConnector,
   memoryWorld,
 } from '../../test/helpers/memory-connector.js';
+import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { createEngine } from '../engine/engine.js';
 import { storeState } from '../engine/make-context.js';
 import {
@@ -21,7 +22,6 @@ import {
   type StateWrite,
   type StepState,
 } from '../sdk/index.js';
-import type { FlowDefinition, ProjectDefinition } from '../spec/definition.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { dedupeConfigSchema } from './dedupe-config.js';

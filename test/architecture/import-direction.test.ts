@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * DESIGN.md: imports point one way — sdk ← {steps, connectors, store, spec, security, observe} ← engine (which also uses steps' date parsing) ← {cli}.
+ * DESIGN.md: imports point one way — sdk ← {steps, connectors, store, config, security, observe} ← engine (which also uses steps' date parsing) ← {cli}.
  * A connector imports only the sdk, its own folder and its client library. This test fails on any
  * import that breaks the direction.
  */
@@ -20,10 +20,10 @@ const allowed: Record<string, (target: string) => boolean> = {
   sdk: () => false,
   steps: (t) => t === 'sdk',
   store: (t) => t === 'sdk',
-  spec: (t) => t === 'sdk',
+  config: (t) => t === 'sdk',
   security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
-  engine: (t) => ['sdk', 'spec', 'steps', 'store', 'observe', 'security'].includes(t),
+  engine: (t) => ['sdk', 'config', 'steps', 'store', 'observe', 'security'].includes(t),
   observe: (t) => t === 'sdk',
   server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { protectReferences } from '../../src/spec/reference-tokens.js';
+import { protectReferences } from '../../src/config/reference-tokens.js';
 
 /** One ```yaml block of a Markdown page. */
 export interface Snippet {

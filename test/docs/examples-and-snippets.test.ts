@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../src/cli/builtins.js';
+import { parseProject, projectJsonSchema } from '../../src/config/index.js';
 import { FlowErrors } from '../../src/sdk/index.js';
-import { parseProject, projectJsonSchema } from '../../src/spec/index.js';
 import { asFlowFile, markdownPages, parseFlowYaml, yamlSnippets } from './doc-snippets.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

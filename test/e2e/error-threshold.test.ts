@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { parseProject } from '../../src/config/index.js';
 import { createEngine } from '../../src/engine/index.js';
-import { parseProject } from '../../src/spec/index.js';
 import { openStore } from '../../src/store/index.js';
 import { tempContext } from '../helpers/temp-context.js';
 

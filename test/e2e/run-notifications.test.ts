@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { parseProject } from '../../src/config/index.js';
 import { createEngine } from '../../src/engine/index.js';
 import {
   startHttpServer,
@@ -10,7 +11,6 @@ import {
   type TestHttpServer,
   type TestSmtpServer,
 } from '../../src/observe/test-helpers.js';
-import { parseProject } from '../../src/spec/index.js';
 import { openStore } from '../../src/store/index.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { tempContext } from '../helpers/temp-context.js';

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { parseProject } from '../../src/config/index.js';
 import { checkProject, createEngine, createRegistry } from '../../src/engine/index.js';
-import { parseProject } from '../../src/spec/index.js';
 import { openStore } from '../../src/store/index.js';
 import { tempContext } from '../helpers/temp-context.js';
 

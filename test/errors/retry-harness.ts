@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
 import { loadFlowFile } from '../../src/cli/load-project.js';
+import type { ProjectDefinition } from '../../src/config/definition.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
-import type { ProjectDefinition } from '../../src/spec/definition.js';
 import { openStore, type StateStore } from '../../src/store/index.js';
 
 /**

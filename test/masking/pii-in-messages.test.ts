@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { parseProject } from '../../src/config/index.js';
 import { createTestSchema, type TestSchema } from '../../src/connectors/postgres/test-helpers.js';
 import { createEngine } from '../../src/engine/index.js';
 import {
@@ -11,7 +12,6 @@ import {
   type TestHttpServer,
   type TestSmtpServer,
 } from '../../src/observe/test-helpers.js';
-import { parseProject } from '../../src/spec/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { StateStore } from '../../src/store/state-store.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
+import { parseProject } from '../../src/config/index.js';
 import { createEngine } from '../../src/engine/index.js';
 import { startHttpServer } from '../../src/observe/test-helpers.js';
 import { sensitiveForms } from '../../src/sdk/index.js';
-import { parseProject } from '../../src/spec/index.js';
 import { openStore } from '../../src/store/index.js';
 
 /** Issue 11 item 12, in process: what the engine writes to the store about a run never holds a secret. */

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import { builtinConnectors, builtinSteps } from '../../cli/builtins.js';
+import { parseProject } from '../../config/index.js';
 import { createEngine } from '../../engine/index.js';
 import { storeState } from '../../engine/make-context.js';
 import { type Context, createRecord, type JsonObject, ManualClock, type Processor } from '../../sdk/index.js';
-import { parseProject } from '../../spec/index.js';
 import { openStore } from '../../store/index.js';
 import {
   closeSqliteConnection,

@@ -1,6 +1,6 @@
 import { didYouMean } from './closest.js';
 import type { FlowDefinition } from './definition.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { formatPath } from './yaml-locator.js';
 
 /** Steps that pass a record's fields on without adding any: the last map still decides the fields. */
@@ -30,7 +30,7 @@ function mappedFields(flow: FlowDefinition): { fields: string[]; index: number }
  * flow's last map decides the fields, a key column it never writes fails every record at run time:
  * reported here instead, before anything runs.
  */
-export function checkKeys(flows: Readonly<Record<string, FlowDefinition>>, ctx: SpecContext): void {
+export function checkKeys(flows: Readonly<Record<string, FlowDefinition>>, ctx: ParseContext): void {
   for (const flow of Object.values(flows)) {
     const mapped = mappedFields(flow);
     if (!mapped) continue;

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { didYouMean } from './closest.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 /** The reason croner gives for a bad expression, or undefined when it is valid. */
@@ -29,7 +29,7 @@ export function checkSchedule(
   schedule: unknown,
   timezone: unknown,
   flowPath: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
   scheduleKey = 'schedule',
 ): void {
   if (typeof schedule === 'string') {

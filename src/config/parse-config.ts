@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { closest } from './closest.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { findUnknownKeys } from './unknown-keys.js';
 import { formatPath, inPath, type PathKey } from './yaml-locator.js';
 import { reportZodIssues } from './zod-problems.js';
@@ -31,7 +31,7 @@ export function parseConfig<T>(
   schema: z.ZodType<T>,
   value: unknown,
   path: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
   options: ParseConfigOptions = {},
 ): Parsed<T> {
   const before = ctx.problems.count;

@@ -2,12 +2,12 @@ import { listNames } from './catalog.js';
 import { didYouMean } from './closest.js';
 import type { ConnectionDefinition } from './definition.js';
 import { parseConfig, withoutKeys } from './parse-config.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { CONNECTION_KEYS, connectionWrapper } from './structure.js';
 import { formatPath } from './yaml-locator.js';
 
 /** Validates one entry of `connections:` with its connector's schema. */
-export function parseConnection(name: string, value: unknown, ctx: SpecContext): ConnectionDefinition | undefined {
+export function parseConnection(name: string, value: unknown, ctx: ParseContext): ConnectionDefinition | undefined {
   const path = ['connections', name];
   const wrapper = parseConfig(connectionWrapper, value, path, ctx);
   if (!wrapper.ok) return undefined;

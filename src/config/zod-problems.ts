@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { didYouMean } from './closest.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { likelyBranch } from './unknown-keys.js';
 import { formatPath, inPath, type PathKey } from './yaml-locator.js';
 
@@ -56,7 +56,7 @@ export function reportZodIssues(
   issues: readonly z.core.$ZodIssue[],
   base: readonly PathKey[],
   input: unknown,
-  ctx: SpecContext,
+  ctx: ParseContext,
   skip: ReadonlySet<string> = new Set(),
 ): void {
   for (const issue of issues) {

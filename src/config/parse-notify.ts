@@ -1,9 +1,9 @@
 import { parseConfig } from './parse-config.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import type { PathKey } from './yaml-locator.js';
 
 /** Validates a `notify:` block with the host's schema; undefined when absent or wrong (then reported). */
-export function parseNotify(value: unknown, path: readonly PathKey[], ctx: SpecContext): unknown {
+export function parseNotify(value: unknown, path: readonly PathKey[], ctx: ParseContext): unknown {
   if (value === undefined || value === null) return undefined;
   const schema = ctx.catalog.notify;
   if (!schema) {

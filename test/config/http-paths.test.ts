@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog } from '../../src/cli/builtins.js';
+import { parseProject } from '../../src/config/parse-project.js';
 import { FlowErrors } from '../../src/sdk/index.js';
-import { parseProject } from '../../src/spec/parse-project.js';
 
 const FILE = 'flows/api.yaml';
 

@@ -3,7 +3,7 @@ import { type CatalogEntry, listNames } from './catalog.js';
 import { checkConnectionRef } from './check-connection-ref.js';
 import { didYouMean } from './closest.js';
 import { parseConfig, withoutKeys } from './parse-config.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 export type EndpointKind = 'source' | 'destination';
@@ -14,15 +14,15 @@ export interface Endpoint {
   readonly config: unknown;
 }
 
-function kindEntries(kind: EndpointKind, ctx: SpecContext): ReadonlyMap<string, CatalogEntry<Source | Destination>> {
+function kindEntries(kind: EndpointKind, ctx: ParseContext): ReadonlyMap<string, CatalogEntry<Source | Destination>> {
   return kind === 'source' ? ctx.catalog.sources : ctx.catalog.destinations;
 }
 
-function typesOf(connector: string, kind: EndpointKind, ctx: SpecContext): string[] {
+function typesOf(connector: string, kind: EndpointKind, ctx: ParseContext): string[] {
   return [...kindEntries(kind, ctx).entries()].filter(([, e]) => e.connector?.name === connector).map(([t]) => t);
 }
 
-function unknownType(kind: EndpointKind, type: string, typePath: readonly PathKey[], ctx: SpecContext): void {
+function unknownType(kind: EndpointKind, type: string, typePath: readonly PathKey[], ctx: ParseContext): void {
   const entries = kindEntries(kind, ctx);
   const other: EndpointKind = kind === 'source' ? 'destination' : 'source';
   const otherKind = kindEntries(other, ctx).has(type) ? `"${type}" is a ${other} type, not a ${kind} type. ` : '';
@@ -43,7 +43,7 @@ export function parseEndpoint(
   value: { readonly connection: string; readonly type: string } & Readonly<Record<string, unknown>>,
   wrapperKeys: readonly string[],
   path: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
 ): Endpoint | undefined {
   const { connection, type } = value;
   const declared = checkConnectionRef(connection, [...path, 'connection'], ctx);

@@ -7,12 +7,12 @@ import type { ConnectionDefinition, FlowDefinition, ProjectDefinition } from './
 import { type Env, secretVariable } from './expand-references.js';
 import { parseConfig } from './parse-config.js';
 import { declaredConnectionTypes, parseConnection } from './parse-connections.js';
+import type { ParseContext } from './parse-context.js';
 import { parseFlow } from './parse-flow.js';
 import { parseNotify } from './parse-notify.js';
 import { parseYaml } from './parse-yaml.js';
 import { createProblemList } from './problems.js';
 import { resolveReferences } from './resolve-references.js';
-import type { SpecContext } from './spec-context.js';
 import { projectSchema } from './structure.js';
 
 export interface ProjectOptions {
@@ -93,7 +93,7 @@ export function parseProject(
     problems.add('CONFIG_YAML_SYNTAX', locator.at([]), `cannot read the YAML: ${message}`, 'Use fewer aliases.');
     problems.throwIfAny();
   }
-  const ctx: SpecContext = {
+  const ctx: ParseContext = {
     locator,
     problems,
     catalog: indexCatalog(catalog),

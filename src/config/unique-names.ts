@@ -1,4 +1,4 @@
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 export interface NameRequest {
@@ -14,7 +14,7 @@ export interface NameRequest {
  * Names unique within a flow: the user's name, else `base`, `base#2`, `base#3`… for repeats.
  * Two items with the same explicit name are a problem.
  */
-export function uniqueNames(requests: readonly NameRequest[], what: string, ctx: SpecContext): string[] {
+export function uniqueNames(requests: readonly NameRequest[], what: string, ctx: ParseContext): string[] {
   const taken = new Map<string, readonly PathKey[]>();
   for (const r of requests) {
     if (r.explicit === undefined) continue;

@@ -1,10 +1,10 @@
 import type { DeltaSettings, DestinationDefinition, FlowDefinition, SourceDefinition } from './definition.js';
 import { parseConfig } from './parse-config.js';
+import type { ParseContext } from './parse-context.js';
 import { parseEndpoint } from './parse-endpoint.js';
 import { parseNotify } from './parse-notify.js';
 import { fieldLocations, parseSteps } from './parse-steps.js';
 import { checkSchedule } from './schedule.js';
-import type { SpecContext } from './spec-context.js';
 import {
   DEFAULT_BATCH_SIZE,
   DESTINATION_KEYS,
@@ -34,7 +34,7 @@ function endpointKeys(value: unknown): (Record<string, unknown> & { connection: 
 function checkDelta(
   source: { type: string; delta?: DeltaSettings; once?: { field: string } },
   path: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
 ): void {
   const { delta, once } = source;
   if (delta) {
@@ -74,7 +74,7 @@ function checkDelta(
 }
 
 /** `source: { flow: <name> }`: a pipeline stage reading what that flow handed on. */
-function parseStageSource(value: unknown, path: readonly PathKey[], ctx: SpecContext): SourceDefinition | undefined {
+function parseStageSource(value: unknown, path: readonly PathKey[], ctx: ParseContext): SourceDefinition | undefined {
   const parsed = parseConfig(stageSourceSchema, value, path, ctx);
   if (!parsed.ok) return undefined;
   return {
@@ -86,7 +86,7 @@ function parseStageSource(value: unknown, path: readonly PathKey[], ctx: SpecCon
   };
 }
 
-function parseSource(value: unknown, path: readonly PathKey[], ctx: SpecContext): SourceDefinition | undefined {
+function parseSource(value: unknown, path: readonly PathKey[], ctx: ParseContext): SourceDefinition | undefined {
   if (isMap(value) && 'flow' in value && !('connection' in value) && !('type' in value))
     return parseStageSource(value, path, ctx);
   const wrapper = parseConfig(sourceWrapper, value, path, ctx);
@@ -110,7 +110,7 @@ function parseSource(value: unknown, path: readonly PathKey[], ctx: SpecContext)
 function parseDestinations(
   items: readonly unknown[],
   flowPath: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
 ): DestinationDefinition[] {
   const parsed = items.flatMap((item, i) => {
     const path = [...flowPath, 'destinations', i];
@@ -149,7 +149,7 @@ function parseDestinations(
 }
 
 /** One entry of `flows:`: its schedule, source, steps and destinations. */
-export function parseFlow(name: string, value: unknown, ctx: SpecContext): FlowDefinition | undefined {
+export function parseFlow(name: string, value: unknown, ctx: ParseContext): FlowDefinition | undefined {
   const path = ['flows', name];
   // The flow's name: where a flow is, and where a missing part is reported.
   const at = ctx.locator.keyAt(path);

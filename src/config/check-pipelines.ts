@@ -1,5 +1,5 @@
 import type { FlowDefinition } from './definition.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 /**
@@ -9,7 +9,7 @@ import { formatPath, type PathKey } from './yaml-locator.js';
  */
 export function checkPipelines(
   flows: Readonly<Record<string, FlowDefinition>>,
-  ctx: SpecContext,
+  ctx: ParseContext,
   /** Every flow the file declares: when only some are checked (`run <file> <flow>`), the others still exist. */
   declared: readonly string[] = Object.keys(flows),
 ): void {

@@ -3,7 +3,7 @@ import type { ProblemList } from './problems.js';
 import type { Locator } from './yaml-locator.js';
 
 /** What the validation of one flow file carries along: where nodes are, the problems so far, the catalog. */
-export interface SpecContext {
+export interface ParseContext {
   readonly locator: Locator;
   readonly problems: ProblemList;
   readonly catalog: CatalogIndex;

@@ -1,6 +1,6 @@
 import { listNames } from './catalog.js';
 import { didYouMean } from './closest.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 /**
@@ -10,7 +10,7 @@ import { formatPath, type PathKey } from './yaml-locator.js';
 export function checkConnectionRef(
   connection: string,
   path: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
 ): { declared: boolean; type: string | undefined } {
   if (ctx.connectionTypes.has(connection)) return { declared: true, type: ctx.connectionTypes.get(connection) };
   const names = [...ctx.connectionTypes.keys()];

@@ -3,7 +3,7 @@ import { checkConnectionRef } from './check-connection-ref.js';
 import { didYouMean } from './closest.js';
 import type { StepDefinition } from './definition.js';
 import { parseConfig } from './parse-config.js';
-import type { SpecContext } from './spec-context.js';
+import type { ParseContext } from './parse-context.js';
 import { stepName } from './structure.js';
 import { uniqueNames } from './unique-names.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
@@ -25,7 +25,11 @@ const FIELD_LIMIT = 200;
  * `file:line:col` of the keys and items of a step's settings, by the field path a compile error
  * names (`email`, `email.transform`, `all[2].op`), up to three levels deep.
  */
-export function fieldLocations(raw: unknown, configPath: readonly PathKey[], ctx: SpecContext): Record<string, string> {
+export function fieldLocations(
+  raw: unknown,
+  configPath: readonly PathKey[],
+  ctx: ParseContext,
+): Record<string, string> {
   const out: Record<string, string> = {};
   let count = 0;
   const walk = (value: unknown, path: PathKey[], field: string, depth: number): void => {
@@ -55,7 +59,7 @@ function isMap(value: unknown): value is Record<string, unknown> {
 const EXAMPLE = 'e.g. `- filter: { all: [{ field: status, op: ne, value: voided }] }`';
 
 /** Which key of the item is the step type (the others being `name` or mistakes). */
-function stepTypeKey(item: Record<string, unknown>, path: readonly PathKey[], ctx: SpecContext): string | undefined {
+function stepTypeKey(item: Record<string, unknown>, path: readonly PathKey[], ctx: ParseContext): string | undefined {
   const keys = Object.keys(item).filter((k) => k !== 'name');
   const types = ctx.catalog.steps;
   if (keys.length === 1) return keys[0];
@@ -90,7 +94,7 @@ function stepTypeKey(item: Record<string, unknown>, path: readonly PathKey[], ct
   return undefined;
 }
 
-function parseStep(item: unknown, path: readonly PathKey[], ctx: SpecContext): ParsedStep | undefined {
+function parseStep(item: unknown, path: readonly PathKey[], ctx: ParseContext): ParsedStep | undefined {
   if (!isMap(item)) {
     ctx.problems.add(
       'CONFIG_INVALID',
@@ -149,7 +153,7 @@ function parseStep(item: unknown, path: readonly PathKey[], ctx: SpecContext): P
 export function parseSteps(
   items: readonly unknown[],
   flowPath: readonly PathKey[],
-  ctx: SpecContext,
+  ctx: ParseContext,
 ): StepDefinition[] {
   const parsed = items.map((item, i) => parseStep(item, [...flowPath, 'steps', i], ctx));
   const valid = parsed.filter((p): p is ParsedStep => p !== undefined);
