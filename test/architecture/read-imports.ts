@@ -62,7 +62,7 @@ export function createImportReader(overlay: Readonly<Record<string, string>> = {
     const parsed = ts.createSourceFile(
       fileName,
       text,
-      { languageVersion: ts.ScriptTarget.Latest, impliedNodeFormat },
+      { languageVersion: ts.ScriptTarget.Latest, impliedNodeFormat, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
       true,
     );
     return collectImports(parsed).map(({ form, line, literal, expression }) => {
