@@ -34,6 +34,12 @@ export function unlisted(violations: readonly Violation[], allowed: readonly str
   return violations.filter((v) => !excused.has(v.key));
 }
 
+/** The allow-list entries (keys) that are no longer violations: fixed, so they must be deleted. */
+export function staleEntries(violations: readonly Violation[], allowed: readonly string[]): string[] {
+  const current = new Set(violations.map((v) => v.key));
+  return allowed.filter((key) => !current.has(key));
+}
+
 /** What a target is called in a violation's key. */
 export function describe(target: ImportTarget): string {
   switch (target.kind) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowedViolations } from './allowed-violations.js';
-import { findViolations, unlisted } from './check-imports.js';
+import { findViolations, staleEntries, unlisted } from './check-imports.js';
 import { createImportReader, repoRoot } from './read-imports.js';
 
 /**
@@ -216,6 +216,12 @@ describe('the import checker fails on a wrong import', () => {
     expect(unlisted(findViolations(edges), allowedViolations).map((v) => v.key)).toEqual(
       mutants.map((m) => m.key).sort(),
     );
+  });
+
+  it('the allow-list check notices an entry that is no longer a violation', () => {
+    const violations = findViolations(reader.importsOf('src/cli/mutant-static.ts'));
+    const fixed = 'src/cli/mutant-clean.ts → src/store/open-store.ts';
+    expect(staleEntries(violations, [mutants[0]?.key ?? '', fixed])).toEqual([fixed]);
   });
 
   it('writes nothing: the mutants exist only in the overlay', () => {
