@@ -84,7 +84,8 @@ function reasonAgainst({ file, form, target }: ImportEdge): string | undefined {
       const entry = inSrc === `${to}/index.ts`;
       if (arrowBetween(rule, to, entry)) return undefined;
       const throughEntry = arrowBetween(rule, to, true);
-      if (throughEntry) return `${from} may import ${to} only through src/${to}/index.ts (${throughEntry.because ?? rule.design})`;
+      if (throughEntry)
+        return `${from} may import ${to} only through src/${to}/index.ts (${throughEntry.because ?? rule.design})`;
       return `${from} → ${to || 'src/'} is not an arrow of DESIGN.md (${form}): ${rule.design}`;
     }
   }
