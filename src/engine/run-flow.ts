@@ -79,10 +79,11 @@ async function claim(deps: RunDeps, project: ProjectDefinition, flow: string, op
   const self: Self = { host: deps.host, pid: deps.pid, owner: runOwner(deps.host, deps.pid) };
   const until = new Date(now.getTime() + (deps.leaseMs ?? RUN_LEASE_MS));
   const held = await deps.store.getLease(flow);
-  const gone = held?.owner != null && held.expiresAt > now && ownerGone(held.owner, self);
+  // a hint: the store takes the lease over only if it still has this token
+  const takeOver = held?.owner && held.expiresAt > now && ownerGone(held.owner, self) ? held.token : undefined;
   const lease = await deps.store.claimLease(flow, self.owner, until, {
     at: now,
-    ...(gone && held ? { takeOver: held.token } : {}),
+    ...(takeOver === undefined ? {} : { takeOver }),
   });
   try {
     return await deps.store.startRun({
