@@ -80,7 +80,6 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger;
   const retry: RetryOptions = { ...defaultRetry, ...options.retry };
-  const live = new Set<number>();
   const deps = {
     registry,
     pool: createConnectionPool(registry),
@@ -94,7 +93,6 @@ export function createEngine(options: EngineOptions): Engine {
     bulkheads: createBulkheads(),
     host: options.host ?? hostname(),
     pid: process.pid,
-    live,
     ...(options.tokens ? { tokens: options.tokens } : {}),
   };
   return {

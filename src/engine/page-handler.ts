@@ -139,7 +139,7 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
   };
 
   const write = async (p: Prepared, pageKey: string): Promise<void> => {
-    if (d.lease) await d.store.renewLease(d.lease, d.clock.now());
+    if (d.lease) await d.store.renewLease(d.lease, new Date(d.clock.now().getTime() + d.lease.ms));
     const written = await Promise.all(
       open.destinations.map((dest) => writeDestination(dest, flow.steps.length, p.records, ctx, pageKey)),
     );

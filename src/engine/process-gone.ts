@@ -1,4 +1,4 @@
-import type { RunRow } from '../store/state-store.js';
+import { parseRunOwner } from '../sdk/index.js';
 
 function processAlive(pid: number): boolean {
   try {
@@ -9,21 +9,25 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The process asking: its host and pid, and the owner string its leases carry (src/sdk/run-lease.ts). */
 export interface Self {
   readonly host: string;
   readonly pid: number;
-  /** Ids of the runs this process is executing right now. */
-  readonly live: ReadonlySet<number>;
+  readonly owner: string;
 }
 
 /**
- * Whether the process of a run marked `running` is known to be gone: it ran on this host and its pid
- * is dead (or it is this very process, which is not running it). Such a run is taken over at once;
- * any other only once its lease lapsed (StateStore.startRun), since a live process that is paused or
- * blocked cannot be told from a dead one on another machine.
+ * A hint, never the authority: whether the process that owns an unexpired lease is known to be gone,
+ * so that its flow may be claimed at once rather than when the lease lapses (a killed run resumes
+ * without waiting). Known gone only on this host: its pid is dead, or it is this process's pid with
+ * another instance id (a restarted container's pid 1). Anything else (another host, a live pid, an
+ * owner string of another form, this very process) is not known gone. Acting on the hint is a
+ * takeover by the lease itself (StateStore.claimLease with `takeOver`): compared and incremented in
+ * one transaction, so a wrong or stale hint can only cost a refused claim, never two owners.
  */
-export function processGone(run: RunRow, self: Self): boolean {
-  if (run.host !== self.host) return false;
-  if (run.pid === self.pid) return !self.live.has(run.id);
-  return !processAlive(run.pid);
+export function ownerGone(owner: string, self: Self): boolean {
+  const parsed = parseRunOwner(owner);
+  if (parsed === undefined || parsed.host !== self.host || owner === self.owner) return false;
+  if (parsed.pid === self.pid) return true;
+  return !processAlive(parsed.pid);
 }

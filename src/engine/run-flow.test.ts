@@ -165,25 +165,28 @@ describe('runFlow', () => {
     await store.close();
   });
 
-  it('refuses to overlap a live run and takes over a dead one', async () => {
+  it('refuses to overlap a run that holds the lease, and takes over once its lease lapsed', async () => {
     const world = memoryWorld(rows(5));
     const { store, engine } = await setup(world);
-    const live = await store.createRun({
-      flow: 'f',
+    const now = new Date();
+    const claimed = await store.claimLease('f', 'elsewhere:1:a1', new Date(now.getTime() + 60_000), { at: now });
+    const { run: live, lease } = await store.startRun({
+      lease: claimed,
       trigger: 'test',
       flowFile: null,
       host: 'elsewhere',
       pid: 1,
-      startedAt: new Date(),
-      resumedFrom: null,
+      startedAt: now,
     });
     await expect(engine.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
-    await store.updateRun(live.id, { heartbeatAt: new Date(Date.now() - 5 * 60_000) });
+    await store.renewLease(lease, new Date(Date.now() - 1)); // as if its last renewal was a window ago
     const run = await engine.run(project(), 'f');
     expect(run.status).toBe('succeeded');
     const dead = await store.getRun(live.id);
     expect(dead?.status).toBe('failed');
     expect(dead?.error?.code).toBe('INTERRUPTED');
+    expect(dead?.error?.message).toContain('its lease lapsed');
+    expect(await store.getLease('f')).toMatchObject({ owner: null, runId: run.id, token: 2 });
     await store.close();
   });
 

@@ -10,6 +10,7 @@ import {
   parseDuration,
   RUN_HEARTBEAT_MS,
   RUN_LEASE_MS,
+  runOwner,
   type TokenStore,
   toFlowError,
 } from '../sdk/index.js';
@@ -26,7 +27,7 @@ import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import { pageAnchor } from './page-anchor.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
-import { processGone, type Self } from './process-gone.js';
+import { ownerGone, type Self } from './process-gone.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import { cloneCounts, emptyCounts } from './run-counts.js';
@@ -43,9 +44,9 @@ export interface RunDeps {
   breakers: Breakers;
   bulkheads: Bulkheads;
   notifications: ErrorNotifications;
+  /** The host and pid runs are recorded on; with this process's instance id, the owner of their leases. */
   host: string;
   pid: number;
-  live: Set<number>;
   tokens?: TokenStore;
   /** The lease window (default RUN_LEASE_MS). */
   leaseMs?: number;
@@ -69,24 +70,35 @@ export interface RunOptions {
 export const DEFAULT_READ_TIMEOUT = '10m';
 
 /**
- * Takes the flow's lease and starts the run: refused (RUN_ALREADY_ACTIVE) while another run holds the
- * flow; a running run whose process is gone (on this host) is replaced at once, any other only once
- * its lease lapsed.
+ * Claims the flow's lease for this process and starts the run under it (docs/architecture.md, Run
+ * ownership): refused (RUN_ALREADY_ACTIVE) while another claim holds the flow. A lease whose owner is
+ * known gone (a dead pid on this host: a killed run) is taken over at once, any other only once it
+ * lapsed; either way the token grows and the old holder's writes fail from then on.
  */
 async function claim(deps: RunDeps, project: ProjectDefinition, flow: string, options: RunOptions, now: Date) {
-  const active = await deps.store.activeRun(flow);
-  const self: Self = { host: deps.host, pid: deps.pid, live: deps.live };
-  return deps.store.startRun({
-    flow,
-    trigger: options.trigger ?? 'api',
-    flowFile: project.file,
-    host: deps.host,
-    pid: deps.pid,
-    startedAt: now,
-    leaseMs: deps.leaseMs ?? RUN_LEASE_MS,
-    ...(active && processGone(active, self) ? { replace: active.id } : {}),
-    ...(options.fromStart ? { fromStart: true } : {}),
+  const self: Self = { host: deps.host, pid: deps.pid, owner: runOwner(deps.host, deps.pid) };
+  const until = new Date(now.getTime() + (deps.leaseMs ?? RUN_LEASE_MS));
+  const held = await deps.store.getLease(flow);
+  // a hint: the store takes the lease over only if it still has this token
+  const takeOver = held?.owner && held.expiresAt > now && ownerGone(held.owner, self) ? held.token : undefined;
+  const lease = await deps.store.claimLease(flow, self.owner, until, {
+    at: now,
+    ...(takeOver === undefined ? {} : { takeOver }),
   });
+  try {
+    return await deps.store.startRun({
+      lease,
+      trigger: options.trigger ?? 'api',
+      flowFile: project.file,
+      host: deps.host,
+      pid: deps.pid,
+      startedAt: now,
+      ...(options.fromStart ? { fromStart: true } : {}),
+    });
+  } catch (error) {
+    await deps.store.releaseLease(lease, now).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Abort reasons that fail the run (a timeout, a lost lease); any other abort cancels it. */
@@ -125,7 +137,6 @@ export async function runFlow(
   const claimed: StartedRun = await claim(deps, project, flow.name, options, started);
   const { run, lease } = claimed;
   const stored = claimed.checkpoint;
-  deps.live.add(run.id);
   if (claimed.replaced)
     deps.log.info({ runId: run.id }, `run ${claimed.replaced.id}: ${claimed.replaced.error?.message}`);
   const abort = new AbortController();
@@ -165,7 +176,7 @@ export async function runFlow(
   );
   // renews the lease between commits; a lost lease stops the run (its next write would fail anyway)
   const heartbeat = setInterval(() => {
-    store.renewLease(lease, clock.now()).catch((e: unknown) => {
+    store.renewLease(lease, new Date(clock.now().getTime() + lease.ms)).catch((e: unknown) => {
       if (e instanceof FlowError && e.code === 'RUN_LEASE_LOST') abort.abort(e);
     });
   }, options.heartbeatMs ?? RUN_HEARTBEAT_MS);
@@ -352,6 +363,7 @@ export async function runFlow(
   if (!lost) {
     try {
       await store.finishRun({
+        runId: run.id,
         lease,
         patch,
         ...(completed && delta ? { watermark: { source: WATERMARK_SOURCE, value: delta.completed(started) } } : {}),
@@ -366,7 +378,6 @@ export async function runFlow(
   }
   if (lost) {
     // another run holds the flow now: this one writes nothing more, and says so
-    deps.live.delete(run.id);
     deps.log.error({ runId: run.id, code: lost.code }, lost.message);
     const ended: RunRow = { ...run, status: 'failed', endedAt, pages, counts: cloneCounts(counts) };
     ended.error = { code: lost.code, message: lost.message, ...(lost.hint ? { hint: lost.hint } : {}) };
@@ -374,7 +385,6 @@ export async function runFlow(
     return ended;
   }
   if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());
-  deps.live.delete(run.id);
   report(status);
   const final = (await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts };
   deps.notifications.runEnded(project, flow, final); // failed or paused: someone is told (never waits)

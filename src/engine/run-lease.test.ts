@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
@@ -122,8 +123,44 @@ describe('run lease', () => {
     expect(endedA.status).toBe('succeeded');
     expect(inserted()).toBe(30);
     const lease = await store.getLease('f');
-    expect(lease?.runId).toBe(endedA.id);
+    expect([lease?.owner, lease?.runId]).toEqual([null, endedA.id]);
     expect(lease?.expiresAt).toEqual(endedA.endedAt); // released at the end: the next run need not wait
+    await store.close();
+  });
+
+  it('takes over at once the unexpired lease of a killed process on this host; never one that may be alive', async () => {
+    const { store, clock, state, a } = await twoMachines();
+    state.armed = false; // no pause in this one
+    const dead = spawnSync(process.execPath, ['-e', '']).pid ?? 0;
+    const hold = async (owner: string) => {
+      const claimed = await store.claimLease('f', owner, new Date(clock.now().getTime() + 60_000), {
+        at: clock.now(),
+      });
+      return store.startRun({
+        lease: claimed,
+        trigger: 'test',
+        flowFile: null,
+        host: 'x',
+        pid: 1,
+        startedAt: clock.now(),
+      });
+    };
+    // alive, or not known dead: another host, a live pid on this host
+    const other = await hold(`machine-b:${dead}:abc`);
+    await expect(a.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    await store.releaseLease(other.lease, clock.now());
+    const alive = await hold(`machine-a:${process.ppid}:abc`);
+    await expect(a.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    await store.releaseLease(alive.lease, clock.now());
+    // killed (-9): its pid is gone, its lease has 60 s to go
+    const killed = await hold(`machine-a:${dead}:abc`);
+    const run = await a.run(project(), 'f', { heartbeatMs: 3_600_000 });
+    expect(run.status).toBe('succeeded');
+    expect(run.resumedFrom).toBe(killed.run.id);
+    const old = await store.getRun(killed.run.id);
+    expect([old?.status, old?.error?.code]).toEqual(['failed', 'INTERRUPTED']);
+    expect(old?.error?.message).toContain(`is gone; run ${run.id} took over`);
+    await expect(store.renewLease(killed.lease, clock.now())).rejects.toMatchObject({ code: 'RUN_LEASE_LOST' });
     await store.close();
   });
 });

@@ -5,6 +5,8 @@ export type {
   ApiTokenRow,
   BreakerRow,
   CheckpointRow,
+  ClaimedLease,
+  ClaimOptions,
   ErrorAction,
   ErrorFilter,
   ErrorHistoryRow,
@@ -17,6 +19,7 @@ export type {
   NewInboxEvent,
   NewRun,
   PageCommit,
+  PreviousHolder,
   ReturnedId,
   ReturnedIdFilter,
   ReturnedIdRow,
@@ -32,5 +35,6 @@ export type {
   StageCounts,
   StartedRun,
   StateStore,
+  StoredLease,
 } from './state-store.js';
 export { chooseStore, STORE_FILE, STORE_FOLDER, type StoreChoice, type StoreChoiceInput } from './store-location.js';

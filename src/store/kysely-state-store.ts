@@ -12,7 +12,7 @@ import {
 } from './error-queries.js';
 import { addInboxEvents, purgeInbox, readInbox } from './inbox-queries.js';
 import { getLease } from './lease-fence.js';
-import { finishRun, renewLease, startRun } from './lease-queries.js';
+import { claimLease, finishRun, releaseLease, renewLease, startRun } from './lease-queries.js';
 import type { StoreDialect } from './migrations.js';
 import { clearCheckpoint, commitPage, getCheckpoint, listPages } from './page-queries.js';
 import { listReturnedIds } from './returned-id-queries.js';
@@ -34,8 +34,10 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
     listRuns: (filter) => listRuns(db, filter),
     activeRun: (flow) => activeRun(db, flow),
     recordSkippedRun: (run, why) => recordSkippedRun(db, run, why),
+    claimLease: (flow, owner, until, options) => claimLease(db, flow, owner, until, options),
+    renewLease: (lease, until) => renewLease(db, lease, until),
+    releaseLease: (lease, at) => releaseLease(db, lease, at),
     startRun: (start) => startRun(db, start),
-    renewLease: (lease, at) => renewLease(db, lease, at),
     finishRun: (finish) => finishRun(db, finish),
     getLease: (flow) => getLease(db, flow),
     commitPage: (commit) => commitPage(db, commit),

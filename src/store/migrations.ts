@@ -1,4 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { RUN_LEASE_MS } from '../sdk/index.js';
+import { readInt, readIntOrNull, readTime, writeTime } from './codec.js';
+import type { StoreDatabase } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -241,6 +244,31 @@ async function createRecordIds(db: Kysely<unknown>, dialect: StoreDialect): Prom
     .execute();
 }
 
+/**
+ * The lease becomes the only authority over a flow: it names its owner (`host:pid:instance`, null once
+ * released). A lease whose run is still marked running gets that run's host and pid as its owner (no
+ * instance: stored before owners had one); a running run from before leases (0008) gets a lease that
+ * lapses one window after its last heartbeat. Every other lease is released.
+ */
+async function addLeaseOwners(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('leases').addColumn('owner', 'text').execute();
+  const store = db as unknown as Kysely<StoreDatabase>;
+  const running = await store.selectFrom('runs').selectAll().where('status', '=', 'running').execute();
+  for (const run of running) {
+    const owner = `${run.host}:${run.pid}:`;
+    const lease = await store.selectFrom('leases').selectAll().where('flow', '=', run.flow).executeTakeFirst();
+    if (lease === undefined) {
+      const expires = new Date(readTime(run.heartbeat_at).getTime() + RUN_LEASE_MS);
+      await store
+        .insertInto('leases')
+        .values({ flow: run.flow, owner, run_id: readInt(run.id), token: 1, expires_at: writeTime(expires) })
+        .execute();
+    } else if (readIntOrNull(lease.run_id) === readInt(run.id)) {
+      await store.updateTable('leases').set({ owner }).where('flow', '=', run.flow).execute();
+    }
+  }
+}
+
 async function dropTables(db: Kysely<unknown>): Promise<void> {
   for (const table of ['error_records', 'watermarks', 'checkpoints', 'run_pages', 'runs']) {
     await db.schema.dropTable(table).ifExists().execute();
@@ -292,6 +320,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0010_record_ids': {
       up: (db: Kysely<unknown>) => createRecordIds(db, dialect),
       down: (db: Kysely<unknown>) => db.schema.dropTable('record_ids').execute(),
+    },
+    '0011_lease_owners': {
+      up: (db: Kysely<unknown>) => addLeaseOwners(db),
+      down: (db: Kysely<unknown>) => db.schema.alterTable('leases').dropColumn('owner').execute(),
     },
   };
 }

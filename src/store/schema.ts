@@ -134,6 +134,8 @@ export interface StepStateTable {
 /** One row per flow that ever ran: who holds it, the fencing token and until when. */
 export interface LeasesTable {
   flow: string;
+  /** Who holds it (`host:pid:instance`); null once released. Added by migration 0011. */
+  owner: string | null;
   run_id: ColumnType<number | string | null, number | null, number | null>;
   token: Id;
   expires_at: Timestamp;

@@ -81,31 +81,71 @@ export interface NewRun {
 }
 
 /**
- * A run's ownership of its flow (DESIGN.md: lease): taken when the run starts, renewed by each commit
- * and heartbeat for `ms` from then, and fenced: once another run takes the flow over (a new `token`),
- * every write that carries the old lease fails with RUN_LEASE_LOST.
+ * Ownership of a flow (DESIGN.md: lease; docs/architecture.md, Run ownership): claimed by an owner
+ * until a time, renewed by each commit and heartbeat for `ms` from then, released at the run's end.
+ * The lease is the only authority over a flow: every write of a run (its start, each page commit, its
+ * end) carries it and is fenced by its `token`; once another owner claims the flow (a higher token),
+ * every write that carries the old lease fails with RUN_LEASE_LOST and writes nothing.
  */
 export interface Lease {
   flow: string;
-  runId: number;
-  /** The fencing token: grows by one each time the flow changes hands. */
+  /** Who holds it (the engine's `host:pid:instance`, src/sdk/run-lease.ts); opaque to the store. */
+  owner: string;
+  /** The fencing token: grows by one at every claim of the flow, never reused. */
   token: number;
-  /** The lease window: each renewal holds the flow until its time plus this. */
+  /** The lease window: a renewal at a time holds the flow until that time plus this. */
   ms: number;
+  /** The run started under it (StateStore.startRun), for messages. */
+  runId?: number;
 }
 
-/** Starts a run under its flow's lease (StateStore.startRun). */
-export interface RunStart extends Omit<NewRun, 'resumedFrom'> {
-  /** The lease window (ms). */
-  leaseMs: number;
-  /** Id of a running run of the flow whose process is known to be gone: replaced even though its lease has not expired. */
-  replace?: number;
+/** The holder a claim took the flow from (its lease lapsed, or it was taken over). */
+export interface PreviousHolder {
+  owner: string;
+  runId: number | null;
+  token: number;
+  expiresAt: Date;
+  /** `lapsed`: its lease had expired; `taken over`: unexpired, but the claimer knew its owner gone. */
+  how: 'lapsed' | 'taken over';
+}
+
+/** A freshly claimed lease (StateStore.claimLease). */
+export interface ClaimedLease extends Lease {
+  /** Set when the flow was still held (not released) by another owner when it was claimed. */
+  previous?: PreviousHolder;
+}
+
+export interface ClaimOptions {
+  /** The time of the claim (the caller's clock): a lease released or expiring at or before it is free. */
+  at: Date;
+  /**
+   * Claim the flow although its lease has not expired: the token of the lease, as read, of an owner
+   * known to be gone (its process is dead). Refused like any claim when the lease changed hands since
+   * (another claimer was first): the token is compared in the claim's transaction.
+   */
+  takeOver?: number;
+}
+
+/** The flow's lease as stored. */
+export interface StoredLease {
+  /** Null when released (or never claimed). */
+  owner: string | null;
+  /** The run last started under it (kept after release). */
+  runId: number | null;
+  token: number;
+  expiresAt: Date;
+}
+
+/** Starts a run under its flow's claimed lease (StateStore.startRun). */
+export interface RunStart extends Omit<NewRun, 'resumedFrom' | 'flow'> {
+  lease: ClaimedLease;
   /** Discard the flow's checkpoint (the run reads the source from the beginning). */
   fromStart?: boolean;
 }
 
 export interface StartedRun {
   run: RunRow;
+  /** The lease, now naming its run. */
   lease: Lease;
   /** The checkpoint the run resumes from (none with `fromStart`). */
   checkpoint: CheckpointRow | undefined;
@@ -115,6 +155,7 @@ export interface StartedRun {
 
 /** The end of a run (StateStore.finishRun): its row, the watermark and the checkpoint, fenced by its lease. */
 export interface RunFinish {
+  runId: number;
   lease: Lease;
   patch: RunPatch;
   /** Delta sync: the watermark the completed run moves to. */
@@ -245,7 +286,7 @@ export interface PageCommit {
   handoff?: { flows: readonly string[]; payloads: readonly string[] };
   /** The flow's delta-sync state for its source, stored in the same transaction. */
   watermark?: { source: string; value: Json };
-  /** The run's lease: checked and renewed in the same transaction (RUN_LEASE_LOST when another run took the flow). */
+  /** The run's lease: checked and renewed in the same transaction (RUN_LEASE_LOST, nothing written, when lost). */
   lease?: Lease;
   /** Ids the destinations returned for this page's written records, stored in the same transaction. */
   ids?: readonly ReturnedId[];
@@ -354,21 +395,28 @@ export interface StateStore {
   activeRun(flow: string): Promise<RunRow | undefined>;
 
   /**
-   * Atomically: takes the flow's lease and creates a running run holding it. A running run whose lease
-   * (or, without one, whose heartbeat) is younger than `leaseMs` refuses with RUN_ALREADY_ACTIVE,
-   * unless it is `replace`; else it is marked `failed` (INTERRUPTED) and replaced, and the token grows
-   * so that its writes fail from now on.
+   * Claims the flow for `owner` until `until`, with a token one higher than any before it. Refused with
+   * RUN_ALREADY_ACTIVE while another claim holds it (not released, not expired at `options.at`), also
+   * one by the same owner, unless `options.takeOver` is the token still held.
+   */
+  claimLease(flow: string, owner: string, until: Date, options: ClaimOptions): Promise<ClaimedLease>;
+  /** Renews the lease until `until`; RUN_LEASE_LOST when it was claimed by another or released since. */
+  renewLease(lease: Lease, until: Date): Promise<void>;
+  /** Releases the lease (expired at `at`, token kept); RUN_LEASE_LOST when it was not held any more. */
+  releaseLease(lease: Lease, at: Date): Promise<void>;
+  /**
+   * Atomically, fenced by the claimed lease (RUN_LEASE_LOST, writing nothing, when lost): creates a
+   * running run holding it; a run of the flow still marked running (it cannot hold the lease) is marked
+   * `failed` (INTERRUPTED) and the new run resumes from the checkpoint.
    */
   startRun(start: RunStart): Promise<StartedRun>;
-  /** Renews the lease until `at` + its window; RUN_LEASE_LOST when another run took the flow over. */
-  renewLease(lease: Lease, at: Date): Promise<void>;
   /**
    * Atomically: checks the lease (RUN_LEASE_LOST, writing nothing, when lost), moves the watermark,
    * clears the checkpoint, updates the run and releases the lease (expired at once, token kept).
    */
   finishRun(finish: RunFinish): Promise<void>;
-  /** The flow's lease as stored (owner, token, expiry), if any run ever took it. */
-  getLease(flow: string): Promise<{ runId: number | null; token: number; expiresAt: Date } | undefined>;
+  /** The flow's lease as stored (owner, run, token, expiry), if it was ever claimed. */
+  getLease(flow: string): Promise<StoredLease | undefined>;
 
   /**
    * Atomically: the page row, the run's counts and pages, the error records and the checkpoint.

@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!reachable)('PostgreSQL store', () => {
-  describeStoreConformance(`PostgreSQL (${server.host})`, openFresh);
+  describeStoreConformance(`PostgreSQL (${server.host})`, openFresh, async () => urlFor(await freshSchema()));
 
   describe('PostgreSQL specifics', () => {
     it('creates its tables with identity ids, jsonb and timestamptz in the search_path schema only', async () => {

@@ -13,7 +13,11 @@ const freshPath = () => join(dir, `store-${++n}.db`);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeStoreConformance('SQLite (temp file)', () => openStore(freshPath()));
+describeStoreConformance(
+  'SQLite (temp file)',
+  () => openStore(freshPath()),
+  async () => freshPath(),
+);
 
 describe('SQLite store specifics', () => {
   it('creates the folder, uses WAL, synchronous NORMAL, busy timeout and foreign keys', async () => {

@@ -6,9 +6,14 @@ import { addEvent, at, counts, errorRecord, jsonSamples, nestedPayload, page, st
 
 /**
  * The behaviour every StateStore must have. `open` must return an EMPTY store each call; the suite
- * closes each store after its test.
+ * closes each store after its test. `location`, when given, returns the address (`openStore`) of a
+ * fresh, empty store that other processes can open too (the lease race).
  */
-export function describeStoreConformance(name: string, open: () => Promise<StateStore>): void {
+export function describeStoreConformance(
+  name: string,
+  open: () => Promise<StateStore>,
+  location?: () => Promise<string>,
+): void {
   describe(`StateStore conformance: ${name}`, () => {
     let store: StateStore;
     beforeEach(async () => {
@@ -593,7 +598,7 @@ export function describeStoreConformance(name: string, open: () => Promise<State
     });
 
     describeErrorConformance(() => store);
-    describeLeaseConformance(() => store);
+    describeLeaseConformance(() => store, location);
 
     describe('round trips', () => {
       it.each(jsonSamples)(
