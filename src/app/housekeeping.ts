@@ -78,7 +78,8 @@ export function createHousekeeping(o: HousekeepingOptions): Housekeeping {
     await o.store
       .purgeErrors(new Date(clock.now().getTime() - retentionMs))
       .then((n) => {
-        if (n > 0) log.info({ removed: n, retention: span }, 'removed retried and resolved error records past retention');
+        if (n > 0)
+          log.info({ removed: n, retention: span }, 'removed retried and resolved error records past retention');
       })
       .catch((error: unknown) => log.error({ error: String(error) }, 'error retention failed'));
   };

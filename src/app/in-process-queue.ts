@@ -35,7 +35,8 @@ export function createInProcessQueue(): RunQueue {
     const controller = new AbortController();
     entry.state = 'running';
     entry.controller = controller;
-    const done = Promise.resolve()
+    // handed out on a later turn of the event loop: never before `enqueue` resolved
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => c.handler({ id: entry.id, request: entry.request, signal: controller.signal }))
       .catch(() => undefined) // the handler reports its own failures; the consumer goes on
       .finally(() => {

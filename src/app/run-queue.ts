@@ -67,7 +67,7 @@ export interface RunQueue {
   enqueue(request: RunRequest, options?: EnqueueOptions): Promise<Enqueued>;
   /**
    * Hands requests to `handler` until `signal` aborts: in order of arrival, at most one running per
-   * flow, flows side by side. Delivery is at least once: a request whose handler was interrupted
+   * flow, flows side by side, never before the `enqueue` that added it resolved. Delivery is at least once: a request whose handler was interrupted
    * (a crash; in a distributed queue, a worker that vanished) may be handed out again, so the handler
    * must be idempotent — a run is: a second one goes on from the checkpoint. A handler that throws
    * ends its request (the error is the handler's to report) and the consumer goes on.

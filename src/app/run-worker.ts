@@ -18,7 +18,7 @@ export interface RunWorkerOptions {
   /** Requests a run of a pipeline stage the finished run handed records on to; its request id. */
   requestNext(stage: string, parent: QueuedRun): Promise<string | undefined>;
   /** Where the progress of a request's run goes. */
-  progress(id: string): ProgressListener;
+  progress(run: QueuedRun): ProgressListener;
   /** Each request's end. */
   settled(run: QueuedRun, outcome: RunOutcome): void;
 }
@@ -50,7 +50,7 @@ export function runWorker(o: RunWorkerOptions, signal: AbortSignal): Promise<voi
   return o.queue.consume(async (job) => {
     const { request } = job;
     try {
-      const run = await o.run(o.project, request.flow, runOptionsOf(request, job.signal, o.progress(job.id)));
+      const run = await o.run(o.project, request.flow, runOptionsOf(request, job.signal, o.progress(job)));
       const flow = o.project.flows[request.flow];
       const next: string[] = [];
       if (flow && !job.signal.aborted) {

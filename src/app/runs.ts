@@ -140,7 +140,9 @@ export function createRunService(o: RunServiceOptions): RunService {
         },
         { code: 'RUN_SKIPPED', message: why },
       )
-      .catch((error: unknown) => log.error({ flow: request.flow, error: String(error) }, 'could not record a skipped run'));
+      .catch((error: unknown) =>
+        log.error({ flow: request.flow, error: String(error) }, 'could not record a skipped run'),
+      );
     log.warn({ flow: request.flow, trigger: request.trigger }, `run of flow ${request.flow} skipped: ${why}`);
   };
 
@@ -152,7 +154,8 @@ export function createRunService(o: RunServiceOptions): RunService {
     } else if ('error' in outcome) {
       const e = toFlowError(outcome.error);
       if (e.code === 'RUN_ALREADY_ACTIVE' && starts.includes(request.trigger)) void recordSkip(request, e.message);
-      else if (e.code === 'RUN_ALREADY_ACTIVE' && request.trigger === 'retry') return; // its next run delivers them
+      else if (e.code === 'RUN_ALREADY_ACTIVE' && request.trigger === 'retry')
+        return; // its next run delivers them
       else log.error({ flow, code: e.code, error: e.message }, `run of flow ${flow} could not start`);
     }
   };
@@ -280,10 +283,9 @@ export function createRunService(o: RunServiceOptions): RunService {
           project,
           run: o.run,
           requestNext,
-          progress: (id) => (p) => {
-            const t = tracked.get(id);
-            if (t) t.runId = p.runId;
-            listenerOf(id)?.(p);
+          progress: (run) => (p) => {
+            track(run.id, run.request).runId = p.runId;
+            listenerOf(run.id)?.(p);
           },
           settled: (run, outcome) => settle(run.id, run.request, outcome),
         },

@@ -47,7 +47,10 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     if (!flow.schedule) continue;
     const job = new Cron(flow.schedule, { ...(flow.timezone ? { timezone: flow.timezone } : {}), unref: true }, () => {
       trigger(flow.name, 'schedule').catch((error: unknown) =>
-        o.log.error({ flow: flow.name, code: toFlowError(error).code, error: String(error) }, 'scheduled run not requested'),
+        o.log.error(
+          { flow: flow.name, code: toFlowError(error).code, error: String(error) },
+          'scheduled run not requested',
+        ),
       );
     });
     jobs.set(flow.name, job);
