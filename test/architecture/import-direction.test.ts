@@ -24,6 +24,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   security: (t) => t === 'sdk' || t === 'store',
   connector: (t) => t === 'sdk',
   engine: (t) => ['sdk', 'config', 'steps', 'store', 'observe', 'security'].includes(t),
+  app: (t) => ['sdk', 'config', 'engine', 'store', 'observe', 'security'].includes(t),
   observe: (t) => t === 'sdk',
   server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',
