@@ -174,6 +174,15 @@ export function describeRunQueueConformance(name: string, factory: RunQueueFacto
       await vi.waitFor(async () => expect(await queue.list()).toEqual([]));
     });
 
+    it('hands a request out only after its enqueue resolved', async () => {
+      const { queue, stop } = await setup();
+      const h = controlled();
+      void queue.consume(h.handler, stop.signal);
+      const enqueued = await queue.enqueue(request('f'));
+      expect(h.started).toHaveLength(0);
+      await vi.waitFor(() => expect(h.started.map((r) => r.id)).toEqual([idOf(enqueued)]));
+    });
+
     it('requests are plain data: what is handed out equals what was enqueued', async () => {
       const { queue, stop } = await setup();
       const h = controlled();
