@@ -35,6 +35,7 @@ describe('housekeeping timers on the injected clock', () => {
     await store.close();
   });
 
+  let gate: Promise<void> = Promise.resolve();
   const make = (errorRetention?: string) => {
     const spy = Object.create(store) as StateStore;
     spy.purgeErrors = (before) => {
@@ -47,6 +48,7 @@ describe('housekeeping timers on the injected clock', () => {
       engine: {
         retryError: async (_p, id) => {
           retried.push(id);
+          await gate;
           return { id, ok: true, handedOn: ['load'] } as unknown as RetryOutcome;
         },
       },
@@ -89,6 +91,27 @@ describe('housekeeping timers on the injected clock', () => {
     clock.advance(24 * 3_600_000);
     await new Promise((r) => setTimeout(r, 10));
     expect(purges).toHaveLength(2);
+  });
+
+  it('stop ends a round in progress after the record being retried; the others stay open', async () => {
+    const run = await startRun(store, 'f');
+    const ids = await store.addErrors(
+      [2, 3, 4].map((n) => errorRecord(run, { recordId: `line:${n}`, kind: 'transient', code: 'TIMEOUT' })),
+    );
+    let open: () => void = () => undefined;
+    gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const hk = make();
+    hk.start();
+    await vi.waitFor(() => expect(clock.pending).toBe(3));
+    clock.advance(60_000);
+    await vi.waitFor(() => expect(retried).toHaveLength(1));
+    const stopping = hk.stop();
+    open();
+    await stopping;
+    expect(retried).toEqual([ids[0]]);
+    expect(requested).toEqual([{ flow: 'load', trigger: 'retry' }]); // the delivered one goes on down the pipeline
   });
 
   it('refuses a retention that is not a span', () => {

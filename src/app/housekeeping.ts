@@ -20,7 +20,7 @@ export interface HousekeepingOptions {
 export interface Housekeeping {
   /** Starts the timers: the retention purge runs at once, then hourly; each flow's auto-retry on its schedule. */
   start(): void;
-  /** Stops the timers and waits for a round in progress. */
+  /** Stops the timers and waits for a round in progress, which ends after the record it is retrying. */
   stop(): Promise<void>;
 }
 
@@ -61,7 +61,11 @@ export function createHousekeeping(o: HousekeepingOptions): Housekeeping {
     await autoRetryRound(
       {
         store: o.store,
-        retryError: (project, id) => o.engine.retryError(project, id),
+        // once stopped, the round ends after the record in progress (the others stay open for the next start)
+        retryError: (project, id) =>
+          abort.signal.aborted
+            ? Promise.reject(new FlowError('CANCELED', 'serve is stopping'))
+            : o.engine.retryError(project, id),
         runStage: (_project, stage) => o.runs.request({ flow: stage, trigger: 'retry' }),
       },
       o.project,
