@@ -1,3 +1,7 @@
+import { hostname } from 'node:os';
+import { createInProcessQueue } from '../app/in-process-queue.js';
+import { createRunService, type RunService } from '../app/runs.js';
+import { silentLogger, systemClock } from '../sdk/index.js';
 import type { RunRow } from '../store/state-store.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
@@ -44,6 +48,7 @@ export async function runCommand(
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const runs: RunRow[] = [];
+  let service: RunService | undefined;
   try {
     // one flow: only it and its pipeline are checked (a file of 10,000 flows need not be)
     const project = await loadFlowFile(
@@ -52,6 +57,19 @@ export async function runCommand(
       options.redaction,
       flowName === undefined ? undefined : [flowName],
     );
+    // each flow is a run request; the worker runs it and requests its `next:` stages (src/app/runs.ts).
+    // Nothing is logged by the service: this command waits for every run and prints it.
+    service = createRunService({
+      queue: createInProcessQueue(),
+      project,
+      store: engine.store,
+      clock: systemClock,
+      log: silentLogger,
+      host: hostname(),
+      pid: process.pid,
+      run: (p, f, o) => engine.run(p, f, o),
+    });
+    service.start();
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]
@@ -61,17 +79,19 @@ export async function runCommand(
     for (const name of names) {
       if (abort.signal.aborted) break;
       const display = options.json ? undefined : createProgressDisplay(process.stderr, name);
-      const chain = await engine.runChain(project, name, {
-        trigger: 'cli',
-        signal: abort.signal,
-        fromStart: options.fromStart === true,
-        full: options.full === true,
-        errorThreshold: {
-          ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
-          ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }),
+      const chain = await service.requestAndWait(
+        {
+          flow: name,
+          trigger: 'cli',
+          fromStart: options.fromStart === true,
+          full: options.full === true,
+          errorThreshold: {
+            ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
+            ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }),
+          },
         },
-        ...(display ? { onProgress: (p) => display.update(p) } : {}),
-      });
+        { signal: abort.signal, ...(display ? { onProgress: (p) => display.update(p) } : {}) },
+      );
       display?.stop();
       runs.push(...chain);
       for (const run of chain) {
@@ -91,6 +111,7 @@ export async function runCommand(
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    await service?.stop();
     await engine.close(); // sends error notifications still waiting for their interval
     await engine.store.close();
   }

@@ -1,13 +1,9 @@
 import { hostname } from 'node:os';
-import type { ProjectDefinition } from '../config/definition.js';
-import {
-  createEventTrigger,
-  createScheduler,
-  type Engine,
-  type EventTrigger,
-  type OpenReceiver,
-} from '../engine/index.js';
-import { FlowError, type Logger, parseDuration, systemClock } from '../sdk/index.js';
+import { createHousekeeping } from '../app/housekeeping.js';
+import { createInProcessQueue } from '../app/in-process-queue.js';
+import { createRunService, type RunService } from '../app/runs.js';
+import { createEventTrigger, createScheduler, type EventTrigger, type OpenReceiver } from '../engine/index.js';
+import { FlowError, systemClock } from '../sdk/index.js';
 import { ensureApiToken, verifyApiToken } from '../security/api-tokens.js';
 import { createServer, type Hook } from '../server/create-server.js';
 import type { RunRow } from '../store/state-store.js';
@@ -49,11 +45,33 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
     process.once('SIGTERM', () => resolve());
   });
   const receivers: OpenReceiver[] = [];
-  const timers: NodeJS.Timeout[] = [];
   const stops: (() => Promise<void>)[] = [];
   const triggers: EventTrigger[] = [];
+  let runs: RunService | undefined;
   try {
     const project = await loadFlowFile(file, engine.store, options.redaction);
+    // every start of a run is a request to the run queue; the worker runs them (src/app/runs.ts)
+    runs = createRunService({
+      queue: createInProcessQueue(),
+      project,
+      store: engine.store,
+      clock: systemClock,
+      log,
+      host: hostname(),
+      pid: process.pid,
+      run: (p, f, o) => engine.run(p, f, o),
+    });
+    const service = runs;
+    const housekeeping = createHousekeeping({
+      project,
+      store: engine.store,
+      engine,
+      runs: service,
+      clock: systemClock,
+      log,
+      ...(options.errorRetention === undefined ? {} : { errorRetention: options.errorRetention }),
+    });
+    service.start();
     const flows = Object.keys(project.flows).filter((f) => engine.receivesEvents(project, f));
     const hooks = new Map<string, Hook>();
     for (const flow of flows) {
@@ -66,19 +84,17 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
         store: engine.store,
         clock: systemClock,
         log,
-        run: (p, f, o) => headOf(engine.runChain(p, f, o)),
+        request: async ({ flow: f, trigger: how, signal }) =>
+          headOf(await service.requestAndWait({ flow: f, trigger: how }, { signal })),
       });
       triggers.push(trigger);
       hooks.set(flow, { flow, receiver: opened.receiver, notify: () => trigger.notify() });
     }
     const scheduler = createScheduler({
       project,
-      store: engine.store,
       clock: systemClock,
       log,
-      host: hostname(),
-      pid: process.pid,
-      run: (p, f, o) => headOf(engine.runChain(p, f, o)),
+      request: async (flow, trigger) => (await service.request({ flow, trigger })).outcome,
     });
     stops.push(() => scheduler.stop());
     const plain = Object.keys(project.flows).filter((f) => !flows.includes(f));
@@ -99,7 +115,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
             timezone: project.flows[flow]?.timezone ?? null,
             nextRun: scheduler.nextRun(flow),
           })),
-        trigger: (flow) => scheduler.trigger(flow, 'manual'),
+        trigger: async (flow) => (await service.request({ flow, trigger: 'manual' })).outcome,
       },
     });
     const address = await app.listen({ host: options.host, port: options.port }).catch((cause: unknown) => {
@@ -123,76 +139,26 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
       process.stdout.write(`  flow ${flow}: ${when}; run now: POST ${address}/flows/${flow}/runs\n`);
     }
     for (const trigger of triggers) await trigger.start();
-    timers.push(...scheduleAutoRetry(engine, project, log));
-    timers.push(scheduleRetention(engine, options.errorRetention ?? '30d', log));
+    housekeeping.start();
+    stops.push(() => housekeeping.stop());
     await stopped;
     process.stdout.write('syncline serve: stopping (finishing the current pages)…\n');
     await app.close();
     return 0; // the schedules, triggers and connections stop below
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
-    for (const t of timers) clearInterval(t);
+    // the triggers cancel the runs they wait for; the run service cancels the rest and waits for them
     await Promise.all(triggers.map((t) => t.stop()));
+    await runs?.stop();
     for (const r of receivers) await r.release().catch(() => undefined);
     await engine.close();
     await engine.store.close();
   }
 }
 
-/**
- * Every flow of the file retries its transiently failed error records on a schedule (`autoRetry:`,
- * default every 15 minutes, up to 5 attempts in all); one round at a time per flow.
- */
-function scheduleAutoRetry(engine: Engine, project: ProjectDefinition, log: Logger): NodeJS.Timeout[] {
-  const timers: NodeJS.Timeout[] = [];
-  for (const flow of Object.values(project.flows)) {
-    const o = flow.autoRetry ?? {};
-    if (o.enabled === false) continue;
-    const every = parseDuration(o.every ?? '15m') ?? 900_000;
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      engine
-        .autoRetry(project, flow.name, { maxAttempts: o.maxAttempts ?? 5 })
-        .then((r) => {
-          if (r.tried > 0) log.info({ flow: flow.name, ...r }, 'automatic retry of transient failures');
-        })
-        .catch((error: unknown) => log.error({ flow: flow.name, error: String(error) }, 'automatic retry failed'))
-        .finally(() => {
-          busy = false;
-        });
-    }, every);
-    timer.unref();
-    timers.push(timer);
-  }
-  return timers;
-}
-
-/** Retention of the error store: every hour (and once at start), retried and resolved records past the span go. */
-function scheduleRetention(engine: Engine, span: string, log: Logger): NodeJS.Timeout {
-  const ms = parseDuration(span);
-  if (ms === undefined) {
-    throw new FlowError('CONFIG_INVALID', `--error-retention "${span}" is not a span`, {
-      hint: 'write e.g. 30d or 12h',
-    });
-  }
-  const purge = () => {
-    engine.store
-      .purgeErrors(new Date(Date.now() - ms))
-      .then((n) => {
-        if (n > 0)
-          log.info({ removed: n, retention: span }, 'removed retried and resolved error records past retention');
-      })
-      .catch((error: unknown) => log.error({ error: String(error) }, 'error retention failed'));
-  };
-  purge();
-  const timer = setInterval(purge, 3_600_000);
-  timer.unref();
-  return timer;
-}
-
-/** Triggers run whole pipelines (a flow and its `next:` stages); they watch the first run. */
-async function headOf(chain: Promise<RunRow[]>): Promise<RunRow> {
-  return (await chain)[0] as RunRow;
+/** A webhook trigger waits for the whole pipeline (a flow and its `next:` stages) and watches the first run. */
+function headOf(chain: RunRow[]): RunRow {
+  const head = chain[0];
+  if (!head) throw new FlowError('CANCELED', 'the run was canceled before it started');
+  return head;
 }

@@ -56,7 +56,15 @@ describe('event trigger: micro-batches of webhook events', () => {
   }
 
   const trigger = () =>
-    createEventTrigger({ project, flow: 'hooks', receiver, store, clock: systemClock, log: silentLogger, run });
+    createEventTrigger({
+      project,
+      flow: 'hooks',
+      receiver,
+      store,
+      clock: systemClock,
+      log: silentLogger,
+      request: run,
+    });
   const accept = async (t: ReturnType<typeof trigger>) => {
     await addEvent(store, { flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
     t.notify();

@@ -1,7 +1,6 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import { type Clock, inboxPosition, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
-import type { RunOptions } from './run-flow.js';
 
 export interface EventTriggerOptions {
   readonly project: ProjectDefinition;
@@ -10,7 +9,11 @@ export interface EventTriggerOptions {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
-  run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
+  /**
+   * Requests a run of the flow (src/app/runs.ts) and resolves with it once it (and the `next:` stages
+   * it leads to) ended; aborting `signal` cancels it.
+   */
+  request(run: { flow: string; trigger: 'webhook'; signal: AbortSignal }): Promise<RunRow>;
   /** Longest wait between attempts after failed runs (default 60 s). */
   readonly maxBackoffMs?: number;
 }
@@ -65,7 +68,7 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
 
   const runOnce = async () => {
     try {
-      const run = await o.run(o.project, flow, { trigger: 'webhook', signal: abort.signal });
+      const run = await o.request({ flow, trigger: 'webhook', signal: abort.signal });
       const stopped = run.status === 'failed' || run.status === 'paused';
       failures = stopped ? failures + 1 : 0;
       const fields = { flow, run: run.id, status: run.status, read: run.counts.read, failed: run.counts.failed };

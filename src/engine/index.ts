@@ -1,4 +1,4 @@
-export type { AutoRetryOptions, AutoRetryResult } from './auto-retry.js';
+export { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './auto-retry.js';
 export { type ConnectionCheckResult, checkConnection, checkConnections } from './check-connection.js';
 export { checkProject } from './check-project.js';
 export { createEngine, type Engine, type EngineOptions, findFlow } from './engine.js';
@@ -8,6 +8,7 @@ export type { PreviewResult, PreviewRow } from './preview-flow.js';
 export { createRegistry, type Registry } from './registry.js';
 export type { RetryOutcome } from './retry-error-record.js';
 export { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
+export { nextStages } from './run-chain.js';
 export type { RunOptions } from './run-flow.js';
 export type { ProgressListener, RunProgress } from './run-progress.js';
 export { createScheduler, type Scheduler, type SchedulerOptions, type TriggerOutcome } from './scheduler.js';

@@ -5,6 +5,16 @@ import type { RunOptions } from './run-flow.js';
 const completed = (run: RunRow) => run.status === 'succeeded' || run.status === 'completed_with_errors';
 
 /**
+ * The pipeline stages a finished run of `flow` hands on to: the flows of its `next:` once it
+ * completed, none otherwise (their input stays in the store until it does). `syncline serve` and
+ * `syncline run` request one run of each (src/app/run-worker.ts); `runChain` runs them in place.
+ */
+export function nextStages(project: ProjectDefinition, flow: FlowDefinition, run: RunRow): FlowDefinition[] {
+  if (!completed(run)) return [];
+  return (flow.next ?? []).flatMap((name) => project.flows[name] ?? []);
+}
+
+/**
  * A pipeline: the flow, then each flow of its `next:` (and theirs), once the one before completed; a
  * stage that did not complete holds back the stages after it, not its siblings.
  * Options that choose what to read (`fromStart`, `full`) apply to the first flow only; later stages
@@ -22,11 +32,7 @@ export async function runChain(
     if (options.signal?.aborted) return;
     const row = await run(flow, by === undefined ? o : { ...o, trigger: `flow:${by}` });
     runs.push(row);
-    if (!completed(row)) return; // its stages wait: their input stays in the store
-    for (const name of flow.next ?? []) {
-      const stage = project.flows[name];
-      if (stage) await visit(stage, rest, flow.name);
-    }
+    for (const stage of nextStages(project, flow, row)) await visit(stage, rest, flow.name);
   };
   await visit(head, options, undefined);
   return runs;

@@ -1,49 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { silentLogger, systemClock } from '../sdk/index.js';
-import { openStore } from '../store/index.js';
-import type { RunRow } from '../store/state-store.js';
-import { createScheduler } from './scheduler.js';
+import { createScheduler, type TriggerOutcome } from './scheduler.js';
 
-function project(overlap?: 'skip' | 'queue'): ProjectDefinition {
-  const flow = { name: 'f', where: 'x', ...(overlap ? { overlap } : {}) } as FlowDefinition;
+function project(schedule?: string): ProjectDefinition {
+  const flow = { name: 'f', where: 'x', ...(schedule ? { schedule } : {}) } as FlowDefinition;
   return { file: '/tmp/s.yaml', baseDir: '/tmp', connections: {}, flows: { f: flow } };
 }
 
 describe('scheduler', () => {
-  it.each([
-    ['skip', 'skipped', 1, 1],
-    ['queue', 'queued', 2, 0],
-  ] as const)('overlap %s: a start while the flow runs is %s', async (overlap, outcome, runs, skippedRows) => {
-    const store = await openStore(':memory:');
-    let started = 0;
-    const releases: (() => void)[] = [];
+  it('turns a manual start into a run request and passes on what became of it; nothing after stop', async () => {
+    const requests: string[] = [];
+    const outcomes: TriggerOutcome[] = ['started', 'queued'];
     const scheduler = createScheduler({
-      project: project(overlap),
-      store,
+      project: project(),
       clock: systemClock,
       log: silentLogger,
-      host: 'h',
-      pid: 1,
-      run: () => {
-        started += 1;
-        return new Promise<RunRow>((resolve) =>
-          releases.push(() => resolve({ id: started, status: 'succeeded', counts: { read: 0 } } as RunRow)),
-        );
+      request: async (flow, trigger) => {
+        requests.push(`${flow}/${trigger}`);
+        return outcomes.shift() ?? 'skipped';
       },
     });
+    expect(scheduler.scheduled).toEqual([]);
     expect(await scheduler.trigger('f', 'manual')).toBe('started');
-    expect(await scheduler.trigger('f', 'manual')).toBe(outcome);
-    releases[0]?.();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(started).toBe(runs);
-    releases[1]?.();
-    await scheduler.stop();
-    const rows = await store.listRuns({ flow: 'f' });
-    expect(rows.filter((r) => r.status === 'skipped')).toHaveLength(skippedRows);
-    if (skippedRows)
-      expect(rows[0]?.error).toMatchObject({ code: 'RUN_SKIPPED', message: expect.stringContaining('still running') });
+    expect(await scheduler.trigger('f', 'manual')).toBe('queued');
     await expect(scheduler.trigger('nope', 'manual')).rejects.toThrow('no flow named "nope"');
-    await store.close();
+    await scheduler.stop();
+    expect(await scheduler.trigger('f', 'manual')).toBe('skipped');
+    expect(requests).toEqual(['f/manual', 'f/manual']);
+  });
+
+  it('requests a run at every tick of a flow schedule', async () => {
+    const requests: string[] = [];
+    const scheduler = createScheduler({
+      project: project('* * * * * *'),
+      clock: systemClock,
+      log: silentLogger,
+      request: async (flow, trigger) => {
+        requests.push(`${flow}/${trigger}`);
+        return 'started';
+      },
+    });
+    expect(scheduler.scheduled).toEqual(['f']);
+    expect(scheduler.nextRun('f')).toBeInstanceOf(Date);
+    await new Promise((r) => setTimeout(r, 1100));
+    await scheduler.stop();
+    expect(requests.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(requests)).toEqual(new Set(['f/schedule']));
   });
 });

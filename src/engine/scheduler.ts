@@ -1,126 +1,57 @@
 import { Cron } from 'croner';
 import type { ProjectDefinition } from '../config/definition.js';
 import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
-import type { RunRow, StateStore } from '../store/state-store.js';
-import type { RunOptions } from './run-flow.js';
 
 export type TriggerOutcome = 'started' | 'queued' | 'skipped';
 
 export interface SchedulerOptions {
   readonly project: ProjectDefinition;
-  readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly host: string;
-  readonly pid: number;
-  run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
+  /**
+   * Requests a run of the flow (src/app/runs.ts: the run queue applies the flow's `overlap:`, so
+   * runs of one flow never overlap) and tells what became of the request.
+   */
+  request(flow: string, trigger: 'schedule' | 'manual'): Promise<TriggerOutcome>;
 }
 
-/** Starts runs of a project's flows on their cron schedules and on request; runs of one flow never overlap. */
+/** Requests runs of a project's flows on their cron schedules and on request. */
 export interface Scheduler {
   /** Flows with a schedule. */
   readonly scheduled: readonly string[];
-  /** Starts a run now, or queues or skips it as the flow's `overlap` says when one is active. */
+  /** Requests a run now: started, or queued or skipped as the flow's `overlap` says when one is active. */
   trigger(flow: string, trigger: 'schedule' | 'manual'): Promise<TriggerOutcome>;
   /** When the flow's schedule fires next (null without a schedule). */
   nextRun(flow: string): Date | null;
-  /** Stops the schedules, cancels running runs at their next page boundary and waits for them. */
+  /** Stops the schedules (the runs they requested are the run service's to stop). */
   stop(): Promise<void>;
-}
-
-interface FlowState {
-  running: Promise<void> | undefined;
-  runId: number | undefined;
-  queued: boolean;
 }
 
 /**
  * Cron schedules (croner, in the flow's time zone, so 03:00 stays 03:00 across daylight-saving
- * changes) and manual triggers. A tick while the flow still runs is skipped — and recorded as a
- * `skipped` run, so it shows in `syncline runs` — or, with `overlap: queue`, starts one run when the
- * current one ends.
+ * changes) and manual triggers, each a run request. A tick while the flow still runs is skipped — and
+ * recorded as a `skipped` run, so it shows in `syncline runs` — or, with `overlap: queue`, one run
+ * starts when the current one ends: the run queue decides (src/app/in-process-queue.ts).
  */
 export function createScheduler(o: SchedulerOptions): Scheduler {
-  const abort = new AbortController();
-  const states = new Map<string, FlowState>();
   const jobs = new Map<string, Cron>();
   let stopped = false;
-  const state = (flow: string) => {
-    let s = states.get(flow);
-    if (!s) {
-      s = { running: undefined, runId: undefined, queued: false };
-      states.set(flow, s);
-    }
-    return s;
-  };
-
-  const skip = async (flow: string, trigger: string, why: string) => {
-    await o.store
-      .recordSkippedRun(
-        {
-          flow,
-          trigger,
-          flowFile: o.project.file,
-          host: o.host,
-          pid: o.pid,
-          startedAt: o.clock.now(),
-          resumedFrom: null,
-        },
-        { code: 'RUN_SKIPPED', message: why },
-      )
-      .catch((error: unknown) => o.log.error({ flow, error: String(error) }, 'could not record a skipped run'));
-    o.log.warn({ flow, trigger }, `run of flow ${flow} skipped: ${why}`);
-  };
-
-  const start = (flow: string, trigger: 'schedule' | 'manual') => {
-    const s = state(flow);
-    s.running = o
-      .run(o.project, flow, {
-        trigger,
-        signal: abort.signal,
-        onProgress: (p) => {
-          s.runId = p.runId;
-        },
-      })
-      .then((run) =>
-        o.log.info({ flow, run: run.id, status: run.status, read: run.counts.read }, `run of flow ${flow} ended`),
-      )
-      .catch(async (error: unknown) => {
-        const e = toFlowError(error);
-        if (e.code === 'RUN_ALREADY_ACTIVE') await skip(flow, trigger, e.message);
-        else o.log.error({ flow, code: e.code, error: e.message }, `run of flow ${flow} could not start`);
-      })
-      .finally(() => {
-        s.running = undefined;
-        s.runId = undefined;
-        if (s.queued && !stopped) {
-          s.queued = false;
-          start(flow, trigger);
-        }
-      });
-  };
 
   async function trigger(flow: string, how: 'schedule' | 'manual'): Promise<TriggerOutcome> {
-    const def = o.project.flows[flow];
-    if (!def) throw new FlowError('FLOW_NOT_FOUND', `no flow named "${flow}" in ${o.project.file}`);
+    if (!o.project.flows[flow]) throw new FlowError('FLOW_NOT_FOUND', `no flow named "${flow}" in ${o.project.file}`);
     if (stopped) return 'skipped';
-    const s = state(flow);
-    if (s.running) {
-      if (def.overlap === 'queue') {
-        s.queued = true;
-        return 'queued';
-      }
-      await skip(flow, how, `run ${s.runId ?? '(starting)'} of the flow was still running`);
-      return 'skipped';
-    }
-    start(flow, how);
-    return 'started';
+    return o.request(flow, how);
   }
 
   for (const flow of Object.values(o.project.flows)) {
     if (!flow.schedule) continue;
     const job = new Cron(flow.schedule, { ...(flow.timezone ? { timezone: flow.timezone } : {}), unref: true }, () => {
-      void trigger(flow.name, 'schedule');
+      trigger(flow.name, 'schedule').catch((error: unknown) =>
+        o.log.error(
+          { flow: flow.name, code: toFlowError(error).code, error: String(error) },
+          'scheduled run not requested',
+        ),
+      );
     });
     jobs.set(flow.name, job);
   }
@@ -132,8 +63,6 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     async stop() {
       stopped = true;
       for (const job of jobs.values()) job.stop();
-      abort.abort();
-      await Promise.all([...states.values()].map((s) => s.running));
     },
   };
 }

@@ -32,7 +32,6 @@ export const allowedViolations: readonly string[] = [
   'src/cli/run-command.ts → src/store/state-store.ts',
   'src/cli/run-summary.ts → src/store/state-store.ts',
   'src/cli/secrets-command.ts → src/security/index.ts',
-  'src/cli/serve-command.ts → src/config/definition.ts',
   'src/cli/serve-command.ts → src/engine/index.ts',
   'src/cli/serve-command.ts → src/security/api-tokens.ts',
   'src/cli/serve-command.ts → src/server/create-server.ts',
@@ -58,4 +57,4 @@ export const allowedViolations: readonly string[] = [
 ];
 
 /** How many entries the list may hold: today's count. Lower it with every line you delete; never raise it. */
-export const allowedViolationsCeiling = 43;
+export const allowedViolationsCeiling = 42;
