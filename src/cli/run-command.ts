@@ -1,9 +1,13 @@
+import { subscribeNotifications } from '../app/notifications.js';
+import { systemClock } from '../sdk/index.js';
 import type { RunRow } from '../store/state-store.js';
+import { createCliLogger } from './cli-logger.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
 import { createProgressDisplay } from './progress-display.js';
 import { runSummary } from './run-summary.js';
+import { pipelineFlows, watchRuns } from './watch-runs.js';
 
 export interface RunCommandOptions {
   db?: string;
@@ -52,6 +56,12 @@ export async function runCommand(
       options.redaction,
       flowName === undefined ? undefined : [flowName],
     );
+    // sent (and what waits flushed) when the engine closes
+    subscribeNotifications(engine.events, {
+      project,
+      clock: systemClock,
+      log: createCliLogger(undefined, options.redaction),
+    });
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]
@@ -60,7 +70,11 @@ export async function runCommand(
           .map((f) => f.name);
     for (const name of names) {
       if (abort.signal.aborted) break;
-      const display = options.json ? undefined : createProgressDisplay(process.stderr, name);
+      // each run of the pipeline: a live display, then its summary as it ends
+      const unwatch = watchRuns(engine.events, pipelineFlows(project, name), {
+        ...(options.json ? {} : { display: (flow: string) => createProgressDisplay(process.stderr, flow) }),
+        ended: (run) => print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`),
+      });
       const chain = await engine.runChain(project, name, {
         trigger: 'cli',
         signal: abort.signal,
@@ -70,13 +84,9 @@ export async function runCommand(
           ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
           ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }),
         },
-        ...(display ? { onProgress: (p) => display.update(p) } : {}),
       });
-      display?.stop();
+      unwatch();
       runs.push(...chain);
-      for (const run of chain) {
-        print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
-      }
       for (const run of chain) {
         const def = project.flows[run.flow];
         const inPipeline = def?.next !== undefined || def?.source.upstream !== undefined;

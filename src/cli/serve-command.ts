@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { subscribeNotifications } from '../app/notifications.js';
 import type { ProjectDefinition } from '../config/definition.js';
 import {
   createEventTrigger,
@@ -54,6 +55,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
   const triggers: EventTrigger[] = [];
   try {
     const project = await loadFlowFile(file, engine.store, options.redaction);
+    subscribeNotifications(engine.events, { project, clock: systemClock, log }); // flushed when the engine closes
     const flows = Object.keys(project.flows).filter((f) => engine.receivesEvents(project, f));
     const hooks = new Map<string, Hook>();
     for (const flow of flows) {

@@ -30,7 +30,6 @@ export interface Scheduler {
 
 interface FlowState {
   running: Promise<void> | undefined;
-  runId: number | undefined;
   queued: boolean;
 }
 
@@ -48,7 +47,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const state = (flow: string) => {
     let s = states.get(flow);
     if (!s) {
-      s = { running: undefined, runId: undefined, queued: false };
+      s = { running: undefined, queued: false };
       states.set(flow, s);
     }
     return s;
@@ -78,9 +77,6 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       .run(o.project, flow, {
         trigger,
         signal: abort.signal,
-        onProgress: (p) => {
-          s.runId = p.runId;
-        },
       })
       .then((run) =>
         o.log.info({ flow, run: run.id, status: run.status, read: run.counts.read }, `run of flow ${flow} ended`),
@@ -92,7 +88,6 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       })
       .finally(() => {
         s.running = undefined;
-        s.runId = undefined;
         if (s.queued && !stopped) {
           s.queued = false;
           start(flow, trigger);
@@ -110,7 +105,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
         s.queued = true;
         return 'queued';
       }
-      await skip(flow, how, `run ${s.runId ?? '(starting)'} of the flow was still running`);
+      const active = await o.store.activeRun(flow);
+      await skip(flow, how, `run ${active?.id ?? '(starting)'} of the flow was still running`);
       return 'skipped';
     }
     start(flow, how);

@@ -25,6 +25,7 @@ const allowed: Record<string, (target: string) => boolean> = {
   connector: (t) => t === 'sdk',
   engine: (t) => ['sdk', 'config', 'steps', 'store', 'observe', 'security'].includes(t),
   observe: (t) => t === 'sdk',
+  app: (t) => ['sdk', 'config', 'engine', 'store', 'observe', 'security'].includes(t),
   server: (t) => ['sdk', 'store'].includes(t),
   cli: (t) => t !== 'demo',
   demo: () => true,
