@@ -24,7 +24,7 @@ const at = new Date('2026-12-07T10:00:00Z');
 const counts: RunCounts = { read: 3, written: 1, skipped: 0, failed: 2, steps: {}, destinations: {} };
 
 /** A run of `orders` with two failed records on its first page, that ends `status`. */
-function run(runId: number, flowFile: string, status: RunRow['status']): RunEvent[] {
+function run(runId: number, flowFile: string, status: RunRow['status'], code = 'SQL_ERROR'): RunEvent[] {
   const failed = (errorId: number, recordId: string): RunEvent => ({
     type: 'record.failed',
     flow: 'orders',
@@ -51,7 +51,7 @@ function run(runId: number, flowFile: string, status: RunRow['status']): RunEven
     pid: 1,
     pages: 1,
     counts,
-    error: status === 'failed' ? { code: 'SQL_ERROR', message: 'no such table: order_lines' } : null,
+    error: status === 'failed' ? { code, message: 'no such table: order_lines' } : null,
     resumedFrom: null,
   };
   return [
@@ -83,6 +83,9 @@ describe('notifications from the event stream', () => {
     subscribeNotifications(events, { project: project(), clock: systemClock, log: silentLogger });
     for (const e of run(4, '/tmp/other.yaml', 'failed')) events.publish(e);
     for (const e of run(5, file, 'failed')) events.publish(e);
+    // a run another took the flow over from: its end is not its own to tell (its errors are)
+    for (const e of run(7, file, 'failed', 'RUN_LEASE_LOST'))
+      if (e.type === 'run.started' || e.type === 'run.ended') events.publish(e);
     await events.close(); // sends what waits and closes the channels
     const bodies = hook.requests.map(
       (r) => JSON.parse(r.body) as { event: string; count?: number; runId?: number; samples?: { errorId: number }[] },

@@ -54,6 +54,8 @@ export function subscribeNotifications(events: RunEvents, options: Notifications
 
   const runEnded = (run: RunRow) => {
     if (run.status !== 'failed' && run.status !== 'paused') return;
+    // taken over by another run (its end is not saved by it): the flow goes on there, as before this stream
+    if (run.error?.code === 'RUN_LEASE_LOST') return;
     notifierFor(run.flow)?.run({
       event: run.status,
       flow: run.flow,
