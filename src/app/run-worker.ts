@@ -1,5 +1,5 @@
 import type { ProjectDefinition } from '../config/definition.js';
-import { nextStages, type ProgressListener, type RunOptions } from '../engine/index.js';
+import { nextStages, type RunOptions } from '../engine/index.js';
 import type { RunRow } from '../store/state-store.js';
 import type { QueuedRun, RunQueue, RunRequest } from './run-queue.js';
 
@@ -17,8 +17,6 @@ export interface RunWorkerOptions {
   run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
   /** Requests a run of a pipeline stage the finished run handed records on to; its request id. */
   requestNext(stage: string, parent: QueuedRun): Promise<string | undefined>;
-  /** Where the progress of a request's run goes. */
-  progress(run: QueuedRun): ProgressListener;
   /** Each request's end. */
   settled(run: QueuedRun, outcome: RunOutcome): void;
 }
@@ -29,11 +27,11 @@ export function storedTrigger(request: RunRequest): string {
 }
 
 /** What the engine is told for a request. */
-export function runOptionsOf(request: RunRequest, signal: AbortSignal, onProgress: ProgressListener): RunOptions {
+export function runOptionsOf(request: RunRequest, signal: AbortSignal, requestId: string): RunOptions {
   return {
     trigger: storedTrigger(request),
     signal,
-    onProgress,
+    requestId,
     ...(request.fromStart ? { fromStart: true } : {}),
     ...(request.full ? { full: true } : {}),
     ...(request.errorThreshold ? { errorThreshold: request.errorThreshold } : {}),
@@ -50,7 +48,7 @@ export function runWorker(o: RunWorkerOptions, signal: AbortSignal): Promise<voi
   return o.queue.consume(async (job) => {
     const { request } = job;
     try {
-      const run = await o.run(o.project, request.flow, runOptionsOf(request, job.signal, o.progress(job)));
+      const run = await o.run(o.project, request.flow, runOptionsOf(request, job.signal, job.id));
       const flow = o.project.flows[request.flow];
       const next: string[] = [];
       if (flow && !job.signal.aborted) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
-import type { RunOptions } from '../engine/index.js';
+import { createRunEvents, type RunOptions } from '../engine/index.js';
 import { FlowError, ManualClock, silentLogger } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
@@ -16,6 +16,7 @@ function project(flows: Record<string, Partial<FlowDefinition>>): ProjectDefinit
 
 /** An engine `run` whose runs end when the test says so (or at once, with `auto`). */
 function fakeEngine(auto: boolean, status: (flow: string) => RunStatus = () => 'succeeded') {
+  const events = createRunEvents(silentLogger);
   const calls: { flow: string; options: RunOptions }[] = [];
   const releases: (() => void)[] = [];
   let id = 0;
@@ -23,14 +24,15 @@ function fakeEngine(auto: boolean, status: (flow: string) => RunStatus = () => '
     calls.push({ flow, options });
     id += 1;
     const row = { id, flow, trigger: options.trigger, status: status(flow), counts: { read: 0 } } as RunRow;
-    options.onProgress?.({
-      runId: id,
+    events.publish({
+      type: 'run.started',
       flow,
-      status: 'running',
-      pages: 0,
-      counts: row.counts,
-      elapsedMs: 0,
+      at: new Date(0),
+      runId: id,
+      trigger: String(options.trigger),
+      flowFile: null,
       resumedFrom: null,
+      ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
     });
     if (auto) return Promise.resolve(row);
     return new Promise<RunRow>((resolve) => {
@@ -39,7 +41,7 @@ function fakeEngine(auto: boolean, status: (flow: string) => RunStatus = () => '
       options.signal?.addEventListener('abort', () => end('canceled'), { once: true });
     });
   };
-  return { calls, releases, run };
+  return { calls, releases, run, events };
 }
 
 describe('runs service', () => {
@@ -59,6 +61,7 @@ describe('runs service', () => {
       log: silentLogger,
       host: 'h',
       pid: 1,
+      events: engine.events,
       run: engine.run,
     });
     service.start();
@@ -103,12 +106,21 @@ describe('runs service', () => {
     expect(stage?.errorThreshold).toEqual({ maxErrors: 7 });
   });
 
-  it('the progress listener follows the request into its stages', async () => {
-    const engine = fakeEngine(true);
+  it("a request's run is known by its run.started event: pending() shows its run id, a stage's run names its request", async () => {
+    const engine = fakeEngine(false);
     const s = await make(project({ a: { next: ['b'] }, b: {} }), engine);
-    const seen: string[] = [];
-    await s.requestAndWait({ flow: 'a', trigger: 'cli' }, { onProgress: (p) => seen.push(p.flow) });
-    expect(seen).toEqual(['a', 'b']);
+    const requested = await s.request({ flow: 'a', trigger: 'cli' });
+    await vi.waitFor(() => expect(engine.calls).toHaveLength(1));
+    expect(requested.outcome).toBe('started');
+    const id = requested.outcome === 'skipped' ? '' : requested.id;
+    expect(engine.calls[0]?.options.requestId).toBe(id);
+    expect(await s.pending()).toEqual([expect.objectContaining({ id, runId: 1 })]);
+    engine.releases.shift()?.();
+    await vi.waitFor(() => expect(engine.calls).toHaveLength(2));
+    expect(engine.calls[1]?.options.requestId).not.toBe(id);
+    expect((await s.pending())[0]).toMatchObject({ request: { flow: 'b', parent: id }, runId: 2 });
+    engine.releases.shift()?.();
+    expect((await s.wait(id)).map((r) => r.flow)).toEqual(['a', 'b']);
   });
 
   it('what kept a run from starting reaches the waiter; a manual start refused by the engine is recorded as skipped', async () => {

@@ -1,5 +1,5 @@
 import type { ProjectDefinition } from '../config/definition.js';
-import type { ProgressListener, RunOptions } from '../engine/index.js';
+import type { RunEvents, RunOptions } from '../engine/index.js';
 import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
 import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import type { EnqueueOptions, QueuedRun, RunQueue, RunRequest, RunRequestState, RunTrigger } from './run-queue.js';
@@ -15,6 +15,8 @@ export interface RunServiceOptions {
   /** Recorded on skipped runs (as on the runs themselves). */
   readonly host: string;
   readonly pid: number;
+  /** The engine's events: a request's run is known by its `run.started` (its `requestId`). */
+  readonly events: RunEvents;
   /** The engine's `run`: one run of one flow, to its end. */
   run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
 }
@@ -29,8 +31,6 @@ export interface RunInput {
 }
 
 export interface RequestOptions {
-  /** Progress of the run, and of the `next:` stages it leads to (listeners of this process). */
-  readonly onProgress?: ProgressListener;
   /** Aborting it cancels the request and the stages it led to. */
   readonly signal?: AbortSignal;
 }
@@ -77,7 +77,6 @@ interface Tracked {
   readonly request: RunRequest;
   /** The caller waits and reports the end itself (`syncline run`, the webhook trigger); else the service logs it. */
   readonly quiet: boolean;
-  listener?: ProgressListener;
   runId?: number;
   outcome?: RunOutcome;
   readonly done: Promise<RunOutcome>;
@@ -102,6 +101,12 @@ export function createRunService(o: RunServiceOptions): RunService {
   const worker = new AbortController();
   let working: Promise<void> | undefined;
   let stopped = false;
+  // a request's run id, once its run started (shown by `pending`)
+  const unsubscribe = o.events.subscribe((event) => {
+    if (event.type !== 'run.started' || event.requestId === undefined) return;
+    const t = tracked.get(event.requestId);
+    if (t) t.runId = event.runId;
+  });
 
   const quietOf = (request: RunRequest): boolean => {
     if (request.trigger === 'cli' || request.trigger === 'webhook') return true;
@@ -119,11 +124,6 @@ export function createRunService(o: RunServiceOptions): RunService {
     const t: Tracked = { request, quiet: quietOf(request), done, settle };
     tracked.set(id, t);
     return t;
-  };
-
-  const listenerOf = (id: string | undefined): ProgressListener | undefined => {
-    const t = id === undefined ? undefined : tracked.get(id);
-    return t?.listener ?? (t ? listenerOf(t.request.parent) : undefined);
   };
 
   const recordSkip = async (request: RunRequest, why: string) => {
@@ -191,7 +191,6 @@ export function createRunService(o: RunServiceOptions): RunService {
     }
     const { id } = enqueued;
     const t = track(id, request);
-    if (options.onProgress && !t.listener) t.listener = options.onProgress;
     const { signal } = options;
     if (signal) {
       const onAbort = () => void cancel(id);
@@ -283,10 +282,6 @@ export function createRunService(o: RunServiceOptions): RunService {
           project,
           run: o.run,
           requestNext,
-          progress: (run) => (p) => {
-            track(run.id, run.request).runId = p.runId;
-            listenerOf(run.id)?.(p);
-          },
           settled: (run, outcome) => settle(run.id, run.request, outcome),
         },
         worker.signal,
@@ -296,6 +291,7 @@ export function createRunService(o: RunServiceOptions): RunService {
       stopped = true;
       worker.abort();
       await working;
+      unsubscribe();
       for (const [id, t] of tracked) if (!t.outcome) settle(id, t.request, { dropped: true });
     },
   };

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { subscribeNotifications } from '../app/notifications.js';
 import type { ProjectDefinition } from '../config/definition.js';
 import type { Engine } from '../engine/index.js';
-import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
+import { FlowError, isJsonObject, type JsonObject, parseDuration, systemClock } from '../sdk/index.js';
 import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
 import type {
   ErrorFilter,
@@ -11,6 +12,7 @@ import type {
   RunRow,
   StateStore,
 } from '../store/state-store.js';
+import { createCliLogger } from './cli-logger.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { listMessage } from './list-message.js';
@@ -377,7 +379,15 @@ export async function errorsRetry(
           });
         let loading = projects.get(file);
         if (!loading) {
-          loading = loadFlowFile(file, engine.store, o.redaction);
+          loading = loadFlowFile(file, engine.store, o.redaction).then((project) => {
+            // the stages run below notify as `syncline run` does (flushed when the engine closes)
+            subscribeNotifications(engine.events, {
+              project,
+              clock: systemClock,
+              log: createCliLogger(undefined, o.redaction),
+            });
+            return project;
+          });
           projects.set(file, loading);
         }
         const project = await loading;
@@ -435,7 +445,8 @@ async function runStage(engine: Engine, project: ProjectDefinition, file: string
 }
 
 export async function errorsResolve(ids: readonly string[], o: BulkOptions & { note?: string }): Promise<number> {
-  const store = await openCliStore({ db: o.db, mustExist: true });
+  const engine = await openEngine({ db: o.db, mustExist: true });
+  const store = engine.store;
   try {
     const targets = await targetIds(store, ids, o, 'resolve');
     if (targets.length === 0) {
@@ -443,21 +454,13 @@ export async function errorsResolve(ids: readonly string[], o: BulkOptions & { n
       return 0;
     }
     for (const id of targets) {
-      const e = await store.getError(id);
-      if (!e) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
-      if (e.status !== 'open')
-        throw new FlowError('ERROR_RECORD_RESOLVED', `error record ${id} is already ${e.status}`);
-      await store.updateError(id, {
-        status: 'resolved',
-        note: o.note ?? null,
-        updatedAt: new Date(),
-        history: { action: 'resolved', message: o.note ?? 'resolved without a note' },
-      });
+      await engine.resolveError(id, o.note === undefined ? {} : { note: o.note }); // publishes error.resolved
       if (targets.length <= 20) process.stdout.write(`error record ${id}: resolved${o.note ? ` (${o.note})` : ''}\n`);
     }
     if (targets.length > 20)
       process.stdout.write(`${targets.length} error records resolved${o.note ? ` (${o.note})` : ''}\n`);
   } finally {
+    await engine.close();
     await store.close();
   }
   return 0;

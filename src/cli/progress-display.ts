@@ -1,13 +1,17 @@
 import cliProgress from 'cli-progress';
 import type { RunProgress } from '../engine/index.js';
+import type { RunCounts, RunRow } from '../store/state-store.js';
 import { progressEstimate } from './progress-estimate.js';
 
+/** A live view of one run, fed by its `run.progress` events and ended by its `run.ended`. */
 export interface ProgressDisplay {
   update(p: RunProgress): void;
+  /** The run ended: shows its final counts and stops. */
+  finish(run: RunRow): void;
   stop(): void;
 }
 
-function rate(p: RunProgress): number {
+function rate(p: { counts: RunCounts; elapsedMs: number }): number {
   return p.elapsedMs > 0 ? Math.round((p.counts.read * 1000) / p.elapsedMs) : 0;
 }
 
@@ -40,32 +44,45 @@ export function createProgressDisplay(stream: NodeJS.WriteStream, flow: string):
       update(p) {
         tick += 1;
         const { percent, eta } = progressEstimate(p);
-        bar.update(0, {
+        show(p, {
           percent: percent === '' ? '' : `${percent} | `,
           eta: eta === '' ? '' : ` | ${eta}`,
-          records: p.counts.read.toLocaleString('en-US'),
-          rate: rate(p).toLocaleString('en-US'),
-          pages: p.pages,
-          errors: p.counts.failed,
-          elapsed: (p.elapsedMs / 1000).toFixed(1),
           spinner: spin[tick % spin.length],
         });
       },
+      finish(run) {
+        const elapsedMs = run.endedAt ? run.endedAt.getTime() - run.startedAt.getTime() : 0;
+        show({ counts: run.counts, pages: run.pages, elapsedMs }, { percent: '', eta: '', spinner: ' ' });
+        bar.stop();
+      },
       stop: () => bar.stop(),
     };
+    function show(
+      p: { counts: RunCounts; pages: number; elapsedMs: number },
+      extra: { percent: string; eta: string; spinner: string | undefined },
+    ): void {
+      bar.update(0, {
+        ...extra,
+        records: p.counts.read.toLocaleString('en-US'),
+        rate: rate(p).toLocaleString('en-US'),
+        pages: p.pages,
+        errors: p.counts.failed,
+        elapsed: (p.elapsedMs / 1000).toFixed(1),
+      });
+    }
   }
   let last = 0;
   return {
     update(p) {
-      if (p.status === 'running' && p.elapsedMs - last < 5000) return;
+      if (p.elapsedMs - last < 5000) return;
       last = p.elapsedMs;
-      if (p.status !== 'running') return;
       const { percent, eta } = progressEstimate(p);
       const where = percent === '' ? '' : ` ${percent}${eta === '' ? '' : `, ${eta}`},`;
       stream.write(
         `${flow}:${where} ${p.counts.read} records, ${rate(p)} rec/s, ${p.pages} pages, ${p.counts.failed} errors\n`,
       );
     },
+    finish() {},
     stop() {},
   };
 }

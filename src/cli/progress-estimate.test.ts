@@ -5,7 +5,8 @@ import { progressEstimate } from './progress-estimate.js';
 const base: RunProgress = {
   runId: 1,
   flow: 'f',
-  status: 'running',
+  type: 'run.progress',
+  at: new Date(0),
   pages: 3,
   counts: {
     read: 0,

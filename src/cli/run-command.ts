@@ -1,13 +1,16 @@
 import { hostname } from 'node:os';
 import { createInProcessQueue } from '../app/in-process-queue.js';
+import { subscribeNotifications } from '../app/notifications.js';
 import { createRunService, type RunService } from '../app/runs.js';
 import { silentLogger, systemClock } from '../sdk/index.js';
 import type { RunRow } from '../store/state-store.js';
+import { createCliLogger } from './cli-logger.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { loadFlowFile } from './load-project.js';
 import { openEngine } from './open-engine.js';
 import { createProgressDisplay } from './progress-display.js';
 import { runSummary } from './run-summary.js';
+import { pipelineFlows, watchRuns } from './watch-runs.js';
 
 export interface RunCommandOptions {
   db?: string;
@@ -57,6 +60,12 @@ export async function runCommand(
       options.redaction,
       flowName === undefined ? undefined : [flowName],
     );
+    // sent (and what waits flushed) when the engine closes
+    subscribeNotifications(engine.events, {
+      project,
+      clock: systemClock,
+      log: createCliLogger(undefined, options.redaction),
+    });
     // each flow is a run request; the worker runs it and requests its `next:` stages (src/app/runs.ts).
     // Nothing is logged by the service: this command waits for every run and prints it.
     service = createRunService({
@@ -67,6 +76,7 @@ export async function runCommand(
       log: silentLogger,
       host: hostname(),
       pid: process.pid,
+      events: engine.events,
       run: (p, f, o) => engine.run(p, f, o),
     });
     service.start();
@@ -78,25 +88,27 @@ export async function runCommand(
           .map((f) => f.name);
     for (const name of names) {
       if (abort.signal.aborted) break;
-      const display = options.json ? undefined : createProgressDisplay(process.stderr, name);
-      const chain = await service.requestAndWait(
-        {
-          flow: name,
-          trigger: 'cli',
-          fromStart: options.fromStart === true,
-          full: options.full === true,
-          errorThreshold: {
-            ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
-            ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }),
+      // each run of the pipeline: a live display, then its summary as it ends
+      const unwatch = watchRuns(engine.events, pipelineFlows(project, name), {
+        ...(options.json ? {} : { display: (flow: string) => createProgressDisplay(process.stderr, flow) }),
+        ended: (run) => print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`),
+      });
+      const chain = await service
+        .requestAndWait(
+          {
+            flow: name,
+            trigger: 'cli',
+            fromStart: options.fromStart === true,
+            full: options.full === true,
+            errorThreshold: {
+              ...(options.maxErrors === undefined ? {} : { maxErrors: options.maxErrors }),
+              ...(options.maxErrorRate === undefined ? {} : { maxErrorRate: options.maxErrorRate }),
+            },
           },
-        },
-        { signal: abort.signal, ...(display ? { onProgress: (p) => display.update(p) } : {}) },
-      );
-      display?.stop();
+          { signal: abort.signal },
+        )
+        .finally(unwatch);
       runs.push(...chain);
-      for (const run of chain) {
-        print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`);
-      }
       for (const run of chain) {
         const def = project.flows[run.flow];
         const inPipeline = def?.next !== undefined || def?.source.upstream !== undefined;

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { createHousekeeping } from '../app/housekeeping.js';
 import { createInProcessQueue } from '../app/in-process-queue.js';
+import { subscribeNotifications } from '../app/notifications.js';
 import { createRunService, type RunService } from '../app/runs.js';
 import { createEventTrigger, createScheduler, type EventTrigger, type OpenReceiver } from '../engine/index.js';
 import { FlowError, systemClock } from '../sdk/index.js';
@@ -50,6 +51,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
   let runs: RunService | undefined;
   try {
     const project = await loadFlowFile(file, engine.store, options.redaction);
+    subscribeNotifications(engine.events, { project, clock: systemClock, log }); // flushed when the engine closes
     // every start of a run is a request to the run queue; the worker runs them (src/app/runs.ts)
     runs = createRunService({
       queue: createInProcessQueue(),
@@ -59,6 +61,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
       log,
       host: hostname(),
       pid: process.pid,
+      events: engine.events,
       run: (p, f, o) => engine.run(p, f, o),
     });
     const service = runs;

@@ -13,18 +13,19 @@ import {
   systemClock,
   type TokenStore,
 } from '../sdk/index.js';
-import type { RunRow, StateStore } from '../store/state-store.js';
+import type { ErrorRecordRow, RunRow, StateStore } from '../store/state-store.js';
 import { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './auto-retry.js';
 import { createBreakers } from './breakers.js';
 import { createBulkheads } from './bulkheads.js';
 import { createConnectionPool } from './connection-pool.js';
-import { createErrorNotifications } from './error-notifications.js';
 import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
+import { type ResolveOptions, resolveErrorRecord } from './resolve-error-record.js';
 import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
 import { defaultRetry, type RetryOptions } from './retry-policy.js';
 import { runChain } from './run-chain.js';
+import { createRunEvents, type RunEvents } from './run-events.js';
 import { type RunOptions, runFlow } from './run-flow.js';
 
 export interface EngineOptions {
@@ -47,6 +48,11 @@ export interface EngineOptions {
 export interface Engine {
   readonly registry: Registry;
   readonly store: StateStore;
+  /**
+   * What happens to runs and error records (docs/events.md): run.started, page.committed,
+   * record.failed, run.progress, run.ended, error.retried, error.resolved. Subscribers never break a run.
+   */
+  readonly events: RunEvents;
   run(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow>;
   /**
    * Runs a flow, then (when it completed) the flows of its `next:` with theirs, depth first: a
@@ -55,13 +61,15 @@ export interface Engine {
   runChain(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow[]>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
+  /** Marks an open error record resolved (it is not retried any more), with an optional note. */
+  resolveError(id: number, options?: ResolveOptions): Promise<ErrorRecordRow>;
   /** Whether the flow's source receives pushed events (webhooks). */
   receivesEvents(project: ProjectDefinition, flow: string): boolean;
   /** The receiver of a webhook flow, its connection held open until released. */
   openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
   /** One round of automatic retry of the flow's transiently failed error records. */
   autoRetry(project: ProjectDefinition, flow: string, options: AutoRetryOptions): Promise<AutoRetryResult>;
-  /** Sends waiting error notifications and closes their channels (the store stays open: it is the caller's). */
+  /** Closes the event stream, waiting for its subscribers to finish (a notifier sends what waits); the store stays open: it is the caller's. */
   close(): Promise<void>;
 }
 
@@ -80,6 +88,7 @@ export function createEngine(options: EngineOptions): Engine {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger;
   const retry: RetryOptions = { ...defaultRetry, ...options.retry };
+  const events = createRunEvents(log);
   const deps = {
     registry,
     pool: createConnectionPool(registry),
@@ -89,7 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
     metrics: options.metrics ?? noMetrics,
     retry,
     breakers: createBreakers(options.store, clock, log),
-    notifications: createErrorNotifications(clock, log),
+    events,
     bulkheads: createBulkheads(),
     host: options.host ?? hostname(),
     pid: process.pid,
@@ -98,6 +107,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     registry,
     store: options.store,
+    events,
     run: async (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
     runChain: (project, flow, runOptions) =>
       runChain(findFlow(project, flow), runOptions ?? {}, (f, o) => runFlow(deps, project, f, o), project),
@@ -105,7 +115,8 @@ export function createEngine(options: EngineOptions): Engine {
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
     openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
-    close: () => deps.notifications.close(),
+    resolveError: (id, resolveOptions) => resolveErrorRecord(deps, id, resolveOptions),
+    close: () => events.close(),
     autoRetry: (project, flow, o) =>
       autoRetryRound(
         {

@@ -6,9 +6,28 @@ export { createEventTrigger, type EventTrigger, type EventTriggerOptions } from 
 export type { OpenReceiver } from './open-receiver.js';
 export type { PreviewResult, PreviewRow } from './preview-flow.js';
 export { createRegistry, type Registry } from './registry.js';
+export type { ResolveOptions } from './resolve-error-record.js';
 export type { RetryOutcome } from './retry-error-record.js';
 export { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
 export { nextStages } from './run-chain.js';
+export type {
+  ErrorResolved,
+  ErrorRetried,
+  PageCommitted,
+  RecordFailed,
+  RunEnded,
+  RunEvent,
+  RunEventType,
+  RunProgress,
+  RunRequested,
+  RunStarted,
+} from './run-event.js';
+export {
+  createRunEvents,
+  type RunEventListener,
+  type RunEventPublisher,
+  type RunEvents,
+  type Unsubscribe,
+} from './run-events.js';
 export type { RunOptions } from './run-flow.js';
-export type { ProgressListener, RunProgress } from './run-progress.js';
 export { createScheduler, type Scheduler, type SchedulerOptions, type TriggerOutcome } from './scheduler.js';

@@ -1,11 +1,14 @@
 import type { FlowDefinition } from '../config/definition.js';
 import type { Clock, Context, DataRecord, Json, Page, StateWrite } from '../sdk/index.js';
-import type { Lease, NewErrorRecord, ReturnedId, RunCounts, StateStore } from '../store/state-store.js';
+import type { Lease, ReturnedId, RunCounts, StateStore } from '../store/state-store.js';
 import { applySteps, type FlushProgress } from './apply-steps.js';
 import { WATERMARK_SOURCE } from './delta-sync.js';
+import type { ErrorTally } from './error-threshold.js';
 import type { MessageMask } from './message-mask.js';
 import type { OpenFlow } from './open-flow.js';
+import { publishPage } from './publish-page.js';
 import { addStage, cloneCounts, emptyCounts } from './run-counts.js';
+import type { RunEventPublisher } from './run-events.js';
 import type { StageFailure } from './stage-failure.js';
 import { handoffPayload } from './stage-source.js';
 import { toErrorRecord } from './to-error-record.js';
@@ -20,8 +23,10 @@ export interface PageHandlerDeps {
   readonly ctx: Context;
   /** Masks secrets and the records' PII in the error records' messages. */
   readonly mask: MessageMask;
-  /** Told about the error records of each page once they are committed (notifications). */
-  readonly onErrors?: (errors: readonly NewErrorRecord[]) => void;
+  /** Counts each committed page's error records against the run's error threshold. */
+  readonly tally?: ErrorTally;
+  /** Where each committed page is published (record.failed for its error records, then page.committed). */
+  readonly events?: RunEventPublisher;
   /** The run's lease: renewed before each page's destination writes (none once it is lost) and fenced in its commit. */
   readonly lease?: Lease;
   /** Mutated: the run's running totals (each page's tally is added when the page commits, in order). */
@@ -174,18 +179,20 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       }),
     );
     const checkpointed = !(buffering && !p.flush);
+    const totals = cloneCounts(counts);
+    const durationMs = Math.round(performance.now() - p.started);
     const state = [...heldState, ...p.commit];
     const payloads = handed ? [...heldHandoff, ...handed.payloads] : heldHandoff;
     const pages = [...heldPages, { page: p.page, failed: new Set(p.failures.map((f) => f.record.meta.id)) }];
-    await d.store.commitPage({
+    const { errorIds } = await d.store.commitPage({
       runId: d.runId,
       flow: flow.name,
       seq,
       checkpoint: checkpointed ? p.page.checkpoint : undefined,
       records: p.tally.read,
       failed: p.failures.length,
-      durationMs: Math.round(performance.now() - p.started),
-      counts: cloneCounts(counts),
+      durationMs,
+      counts: totals,
       errors,
       ...(p.ids.length > 0 ? { ids: p.ids } : {}),
       ...(checkpointed && state.length > 0 ? { state } : {}),
@@ -205,7 +212,20 @@ export function createPageHandler(d: PageHandlerDeps): PageHandler {
       heldHandoff = payloads;
       heldPages = d.afterCommit ? pages : [];
     }
-    if (errors.length > 0) d.onErrors?.(errors);
+    d.tally?.add(errors);
+    if (d.events)
+      publishPage(d.events, {
+        flow: flow.name,
+        runId: d.runId,
+        seq,
+        at,
+        checkpointed,
+        durationMs,
+        page: p.tally,
+        counts: totals,
+        errors,
+        errorIds,
+      });
   };
 
   return {

@@ -17,6 +17,7 @@ import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
+import type { RunEventPublisher } from './run-events.js';
 import type { StageFailure } from './stage-failure.js';
 import { handoffPayload } from './stage-source.js';
 import { toErrorRecord } from './to-error-record.js';
@@ -44,6 +45,8 @@ export interface RetryDeps {
   retry: RetryOptions;
   breakers?: Breakers;
   tokens?: TokenStore;
+  /** Where `error.retried` is published. */
+  events?: RunEventPublisher;
 }
 
 /**
@@ -220,6 +223,20 @@ export async function retryErrorRecord(
     });
   }
   const updated = (await store.getError(id)) ?? err;
+  deps.events?.publish({
+    type: 'error.retried',
+    flow: flow.name,
+    at,
+    errorId: id,
+    runId: err.runId,
+    recordId: err.recordId,
+    stage: err.stage,
+    ok: !failure,
+    attempts: err.attempts + 1,
+    ...(failure ? { code: updated.code } : {}),
+    message: failure ? updated.message : message,
+    handedOn,
+  });
   return { id, ok: !failure, message: failure ? updated.message : message, record: updated, handedOn };
 }
 

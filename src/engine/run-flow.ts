@@ -20,7 +20,6 @@ import type { Bulkheads } from './bulkheads.js';
 import { formatMs, withTimeout } from './call-timeout.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
-import type { ErrorNotifications } from './error-notifications.js';
 import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './error-threshold.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
 import { flowMessageMask } from './message-mask.js';
@@ -31,7 +30,7 @@ import { ownerGone, type Self } from './process-gone.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import { cloneCounts, emptyCounts } from './run-counts.js';
-import type { ProgressListener } from './run-progress.js';
+import type { RunEventPublisher } from './run-events.js';
 
 export interface RunDeps {
   registry: Registry;
@@ -43,7 +42,8 @@ export interface RunDeps {
   retry: RetryOptions;
   breakers: Breakers;
   bulkheads: Bulkheads;
-  notifications: ErrorNotifications;
+  /** Where the run's events go (engine.events). */
+  events: RunEventPublisher;
   /** The host and pid runs are recorded on; with this process's instance id, the owner of their leases. */
   host: string;
   pid: number;
@@ -53,9 +53,10 @@ export interface RunDeps {
 }
 
 export interface RunOptions {
+  /** The run request this run serves: given back in its `run.started` event (src/app/runs.ts). */
+  requestId?: string;
   trigger?: string;
   signal?: AbortSignal;
-  onProgress?: ProgressListener;
   /** Ignore (and discard) a stored checkpoint: read the source from the beginning. */
   fromStart?: boolean;
   /** Interval of heartbeats (lease renewals) while a page is being handled (default RUN_HEARTBEAT_MS). */
@@ -139,6 +140,17 @@ export async function runFlow(
   const stored = claimed.checkpoint;
   if (claimed.replaced)
     deps.log.info({ runId: run.id }, `run ${claimed.replaced.id}: ${claimed.replaced.error?.message}`);
+  deps.events.publish({
+    type: 'run.started',
+    flow: flow.name,
+    at: started,
+    runId: run.id,
+    trigger: run.trigger,
+    flowFile: run.flowFile,
+    resumedFrom: run.resumedFrom,
+    ...(claimed.replaced ? { replaced: claimed.replaced.id } : {}),
+    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
+  });
   const abort = new AbortController();
   const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${run.id} of flow "${flow.name}" was canceled`));
   if (options.signal?.aborted) onAbort();
@@ -181,17 +193,31 @@ export async function runFlow(
     });
   }, options.heartbeatMs ?? RUN_HEARTBEAT_MS);
   heartbeat.unref();
-  const report = (status: RunStatus) =>
-    options.onProgress?.({
-      runId: run.id,
+  const publishProgress = () => {
+    const at = clock.now();
+    deps.events.publish({
+      type: 'run.progress',
       flow: flow.name,
-      status,
+      at,
+      runId: run.id,
       pages: handler?.pages ?? 0,
-      counts,
-      elapsedMs: clock.now().getTime() - started.getTime(),
+      counts: cloneCounts(counts),
+      elapsedMs: at.getTime() - started.getTime(),
       resumedFrom: run.resumedFrom,
       ...(fraction === undefined ? {} : { fraction, startFraction: startFraction ?? 0 }),
     });
+  };
+  const ended = (row: RunRow): RunRow => {
+    deps.events.publish({
+      type: 'run.ended',
+      flow: flow.name,
+      at: clock.now(),
+      runId: row.id,
+      status: row.status,
+      run: row,
+    });
+    return row;
+  };
   let fraction: number | undefined;
   let startFraction: number | undefined;
 
@@ -249,10 +275,8 @@ export async function runFlow(
         counts,
         mask,
         lease,
-        onErrors: (errors) => {
-          tally.add(errors);
-          deps.notifications.record(project, flow, errors);
-        },
+        tally,
+        events: deps.events,
         pagesInFlight: flow.concurrency?.pages ?? 1,
         pageAnchor: await pageAnchor(store, flow.name, run.id, stored, options.fromStart === true),
         ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
@@ -295,7 +319,7 @@ export async function runFlow(
             fraction = Math.min(1, progress.done / progress.total);
           }
           await handler.handle(result.value);
-          report('running');
+          publishProgress();
           // the records nearly all fail: stop reading; the pages already read still commit
           tooManyErrors = tally.exceeded(counts.read);
           if (tooManyErrors) break;
@@ -379,16 +403,13 @@ export async function runFlow(
   if (lost) {
     // another run holds the flow now: this one writes nothing more, and says so
     deps.log.error({ runId: run.id, code: lost.code }, lost.message);
-    const ended: RunRow = { ...run, status: 'failed', endedAt, pages, counts: cloneCounts(counts) };
-    ended.error = { code: lost.code, message: lost.message, ...(lost.hint ? { hint: lost.hint } : {}) };
-    report('failed');
-    return ended;
+    const lostRun: RunRow = { ...run, status: 'failed', endedAt, pages, counts: cloneCounts(counts) };
+    lostRun.error = { code: lost.code, message: lost.message, ...(lost.hint ? { hint: lost.hint } : {}) };
+    return ended(lostRun);
   }
   if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());
-  report(status);
-  const final = (await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts };
-  deps.notifications.runEnded(project, flow, final); // failed or paused: someone is told (never waits)
-  return final;
+  // subscribers hear of it (a failed or paused run is notified): they never hold the run up
+  return ended((await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts });
 }
 
 export type { RunCounts };

@@ -216,13 +216,20 @@ interface OpenMatch {
  * stored twice. Its payload is never replaced: a repeat whose payload differs keeps it in the history
  * line. A different record at the same position (`line:3` of a rewritten file) is a new error record.
  */
-export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<void> {
+export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[]): Promise<number[]> {
   const fresh: NewErrorRecord[] = [];
-  const byFlow = new Map<string, NewErrorRecord[]>();
-  for (const e of errors) byFlow.set(e.flow, [...(byFlow.get(e.flow) ?? []), e]);
+  /** The id of each error, in the order given: an open record the failure repeated, or (below) a new one. */
+  const ids: number[] = new Array<number>(errors.length).fill(0);
+  const freshAt: number[] = [];
+  const byFlow = new Map<string, { e: NewErrorRecord; i: number }[]>();
+  errors.forEach((e, i) => {
+    const list = byFlow.get(e.flow);
+    if (list) list.push({ e, i });
+    else byFlow.set(e.flow, [{ e, i }]);
+  });
   for (const [flow, list] of byFlow) {
     const open = new Map<string, OpenMatch>();
-    const recordIds = [...new Set(list.map((e) => e.recordId))];
+    const recordIds = [...new Set(list.map(({ e }) => e.recordId))];
     for (let i = 0; i < recordIds.length; i += CHUNK) {
       const rows = await db
         .selectFrom('error_records')
@@ -239,7 +246,7 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
         if (!open.has(key)) open.set(key, { id: readInt(r.id), attempts: readInt(r.attempts), payload, legacy });
       }
     }
-    for (const e of list) {
+    for (const { e, i } of list) {
       const payload = canonicalJson(e.payload);
       const fingerprint = fingerprintOf(e);
       const seen =
@@ -247,8 +254,10 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
         legacyMatch(open.get(repeatKey(e.recordId, e.stage, e.code, `payload:${payload}`)));
       if (!seen) {
         fresh.push(e);
+        freshAt.push(i);
         continue;
       }
+      ids[i] = seen.id;
       await db
         .updateTable('error_records')
         .set({
@@ -270,7 +279,13 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
         .execute();
     }
   }
-  if (fresh.length > 0) await insertErrors(db, fresh);
+  if (fresh.length > 0) {
+    const inserted = await insertErrors(db, fresh);
+    inserted.forEach((id, j) => {
+      ids[freshAt[j] as number] = id;
+    });
+  }
+  return ids;
 }
 
 /** A record stored before fingerprints, with an equal payload, is the same failure. */

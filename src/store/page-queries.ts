@@ -4,7 +4,7 @@ import { appendInbox } from './inbox-queries.js';
 import { holdLease } from './lease-fence.js';
 import { addReturnedIds } from './returned-id-queries.js';
 import type { StoreDb } from './run-queries.js';
-import type { CheckpointRow, PageCommit, RunPageRow } from './state-store.js';
+import type { CheckpointRow, CommittedPage, PageCommit, RunPageRow } from './state-store.js';
 import { putState } from './step-state-queries.js';
 import { setWatermark } from './watermark-queries.js';
 
@@ -13,9 +13,9 @@ import { setWatermark } from './watermark-queries.js';
  * steps' state writes, the delta-sync watermark, the ids destinations returned and the run's counts are written in ONE transaction, so a crash leaves either all of them or none.
  * With a lease, the transaction first checks and renews it: RUN_LEASE_LOST, and nothing written, when another run took the flow over.
  */
-export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void> {
+export async function commitPage(db: StoreDb, commit: PageCommit): Promise<CommittedPage> {
   const at = writeTime(commit.at);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     // fenced: a run that lost its flow to another run writes nothing (and this write comes first, taking the lock)
     if (commit.lease) await holdLease(trx, commit.lease, new Date(commit.at.getTime() + commit.lease.ms));
     await trx
@@ -30,7 +30,7 @@ export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void>
         committed_at: at,
       })
       .execute();
-    if (commit.errors.length > 0) await recordErrors(trx, commit.errors);
+    const errorIds = commit.errors.length > 0 ? await recordErrors(trx, commit.errors) : [];
     if (commit.ids && commit.ids.length > 0) await addReturnedIds(trx, commit, commit.ids);
     for (const w of commit.state ?? [])
       if (w.entries.length > 0) await putState(trx, w.namespace, w.entries, commit.at);
@@ -51,6 +51,7 @@ export async function commitPage(db: StoreDb, commit: PageCommit): Promise<void>
       .set({ counts: writeJson(commit.counts), pages: commit.seq, heartbeat_at: at })
       .where('id', '=', commit.runId)
       .execute();
+    return { errorIds };
   });
 }
 

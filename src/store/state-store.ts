@@ -293,6 +293,12 @@ export interface PageCommit {
   at: Date;
 }
 
+/** What a page commit stored. */
+export interface CommittedPage {
+  /** The error record of each of `errors`, in order: a new one, or the open one the same failure repeated. */
+  readonly errorIds: readonly number[];
+}
+
 /** An id a destination returned for a written record (WriteResult.ids). */
 export interface ReturnedId {
   destination: string;
@@ -422,7 +428,7 @@ export interface StateStore {
    * Atomically: the page row, the run's counts and pages, the error records and the checkpoint.
    * A failed record that is still open with the same stage and code is updated, not stored twice.
    */
-  commitPage(commit: PageCommit): Promise<void>;
+  commitPage(commit: PageCommit): Promise<CommittedPage>;
   listPages(runId: number): Promise<RunPageRow[]>;
   /** Ids destinations returned for written records, in page and record order (per run, flow, destination or record). */
   listReturnedIds(filter: ReturnedIdFilter): Promise<ReturnedIdRow[]>;

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscribeNotifications } from '../../src/app/notifications.js';
 import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
 import { parseProject } from '../../src/config/index.js';
 import { createEngine } from '../../src/engine/index.js';
@@ -11,6 +12,7 @@ import {
   type TestHttpServer,
   type TestSmtpServer,
 } from '../../src/observe/test-helpers.js';
+import { silentLogger, systemClock } from '../../src/sdk/index.js';
 import { openStore } from '../../src/store/index.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { tempContext } from '../helpers/temp-context.js';
@@ -71,6 +73,7 @@ async function runBoth(on?: string) {
   const project = parseProject(flowFile(on), join(dir, 'flow.yaml'), builtinCatalog);
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
+  subscribeNotifications(engine.events, { project, clock: systemClock, log: silentLogger });
   const broken = await engine.run(project, 'broken');
   const stalled = await engine.run(project, 'stalled');
   await engine.close(); // waits for the deliveries in flight

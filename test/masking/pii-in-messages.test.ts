@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscribeNotifications } from '../../src/app/notifications.js';
 import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
 import { parseProject } from '../../src/config/index.js';
 import { createTestSchema, type TestSchema } from '../../src/connectors/postgres/test-helpers.js';
@@ -12,6 +13,7 @@ import {
   type TestHttpServer,
   type TestSmtpServer,
 } from '../../src/observe/test-helpers.js';
+import { silentLogger, systemClock } from '../../src/sdk/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { StateStore } from '../../src/store/state-store.js';
 
@@ -92,6 +94,7 @@ describe('PII in messages', () => {
   it('masks PII in the error store, its history and both notification channels', async () => {
     const p = project();
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
+    subscribeNotifications(engine.events, { project: p, clock: systemClock, log: silentLogger });
     const run = await engine.run(p, 'people');
     expect(run.status).toBe('completed_with_errors');
     const errors = await store.listErrors({ flow: 'people' });

@@ -110,6 +110,24 @@ export function describeErrorConformance(current: () => StateStore): void {
       });
     });
 
+    it("a page commit returns its error records' ids in order: new ones, and the open one a failure repeated", async () => {
+      const store = current();
+      const first = await startRun(store, 'ids');
+      const { errorIds: none } = await store.commitPage(page(first, 1, null));
+      expect(none).toEqual([]);
+      const [open] = await store.addErrors([errorRecord(first, { flow: 'ids', recordId: 'r2', fingerprint: 'two' })]);
+      const again = await startRun(store, 'ids2');
+      const errors = ['r1', 'r2', 'r3'].map((recordId, i) =>
+        errorRecord(again, { flow: 'ids', recordId, fingerprint: ['one', 'two', 'three'][i] as string }),
+      );
+      const { errorIds } = await store.commitPage({ ...page(again, 1, null), flow: 'ids', errors });
+      expect(errorIds).toHaveLength(3);
+      expect(errorIds[1]).toBe(open);
+      const stored = await Promise.all(errorIds.map((id) => store.getError(id)));
+      expect(stored.map((e) => e?.recordId)).toEqual(['r1', 'r2', 'r3']);
+      expect(new Set(errorIds).size).toBe(3);
+    });
+
     it('keeps the history of a record: failed, failed again, retry failed, retried, resolved', async () => {
       const store = current();
       const run = await startRun(store, 'orders');
