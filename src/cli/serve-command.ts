@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { createInboxWriter } from '../app/index.js';
 import type { ProjectDefinition } from '../config/definition.js';
 import {
   createEventTrigger,
@@ -88,7 +89,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
       hooks,
       allowHosts: allowedHosts(options),
       verifyToken: async (t) => (await verifyApiToken(engine.store, t)) !== undefined,
-      store: engine.store,
+      inbox: createInboxWriter(engine.store),
       clock: systemClock,
       log,
       flows: {

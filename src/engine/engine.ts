@@ -19,6 +19,7 @@ import { createBreakers } from './breakers.js';
 import { createBulkheads } from './bulkheads.js';
 import { createConnectionPool } from './connection-pool.js';
 import { createErrorNotifications } from './error-notifications.js';
+import { type FlowState, readFlowState } from './flow-state.js';
 import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
@@ -61,6 +62,8 @@ export interface Engine {
   openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
   /** One round of automatic retry of the flow's transiently failed error records. */
   autoRetry(project: ProjectDefinition, flow: string, options: AutoRetryOptions): Promise<AutoRetryResult>;
+  /** A flow's watermark and checkpoint, decoded (the stored format stays the engine's own). */
+  flowState(flow: string): Promise<FlowState>;
   /** Sends waiting error notifications and closes their channels (the store stays open: it is the caller's). */
   close(): Promise<void>;
 }
@@ -107,6 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
     openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
+    flowState: (flow) => readFlowState(options.store, flow),
     close: () => deps.notifications.close(),
     autoRetry: (project, flow, o) =>
       autoRetryRound(

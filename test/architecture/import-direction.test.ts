@@ -25,7 +25,8 @@ const allowed: Record<string, (target: string) => boolean> = {
   connector: (t) => t === 'sdk',
   engine: (t) => ['sdk', 'config', 'steps', 'store', 'observe', 'security'].includes(t),
   observe: (t) => t === 'sdk',
-  server: (t) => ['sdk', 'store'].includes(t),
+  app: (t) => ['sdk', 'config', 'engine', 'store', 'observe', 'security'].includes(t),
+  server: (t) => ['sdk', 'app'].includes(t),
   cli: (t) => t !== 'demo',
   demo: () => true,
 };
