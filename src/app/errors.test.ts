@@ -2,17 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testCatalog } from '../../test/helpers/test-catalog.js';
 import { storeKinds } from '../../test/helpers/test-stores.js';
-import { fileConnector } from '../connectors/file/index.js';
-import { sqliteConnector } from '../connectors/sqlite/index.js';
 import { FlowError } from '../sdk/index.js';
-import { builtinSteps } from '../steps/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createSyncline, type Syncline } from './create-syncline.js';
 import type { ErrorFilter, RetryEvent } from './index.js';
-
-/** The catalog is handed in: these tests need the file and sqlite connectors only. */
-export const testCatalog = { connectors: [fileConnector, sqliteConnector], steps: builtinSteps };
 
 const flow = `connections:
   files: { type: file, dir: . }
@@ -91,10 +86,16 @@ describe.each(kinds)('app.errors and app.status on $name', (kind) => {
     expect(all.records).toHaveLength(2);
     expect(all.records[0]?.id).toBeGreaterThan(all.records[1]?.id ?? Number.MAX_SAFE_INTEGER);
     const missing = await app.errors.list({ code: 'RECORD_MISSING_FIELD', limit: 100 }, { mask: false });
-    expect(missing.records.map((e) => e.recordId).sort()).toEqual(['line:13', 'line:19', 'line:25', 'line:31', 'line:7']);
-    expect((await app.errors.list({ stage: 'source', limit: 10 }, { mask: false })).records.map((e) => e.code)).toEqual([
-      'RECORD_MALFORMED',
+    expect(missing.records.map((e) => e.recordId).sort()).toEqual([
+      'line:13',
+      'line:19',
+      'line:25',
+      'line:31',
+      'line:7',
     ]);
+    expect((await app.errors.list({ stage: 'source', limit: 10 }, { mask: false })).records.map((e) => e.code)).toEqual(
+      ['RECORD_MALFORMED'],
+    );
     expect(await ids({ recordId: 'line:7' })).toHaveLength(1);
     expect(await ids({ kind: 'record' })).toHaveLength(6);
     expect(await ids({ since: new Date(Date.now() - 3_600_000) })).toHaveLength(6);
@@ -148,12 +149,16 @@ describe.each(kinds)('app.errors and app.status on $name', (kind) => {
   });
 
   it('resolves every open match with a note, refuses to retry a resolved one, and purges by age', async () => {
-    const events = await collect(app.errors.resolve({ all: { flow: 'customers' } }, 'customers without email are dropped'));
+    const events = await collect(
+      app.errors.resolve({ all: { flow: 'customers' } }, 'customers without email are dropped'),
+    );
     expect(events.filter((e) => e.type === 'resolved')).toHaveLength(6);
     expect(await ids({ status: 'open' })).toEqual([]);
     expect(await collect(app.errors.resolve({ all: { flow: 'customers' } }))).toEqual([{ type: 'selected', ids: [] }]);
     const [one] = await ids({ recordId: 'line:7' });
-    await expect(collect(app.errors.retry({ ids: [one ?? 0] }))).rejects.toThrow(`error record ${one} is already resolved`);
+    await expect(collect(app.errors.retry({ ids: [one ?? 0] }))).rejects.toThrow(
+      `error record ${one} is already resolved`,
+    );
     await expect(collect(app.errors.resolve({ ids: [one ?? 0] }))).rejects.toThrow('is already resolved');
     const shown = await app.errors.show(one ?? 0);
     expect(shown.record.note).toBe('customers without email are dropped');

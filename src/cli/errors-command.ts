@@ -224,7 +224,7 @@ export interface BulkOptions extends ErrorFilterOptions {
 }
 
 /** The records to act on: the ids given, or with --all every open record matching the filters. */
-function targetOf(ids: readonly string[], o: BulkOptions, verb: string): ErrorTarget {
+function targetOf(ids: readonly string[], o: BulkOptions, verb: 'retry' | 'resolve'): ErrorTarget {
   if (o.all && ids.length > 0)
     throw new FlowError('CONFIG_INVALID', `give error record ids or --all with filters, not both`);
   if (!o.all) {
@@ -235,7 +235,10 @@ function targetOf(ids: readonly string[], o: BulkOptions, verb: string): ErrorTa
     return { ids: ids.map((t) => parseId(t)) };
   }
   if (o.status && o.status !== 'open')
-    throw new FlowError('CONFIG_INVALID', `--all acts on open records only; --status ${o.status} cannot be ${verb}d`);
+    throw new FlowError(
+      'CONFIG_INVALID',
+      `--all acts on open records only; --status ${o.status} cannot be ${verb === 'retry' ? 'retried' : 'resolved'}`,
+    );
   return { all: toFilter(o) };
 }
 
