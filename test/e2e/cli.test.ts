@@ -46,25 +46,6 @@ beforeAll(() => {
 });
 
 describe('syncline CLI', () => {
-  it('validate: summarises a valid file', () => {
-    const r = run('validate', 'flow.yaml');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('customers: file.csv → filter → map → crm (sqlite.table)');
-  });
-
-  it('validate: reports every problem with file:line:col and exits 1', () => {
-    writeFileSync(
-      join(dir, 'bad.yaml'),
-      flow.replace('type: file.csv', 'type: file.cvs').replace('connection: crm', 'connection: crn'),
-    );
-    const r = run('validate', 'bad.yaml');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/bad\.yaml:8:\d+/);
-    expect(r.stderr).toContain('CONFIG_UNKNOWN_TYPE');
-    expect(r.stderr).toContain('CONFIG_UNKNOWN_CONNECTION');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
-
   it('--version prints the package version', () => {
     const r = run('--version');
     expect(r.status).toBe(0);
@@ -101,16 +82,6 @@ describe('syncline CLI', () => {
     expect(read.status).toBe(1);
     expect(read.stderr).toContain('STORE_NOT_FOUND');
     expect(read.stderr).toContain('there is no state store at "/proc/syncline/state.db" (SYNCLINE_DB)');
-  });
-
-  it('preview: shows input beside output, dropped and failed records, writes nothing', () => {
-    const r = run('preview', 'flow.yaml', 'customers', '--limit', '5');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('ada@example.com');
-    expect(r.stdout).toContain('dropped by step filter');
-    expect(r.stdout).toContain('RECORD_MISSING_FIELD');
-    expect(r.stdout).toContain('RECORD_MALFORMED');
-    expect(r.stdout).toContain('nothing was written');
   });
 
   it('run → runs → errors list/show/retry/resolve', () => {
