@@ -25,7 +25,7 @@ export async function openSyncline(where: StoreLocation, options: Omit<SynclineO
   if (where.here) {
     store = await openStore(where.db);
   } else {
-    const chosen = chooseStore({ db: where.db, file: where.file });
+    const chosen = chooseStore({ db: where.db, file: where.file, ...(options.env ? { env: { ...options.env } } : {}) });
     store = await openStore(chosen.location, {
       chosenBy: chosen.chosenBy,
       ...(where.mustExist ? { mustExist: true } : {}),
