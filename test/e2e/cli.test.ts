@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { errorsList, errorsResolve, errorsRetry, errorsShow } from '../../src/cli/errors-command.js';
+import { runsCommand } from '../../src/cli/runs-command.js';
+import { captured } from '../helpers/capture-stdout.js';
 import { cliPath, exited, startSyncline, syncline, waitForLivePages } from '../helpers/cli.js';
 
 const flow = `connections:
@@ -84,7 +87,7 @@ describe('syncline CLI', () => {
     expect(read.stderr).toContain('there is no state store at "/proc/syncline/state.db" (SYNCLINE_DB)');
   });
 
-  it('run → runs → errors list/show/retry/resolve', () => {
+  it('run → runs → errors list/show/retry/resolve (the run spawned, the rest in process)', async () => {
     const first = run('run', 'flow.yaml');
     expect(first.status).toBe(2);
     expect(first.stdout).toContain('completed with errors');
@@ -96,41 +99,44 @@ describe('syncline CLI', () => {
     ]);
     db.close();
 
-    const runs = run('runs');
+    const store = env.SYNCLINE_DB;
+    const runs = await captured(() => runsCommand(undefined, { db: store, limit: 20 }));
     expect(runs.stdout).toMatch(/completed with errors/);
 
-    const list = run('errors', 'list', '--json');
+    const list = await captured(() => errorsList({ db: store, limit: 50, json: true }));
     const errors = JSON.parse(list.stdout) as { id: number; code: string; stage: string }[];
     expect(errors.map((e) => e.code).sort()).toEqual(['RECORD_MALFORMED', 'RECORD_MISSING_FIELD']);
     const missing = errors.find((e) => e.code === 'RECORD_MISSING_FIELD');
     const malformed = errors.find((e) => e.code === 'RECORD_MALFORMED');
     if (!missing || !malformed) throw new Error('expected both errors');
 
-    const show = run('errors', 'show', String(missing.id));
+    const show = await captured(() => errorsShow(String(missing.id), { db: store }));
     expect(show.stdout).toContain('hint:');
     expect(show.stdout).toContain('Torvalds');
 
     const notJson = join(dir, 'fix.txt');
     writeFileSync(notJson, '{ email: nope');
-    const bad = run('errors', 'retry', String(missing.id), '--payload', notJson);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('PAYLOAD_INVALID');
+    await expect(errorsRetry([String(missing.id)], { db: store, payload: notJson })).rejects.toMatchObject({
+      code: 'PAYLOAD_INVALID',
+    });
 
     const fix = join(dir, 'fix.json');
     writeFileSync(
       fix,
       JSON.stringify({ id: 3, email: 'Linus@Example.com', first: 'Linus', last: 'Torvalds', tier: 'bronze' }),
     );
-    const retried = run('errors', 'retry', String(missing.id), '--payload', fix);
+    const retried = await captured(() => errorsRetry([String(missing.id)], { db: store, payload: fix }));
     expect(retried.stdout).toContain('retried');
     expect(retried.status).toBe(0);
-    const again = run('errors', 'retry', String(missing.id));
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain('ERROR_RECORD_RESOLVED');
+    await expect(errorsRetry([String(missing.id)], { db: store })).rejects.toMatchObject({
+      code: 'ERROR_RECORD_RESOLVED',
+    });
 
-    const resolved = run('errors', 'resolve', String(malformed.id), '--note', 'fixed upstream');
+    const resolved = await captured(() => errorsResolve([String(malformed.id)], { db: store, note: 'fixed upstream' }));
     expect(resolved.status).toBe(0);
-    const open = JSON.parse(run('errors', 'list', '--status', 'open', '--json').stdout) as unknown[];
+    const open = JSON.parse(
+      (await captured(() => errorsList({ db: store, limit: 50, status: 'open', json: true }))).stdout,
+    ) as unknown[];
     expect(open).toEqual([]);
     const crm = new Database(join(dir, 'crm.db'), { readonly: true });
     expect(crm.prepare('select email from customers where customer_id = 3').get()).toEqual({
