@@ -16,8 +16,8 @@ export interface StoreKind {
   cleanup(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl });
+async function admin(sql: string, url = pgUrl): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(sql);
@@ -28,7 +28,9 @@ async function admin(sql: string): Promise<void> {
 
 /**
  * SQLite, and PostgreSQL when its server is up (required with CI=true): for `describe.each` over the
- * stores a use case runs on. Each PostgreSQL store gets its own schema, dropped at cleanup.
+ * stores a use case runs on. Each PostgreSQL store gets its own schema in a database of this test
+ * file's own, dropped at cleanup: opening a store introspects every schema of its database, so a
+ * schema another test file drops meanwhile must not be in it.
  */
 export async function storeKinds(): Promise<StoreKind[]> {
   const dir = mkdtempSync(join(tmpdir(), 'syncline-stores-'));
@@ -43,20 +45,27 @@ export async function storeKinds(): Promise<StoreKind[]> {
   };
   const server = new URL(pgUrl);
   if (!(await requireServer('PostgreSQL', server.hostname, Number(server.port || 5432)))) return [sqlite];
-  const prefix = `syncline_app_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const schemas: string[] = [];
+  const database = `syncline_app_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const databaseUrl = new URL(pgUrl);
+  databaseUrl.pathname = `/${database}`;
+  let created = false;
+  let schemas = 0;
   const postgres: StoreKind = {
     name: 'postgres',
     async open() {
-      const schema = `${prefix}_${schemas.length + 1}`;
-      schemas.push(schema);
-      await admin(`create schema ${schema}`);
-      const url = new URL(pgUrl);
+      if (!created) {
+        await admin(`create database ${database}`);
+        created = true;
+      }
+      const schema = `s${++schemas}`;
+      await admin(`create schema ${schema}`, databaseUrl.toString());
+      const url = new URL(databaseUrl);
       url.searchParams.set('options', `-c search_path=${schema}`);
       return { store: await openStore(url.toString()), location: url.toString() };
     },
     async cleanup() {
-      for (const schema of schemas.splice(0)) await admin(`drop schema if exists ${schema} cascade`);
+      if (created) await admin(`drop database if exists ${database} with (force)`);
+      created = false;
     },
   };
   return [sqlite, postgres];
