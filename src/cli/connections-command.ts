@@ -1,8 +1,4 @@
-import { checkConnections, createRegistry } from '../engine/index.js';
-import { FlowError } from '../sdk/index.js';
-import { openStore } from '../store/index.js';
-import { builtinCatalog } from './builtins.js';
-import { loadFlowFile } from './load-project.js';
+import { withApp } from './open-app.js';
 
 /**
  * `syncline connections test <file> [name]`: opens each connection of the file (or the named one),
@@ -15,16 +11,7 @@ export async function connectionsTest(
   options: { db?: string },
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
-  const store = await openStore(options.db);
-  const project = await loadFlowFile(file, store).finally(() => store.close());
-  const declared = Object.keys(project.connections);
-  if (name !== undefined && !declared.includes(name)) {
-    throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `connection "${name}" is not declared in ${file}`, {
-      hint: `Declared connections: ${declared.join(', ') || '(none)'}.`,
-    });
-  }
-  const registry = createRegistry(builtinCatalog.connectors, builtinCatalog.steps);
-  const results = await checkConnections(registry, project, name === undefined ? declared : [name]);
+  const results = await withApp({ db: options.db, here: true }, {}, (app) => app.connections.check(file, name));
   const width = Math.max(...results.map((r) => `${r.name} (${r.type})`.length));
   for (const r of results) {
     const label = `${r.name} (${r.type})`.padEnd(width);

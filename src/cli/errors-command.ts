@@ -1,24 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { subscribeNotifications } from '../app/notifications.js';
-import type { ProjectDefinition } from '../config/definition.js';
-import type { Engine } from '../engine/index.js';
-import { FlowError, isJsonObject, type JsonObject, parseDuration, systemClock } from '../sdk/index.js';
-import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
-import type {
-  ErrorFilter,
-  ErrorHistoryRow,
-  ErrorRecordRow,
-  ErrorStatus,
-  RunRow,
-  StateStore,
-} from '../store/state-store.js';
-import { createCliLogger } from './cli-logger.js';
+import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, ErrorTarget, RunRow } from '../app/index.js';
+import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { listMessage } from './list-message.js';
-import { loadFlowFile } from './load-project.js';
-import { openCliStore } from './open-cli-store.js';
-import { openEngine } from './open-engine.js';
+import { withApp } from './open-app.js';
 import { exitCodeFor } from './run-command.js';
 import { runSummary } from './run-summary.js';
 
@@ -117,17 +103,15 @@ export function describeFilter(o: ErrorFilterOptions): string {
 }
 
 export async function errorsList(o: ErrorListOptions): Promise<number> {
-  const store = await openCliStore({ db: o.db, file: o.file, mustExist: true });
-  try {
-    const filter = { ...toFilter(o), limit: o.limit };
-    const [rows, total] = await Promise.all([
-      store.listErrors(filter),
-      store.countErrors({ ...filter, limit: undefined }),
-    ]);
+  const filter = { ...toFilter(o), limit: o.limit };
+  return withApp({ db: o.db, file: o.file, mustExist: true }, { redaction: o.redaction }, async (app) => {
+    // JSON carries payloads: masked by the flow's pii fields unless --unmask (the table shows none)
+    const { records: rows, total } = await app.errors.list(filter, {
+      mask: o.json === true && o.unmask !== true,
+      file: o.file,
+    });
     if (o.json) {
-      const pii = piiResolver(store, o.file, o.redaction);
-      const shown = o.unmask ? rows : await Promise.all(rows.map(async (e) => maskRecord(e, await pii(e))));
-      const text = `${JSON.stringify(shown, null, 2)}\n`;
+      const text = `${JSON.stringify(rows, null, 2)}\n`;
       process.stdout.write(o.redaction?.redact(text) ?? text);
       return 0;
     }
@@ -155,87 +139,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
     );
     process.stdout.write(`${rows.length} of ${total} shown; details: syncline errors show <id>\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * The PII values of an error record, to mask in its message, hint and history: those at the flow's
- * `pii` paths (every value when the flow is unknown), every word of a line the source could not read.
- */
-function piiOf(e: ErrorRecordRow, pii: readonly string[] | 'all'): string[] {
-  if (pii !== 'all' && pii.length === 0) return [];
-  const values = piiValues(e.payload, pii === 'all' ? ['*'] : pii);
-  if (e.code === 'RECORD_MALFORMED') {
-    const raw = e.raw ?? e.payload.raw;
-    values.push(...rawValues(typeof raw === 'string' ? raw : JSON.stringify(raw ?? '')));
-  }
-  return values;
-}
-
-/**
- * A record with its PII masked: the flow's `pii` paths, or every value when the flow is unknown. A
- * line the source could not read is masked whole: its fields cannot be told apart. Messages were
- * masked when stored; masked again here for records stored before that.
- */
-function maskRecord(e: ErrorRecordRow, pii: readonly string[] | 'all'): ErrorRecordRow {
-  if (pii !== 'all' && pii.length === 0) return e;
-  const values = piiOf(e, pii);
-  const text = (t: string) => maskValuesInText(t, values);
-  const raw = e.raw === null ? null : (maskValue(e.raw) as string);
-  return {
-    ...e,
-    message: text(e.message),
-    hint: e.hint === null ? null : text(e.hint),
-    note: e.note === null ? null : text(e.note),
-    payload: maskPayload(e, e.payload, pii),
-    raw,
-  };
-}
-
-/** A payload of the record (its own, or one its history keeps) masked: whole for an unreadable line or an unknown flow. */
-function maskPayload(e: ErrorRecordRow, payload: JsonObject, pii: readonly string[] | 'all'): JsonObject {
-  if (pii === 'all' || e.code === 'RECORD_MALFORMED') return maskValue(payload) as JsonObject;
-  return pii.length === 0 ? payload : maskPii(payload, pii);
-}
-
-/** The history of an error record, with the record's PII masked in its messages and the payloads it keeps. */
-function maskHistory(
-  e: ErrorRecordRow,
-  history: readonly ErrorHistoryRow[],
-  pii: readonly string[] | 'all',
-): ErrorHistoryRow[] {
-  if (pii !== 'all' && pii.length === 0) return [...history];
-  const values = piiOf(e, pii);
-  return history.map((h) => ({
-    ...h,
-    message: maskValuesInText(h.message, values),
-    ...(h.payload === null ? {} : { payload: maskPayload(e, h.payload, pii) }),
-  }));
-}
-
-/**
- * The `pii` paths of an error record's flow, read from the flow file its run used (or `file`);
- * 'all' when that file cannot be read: then everything is masked rather than anything shown.
- */
-function piiResolver(
-  store: StateStore,
-  file?: string,
-  redaction?: CliRedaction,
-): (e: ErrorRecordRow) => Promise<readonly string[] | 'all'> {
-  const projects = new Map<string, Promise<ProjectDefinition | undefined>>();
-  return async (e) => {
-    const path = file ?? (await store.getRun(e.runId))?.flowFile;
-    if (!path) return 'all';
-    let project = projects.get(path);
-    if (!project) {
-      project = loadFlowFile(path, store, redaction).catch(() => undefined);
-      projects.set(path, project);
-    }
-    const flow = (await project)?.flows[e.flow];
-    return flow ? (flow.pii ?? []) : 'all';
-  };
+  });
 }
 
 export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHistoryRow[] = []): string {
@@ -274,13 +178,12 @@ export async function errorsShow(
   id: string,
   o: { db?: string; json?: boolean; file?: string; unmask?: boolean; redaction?: CliRedaction },
 ): Promise<number> {
-  const store = await openCliStore({ db: o.db, file: o.file, mustExist: true });
-  try {
-    const found = await store.getError(parseId(id));
-    if (!found) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
-    const pii = o.unmask ? [] : await piiResolver(store, o.file, o.redaction)(found);
-    const e = maskRecord(found, pii);
-    const history = maskHistory(found, await store.errorHistory(e.id), pii);
+  return withApp({ db: o.db, file: o.file, mustExist: true }, { redaction: o.redaction }, async (app) => {
+    const {
+      record: e,
+      history,
+      masked: pii,
+    } = await app.errors.show(parseId(id), { mask: o.unmask !== true, file: o.file });
     const text = o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`;
     process.stdout.write(o.redaction?.redact(text) ?? text);
     if (pii === 'all' && !o.json)
@@ -290,9 +193,7 @@ export async function errorsShow(
     else if (pii !== 'all' && pii.length > 0 && !o.json)
       process.stdout.write(`  (masked: ${pii.join(', ')}; --unmask shows them)\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function readPayload(file: string): Promise<JsonObject> {
@@ -322,8 +223,8 @@ export interface BulkOptions extends ErrorFilterOptions {
   all?: boolean;
 }
 
-/** The ids to act on: the ones given, or with --all every open record matching the filters (oldest first). */
-async function targetIds(store: StateStore, ids: readonly string[], o: BulkOptions, verb: string): Promise<number[]> {
+/** The records to act on: the ids given, or with --all every open record matching the filters. */
+function targetOf(ids: readonly string[], o: BulkOptions, verb: 'retry' | 'resolve'): ErrorTarget {
   if (o.all && ids.length > 0)
     throw new FlowError('CONFIG_INVALID', `give error record ids or --all with filters, not both`);
   if (!o.all) {
@@ -331,12 +232,14 @@ async function targetIds(store: StateStore, ids: readonly string[], o: BulkOptio
       throw new FlowError('CONFIG_INVALID', `name the error records to ${verb}`, {
         hint: `give their ids (syncline errors list shows them), or --all with filters such as --flow and --code`,
       });
-    return ids.map((t) => parseId(t));
+    return { ids: ids.map((t) => parseId(t)) };
   }
   if (o.status && o.status !== 'open')
-    throw new FlowError('CONFIG_INVALID', `--all acts on open records only; --status ${o.status} cannot be ${verb}d`);
-  const rows = await store.listErrors({ ...toFilter(o), status: 'open' });
-  return rows.map((r) => r.id).reverse();
+    throw new FlowError(
+      'CONFIG_INVALID',
+      `--all acts on open records only; --status ${o.status} cannot be ${verb === 'retry' ? 'retried' : 'resolved'}`,
+    );
+  return { all: toFilter(o) };
 }
 
 /**
@@ -353,117 +256,79 @@ export async function errorsRetry(
   if (o.payload && (ids.length !== 1 || o.all))
     throw new FlowError('CONFIG_INVALID', '--payload edits one record: give exactly one error record id');
   const payload = o.payload ? await readPayload(o.payload) : undefined;
-  const engine = await openEngine({ db: o.db, file: o.file, mustExist: true }, undefined, o.redaction);
-  let failed = 0;
-  let delivered = 0;
-  let skipped = 0;
-  const runs: RunRow[] = [];
-  try {
-    const targets = await targetIds(engine.store, ids, o, 'retry');
-    if (targets.length === 0) {
-      process.stdout.write(`no open error records match (${describeFilter(o)}); nothing retried\n`);
-      return 0;
-    }
-    const projects = new Map<string, Promise<ProjectDefinition>>();
-    /** Pipeline stages that were handed records, per flow file: run once each, after every retry. */
-    const stages = new Map<string, { project: ProjectDefinition; file: string; flows: Set<string> }>();
-    for (const id of targets) {
-      try {
-        const err = await engine.store.getError(id);
-        if (!err) throw new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
-        const run = await engine.store.getRun(err.runId);
-        const file = o.file ?? run?.flowFile;
-        if (!file)
-          throw new FlowError('FILE_NOT_FOUND', `the flow file of error record ${id} is unknown`, {
-            hint: 'pass it with --file <flow.yaml>',
-          });
-        let loading = projects.get(file);
-        if (!loading) {
-          loading = loadFlowFile(file, engine.store, o.redaction).then((project) => {
-            // the stages run below notify as `syncline run` does (flushed when the engine closes)
-            subscribeNotifications(engine.events, {
-              project,
-              clock: systemClock,
-              log: createCliLogger(undefined, o.redaction),
-            });
-            return project;
-          });
-          projects.set(file, loading);
+  const target = targetOf(ids, o, 'retry');
+  const print = (line: string) => process.stdout.write(o.redaction?.redact(line) ?? line);
+  return withApp({ db: o.db, file: o.file, mustExist: true }, { redaction: o.redaction }, async (app) => {
+    let targets = 0;
+    let troubled = false;
+    const runs: RunRow[] = [];
+    for await (const event of app.errors.retry(target, { file: o.file, payload })) {
+      switch (event.type) {
+        case 'selected':
+          targets = event.ids.length;
+          if (targets === 0) {
+            process.stdout.write(`no open error records match (${describeFilter(o)}); nothing retried\n`);
+            return 0;
+          }
+          break;
+        case 'retried': {
+          const { outcome } = event;
+          print(
+            `error record ${event.id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`,
+          );
+          break;
         }
-        const project = await loading;
-        const outcome = await engine.retryError(project, id, payload ? { payload } : {});
-        if (outcome.ok) delivered += 1;
-        else failed += 1;
-        if (outcome.handedOn.length > 0) {
-          const entry = stages.get(file) ?? { project, file, flows: new Set<string>() };
-          for (const flow of outcome.handedOn) entry.flows.add(flow);
-          stages.set(file, entry);
+        case 'not-retried': {
+          const { error } = event;
+          print(
+            `error record ${event.id}: not retried [${error.code}]: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`,
+          );
+          break;
         }
-        const line = `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`;
-        process.stdout.write(o.redaction?.redact(line) ?? line);
-      } catch (error) {
-        // one record that cannot be retried does not stop the others
-        if (targets.length === 1 || !(error instanceof FlowError) || error.kind !== 'config') throw error;
-        skipped += 1;
-        const line = `error record ${id}: not retried [${error.code}]: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`;
-        process.stdout.write(o.redaction?.redact(line) ?? line);
+        case 'records-done':
+          troubled = event.failed > 0 || event.skipped > 0;
+          if (targets > 1)
+            process.stdout.write(
+              `${event.delivered} delivered, ${event.failed} failed again${event.skipped > 0 ? `, ${event.skipped} not retried` : ''}\n`,
+            );
+          break;
+        case 'stage-started':
+          process.stdout.write(`\nrunning stage ${event.flow}, which the retried records were handed on to:\n`);
+          break;
+        case 'stage-ended':
+          for (const run of event.runs) process.stdout.write(`${runSummary(run)}\n`);
+          runs.push(...event.runs);
+          break;
+        case 'stage-busy':
+          process.stdout.write(
+            `${event.error.message}: the retried records wait in its input and are delivered by its next run (syncline run ${event.file} ${event.flow})\n`,
+          );
+          break;
       }
     }
-    if (targets.length > 1)
-      process.stdout.write(
-        `${delivered} delivered, ${failed} failed again${skipped > 0 ? `, ${skipped} not retried` : ''}\n`,
-      );
-    for (const { project, file, flows } of stages.values())
-      for (const flow of flows) runs.push(...(await runStage(engine, project, file, flow)));
-  } finally {
-    await engine.close();
-    await engine.store.close();
-  }
-  if (failed > 0 || skipped > 0) return 2;
-  const code = exitCodeFor(runs);
-  return code === 0 ? 0 : code === 1 ? 1 : 2;
-}
-
-/**
- * A pipeline stage that retried records were handed on to: runs it (and the stages after it) now,
- * so the records reach its destinations. When it is running already (`syncline serve`), they wait
- * in its input for its next run.
- */
-async function runStage(engine: Engine, project: ProjectDefinition, file: string, flow: string): Promise<RunRow[]> {
-  process.stdout.write(`\nrunning stage ${flow}, which the retried records were handed on to:\n`);
-  try {
-    const chain = await engine.runChain(project, flow, { trigger: 'retry' });
-    for (const run of chain) process.stdout.write(`${runSummary(run)}\n`);
-    return chain;
-  } catch (error) {
-    if (!(error instanceof FlowError) || error.code !== 'RUN_ALREADY_ACTIVE') throw error;
-    process.stdout.write(
-      `${error.message}: the retried records wait in its input and are delivered by its next run (syncline run ${file} ${flow})\n`,
-    );
-    return [];
-  }
+    if (troubled) return 2;
+    const code = exitCodeFor(runs);
+    return code === 0 ? 0 : code === 1 ? 1 : 2;
+  });
 }
 
 export async function errorsResolve(ids: readonly string[], o: BulkOptions & { note?: string }): Promise<number> {
-  const engine = await openEngine({ db: o.db, mustExist: true });
-  const store = engine.store;
-  try {
-    const targets = await targetIds(store, ids, o, 'resolve');
-    if (targets.length === 0) {
-      process.stdout.write(`no open error records match (${describeFilter(o)}); nothing resolved\n`);
-      return 0;
+  const target = targetOf(ids, o, 'resolve');
+  const note = o.note ? ` (${o.note})` : '';
+  return withApp({ db: o.db, mustExist: true }, {}, async (app) => {
+    let targets = 0;
+    for await (const event of app.errors.resolve(target, o.note)) {
+      if (event.type === 'selected') {
+        targets = event.ids.length;
+        if (targets === 0) {
+          process.stdout.write(`no open error records match (${describeFilter(o)}); nothing resolved\n`);
+          return 0;
+        }
+      } else if (targets <= 20) process.stdout.write(`error record ${event.id}: resolved${note}\n`);
     }
-    for (const id of targets) {
-      await engine.resolveError(id, o.note === undefined ? {} : { note: o.note }); // publishes error.resolved
-      if (targets.length <= 20) process.stdout.write(`error record ${id}: resolved${o.note ? ` (${o.note})` : ''}\n`);
-    }
-    if (targets.length > 20)
-      process.stdout.write(`${targets.length} error records resolved${o.note ? ` (${o.note})` : ''}\n`);
-  } finally {
-    await engine.close();
-    await store.close();
-  }
-  return 0;
+    if (targets > 20) process.stdout.write(`${targets} error records resolved${note}\n`);
+    return 0;
+  });
 }
 
 /** Retention: removes retried and resolved records older than the span (default 30d); open ones stay. */
@@ -473,14 +338,11 @@ export async function errorsPurge(o: { db?: string; olderThan: string }): Promis
     throw new FlowError('CONFIG_INVALID', `--older-than "${o.olderThan}" is not a span`, {
       hint: 'write e.g. 30d, 12h',
     });
-  const store = await openCliStore({ db: o.db, mustExist: true });
-  try {
-    const removed = await store.purgeErrors(new Date(Date.now() - span));
+  return withApp({ db: o.db, mustExist: true }, {}, async (app) => {
+    const removed = await app.errors.purge(span);
     process.stdout.write(
       `${removed} retried or resolved error records older than ${o.olderThan} removed (open ones are kept)\n`,
     );
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,5 +1,5 @@
-import { openStore } from '../store/index.js';
 import { formatTable } from './format-table.js';
+import { withApp } from './open-app.js';
 
 /**
  * `syncline ids <run>`: the ids destinations returned for the records a run wrote (source record →
@@ -9,19 +9,13 @@ export async function idsCommand(
   run: number,
   options: { db?: string; destination?: string; record?: string; limit: number; json?: boolean },
 ): Promise<number> {
-  const store = await openStore(options.db);
-  try {
-    const found = await store.getRun(run);
-    if (!found) {
+  return withApp({ db: options.db, here: true }, {}, async (app) => {
+    const returned = await app.returnedIds.ofRun(run, options);
+    if (!returned) {
       process.stderr.write(`no run ${run}: list runs with \`syncline runs\`\n`);
       return 1;
     }
-    const ids = await store.listReturnedIds({
-      runId: run,
-      ...(options.destination ? { destination: options.destination } : {}),
-      ...(options.record ? { record: options.record } : {}),
-      limit: options.limit,
-    });
+    const { run: found, ids } = returned;
     if (options.json) {
       process.stdout.write(`${JSON.stringify(ids, null, 2)}\n`);
       return 0;
@@ -41,7 +35,5 @@ export async function idsCommand(
     if (ids.length < total && !options.destination && !options.record)
       process.stdout.write(`${ids.length} of ${total} ids shown; more with --limit ${total}\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

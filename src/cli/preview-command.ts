@@ -1,8 +1,7 @@
-import type { PreviewRow } from '../engine/index.js';
+import type { PreviewRow } from '../app/index.js';
 import type { JsonObject } from '../sdk/index.js';
 import type { CliRedaction } from './cli-redaction.js';
-import { loadFlowFile } from './load-project.js';
-import { openEngine } from './open-engine.js';
+import { withApp } from './open-app.js';
 
 function fields(data: JsonObject | null): [string, string][] {
   if (!data) return [];
@@ -46,11 +45,9 @@ export async function previewCommand(
   flow: string,
   options: { db?: string; limit: number; json?: boolean; redaction?: CliRedaction },
 ): Promise<number> {
-  const engine = await openEngine({ db: options.db, file }, undefined, options.redaction);
   const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
-  try {
-    const project = await loadFlowFile(file, engine.store, options.redaction, [flow]);
-    const result = await engine.preview(project, flow, options.limit);
+  return withApp({ db: options.db, file }, { redaction: options.redaction }, async (app) => {
+    const result = await app.preview.flow(file, flow, options.limit);
     if (options.json) {
       print(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
@@ -65,7 +62,5 @@ export async function previewCommand(
     );
     print(`${out.join('\n\n')}\n`);
     return 0;
-  } finally {
-    await engine.store.close();
-  }
+  });
 }

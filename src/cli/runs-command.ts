@@ -1,5 +1,5 @@
 import { formatTable } from './format-table.js';
-import { openCliStore } from './open-cli-store.js';
+import { withApp } from './open-app.js';
 import { describeStatus, destinationFailures } from './run-summary.js';
 
 /** `syncline runs [flow]`: the latest runs, newest first. */
@@ -7,9 +7,8 @@ export async function runsCommand(
   flow: string | undefined,
   options: { db?: string; limit: number; json?: boolean },
 ): Promise<number> {
-  const store = await openCliStore({ db: options.db, mustExist: true });
-  try {
-    const runs = await store.listRuns({ ...(flow ? { flow } : {}), limit: options.limit });
+  return withApp({ db: options.db, mustExist: true }, {}, async (app) => {
+    const runs = await app.runHistory.list({ flow, limit: options.limit });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
       return 0;
@@ -42,7 +41,5 @@ export async function runsCommand(
       `${formatTable(['run', 'flow', 'status', 'started (UTC)', 'took', 'read', 'written', 'skipped', 'failed', 'note'], rows)}\n`,
     );
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,7 +1,7 @@
+import { checkSecretName } from '../app/index.js';
 import { FlowError } from '../sdk/index.js';
-import { checkSecretName, createSecretVault, loadMasterKey, TOKEN_PREFIX, warnOnStderr } from '../security/index.js';
 import { formatTable } from './format-table.js';
-import { openCliStore } from './open-cli-store.js';
+import { withApp } from './open-app.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('enter the value, then press Enter and Ctrl-D:\n');
@@ -18,23 +18,16 @@ export async function secretsSet(name: string, o: { db?: string; value?: string 
     throw new FlowError('CONFIG_INVALID', `no value given for secret ${name}`, {
       hint: 'pass --value, or pipe the value on standard input',
     });
-  const key = await loadMasterKey({ warn: warnOnStderr });
-  const store = await openCliStore({ db: o.db });
-  try {
-    await createSecretVault(store, key ? [key] : []).set(name, value);
-    process.stdout.write(
-      `secret ${name} stored (encrypted with master key ${key?.id}); use it as \${secret:${name}}\n`,
-    );
+  return withApp({ db: o.db }, {}, async (app) => {
+    const { keyId } = await app.secrets.set(name, value);
+    process.stdout.write(`secret ${name} stored (encrypted with master key ${keyId}); use it as \${secret:${name}}\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export async function secretsList(o: { db?: string }): Promise<number> {
-  const store = await openCliStore({ db: o.db, mustExist: true });
-  try {
-    const rows = (await store.listSecrets()).filter((r) => !r.name.startsWith(TOKEN_PREFIX));
+  return withApp({ db: o.db, mustExist: true }, {}, async (app) => {
+    const rows = await app.secrets.list();
     if (rows.length === 0) process.stdout.write('no secrets stored: add one with `syncline secrets set NAME`\n');
     else
       process.stdout.write(
@@ -44,21 +37,13 @@ export async function secretsList(o: { db?: string }): Promise<number> {
         )}\n`,
       );
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export async function secretsDelete(name: string, o: { db?: string }): Promise<number> {
-  const store = await openCliStore({ db: o.db, mustExist: true });
-  try {
-    if (!(await store.deleteSecret(name)))
-      throw new FlowError('CONFIG_INVALID', `no secret named ${name}`, {
-        hint: 'list them with `syncline secrets list`',
-      });
+  return withApp({ db: o.db, mustExist: true }, {}, async (app) => {
+    await app.secrets.remove(name);
     process.stdout.write(`secret ${name} deleted\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { createHousekeeping } from '../app/housekeeping.js';
 import { createInProcessQueue } from '../app/in-process-queue.js';
+import { createInboxWriter } from '../app/index.js';
 import { subscribeNotifications } from '../app/notifications.js';
 import { createRunService, type RunService } from '../app/runs.js';
 import { createEventTrigger, createScheduler, type EventTrigger, type OpenReceiver } from '../engine/index.js';
@@ -107,7 +108,7 @@ export async function serveCommand(file: string, options: ServeOptions): Promise
       hooks,
       allowHosts: allowedHosts(options),
       verifyToken: async (t) => (await verifyApiToken(engine.store, t)) !== undefined,
-      store: engine.store,
+      inbox: createInboxWriter(engine.store),
       clock: systemClock,
       log,
       flows: {

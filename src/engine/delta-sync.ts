@@ -46,7 +46,8 @@ export interface DeltaRun {
   completed(at: Date): DeltaState;
 }
 
-function asState(value: Json | undefined): DeltaState {
+/** The stored delta state of a flow, decoded (empty when there is none). */
+export function asState(value: Json | undefined): DeltaState {
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return emptyState;
   return { ...emptyState, ...(value as unknown as DeltaState) };
 }

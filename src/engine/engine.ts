@@ -18,6 +18,7 @@ import { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './a
 import { createBreakers } from './breakers.js';
 import { createBulkheads } from './bulkheads.js';
 import { createConnectionPool } from './connection-pool.js';
+import { type FlowState, readFlowState } from './flow-state.js';
 import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver.js';
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
@@ -69,6 +70,8 @@ export interface Engine {
   openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
   /** One round of automatic retry of the flow's transiently failed error records. */
   autoRetry(project: ProjectDefinition, flow: string, options: AutoRetryOptions): Promise<AutoRetryResult>;
+  /** A flow's watermark and checkpoint, decoded (the stored format stays the engine's own). */
+  flowState(flow: string): Promise<FlowState>;
   /** Closes the event stream, waiting for its subscribers to finish (a notifier sends what waits); the store stays open: it is the caller's. */
   close(): Promise<void>;
 }
@@ -116,6 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
     openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
     resolveError: (id, resolveOptions) => resolveErrorRecord(deps, id, resolveOptions),
+    flowState: (flow) => readFlowState(options.store, flow),
     close: () => events.close(),
     autoRetry: (project, flow, o) =>
       autoRetryRound(

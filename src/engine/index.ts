@@ -3,6 +3,7 @@ export { type ConnectionCheckResult, checkConnection, checkConnections } from '.
 export { checkProject } from './check-project.js';
 export { createEngine, type Engine, type EngineOptions, findFlow } from './engine.js';
 export { createEventTrigger, type EventTrigger, type EventTriggerOptions } from './event-trigger.js';
+export type { FlowState } from './flow-state.js';
 export type { OpenReceiver } from './open-receiver.js';
 export type { PreviewResult, PreviewRow } from './preview-flow.js';
 export { createRegistry, type Registry } from './registry.js';

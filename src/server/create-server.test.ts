@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createInboxWriter } from '../app/index.js';
 import { webhookConnectionConfig } from '../connectors/webhook/connection.js';
 import { eventsSourceConfig } from '../connectors/webhook/events-source.js';
 import { webhookReceiver } from '../connectors/webhook/webhook-receiver.js';
@@ -47,7 +48,7 @@ describe('POST /hooks/<flow>', () => {
     app = createServer({
       hooks,
       verifyToken: verifier(),
-      store,
+      inbox: createInboxWriter(store),
       clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
       log,
     });
@@ -252,7 +253,7 @@ describe('body limits per route', () => {
       hooks,
       verifyToken: verifier(),
       flows,
-      store,
+      inbox: createInboxWriter(store),
       clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
       log: silentLogger,
     });
@@ -338,7 +339,7 @@ describe('control routes: API token, Host and Origin', () => {
       hooks,
       verifyToken: verifier(),
       flows,
-      store,
+      inbox: createInboxWriter(store),
       clock: new ManualClock(new Date('2026-01-02T03:04:05Z')),
       log: silentLogger,
       allowHosts: ['syncline.internal'],
@@ -461,7 +462,7 @@ describe('POST /hooks/<flow> with a timestamped signature (Stripe)', () => {
       eventsSourceConfig.parse({}),
     );
     const hooks = new Map<string, Hook>([['payments', { flow: 'payments', receiver, notify: () => notified++ }]]);
-    app = createServer({ hooks, verifyToken: verifier(), store, clock, log: silentLogger });
+    app = createServer({ hooks, verifyToken: verifier(), inbox: createInboxWriter(store), clock, log: silentLogger });
   });
   afterEach(async () => {
     await app.close();

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { InboxWriter } from '../app/index.js';
 import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
-import type { StateStore } from '../store/state-store.js';
-import { createInboxWriter } from './inbox-writer.js';
 import { BodyTooLarge, readBody } from './read-body.js';
 import { bearerToken, foreignHost, foreignOrigin, TOKEN_HINT } from './request-guard.js';
 import { errorBody, webhookStatus } from './webhook-status.js';
@@ -24,10 +23,11 @@ export interface FlowControl {
 export interface ServerOptions {
   readonly hooks: ReadonlyMap<string, Hook>;
   readonly flows?: FlowControl;
-  readonly store: StateStore;
+  /** Where accepted webhook events are persisted (the app's inbox writer: group commit into the store). */
+  readonly inbox: InboxWriter;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Whether a presented API token is valid (src/security/api-tokens.ts `verifyApiToken` over the store). */
+  /** Whether a presented API token is valid (the app's `tokens.verify`). */
   readonly verifyToken: (token: string) => Promise<boolean>;
   /** Host names the server answers to besides IP addresses and localhost (`serve --allow-host`). */
   readonly allowHosts?: readonly string[];
@@ -45,11 +45,11 @@ const open = (request: FastifyRequest) =>
  * persists the event in the store's inbox and only then answers 202 (200 for a repeated event id).
  * Every request must name this server in Host and come from no foreign web page (Origin); every
  * route but the webhooks and /health needs an API token (`Authorization: Bearer <token>`).
- * Thin by design: validate → store → notify; the engine does the rest.
+ * Thin by design: validate → app (the inbox writer) → notify; the engine does the rest.
  */
 export function createServer(o: ServerOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: CONTROL_BODY_LIMIT, return503OnClosing: true });
-  const inbox = createInboxWriter(o.store);
+  const { inbox } = o;
   app.removeAllContentTypeParsers();
   // every body is read raw (signatures cover the bytes), up to the limit of its own route: a flow's
   // webhook `maxBytes` for /hooks/<flow>, CONTROL_BODY_LIMIT elsewhere — never the largest of all flows

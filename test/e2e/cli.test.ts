@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { errorsList, errorsResolve, errorsRetry, errorsShow } from '../../src/cli/errors-command.js';
+import { runsCommand } from '../../src/cli/runs-command.js';
+import { captured } from '../helpers/capture-stdout.js';
 import { cliPath, exited, startSyncline, syncline, waitForLivePages } from '../helpers/cli.js';
 
 const flow = `connections:
@@ -46,25 +49,6 @@ beforeAll(() => {
 });
 
 describe('syncline CLI', () => {
-  it('validate: summarises a valid file', () => {
-    const r = run('validate', 'flow.yaml');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('customers: file.csv → filter → map → crm (sqlite.table)');
-  });
-
-  it('validate: reports every problem with file:line:col and exits 1', () => {
-    writeFileSync(
-      join(dir, 'bad.yaml'),
-      flow.replace('type: file.csv', 'type: file.cvs').replace('connection: crm', 'connection: crn'),
-    );
-    const r = run('validate', 'bad.yaml');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/bad\.yaml:8:\d+/);
-    expect(r.stderr).toContain('CONFIG_UNKNOWN_TYPE');
-    expect(r.stderr).toContain('CONFIG_UNKNOWN_CONNECTION');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
-
   it('--version prints the package version', () => {
     const r = run('--version');
     expect(r.status).toBe(0);
@@ -103,17 +87,7 @@ describe('syncline CLI', () => {
     expect(read.stderr).toContain('there is no state store at "/proc/syncline/state.db" (SYNCLINE_DB)');
   });
 
-  it('preview: shows input beside output, dropped and failed records, writes nothing', () => {
-    const r = run('preview', 'flow.yaml', 'customers', '--limit', '5');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('ada@example.com');
-    expect(r.stdout).toContain('dropped by step filter');
-    expect(r.stdout).toContain('RECORD_MISSING_FIELD');
-    expect(r.stdout).toContain('RECORD_MALFORMED');
-    expect(r.stdout).toContain('nothing was written');
-  });
-
-  it('run → runs → errors list/show/retry/resolve', () => {
+  it('run → runs → errors list/show/retry/resolve (the run spawned, the rest in process)', async () => {
     const first = run('run', 'flow.yaml');
     expect(first.status).toBe(2);
     expect(first.stdout).toContain('completed with errors');
@@ -125,41 +99,44 @@ describe('syncline CLI', () => {
     ]);
     db.close();
 
-    const runs = run('runs');
+    const store = env.SYNCLINE_DB;
+    const runs = await captured(() => runsCommand(undefined, { db: store, limit: 20 }));
     expect(runs.stdout).toMatch(/completed with errors/);
 
-    const list = run('errors', 'list', '--json');
+    const list = await captured(() => errorsList({ db: store, limit: 50, json: true }));
     const errors = JSON.parse(list.stdout) as { id: number; code: string; stage: string }[];
     expect(errors.map((e) => e.code).sort()).toEqual(['RECORD_MALFORMED', 'RECORD_MISSING_FIELD']);
     const missing = errors.find((e) => e.code === 'RECORD_MISSING_FIELD');
     const malformed = errors.find((e) => e.code === 'RECORD_MALFORMED');
     if (!missing || !malformed) throw new Error('expected both errors');
 
-    const show = run('errors', 'show', String(missing.id));
+    const show = await captured(() => errorsShow(String(missing.id), { db: store }));
     expect(show.stdout).toContain('hint:');
     expect(show.stdout).toContain('Torvalds');
 
     const notJson = join(dir, 'fix.txt');
     writeFileSync(notJson, '{ email: nope');
-    const bad = run('errors', 'retry', String(missing.id), '--payload', notJson);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('PAYLOAD_INVALID');
+    await expect(errorsRetry([String(missing.id)], { db: store, payload: notJson })).rejects.toMatchObject({
+      code: 'PAYLOAD_INVALID',
+    });
 
     const fix = join(dir, 'fix.json');
     writeFileSync(
       fix,
       JSON.stringify({ id: 3, email: 'Linus@Example.com', first: 'Linus', last: 'Torvalds', tier: 'bronze' }),
     );
-    const retried = run('errors', 'retry', String(missing.id), '--payload', fix);
+    const retried = await captured(() => errorsRetry([String(missing.id)], { db: store, payload: fix }));
     expect(retried.stdout).toContain('retried');
     expect(retried.status).toBe(0);
-    const again = run('errors', 'retry', String(missing.id));
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain('ERROR_RECORD_RESOLVED');
+    await expect(errorsRetry([String(missing.id)], { db: store })).rejects.toMatchObject({
+      code: 'ERROR_RECORD_RESOLVED',
+    });
 
-    const resolved = run('errors', 'resolve', String(malformed.id), '--note', 'fixed upstream');
+    const resolved = await captured(() => errorsResolve([String(malformed.id)], { db: store, note: 'fixed upstream' }));
     expect(resolved.status).toBe(0);
-    const open = JSON.parse(run('errors', 'list', '--status', 'open', '--json').stdout) as unknown[];
+    const open = JSON.parse(
+      (await captured(() => errorsList({ db: store, limit: 50, status: 'open', json: true }))).stdout,
+    ) as unknown[];
     expect(open).toEqual([]);
     const crm = new Database(join(dir, 'crm.db'), { readonly: true });
     expect(crm.prepare('select email from customers where customer_id = 3').get()).toEqual({
@@ -167,57 +144,6 @@ describe('syncline CLI', () => {
     });
     crm.close();
   });
-
-  it('errors: clear messages for unknown ids and bad arguments', () => {
-    expect(run('errors', 'show', '999').stderr).toContain('ERROR_RECORD_NOT_FOUND');
-    expect(run('errors', 'show', 'abc').stderr).toContain('not a valid error record id');
-    expect(run('errors', 'list', '--status', 'weird').stderr).toContain('open, retried, resolved');
-  });
-
-  it('secrets: stored encrypted, resolved for ${secret:NAME}, never shown', () => {
-    const keyEnv = { ...env, SYNCLINE_MASTER_KEY_FILE: join(dir, 'master.key') };
-    writeFileSync(join(dir, 'secret.yaml'), flow.replace('path: crm.db', 'path: ${secret:CRM_DB_FILE}'));
-    const missing = syncline(['validate', 'secret.yaml'], { cwd: dir, env: keyEnv });
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('CONFIG_MISSING_SECRET');
-    expect(missing.stderr).toContain('syncline secrets set CRM_DB_FILE');
-    const set = syncline(['secrets', 'set', 'CRM_DB_FILE', '--value', 'crm-from-secret-9f2.db'], {
-      cwd: dir,
-      env: keyEnv,
-    });
-    expect(set.status).toBe(0);
-    expect(set.stdout).not.toContain('crm-from-secret-9f2');
-    expect(syncline(['secrets', 'list'], { cwd: dir, env: keyEnv }).stdout).toContain('CRM_DB_FILE');
-    expect(syncline(['validate', 'secret.yaml'], { cwd: dir, env: keyEnv }).status).toBe(0);
-    for (const file of ['state.db', 'state.db-wal'].map((f) => join(dir, f)).filter((f) => existsSync(f))) {
-      expect(readFileSync(file).includes('crm-from-secret-9f2')).toBe(false);
-    }
-    const noKey = syncline(['validate', 'secret.yaml'], {
-      cwd: dir,
-      env: { ...env, SYNCLINE_MASTER_KEY_FILE: join(dir, 'other.key') },
-    });
-    expect(noKey.stderr).toContain('MASTER_KEY_INVALID');
-    expect(syncline(['secrets', 'delete', 'CRM_DB_FILE'], { cwd: dir, env: keyEnv }).status).toBe(0);
-  });
-
-  it('token: rotate prints a new API token once (the store keeps its SHA-256 only), list and revoke', () => {
-    const first = run('token', 'rotate');
-    expect(first.status).toBe(0);
-    const token = first.stdout.trim();
-    expect(token).toMatch(/^syn_[A-Za-z0-9_-]{43}$/);
-    expect(first.stderr).toContain('API token "default" created');
-    const second = run('token', 'rotate');
-    expect(second.stderr).toContain('the old one no longer works');
-    expect(second.stdout.trim()).not.toBe(token);
-    for (const file of ['state.db', 'state.db-wal'].map((f) => join(dir, f)).filter((f) => existsSync(f))) {
-      expect(readFileSync(file).includes(second.stdout.trim())).toBe(false);
-    }
-    const listed = run('token', 'list').stdout;
-    expect(listed).toContain('default');
-    expect(listed).not.toContain('syn_');
-    expect(run('token', 'revoke', 'default').status).toBe(0);
-    expect(run('token', 'list').stdout).toContain('no API tokens');
-  }, 120_000);
 
   it('SIGINT cancels a run cleanly and the next run resumes', async () => {
     const big = ['id,email,first,last,tier'];

@@ -42,7 +42,7 @@ export function retryHarness(): Harness {
       const opened = await openStore(':memory:');
       store = opened;
       const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store: opened });
-      return { engine, project: await loadFlowFile(join(dir, 'flow.yaml')), store: opened };
+      return { engine, project: await loadFlowFile(join(dir, 'flow.yaml'), opened), store: opened };
     },
     openErrors: (flow) => (store as StateStore).listErrors({ flow, status: 'open' }),
     lines: (name) =>

@@ -1,0 +1,28 @@
+export type { Catalog } from '../config/catalog.js';
+export type { ProjectDefinition } from '../config/definition.js';
+export type { ConnectionCheckResult, PreviewResult, PreviewRow, RetryOutcome } from '../engine/index.js';
+export type {
+  BreakerRow,
+  ErrorFilter,
+  ErrorHistoryRow,
+  ErrorRecordRow,
+  ErrorStatus,
+  ReturnedIdRow,
+  RunRow,
+  RunStatus,
+} from '../store/state-store.js';
+export type { Connections } from './connections.js';
+export { createSyncline, type Syncline, type SynclineOptions } from './create-syncline.js';
+export type { PiiPaths } from './error-masking.js';
+export type { Errors, ErrorTarget, ErrorView, ResolveEvent, RetryEvent } from './errors.js';
+export { createInboxWriter, type InboxWriter } from './inbox-writer.js';
+export { openSyncline, type StoreLocation } from './open-syncline.js';
+export type { Preview } from './preview.js';
+export type { Projects, RedactionSink } from './projects.js';
+export type { ReturnedIds } from './returned-ids.js';
+export type { RunHistory } from './run-history.js';
+export { checkSecretName, type Secrets } from './secrets.js';
+export type { FlowStatus, Status, StatusReport } from './status.js';
+export type { MasterKeyLoader } from './stored-secrets.js';
+export type { Tokens } from './tokens.js';
+export { flowFileSchema, type Validate, type Validation } from './validate.js';
