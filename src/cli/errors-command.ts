@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { ProjectDefinition } from '../config/definition.js';
 import type { Engine } from '../engine/index.js';
-import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
+import {
+  FlowError,
+  isJsonObject,
+  type JsonObject,
+  parseDuration,
+  type StageName,
+  stageNameOption,
+  stageText,
+} from '../sdk/index.js';
 import { maskPii, maskValue, maskValuesInText, piiValues, rawValues } from '../security/index.js';
 import type {
   ErrorFilter,
@@ -68,9 +76,9 @@ export function parseTime(text: string, option: string, now = new Date()): Date 
 }
 
 /** The stage filter: `--stage`, or `--destination <name>` for stage `destination:<name>`. */
-function stageOf(o: ErrorFilterOptions): string | undefined {
-  if (o.destination === undefined) return o.stage;
-  const stage = `destination:${o.destination}`;
+function stageOf(o: ErrorFilterOptions): StageName | undefined {
+  if (o.destination === undefined) return o.stage === undefined ? undefined : stageNameOption(o.stage);
+  const stage = stageText({ kind: 'destination', name: o.destination });
   if (o.stage && o.stage !== stage)
     throw new FlowError(
       'CONFIG_INVALID',
@@ -79,7 +87,7 @@ function stageOf(o: ErrorFilterOptions): string | undefined {
         hint: `--destination ${o.destination} stands for --stage ${stage}: give one of them`,
       },
     );
-  return stage;
+  return { kind: 'destination', name: o.destination };
 }
 
 export function toFilter(o: ErrorFilterOptions): ErrorFilter {
@@ -125,7 +133,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
     if (o.json) {
       const pii = piiResolver(store, o.file, o.redaction);
       const shown = o.unmask ? rows : await Promise.all(rows.map(async (e) => maskRecord(e, await pii(e))));
-      const text = `${JSON.stringify(shown, null, 2)}\n`;
+      const text = `${JSON.stringify(shown.map(stageAsText), null, 2)}\n`;
       process.stdout.write(o.redaction?.redact(text) ?? text);
       return 0;
     }
@@ -133,7 +141,16 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       process.stdout.write(`no error records match (${describeFilter(o)})\n`);
       return 0;
     }
-    const cells = rows.map((e) => [e.id, e.flow, e.runId, e.recordId, e.stage, e.code, e.status, e.attempts]);
+    const cells = rows.map((e) => [
+      e.id,
+      e.flow,
+      e.runId,
+      e.recordId,
+      stageText(e.stage),
+      e.code,
+      e.status,
+      e.attempts,
+    ]);
     const used = formatTable(['id', 'flow', 'run', 'record', 'stage', 'code', 'status', 'tries'], cells).split('\n')[0]
       ?.length;
     const width = process.stdout.isTTY ? Math.max(40, (process.stdout.columns ?? 120) - (used ?? 0) - 2) : undefined;
@@ -142,7 +159,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       e.flow,
       e.runId,
       e.recordId,
-      e.stage,
+      stageText(e.stage),
       e.code,
       e.status,
       e.attempts,
@@ -236,11 +253,14 @@ function piiResolver(
   };
 }
 
+/** An error record as `--json` prints it: its stage in the text form (`step:<name>`). */
+const stageAsText = (e: ErrorRecordRow) => ({ ...e, stage: stageText(e.stage) });
+
 export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHistoryRow[] = []): string {
   const lines = [
     `error record ${e.id} (${e.status})`,
     `  flow:     ${e.flow}   run: ${e.runId}   record: ${e.recordId}`,
-    `  stage:    ${e.stage}${e.field ? `   field: ${e.field}` : ''}`,
+    `  stage:    ${stageText(e.stage)}${e.field ? `   field: ${e.field}` : ''}`,
     `  error:    [${e.code}] ${e.message}`,
   ];
   if (e.hint) lines.push(`  hint:     ${e.hint}`);
@@ -279,7 +299,9 @@ export async function errorsShow(
     const pii = o.unmask ? [] : await piiResolver(store, o.file, o.redaction)(found);
     const e = maskRecord(found, pii);
     const history = maskHistory(found, await store.errorHistory(e.id), pii);
-    const text = o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`;
+    const text = o.json
+      ? `${JSON.stringify({ ...stageAsText(e), history }, null, 2)}\n`
+      : `${formatErrorRecord(e, history)}\n`;
     process.stdout.write(o.redaction?.redact(text) ?? text);
     if (pii === 'all' && !o.json)
       process.stdout.write(

@@ -6,7 +6,7 @@ export { createEventTrigger, type EventTrigger, type EventTriggerOptions } from 
 export type { OpenReceiver } from './open-receiver.js';
 export type { PreviewResult, PreviewRow } from './preview-flow.js';
 export { createRegistry, type Registry } from './registry.js';
-export type { RetryOutcome } from './retry-error-record.js';
+export type { RetryOutcome, RetryResult } from './retry-error-record.js';
 export { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
 export type { RunOptions } from './run-flow.js';
 export type { ProgressListener, RunProgress } from './run-progress.js';
