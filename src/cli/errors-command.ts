@@ -387,6 +387,18 @@ export async function errorsRetry(
     const projects = new Map<string, Promise<ProjectDefinition>>();
     /** Pipeline stages that were handed records, per flow file: run once each, after every retry. */
     const stages = new Map<string, { project: ProjectDefinition; file: string; flows: Set<string> }>();
+    /** The ids of each flow file, retried together: its flows opened once per batch of one stage. */
+    const byFile = new Map<string, number[]>();
+    const lines = new Map<number, string>();
+    /** One record that cannot be retried does not stop the others (refused by the engine: whatever the kind). */
+    const notRetried = (id: number, error: unknown, refused = false) => {
+      if (targets.length === 1 || !(error instanceof FlowError) || (error.kind !== 'config' && !refused)) throw error;
+      skipped += 1;
+      lines.set(
+        id,
+        `error record ${id}: not retried [${error.code}]: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`,
+      );
+    };
     for (const id of targets) {
       try {
         const err = await engine.store.getError(id);
@@ -397,28 +409,48 @@ export async function errorsRetry(
           throw new FlowError('FILE_NOT_FOUND', `the flow file of error record ${id} is unknown`, {
             hint: 'pass it with --file <flow.yaml>',
           });
+        byFile.set(file, [...(byFile.get(file) ?? []), id]);
+      } catch (error) {
+        notRetried(id, error);
+      }
+    }
+    try {
+      for (const [file, fileIds] of byFile) {
         let loading = projects.get(file);
         if (!loading) {
           loading = loadFlowFile(file, engine.store, o.redaction);
           projects.set(file, loading);
         }
-        const project = await loading;
-        const outcome = await engine.retryError(project, id, payload ? { payload } : {});
-        if (outcome.ok) delivered += 1;
-        else failed += 1;
-        if (outcome.handedOn.length > 0) {
-          const entry = stages.get(file) ?? { project, file, flows: new Set<string>() };
-          for (const flow of outcome.handedOn) entry.flows.add(flow);
-          stages.set(file, entry);
+        const project = await loading.catch((error: unknown) => {
+          for (const id of fileIds) notRetried(id, error);
+          return undefined;
+        });
+        if (!project) continue;
+        for (const result of await engine.retryErrors(project, fileIds, payload ? { payload } : {})) {
+          const { id } = result;
+          if ('refused' in result) {
+            notRetried(id, result.refused, true);
+            continue;
+          }
+          const outcome = result.outcome;
+          if (outcome.ok) delivered += 1;
+          else failed += 1;
+          if (outcome.handedOn.length > 0) {
+            const entry = stages.get(file) ?? { project, file, flows: new Set<string>() };
+            for (const flow of outcome.handedOn) entry.flows.add(flow);
+            stages.set(file, entry);
+          }
+          lines.set(
+            id,
+            `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`,
+          );
         }
-        const line = `error record ${id}: ${outcome.ok ? `retried, ${outcome.message}` : `failed again [${outcome.record.code}]: ${outcome.message}`}\n`;
-        process.stdout.write(o.redaction?.redact(line) ?? line);
-      } catch (error) {
-        // one record that cannot be retried does not stop the others
-        if (targets.length === 1 || !(error instanceof FlowError) || error.kind !== 'config') throw error;
-        skipped += 1;
-        const line = `error record ${id}: not retried [${error.code}]: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`;
-        process.stdout.write(o.redaction?.redact(line) ?? line);
+      }
+    } finally {
+      // in the order they were named, also when a flow file could not be loaded
+      for (const id of targets) {
+        const line = lines.get(id);
+        if (line) process.stdout.write(o.redaction?.redact(line) ?? line);
       }
     }
     if (targets.length > 1)
