@@ -85,6 +85,8 @@ export async function keepRetryItems(
     }
   }
   if (events.length > 0) await d.store.addInboxEvents(events);
+  // `ids` items (WriteResult.ids of the retried records) are not kept by a retry, as before: the
+  // store keeps returned ids per run page; bi-directional sync's links will take them from here
   return { verdicts, handedOn, notes };
 }
 
