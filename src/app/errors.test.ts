@@ -93,9 +93,9 @@ describe.each(kinds)('app.errors and app.status on $name', (kind) => {
       'line:31',
       'line:7',
     ]);
-    expect((await app.errors.list({ stage: 'source', limit: 10 }, { mask: false })).records.map((e) => e.code)).toEqual(
-      ['RECORD_MALFORMED'],
-    );
+    expect(
+      (await app.errors.list({ stage: { kind: 'source' }, limit: 10 }, { mask: false })).records.map((e) => e.code),
+    ).toEqual(['RECORD_MALFORMED']);
     expect(await ids({ recordId: 'line:7' })).toHaveLength(1);
     expect(await ids({ kind: 'record' })).toHaveLength(6);
     expect(await ids({ since: new Date(Date.now() - 3_600_000) })).toHaveLength(6);

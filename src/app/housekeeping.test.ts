@@ -46,10 +46,10 @@ describe('housekeeping timers on the injected clock', () => {
       project,
       store: spy,
       engine: {
-        retryError: async (_p, id) => {
-          retried.push(id);
+        retryErrors: async (_p, ids) => {
+          retried.push(...ids);
           await gate;
-          return { id, ok: true, handedOn: ['load'] } as unknown as RetryOutcome;
+          return ids.map((id) => ({ id, outcome: { id, ok: true, handedOn: ['load'] } as unknown as RetryOutcome }));
         },
       },
       runs: {
@@ -93,7 +93,7 @@ describe('housekeeping timers on the injected clock', () => {
     expect(purges).toHaveLength(2);
   });
 
-  it('stop ends a round in progress after the record being retried; the others stay open', async () => {
+  it('stop waits for the batch being retried (the flow is opened once for it) and starts no other round', async () => {
     const run = await startRun(store, 'f');
     const ids = await store.addErrors(
       [2, 3, 4].map((n) => errorRecord(run, { recordId: `line:${n}`, kind: 'transient', code: 'TIMEOUT' })),
@@ -106,12 +106,15 @@ describe('housekeeping timers on the injected clock', () => {
     hk.start();
     await vi.waitFor(() => expect(clock.pending).toBe(3));
     clock.advance(60_000);
-    await vi.waitFor(() => expect(retried).toHaveLength(1));
+    await vi.waitFor(() => expect(retried).toHaveLength(3));
     const stopping = hk.stop();
     open();
     await stopping;
-    expect(retried).toEqual([ids[0]]);
-    expect(requested).toEqual([{ flow: 'load', trigger: 'retry' }]); // the delivered one goes on down the pipeline
+    expect(retried).toEqual(ids); // one batch: the records of one flow and stage go through the flow together
+    expect(requested).toEqual([{ flow: 'load', trigger: 'retry' }]); // the delivered ones go on down the pipeline
+    clock.advance(60 * 60_000);
+    await Promise.resolve();
+    expect(retried).toHaveLength(3); // stopped: no later round
   });
 
   it('refuses a retention that is not a span', () => {

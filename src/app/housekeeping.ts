@@ -8,7 +8,7 @@ export interface HousekeepingOptions {
   readonly project: ProjectDefinition;
   readonly store: StateStore;
   /** Retries one error record (the engine's `retryError`). */
-  readonly engine: Pick<Engine, 'retryError'>;
+  readonly engine: Pick<Engine, 'retryErrors'>;
   /** Where the pipeline stages the retried records were handed on to are requested. */
   readonly runs: Pick<RunService, 'request'>;
   readonly clock: Clock;
@@ -61,11 +61,11 @@ export function createHousekeeping(o: HousekeepingOptions): Housekeeping {
     await autoRetryRound(
       {
         store: o.store,
-        // once stopped, the round ends after the record in progress (the others stay open for the next start)
-        retryError: (project, id) =>
+        // once stopped, no batch starts (the records stay open for the next start)
+        retryErrors: (project, ids) =>
           abort.signal.aborted
             ? Promise.reject(new FlowError('CANCELED', 'serve is stopping'))
-            : o.engine.retryError(project, id),
+            : o.engine.retryErrors(project, ids),
         runStage: (_project, stage) => o.runs.request({ flow: stage, trigger: 'retry' }),
       },
       o.project,

@@ -7,10 +7,13 @@ export type RecordRetry =
   | { readonly id: number; readonly outcome: RetryOutcome }
   | { readonly id: number; readonly error: unknown };
 
+/** Records sent to the engine in one call: a flow opened once per batch, progress shown per chunk. */
+const CHUNK = 500;
+
 /**
- * Retries a batch of error records of one flow file, each from the stage where it failed. The one
- * place the app calls the engine's retry: when the engine retries a batch in one pass
- * (`engine.retryErrors(project, ids)`), this becomes that call.
+ * Retries error records of one flow file, each from the stage where it failed: the one place the app
+ * calls the engine's retry. The engine opens each flow once per batch of records of one stage
+ * (`engine.retryErrors`); what became of each record is yielded in id order, a chunk at a time.
  */
 export async function* retryRecords(
   engine: Engine,
@@ -18,11 +21,15 @@ export async function* retryRecords(
   ids: readonly number[],
   options: { payload?: JsonObject } = {},
 ): AsyncGenerator<RecordRetry> {
-  for (const id of ids) {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    let results: Awaited<ReturnType<Engine['retryErrors']>>;
     try {
-      yield { id, outcome: await engine.retryError(project, id, options) };
+      results = await engine.retryErrors(project, chunk, options);
     } catch (error) {
-      yield { id, error };
+      for (const id of chunk) yield { id, error };
+      continue;
     }
+    for (const r of results) yield 'outcome' in r ? { id: r.id, outcome: r.outcome } : { id: r.id, error: r.refused };
   }
 }

@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, ErrorStatus, ErrorTarget, RunRow } from '../app/index.js';
-import { FlowError, isJsonObject, type JsonObject, parseDuration } from '../sdk/index.js';
+import {
+  FlowError,
+  isJsonObject,
+  type JsonObject,
+  parseDuration,
+  type StageName,
+  stageNameOption,
+  stageText,
+} from '../sdk/index.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { listMessage } from './list-message.js';
@@ -56,9 +64,9 @@ export function parseTime(text: string, option: string, now = new Date()): Date 
 }
 
 /** The stage filter: `--stage`, or `--destination <name>` for stage `destination:<name>`. */
-function stageOf(o: ErrorFilterOptions): string | undefined {
-  if (o.destination === undefined) return o.stage;
-  const stage = `destination:${o.destination}`;
+function stageOf(o: ErrorFilterOptions): StageName | undefined {
+  if (o.destination === undefined) return o.stage === undefined ? undefined : stageNameOption(o.stage);
+  const stage = stageText({ kind: 'destination', name: o.destination });
   if (o.stage && o.stage !== stage)
     throw new FlowError(
       'CONFIG_INVALID',
@@ -67,7 +75,7 @@ function stageOf(o: ErrorFilterOptions): string | undefined {
         hint: `--destination ${o.destination} stands for --stage ${stage}: give one of them`,
       },
     );
-  return stage;
+  return stageNameOption(stage);
 }
 
 export function toFilter(o: ErrorFilterOptions): ErrorFilter {
@@ -111,7 +119,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       file: o.file,
     });
     if (o.json) {
-      const text = `${JSON.stringify(rows, null, 2)}\n`;
+      const text = `${JSON.stringify(rows.map(stageAsText), null, 2)}\n`;
       process.stdout.write(o.redaction?.redact(text) ?? text);
       return 0;
     }
@@ -119,7 +127,16 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       process.stdout.write(`no error records match (${describeFilter(o)})\n`);
       return 0;
     }
-    const cells = rows.map((e) => [e.id, e.flow, e.runId, e.recordId, e.stage, e.code, e.status, e.attempts]);
+    const cells = rows.map((e) => [
+      e.id,
+      e.flow,
+      e.runId,
+      e.recordId,
+      stageText(e.stage),
+      e.code,
+      e.status,
+      e.attempts,
+    ]);
     const used = formatTable(['id', 'flow', 'run', 'record', 'stage', 'code', 'status', 'tries'], cells).split('\n')[0]
       ?.length;
     const width = process.stdout.isTTY ? Math.max(40, (process.stdout.columns ?? 120) - (used ?? 0) - 2) : undefined;
@@ -128,7 +145,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
       e.flow,
       e.runId,
       e.recordId,
-      e.stage,
+      stageText(e.stage),
       e.code,
       e.status,
       e.attempts,
@@ -142,11 +159,14 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
   });
 }
 
+/** An error record as `--json` prints it: its stage in the text form (`step:<name>`). */
+const stageAsText = (e: ErrorRecordRow) => ({ ...e, stage: stageText(e.stage) });
+
 export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHistoryRow[] = []): string {
   const lines = [
     `error record ${e.id} (${e.status})`,
     `  flow:     ${e.flow}   run: ${e.runId}   record: ${e.recordId}`,
-    `  stage:    ${e.stage}${e.field ? `   field: ${e.field}` : ''}`,
+    `  stage:    ${stageText(e.stage)}${e.field ? `   field: ${e.field}` : ''}`,
     `  error:    [${e.code}] ${e.message}`,
   ];
   if (e.hint) lines.push(`  hint:     ${e.hint}`);
@@ -184,7 +204,9 @@ export async function errorsShow(
       history,
       masked: pii,
     } = await app.errors.show(parseId(id), { mask: o.unmask !== true, file: o.file });
-    const text = o.json ? `${JSON.stringify({ ...e, history }, null, 2)}\n` : `${formatErrorRecord(e, history)}\n`;
+    const text = o.json
+      ? `${JSON.stringify({ ...stageAsText(e), history }, null, 2)}\n`
+      : `${formatErrorRecord(e, history)}\n`;
     process.stdout.write(o.redaction?.redact(text) ?? text);
     if (pii === 'all' && !o.json)
       process.stdout.write(

@@ -76,7 +76,7 @@ export async function applySteps(
       result = { records: [], failed: entering.map((record) => ({ record, error: e })) };
     }
     for (const f of result.failed)
-      failures.push({ stage: `step:${def.name}`, stageIndex: index, record: f.record, error: f.error });
+      failures.push({ stage: { kind: 'step', name: def.name, index }, record: f.record, error: f.error });
     // a buffering step holds what it does not pass on: that is not skipping
     const skipped = processor.flush ? 0 : Math.max(0, entering.length - result.records.length - result.failed.length);
     const ms = performance.now() - started;

@@ -27,7 +27,7 @@ describe('automatic retry of transient failures', () => {
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: [memoryConnector(world)], steps: [], store });
     const run = await startRun(store, 'f');
-    const base = { flow: 'f', stage: 'destination:out', stageIndex: 0 };
+    const base = { flow: 'f', stage: { kind: 'destination', name: 'out' } as const };
     const [timedOut, rejected, spent] = await store.addErrors([
       errorRecord(run, { ...base, recordId: '1', kind: 'transient', code: 'TIMEOUT', payload: { id: 1 }, attempts: 1 }),
       errorRecord(run, {

@@ -1,7 +1,7 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import { FlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
-import type { RetryOutcome } from './retry-error-record.js';
+import type { RetryResult } from './retry-error-record.js';
 
 export interface AutoRetryOptions {
   /** Give up on a record after this many attempts in all (it stays open for an operator). */
@@ -23,7 +23,8 @@ export interface AutoRetryResult {
 export async function autoRetryRound(
   deps: {
     store: StateStore;
-    retryError(project: ProjectDefinition, id: number): Promise<RetryOutcome>;
+    /** Retries error records, the flow opened once per batch of one stage (retry-error-record.ts). */
+    retryErrors(project: ProjectDefinition, ids: readonly number[]): Promise<readonly RetryResult[]>;
     /** Runs a pipeline stage and the stages after it. */
     runStage(project: ProjectDefinition, flow: string): Promise<unknown>;
   },
@@ -32,19 +33,22 @@ export async function autoRetryRound(
   options: AutoRetryOptions,
 ): Promise<AutoRetryResult> {
   const open = await deps.store.listErrors({ flow, status: 'open', kind: 'transient', limit: 1000 });
-  let tried = 0;
+  const ids = open
+    .reverse()
+    .filter((e) => e.attempts < options.maxAttempts)
+    .map((e) => e.id);
+  // a round that cannot retry (its flow does not open) tries again next round
+  const results = ids.length === 0 ? [] : await deps.retryErrors(project, ids).catch(() => []);
   let delivered = 0;
   const stages = new Set<string>();
-  for (const e of open.reverse()) {
-    if (e.attempts >= options.maxAttempts) continue;
-    tried += 1;
-    const outcome = await deps.retryError(project, e.id).catch(() => undefined);
-    if (outcome?.ok) delivered += 1;
-    for (const stage of outcome?.handedOn ?? []) stages.add(stage);
+  for (const r of results) {
+    if (!('outcome' in r)) continue;
+    if (r.outcome.ok) delivered += 1;
+    for (const stage of r.outcome.handedOn) stages.add(stage);
   }
   for (const stage of stages)
     await deps.runStage(project, stage).catch((error: unknown) => {
       if (!(error instanceof FlowError && error.code === 'RUN_ALREADY_ACTIVE')) throw error;
     });
-  return { tried, delivered };
+  return { tried: ids.length, delivered };
 }

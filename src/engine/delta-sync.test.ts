@@ -146,8 +146,8 @@ describe('delta sync', () => {
     expect(run.counts.destinations.out?.in).toBe(2);
     const errors = (await store.listErrors({ flow: 'f' })).sort((a, b) => a.recordId.localeCompare(b.recordId));
     expect(errors.map((e) => [e.recordId, e.stage, e.code])).toEqual([
-      ['2', 'delta', 'DELTA_CURSOR_MISSING'],
-      ['3', 'delta', 'DELTA_CURSOR_INVALID'],
+      ['2', { kind: 'delta' }, 'DELTA_CURSOR_MISSING'],
+      ['3', { kind: 'delta' }, 'DELTA_CURSOR_INVALID'],
     ]);
     expect(errors[1]?.message).toContain('"last tuesday" is not a timestamp in ISO 8601 form');
     expect(await watermark(store)).toBe(minutes(2));

@@ -138,8 +138,7 @@ export function planDelta(
       let skipped = 0;
       const fail = (record: DataRecord, code: string, message: string, hint: string) =>
         failures.push({
-          stage: 'delta',
-          stageIndex: 0,
+          stage: { kind: 'delta' },
           record,
           error: new FlowError(code, message, {
             where: `flow ${flow}/source delta record ${record.meta.id}`,

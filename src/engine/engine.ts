@@ -23,7 +23,7 @@ import { type OpenReceiver, openReceiver, receivesEvents } from './open-receiver
 import { type PreviewResult, previewFlow } from './preview-flow.js';
 import { createRegistry, type Registry } from './registry.js';
 import { type ResolveOptions, resolveErrorRecord } from './resolve-error-record.js';
-import { type RetryOutcome, retryErrorRecord } from './retry-error-record.js';
+import { type RetryOutcome, type RetryResult, retryErrorRecord, retryErrorRecords } from './retry-error-record.js';
 import { defaultRetry, type RetryOptions } from './retry-policy.js';
 import { runChain } from './run-chain.js';
 import { createRunEvents, type RunEvents } from './run-events.js';
@@ -61,7 +61,17 @@ export interface Engine {
    */
   runChain(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow[]>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
+  /** Retries one error record (throws when it cannot be retried): `retryErrors` with one id. */
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
+  /**
+   * Retries many error records, each from its stage: the flow opened once per batch of records of one
+   * flow and stage. Each id's result in order: its outcome, or why it was not retried.
+   */
+  retryErrors(
+    project: ProjectDefinition,
+    ids: readonly number[],
+    options?: { payload?: JsonObject },
+  ): Promise<RetryResult[]>;
   /** Marks an open error record resolved (it is not retried any more), with an optional note. */
   resolveError(id: number, options?: ResolveOptions): Promise<ErrorRecordRow>;
   /** Whether the flow's source receives pushed events (webhooks). */
@@ -116,6 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
       runChain(findFlow(project, flow), runOptions ?? {}, (f, o) => runFlow(deps, project, f, o), project),
     preview: async (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
+    retryErrors: (project, ids, retryOptions) => retryErrorRecords(deps, project, ids, retryOptions),
     receivesEvents: (project, flow) => receivesEvents(registry, findFlow(project, flow)),
     openReceiver: (project, flow) => openReceiver(deps, project, findFlow(project, flow)),
     resolveError: (id, resolveOptions) => resolveErrorRecord(deps, id, resolveOptions),
@@ -125,7 +136,7 @@ export function createEngine(options: EngineOptions): Engine {
       autoRetryRound(
         {
           store: options.store,
-          retryError: (p, id) => retryErrorRecord(deps, p, id),
+          retryErrors: (p, ids) => retryErrorRecords(deps, p, ids),
           runStage: (p, stage) =>
             runChain(findFlow(p, stage), { trigger: 'retry' }, (f, o) => runFlow(deps, p, f, o), p),
         },

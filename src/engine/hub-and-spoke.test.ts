@@ -184,7 +184,7 @@ async function setup(n: number, sleepMs = 0) {
 const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1));
 const sorted = (xs: Iterable<string>) => [...xs].sort((a, b) => Number(a) - Number(b));
 const spokeErrors = (store: StateStore, name: string) =>
-  store.listErrors({ flow: 'f', stage: `destination:${name}`, limit: 100_000 });
+  store.listErrors({ flow: 'f', stage: { kind: 'destination', name }, limit: 100_000 });
 
 describe('hub-and-spoke: a spoke that is down holds no other', () => {
   it('defaults to isolate with several destinations and to pause with one; onOutage decides', () => {
@@ -217,7 +217,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
 
     const errors = await spokeErrors(store, 'crm');
     expect(errors).toHaveLength(100);
-    expect(await store.countErrors({ flow: 'f', stage: 'destination:warehouse' })).toBe(0);
+    expect(await store.countErrors({ flow: 'f', stage: { kind: 'destination', name: 'warehouse' } })).toBe(0);
     expect(errors.every((e) => e.kind === 'transient' && e.status === 'open')).toBe(true);
     expect(errors.find((e) => e.recordId === '7')?.payload).toEqual({ id: 7, seen: true });
     // the first batches spent their retries (2 attempts each) until the 5th failure opened the circuit;

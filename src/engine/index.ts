@@ -8,7 +8,7 @@ export type { OpenReceiver } from './open-receiver.js';
 export type { PreviewResult, PreviewRow } from './preview-flow.js';
 export { createRegistry, type Registry } from './registry.js';
 export type { ResolveOptions } from './resolve-error-record.js';
-export type { RetryOutcome } from './retry-error-record.js';
+export type { RetryOutcome, RetryResult } from './retry-error-record.js';
 export { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
 export { nextStages } from './run-chain.js';
 export type {

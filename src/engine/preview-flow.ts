@@ -1,10 +1,10 @@
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
-import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics } from '../sdk/index.js';
+import { type Clock, type DataRecord, type JsonObject, type Logger, noMetrics, stageText } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
-import { applySteps } from './apply-steps.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { flowInbox, makeContext } from './make-context.js';
 import { openFlow } from './open-flow.js';
+import { runPage } from './page-outcome.js';
 import type { Registry } from './registry.js';
 
 export interface PreviewRow {
@@ -15,6 +15,7 @@ export interface PreviewRow {
   readonly output: JsonObject | null;
   /** The step that filtered it out. */
   readonly droppedBy?: string;
+  /** `stage` in its text form (`step:<name>`), as the preview shows it and prints it as JSON. */
   readonly error?: { stage: string; code: string; message: string; field?: string; hint?: string };
 }
 
@@ -79,7 +80,8 @@ export async function previewFlow(
       }
       if (inputs.length + sourceErrors.length >= limit) break;
     }
-    const result = await applySteps(open.steps, inputs, ctx, { trackDropped: true, flush: true });
+    // the run's page pipeline, with no destination opened: nothing is written, nothing committed
+    const result = await runPage({ flow, open, ctx }, { records: inputs }, { trackDropped: true, flush: true });
     const out = new Map(result.records.map((r) => [r.meta.id, r.data]));
     const failed = new Map(result.failures.map((f) => [f.record.meta.id, f]));
     for (const r of inputs) {
@@ -94,7 +96,7 @@ export async function previewFlow(
         ...(f
           ? {
               error: {
-                stage: f.stage,
+                stage: stageText(f.stage),
                 code: f.error.code,
                 message: f.error.message,
                 ...(f.error.field ? { field: f.error.field } : {}),

@@ -29,7 +29,6 @@ export function publishPage(events: RunEventPublisher, c: CommittedPageEvents): 
       errorId: c.errorIds[i] ?? 0,
       recordId: e.recordId,
       stage: e.stage,
-      stageIndex: e.stageIndex,
       code: e.code,
       kind: e.kind,
       message: e.message,

@@ -83,8 +83,8 @@ describe('the run event stream', () => {
     expect(pages.map((p) => p.errorIds)).toEqual([[byRecord.get('7')], [byRecord.get('17')], []]);
     const failed = events.flatMap((e) => (e.type === 'record.failed' ? [e] : []));
     expect(failed.map((f) => [f.errorId, f.recordId, f.stage, f.code])).toEqual([
-      [byRecord.get('7'), '7', 'destination:out', 'RECORD_CONSTRAINT'],
-      [byRecord.get('17'), '17', 'destination:out', 'RECORD_CONSTRAINT'],
+      [byRecord.get('7'), '7', { kind: 'destination', name: 'out' }, 'RECORD_CONSTRAINT'],
+      [byRecord.get('17'), '17', { kind: 'destination', name: 'out' }, 'RECORD_CONSTRAINT'],
     ]);
 
     const progress = events.flatMap((e) => (e.type === 'run.progress' ? [e] : []));

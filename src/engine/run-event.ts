@@ -1,3 +1,4 @@
+import type { Stage } from '../sdk/index.js';
 import type { RunCounts, RunRow, RunStatus } from '../store/state-store.js';
 
 /**
@@ -98,9 +99,8 @@ export interface RecordFailed extends EventBase {
   readonly errorId: number;
   /** The source record's id (`line:42`, a key). */
   readonly recordId: string;
-  /** `source`, `step:<name>` or `destination:<name>`. */
-  readonly stage: string;
-  readonly stageIndex: number;
+  /** Where it failed (its text form, `stageText`: `source`, a step's name, `destination:<name>`). */
+  readonly stage: Stage;
   readonly code: string;
   readonly kind: string;
   /** Masked as stored. */
@@ -122,7 +122,8 @@ export interface ErrorRetried extends EventBase {
   /** The run the record failed in. */
   readonly runId: number;
   readonly recordId: string;
-  readonly stage: string;
+  /** The stage it was retried from. */
+  readonly stage: Stage;
   /** Delivered (the record is now `retried`), or failed again (it stays open). */
   readonly ok: boolean;
   /** Attempts in all, this one included. */
@@ -142,6 +143,6 @@ export interface ErrorResolved extends EventBase {
   /** The run the record failed in. */
   readonly runId: number;
   readonly recordId: string;
-  readonly stage: string;
+  readonly stage: Stage;
   readonly note: string | null;
 }

@@ -7,7 +7,7 @@ import {
   memoryWorld,
 } from '../../test/helpers/memory-connector.js';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
-import { FlowError, type JsonObject } from '../sdk/index.js';
+import { FlowError, type JsonObject, stageText } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createEngine } from './engine.js';
@@ -99,7 +99,7 @@ describe('runFlow', () => {
     expect(run.counts.failed).toBe(2);
     expect(world.tables.get('t')?.size).toBe(28);
     const errors = await errorsOf(store);
-    expect(errors.map((e) => [e.recordId, e.stage, e.code, e.field]).sort()).toEqual([
+    expect(errors.map((e) => [e.recordId, stageText(e.stage), e.code, e.field]).sort()).toEqual([
       ['22', 'destination:out', 'RECORD_CONSTRAINT', 'forbidden'],
       ['7', 'step:check', 'RECORD_BAD_VALUE', 'bad'],
     ]);

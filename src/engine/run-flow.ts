@@ -6,7 +6,6 @@ import {
   type Json,
   type Logger,
   type Metrics,
-  type Page,
   parseDuration,
   RUN_HEARTBEAT_MS,
   RUN_LEASE_MS,
@@ -111,18 +110,6 @@ const leaseLost = (error: FlowError | undefined) => error?.code === 'RUN_LEASE_L
 async function purgeHandled(store: StateStore, flow: string, now: Date): Promise<void> {
   const position = inboxPosition((await store.getCheckpoint(flow))?.checkpoint);
   if (position > 0) await store.purgeInbox(flow, position, new Date(now.getTime() + 1));
-}
-
-/** The delta check of each page, counting the records it skipped as unchanged in the run's counts. */
-function countingUnchanged(delta: DeltaRun, counts: RunCounts): DeltaRun {
-  return {
-    ...delta,
-    admit(records) {
-      const admitted = delta.admit(records);
-      if (counts.delta) counts.delta.unchanged = (counts.delta.unchanged ?? 0) + admitted.skipped;
-      return admitted;
-    },
-  };
 }
 
 /** Runs one flow to the end (or until canceled), committing each page's checkpoint only after every destination handled it. */
@@ -264,10 +251,10 @@ export async function runFlow(
       });
       let tooManyErrors: FlowError | undefined;
       const once = flow.source.once;
-      const markExported = source.markExported;
       handler = createPageHandler({
         open,
         flow,
+        source,
         runId: run.id,
         store,
         clock,
@@ -279,17 +266,7 @@ export async function runFlow(
         events: deps.events,
         pagesInFlight: flow.concurrency?.pages ?? 1,
         pageAnchor: await pageAnchor(store, flow.name, run.id, stored, options.fromStart === true),
-        ...(delta ? { delta: countingUnchanged(delta, counts) } : {}),
-        ...(once && markExported
-          ? {
-              afterCommit: (page: Page, failed: ReadonlySet<string>) =>
-                markExported(
-                  { ...sourceArgs, field: once.field },
-                  page.records.filter((r) => !failed.has(r.meta.id)),
-                  ctx,
-                ),
-            }
-          : {}),
+        ...(delta ? { delta } : {}),
       });
       const iterator = source
         .read(

@@ -41,7 +41,6 @@ export function toErrorRecord(
     runId,
     recordId: f.record.meta.id,
     stage: f.stage,
-    stageIndex: f.stageIndex,
     code: f.error.code,
     kind: f.error.kind,
     message: masked(f.error.where ? `${f.error.where}: ${f.error.message}` : f.error.message),

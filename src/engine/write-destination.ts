@@ -1,5 +1,13 @@
 import PQueue from 'p-queue';
-import { type Context, type DataRecord, FlowError, isFlowError, toFlowError, type WriteBatch } from '../sdk/index.js';
+import {
+  type Context,
+  type DataRecord,
+  FlowError,
+  isFlowError,
+  type Stage,
+  toFlowError,
+  type WriteBatch,
+} from '../sdk/index.js';
 import type { ReturnedId, StageCounts } from '../store/state-store.js';
 import { withTimeout } from './call-timeout.js';
 import type { OpenDestination } from './open-flow.js';
@@ -22,14 +30,13 @@ export interface DestinationResult {
  */
 export async function writeDestination(
   dest: OpenDestination,
-  stageIndex: number,
   records: readonly DataRecord[],
   ctx: Context,
   pageKey?: string,
 ): Promise<DestinationResult> {
   const started = performance.now();
   const counts: StageCounts = { in: records.length, out: 0, failed: 0, skipped: 0 };
-  const stage = `destination:${dest.def.name}`;
+  const stage: Stage = { kind: 'destination', name: dest.def.name };
   const size = Math.max(1, dest.def.batch.size);
   const batches: (readonly DataRecord[])[] = [];
   for (let start = 0; start < records.length; start += size) {
@@ -50,7 +57,7 @@ export async function writeDestination(
         queue.add(async () => {
           const returned: ReturnedId[] = [];
           ids[i] = returned;
-          results[i] = await writeBatch(dest, stage, stageIndex, batch, counts, returned, ctx, keyOf(i));
+          results[i] = await writeBatch(dest, stage, batch, counts, returned, ctx, keyOf(i));
         }),
       ),
     );
@@ -58,7 +65,7 @@ export async function writeDestination(
     for (const [i, batch] of batches.entries()) {
       const returned: ReturnedId[] = [];
       ids.push(returned);
-      results.push(await writeBatch(dest, stage, stageIndex, batch, counts, returned, ctx, keyOf(i)));
+      results.push(await writeBatch(dest, stage, batch, counts, returned, ctx, keyOf(i)));
     }
   }
   counts.ms = performance.now() - started;
@@ -176,8 +183,7 @@ export function spokeUnavailable(
  */
 async function writeBatch(
   dest: OpenDestination,
-  stage: string,
-  stageIndex: number,
+  stage: Stage,
   batch: readonly DataRecord[],
   counts: StageCounts,
   ids: ReturnedId[],
@@ -190,7 +196,7 @@ async function writeBatch(
     const result = await writeThroughBreaker(dest, batch, trace, ctx, id);
     for (const r of result.rejected) {
       const record = batch[r.index];
-      if (record) failures.push({ stage, stageIndex, record, error: r.error });
+      if (record) failures.push({ stage, record, error: r.error });
     }
     const refused = new Set(result.rejected.map((r) => r.index));
     result.ids?.forEach((returnedId, i) => {
@@ -219,7 +225,7 @@ async function writeBatch(
         { destination: dest.def.name, records: batch.length, code: down.code },
         `destination ${dest.def.name} is unavailable: ${batch.length} records kept as error records`,
       );
-      for (const record of batch) failures.push({ stage, stageIndex, record, error: down });
+      for (const record of batch) failures.push({ stage, record, error: down });
       counts.failed += batch.length;
       return failures;
     }
@@ -233,7 +239,7 @@ async function writeBatch(
           })
         : e;
     }
-    for (const record of batch) failures.push({ stage, stageIndex, record, error: e });
+    for (const record of batch) failures.push({ stage, record, error: e });
     counts.failed += batch.length;
   }
   return failures;

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { errorCatalog, type Logger, silentLogger } from '../sdk/index.js';
+import { errorCatalog, type Logger, silentLogger, stageText } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { digestTitle, type ErrorDigest, listCommand, shortMessage } from './error-notice.js';
 import type { EmailChannelConfig } from './notify-config.js';
@@ -36,7 +36,7 @@ export function emailText(digest: ErrorDigest): string {
   for (const s of digest.samples) {
     const id = s.errorId === undefined ? '' : `#${s.errorId} `;
     lines.push(
-      `  ${id}${s.at.toISOString()} run ${s.runId}, record ${s.recordId}, ${s.stage}: [${s.code}] ${shortMessage(s.message)}`,
+      `  ${id}${s.at.toISOString()} run ${s.runId}, record ${s.recordId}, ${stageText(s.stage)}: [${s.code}] ${shortMessage(s.message)}`,
     );
   }
   lines.push(

@@ -1,11 +1,13 @@
+import { type Stage, stageText } from '../sdk/index.js';
+
 /** One record that failed and went to the error store: what the engine tells the notifier. */
 export interface ErrorNotice {
   readonly flow: string;
   readonly runId: number | string;
   /** Stable error code (docs/errors.md), e.g. `RECORD_BAD_VALUE`. */
   readonly code: string;
-  /** Where in the flow: `source`, `step:<name>`, `destination:<name>`. */
-  readonly stage: string;
+  /** Where in the flow it failed (shown and sent in its text form, `step:<name>`). */
+  readonly stage: Stage;
   /** Source record id (`line:42`, a key). */
   readonly recordId: string;
   readonly message: string;
@@ -108,7 +110,7 @@ export function digestToJson(digest: ErrorDigest): ErrorDigestJson {
       runId: s.runId,
       ...(s.errorId === undefined ? {} : { errorId: s.errorId }),
       code: s.code,
-      stage: s.stage,
+      stage: stageText(s.stage),
       recordId: s.recordId,
       message: shortMessage(s.message),
       at: s.at.toISOString(),

@@ -41,7 +41,7 @@ export function addNotice(pending: PendingErrors | undefined, notice: ErrorNotic
     flow: String(notice.flow),
     runId: notice.runId,
     code: String(notice.code),
-    stage: String(notice.stage),
+    stage: notice.stage,
     recordId: String(notice.recordId),
     message: String(notice.message).slice(0, maxSampleMessageLength),
     at,

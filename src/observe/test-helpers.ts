@@ -34,7 +34,7 @@ export function notice(flow: string, i: number, overrides: Partial<ErrorNotice> 
     flow,
     runId: 7,
     code: i % 4 === 0 ? 'RECORD_CONSTRAINT' : 'RECORD_BAD_VALUE',
-    stage: 'step:map',
+    stage: { kind: 'step', name: 'map', index: 0 },
     recordId: `line:${i + 2}`,
     message: `amount "x${i}" is not a number`,
     at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),

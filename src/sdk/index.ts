@@ -19,6 +19,7 @@ export * from './redactor.js';
 export * from './run-lease.js';
 export * from './server-connection-fields.js';
 export * from './source.js';
+export * from './stage.js';
 export * from './step.js';
 export * from './step-state.js';
 export * from './table-destination-config.js';

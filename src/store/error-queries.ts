@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { canonicalJson, type JsonObject } from '../sdk/index.js';
+import { canonicalJson, type JsonObject, stageText } from '../sdk/index.js';
 import { readInt, readJson, readJsonOrNull, readTime, writeJson, writeTime } from './codec.js';
+import { readStage, stageColumns } from './error-stage.js';
 import type { StoreDb } from './run-queries.js';
 import type { ErrorEventsTable, ErrorRecordsTable } from './schema.js';
 import type {
@@ -29,8 +30,7 @@ function toInsert(e: NewErrorRecord): Insertable<ErrorRecordsTable> {
     flow: e.flow,
     run_id: e.runId,
     record_id: e.recordId,
-    stage: e.stage,
-    stage_index: e.stageIndex,
+    ...stageColumns(e.stage),
     code: e.code,
     kind: e.kind,
     message: e.message,
@@ -53,8 +53,7 @@ export function toErrorRow(row: Selectable<ErrorRecordsTable>): ErrorRecordRow {
     flow: row.flow,
     runId: readInt(row.run_id),
     recordId: row.record_id,
-    stage: row.stage,
-    stageIndex: readInt(row.stage_index),
+    stage: readStage(row.stage, readInt(row.stage_index)),
     code: row.code,
     kind: row.kind,
     message: row.message,
@@ -124,7 +123,7 @@ function filtered(db: StoreDb, filter: ErrorFilter) {
   if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.code !== undefined) query = query.where('code', '=', filter.code);
-  if (filter.stage !== undefined) query = query.where('stage', '=', filter.stage);
+  if (filter.stage !== undefined) query = query.where('stage', '=', stageText(filter.stage));
   if (filter.recordId !== undefined) query = query.where('record_id', '=', filter.recordId);
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
   if (filter.since !== undefined) query = query.where('created_at', '>=', writeTime(filter.since));
@@ -155,8 +154,7 @@ export async function updateError(db: StoreDb, id: number, patch: ErrorPatch): P
   if (patch.note !== undefined) set.note = patch.note;
   if (patch.attempts !== undefined) set.attempts = patch.attempts;
   if (patch.payload !== undefined) set.payload = writeJson(patch.payload);
-  if (patch.stage !== undefined) set.stage = patch.stage;
-  if (patch.stageIndex !== undefined) set.stage_index = patch.stageIndex;
+  if (patch.stage !== undefined) Object.assign(set, stageColumns(patch.stage));
   if (patch.code !== undefined) set.code = patch.code;
   if (patch.message !== undefined) set.message = patch.message;
   if (patch.hint !== undefined) set.hint = patch.hint;
@@ -250,8 +248,8 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
       const payload = canonicalJson(e.payload);
       const fingerprint = fingerprintOf(e);
       const seen =
-        open.get(repeatKey(e.recordId, e.stage, e.code, fingerprint)) ??
-        legacyMatch(open.get(repeatKey(e.recordId, e.stage, e.code, `payload:${payload}`)));
+        open.get(repeatKey(e.recordId, stageColumns(e.stage).stage, e.code, fingerprint)) ??
+        legacyMatch(open.get(repeatKey(e.recordId, stageColumns(e.stage).stage, e.code, `payload:${payload}`)));
       if (!seen) {
         fresh.push(e);
         freshAt.push(i);
@@ -272,7 +270,7 @@ export async function recordErrors(db: StoreDb, errors: readonly NewErrorRecord[
         .where('id', '=', seen.id)
         .execute();
       const moved = { ...seen, attempts: seen.attempts + e.attempts, legacy: false };
-      open.set(repeatKey(e.recordId, e.stage, e.code, fingerprint), moved);
+      open.set(repeatKey(e.recordId, stageColumns(e.stage).stage, e.code, fingerprint), moved);
       await db
         .insertInto('error_events')
         .values(failureEvent(seen.id, e, 'failed again', payload === seen.payload ? null : e.payload))

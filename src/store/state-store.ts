@@ -1,4 +1,13 @@
-import type { InboxEvent, Json, JsonObject, StateEntry, StateWrite, StoredState } from '../sdk/index.js';
+import type {
+  InboxEvent,
+  Json,
+  JsonObject,
+  Stage,
+  StageName,
+  StateEntry,
+  StateWrite,
+  StoredState,
+} from '../sdk/index.js';
 
 export type RunStatus =
   | 'running'
@@ -181,10 +190,8 @@ export interface NewErrorRecord {
   runId: number;
   /** Source record id (`line:42`, a key). */
   recordId: string;
-  /** Where in the flow: `source`, `step:<name>`, `destination:<name>`. */
-  stage: string;
-  /** Index of the step that failed (steps.length for a destination, -1 for the source). */
-  stageIndex: number;
+  /** Where in the flow it failed (kept as its text form, see error-stage.ts). */
+  stage: Stage;
   code: string;
   kind: string;
   message: string;
@@ -217,7 +224,7 @@ export interface ErrorFilter {
   runId?: number;
   status?: ErrorStatus;
   code?: string;
-  stage?: string;
+  stage?: StageName;
   /** The source record id. */
   recordId?: string;
   /** `transient`, `record`, … (the kind of the latest error). */
@@ -236,8 +243,7 @@ export interface ErrorPatch {
   attempts?: number;
   payload?: JsonObject;
   /** Where it waits now: a retry that got past the steps but failed at one destination moves it there. */
-  stage?: string;
-  stageIndex?: number;
+  stage?: Stage;
   code?: string;
   message?: string;
   hint?: string | null;

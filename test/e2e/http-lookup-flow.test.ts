@@ -50,7 +50,7 @@ flows:
     const [error] = await store.listErrors({ flow: 'enrich' });
     expect([error?.code, error?.stage, error?.payload]).toEqual([
       'RECORD_NOT_FOUND',
-      'step:http.lookup',
+      { kind: 'step', name: 'http.lookup', index: 0 },
       { id: 3, email: 'stranger@x.com' },
     ]);
     await store.close();

@@ -53,7 +53,7 @@ describe('a flow with a script step', () => {
     const [error] = await store.listErrors({ flow: 'orders' });
     expect([error?.code, error?.stage, error?.message, error?.payload]).toEqual([
       'SCRIPT_ERROR',
-      'step:script',
+      { kind: 'step', name: 'script', index: 0 },
       `flow orders/step script (${join(dir, 'flow.yaml')}:7:9) record line:3: script line 2: negative qty -1`,
       { id: 2, qty: -1, price: 3 },
     ]);

@@ -33,7 +33,7 @@ flows:
     expect(h.lines('out.jsonl')).toHaveLength(2);
     const [err] = await h.openErrors('check');
     if (!err) throw new Error('expected an error record');
-    expect(err.stage).toBe('step:validate');
+    expect(err.stage).toEqual({ kind: 'step', name: 'validate', index: 0 });
 
     const outcome = await engine.retryError(project, err.id, { payload: { id: 2, total: 5 } });
     expect(outcome.ok).toBe(true);
@@ -59,8 +59,7 @@ flows:
         flow: 'check',
         runId: run.id,
         recordId: 'line:9',
-        stage: 'step:validate',
-        stageIndex: 0,
+        stage: { kind: 'step', name: 'validate', index: 0 },
         code: 'TIMEOUT',
         kind: 'transient',
         message: 'timed out',

@@ -31,12 +31,15 @@ describe('retrying a step failure that one destination takes and another refuses
     await engine.run(project, 'orders');
     const [err] = await h.openErrors('orders');
     if (!err) throw new Error('expected order 2 in the error store');
-    expect(err.stage).toBe('step:validate');
+    expect(err.stage).toEqual({ kind: 'step', name: 'validate', index: 0 });
 
     // valid for the step, too large for the erp: the archive takes it, the erp refuses it
     const first = await engine.retryError(project, err.id, { payload: { id: 2, total: 500 } });
     expect(first.ok).toBe(false);
-    expect([first.record.stage, first.record.payload]).toEqual(['destination:erp', { id: 2, total: 500 }]);
+    expect([first.record.stage, first.record.payload]).toEqual([
+      { kind: 'destination', name: 'erp' },
+      { id: 2, total: 500 },
+    ]);
     expect(await engine.retryError(project, err.id)).toMatchObject({ ok: false });
     const fixed = await engine.retryError(project, err.id, { payload: { id: 2, total: 50 } });
     expect(fixed.ok).toBe(true);

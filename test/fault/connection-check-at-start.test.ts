@@ -6,6 +6,7 @@ import { parseProject } from '../../src/config/index.js';
 import { createTestSchema, testServerUrl } from '../../src/connectors/postgres/test-helpers.js';
 import { createEngine } from '../../src/engine/index.js';
 import { startHttpServer, type TestHttpServer } from '../../src/observe/test-helpers.js';
+import { stageText } from '../../src/sdk/index.js';
 import { openStore } from '../../src/store/index.js';
 import { requireServer } from '../helpers/servers.js';
 import { tempContext } from '../helpers/temp-context.js';
@@ -117,7 +118,7 @@ flows:
     expect(db.prepare('select count(*) as n from orders').get()).toEqual({ n: RECORDS });
     db.close();
     expect(errors).toHaveLength(RECORDS);
-    expect(errors.every((e) => e.kind === 'transient' && e.stage === 'destination:crm')).toBe(true);
+    expect(errors.every((e) => e.kind === 'transient' && stageText(e.stage) === 'destination:crm')).toBe(true);
     expect(errors[0]?.message).toContain('connection "crm" (http) check failed');
     expect(crm.requests.some((r) => r.method === 'POST')).toBe(false);
   });

@@ -72,7 +72,7 @@ describe.skipIf(!reachable)('hub-and-spoke: a PostgreSQL spoke refusing connecti
     const db = new Database(join(dir, 'warehouse.db'), { readonly: true });
     expect(db.prepare('select count(*) as n from orders').get()).toEqual({ n: RECORDS });
     db.close();
-    const errors = await store.listErrors({ flow: 'orders', stage: 'destination:crm', limit: 1000 });
+    const errors = await store.listErrors({ flow: 'orders', stage: { kind: 'destination', name: 'crm' }, limit: 1000 });
     expect(errors).toHaveLength(RECORDS);
     expect(errors.every((e) => e.kind === 'transient' && e.code === 'TRANSIENT_IO')).toBe(true);
     expect(errors[0]?.message).toMatch(

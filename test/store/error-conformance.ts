@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Stage } from '../../src/sdk/index.js';
 import type { ErrorFilter, RunRow, StateStore } from '../../src/store/index.js';
 import { at, errorRecord, page, startRun } from './store-fixtures.js';
+
+const out: Stage = { kind: 'destination', name: 'out' };
+const map: Stage = { kind: 'step', name: 'map', index: 0 };
+const source: Stage = { kind: 'source' };
 
 /** The error-store part of the conformance suite (the dead-letter queue). */
 export function describeErrorConformance(current: () => StateStore): void {
@@ -45,11 +50,11 @@ export function describeErrorConformance(current: () => StateStore): void {
         const a = await startRun(store, 'a');
         const b = await startRun(store, 'b');
         const specs = [
-          { run: a, code: 'RECORD_CONSTRAINT', stage: 'destination:out' },
-          { run: a, code: 'RECORD_BAD_VALUE', stage: 'step:map' },
-          { run: b, code: 'RECORD_CONSTRAINT', stage: 'destination:out' },
-          { run: a, code: 'RECORD_MALFORMED', stage: 'source' },
-          { run: b, code: 'RECORD_BAD_VALUE', stage: 'step:map' },
+          { run: a, code: 'RECORD_CONSTRAINT', stage: out },
+          { run: a, code: 'RECORD_BAD_VALUE', stage: map },
+          { run: b, code: 'RECORD_CONSTRAINT', stage: out },
+          { run: a, code: 'RECORD_MALFORMED', stage: source },
+          { run: b, code: 'RECORD_BAD_VALUE', stage: map },
         ];
         const ids: number[] = [];
         for (const [i, s] of specs.entries()) {
@@ -70,13 +75,17 @@ export function describeErrorConformance(current: () => StateStore): void {
         { name: 'status open', filter: () => ({ status: 'open' }), expected: ['e3', 'e2', 'e0'] },
         { name: 'status resolved', filter: () => ({ status: 'resolved' }), expected: ['e1'] },
         { name: 'code', filter: () => ({ code: 'RECORD_BAD_VALUE' }), expected: ['e4', 'e1'] },
-        { name: 'stage', filter: () => ({ stage: 'destination:out' }), expected: ['e2', 'e0'] },
+        {
+          name: 'stage',
+          filter: () => ({ stage: { kind: 'destination', name: 'out' } as const }),
+          expected: ['e2', 'e0'],
+        },
         {
           name: 'flow + status + code',
           filter: () => ({ flow: 'a', status: 'open', code: 'RECORD_CONSTRAINT' }),
           expected: ['e0'],
         },
-        { name: 'nothing matches', filter: () => ({ flow: 'b', stage: 'source' }), expected: [] },
+        { name: 'nothing matches', filter: () => ({ flow: 'b', stage: source }), expected: [] },
         { name: 'recordId', filter: () => ({ recordId: 'e3' }), expected: ['e3'] },
         { name: 'kind', filter: () => ({ kind: 'record' }), expected: ['e4', 'e3', 'e2', 'e1', 'e0'] },
         { name: 'kind transient', filter: () => ({ kind: 'transient' }), expected: [] },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sameStage } from '../../src/sdk/index.js';
 import type { ErrorFilter, StateStore } from '../../src/store/index.js';
 import { describeErrorConformance } from './error-conformance.js';
 import { describeLeaseConformance } from './lease-conformance.js';
@@ -210,12 +211,16 @@ export function describeStoreConformance(
         await store.updateError(nine.id, { status: 'resolved', updatedAt: at(1500) });
         const second = await startRun(store, 'orders', at(3000));
         const again = errorRecord(second, { recordId: 'line:7', message: 'still bad', createdAt: at(3000) });
-        const otherStage = errorRecord(second, { recordId: 'line:7', stage: 'destination:erp', createdAt: at(3000) });
+        const otherStage = errorRecord(second, {
+          recordId: 'line:7',
+          stage: { kind: 'destination', name: 'erp' },
+          createdAt: at(3000),
+        });
         const reopened = errorRecord(second, { recordId: 'line:9', createdAt: at(3000) });
         await store.commitPage(page(second, 1, 'b', { failed: 3, errors: [again, otherStage, reopened] }));
         const all = await store.listErrors({ flow: 'orders' });
         expect(all).toHaveLength(4);
-        const seven = all.filter((e) => e.recordId === 'line:7' && e.stage === again.stage);
+        const seven = all.filter((e) => e.recordId === 'line:7' && sameStage(e.stage, again.stage));
         expect(seven.map((e) => [e.runId, e.attempts, e.message, e.payload, e.updatedAt])).toEqual([
           [second.id, 2, 'still bad', again.payload, at(3000)],
         ]);
