@@ -136,7 +136,8 @@ export async function runFlow(
   const runTimer =
     runLimitMs === undefined
       ? undefined
-      : setTimeout(
+      : clock.setTimer(
+          runLimitMs,
           () =>
             abort.abort(
               new FlowError(
@@ -144,7 +145,7 @@ export async function runFlow(
                 `run ${run.id} of flow "${flow.name}" took longer than ${formatMs(runLimitMs)} (timeouts.run)`,
               ),
             ),
-          runLimitMs,
+          { keepAlive: true },
         );
   const readLimitMs = parseDuration(flow.timeouts?.read ?? DEFAULT_READ_TIMEOUT) ?? 600_000;
   const ctx = makeContext({
@@ -164,12 +165,11 @@ export async function runFlow(
     flow.destinations.map((d) => d.name),
   );
   // renews the lease between commits; a lost lease stops the run (its next write would fail anyway)
-  const heartbeat = setInterval(() => {
+  const heartbeat = clock.every(options.heartbeatMs ?? RUN_HEARTBEAT_MS, () => {
     store.renewLease(lease, clock.now()).catch((e: unknown) => {
       if (e instanceof FlowError && e.code === 'RUN_LEASE_LOST') abort.abort(e);
     });
-  }, options.heartbeatMs ?? RUN_HEARTBEAT_MS);
-  heartbeat.unref();
+  });
   const report = (status: RunStatus) =>
     options.onProgress?.({
       runId: run.id,
@@ -272,7 +272,12 @@ export async function runFlow(
       let next = iterator.next();
       try {
         while (!abort.signal.aborted) {
-          const result = await withTimeout(readLimitMs, `waiting for the next page of ${flow.source.type}`, () => next);
+          const result = await withTimeout(
+            clock,
+            readLimitMs,
+            `waiting for the next page of ${flow.source.type}`,
+            () => next,
+          );
           if (result.done) break;
           next = iterator.next(); // read ahead one page while this one is handled
           next.catch(() => undefined);
@@ -321,8 +326,8 @@ export async function runFlow(
           ? 'paused'
           : 'failed';
   } finally {
-    clearInterval(heartbeat);
-    clearTimeout(runTimer);
+    heartbeat.cancel();
+    runTimer?.cancel();
     options.signal?.removeEventListener('abort', onAbort);
     await handler?.drain().catch(() => undefined); // no write may outlive its writer
     await open?.close('abort').catch(() => undefined);

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { ProjectDefinition } from '../config/definition.js';
-import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
+import { type Clock, FlowError, type Logger, type Timer, toFlowError } from '../sdk/index.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 import type { RunOptions } from './run-flow.js';
 
@@ -36,7 +36,8 @@ interface FlowState {
 
 /**
  * Cron schedules (croner, in the flow's time zone, so 03:00 stays 03:00 across daylight-saving
- * changes) and manual triggers. A tick while the flow still runs is skipped — and recorded as a
+ * changes) and manual triggers. croner only computes the next fire time, from the injected clock's
+ * now; the wait is a timer on that clock, so a manual clock can cross a daylight-saving change. A tick while the flow still runs is skipped — and recorded as a
  * `skipped` run, so it shows in `syncline runs` — or, with `overlap: queue`, starts one run when the
  * current one ends.
  */
@@ -44,6 +45,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const abort = new AbortController();
   const states = new Map<string, FlowState>();
   const jobs = new Map<string, Cron>();
+  const waits = new Map<string, Timer>();
   let stopped = false;
   const state = (flow: string) => {
     let s = states.get(flow);
@@ -117,21 +119,34 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     return 'started';
   }
 
+  /** Waits on the clock for the schedule's next time after `from`, triggers, and waits for the one after. */
+  const arm = (flow: string, job: Cron, from: Date) => {
+    const next = stopped ? null : job.nextRun(from);
+    if (next === null) return;
+    const due = next.getTime();
+    waits.set(
+      flow,
+      o.clock.setTimer(due - o.clock.now().getTime(), () => {
+        void trigger(flow, 'schedule');
+        // from the later of now and the due time: a timer that fired a little early does not fire twice
+        arm(flow, job, new Date(Math.max(due, o.clock.now().getTime())));
+      }),
+    );
+  };
   for (const flow of Object.values(o.project.flows)) {
     if (!flow.schedule) continue;
-    const job = new Cron(flow.schedule, { ...(flow.timezone ? { timezone: flow.timezone } : {}), unref: true }, () => {
-      void trigger(flow.name, 'schedule');
-    });
+    const job = new Cron(flow.schedule, flow.timezone ? { timezone: flow.timezone } : {});
     jobs.set(flow.name, job);
+    arm(flow.name, job, o.clock.now());
   }
 
   return {
     scheduled: [...jobs.keys()],
     trigger,
-    nextRun: (flow) => jobs.get(flow)?.nextRun() ?? null,
+    nextRun: (flow) => jobs.get(flow)?.nextRun(o.clock.now()) ?? null,
     async stop() {
       stopped = true;
-      for (const job of jobs.values()) job.stop();
+      for (const wait of waits.values()) wait.cancel();
       abort.abort();
       await Promise.all([...states.values()].map((s) => s.running));
     },

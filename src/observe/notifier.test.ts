@@ -273,7 +273,7 @@ describe('notifier failures', () => {
     // the second one hangs too; close() tries once more and ends when that attempt is abandoned
     const closing = notifier.close();
     notifier = undefined;
-    await vi.advanceTimersByTimeAsync(4 * minute);
+    await clock.tick(4 * minute);
     await closing;
     expect(counts).toEqual([1, 50, 50]);
     expect(entries.at(-1)?.message).toBe(
