@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../sdk/index.js';
 import { ChannelError, safeUrl } from './channel.js';
 import type { ErrorDigestJson, ErrorNotice } from './error-notice.js';
@@ -16,7 +16,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  vi.useRealTimers();
   await http.close();
 });
 
@@ -129,7 +128,6 @@ describe('notifier with a real webhook receiver', () => {
   });
 
   it('a receiver answering 500: logs, throws nothing, retries at the next interval with everything', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const { log, entries } = recordingLogger();
     const config = notifyConfigSchema.parse({ interval: '15m', webhook: { url: http.url } });
@@ -154,13 +152,14 @@ describe('notifier with a real webhook receiver', () => {
     };
     notifier.record(batch('orders', 2, 5));
     clock.advance(interval);
-    vi.advanceTimersByTime(interval);
     await notifier.settled();
     const bodies = http.requests.slice(2).map((r) => JSON.parse(r.body) as ErrorDigestJson);
-    expect(bodies.map((b) => [b.flow, b.count])).toEqual([
-      ['orders', 5],
+    // the two flows' retries fall due at the same instant and are sent at once: in either order
+    expect(bodies.map((b) => [b.flow, b.count]).sort()).toEqual([
       ['customers', 1],
+      ['orders', 5],
     ]);
-    expect(bodies[0]?.samples.map((s) => s.recordId)).toEqual(['line:2', 'line:3', 'line:4', 'line:5', 'line:6']);
+    const orders = bodies.find((b) => b.flow === 'orders');
+    expect(orders?.samples.map((s) => s.recordId)).toEqual(['line:2', 'line:3', 'line:4', 'line:5', 'line:6']);
   });
 });
