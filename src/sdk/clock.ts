@@ -26,6 +26,18 @@ export interface Clock {
   every(ms: number, fn: () => void): Timer;
 }
 
+/**
+ * A signal that aborts `ms` from now on the clock with a `TimeoutError`, as `AbortSignal.timeout`
+ * does on the system clock (and, like it, never keeps the process alive); `cancel()` once done.
+ */
+export function timeoutSignal(clock: Clock, ms: number): { readonly signal: AbortSignal; cancel(): void } {
+  const controller = new AbortController();
+  const timer = clock.setTimer(ms, () =>
+    controller.abort(new DOMException(`The operation was aborted due to timeout`, 'TimeoutError')),
+  );
+  return { signal: controller.signal, cancel: () => timer.cancel() };
+}
+
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
