@@ -136,6 +136,17 @@ describe('systemClock', () => {
     expect(fired).not.toContain('canceled');
   });
 
+  it('sets a timer longer than setTimeout takes (24.8 days) in legs, instead of firing it at once', async () => {
+    const fired: string[] = [];
+    const month = 30 * 86_400_000;
+    const once = systemClock.setTimer(month, () => fired.push('once'));
+    const monthly = systemClock.every(month, () => fired.push('every'));
+    await systemClock.sleep(20); // setTimeout alone would take the delay as 1 ms
+    expect(fired).toEqual([]);
+    once.cancel();
+    monthly.cancel();
+  });
+
   it('sleeps for real and can be aborted', async () => {
     const t0 = Date.now();
     await systemClock.sleep(20);

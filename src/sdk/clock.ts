@@ -45,6 +45,18 @@ function abortError(signal: AbortSignal): Error {
 /** The longest delay `setTimeout` takes (about 24.8 days); longer timers are set in legs. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
+/** A Node timer for `ms` (in legs past `setTimeout`'s limit), unref'd unless kept alive. */
+function systemTimer(ms: number, fn: () => void, options?: TimerOptions): Timer {
+  let handle: NodeJS.Timeout | undefined;
+  const arm = (left: number) => {
+    const leg = Math.min(Math.max(0, left), MAX_TIMEOUT_MS);
+    handle = setTimeout(() => (left > leg ? arm(left - leg) : fn()), leg);
+    if (options?.keepAlive !== true) handle.unref();
+  };
+  arm(ms);
+  return { cancel: () => clearTimeout(handle) };
+}
+
 export const systemClock: Clock = {
   now: () => new Date(),
   sleep(ms, signal) {
@@ -61,17 +73,27 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },
-  setTimer(ms, fn, options) {
-    let handle: NodeJS.Timeout | undefined;
-    const arm = (left: number) => {
-      const leg = Math.min(Math.max(0, left), MAX_TIMEOUT_MS);
-      handle = setTimeout(() => (left > leg ? arm(left - leg) : fn()), leg);
-      if (options?.keepAlive !== true) handle.unref();
-    };
-    arm(ms);
-    return { cancel: () => clearTimeout(handle) };
-  },
+  setTimer: systemTimer,
   every(ms, fn) {
+    if (ms > MAX_TIMEOUT_MS) {
+      // setInterval would take such a delay as 1 ms: one leg after the other instead
+      let timer: Timer;
+      let stopped = false;
+      const arm = () => {
+        timer = systemTimer(ms, () => {
+          if (stopped) return;
+          arm();
+          fn();
+        });
+      };
+      arm();
+      return {
+        cancel: () => {
+          stopped = true;
+          timer.cancel();
+        },
+      };
+    }
     const handle = setInterval(fn, Math.max(1, ms));
     handle.unref();
     return { cancel: () => clearInterval(handle) };
