@@ -7,6 +7,8 @@ import { type Clock, FlowError, type Timer } from '../sdk/index.js';
  * the hot path (one call per page read and per batch written). The limit is a timer on the
  * injected clock, so a manual clock makes a call time out without waiting.
  */
+const KEEP_ALIVE = { keepAlive: true } as const;
+
 export async function withTimeout<T>(
   clock: Clock,
   ms: number,
@@ -23,7 +25,7 @@ export async function withTimeout<T>(
         controller.abort(error);
         reject(error);
       },
-      { keepAlive: true },
+      KEEP_ALIVE,
     );
   });
   try {

@@ -47,6 +47,11 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** A Node timer for `ms` (in legs past `setTimeout`'s limit), unref'd unless kept alive. */
 function systemTimer(ms: number, fn: () => void, options?: TimerOptions): Timer {
+  if (ms <= MAX_TIMEOUT_MS) {
+    const timeout = setTimeout(fn, ms);
+    if (options?.keepAlive !== true) timeout.unref();
+    return { cancel: () => clearTimeout(timeout) };
+  }
   let handle: NodeJS.Timeout | undefined;
   const arm = (left: number) => {
     const leg = Math.min(Math.max(0, left), MAX_TIMEOUT_MS);
