@@ -270,6 +270,7 @@ export async function runFlow(
         [Symbol.asyncIterator]();
       let lastCheckpoint: Json | undefined = stored?.checkpoint;
       let next = iterator.next();
+      let stalled = false; // the source let timeouts.read pass: its pending read is not waited for
       try {
         while (!abort.signal.aborted) {
           const result = await withTimeout(
@@ -277,7 +278,10 @@ export async function runFlow(
             readLimitMs,
             `waiting for the next page of ${flow.source.type}`,
             () => next,
-          );
+          ).catch((e: unknown) => {
+            stalled = true;
+            throw e;
+          });
           if (result.done) break;
           next = iterator.next(); // read ahead one page while this one is handled
           next.catch(() => undefined);
@@ -295,7 +299,8 @@ export async function runFlow(
           if (tooManyErrors) break;
         }
       } finally {
-        await iterator.return?.(undefined).catch(() => undefined);
+        const closing = iterator.return?.(undefined).catch(() => undefined);
+        if (!stalled) await closing; // (a stalled one ends when its connection closes)
       }
       await handler.drain(); // every page read is written and committed (also when canceled: the page finishes)
       // counted again: the pages that were in flight are committed now

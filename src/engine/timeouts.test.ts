@@ -106,8 +106,12 @@ describe('timeouts', () => {
   });
 
   it('a source that does not deliver its next page within timeouts.read fails the run with TIMEOUT', async () => {
-    const { result, checkpoint } = await run({ pages: 5, pageDelayMs: 20 * 60_000, writeDelayMs: 0 }, { read: '10m' });
+    const { result, checkpoint, took } = await run(
+      { pages: 5, pageDelayMs: 20 * 60_000, writeDelayMs: 0 },
+      { read: '10m' },
+    );
     expect(result.status).toBe('failed');
+    expect(took).toBe(10 * 60_000); // the run ends at the limit, not when the stalled read would have come
     expect(result.error?.code).toBe('TIMEOUT');
     expect(result.error?.message).toContain('waiting for the next page of slow.rows took longer than 10m');
     expect(checkpoint).toBeUndefined();
