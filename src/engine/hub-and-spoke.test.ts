@@ -106,10 +106,10 @@ function tallyStep(seen: { records: number; pages: number }, sleepMs = 0) {
     description: 'test step: adds `seen: true`',
     config: z.object({}).strict(),
     create: () => ({
-      async process(records) {
+      async process(records, ctx) {
         seen.records += records.length;
         seen.pages += 1;
-        if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+        if (sleepMs > 0) await ctx.clock.sleep(sleepMs);
         return { records: records.map((r) => ({ ...r, data: { ...r.data, seen: true } })), failed: [] };
       },
     }),
@@ -306,15 +306,17 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
   });
 
   it('a spoke resumes on later pages once its circuit half-opens and a probe succeeds', async () => {
-    const { world, store, engine } = await setup(600, 10); // 60 pages, ≥ 10 ms each
+    const clock = new ManualClock();
+    const { world, store, engine } = await setup(600, 10, clock); // 60 pages, 10 ms each on the clock
     let downSince: number | undefined;
     world.down.set('crm', () => {
-      downSince ??= Date.now();
-      if (Date.now() - downSince > 150) world.down.delete('crm'); // back after this last refusal
+      const now = clock.now().getTime();
+      downSince ??= now;
+      if (now - downSince > 150) world.down.delete('crm'); // back after this last refusal
       return outage();
     });
     const p = project({ retry: { maxAttempts: 1 }, crm: { breaker: { failures: 1, openFor: 50 } } });
-    const run = await engine.run(p, 'f');
+    const run = await clock.drive(engine.run(p, 'f'));
     expect(run.status).toBe('completed_with_errors');
     expect(world.tables.get('warehouse')?.size).toBe(600);
     const delivered = new Set(world.tables.get('crm')?.keys() ?? []);
