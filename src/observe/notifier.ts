@@ -53,10 +53,10 @@ interface Lane {
 }
 
 /** The channels a config declares. */
-export function channelsFor(config: NotifyConfig, log: Logger): Channel[] {
+export function channelsFor(config: NotifyConfig, log: Logger, clock?: Clock): Channel[] {
   const channels: Channel[] = [];
   if (config.email) channels.push(createEmailChannel(config.email, { log }));
-  if (config.webhook) channels.push(createWebhookChannel(config.webhook));
+  if (config.webhook) channels.push(createWebhookChannel(config.webhook, clock));
   return channels;
 }
 
@@ -69,7 +69,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const { clock, log } = options;
   const intervalMs = notifyIntervalMs(options.config);
   const sendTimeoutMs = options.sendTimeoutMs ?? 5 * 60_000;
-  const channels = options.channels ?? channelsFor(options.config, log);
+  const channels = options.channels ?? channelsFor(options.config, log, clock);
   const lanes = new Map<string, Lane>();
   const on = new Set(options.config.on);
   const runs = createRunLanes({ channels, clock, log, intervalMs, sendTimeoutMs });

@@ -98,10 +98,18 @@ describe('webhook channel', () => {
 
   it('times out on a receiver that does not answer', async () => {
     http.respond = () => {}; // never answers
-    const error = (await createWebhookChannel(webhookConfig({ timeoutMs: 200 }))
+    const clock = new ManualClock(Date.UTC(2026, 0, 1)); // the limit is a timer on the notifier's clock
+    const asked = http.requests.length;
+    const wall = performance.now();
+    const sending = createWebhookChannel(webhookConfig({ timeoutMs: 60_000 }), clock)
       .send(digestOf(batch('orders', 0, 1)))
-      .catch((e: unknown) => e)) as ChannelError;
-    expect(error.message).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+\/… did not answer within 200 ms$/);
+      .catch((e: unknown) => e);
+    await expect.poll(() => http.requests.length, { interval: 5 }).toBe(asked + 1);
+    clock.advance(59_999);
+    clock.advance(1);
+    const error = (await sending) as ChannelError;
+    expect(performance.now() - wall).toBeLessThan(1000);
+    expect(error.message).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+\/… did not answer within 60000 ms$/);
     expect(error.hint).toContain('raise notify.webhook.timeoutMs');
   });
 
