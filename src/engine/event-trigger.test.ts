@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addEvent, startRun } from '../../test/store/store-fixtures.js';
 import type { ProjectDefinition } from '../config/definition.js';
-import { type Receiver, silentLogger, systemClock } from '../sdk/index.js';
+import { ManualClock, type Receiver, silentLogger } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import { createEventTrigger } from './event-trigger.js';
@@ -19,15 +19,15 @@ describe('event trigger: micro-batches of webhook events', () => {
   let store: StateStore;
   let runs: number;
   let outcome: RunStatus;
+  let clock: ManualClock;
 
   beforeEach(async () => {
-    vi.useFakeTimers();
+    clock = new ManualClock(Date.now());
     store = await openStore(':memory:');
     runs = 0;
     outcome = 'succeeded';
   });
   afterEach(async () => {
-    vi.useRealTimers();
     await store.close();
   });
 
@@ -56,15 +56,7 @@ describe('event trigger: micro-batches of webhook events', () => {
   }
 
   const trigger = () =>
-    createEventTrigger({
-      project,
-      flow: 'hooks',
-      receiver,
-      store,
-      clock: systemClock,
-      log: silentLogger,
-      request: run,
-    });
+    createEventTrigger({ project, flow: 'hooks', receiver, store, clock, log: silentLogger, request: run });
   const accept = async (t: ReturnType<typeof trigger>) => {
     await addEvent(store, { flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
     t.notify();
@@ -76,7 +68,7 @@ describe('event trigger: micro-batches of webhook events', () => {
     await accept(t);
     expect(runs).toBe(0);
     await accept(t);
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.tick(0);
     expect(runs).toBe(1);
     await t.stop();
   });
@@ -84,11 +76,11 @@ describe('event trigger: micro-batches of webhook events', () => {
   it('starts a run maxWait after the first event when the batch does not fill', async () => {
     const t = trigger();
     await accept(t);
-    await vi.advanceTimersByTimeAsync(499);
+    await clock.tick(499);
     expect(runs).toBe(0);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.tick(1);
     expect(runs).toBe(1);
-    await vi.advanceTimersByTimeAsync(10_000);
+    await clock.tick(10_000);
     expect(runs).toBe(1); // nothing left: no empty runs
     await t.stop();
   });
@@ -97,11 +89,11 @@ describe('event trigger: micro-batches of webhook events', () => {
     await addEvent(store, { flow: 'hooks', eventId: null, payload: '{}', receivedAt: new Date() });
     const t = trigger();
     await t.start();
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.tick(0);
     expect(runs).toBe(1);
     const idle = trigger();
     await idle.start();
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.tick(0);
     expect(runs).toBe(1);
     await t.stop();
     await idle.stop();
@@ -111,7 +103,7 @@ describe('event trigger: micro-batches of webhook events', () => {
     await startRun(store, 'hooks', new Date(), { trigger: 'webhook' });
     const t = trigger();
     await t.start();
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.tick(0);
     expect(runs).toBe(1);
     await t.stop();
   });
@@ -120,20 +112,20 @@ describe('event trigger: micro-batches of webhook events', () => {
     outcome = 'failed';
     const t = trigger();
     for (let i = 0; i < 3; i++) await accept(t);
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.tick(0);
     expect(runs).toBe(1);
-    await vi.advanceTimersByTimeAsync(999);
+    await clock.tick(999);
     expect(runs).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.tick(1);
     expect(runs).toBe(2);
     await accept(t); // an event during the back-off does not cut it short
     expect(runs).toBe(2);
-    await vi.advanceTimersByTimeAsync(2000);
+    await clock.tick(2000);
     expect(runs).toBe(3);
     outcome = 'succeeded';
-    await vi.advanceTimersByTimeAsync(4000);
+    await clock.tick(4000);
     expect(runs).toBe(4);
-    await vi.advanceTimersByTimeAsync(60_000);
+    await clock.tick(60_000);
     expect(runs).toBe(4);
     await t.stop();
   });
@@ -142,7 +134,7 @@ describe('event trigger: micro-batches of webhook events', () => {
     const t = trigger();
     await t.stop();
     for (let i = 0; i < 5; i++) await accept(t);
-    await vi.advanceTimersByTimeAsync(5000);
+    await clock.tick(5000);
     expect(runs).toBe(0);
   });
 });

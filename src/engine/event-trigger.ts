@@ -1,5 +1,5 @@
 import type { ProjectDefinition } from '../config/definition.js';
-import { type Clock, inboxPosition, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
+import { type Clock, inboxPosition, type Logger, type Receiver, type Timer, toFlowError } from '../sdk/index.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
 
 export interface EventTriggerOptions {
@@ -36,7 +36,7 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
   const { receiver, store, flow, log } = o;
   const abort = new AbortController();
   let waiting = 0; // events accepted since the current (or last) run started
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   let running: Promise<void> | undefined;
   let failures = 0;
   let stopped = false;
@@ -44,11 +44,10 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
 
   const schedule = (ms: number) => {
     if (timer !== undefined || stopped) return;
-    timer = setTimeout(() => {
+    timer = o.clock.setTimer(ms, () => {
       timer = undefined;
       begin();
-    }, ms);
-    timer.unref();
+    });
   };
 
   const pending = async (): Promise<boolean> => {
@@ -92,10 +91,8 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
   };
 
   function begin() {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+    timer?.cancel();
+    timer = undefined;
     if (running || stopped) return;
     waiting = 0;
     running = runOnce()
@@ -123,7 +120,7 @@ export function createEventTrigger(o: EventTriggerOptions): EventTrigger {
     },
     async stop() {
       stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.cancel();
       timer = undefined;
       abort.abort();
       await running;

@@ -8,7 +8,15 @@ import type {
   ProjectDefinition,
   RetrySettings,
 } from '../config/definition.js';
-import { defineConnector, defineDestination, defineStep, FlowError, type JsonObject } from '../sdk/index.js';
+import {
+  type Clock,
+  defineConnector,
+  defineDestination,
+  defineStep,
+  FlowError,
+  type JsonObject,
+  ManualClock,
+} from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { createEngine } from './engine.js';
@@ -98,10 +106,10 @@ function tallyStep(seen: { records: number; pages: number }, sleepMs = 0) {
     description: 'test step: adds `seen: true`',
     config: z.object({}).strict(),
     create: () => ({
-      async process(records) {
+      async process(records, ctx) {
         seen.records += records.length;
         seen.pages += 1;
-        if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+        if (sleepMs > 0) await ctx.clock.sleep(sleepMs);
         return { records: records.map((r) => ({ ...r, data: { ...r.data, seen: true } })), failed: [] };
       },
     }),
@@ -169,7 +177,7 @@ function project(
   };
 }
 
-async function setup(n: number, sleepMs = 0) {
+async function setup(n: number, sleepMs = 0, clock?: Clock) {
   const world = spokes();
   const seen = { records: 0, pages: 0 };
   const store = await openStore(':memory:');
@@ -177,6 +185,7 @@ async function setup(n: number, sleepMs = 0) {
     connectors: [memoryConnector(memoryWorld(rows(n))), spokesConnector(world)],
     steps: [tallyStep(seen, sleepMs)],
     store,
+    ...(clock ? { clock } : {}),
   });
   return { world, seen, store, engine };
 }
@@ -239,22 +248,23 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
   });
 
   it('retries the down spoke’s records at that spoke only once it is back: no duplicates at the other', async () => {
-    const { world, store, engine } = await setup(50);
+    const clock = new ManualClock();
+    const { world, store, engine } = await setup(50, 0, clock);
     world.down.set('crm', outage);
     const p = project({ crm: { breaker: { failures: 2, openFor: 100 } } });
-    expect((await engine.run(p, 'f')).status).toBe('completed_with_errors');
+    expect((await clock.drive(engine.run(p, 'f'))).status).toBe('completed_with_errors');
     expect(await spokeErrors(store, 'crm')).toHaveLength(50);
     const warehouseCalls = world.calls.get('warehouse');
 
     // still down: an automatic round fails fast (the circuit is open) and keeps the records open
-    const early = await engine.autoRetry(p, 'f', { maxAttempts: 5 });
+    const early = await clock.drive(engine.autoRetry(p, 'f', { maxAttempts: 5 }));
     expect(early).toEqual({ tried: 50, delivered: 0 });
     const stillOpen = await spokeErrors(store, 'crm');
     expect(stillOpen.every((e) => e.status === 'open' && e.attempts === 2)).toBe(true);
 
     world.down.delete('crm');
-    await new Promise((r) => setTimeout(r, 150)); // the circuit half-opens
-    const round = await engine.autoRetry(p, 'f', { maxAttempts: 5 });
+    clock.advance(100); // the circuit half-opens
+    const round = await clock.drive(engine.autoRetry(p, 'f', { maxAttempts: 5 }));
     expect(round).toEqual({ tried: 50, delivered: 50 });
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(50));
     expect(world.tables.get('crm')?.get('3')).toEqual({ id: 3, seen: true });
@@ -296,15 +306,17 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
   });
 
   it('a spoke resumes on later pages once its circuit half-opens and a probe succeeds', async () => {
-    const { world, store, engine } = await setup(600, 10); // 60 pages, ≥ 10 ms each
+    const clock = new ManualClock();
+    const { world, store, engine } = await setup(600, 10, clock); // 60 pages, 10 ms each on the clock
     let downSince: number | undefined;
     world.down.set('crm', () => {
-      downSince ??= Date.now();
-      if (Date.now() - downSince > 150) world.down.delete('crm'); // back after this last refusal
+      const now = clock.now().getTime();
+      downSince ??= now;
+      if (now - downSince > 150) world.down.delete('crm'); // back after this last refusal
       return outage();
     });
     const p = project({ retry: { maxAttempts: 1 }, crm: { breaker: { failures: 1, openFor: 50 } } });
-    const run = await engine.run(p, 'f');
+    const run = await clock.drive(engine.run(p, 'f'));
     expect(run.status).toBe('completed_with_errors');
     expect(world.tables.get('warehouse')?.size).toBe(600);
     const delivered = new Set(world.tables.get('crm')?.keys() ?? []);

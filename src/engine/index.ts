@@ -9,7 +9,14 @@ export type { PreviewResult, PreviewRow } from './preview-flow.js';
 export { createRegistry, type Registry } from './registry.js';
 export type { ResolveOptions } from './resolve-error-record.js';
 export type { RetryOutcome, RetryResult } from './retry-error-record.js';
-export { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
+export {
+  defaultRetry,
+  type RetryOptions,
+  type RetryPolicy,
+  resolveRetry,
+  retryDelay,
+  transientRetry,
+} from './retry-policy.js';
 export { nextStages } from './run-chain.js';
 export type {
   ErrorResolved,

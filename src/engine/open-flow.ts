@@ -1,4 +1,4 @@
-import type { BulkheadPolicy, RetryPolicy } from 'cockatiel';
+import type { BulkheadPolicy } from 'cockatiel';
 import type { DestinationDefinition, FlowDefinition, ProjectDefinition, StepDefinition } from '../config/definition.js';
 import { parseDuration } from '../sdk/duration.js';
 import { type Context, FlowError, type Processor, toFlowError, type Writer } from '../sdk/index.js';
@@ -8,7 +8,7 @@ import { checkAtRunStart } from './check-connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { Registry } from './registry.js';
 import { reopeningWriter } from './reopening-writer.js';
-import { defaultRetry, type RetryOptions, resolveRetry, transientRetry } from './retry-policy.js';
+import { defaultRetry, type RetryOptions, type RetryPolicy, resolveRetry, transientRetry } from './retry-policy.js';
 
 export const DEFAULT_WRITE_TIMEOUT = '5m';
 
@@ -203,7 +203,7 @@ export async function openFlow(
           def,
           writer,
           retry,
-          policy: transientRetry(retry),
+          policy: transientRetry(retry, ctx.clock),
           writeTimeoutMs,
           onOutage: outagePolicy(def, flow),
           autoRetry: flow.autoRetry?.enabled !== false,

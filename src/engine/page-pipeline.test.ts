@@ -10,6 +10,7 @@ import {
   defineSource,
   defineStep,
   FlowError,
+  ManualClock,
   type Writer,
 } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
@@ -99,8 +100,9 @@ function project(pages?: number): ProjectDefinition {
 async function run(pages: number | undefined, delay: (page: number) => number, failAt?: number) {
   const trace: Trace = { events: [], written: [] };
   const store = await openStore(':memory:');
-  const engine = createEngine({ connectors: [connector(trace, delay, failAt)], steps: [tag(trace)], store });
-  const result = await engine.run(project(pages), 'f');
+  const clock = new ManualClock(); // the writes' delays pass on it: exact, and no wall time
+  const engine = createEngine({ connectors: [connector(trace, delay, failAt)], steps: [tag(trace)], store, clock });
+  const result = await clock.drive(engine.run(project(pages), 'f'));
   const committed = (await store.listPages(result.id)).map((p) => p.checkpoint);
   const checkpoint = (await store.getCheckpoint('f'))?.checkpoint;
   await store.close();

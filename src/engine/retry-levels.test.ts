@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
 import type { FlowDefinition, ProjectDefinition, RetrySettings } from '../config/definition.js';
-import { FlowError, type JsonObject } from '../sdk/index.js';
+import { FlowError, type JsonObject, ManualClock } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import { createEngine } from './engine.js';
 
@@ -118,7 +118,7 @@ describe('retry policy as data', () => {
                 async write(records: Parameters<typeof writer.write>[0], c: Parameters<typeof writer.write>[1]) {
                   inFlight += 1;
                   peak = Math.max(peak, inFlight);
-                  await new Promise((r) => setTimeout(r, 5));
+                  await c.clock.sleep(5);
                   try {
                     return await writer.write(records, c);
                   } finally {
@@ -131,12 +131,13 @@ describe('retry policy as data', () => {
           },
         ],
       };
-      const engine = createEngine({ connectors: [slow], steps: [], store });
+      const clock = new ManualClock();
+      const engine = createEngine({ connectors: [slow], steps: [], store, clock });
       const p = project({
         batch: { size: 2, parallel: true, maxParallel: 3 },
         ...(maxConcurrent ? { maxConcurrent } : {}),
       });
-      const run = await engine.run(p, 'f');
+      const run = await clock.drive(engine.run(p, 'f'));
       expect(run.status).toBe('succeeded');
       expect(world.tables.get('t')?.size).toBe(100);
       expect(peak).toBe(expectedPeak);

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FlowError } from '../sdk/index.js';
+import { describe, expect, it } from 'vitest';
+import { FlowError, ManualClock } from '../sdk/index.js';
 import { defaultRetry, type RetryOptions, resolveRetry, retryDelay, transientRetry } from './retry-policy.js';
 
 const options: RetryOptions = { maxAttempts: 4, backoff: 'exponential', baseMs: 100, maxMs: 1000, jitter: false };
 
 describe('retry policy', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it.each([
     [1, undefined, 100],
     [2, undefined, 200],
@@ -49,33 +45,54 @@ describe('retry policy', () => {
   });
 
   it("follows the seed's schedule on the clock: attempt 1 at once, then base, then 2×base, then fail", async () => {
-    vi.useFakeTimers();
-    const policy = transientRetry({ ...defaultRetry, baseMs: 60_000, maxMs: 600_000 });
+    const clock = new ManualClock(0);
+    const policy = transientRetry({ ...defaultRetry, baseMs: 60_000, maxMs: 600_000 }, clock);
     const times: number[] = [];
-    const started = Date.now();
     const outcome = policy
-      .execute(() => {
-        times.push(Date.now() - started);
+      .execute(async () => {
+        times.push(clock.now().getTime());
         throw new FlowError('TRANSIENT_IO', 'HTTP 503');
       })
       .catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(59_999);
+    await clock.tick(59_999);
     expect(times).toEqual([0]);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.tick(1);
     expect(times).toEqual([0, 60_000]);
-    await vi.advanceTimersByTimeAsync(120_000);
+    await clock.tick(120_000);
     expect(times).toEqual([0, 60_000, 180_000]);
     expect(await outcome).toMatchObject({ code: 'TRANSIENT_IO' });
+    expect(clock.pending).toBe(0);
+  });
+
+  it('stops waiting at once when the signal aborts, failing with the last error', async () => {
+    const clock = new ManualClock(0);
+    const abort = new AbortController();
+    let calls = 0;
+    const outcome = transientRetry(defaultRetry, clock)
+      .execute(async () => {
+        calls += 1;
+        throw new FlowError('TRANSIENT_IO', 'HTTP 503');
+      }, abort.signal)
+      .catch((e: unknown) => e);
+    await clock.tick(0);
+    expect(clock.pending).toBe(1); // waiting 1 s before the 2nd call
+    abort.abort(new Error('canceled'));
+    expect(await outcome).toMatchObject({ code: 'TRANSIENT_IO' });
+    expect(calls).toBe(1);
+    expect(clock.pending).toBe(0);
   });
 
   it('retries transient errors only, up to maxAttempts calls in all', async () => {
-    const policy = transientRetry({ ...options, maxAttempts: 3, baseMs: 1, maxMs: 2 });
+    const clock = new ManualClock(0);
+    const policy = transientRetry({ ...options, maxAttempts: 3, baseMs: 1, maxMs: 2 }, clock);
     let calls = 0;
     await expect(
-      policy.execute(() => {
-        calls += 1;
-        throw new FlowError('DB_BUSY', 'locked');
-      }),
+      clock.drive(
+        policy.execute(async () => {
+          calls += 1;
+          throw new FlowError('DB_BUSY', 'locked');
+        }),
+      ),
     ).rejects.toMatchObject({ code: 'DB_BUSY' });
     expect(calls).toBe(3);
     calls = 0;

@@ -1,6 +1,5 @@
-import { DelegateBackoff, handleWhen, type IRetryBackoffContext, type RetryPolicy, retry } from 'cockatiel';
 import type { RetrySettings } from '../config/definition.js';
-import { isFlowError, parseDuration } from '../sdk/index.js';
+import { type Clock, isFlowError, parseDuration, retryOnClock, systemClock } from '../sdk/index.js';
 
 /** A complete retry policy as data: what the flow file's `retry:` blocks resolve to. */
 export interface RetryOptions {
@@ -52,16 +51,27 @@ export function retryDelay(
   return o.jitter ? Math.round(wait / 2 + (random() * wait) / 2) : wait;
 }
 
-/** Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429) on the given schedule. */
-export function transientRetry(options: RetryOptions = defaultRetry): RetryPolicy {
-  return retry(
-    // an open circuit is waited for by the destination writer, not retried on this schedule
-    handleWhen((e) => isFlowError(e) && e.kind === 'transient' && e.code !== 'CIRCUIT_OPEN'),
-    {
-      maxAttempts: Math.max(0, options.maxAttempts - 1),
-      backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) =>
-        retryDelay(options, context.attempt, 'error' in context.result ? context.result.error : undefined),
-      ),
-    },
-  );
+/** A retry schedule ready to run calls under. */
+export interface RetryPolicy {
+  /** Runs `call` until it succeeds or the schedule is spent; a signal that aborts stops the waiting. */
+  execute<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/**
+ * Retries only FlowErrors of kind `transient` (busy database, timeout, 5xx, 429) on the given
+ * schedule, waiting on the clock (cockatiel's retry slept on its own timers, which neither a manual
+ * clock nor a canceled run could cut short).
+ */
+export function transientRetry(options: RetryOptions = defaultRetry, clock: Clock = systemClock): RetryPolicy {
+  return {
+    execute: (call, signal) =>
+      retryOnClock(call, {
+        maxAttempts: Math.max(1, options.maxAttempts),
+        // an open circuit is waited for by the destination writer, not retried on this schedule
+        retryable: (e) => isFlowError(e) && e.kind === 'transient' && e.code !== 'CIRCUIT_OPEN',
+        delay: (attempt, error) => retryDelay(options, attempt, error),
+        clock,
+        ...(signal ? { signal } : {}),
+      }),
+  };
 }

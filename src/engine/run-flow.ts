@@ -146,7 +146,8 @@ export async function runFlow(
   const runTimer =
     runLimitMs === undefined
       ? undefined
-      : setTimeout(
+      : clock.setTimer(
+          runLimitMs,
           () =>
             abort.abort(
               new FlowError(
@@ -154,7 +155,7 @@ export async function runFlow(
                 `run ${run.id} of flow "${flow.name}" took longer than ${formatMs(runLimitMs)} (timeouts.run)`,
               ),
             ),
-          runLimitMs,
+          { keepAlive: true },
         );
   const readLimitMs = parseDuration(flow.timeouts?.read ?? DEFAULT_READ_TIMEOUT) ?? 600_000;
   const ctx = makeContext({
@@ -174,12 +175,11 @@ export async function runFlow(
     flow.destinations.map((d) => d.name),
   );
   // renews the lease between commits; a lost lease stops the run (its next write would fail anyway)
-  const heartbeat = setInterval(() => {
+  const heartbeat = clock.every(options.heartbeatMs ?? RUN_HEARTBEAT_MS, () => {
     store.renewLease(lease, new Date(clock.now().getTime() + lease.ms)).catch((e: unknown) => {
       if (e instanceof FlowError && e.code === 'RUN_LEASE_LOST') abort.abort(e);
     });
-  }, options.heartbeatMs ?? RUN_HEARTBEAT_MS);
-  heartbeat.unref();
+  });
   const publishProgress = () => {
     const at = clock.now();
     deps.events.publish({
@@ -282,9 +282,18 @@ export async function runFlow(
         [Symbol.asyncIterator]();
       let lastCheckpoint: Json | undefined = stored?.checkpoint;
       let next = iterator.next();
+      let stalled = false; // the source let timeouts.read pass: its pending read is not waited for
       try {
         while (!abort.signal.aborted) {
-          const result = await withTimeout(readLimitMs, `waiting for the next page of ${flow.source.type}`, () => next);
+          const result = await withTimeout(
+            clock,
+            readLimitMs,
+            `waiting for the next page of ${flow.source.type}`,
+            () => next,
+          ).catch((e: unknown) => {
+            stalled = true;
+            throw e;
+          });
           if (result.done) break;
           next = iterator.next(); // read ahead one page while this one is handled
           next.catch(() => undefined);
@@ -302,7 +311,8 @@ export async function runFlow(
           if (tooManyErrors) break;
         }
       } finally {
-        await iterator.return?.(undefined).catch(() => undefined);
+        const closing = iterator.return?.(undefined).catch(() => undefined);
+        if (!stalled) await closing; // (a stalled one ends when its connection closes)
       }
       await handler.drain(); // every page read is written and committed (also when canceled: the page finishes)
       // counted again: the pages that were in flight are committed now
@@ -333,8 +343,8 @@ export async function runFlow(
           ? 'paused'
           : 'failed';
   } finally {
-    clearInterval(heartbeat);
-    clearTimeout(runTimer);
+    heartbeat.cancel();
+    runTimer?.cancel();
     options.signal?.removeEventListener('abort', onAbort);
     await handler?.drain().catch(() => undefined); // no write may outlive its writer
     await open?.close('abort').catch(() => undefined);

@@ -109,12 +109,12 @@ describe('run lease', () => {
 
   it('a run that keeps renewing its lease keeps its flow, however long its page takes', async () => {
     const { store, clock, state, a, b, inserted } = await twoMachines();
-    const runA = a.run(project(), 'f', { heartbeatMs: 5 });
+    const runA = a.run(project(), 'f', { heartbeatMs: 10_000 });
     await state.entered;
     for (let i = 0; i < 4; i++) {
       clock.advance(30_000);
       const due = clock.now().getTime() + 60_000;
-      // the heartbeat (a real timer) renews from the injected clock's time
+      // the heartbeat (a timer on the injected clock) renews as the clock passes its times
       await expect.poll(async () => (await store.getLease('f'))?.expiresAt.getTime()).toBe(due);
     }
     await expect(b.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { ProjectDefinition } from '../config/definition.js';
-import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
+import { type Clock, FlowError, type Logger, type Timer, toFlowError } from '../sdk/index.js';
 
 export type TriggerOutcome = 'started' | 'queued' | 'skipped';
 
@@ -29,12 +29,15 @@ export interface Scheduler {
 
 /**
  * Cron schedules (croner, in the flow's time zone, so 03:00 stays 03:00 across daylight-saving
- * changes) and manual triggers, each a run request. A tick while the flow still runs is skipped — and
- * recorded as a `skipped` run, so it shows in `syncline runs` — or, with `overlap: queue`, one run
- * starts when the current one ends: the run queue decides (src/app/in-process-queue.ts).
+ * changes) and manual triggers, each a run request. croner only computes the next fire time, from the
+ * injected clock's now; the wait is a timer on that clock, so a manual clock can cross a daylight-saving
+ * change. A tick while the flow still runs is skipped — and recorded as a `skipped` run, so it shows in
+ * `syncline runs` — or, with `overlap: queue`, one run starts when the current one ends: the run queue
+ * decides (src/app/in-process-queue.ts).
  */
 export function createScheduler(o: SchedulerOptions): Scheduler {
   const jobs = new Map<string, Cron>();
+  const waits = new Map<string, Timer>();
   let stopped = false;
 
   async function trigger(flow: string, how: 'schedule' | 'manual'): Promise<TriggerOutcome> {
@@ -43,26 +46,36 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     return o.request(flow, how);
   }
 
+  /** Waits on the clock for the schedule's next time after `from`, triggers, and waits for the one after. */
+  const arm = (flow: string, job: Cron, from: Date) => {
+    const next = stopped ? null : job.nextRun(from);
+    if (next === null) return;
+    const due = next.getTime();
+    waits.set(
+      flow,
+      o.clock.setTimer(due - o.clock.now().getTime(), () => {
+        trigger(flow, 'schedule').catch((error: unknown) =>
+          o.log.error({ flow, code: toFlowError(error).code, error: String(error) }, 'scheduled run not requested'),
+        );
+        // from the later of now and the due time: a timer that fired a little early does not fire twice
+        arm(flow, job, new Date(Math.max(due, o.clock.now().getTime())));
+      }),
+    );
+  };
   for (const flow of Object.values(o.project.flows)) {
     if (!flow.schedule) continue;
-    const job = new Cron(flow.schedule, { ...(flow.timezone ? { timezone: flow.timezone } : {}), unref: true }, () => {
-      trigger(flow.name, 'schedule').catch((error: unknown) =>
-        o.log.error(
-          { flow: flow.name, code: toFlowError(error).code, error: String(error) },
-          'scheduled run not requested',
-        ),
-      );
-    });
+    const job = new Cron(flow.schedule, flow.timezone ? { timezone: flow.timezone } : {});
     jobs.set(flow.name, job);
+    arm(flow.name, job, o.clock.now());
   }
 
   return {
     scheduled: [...jobs.keys()],
     trigger,
-    nextRun: (flow) => jobs.get(flow)?.nextRun() ?? null,
+    nextRun: (flow) => jobs.get(flow)?.nextRun(o.clock.now()) ?? null,
     async stop() {
       stopped = true;
-      for (const job of jobs.values()) job.stop();
+      for (const wait of waits.values()) wait.cancel();
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   defineDestination,
   defineSource,
   type JsonObject,
+  ManualClock,
   type Writer,
 } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
@@ -75,44 +76,59 @@ function project(timeouts: FlowDefinition['timeouts']): ProjectDefinition {
   };
 }
 
+const T0 = Date.UTC(2026, 0, 1);
+
 async function run(
   o: { pages: number; pageDelayMs: number; writeDelayMs: number },
   timeouts: FlowDefinition['timeouts'],
 ) {
   const written: JsonObject[] = [];
   const store = await openStore(':memory:');
-  const engine = createEngine({ connectors: [slowConnector({ ...o, written })], steps: [], store });
-  const result = await engine.run(project(timeouts), 'f');
+  // every wait and time limit is on this clock: the run takes virtual time, no wall time
+  const clock = new ManualClock(T0);
+  const wall = performance.now();
+  const engine = createEngine({ connectors: [slowConnector({ ...o, written })], steps: [], store, clock });
+  const result = await clock.drive(engine.run(project(timeouts), 'f'));
+  expect(performance.now() - wall).toBeLessThan(1000);
   const checkpoint = (await store.getCheckpoint('f'))?.checkpoint;
   await store.close();
-  return { result, written, checkpoint };
+  return { result, written, checkpoint, took: (result.endedAt?.getTime() ?? 0) - T0 };
 }
 
 describe('timeouts', () => {
   it('a write call that takes longer than timeouts.write is a transient TIMEOUT: retried, then the run fails', async () => {
-    const { result, written } = await run({ pages: 2, pageDelayMs: 0, writeDelayMs: 200 }, { write: 30 });
+    const { result, written, took } = await run({ pages: 2, pageDelayMs: 0, writeDelayMs: 200 }, { write: 30 });
     expect(result.status).toBe('failed');
+    expect(took).toBe(30 + 1 + 30); // the call, the retry 1 ms later (retry.base), the call again
     expect(result.error?.code).toBe('TIMEOUT');
     expect(result.error?.message).toContain('writing 10 records to destination out took longer than 30ms');
     expect(written).toHaveLength(0);
   });
 
   it('a source that does not deliver its next page within timeouts.read fails the run with TIMEOUT', async () => {
-    const { result, checkpoint } = await run({ pages: 5, pageDelayMs: 300, writeDelayMs: 0 }, { read: 100 });
+    const { result, checkpoint, took } = await run(
+      { pages: 5, pageDelayMs: 20 * 60_000, writeDelayMs: 0 },
+      { read: '10m' },
+    );
     expect(result.status).toBe('failed');
+    expect(took).toBe(10 * 60_000); // the run ends at the limit, not when the stalled read would have come
     expect(result.error?.code).toBe('TIMEOUT');
-    expect(result.error?.message).toContain('waiting for the next page of slow.rows took longer than 100ms');
+    expect(result.error?.message).toContain('waiting for the next page of slow.rows took longer than 10m');
     expect(checkpoint).toBeUndefined();
   });
 
   it('a run longer than timeouts.run stops at a page boundary as failed (RUN_TIMEOUT), keeping its checkpoint', async () => {
-    const { result, written, checkpoint } = await run({ pages: 50, pageDelayMs: 20, writeDelayMs: 0 }, { run: 150 });
+    const { result, written, checkpoint, took } = await run(
+      { pages: 50, pageDelayMs: 7 * 60_000, writeDelayMs: 0 },
+      { run: '150m' },
+    );
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('RUN_TIMEOUT');
-    expect(result.error?.message).toContain('took longer than 150ms (timeouts.run)');
-    expect(written.length).toBeGreaterThan(0);
-    expect(written.length).toBeLessThan(500);
-    expect(checkpoint).toBe(written.length / 10);
+    expect(result.error?.message).toContain('took longer than 150m (timeouts.run)');
+    expect(took).toBe(150 * 60_000);
+    // a page every 7 min: the 21st came at 147 min and is committed; the 22nd would come at 154
+    expect(written).toHaveLength(210);
+    expect(checkpoint).toBe(21);
   });
 
   it('generous limits change nothing', async () => {

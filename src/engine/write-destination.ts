@@ -100,6 +100,7 @@ async function writeThroughBreaker(
   const timed = async () => {
     try {
       return await withTimeout(
+        ctx.clock,
         dest.writeTimeoutMs,
         `writing ${batch.length} records to destination ${dest.def.name}`,
         () => (id === undefined ? dest.writer.write(batch, ctx) : dest.writer.write(batch, ctx, id)),

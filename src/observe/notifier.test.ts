@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import type { ErrorDigest, ErrorNotice } from './error-notice.js';
@@ -67,20 +67,17 @@ let clock: ManualClock;
 let notifier: Notifier | undefined;
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   clock = new ManualClock(Date.UTC(2026, 0, 1));
 });
 
 afterEach(async () => {
   await notifier?.close();
   notifier = undefined;
-  vi.useRealTimers();
 });
 
-/** Moves the manual clock and the timers together, then waits for deliveries. */
+/** Moves the manual clock (its timers fire on the way), then waits for deliveries. */
 async function advance(ms: number): Promise<void> {
   clock.advance(ms);
-  vi.advanceTimersByTime(ms);
   await notifier?.settled();
 }
 
@@ -158,11 +155,9 @@ describe('notifier batching', () => {
     notifier.record(batch('orders', 0, 1));
     await notifier.settled();
     notifier.record(batch('orders', 1, 2));
-    vi.advanceTimersByTime(interval);
     await notifier.settled();
     expect(channel.sent).toHaveLength(1);
     clock.advance(interval);
-    vi.advanceTimersByTime(interval);
     await notifier.settled();
     expect(channel.sent).toHaveLength(2);
   });
@@ -259,7 +254,6 @@ describe('notifier failures', () => {
     notifier.record(batch('orders', 0, 1));
     notifier.record(batch('orders', 1, 50)); // returns although the first send never ends
     clock.advance(minute);
-    vi.advanceTimersByTime(minute); // (not settled(): it would wait for the hanging send)
     expect(calls).toBe(1);
     await advance(minute); // the first send is abandoned
     expect(entries.at(-1)?.message).toMatch(
@@ -268,12 +262,11 @@ describe('notifier failures', () => {
     await advance(interval - 2 * minute - 1);
     expect(calls).toBe(1);
     clock.advance(1);
-    vi.advanceTimersByTime(1);
     expect(counts).toEqual([1, 50]);
     // the second one hangs too; close() tries once more and ends when that attempt is abandoned
     const closing = notifier.close();
     notifier = undefined;
-    await vi.advanceTimersByTimeAsync(4 * minute);
+    await clock.tick(4 * minute);
     await closing;
     expect(counts).toEqual([1, 50, 50]);
     expect(entries.at(-1)?.message).toBe(

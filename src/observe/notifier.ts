@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '../sdk/index.js';
+import type { Clock, Logger, Timer } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { createEmailChannel } from './email-channel.js';
 import { digestTitle, type ErrorDigest, type ErrorNotice, listCommand } from './error-notice.js';
@@ -11,7 +11,7 @@ import { createWebhookChannel } from './webhook-channel.js';
 export interface NotifierOptions {
   /** The validated `notify:` block. */
   config: NotifyConfig;
-  /** Due times are computed from `clock.now()`; waiting uses real, unref'd timers. */
+  /** Due times are computed from `clock.now()` and waited for with its timers (unref'd on the system clock). */
   clock: Clock;
   log: Logger;
   /** Default: the channels the config declares (email, webhook). */
@@ -46,17 +46,17 @@ interface Lane {
   pending: PendingErrors | undefined;
   /** When the last message was attempted (sent or failed), in ms. */
   lastAttemptAt: number | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer: Timer | undefined;
   sending: Promise<void> | undefined;
   /** Failed attempts in a row. */
   failures: number;
 }
 
 /** The channels a config declares. */
-export function channelsFor(config: NotifyConfig, log: Logger): Channel[] {
+export function channelsFor(config: NotifyConfig, log: Logger, clock?: Clock): Channel[] {
   const channels: Channel[] = [];
   if (config.email) channels.push(createEmailChannel(config.email, { log }));
-  if (config.webhook) channels.push(createWebhookChannel(config.webhook));
+  if (config.webhook) channels.push(createWebhookChannel(config.webhook, clock));
   return channels;
 }
 
@@ -69,7 +69,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const { clock, log } = options;
   const intervalMs = notifyIntervalMs(options.config);
   const sendTimeoutMs = options.sendTimeoutMs ?? 5 * 60_000;
-  const channels = options.channels ?? channelsFor(options.config, log);
+  const channels = options.channels ?? channelsFor(options.config, log, clock);
   const lanes = new Map<string, Lane>();
   const on = new Set(options.config.on);
   const runs = createRunLanes({ channels, clock, log, intervalMs, sendTimeoutMs });
@@ -95,7 +95,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   function stopTimer(lane: Lane): void {
-    if (lane.timer !== undefined) clearTimeout(lane.timer);
+    lane.timer?.cancel();
     lane.timer = undefined;
   }
 
@@ -121,13 +121,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   async function deliver(lane: Lane, digest: ErrorDigest): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`it did not finish within ${sendTimeoutMs / 1000} s and was abandoned`)),
-        sendTimeoutMs,
+      timer = clock.setTimer(sendTimeoutMs, () =>
+        reject(new Error(`it did not finish within ${sendTimeoutMs / 1000} s and was abandoned`)),
       );
-      timer.unref?.();
     });
     try {
       await Promise.race([lane.channel.send(digest), deadline]);
@@ -141,7 +139,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       lane.pending = restoreDigest(digest, lane.pending);
       logFailure(lane, digest, err);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 
@@ -159,7 +157,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return sending;
   }
 
-  /** Sends now when due, else waits (a real timer, rechecked against the clock when it fires). */
+  /** Sends now when due, else waits (a timer on the clock, rechecked against the clock when it fires). */
   function schedule(lane: Lane): void {
     if (closed || lane.sending !== undefined || lane.pending === undefined) return;
     const now = clock.now().getTime();
@@ -169,11 +167,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
       return;
     }
     stopTimer(lane);
-    lane.timer = setTimeout(() => {
+    lane.timer = clock.setTimer(due - now, () => {
       lane.timer = undefined;
       safeSchedule(lane);
-    }, due - now);
-    lane.timer.unref?.();
+    });
   }
 
   function safeSchedule(lane: Lane): void {

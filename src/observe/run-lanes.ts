@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '../sdk/index.js';
+import type { Clock, Logger, Timer } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { type RunMessage, type RunNotice, runTitle } from './run-notice.js';
 
@@ -20,7 +20,7 @@ interface Lane {
   readonly send: (message: RunMessage) => Promise<void>;
   pending: RunMessage | undefined;
   lastAttemptAt: number | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer: Timer | undefined;
   sending: Promise<void> | undefined;
 }
 
@@ -49,13 +49,11 @@ export function createRunLanes(options: {
   let stopped = false;
 
   const deliver = async (lane: Lane, message: RunMessage): Promise<void> => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`it did not finish within ${sendTimeoutMs / 1000} s and was abandoned`)),
-        sendTimeoutMs,
+      timer = clock.setTimer(sendTimeoutMs, () =>
+        reject(new Error(`it did not finish within ${sendTimeoutMs / 1000} s and was abandoned`)),
       );
-      timer.unref?.();
     });
     try {
       await Promise.race([lane.send(message), deadline]);
@@ -73,12 +71,12 @@ export function createRunLanes(options: {
         `could not notify ${runTitle(message)} by ${lane.channel.name}: ${err instanceof Error ? err.message : String(err)}.${check} ${later} The run record keeps what happened (syncline runs ${lane.flow}).`,
       );
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   };
 
   const dispatch = (lane: Lane): Promise<void> => {
-    if (lane.timer !== undefined) clearTimeout(lane.timer);
+    lane.timer?.cancel();
     lane.timer = undefined;
     const message = lane.pending as RunMessage;
     lane.pending = undefined;
@@ -99,12 +97,11 @@ export function createRunLanes(options: {
       void dispatch(lane);
       return;
     }
-    if (lane.timer !== undefined) clearTimeout(lane.timer);
-    lane.timer = setTimeout(() => {
+    lane.timer?.cancel();
+    lane.timer = clock.setTimer(due - now, () => {
       lane.timer = undefined;
       schedule(lane);
-    }, due - now);
-    lane.timer.unref?.();
+    });
   }
 
   const settled = async (): Promise<void> => {
@@ -153,7 +150,7 @@ export function createRunLanes(options: {
     stop() {
       stopped = true;
       for (const lane of lanes.values()) {
-        if (lane.timer !== undefined) clearTimeout(lane.timer);
+        lane.timer?.cancel();
         lane.timer = undefined;
       }
     },

@@ -1,3 +1,4 @@
+import { type Clock, systemClock, timeoutSignal } from '../sdk/index.js';
 import { type Channel, ChannelError, safeUrl } from './channel.js';
 import { digestToJson } from './error-notice.js';
 import type { WebhookChannelConfig } from './notify-config.js';
@@ -22,17 +23,26 @@ function causeText(err: unknown): string {
 }
 
 /** POSTs each digest as JSON (docs/notifications.md); any 2xx answer is success. */
-export function createWebhookChannel(config: WebhookChannelConfig): Channel {
+export function createWebhookChannel(config: WebhookChannelConfig, clock: Clock = systemClock): Channel {
   const target = safeUrl(config.url);
   const hint = 'check notify.webhook.url and headers, and that the receiver is up and answers 2xx';
+  // the time limit covers the answer's body too; it is a timer on the notifier's clock
   const post = async (json: unknown): Promise<void> => {
+    const limit = timeoutSignal(clock, config.timeoutMs);
+    try {
+      await postWithin(json, limit.signal);
+    } finally {
+      limit.cancel();
+    }
+  };
+  const postWithin = async (json: unknown, signal: AbortSignal): Promise<void> => {
     let response: Response;
     try {
       response = await fetch(config.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'syncline-notify', ...config.headers },
         body: JSON.stringify(json),
-        signal: AbortSignal.timeout(config.timeoutMs),
+        signal,
         redirect: 'manual',
       });
     } catch (err) {

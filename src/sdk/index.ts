@@ -16,6 +16,7 @@ export * from './path.js';
 export * from './receiver.js';
 export * from './record.js';
 export * from './redactor.js';
+export * from './retry-on-clock.js';
 export * from './run-lease.js';
 export * from './server-connection-fields.js';
 export * from './source.js';

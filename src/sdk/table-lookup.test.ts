@@ -99,19 +99,19 @@ describe('lookupProcessor', () => {
 
   it('a fetch slower than `timeout` fails the page with a transient TIMEOUT naming step, connection and server', async () => {
     let aborted = false;
-    const { processor } = lookup({ timeout: '50ms' }, testContext, async (signal) => {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 2000);
-        signal.addEventListener('abort', () => {
-          aborted = true;
-          clearTimeout(timer);
-          resolve();
-        });
+    const clock = new ManualClock(0); // the time limit is a timer on the run's clock
+    const ctx: Context = { ...testContext, clock };
+    const { processor } = lookup({ timeout: '50ms' }, ctx, async (signal) => {
+      await clock.sleep(2000, signal).catch(() => {
+        aborted = true;
       });
     });
-    const started = Date.now();
-    const error = await processor.process(recs([1]), testContext).catch((e: FlowError) => e);
-    expect(Date.now() - started).toBeLessThan(1000);
+    const started = performance.now();
+    const error = await clock
+      .drive(Promise.resolve(processor.process(recs([1]), ctx)))
+      .catch((e: unknown) => e as FlowError);
+    expect(clock.now().getTime()).toBe(50);
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'transient', where: 'flow f/step lookup' });
     expect((error as FlowError).message).toBe(
       'lookup in connection "crm" (test db:1/crm) took longer than 50ms (timeout) for 1 key',

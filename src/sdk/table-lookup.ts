@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Timer } from './clock.js';
 import type { Context } from './context.js';
 import { durationSchema, parseDuration } from './duration.js';
 import { FlowError, toFlowError } from './errors.js';
@@ -124,18 +125,22 @@ export interface LookupOptions<W> {
 /** Runs `call` with a signal that aborts after `ms`; rejects with a transient TIMEOUT then. */
 async function within<T>(ms: number, what: () => string, run: Context, call: (c: Context) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new FlowError('TIMEOUT', what());
-      controller.abort(error);
-      reject(error);
-    }, ms);
+    timer = run.clock.setTimer(
+      ms,
+      () => {
+        const error = new FlowError('TIMEOUT', what());
+        controller.abort(error);
+        reject(error);
+      },
+      { keepAlive: true },
+    );
   });
   try {
     return await Promise.race([call({ ...run, signal: AbortSignal.any([run.signal, controller.signal]) }), expired]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }
 

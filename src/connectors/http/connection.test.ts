@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
 import { startHttpTestServer, TEST_CREDENTIALS } from '../../../test/emulators/http-test-server.js';
+import { ManualClock } from '../../sdk/index.js';
 import type { AuthProvider } from './auth.js';
 import { checkHttpConnection, httpConnectionConfig, openHttpConnection } from './connection.js';
 import { sendRequest } from './send-request.js';
@@ -89,6 +90,25 @@ describe('http connection', () => {
     );
     abort.abort();
     await expect(pending).rejects.toMatchObject({ code: 'CANCELED' });
+  });
+
+  it('times a request out on the context clock: a manual clock passing timeoutMs ends it, without waiting', async () => {
+    const clock = new ManualClock();
+    const asked = t.server.stats.count('/slow');
+    const wall = performance.now();
+    const pending = sendRequest(
+      connect(t.server.url, { timeoutMs: 5000 }),
+      { method: 'GET', url: '/slow?delay=2000' },
+      testContext(clock),
+    ).catch((e: unknown) => e);
+    await expect.poll(() => t.server.stats.count('/slow'), { interval: 5 }).toBe(asked + 1);
+    clock.advance(4999);
+    clock.advance(1);
+    expect(await pending).toMatchObject({
+      code: 'TRANSIENT_IO',
+      message: expect.stringContaining('timed out after 5000 ms'),
+    });
+    expect(performance.now() - wall).toBeLessThan(1500);
   });
 
   it('re-authenticates once after a 401 when the auth provider can', async () => {

@@ -1,4 +1,4 @@
-import type { Context } from '../../sdk/index.js';
+import { type Context, timeoutSignal } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { networkError, type RequestLabel } from './http-errors.js';
 import { retryAfterMs } from './retry-after.js';
@@ -63,7 +63,8 @@ async function attempt(connection: HttpConnection, request: HttpRequest, url: st
     request: `${request.method} ${connection.mask.url(target)}`,
   };
   const run = async () => {
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(connection.timeoutMs)]);
+    const limit = timeoutSignal(ctx.clock, connection.timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, limit.signal]);
     try {
       const response = await fetch(target, {
         method: request.method,
@@ -75,6 +76,8 @@ async function attempt(connection: HttpConnection, request: HttpRequest, url: st
       return { response, text };
     } catch (error) {
       throw networkError(label, error, connection.timeoutMs, ctx.signal.aborted);
+    } finally {
+      limit.cancel();
     }
   };
   const queue = connection.queue;

@@ -30,8 +30,8 @@ export function useHttpTestServer(options?: HttpTestServerOptions): { readonly s
 export function recordingClock(): Clock & { sleeps: number[] } {
   const sleeps: number[] = [];
   return {
+    ...systemClock,
     sleeps,
-    now: () => systemClock.now(),
     sleep: (ms, signal) => {
       sleeps.push(ms);
       return systemClock.sleep(1, signal);
