@@ -7,10 +7,10 @@ import type { Registry } from './registry.js';
 
 /** The location of the field a compile error names (or of the nearest field holding it), else the step's. */
 function fieldWhere(step: StepDefinition, field: string | undefined): string | undefined {
-  if (field === undefined || step.fields === undefined) return undefined;
+  if (field === undefined || step.fieldWhere === undefined) return undefined;
   let f = field;
   for (;;) {
-    const found = step.fields[f];
+    const found = step.fieldWhere(f);
     if (found !== undefined) return found;
     // `email.transform[1]` → `email.transform` → `email`
     const shorter = f.replace(/(\.[^.[]*|\[\d+\])$/, '');
@@ -52,7 +52,7 @@ async function sourceProblems(registry: Registry, project: ProjectDefinition, fl
   return found.map((p) => {
     const last = p.field.slice(p.field.lastIndexOf('.') + 1);
     const hint = `${p.candidates ? didYouMean(last, p.candidates) : ''}${p.hint ?? ''}`;
-    const at = def.fields?.[p.field] ?? def.fields?.[p.field.split('.')[0] ?? ''] ?? def.where;
+    const at = def.fieldWhere?.(p.field) ?? def.fieldWhere?.(p.field.split('.')[0] ?? '') ?? def.where;
     const error = new FlowError('CONFIG_INVALID', `flows.${flow.name}.source.${p.field}: ${p.message}`, {
       where: at,
       field: p.field,
