@@ -1,6 +1,6 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import { projectJsonSchema } from '../config/index.js';
-import { checkConnections, checkProject, createRegistry, type Registry } from '../engine/index.js';
+import { checkConnections, checkProject, createRegistry, destinationProblems, type Registry } from '../engine/index.js';
 import { FlowError, FlowErrors } from '../sdk/index.js';
 import { builtinCatalog } from './builtins.js';
 import type { CliRedaction } from './cli-redaction.js';
@@ -63,7 +63,8 @@ export async function validateCommand(
     process.stderr.write(
       `warning: ${w.where ? `${w.where}: ` : ''}${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`,
     );
-  if (options.connect) problems.push(...(await connectionProblems(registry, project)));
+  if (options.connect)
+    problems.push(...(await connectionProblems(registry, project)), ...(await destinationProblems(registry, project)));
   if (problems.length > 0) throw new FlowErrors(problems);
   const flows = Object.values(project.flows);
   const lines = [

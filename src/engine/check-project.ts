@@ -1,3 +1,4 @@
+import { mappedFields } from '../config/check-keys.js';
 import { didYouMean } from '../config/closest.js';
 import type { FlowDefinition, ProjectDefinition, StepDefinition } from '../config/definition.js';
 import type { Context } from '../sdk/index.js';
@@ -102,6 +103,90 @@ export async function checkProject(
         const all = e.cause instanceof FlowErrors ? e.cause.errors : [e];
         for (const one of all) problems.push(located(one, flow.name, index, step, where, error));
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * `validate --connect`: each destination with a validate hook (the SQL tables) checked against its
+ * server — the table exists (or the destination creates it), and has the key columns and the columns
+ * the records fill. Each connection is opened once and closed; one that cannot be opened is left to
+ * the connection check, which reports it.
+ */
+export async function destinationProblems(registry: Registry, project: ProjectDefinition): Promise<FlowError[]> {
+  const problems: FlowError[] = [];
+  const ctx = makeContext({
+    runId: 'validate',
+    flow: '',
+    signal: new AbortController().signal,
+    clock: systemClock,
+    log: silentLogger,
+    metrics: noMetrics,
+    baseDir: project.baseDir,
+  });
+  const opened = new Map<string, Promise<{ readonly connection: unknown } | undefined>>();
+  const openOnce = async (name: string): Promise<{ readonly connection: unknown } | undefined> => {
+    const def = project.connections[name];
+    if (!def) return undefined;
+    try {
+      return { connection: await registry.connector(def.type).open(def.config, ctx) };
+    } catch {
+      return undefined; // reported by the connection check
+    }
+  };
+  const open = (name: string) => {
+    const found = opened.get(name) ?? openOnce(name);
+    opened.set(name, found);
+    return found;
+  };
+  try {
+    for (const flow of Object.values(project.flows)) {
+      const fields = mappedFields(flow)?.fields;
+      for (const [index, d] of flow.destinations.entries()) {
+        const destination = registry.destination(d.type);
+        if (!destination.validate) continue;
+        const connection = await open(d.connection);
+        if (connection === undefined) continue;
+        const path = `flows.${flow.name}.destinations[${index}]`;
+        try {
+          const found = await destination.validate(
+            { config: d.config, connection: connection.connection, ...(fields ? { fields } : {}) },
+            ctx,
+          );
+          for (const p of found) {
+            const wrong = /no column (\S+);/.exec(p.message)?.[1];
+            const hint = `${p.candidates && wrong ? didYouMean(wrong, p.candidates) : ''}${p.hint ?? ''}`;
+            problems.push(
+              new FlowError('CONFIG_INVALID', `${path}.${p.field} (destination ${d.name}): ${p.message}`, {
+                where: d.where,
+                field: p.field,
+                ...(hint === '' ? {} : { hint }),
+              }),
+            );
+          }
+        } catch (error) {
+          const e = toFlowError(error);
+          problems.push(
+            new FlowError(e.code, `${path} (destination ${d.name}): ${e.message}`, {
+              kind: e.kind,
+              where: d.where,
+              ...(e.hint === undefined ? {} : { hint: e.hint }),
+              cause: error,
+            }),
+          );
+        }
+      }
+    }
+  } finally {
+    for (const [name, found] of opened) {
+      const def = project.connections[name];
+      const connection = await found;
+      if (def && connection)
+        await registry
+          .connector(def.type)
+          .close(connection.connection)
+          .catch(() => undefined);
     }
   }
   return problems;
