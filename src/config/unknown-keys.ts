@@ -164,10 +164,11 @@ function unionBranch(options: readonly z.core.$ZodType[], value: unknown): z.cor
 
 /** `path` is the walk's stack (pushed and popped); reported keys get a copy of it. */
 function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: UnknownKey[], depth: number): void {
-  if (depth > 64 || value === undefined || value === null) return;
+  // a string, number or boolean holds no key: nothing below it to look into (nor a union branch to find)
+  if (depth > 64 || typeof value !== 'object' || value === null) return;
   const def = (schema as z.core.$ZodTypes)._zod.def;
   const into = (child: z.core.$ZodType, childValue: unknown, key: PathKey) => {
-    if (childValue === undefined || childValue === null) return;
+    if (typeof childValue !== 'object' || childValue === null) return;
     path.push(key);
     walk(child, childValue, path, out, depth + 1);
     path.pop();

@@ -58,6 +58,10 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /** A plain scalar's value under YAML 1.2's core schema, tested in the order `yaml` tests its tags. */
 function plainValue(source: string): unknown {
+  // most scalars are words: only these first characters can start a null, a boolean or a number
+  const first = source.charCodeAt(0);
+  const digit = first >= 48 && first <= 57;
+  if (!digit && source !== '' && !'~nNtTfF.+-'.includes(source[0] as string)) return source;
   if (NULL.test(source)) return null;
   if (BOOL.test(source)) return source[0] === 't' || source[0] === 'T';
   if (INT_OCT.test(source)) return Number.parseInt(source.substring(2), 8);
@@ -340,26 +344,27 @@ class Reader {
     return value;
   }
 
+  /** The offset of the next character other than a space, which must be on this line and no comment. */
+  private skipSpaces(c: number, end: number): number {
+    let at = c;
+    while (this.text.charCodeAt(at) === 32) at++;
+    if (at >= end || this.text.charCodeAt(at) === 35) giveUp();
+    return at;
+  }
+
   /** A flow map or list from `p` (its `{` or `[`) that closes on this line. */
   private flow(p: number, end: number): { value: Container; end: number } {
     const text = this.text;
     const isMap = text[p] === '{';
     const close = isMap ? '}' : ']';
-    const map: Record<string, unknown> = {};
-    const mapSpots: (string | number)[] = [];
-    const list: unknown[] = [];
-    const items: number[] = [];
-    let c = p + 1;
-    const skip = () => {
-      while (text.charCodeAt(c) === 32) c++;
-      if (c >= end || text[c] === '#') giveUp();
-    };
-    skip();
+    const map: Record<string, unknown> | undefined = isMap ? {} : undefined;
+    const list: unknown[] | undefined = isMap ? undefined : [];
+    const spots: (string | number)[] = [];
+    let c = this.skipSpaces(p + 1, end);
     if (text[c] !== close) {
       for (;;) {
-        skip();
         const at = c;
-        if (isMap) {
+        if (map !== undefined) {
           const q = text[c];
           let key: string;
           if (q === '"' || q === "'") {
@@ -370,32 +375,30 @@ class Reader {
             key = this.plainKey(first.source);
             c = first.end;
           }
-          skip();
+          c = this.skipSpaces(c, end);
           if (text[c] !== ':' || text[c + 1] !== ' ') giveUp();
-          c++;
-          skip();
+          c = this.skipSpaces(c + 1, end);
           const valueAt = c;
           const value = this.flowValue(c, end);
-          this.put(map, mapSpots, key, at, value.value, valueAt);
+          this.put(map, spots, key, at, value.value, valueAt);
           c = value.end;
         } else {
           const value = this.flowValue(c, end);
-          c = value.end;
-          skip();
+          c = this.skipSpaces(value.end, end);
           if (text[c] === ':') giveUp();
-          list.push(value.value);
-          items.push(at);
+          list?.push(value.value);
+          spots.push(at);
         }
-        skip();
+        c = this.skipSpaces(c, end);
         if (text[c] === close) break;
         if (text[c] !== ',') giveUp();
-        c++;
-        skip();
+        c = this.skipSpaces(c + 1, end);
         if (text[c] === close) giveUp();
       }
     }
-    this.spots.set(isMap ? map : list, isMap ? mapSpots : items);
-    return { value: isMap ? map : list, end: c + 1 };
+    const value = map ?? (list as unknown[]);
+    this.spots.set(value, spots);
+    return { value, end: c + 1 };
   }
 
   private flowValue(p: number, end: number): { value: unknown; end: number } {
