@@ -102,6 +102,26 @@ class Reader {
   readonly spots = new WeakMap<object, Spots>();
   readonly duplicates: { key: string; offset: number }[] = [];
   private i = 0;
+  /** One copy of each key and short word: a file of 10,000 flows repeats the same few thousand times. */
+  private readonly strings = new Map<string, string>();
+
+  private intern(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  /** A plain scalar's value; a short word is kept once (types, connection names, operations repeat). */
+  private plain(source: string): unknown {
+    const value = plainValue(source);
+    return typeof value === 'string' && value.length <= 32 ? this.intern(value) : value;
+  }
+
+  /** The spots, in an array of their own size (a grown array keeps room for more). */
+  private setSpots(container: object, spots: (string | number)[]): void {
+    this.spots.set(container, spots.slice());
+  }
 
   constructor(private readonly text: string) {
     let start = 0;
@@ -167,7 +187,7 @@ class Reader {
         this.noContinuation(indent);
       }
     }
-    this.spots.set(seq, items);
+    this.setSpots(seq, items);
     return seq;
   }
 
@@ -251,9 +271,10 @@ class Reader {
   ) {
     // `__proto__` is no plain key of an object; a key holding a `${…}` (protected) is left to the full parser
     if (key === '__proto__' || key.includes('\uE000')) giveUp();
-    if (Object.hasOwn(map, key)) this.duplicates.push({ key, offset: keyAt });
-    map[key] = value;
-    spots.push(key, keyAt, at);
+    const name = this.intern(key);
+    if (Object.hasOwn(map, name)) this.duplicates.push({ key: name, offset: keyAt });
+    map[name] = value;
+    spots.push(name, keyAt, at);
   }
 
   /** A block map whose first key starts at `p`, its other keys on lines indented by `indent`. */
@@ -292,7 +313,7 @@ class Reader {
       if (next.indent > indent || this.isItem(next)) giveUp();
       keyStart = next.start + indent;
     }
-    this.spots.set(map, spots);
+    this.setSpots(map, spots);
     return map;
   }
 
@@ -336,7 +357,7 @@ class Reader {
       const source = text.slice(p, end).trimEnd();
       this.plainStart(source);
       if (source.includes(': ') || source.endsWith(':')) giveUp();
-      return plainValue(source);
+      return this.plain(source);
     }
     let c = after;
     while (text.charCodeAt(c) === 32) c++;
@@ -397,7 +418,7 @@ class Reader {
       }
     }
     const value = map ?? (list as unknown[]);
-    this.spots.set(value, spots);
+    this.setSpots(value, spots);
     return { value, end: c + 1 };
   }
 
@@ -410,7 +431,7 @@ class Reader {
       return { value: this.quoted(p, close), end: close };
     }
     const plain = this.flowPlain(p, end);
-    return { value: plainValue(plain.source), end: plain.end };
+    return { value: this.plain(plain.source), end: plain.end };
   }
 
   /** A plain scalar inside a flow collection: up to `,`, `]`, `}` or `: `. */
