@@ -33,6 +33,10 @@ const SUBSET = [
   '  indented:\n    root: 1\n  second: [a , b ,c]\n',
   'dup: 1\ndup: 2\nm: { a: 1, a: 2 }\n',
   '# only a comment first\n\nlist:\n  - a\n  # between\n  - { x: "y, z", w: [1, [2, 3]] }\n',
+  // flow maps and lists over several lines, as formatters write them; trailing commas
+  'a: [1, 2,]\nb: { c: 1, }\nsource:\n  {\n    connection: files, # a comment\n\n    columns: { id: integer },\n  }\nd: {\n  e: [\n    1,\n  ],\n}\n',
+  'x:\n  - [\n    1\n  ]\n  - {\n    a: 1\n  }\n',
+  '- {\n  a: 1\n}\n- [ b,\n  c ]\n',
 ];
 
 /** Outside the subset: the full parser must read these. */
@@ -42,7 +46,10 @@ const NOT_SUBSET = [
   'a: |\n  text\n',
   'a: >\n  folded\n',
   'a: plain\n  continued\n',
-  'a: { b: 1,\n  c: 2 }\n',
+  'a: { b: 1,\nc: 2 }\n',
+  'x:\n  a: {\n  b: 1}\n',
+  'x:\n  a: {\n   b: 1\n }\n',
+  'a: {\n  b\n  : 1 }\n',
   'a: !tag x\n',
   '---\na: 1\n',
   '%YAML 1.2\n---\na: 1\n',
@@ -52,7 +59,6 @@ const NOT_SUBSET = [
   'a: b: c\n',
   '1: one\n',
   '? complex\n: key\n',
-  'a: [1, 2,]\n',
   '- - nested\n',
   'a: "unclosed\n',
   '{ flow: root }\n',

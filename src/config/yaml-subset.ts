@@ -102,6 +102,8 @@ class Reader {
   readonly spots = new WeakMap<object, Spots>();
   readonly duplicates: { key: string; offset: number }[] = [];
   private i = 0;
+  /** The indentation of the key or `-` holding the flow map or list being read. */
+  private flowIndent = -1;
   /** One copy of each key and short word: a file of 10,000 flows repeats the same few thousand times. */
   private readonly strings = new Map<string, string>();
 
@@ -145,7 +147,8 @@ class Reader {
     const first = this.lines[0];
     if (first === undefined) giveUp();
     const start = first.start + first.indent;
-    const value = this.block(first.indent);
+    if (this.text[start] === '{' || this.text[start] === '[') giveUp();
+    const value = this.block(first.indent, -1);
     if (this.i < this.lines.length) giveUp();
     return { value, start };
   }
@@ -155,9 +158,18 @@ class Reader {
     return this.text[p] === '-' && (p + 1 === line.end || this.text[p + 1] === ' ');
   }
 
-  /** A block map or list whose first line is the current one, at `indent`. */
-  private block(indent: number): Container {
+  /**
+   * A block map or list whose first line is the current one, at `indent` (or a flow map or list
+   * starting on that line, under a key or `-` at `parent`).
+   */
+  private block(indent: number, parent: number): Container {
     const line = this.lines[this.i] as Line;
+    const first = this.text[line.start + indent];
+    if (first === '{' || first === '[') {
+      const value = this.inlineValue(line.start + indent, parent) as Container;
+      this.i++;
+      return value;
+    }
     return this.isItem(line) ? this.sequence(indent) : this.map(line.start + indent, indent);
   }
 
@@ -173,7 +185,7 @@ class Reader {
         const next = this.lines[this.i];
         if (next === undefined || next.indent <= indent) giveUp();
         items.push(next.start + next.indent);
-        seq.push(this.block(next.indent));
+        seq.push(this.block(next.indent, indent));
       } else if (this.text[p] === '-' && (p + 1 === line.end || this.text[p + 1] === ' ')) {
         giveUp();
       } else if (this.keyEnd(p, line.end) !== -1) {
@@ -182,7 +194,7 @@ class Reader {
         seq.push(this.map(p, p - line.start));
       } else {
         items.push(p);
-        seq.push(this.inlineValue(p, line));
+        seq.push(this.inlineValue(p, indent));
         this.i++;
         this.noContinuation(indent);
       }
@@ -297,13 +309,13 @@ class Reader {
         const next = this.lines[this.i];
         if (next !== undefined && next.indent > indent) {
           at = next.start + next.indent;
-          value = this.block(next.indent);
+          value = this.block(next.indent, indent);
         } else if (next !== undefined && next.indent === indent && this.isItem(next)) {
           at = next.start + next.indent;
           value = this.sequence(indent);
         } else value = null;
       } else {
-        value = this.inlineValue(v, line);
+        value = this.inlineValue(v, indent);
         this.i++;
         this.noContinuation(indent);
       }
@@ -337,16 +349,24 @@ class Reader {
     if ((first === '-' || first === '?' || first === ':') && (source.length === 1 || source[1] === ' ')) giveUp();
   }
 
-  /** A value that starts at `p` and ends on this line (with at most a comment after it). */
-  private inlineValue(p: number, line: Line): unknown {
+  /**
+   * A value that starts at `p` on the current line, under a key or `-` at `indent`, with at most a
+   * comment after it: a scalar ends on this line; a flow map or list may go on over the lines below
+   * (indented deeper than `indent`, its closing bracket at least as deep), the current line then
+   * being its last.
+   */
+  private inlineValue(p: number, indent: number): unknown {
     const text = this.text;
+    let line = this.lines[this.i] as Line;
     const ch = text[p];
     let value: unknown;
     let after: number;
     if (ch === '{' || ch === '[') {
-      const flow = this.flow(p, line.end);
+      this.flowIndent = indent;
+      const flow = this.flow(p);
       value = flow.value;
       after = flow.end;
+      line = this.lines[this.i] as Line;
     } else if (ch === '"' || ch === "'") {
       after = this.quotedEnd(p, line.end);
       value = this.quoted(p, after);
@@ -365,23 +385,50 @@ class Reader {
     return value;
   }
 
-  /** The offset of the next character other than a space, which must be on this line and no comment. */
-  private skipSpaces(c: number, end: number): number {
+  /** The end of the current line. */
+  private lineEnd(): number {
+    return (this.lines[this.i] as Line).end;
+  }
+
+  /** The next character other than a space, on this line (no comment). */
+  private skipInLine(c: number): number {
     let at = c;
     while (this.text.charCodeAt(at) === 32) at++;
-    if (at >= end || this.text.charCodeAt(at) === 35) giveUp();
+    if (at >= this.lineEnd() || this.text.charCodeAt(at) === 35) giveUp();
     return at;
   }
 
-  /** A flow map or list from `p` (its `{` or `[`) that closes on this line. */
-  private flow(p: number, end: number): { value: Container; end: number } {
+  /**
+   * The next character other than a space or a comment inside a flow map or list, going on to the
+   * lines below: those must be indented deeper than the key or `-` holding the flow (a closing
+   * bracket at least as deep), as `yaml` requires.
+   */
+  private skipAcross(c: number): number {
+    const text = this.text;
+    let at = c;
+    for (;;) {
+      while (text.charCodeAt(at) === 32) at++;
+      const end = this.lineEnd();
+      if (at < end && text.charCodeAt(at) !== 35) return at;
+      if (at < end && text.charCodeAt(at - 1) !== 32) giveUp();
+      this.i++;
+      const line = this.lines[this.i];
+      if (line === undefined) giveUp();
+      at = line.start + line.indent;
+      const closer = text[at] === '}' || text[at] === ']';
+      if (line.indent < this.flowIndent || (line.indent === this.flowIndent && !closer)) giveUp();
+    }
+  }
+
+  /** A flow map or list from `p` (its `{` or `[`), closed on this line or one below. */
+  private flow(p: number): { value: Container; end: number } {
     const text = this.text;
     const isMap = text[p] === '{';
     const close = isMap ? '}' : ']';
     const map: Record<string, unknown> | undefined = isMap ? {} : undefined;
     const list: unknown[] | undefined = isMap ? undefined : [];
     const spots: (string | number)[] = [];
-    let c = this.skipSpaces(p + 1, end);
+    let c = this.skipAcross(p + 1);
     if (text[c] !== close) {
       for (;;) {
         const at = c;
@@ -389,32 +436,34 @@ class Reader {
           const q = text[c];
           let key: string;
           if (q === '"' || q === "'") {
-            c = this.quotedEnd(c, end);
+            c = this.quotedEnd(c, this.lineEnd());
             key = this.quoted(at, c);
           } else {
-            const first = this.flowPlain(c, end);
+            const first = this.flowPlain(c);
             key = this.plainKey(first.source);
             c = first.end;
           }
-          c = this.skipSpaces(c, end);
+          // the key, its `:` and the value's start on one line
+          c = this.skipInLine(c);
           if (text[c] !== ':' || text[c + 1] !== ' ') giveUp();
-          c = this.skipSpaces(c + 1, end);
+          c = this.skipInLine(c + 1);
           const valueAt = c;
-          const value = this.flowValue(c, end);
+          const value = this.flowValue(c);
           this.put(map, spots, key, at, value.value, valueAt);
           c = value.end;
         } else {
-          const value = this.flowValue(c, end);
-          c = this.skipSpaces(value.end, end);
-          if (text[c] === ':') giveUp();
+          const value = this.flowValue(c);
           list?.push(value.value);
           spots.push(at);
+          c = value.end;
         }
-        c = this.skipSpaces(c, end);
+        c = this.skipAcross(c);
+        if (text[c] === ':') giveUp();
         if (text[c] === close) break;
         if (text[c] !== ',') giveUp();
-        c = this.skipSpaces(c + 1, end);
-        if (text[c] === close) giveUp();
+        c = this.skipAcross(c + 1);
+        // a comma before the closing bracket is allowed
+        if (text[c] === close) break;
       }
     }
     const value = map ?? (list as unknown[]);
@@ -422,21 +471,22 @@ class Reader {
     return { value, end: c + 1 };
   }
 
-  private flowValue(p: number, end: number): { value: unknown; end: number } {
+  private flowValue(p: number): { value: unknown; end: number } {
     const text = this.text;
     const ch = text[p];
-    if (ch === '{' || ch === '[') return this.flow(p, end);
+    if (ch === '{' || ch === '[') return this.flow(p);
     if (ch === '"' || ch === "'") {
-      const close = this.quotedEnd(p, end);
+      const close = this.quotedEnd(p, this.lineEnd());
       return { value: this.quoted(p, close), end: close };
     }
-    const plain = this.flowPlain(p, end);
+    const plain = this.flowPlain(p);
     return { value: this.plain(plain.source), end: plain.end };
   }
 
   /** A plain scalar inside a flow collection: up to `,`, `]`, `}` or `: `. */
-  private flowPlain(p: number, end: number): { source: string; end: number } {
+  private flowPlain(p: number): { source: string; end: number } {
     const text = this.text;
+    const end = this.lineEnd();
     let c = p;
     for (; c < end; c++) {
       const x = text[c];
