@@ -1,7 +1,7 @@
 import type { Catalog } from '../config/catalog.js';
 import type { ProjectDefinition } from '../config/definition.js';
 import { projectJsonSchema } from '../config/index.js';
-import { checkConnections, checkProject, type Registry } from '../engine/index.js';
+import { checkConnections, checkProject, destinationProblems, type Registry } from '../engine/index.js';
 import { FlowError } from '../sdk/index.js';
 import type { Projects } from './projects.js';
 
@@ -13,7 +13,7 @@ export interface Validation {
 }
 
 export interface Validate {
-  /** Checks a flow file; with `connect`, every connection a flow uses is also opened and checked. */
+  /** Checks a flow file; with `connect`, every connection a flow uses is also opened and checked, and each destination's table. */
   check(file: string, options?: { connect?: boolean }): Promise<Validation>;
 }
 
@@ -62,7 +62,12 @@ export function createValidate(deps: { projects: Projects; registry: () => Regis
       const registry = deps.registry();
       const warnings: FlowError[] = [];
       const problems = await checkProject(registry, project, warnings);
-      if (options.connect) problems.push(...(await connectionProblems(registry, project)));
+      // the servers: every connection opens, every SQL destination's table and columns exist
+      if (options.connect)
+        problems.push(
+          ...(await connectionProblems(registry, project)),
+          ...(await destinationProblems(registry, project)),
+        );
       return { project, problems, warnings };
     },
   };

@@ -8,7 +8,7 @@ const KEEPS_FIELDS = new Set(['filter', 'validate', 'dedupe']);
 const KEYED = new Set(['update', 'upsert', 'ignore']);
 
 /** The fields the flow's last `map` writes, when they are known: a map without `$keep`, followed only by steps that add no field. */
-function mappedFields(flow: FlowDefinition): { fields: string[]; index: number } | undefined {
+export function mappedFields(flow: FlowDefinition): { fields: string[]; index: number } | undefined {
   let index = -1;
   flow.steps.forEach((s, i) => {
     if (s.type === 'map') index = i;

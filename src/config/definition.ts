@@ -63,8 +63,15 @@ export interface SourceDefinition {
   readonly upstream?: string;
   readonly where: string;
   /** `file:line:col` of the source's keys by path (`path`, `columns.amount`), for validate's problems. */
-  readonly fields?: Readonly<Record<string, string>>;
+  readonly fieldWhere?: FieldWhere;
 }
+
+/**
+ * `file:line:col` of a field of a source's or step's settings by field path (`email.transform`,
+ * `all[2].op`, up to three levels deep); worked out on the first question only (validate asks when
+ * it has a problem to place), so a file of 10,000 flows does not locate every field of every step.
+ */
+export type FieldWhere = (field: string) => string | undefined;
 
 export interface StepDefinition {
   /** Unique within the flow: the user's `name`, else `<type>` (or `<type>#<n>` when repeated). */
@@ -74,7 +81,7 @@ export interface StepDefinition {
   readonly config: unknown;
   readonly where: string;
   /** `file:line:col` of the settings' fields by field path (`email.transform`), for compile errors. */
-  readonly fields?: Readonly<Record<string, string>>;
+  readonly fieldWhere?: FieldWhere;
 }
 
 export interface BatchOptions {

@@ -102,7 +102,7 @@ function parseSource(value: unknown, path: readonly PathKey[], ctx: ParseContext
       ...(delta ? { delta } : {}),
       ...(once ? { once } : {}),
       where: ctx.locator.at(path).where,
-      fields: fieldLocations(value, path, ctx),
+      fieldWhere: fieldLocations(value, path, ctx),
     }
   );
 }

@@ -73,7 +73,7 @@ describe('parseProject', () => {
             type: 'file.csv',
             config: { path: 'orders.csv', delimiter: ',', header: true },
             where: `${FILE}:11:7`,
-            fields: { connection: `${FILE}:11:7`, type: `${FILE}:12:7`, path: `${FILE}:13:7` },
+            fieldWhere: expect.any(Function),
           },
           steps: [
             {
@@ -81,14 +81,14 @@ describe('parseProject', () => {
               type: 'filter',
               config: { all: [{ field: 'status', op: 'ne', value: 'voided' }] },
               where: `${FILE}:15:9`,
-              fields: expect.any(Object),
+              fieldWhere: expect.any(Function),
             },
             {
               name: 'normalise',
               type: 'map',
               config: { email: { from: 'customer.email', transform: 'lowercase' } },
               where: `${FILE}:16:9`,
-              fields: { email: `${FILE}:18:11`, 'email.from': `${FILE}:18:20`, 'email.transform': `${FILE}:18:42` },
+              fieldWhere: expect.any(Function),
             },
           ],
           destinations: [
@@ -107,6 +107,20 @@ describe('parseProject', () => {
       redactor: { redact: expect.any(Function) },
     });
     expect(project.redactor?.redact('cannot open /var/shop.db')).toBe('cannot open ***');
+    const flow = project.flows['orders-to-erp'];
+    const source = flow?.source.fieldWhere;
+    expect([source?.('connection'), source?.('type'), source?.('path'), source?.('nope')]).toEqual([
+      `${FILE}:11:7`,
+      `${FILE}:12:7`,
+      `${FILE}:13:7`,
+      undefined,
+    ]);
+    const map = flow?.steps[1]?.fieldWhere;
+    expect([map?.('email'), map?.('email.from'), map?.('email.transform')]).toEqual([
+      `${FILE}:18:11`,
+      `${FILE}:18:20`,
+      `${FILE}:18:42`,
+    ]);
   });
 
   it('builds one redactor for the resolved secrets, env values and every known secret', () => {
@@ -182,7 +196,8 @@ flows:
     expect(project.connections.erp?.config).toEqual({ path: 'erp.db', timeoutMs: 100 });
     expect(project.connections.archive?.config).toEqual({ path: 'archive.db', timeoutMs: 100 });
     expect(project.flows.a?.steps[0]?.config).toEqual({ email: { from: 'e', transform: 'lowercase' } });
-    expect(project.flows.b?.source).toEqual(project.flows.a?.source);
+    expect({ ...project.flows.b?.source, fieldWhere: null }).toEqual({ ...project.flows.a?.source, fieldWhere: null });
+    expect(project.flows.b?.source.fieldWhere?.('path')).toBe(project.flows.a?.source.fieldWhere?.('path'));
     expect(project.flows.a?.destinations[0]).toMatchObject({
       connection: 'erp',
       type: 'sqlite.table',

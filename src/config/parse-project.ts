@@ -12,7 +12,7 @@ import { parseFlow } from './parse-flow.js';
 import { parseNotify } from './parse-notify.js';
 import { parseYaml } from './parse-yaml.js';
 import { createProblemList } from './problems.js';
-import { resolveReferences } from './resolve-references.js';
+import { resolveReferences, resolveValueReferences } from './resolve-references.js';
 import { projectSchema } from './structure.js';
 
 export interface ProjectOptions {
@@ -83,11 +83,14 @@ export function parseProject(
   if (parsed.fatal) problems.throwIfAny();
   const { doc, locator } = parsed;
   const env = options.env ?? process.env;
-  const used = resolveReferences(doc, env, parsed.tokens, locator, problems);
+  const used =
+    doc === undefined
+      ? resolveValueReferences(parsed.value, env, parsed.tokens, locator, problems)
+      : resolveReferences(doc, env, parsed.tokens, locator, problems);
 
-  let root: unknown;
+  let root: unknown = parsed.value;
   try {
-    root = doc.toJS({ maxAliasCount: 10_000 });
+    if (doc !== undefined) root = doc.toJS({ maxAliasCount: 10_000 });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     problems.add('CONFIG_YAML_SYNTAX', locator.at([]), `cannot read the YAML: ${message}`, 'Use fewer aliases.');

@@ -1,7 +1,7 @@
 import { listNames } from './catalog.js';
 import { checkConnectionRef } from './check-connection-ref.js';
 import { didYouMean } from './closest.js';
-import type { StepDefinition } from './definition.js';
+import type { FieldWhere, StepDefinition } from './definition.js';
 import { parseConfig } from './parse-config.js';
 import type { ParseContext } from './parse-context.js';
 import { stepName } from './structure.js';
@@ -15,7 +15,7 @@ interface ParsedStep {
   readonly config: unknown;
   readonly ok: boolean;
   readonly path: readonly PathKey[];
-  readonly fields?: Readonly<Record<string, string>>;
+  readonly fieldWhere?: FieldWhere;
 }
 
 const FIELD_DEPTH = 3;
@@ -23,33 +23,38 @@ const FIELD_LIMIT = 200;
 
 /**
  * `file:line:col` of the keys and items of a step's settings, by the field path a compile error
- * names (`email`, `email.transform`, `all[2].op`), up to three levels deep.
+ * names (`email`, `email.transform`, `all[2].op`), up to three levels deep: worked out on the
+ * first question.
  */
-export function fieldLocations(
-  raw: unknown,
-  configPath: readonly PathKey[],
-  ctx: ParseContext,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  let count = 0;
-  const walk = (value: unknown, path: PathKey[], field: string, depth: number): void => {
-    if (depth >= FIELD_DEPTH || count >= FIELD_LIMIT) return;
-    const children: [PathKey, unknown][] = Array.isArray(value)
-      ? value.map((v, i) => [i, v])
-      : isMap(value)
-        ? Object.entries(value)
-        : [];
-    for (const [key, child] of children) {
-      if (count >= FIELD_LIMIT) return;
-      const childField = typeof key === 'number' ? `${field}[${key}]` : field ? `${field}.${key}` : key;
-      const childPath = [...path, key];
-      out[childField] = (typeof key === 'number' ? ctx.locator.at(childPath) : ctx.locator.keyAt(childPath)).where;
-      count++;
-      walk(child, childPath, childField, depth + 1);
-    }
+export function fieldLocations(raw: unknown, configPath: readonly PathKey[], ctx: ParseContext): FieldWhere {
+  let out: Map<string, string> | undefined;
+  const locate = (): Map<string, string> => {
+    const found = new Map<string, string>();
+    const walk = (value: unknown, path: PathKey[], field: string, depth: number): void => {
+      if (depth >= FIELD_DEPTH || found.size >= FIELD_LIMIT) return;
+      const children: [PathKey, unknown][] = Array.isArray(value)
+        ? value.map((v, i) => [i, v])
+        : isMap(value)
+          ? Object.entries(value)
+          : [];
+      for (const [key, child] of children) {
+        if (found.size >= FIELD_LIMIT) return;
+        const childField = typeof key === 'number' ? `${field}[${key}]` : field ? `${field}.${key}` : key;
+        const childPath = [...path, key];
+        found.set(
+          childField,
+          (typeof key === 'number' ? ctx.locator.at(childPath) : ctx.locator.keyAt(childPath)).where,
+        );
+        walk(child, childPath, childField, depth + 1);
+      }
+    };
+    walk(raw, [...configPath], '', 0);
+    return found;
   };
-  walk(raw, [...configPath], '', 0);
-  return out;
+  return (field) => {
+    out ??= locate();
+    return out.get(field);
+  };
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -138,14 +143,14 @@ function parseStep(item: unknown, path: readonly PathKey[], ctx: ParseContext): 
   }
   const config = parseConfig(entry.component.config, raw, configPath, ctx);
   // built-in steps are compiled by `syncline validate`: where each of their fields is, for its errors
-  const fields = entry.connector === undefined && config.ok ? fieldLocations(raw, configPath, ctx) : undefined;
+  const fieldWhere = entry.connector === undefined && config.ok ? fieldLocations(raw, configPath, ctx) : undefined;
   return {
     explicit,
     type,
     config: config.ok ? config.data : undefined,
     ok: config.ok,
     path,
-    ...(fields === undefined ? {} : { fields }),
+    ...(fieldWhere === undefined ? {} : { fieldWhere }),
   };
 }
 
@@ -167,6 +172,6 @@ export function parseSteps(
     type: p.type,
     config: p.config,
     where: ctx.locator.at(p.path).where,
-    ...(p.fields === undefined ? {} : { fields: p.fields }),
+    ...(p.fieldWhere === undefined ? {} : { fieldWhere: p.fieldWhere }),
   }));
 }

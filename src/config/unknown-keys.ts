@@ -16,6 +16,8 @@ interface ObjectPart {
   readonly shape: Shape;
   /** Unknown keys are errors (strict, or stripped silently by zod). */
   readonly closed: boolean;
+  /** Unknown keys fail zod's parse (`z.strictObject`). */
+  readonly strict: boolean;
   /** Schema of the keys not in the shape (`.catchall(schema)`), to look into. */
   readonly rest: z.core.$ZodType | undefined;
 }
@@ -54,7 +56,7 @@ function objectParts(schema: z.core.$ZodType, depth = 0): ObjectPart[] | undefin
       const catchall = def.catchall?._zod.def.type;
       const closed = catchall === undefined || catchall === 'never';
       const rest = closed || catchall === 'unknown' || catchall === 'any' ? undefined : def.catchall;
-      return [{ shape: def.shape, closed, rest }];
+      return [{ shape: def.shape, closed, strict: catchall === 'never', rest }];
     }
     case 'intersection': {
       const left = objectParts(def.left, depth + 1);
@@ -105,6 +107,14 @@ function objectOf(schema: z.core.$ZodType): ObjectOf | undefined {
   return found ?? undefined;
 }
 
+const PLAIN_TYPES: ReadonlySet<string> = new Set(['string', 'number', 'boolean', 'array', 'object', 'record']);
+
+/** True when `fitsRootType` tells for sure whether the schema's root type fits (a plain type, not coerced). */
+function checksRootType(schema: z.core.$ZodType): boolean {
+  const def = (schema as z.core.$ZodTypes)._zod.def;
+  return !('coerce' in def && def.coerce) && PLAIN_TYPES.has(def.type);
+}
+
 /** False when `schema` is a plain type (string, number, boolean, list, map) that `value` is not. */
 function fitsRootType(schema: z.core.$ZodType, value: unknown): boolean {
   const def = (schema as z.core.$ZodTypes)._zod.def;
@@ -126,20 +136,61 @@ function fitsRootType(schema: z.core.$ZodType, value: unknown): boolean {
   }
 }
 
+/** True when parsing `value` with `option` certainly fails: a strict object and a key it does not declare. */
+function certainlyFails(option: z.core.$ZodType, value: unknown): boolean {
+  const object = objectOf(option);
+  const only = object?.parts.length === 1 ? object.parts[0] : undefined;
+  if (only === undefined || !only.strict || !isPlainObject(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key) && !Object.hasOwn(only.shape, key)) return true;
+  return false;
+}
+
+/**
+ * The union branch that accepts the value (the first, as zod takes it), else the one most likely
+ * meant (as zod-problems does). A branch of another plain type fails at the root and is never the
+ * likely one: not parsed. Branches that certainly fail are not parsed on the way to the accepting one.
+ */
+function unionBranch(options: readonly z.core.$ZodType[], value: unknown): z.core.$ZodType | undefined {
+  const fitting = options.filter((option) => fitsRootType(option, value));
+  // the only branch of the value's plain type: accepting or not, it is the one (nothing to parse)
+  const only = fitting.length === 1 ? fitting[0] : undefined;
+  if (only !== undefined && checksRootType(only)) return only;
+  for (const option of fitting) {
+    if (!certainlyFails(option, value) && z.safeParse(option, value).success) return option;
+  }
+  const results = fitting.map((option) => ({ option, result: z.safeParse(option, value) }));
+  return likelyBranch(results, (r) => r.result.error?.issues ?? [])?.option;
+}
+
+/** `path` is the walk's stack (pushed and popped); reported keys get a copy of it. */
 function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: UnknownKey[], depth: number): void {
-  if (depth > 64 || value === undefined || value === null) return;
+  // a string, number or boolean holds no key: nothing below it to look into (nor a union branch to find)
+  if (depth > 64 || typeof value !== 'object' || value === null) return;
   const def = (schema as z.core.$ZodTypes)._zod.def;
+  const into = (child: z.core.$ZodType, childValue: unknown, key: PathKey) => {
+    if (typeof childValue !== 'object' || childValue === null) return;
+    path.push(key);
+    walk(child, childValue, path, out, depth + 1);
+    path.pop();
+  };
   switch (def.type) {
     case 'object':
     case 'intersection': {
       const object = objectOf(schema);
       if (!object || !isPlainObject(value)) return;
       const { parts, closed, known, rest } = object;
-      for (const [key, child] of Object.entries(value)) {
-        const part = parts.find((p) => Object.hasOwn(p.shape, key));
-        if (part) walk(part.shape[key] as z.core.$ZodType, child, [...path, key], out, depth + 1);
-        else if (rest) walk(rest, child, [...path, key], out, depth + 1);
-        else if (closed) out.push({ path, key, known });
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        const child = value[key];
+        const part =
+          parts.length === 1
+            ? Object.hasOwn(parts[0]?.shape ?? {}, key)
+              ? parts[0]
+              : undefined
+            : parts.find((p) => Object.hasOwn(p.shape, key));
+        if (part) into(part.shape[key] as z.core.$ZodType, child, key);
+        else if (rest) into(rest, child, key);
+        else if (closed) out.push({ path: [...path], key, known });
       }
       return;
     }
@@ -160,33 +211,24 @@ function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: Unk
       walk(lazyInner(schema), value, path, out, depth + 1);
       return;
     case 'array':
-      if (Array.isArray(value)) {
-        value.forEach((item, i) => {
-          walk(def.element, item, [...path, i], out, depth + 1);
-        });
-      }
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) into(def.element, value[i], i);
       return;
     case 'tuple':
       if (Array.isArray(value)) {
-        value.forEach((item, i) => {
+        for (let i = 0; i < value.length; i++) {
           const itemSchema = def.items[i] ?? def.rest;
-          if (itemSchema) walk(itemSchema, item, [...path, i], out, depth + 1);
-        });
+          if (itemSchema) into(itemSchema, value[i], i);
+        }
       }
       return;
     case 'record':
       if (isPlainObject(value)) {
-        for (const [key, child] of Object.entries(value)) walk(def.valueType, child, [...path, key], out, depth + 1);
+        for (const key in value) if (Object.hasOwn(value, key)) into(def.valueType, value[key], key);
       }
       return;
     case 'union': {
-      // Walk the branch that accepts the value, else the one most likely meant (as zod-problems does).
-      // A branch of another plain type fails at the root and is never the likely one: not parsed.
-      const results = def.options
-        .filter((option) => fitsRootType(option, value))
-        .map((option) => ({ option, result: z.safeParse(option, value) }));
-      const match = results.find((r) => r.result.success) ?? likelyBranch(results, (r) => r.result.error?.issues ?? []);
-      if (match) walk(match.option, value, path, out, depth + 1);
+      const branch = unionBranch(def.options, value);
+      if (branch) walk(branch, value, path, out, depth + 1);
       return;
     }
     default:

@@ -29,6 +29,8 @@ export interface Locator {
   keyAt(path: readonly PathKey[]): Location;
   /** The location of a node, or of the document start. */
   ofNode(node: Node | undefined): Location;
+  /** The location of an offset in the text. */
+  ofOffset(offset: number): Location;
 }
 
 interface Found {
@@ -141,5 +143,6 @@ export function createLocator(doc: Document, lineCounter: LineCounter, file: str
       return ofNode(found.key ?? found.node);
     },
     ofNode,
+    ofOffset,
   };
 }

@@ -55,12 +55,36 @@ export interface OpenArgs<C, K> {
   readonly partial?: boolean;
 }
 
+/** A problem `Destination.validate` found: the config field it is about, what is wrong, how to fix it. */
+export interface DestinationProblem {
+  /** The config field it is about: `table`, `key`, `columns`. */
+  readonly field: string;
+  readonly message: string;
+  readonly hint?: string;
+  /** Names the wrong one could have meant (the table's columns): validate suggests the closest. */
+  readonly candidates?: readonly string[];
+}
+
+export interface ValidateArgs<C, K> {
+  readonly config: C;
+  /** The open connection (`validate --connect` opened it and closes it). */
+  readonly connection: K;
+  /** The fields every record will have when the flow decides them (its last map), else undefined. */
+  readonly fields?: readonly string[];
+}
+
 /** Writes records to a connection: insert, update, upsert, ignore-existing (Celigo: import). */
 export interface Destination<C = unknown, K = unknown> {
   readonly type: string;
   readonly description: string;
   readonly config: z.ZodType<C>;
   open(args: OpenArgs<C, K>, ctx: Context): Promise<Writer>;
+  /**
+   * What `syncline validate --connect` can check against the open connection before a run
+   * (optional; reads only, writes and creates nothing): e.g. that the table exists and has the key
+   * columns and the columns the records will fill. Returns the problems found.
+   */
+  validate?(args: ValidateArgs<C, K>, ctx: Context): Promise<readonly DestinationProblem[]>;
 }
 
 export function defineDestination<C, K>(destination: Destination<C, K>): Destination<unknown, K> {

@@ -25,4 +25,5 @@ export * from './step.js';
 export * from './step-state.js';
 export * from './table-destination-config.js';
 export * from './table-lookup.js';
+export * from './table-problems.js';
 export * from './value-kinds.js';

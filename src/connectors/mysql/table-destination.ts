@@ -15,6 +15,7 @@ import type { MysqlConnection } from './connection.js';
 import { errorColumn, isRecordError, mysqlError } from './mysql-errors.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
+import { validateTable } from './validate-table.js';
 import { chunkRows, createTableSql, insertCounts, insertSql, MAX_STATEMENT_BYTES, updateSql } from './write-sql.js';
 
 export { type TableDestinationConfig, tableDestinationConfig };
@@ -39,6 +40,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
   type: 'table',
   description: 'Writes records into a table: insert, update, upsert or ignore-existing, one transaction per batch.',
   config: tableDestinationConfig,
+  validate: validateTable,
   async open({ config, connection }) {
     const where = `${connection.target} table ${quoteIdent(config.table)}`;
     const key = config.key ?? [];

@@ -19,6 +19,7 @@ import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from '.
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
 import { copyRows, type FieldWriter, fieldWriter, insertRows, type StagedRow } from './stage-rows.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
+import { validateTable } from './validate-table.js';
 import { applySql, createTableSql, ROW, stagingSql } from './write-sql.js';
 
 export const tableDestinationConfig = requireKey(
@@ -68,6 +69,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
   description:
     'Writes records into a table: insert, update, upsert or ignore-existing; each batch staged with COPY and applied in one transaction.',
   config: tableDestinationConfig,
+  validate: validateTable,
   async open({ config, connection }) {
     const name = qualifiedName(config.table, config.schema);
     const where = `${connection.target} table ${name}`;

@@ -15,6 +15,7 @@ import {
 import type { SqliteConnection } from './connection.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { constraintColumn, isRecordError, sqliteError } from './sqlite-errors.js';
+import { validateTable } from './validate-table.js';
 import { createTableSql, rowsPerInsert, type WriteSql, writeSql } from './write-sql.js';
 
 export { type TableDestinationConfig, tableDestinationConfig };
@@ -72,6 +73,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
   type: 'table',
   description: 'Writes records into a table: insert, update, upsert or ignore-existing, one transaction per batch.',
   config: tableDestinationConfig,
+  validate: validateTable,
   async open({ config, connection }) {
     const { db } = connection;
     const where = `sqlite table ${quoteIdent(config.table)}`;
