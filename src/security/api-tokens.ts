@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { StateStore } from '../store/state-store.js';
+import type { ApiTokenRows } from './storage.js';
 
 /** The token `syncline serve` creates on its first start, and `syncline token rotate` replaces. */
 export const DEFAULT_API_TOKEN = 'default';
@@ -18,20 +18,20 @@ export function newApiToken(): string {
 }
 
 /** Stores a new token under `name` (replacing the one of that name, which stops working) and returns it. */
-export async function issueApiToken(store: StateStore, name: string, at: Date): Promise<string> {
+export async function issueApiToken(store: ApiTokenRows, name: string, at: Date): Promise<string> {
   const token = newApiToken();
   await store.putApiToken(name, hashApiToken(token), at);
   return token;
 }
 
 /** On the first start, when no token exists: creates the default one and returns it (to print once); else undefined. */
-export async function ensureApiToken(store: StateStore, at: Date): Promise<string | undefined> {
+export async function ensureApiToken(store: ApiTokenRows, at: Date): Promise<string | undefined> {
   if ((await store.listApiTokens()).length > 0) return undefined;
   return issueApiToken(store, DEFAULT_API_TOKEN, at);
 }
 
 /** The name of the stored token equal to `presented` (compared in constant time over the hashes), or undefined. */
-export async function verifyApiToken(store: StateStore, presented: string): Promise<string | undefined> {
+export async function verifyApiToken(store: ApiTokenRows, presented: string): Promise<string | undefined> {
   const given = Buffer.from(hashApiToken(presented), 'hex');
   let match: string | undefined;
   for (const row of await store.listApiTokens()) {

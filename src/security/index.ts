@@ -10,3 +10,4 @@ export { maskPii, maskPiiInText, maskValue, maskValuesInText, piiValues, rawValu
 export { createSealedTokenStore, TOKEN_PREFIX } from './sealed-token-store.js';
 export { type MasterKey, masterKey, openSecret, sealSecret } from './secret-box.js';
 export { checkSecretName, createSecretVault, type SecretVault } from './secret-vault.js';
+export type { ApiTokenHashRow, ApiTokenRows, SealedSecretRow, SecretRows } from './storage.js';

@@ -1,13 +1,13 @@
 import type { Json, TokenStore } from '../sdk/index.js';
-import type { StateStore } from '../store/state-store.js';
 import { type MasterKey, openSecret, sealSecret } from './secret-box.js';
+import type { SecretRows } from './storage.js';
 
 /** Stored names of tokens start with this; they are not `${secret:…}` secrets and are not listed as such. */
 export const TOKEN_PREFIX = 'token:';
 
 /** A TokenStore over the state store's secrets table: every value sealed with AES-256-GCM. */
 export function createSealedTokenStore(
-  store: StateStore,
+  store: SecretRows,
   keys: readonly MasterKey[],
   clock: { now(): Date } = { now: () => new Date() },
 ): TokenStore {

@@ -1,7 +1,7 @@
 import { FlowError } from '../sdk/index.js';
-import type { StateStore } from '../store/state-store.js';
 import { TOKEN_PREFIX } from './sealed-token-store.js';
 import { type MasterKey, openSecret, sealSecret } from './secret-box.js';
+import type { SecretRows } from './storage.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -23,7 +23,7 @@ export function checkSecretName(name: string): void {
 }
 
 export function createSecretVault(
-  store: StateStore,
+  store: SecretRows,
   keys: readonly MasterKey[],
   clock: { now(): Date } = { now: () => new Date() },
 ): SecretVault {
