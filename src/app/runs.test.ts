@@ -106,6 +106,25 @@ describe('runs service', () => {
     expect(stage?.errorThreshold).toEqual({ maxErrors: 7 });
   });
 
+  it('publishes run.requested for every request, with what the queue did and the request id its run gives back', async () => {
+    const engine = fakeEngine(false);
+    const seen: unknown[] = [];
+    engine.events.subscribe((e) => {
+      if (e.type === 'run.requested')
+        seen.push({ flow: e.flow, trigger: e.trigger, outcome: e.outcome, id: e.requestId });
+    });
+    const s = await make(project({ f: { overlap: 'skip' } }), engine);
+    const first = await s.request({ flow: 'f', trigger: 'manual' });
+    await vi.waitFor(() => expect(engine.calls).toHaveLength(1));
+    const second = await s.request({ flow: 'f', trigger: 'manual' });
+    expect(second.outcome).toBe('skipped');
+    expect(seen).toEqual([
+      { flow: 'f', trigger: 'manual', outcome: 'accepted', id: first.outcome === 'skipped' ? undefined : first.id },
+      { flow: 'f', trigger: 'manual', outcome: 'skipped', id: undefined },
+    ]);
+    engine.releases.shift()?.();
+  });
+
   it("a request's run is known by its run.started event: pending() shows its run id, a stage's run names its request", async () => {
     const engine = fakeEngine(false);
     const s = await make(project({ a: { next: ['b'] }, b: {} }), engine);

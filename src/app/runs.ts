@@ -182,7 +182,19 @@ export function createRunService(o: RunServiceOptions): RunService {
     if (stopped) {
       throw new FlowError('CANCELED', `no run of flow ${request.flow} was started: the service is stopping`);
     }
-    const enqueued = await queue.enqueue(request, policy(request));
+    const enqueueOptions = policy(request);
+    const enqueued = await queue.enqueue(request, enqueueOptions);
+    o.events.publish({
+      type: 'run.requested',
+      flow: request.flow,
+      at: o.clock.now(),
+      trigger: storedTrigger(request),
+      fromStart: request.fromStart,
+      full: request.full,
+      ...(enqueueOptions.dedupeKey === undefined ? {} : { dedupeKey: enqueueOptions.dedupeKey }),
+      outcome: enqueued.outcome,
+      ...('id' in enqueued ? { requestId: enqueued.id } : {}),
+    });
     if (enqueued.outcome === 'skipped') {
       const runId = enqueued.running === undefined ? undefined : tracked.get(enqueued.running)?.runId;
       const why = `run ${runId ?? '(starting)'} of the flow was still running`;

@@ -38,6 +38,13 @@ export interface RunRequested extends EventBase {
   readonly full: boolean;
   /** Requests with the same key while one waits are one request. */
   readonly dedupeKey?: string;
+  /**
+   * What the queue did with it: `accepted` (nothing of the flow ahead), `queued` (after the active run),
+   * `deduped` (one like it already waits), `skipped` (`overlap: skip` refused it; recorded as a skipped run).
+   */
+  readonly outcome: 'accepted' | 'queued' | 'deduped' | 'skipped';
+  /** The request's id (not for a skipped one): its run's `run.started` carries it as `requestId`. */
+  readonly requestId?: string;
 }
 
 /** The run holds the flow's lease and starts reading. */
