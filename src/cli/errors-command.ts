@@ -140,17 +140,7 @@ export async function errorsList(o: ErrorListOptions): Promise<number> {
     const used = formatTable(['id', 'flow', 'run', 'record', 'stage', 'code', 'status', 'tries'], cells).split('\n')[0]
       ?.length;
     const width = process.stdout.isTTY ? Math.max(40, (process.stdout.columns ?? 120) - (used ?? 0) - 2) : undefined;
-    const table = rows.map((e) => [
-      e.id,
-      e.flow,
-      e.runId,
-      e.recordId,
-      stageText(e.stage),
-      e.code,
-      e.status,
-      e.attempts,
-      listMessage(e.message, width),
-    ]);
+    const table = cells.map((cell, i) => [...cell, listMessage(rows[i]?.message ?? '', width)]);
     process.stdout.write(
       `${formatTable(['id', 'flow', 'run', 'record', 'stage', 'code', 'status', 'tries', 'message'], table)}\n`,
     );
