@@ -1,11 +1,14 @@
+import { hostname } from 'node:os';
 import type { Catalog } from '../config/catalog.js';
+import type { ProjectDefinition } from '../config/definition.js';
 import type { Env } from '../config/index.js';
-import { createEngine, type Engine } from '../engine/index.js';
-import { type Clock, type Logger, silentLogger, systemClock } from '../sdk/index.js';
+import { createEngine, type Engine, type RunEvents } from '../engine/index.js';
+import { type Clock, FlowError, type Logger, silentLogger, systemClock } from '../sdk/index.js';
 import { loadMasterKey, warnOnStderr } from '../security/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { type Connections, createConnections } from './connections.js';
 import { createErrors, type Errors } from './errors.js';
+import { createInProcessQueue } from './in-process-queue.js';
 import { createInboxWriter, type InboxWriter } from './inbox-writer.js';
 import { lazyTokenStore } from './lazy-token-store.js';
 import { subscribeNotifications } from './notifications.js';
@@ -13,7 +16,10 @@ import { createPreview, type Preview } from './preview.js';
 import { createProjects, type Projects, type RedactionSink } from './projects.js';
 import { createReturnedIds, type ReturnedIds } from './returned-ids.js';
 import { createRunHistory, type RunHistory } from './run-history.js';
+import type { RunQueue } from './run-queue.js';
+import { createRunService, type RunService } from './runs.js';
 import { createSecrets, type Secrets } from './secrets.js';
+import { createService, type ServeOptions, type Service } from './service.js';
 import { createStatus, type Status } from './status.js';
 import type { MasterKeyLoader } from './stored-secrets.js';
 import { createTokens, type Tokens } from './tokens.js';
@@ -23,6 +29,8 @@ export interface SynclineOptions {
   readonly store: StateStore;
   /** The connectors, steps and notification channels flow files may use (the CLI hands in the bundled ones). */
   readonly catalog: Catalog;
+  /** Where run requests wait for the worker (default: the in-process queue, src/app/in-process-queue.ts). */
+  readonly queue?: RunQueue;
   readonly clock?: Clock;
   readonly log?: Logger;
   /** Receives the redactor of every flow file loaded, so what the caller prints masks its secrets. */
@@ -50,11 +58,20 @@ export interface Syncline {
   /** The webhook inbox's writer (the HTTP server's one store port): events group-committed. */
   readonly inbox: () => InboxWriter;
   /**
-   * The engine over the store, made on first use. For the run and serve commands until runs are
-   * requested through the app; other callers use the services.
+   * The runs service of a loaded project over the app's run queue (request, wait, cancel, list), its
+   * worker started; made on the first call. One project per app: the queue has one worker.
    */
+  runs(project: ProjectDefinition): RunService;
+  /**
+   * `syncline serve` as a use case: the project's runs service, schedules, webhook triggers and
+   * receivers, housekeeping timers and API token, ready for an HTTP transport (see service.ts).
+   */
+  serve(project: ProjectDefinition, options?: ServeOptions): Promise<Service>;
+  /** The run events (`run.started`, `run.progress`, `page.committed`, `run.ended`, …) of this app's runs. */
+  readonly events: Pick<RunEvents, 'subscribe'>;
+  /** The engine over the store, made on first use (tests; callers use the services). */
   readonly engine: () => Engine;
-  /** Sends waiting error notifications and releases the engine; the store stays open (it is the caller's). */
+  /** Stops the runs service, sends waiting error notifications and releases the engine; the store stays open (it is the caller's). */
   close(): Promise<void>;
 }
 
@@ -92,23 +109,62 @@ export function createSyncline(options: SynclineOptions): Syncline {
       return project;
     },
   };
+  const queue = options.queue ?? createInProcessQueue();
+  let runService: { file: string; service: RunService } | undefined;
+  const runs = (project: ProjectDefinition): RunService => {
+    if (runService) {
+      if (runService.file === project.file) return runService.service;
+      throw new FlowError('CONFIG_INVALID', `this app runs the flows of ${runService.file}, not of ${project.file}`);
+    }
+    const made = engine();
+    // every start of a run is a request to the run queue; the worker runs them (runs.ts)
+    const service = createRunService({
+      queue,
+      project,
+      store,
+      clock,
+      log,
+      host: hostname(),
+      pid: process.pid,
+      events: made.events,
+      run: (p, f, o) => made.run(p, f, o),
+    });
+    service.start();
+    runService = { file: project.file, service };
+    return service;
+  };
+  const served: Service[] = [];
+  const tokens = createTokens({ store, clock });
+  const inboxWriter = () => {
+    inbox ??= createInboxWriter(store);
+    return inbox;
+  };
   return {
     projects,
     errors: createErrors({ store, projects, clock, engine }),
     status: createStatus({ store, engine }),
     secrets: createSecrets({ store, masterKey }),
-    tokens: createTokens({ store, clock }),
+    tokens,
     connections: createConnections({ projects, registry }),
     returnedIds: createReturnedIds({ store }),
     runHistory: createRunHistory({ store }),
     preview: createPreview({ projects, engine }),
     validate: createValidate({ projects, registry }),
-    inbox: () => {
-      inbox ??= createInboxWriter(store);
-      return inbox;
+    inbox: inboxWriter,
+    runs,
+    serve: async (project, serveOptions) => {
+      const service = await createService(
+        { project, store, engine: engine(), runs: runs(project), tokens, inbox: inboxWriter(), clock, log },
+        serveOptions,
+      );
+      served.push(service);
+      return service;
     },
+    events: { subscribe: (listener, subscribeOptions) => engine().events.subscribe(listener, subscribeOptions) },
     engine,
     close: async () => {
+      for (const service of served) await service.stop();
+      await runService?.service.stop();
       await made?.close();
     },
   };

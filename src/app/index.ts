@@ -1,6 +1,16 @@
 export type { Catalog } from '../config/catalog.js';
 export type { ProjectDefinition } from '../config/definition.js';
-export type { ConnectionCheckResult, PreviewResult, PreviewRow, RetryOutcome } from '../engine/index.js';
+export type {
+  ConnectionCheckResult,
+  PreviewResult,
+  PreviewRow,
+  RetryOutcome,
+  RunEvent,
+  RunEvents,
+  RunProgress,
+  Unsubscribe,
+} from '../engine/index.js';
+export { notifyConfigSchema } from '../observe/index.js';
 export type {
   BreakerRow,
   ErrorFilter,
@@ -8,6 +18,7 @@ export type {
   ErrorRecordRow,
   ErrorStatus,
   ReturnedIdRow,
+  RunCounts,
   RunRow,
   RunStatus,
 } from '../store/state-store.js';
@@ -15,13 +26,17 @@ export type { Connections } from './connections.js';
 export { createSyncline, type Syncline, type SynclineOptions } from './create-syncline.js';
 export type { PiiPaths } from './error-masking.js';
 export type { Errors, ErrorTarget, ErrorView, ResolveEvent, RetryEvent } from './errors.js';
+export { createInProcessQueue } from './in-process-queue.js';
 export { createInboxWriter, type InboxWriter } from './inbox-writer.js';
 export { openSyncline, type StoreLocation } from './open-syncline.js';
 export type { Preview } from './preview.js';
 export type { Projects, RedactionSink } from './projects.js';
 export type { ReturnedIds } from './returned-ids.js';
 export type { RunHistory } from './run-history.js';
+export type { RunQueue, RunRequest, RunTrigger } from './run-queue.js';
+export type { Requested, RunInput, RunService } from './runs.js';
 export { checkSecretName, type Secrets } from './secrets.js';
+export type { ServedFlow, ServeOptions, Service, WebhookHook } from './service.js';
 export type { FlowStatus, Status, StatusReport } from './status.js';
 export type { MasterKeyLoader } from './stored-secrets.js';
 export type { Tokens } from './tokens.js';

@@ -1,11 +1,10 @@
-import type { Catalog } from '../config/catalog.js';
+import { type Catalog, notifyConfigSchema } from '../app/index.js';
 import { fileConnector } from '../connectors/file/index.js';
 import { httpConnector } from '../connectors/http/index.js';
 import { mysqlConnector } from '../connectors/mysql/index.js';
 import { postgresConnector } from '../connectors/postgres/index.js';
 import { sqliteConnector } from '../connectors/sqlite/index.js';
 import { webhookConnector } from '../connectors/webhook/index.js';
-import { notifyConfigSchema } from '../observe/index.js';
 import type { Connector } from '../sdk/index.js';
 import { builtinSteps } from '../steps/index.js';
 

@@ -1,6 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { RunProgress } from '../engine/index.js';
-import type { RunCounts, RunRow } from '../store/state-store.js';
+import type { RunCounts, RunProgress, RunRow } from '../app/index.js';
 import { progressEstimate } from './progress-estimate.js';
 
 /** A live view of one run, fed by its `run.progress` events and ended by its `run.ended`. */

@@ -1,4 +1,4 @@
-import type { RunProgress } from '../engine/index.js';
+import type { RunProgress } from '../app/index.js';
 
 /** `42%` and the time left (`ETA 1m 05s`) when the source tells how far it is; empty otherwise. */
 export function progressEstimate(p: RunProgress): { percent: string; eta: string } {

@@ -1,13 +1,6 @@
-import { hostname } from 'node:os';
-import { createInProcessQueue } from '../app/in-process-queue.js';
-import { subscribeNotifications } from '../app/notifications.js';
-import { createRunService, type RunService } from '../app/runs.js';
-import { silentLogger, systemClock } from '../sdk/index.js';
-import type { RunRow } from '../store/state-store.js';
-import { createCliLogger } from './cli-logger.js';
+import type { RunRow } from '../app/index.js';
 import type { CliRedaction } from './cli-redaction.js';
-import { loadFlowFile } from './load-project.js';
-import { openEngine } from './open-engine.js';
+import { openApp } from './open-app.js';
 import { createProgressDisplay } from './progress-display.js';
 import { runSummary } from './run-summary.js';
 import { pipelineFlows, watchRuns } from './watch-runs.js';
@@ -40,7 +33,7 @@ export async function runCommand(
   flowName: string | undefined,
   options: RunCommandOptions,
 ): Promise<number> {
-  const engine = await openEngine({ db: options.db, file }, undefined, options.redaction);
+  const app = await openApp({ db: options.db, file }, { redaction: options.redaction });
   const print = (text: string) => process.stdout.write(options.redaction?.redact(text) ?? text);
   const abort = new AbortController();
   const onSigint = () => {
@@ -51,35 +44,13 @@ export async function runCommand(
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const runs: RunRow[] = [];
-  let service: RunService | undefined;
   try {
-    // one flow: only it and its pipeline are checked (a file of 10,000 flows need not be)
-    const project = await loadFlowFile(
-      file,
-      engine.store,
-      options.redaction,
-      flowName === undefined ? undefined : [flowName],
-    );
-    // sent (and what waits flushed) when the engine closes
-    subscribeNotifications(engine.events, {
-      project,
-      clock: systemClock,
-      log: createCliLogger(undefined, options.redaction),
-    });
+    // one flow: only it and its pipeline are checked (a file of 10,000 flows need not be); its
+    // failures reach the file's `notify:` channels (what waits is sent when the app closes)
+    const project = await app.projects.load(file, flowName === undefined ? {} : { flows: [flowName] });
     // each flow is a run request; the worker runs it and requests its `next:` stages (src/app/runs.ts).
-    // Nothing is logged by the service: this command waits for every run and prints it.
-    service = createRunService({
-      queue: createInProcessQueue(),
-      project,
-      store: engine.store,
-      clock: systemClock,
-      log: silentLogger,
-      host: hostname(),
-      pid: process.pid,
-      events: engine.events,
-      run: (p, f, o) => engine.run(p, f, o),
-    });
-    service.start();
+    // The service logs nothing of them: this command waits for every run and prints it.
+    const service = app.runs(project);
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]
@@ -89,7 +60,7 @@ export async function runCommand(
     for (const name of names) {
       if (abort.signal.aborted) break;
       // each run of the pipeline: a live display, then its summary as it ends
-      const unwatch = watchRuns(engine.events, pipelineFlows(project, name), {
+      const unwatch = watchRuns(app.events, pipelineFlows(project, name), {
         ...(options.json ? {} : { display: (flow: string) => createProgressDisplay(process.stderr, flow) }),
         ended: (run) => print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`),
       });
@@ -123,9 +94,7 @@ export async function runCommand(
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await service?.stop();
-    await engine.close(); // sends error notifications still waiting for their interval
-    await engine.store.close();
+    await app.close(); // stops the runs service, sends error notifications still waiting, closes the store
   }
   return exitCodeFor(runs);
 }

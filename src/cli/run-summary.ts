@@ -1,4 +1,4 @@
-import type { RunRow } from '../store/state-store.js';
+import type { RunRow } from '../app/index.js';
 import { formatTable } from './format-table.js';
 
 const statusWord: Record<string, string> = {

@@ -1,6 +1,4 @@
-import type { ProjectDefinition } from '../config/definition.js';
-import type { RunEvents, Unsubscribe } from '../engine/index.js';
-import type { RunRow } from '../store/state-store.js';
+import type { ProjectDefinition, RunEvents, RunRow, Unsubscribe } from '../app/index.js';
 import type { ProgressDisplay } from './progress-display.js';
 
 export interface WatchRunsOptions {
@@ -27,7 +25,11 @@ export function pipelineFlows(project: ProjectDefinition, head: string): Set<str
  * from now on (by their ids, from `run.started`), each with a live display fed by its `run.progress`
  * events until its `run.ended`. Returns the unsubscribe, which also stops a display still showing.
  */
-export function watchRuns(events: RunEvents, flows: ReadonlySet<string>, o: WatchRunsOptions): Unsubscribe {
+export function watchRuns(
+  events: Pick<RunEvents, 'subscribe'>,
+  flows: ReadonlySet<string>,
+  o: WatchRunsOptions,
+): Unsubscribe {
   const watched = new Map<number, ProgressDisplay | undefined>();
   const unsubscribe = events.subscribe((e) => {
     switch (e.type) {

@@ -78,6 +78,13 @@ export const moduleRules: readonly ModuleRule[] = [
         entryOnly: true,
         because: 'the CLI is the composition root: the built-in steps are part of the catalog it hands to app',
       },
+      {
+        to: 'server',
+        entryOnly: true,
+        because:
+          'the serve command starts the HTTP transport: it hands what app.serve() returns to createServer and ' +
+          'listens; app must not import server (a transport), so the one process that runs both composes them here',
+      },
     ],
     design: '`server` and `cli` use only `app`. cli/: `syncline …` commands; thin: parse → app → print',
   },

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadFlowFile } from '../../src/cli/load-project.js';
 import { retryHarness } from './retry-harness.js';
 
 /**
@@ -29,8 +27,8 @@ flows:
 
 describe('retrying many error records at once', () => {
   it('keeps their dedupe keys and hands them on, as a run does', async () => {
-    const { engine, store } = await h.setup(flow(0), { 'in.csv': 'id,total\n1,10\n2,-5\n3,-7\n' });
-    const runs = await engine.runChain(await loadFlowFile(join(h.dir(), 'flow.yaml'), store), 'orders');
+    const { engine } = await h.setup(flow(0), { 'in.csv': 'id,total\n1,10\n2,-5\n3,-7\n' });
+    const runs = await engine.runChain(await h.load(), 'orders');
     expect(runs.map((r) => [r.flow, r.status])).toEqual([
       ['orders', 'completed_with_errors'],
       ['audit', 'succeeded'],
@@ -40,7 +38,7 @@ describe('retrying many error records at once', () => {
 
     // the rule was too strict: relaxed in the flow file, then every open record is retried
     h.write('flow.yaml', flow(-100));
-    const relaxed = await loadFlowFile(join(h.dir(), 'flow.yaml'), store);
+    const relaxed = await h.load();
     const results = await engine.retryErrors(relaxed, ids);
     expect(results.map((r) => ('outcome' in r ? [r.outcome.ok, r.outcome.handedOn] : r.refused.code))).toEqual([
       [true, ['audit']],

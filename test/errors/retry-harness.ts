@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
-import { loadFlowFile } from '../../src/cli/load-project.js';
+import { createSyncline } from '../../src/app/index.js';
+import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
 import type { ProjectDefinition } from '../../src/config/definition.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { openStore, type StateStore } from '../../src/store/index.js';
@@ -18,6 +18,8 @@ export interface Harness {
     flowYaml: string,
     files: Record<string, string>,
   ): Promise<{ engine: Engine; project: ProjectDefinition; store: StateStore }>;
+  /** The folder's flow.yaml as it is now, loaded by the app's projects service. */
+  load(): Promise<ProjectDefinition>;
   openErrors(flow: string): Promise<Awaited<ReturnType<StateStore['listErrors']>>>;
   /** The non-empty lines of a file of the folder. */
   lines(name: string): string[];
@@ -33,6 +35,8 @@ export function retryHarness(): Harness {
     store = undefined;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  const load = () =>
+    createSyncline({ store: store as StateStore, catalog: builtinCatalog }).projects.load(join(dir, 'flow.yaml'));
   return {
     dir: () => dir,
     async setup(flowYaml, files) {
@@ -42,8 +46,9 @@ export function retryHarness(): Harness {
       const opened = await openStore(':memory:');
       store = opened;
       const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store: opened });
-      return { engine, project: await loadFlowFile(join(dir, 'flow.yaml'), opened), store: opened };
+      return { engine, project: await load(), store: opened };
     },
+    load,
     openErrors: (flow) => (store as StateStore).listErrors({ flow, status: 'open' }),
     lines: (name) =>
       readFileSync(join(dir, name), 'utf8')

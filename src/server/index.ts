@@ -1,0 +1,1 @@
+export { CONTROL_BODY_LIMIT, createServer, type FlowControl, type Hook, type ServerOptions } from './create-server.js';
