@@ -397,7 +397,9 @@ export interface BreakerRow {
 export interface StateStore {
   readonly dialect: 'sqlite' | 'postgres';
 
+  /** Unfenced (no lease): for test fixtures and the store's own suites only; runs start with `startRun`. */
   createRun(run: NewRun): Promise<RunRow>;
+  /** Unfenced (no lease): for test fixtures only; a run's own writes go through commitPage and finishRun. */
   updateRun(id: number, patch: RunPatch): Promise<void>;
   getRun(id: number): Promise<RunRow | undefined>;
   listRuns(filter?: { flow?: string; status?: RunStatus; limit?: number }): Promise<RunRow[]>;
@@ -439,9 +441,11 @@ export interface StateStore {
   /** Ids destinations returned for written records, in page and record order (per run, flow, destination or record). */
   listReturnedIds(filter: ReturnedIdFilter): Promise<ReturnedIdRow[]>;
   getCheckpoint(flow: string): Promise<CheckpointRow | undefined>;
+  /** Unfenced (no lease): for test fixtures only; a run clears its checkpoint in finishRun. */
   clearCheckpoint(flow: string): Promise<void>;
 
   getWatermark(flow: string, source: string): Promise<Json | undefined>;
+  /** Unfenced (no lease): for test fixtures only; a run moves its watermark in commitPage and finishRun. */
   setWatermark(flow: string, source: string, value: Json, at: Date): Promise<void>;
 
   /** Keyed state of steps (src/sdk/step-state.ts): shared lookup caches, dedupe keys, spilled groups. */
