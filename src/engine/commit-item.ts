@@ -5,7 +5,7 @@ import type { ReturnedId } from '../store/state-store.js';
  * What a page (or a retried batch) keeps besides its records, its error records and its counts, all
  * in the one transaction of its commit. An open list: a new kind (bi-directional sync's `links`, say:
  * the ids of `WriteResult.ids` paired with the source's keys) is one more member here, one more
- * line where a commit is built (page-commit.ts for runs, retry-commit.ts for retries).
+ * line where a commit is built (`pageCommitItems` in page-handler.ts for runs, retry-commit.ts for retries).
  */
 export type CommitItem =
   /** The steps' state writes (a dedupe window's keys, shared lookup caches). */

@@ -4,7 +4,7 @@
  * connector); a file may always import its own module. Each rule carries the DESIGN.md sentence it comes
  * from; an arrow DESIGN.md does not draw carries the reason it is allowed anyway (`because`).
  *
- * Modules that do not exist yet (kit, queue, app) have their rules already, so the first file that lands
+ * A module that does not exist yet (kit) has its rule already, so the first file that lands
  * there is checked.
  */
 export interface Arrow {
