@@ -141,7 +141,7 @@ export function createSyncline(options: SynclineOptions): Syncline {
   };
   return {
     projects,
-    errors: createErrors({ store, projects, clock, engine }),
+    errors: createErrors({ store, projects, clock, engine, runs }),
     status: createStatus({ store, engine }),
     secrets: createSecrets({ store, masterKey }),
     tokens,

@@ -23,7 +23,12 @@ describe.each(kinds)('app.errors.retry in a pipeline on $name', (kind) => {
     const app = createSyncline({ store, catalog: testCatalog, env: {} });
     try {
       const file = join(dir, 'pipeline.yaml');
-      await app.engine().runChain(await app.projects.load(file), 'extract-orders');
+      const project = await app.projects.load(file);
+      await app.runs(project).requestAndWait({ flow: 'extract-orders', trigger: 'cli' });
+      const requested: unknown[] = [];
+      app.events.subscribe((e) => {
+        if (e.type === 'run.requested') requested.push([e.flow, e.trigger]);
+      });
       const { records } = await app.errors.list({ flow: 'enrich-orders', limit: 10 }, { mask: false });
       const [bad] = records;
       if (!bad) throw new Error('expected the order with a negative total in the error store');
@@ -45,6 +50,8 @@ describe.each(kinds)('app.errors.retry in a pipeline on $name', (kind) => {
       expect(ended.runs.map((r) => [r.flow, r.status, r.trigger, r.counts.written])).toEqual([
         ['load-orders', 'succeeded', 'retry', 1],
       ]);
+      // the stage ran as a request of the project's runs service, not beside the queue
+      expect(requested).toEqual([['load-orders', 'retry']]);
       expect((await app.errors.show(bad.id)).record.status).toBe('retried');
     } finally {
       await app.close();

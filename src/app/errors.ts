@@ -5,6 +5,7 @@ import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, RunRow, StateStore }
 import { maskErrorHistory, maskErrorRecord, type PiiPaths } from './error-masking.js';
 import type { Projects } from './projects.js';
 import { retryRecords } from './retry-records.js';
+import type { RunService } from './runs.js';
 
 /** The error records to act on: these ids, or every open record matching a filter (oldest first). */
 export type ErrorTarget = { readonly ids: readonly number[] } | { readonly all: ErrorFilter };
@@ -70,6 +71,8 @@ export interface ErrorsDeps {
   readonly projects: Projects;
   readonly clock: Clock;
   readonly engine: () => Engine;
+  /** The runs service of a loaded project: the stages retried records were handed on to are requested there. */
+  readonly runs: (project: ProjectDefinition) => Pick<RunService, 'requestAndWait'>;
 }
 
 const notFound = (id: number) => new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
@@ -213,7 +216,9 @@ export function createErrors(deps: ErrorsDeps): Errors {
         for (const flow of flows) {
           yield { type: 'stage-started', flow, file };
           try {
-            yield { type: 'stage-ended', flow, runs: await engine.runChain(project, flow, { trigger: 'retry' }) };
+            // a `retry` request of the project's runs service: the worker runs it and the `next:` stages after it
+            const runs = await deps.runs(project).requestAndWait({ flow, trigger: 'retry' });
+            yield { type: 'stage-ended', flow, runs };
           } catch (error) {
             if (!(error instanceof FlowError) || error.code !== 'RUN_ALREADY_ACTIVE') throw error;
             yield { type: 'stage-busy', flow, file, error };

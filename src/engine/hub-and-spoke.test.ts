@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import { autoRetry } from '../../test/helpers/pipeline.js';
 import type {
   BreakerSettings,
   DestinationDefinition,
@@ -257,14 +258,14 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     const warehouseCalls = world.calls.get('warehouse');
 
     // still down: an automatic round fails fast (the circuit is open) and keeps the records open
-    const early = await clock.drive(engine.autoRetry(p, 'f', { maxAttempts: 5 }));
+    const early = await clock.drive(autoRetry(engine, p, 'f', { maxAttempts: 5 }));
     expect(early).toEqual({ tried: 50, delivered: 0 });
     const stillOpen = await spokeErrors(store, 'crm');
     expect(stillOpen.every((e) => e.status === 'open' && e.attempts === 2)).toBe(true);
 
     world.down.delete('crm');
     clock.advance(100); // the circuit half-opens
-    const round = await clock.drive(engine.autoRetry(p, 'f', { maxAttempts: 5 }));
+    const round = await clock.drive(autoRetry(engine, p, 'f', { maxAttempts: 5 }));
     expect(round).toEqual({ tried: 50, delivered: 50 });
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(50));
     expect(world.tables.get('crm')?.get('3')).toEqual({ id: 3, seen: true });
@@ -429,7 +430,7 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(60).slice(10));
     expect(world.opens.get('crm')).toBe(3);
 
-    const round = await engine.autoRetry(p, 'f', { maxAttempts: 5 });
+    const round = await autoRetry(engine, p, 'f', { maxAttempts: 5 });
     expect(round).toEqual({ tried: 10, delivered: 10 });
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(60));
     expect([...(world.deliveries.get('warehouse')?.values() ?? [])].every((n) => n === 1)).toBe(true);
