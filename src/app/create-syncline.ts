@@ -58,7 +58,7 @@ export interface Syncline {
   /** The webhook inbox's writer (the HTTP server's one store port): events group-committed. */
   readonly inbox: () => InboxWriter;
   /**
-   * The runs service of a loaded project over the app's run queue (request, wait, cancel, list), its
+   * The runs service of a loaded project over the app's run queue (request, wait, cancel, pending), its
    * worker started; made on the first call. One project per app: the queue has one worker.
    */
   runs(project: ProjectDefinition): RunService;

@@ -1,14 +1,14 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import type { RunEvents, RunOptions } from '../engine/index.js';
 import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
-import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
+import type { RunRow, StateStore } from '../store/state-store.js';
 import type { EnqueueOptions, QueuedRun, RunQueue, RunRequest, RunRequestState, RunTrigger } from './run-queue.js';
 import { type RunOutcome, runWorker, storedTrigger } from './run-worker.js';
 
 export interface RunServiceOptions {
   readonly queue: RunQueue;
   readonly project: ProjectDefinition;
-  /** Records skipped starts; lists and shows runs. */
+  /** Records skipped starts. */
   readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
@@ -48,7 +48,7 @@ export interface PendingRun {
   readonly runId?: number;
 }
 
-/** Runs, as a use case: request, wait, cancel, list, show. */
+/** Runs, as a use case: request, wait, cancel (the runs recorded are `runHistory`'s). */
 export interface RunService {
   /** Enqueues a request for a run; the worker runs it when its flow's turn comes. */
   request(input: RunInput, options?: RequestOptions): Promise<Requested>;
@@ -62,9 +62,6 @@ export interface RunService {
   requestAndWait(input: RunInput, options?: RequestOptions): Promise<RunRow[]>;
   /** Waiting: dropped; running: canceled at its next page boundary. The stages it led to go with it. */
   cancel(id: string): Promise<'dropped' | 'canceling' | 'unknown'>;
-  /** The stored runs, newest first. */
-  list(filter?: { flow?: string; status?: RunStatus; limit?: number }): Promise<RunRow[]>;
-  show(runId: number): Promise<RunRow | undefined>;
   /** The requests waiting and running in the queue. */
   pending(): Promise<PendingRun[]>;
   /** Starts the worker loop. */
@@ -278,8 +275,6 @@ export function createRunService(o: RunServiceOptions): RunService {
       return wait(requested.id);
     },
     cancel,
-    list: (filter) => o.store.listRuns(filter),
-    show: (runId) => o.store.getRun(runId),
     async pending() {
       return (await queue.list()).map((e) => {
         const runId = tracked.get(e.id)?.runId;
