@@ -6,8 +6,11 @@
  * `test/queue/run-queue-conformance.ts`.
  */
 
-/** Who asked for a run. Stored on the run row (a `next` request as `flow:<after>`, as before). */
-export type RunTrigger = 'schedule' | 'webhook' | 'manual' | 'api' | 'retry' | 'next' | 'cli';
+/**
+ * Who asked for a run. Stored on the run row (a `next` request as `flow:<after>`, as before).
+ * `manual`: `POST /flows/<flow>/runs`; `cli`: `syncline run`; `retry`: auto-retry and `syncline errors retry`.
+ */
+export type RunTrigger = 'schedule' | 'webhook' | 'manual' | 'retry' | 'next' | 'cli';
 
 /** A request for one run of one flow: plain JSON, so it can travel through Redis as it is. */
 export interface RunRequest {

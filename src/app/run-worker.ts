@@ -27,7 +27,7 @@ export function storedTrigger(request: RunRequest): string {
 }
 
 /** What the engine is told for a request. */
-export function runOptionsOf(request: RunRequest, signal: AbortSignal, requestId: string): RunOptions {
+function runOptionsOf(request: RunRequest, signal: AbortSignal, requestId: string): RunOptions {
   return {
     trigger: storedTrigger(request),
     signal,

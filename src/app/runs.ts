@@ -83,11 +83,11 @@ interface Tracked {
 /** How many settled requests stay known (for `wait` after the end); older ones are forgotten. */
 const KEEP_SETTLED = 1000;
 
-const starts: readonly RunTrigger[] = ['schedule', 'manual', 'api'];
+const starts: readonly RunTrigger[] = ['schedule', 'manual'];
 
 /**
  * The runs service: every producer's requests go through `request`, which applies the flow's
- * `overlap:` (scheduled, manual and API starts: `skip` by default — recorded as a `skipped` run — or
+ * `overlap:` (scheduled and manual starts: `skip` by default — recorded as a `skipped` run — or
  * `queue`, one more run after the active one) and records what the worker reports. The worker
  * (`run-worker.ts`) runs each request and requests the `next:` stages of a completed run.
  */

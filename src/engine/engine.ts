@@ -52,7 +52,7 @@ export interface Engine {
    * record.failed, run.progress, run.ended, error.retried, error.resolved. Subscribers never break a run.
    */
   readonly events: RunEvents;
-  run(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow>;
+  run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
   /** Retries one error record (throws when it cannot be retried): `retryErrors` with one id. */
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;

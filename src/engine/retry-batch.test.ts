@@ -42,7 +42,7 @@ async function failedRun() {
   const world = memoryWorld(rows);
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: [memoryConnector(world)], steps: [checkStep], store });
-  const run = await engine.run(project('forbidden'), 'f');
+  const run = await engine.run(project('forbidden'), 'f', { trigger: 'cli' });
   expect([run.status, run.counts.failed]).toEqual(['completed_with_errors', 8]);
   const errors = await store.listErrors({ flow: 'f', status: 'open' });
   return { world, store, engine, ids: errors.map((e) => e.id).reverse(), errors };

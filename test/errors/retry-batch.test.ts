@@ -54,7 +54,7 @@ describe('retrying many error records at once', () => {
 
     // step state kept: the same orders read again are repeats for the dedupe window
     h.write('in.csv', 'id,total\n2,-5\n3,-7\n');
-    const again = await engine.run(relaxed, 'orders', { fromStart: true });
+    const again = await engine.run(relaxed, 'orders', { trigger: 'cli', fromStart: true });
     expect([again.status, again.counts.written, again.counts.skipped]).toEqual(['succeeded', 0, 2]);
   });
 });

@@ -64,7 +64,7 @@ describe.skipIf(!reachable)('hub-and-spoke: a PostgreSQL spoke refusing connecti
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
     cleanup.push(() => engine.close());
 
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(run.error).toBeNull();
     expect(run.status).toBe('completed_with_errors');
     expect(run.pages).toBe(4); // 40 records, 10 a page
