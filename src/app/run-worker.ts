@@ -1,7 +1,7 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import { nextStages, type RunOptions } from '../engine/index.js';
+import type { QueuedRun, RunQueue, RunRequest } from '../queue/index.js';
 import type { RunRow } from '../store/state-store.js';
-import type { QueuedRun, RunQueue, RunRequest } from './run-queue.js';
 
 /** How a request ended: its run and the requests of the stages it handed on to, or why it could not run. */
 export type RunOutcome =

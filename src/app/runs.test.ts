@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { createRunEvents, type RunOptions } from '../engine/index.js';
+import { createInProcessQueue } from '../queue/index.js';
 import { FlowError, ManualClock, silentLogger } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
-import { createInProcessQueue } from './in-process-queue.js';
 import { createRunService, type RunService } from './runs.js';
 
 function project(flows: Record<string, Partial<FlowDefinition>>): ProjectDefinition {

@@ -1,8 +1,8 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import type { RunEvents, RunOptions } from '../engine/index.js';
+import type { EnqueueOptions, QueuedRun, RunQueue, RunRequest, RunRequestState, RunTrigger } from '../queue/index.js';
 import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
 import type { RunRow, StateStore } from '../store/state-store.js';
-import type { EnqueueOptions, QueuedRun, RunQueue, RunRequest, RunRequestState, RunTrigger } from './run-queue.js';
 import { type RunOutcome, runWorker, storedTrigger } from './run-worker.js';
 
 export interface RunServiceOptions {

@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
-import { createInProcessQueue } from '../../src/app/in-process-queue.js';
-import type { RunTrigger } from '../../src/app/run-queue.js';
 import { createRunService } from '../../src/app/runs.js';
 import type { ProjectDefinition } from '../../src/config/definition.js';
 import { type AutoRetryOptions, type AutoRetryResult, autoRetryRound, type Engine } from '../../src/engine/index.js';
+import { createInProcessQueue, type RunTrigger } from '../../src/queue/index.js';
 import { silentLogger, systemClock } from '../../src/sdk/index.js';
 import type { RunRow } from '../../src/store/state-store.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { QueuedRun, RunQueue, RunRequest } from '../../src/app/run-queue.js';
+import type { QueuedRun, RunQueue, RunRequest } from '../../src/queue/index.js';
 
 /** A fresh, empty queue, and how to dispose of it. */
 export type RunQueueFactory = () => Promise<{ queue: RunQueue; close?: () => Promise<void> }>;
