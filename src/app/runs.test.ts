@@ -134,6 +134,8 @@ describe('runs service', () => {
     const id = requested.outcome === 'skipped' ? '' : requested.id;
     expect(engine.calls[0]?.options.requestId).toBe(id);
     expect(await s.pending()).toEqual([expect.objectContaining({ id, runId: 1 })]);
+    // the request names its project's flow file, for a worker that must load it
+    expect((await s.pending())[0]?.request.file).toBe('/tmp/r.yaml');
     engine.releases.shift()?.();
     await vi.waitFor(() => expect(engine.calls).toHaveLength(2));
     expect(engine.calls[1]?.options.requestId).not.toBe(id);

@@ -215,6 +215,7 @@ export function createRunService(o: RunServiceOptions): RunService {
   const request = (input: RunInput, options: RequestOptions = {}) =>
     enqueue(
       {
+        file: project.file,
         flow: input.flow,
         trigger: input.trigger,
         fromStart: input.fromStart === true,
@@ -231,6 +232,7 @@ export function createRunService(o: RunServiceOptions): RunService {
     const { errorThreshold } = parent.request;
     const requested = await enqueue(
       {
+        file: parent.request.file,
         flow: stage,
         trigger: 'next',
         fromStart: false,

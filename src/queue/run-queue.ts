@@ -14,6 +14,11 @@ export type RunTrigger = 'schedule' | 'webhook' | 'manual' | 'retry' | 'next' | 
 
 /** A request for one run of one flow: plain JSON, so it can travel through Redis as it is. */
 export interface RunRequest {
+  /**
+   * The flow file the flow is read from (its path as loaded): a worker on another machine loads the
+   * project from it; the in-process worker refuses a request for another file than its project's.
+   */
+  readonly file: string;
   readonly flow: string;
   readonly trigger: RunTrigger;
   /** Ignore (and discard) the stored checkpoint: read the source from the beginning. */

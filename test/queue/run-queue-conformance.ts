@@ -5,6 +5,7 @@ import type { QueuedRun, RunQueue, RunRequest } from '../../src/queue/index.js';
 export type RunQueueFactory = () => Promise<{ queue: RunQueue; close?: () => Promise<void> }>;
 
 const request = (flow: string, over: Partial<RunRequest> = {}): RunRequest => ({
+  file: '/srv/flows/orders.yaml',
   flow,
   trigger: 'manual',
   fromStart: false,
