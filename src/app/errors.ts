@@ -34,7 +34,10 @@ export type RetryEvent =
   /** A pipeline stage the delivered records were handed on to is run now, with the stages after it. */
   | { readonly type: 'stage-started'; readonly flow: string; readonly file: string }
   | { readonly type: 'stage-ended'; readonly flow: string; readonly runs: readonly RunRow[] }
-  /** That stage is running already (`syncline serve`): the records wait in its input for its next run. */
+  /**
+   * That stage cannot run now — it is running already (`syncline serve`), or the app runs another
+   * flow file's flows (one project per app) —: the records wait in its input for its next run.
+   */
   | { readonly type: 'stage-busy'; readonly flow: string; readonly file: string; readonly error: FlowError };
 
 export type ResolveEvent =
@@ -215,9 +218,18 @@ export function createErrors(deps: ErrorsDeps): Errors {
       for (const [file, { project, flows }] of stages)
         for (const flow of flows) {
           yield { type: 'stage-started', flow, file };
+          let service: Pick<RunService, 'requestAndWait'>;
+          try {
+            service = deps.runs(project);
+          } catch (error) {
+            // the app runs another file's flows (one project per app): this stage waits for its own
+            if (!(error instanceof FlowError)) throw error;
+            yield { type: 'stage-busy', flow, file, error };
+            continue;
+          }
           try {
             // a `retry` request of the project's runs service: the worker runs it and the `next:` stages after it
-            const runs = await deps.runs(project).requestAndWait({ flow, trigger: 'retry' });
+            const runs = await service.requestAndWait({ flow, trigger: 'retry' });
             yield { type: 'stage-ended', flow, runs };
           } catch (error) {
             if (!(error instanceof FlowError) || error.code !== 'RUN_ALREADY_ACTIVE') throw error;
