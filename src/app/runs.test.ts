@@ -201,4 +201,31 @@ describe('runs service', () => {
     await expect(s.request({ flow: 'f', trigger: 'manual' })).rejects.toThrow('the service is stopping');
     service = undefined;
   });
+
+  it('reports the end of a request nobody waits for, and leaves it to the caller of requestAndWait', async () => {
+    store = await openStore(':memory:');
+    const logged: string[] = [];
+    const log = { ...silentLogger, error: (_fields: object, message?: string) => logged.push(String(message)) };
+    const events = createRunEvents(silentLogger);
+    service = createRunService({
+      queue: createInProcessQueue(),
+      project: project({ f: {} }),
+      store,
+      clock: new ManualClock(),
+      log,
+      host: 'h',
+      pid: 1,
+      events,
+      run: async () => {
+        throw new FlowError('CONNECTION_FAILED', 'the source is down');
+      },
+    });
+    service.start();
+    // `syncline errors retry` waits for its stage runs and prints what became of them
+    await expect(service.requestAndWait({ flow: 'f', trigger: 'retry' })).rejects.toThrow('the source is down');
+    expect(logged).toEqual([]);
+    // an auto-retry round does not wait: the service logs it
+    await service.request({ flow: 'f', trigger: 'retry' });
+    await vi.waitFor(() => expect(logged).toEqual(['run of flow f could not start']));
+  });
 });

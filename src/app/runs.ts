@@ -80,6 +80,8 @@ interface Tracked {
   readonly settle: (outcome: RunOutcome) => void;
 }
 
+type Waited = RequestOptions & { readonly waited?: boolean };
+
 /** How many settled requests stay known (for `wait` after the end); older ones are forgotten. */
 const KEEP_SETTLED = 1000;
 
@@ -111,14 +113,14 @@ export function createRunService(o: RunServiceOptions): RunService {
     return parent?.quiet ?? false;
   };
 
-  const track = (id: string, request: RunRequest): Tracked => {
+  const track = (id: string, request: RunRequest, waited = false): Tracked => {
     const known = tracked.get(id);
     if (known) return known;
     let settle: (outcome: RunOutcome) => void = () => undefined;
     const done = new Promise<RunOutcome>((resolve) => {
       settle = resolve;
     });
-    const t: Tracked = { request, quiet: quietOf(request), done, settle };
+    const t: Tracked = { request, quiet: waited || quietOf(request), done, settle };
     tracked.set(id, t);
     return t;
   };
@@ -175,7 +177,8 @@ export function createRunService(o: RunServiceOptions): RunService {
     return { overlap: 'queue', dedupeKey: `${request.trigger}:${request.flow}` };
   };
 
-  async function enqueue(request: RunRequest, options: RequestOptions): Promise<Requested> {
+  /** `waited`: the caller waits for the request (`requestAndWait`) and reports its end itself. */
+  async function enqueue(request: RunRequest, options: Waited): Promise<Requested> {
     if (stopped) {
       throw new FlowError('CANCELED', `no run of flow ${request.flow} was started: the service is stopping`);
     }
@@ -199,7 +202,7 @@ export function createRunService(o: RunServiceOptions): RunService {
       return { outcome: 'skipped', why };
     }
     const { id } = enqueued;
-    const t = track(id, request);
+    const t = track(id, request, options.waited);
     const { signal } = options;
     if (signal) {
       const onAbort = () => void cancel(id);
@@ -212,7 +215,7 @@ export function createRunService(o: RunServiceOptions): RunService {
     return { outcome: enqueued.outcome === 'accepted' ? 'started' : 'queued', id };
   }
 
-  const request = (input: RunInput, options: RequestOptions = {}) =>
+  const request = (input: RunInput, options: Waited = {}) =>
     enqueue(
       {
         file: project.file,
@@ -270,7 +273,7 @@ export function createRunService(o: RunServiceOptions): RunService {
     request,
     wait,
     async requestAndWait(input, options) {
-      const requested = await request(input, options);
+      const requested = await request(input, { ...options, waited: true });
       if (requested.outcome === 'skipped') {
         throw new FlowError('RUN_SKIPPED', `run of flow ${input.flow} skipped: ${requested.why}`);
       }
