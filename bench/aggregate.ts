@@ -224,7 +224,9 @@ async function engine(maxGroups: number, work: string): Promise<{ digest: string
   const statePath = join(work, `state-${maxGroups}.db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${statePath}${suffix}`, { force: true });
   const store = await openStore(statePath);
-  const run = await createEngine({ connectors: [bench], steps: builtinSteps, store }).run(project, 'totals');
+  const run = await createEngine({ connectors: [bench], steps: builtinSteps, store }).run(project, 'totals', {
+    trigger: 'cli',
+  });
   await store.close();
   if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
   return { digest: digest.value(), spills: run.counts.steps.aggregate?.stats?.spills ?? 0, pages: run.pages };

@@ -11,7 +11,7 @@ export async function runFlowYaml(file: string, yaml: string, flow: string, stat
   const project = await loadProject(file, { connectors: builtinConnectors, steps: builtinSteps });
   const store = await openStore(statePath);
   const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-  const run = await engine.run(project, flow);
+  const run = await engine.run(project, flow, { trigger: 'cli' });
   await store.close();
   if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
   return run.counts.written;

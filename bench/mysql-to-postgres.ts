@@ -131,7 +131,7 @@ flows:
     const project = await loadProject(file, { connectors, steps: builtinSteps });
     const store = await openStore(join(work, 'state.db'));
     const engine = createEngine({ connectors, steps: builtinSteps, store });
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     await store.close();
     if (run.status !== 'succeeded') throw new Error(`run ${run.status}: ${JSON.stringify(run.error)}`);
     return run.counts.written;

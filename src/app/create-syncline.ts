@@ -3,12 +3,12 @@ import type { Catalog } from '../config/catalog.js';
 import type { ProjectDefinition } from '../config/definition.js';
 import type { Env } from '../config/index.js';
 import { createEngine, type Engine, type RunEvents } from '../engine/index.js';
+import { createInProcessQueue, type RunQueue } from '../queue/index.js';
 import { type Clock, FlowError, type Logger, silentLogger, systemClock } from '../sdk/index.js';
 import { loadMasterKey, warnOnStderr } from '../security/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { type Connections, createConnections } from './connections.js';
 import { createErrors, type Errors } from './errors.js';
-import { createInProcessQueue } from './in-process-queue.js';
 import { createInboxWriter, type InboxWriter } from './inbox-writer.js';
 import { lazyTokenStore } from './lazy-token-store.js';
 import { subscribeNotifications } from './notifications.js';
@@ -16,7 +16,6 @@ import { createPreview, type Preview } from './preview.js';
 import { createProjects, type Projects, type RedactionSink } from './projects.js';
 import { createReturnedIds, type ReturnedIds } from './returned-ids.js';
 import { createRunHistory, type RunHistory } from './run-history.js';
-import type { RunQueue } from './run-queue.js';
 import { createRunService, type RunService } from './runs.js';
 import { createSecrets, type Secrets } from './secrets.js';
 import { createService, type ServeOptions, type Service } from './service.js';
@@ -29,7 +28,7 @@ export interface SynclineOptions {
   readonly store: StateStore;
   /** The connectors, steps and notification channels flow files may use (the CLI hands in the bundled ones). */
   readonly catalog: Catalog;
-  /** Where run requests wait for the worker (default: the in-process queue, src/app/in-process-queue.ts). */
+  /** Where run requests wait for the worker (default: the in-process queue, src/queue/in-process-queue.ts). */
   readonly queue?: RunQueue;
   readonly clock?: Clock;
   readonly log?: Logger;
@@ -58,7 +57,7 @@ export interface Syncline {
   /** The webhook inbox's writer (the HTTP server's one store port): events group-committed. */
   readonly inbox: () => InboxWriter;
   /**
-   * The runs service of a loaded project over the app's run queue (request, wait, cancel, list), its
+   * The runs service of a loaded project over the app's run queue (request, wait, cancel, pending), its
    * worker started; made on the first call. One project per app: the queue has one worker.
    */
   runs(project: ProjectDefinition): RunService;
@@ -141,7 +140,7 @@ export function createSyncline(options: SynclineOptions): Syncline {
   };
   return {
     projects,
-    errors: createErrors({ store, projects, clock, engine }),
+    errors: createErrors({ store, projects, clock, engine, runs }),
     status: createStatus({ store, engine }),
     secrets: createSecrets({ store, masterKey }),
     tokens,

@@ -58,7 +58,9 @@ describe.each(kinds)('app.errors and app.status on $name', (kind) => {
     writeFileSync(join(dir, 'customers.csv'), csv());
     ({ store } = await kind.open());
     app = createSyncline({ store, catalog: testCatalog, env: {} });
-    const run = await app.engine().run(await app.projects.load(join(dir, 'flow.yaml')), 'customers');
+    const run = await app
+      .engine()
+      .run(await app.projects.load(join(dir, 'flow.yaml')), 'customers', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
   });
   afterEach(async () => {

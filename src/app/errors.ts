@@ -5,6 +5,7 @@ import type { ErrorFilter, ErrorHistoryRow, ErrorRecordRow, RunRow, StateStore }
 import { maskErrorHistory, maskErrorRecord, type PiiPaths } from './error-masking.js';
 import type { Projects } from './projects.js';
 import { retryRecords } from './retry-records.js';
+import type { RunService } from './runs.js';
 
 /** The error records to act on: these ids, or every open record matching a filter (oldest first). */
 export type ErrorTarget = { readonly ids: readonly number[] } | { readonly all: ErrorFilter };
@@ -33,7 +34,10 @@ export type RetryEvent =
   /** A pipeline stage the delivered records were handed on to is run now, with the stages after it. */
   | { readonly type: 'stage-started'; readonly flow: string; readonly file: string }
   | { readonly type: 'stage-ended'; readonly flow: string; readonly runs: readonly RunRow[] }
-  /** That stage is running already (`syncline serve`): the records wait in its input for its next run. */
+  /**
+   * That stage cannot run now — it is running already (`syncline serve`), or the app runs another
+   * flow file's flows (one project per app) —: the records wait in its input for its next run.
+   */
   | { readonly type: 'stage-busy'; readonly flow: string; readonly file: string; readonly error: FlowError };
 
 export type ResolveEvent =
@@ -70,6 +74,8 @@ export interface ErrorsDeps {
   readonly projects: Projects;
   readonly clock: Clock;
   readonly engine: () => Engine;
+  /** The runs service of a loaded project: the stages retried records were handed on to are requested there. */
+  readonly runs: (project: ProjectDefinition) => Pick<RunService, 'requestAndWait'>;
 }
 
 const notFound = (id: number) => new FlowError('ERROR_RECORD_NOT_FOUND', `no error record with id ${id}`);
@@ -212,8 +218,19 @@ export function createErrors(deps: ErrorsDeps): Errors {
       for (const [file, { project, flows }] of stages)
         for (const flow of flows) {
           yield { type: 'stage-started', flow, file };
+          let service: Pick<RunService, 'requestAndWait'>;
           try {
-            yield { type: 'stage-ended', flow, runs: await engine.runChain(project, flow, { trigger: 'retry' }) };
+            service = deps.runs(project);
+          } catch (error) {
+            // the app runs another file's flows (one project per app): this stage waits for its own
+            if (!(error instanceof FlowError)) throw error;
+            yield { type: 'stage-busy', flow, file, error };
+            continue;
+          }
+          try {
+            // a `retry` request of the project's runs service: the worker runs it and the `next:` stages after it
+            const runs = await service.requestAndWait({ flow, trigger: 'retry' });
+            yield { type: 'stage-ended', flow, runs };
           } catch (error) {
             if (!(error instanceof FlowError) || error.code !== 'RUN_ALREADY_ACTIVE') throw error;
             yield { type: 'stage-busy', flow, file, error };

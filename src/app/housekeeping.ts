@@ -1,13 +1,22 @@
 import type { ProjectDefinition } from '../config/definition.js';
-import { type AutoRetryResult, autoRetryRound, type Engine } from '../engine/index.js';
-import { type Clock, FlowError, type Logger, parseDuration } from '../sdk/index.js';
+import { type AutoRetryResult, autoRetryRound, type Engine, type RetryResult } from '../engine/index.js';
+import { type Clock, FlowError, type Logger, parseDuration, toFlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
+import { type RecordRetry, retryRecords } from './retry-records.js';
 import type { RunService } from './runs.js';
+
+/** What `retryRecords` yields, as the list of results an auto-retry round reads. */
+async function collect(retried: AsyncIterable<RecordRetry>): Promise<RetryResult[]> {
+  const results: RetryResult[] = [];
+  for await (const r of retried)
+    results.push('outcome' in r ? { id: r.id, outcome: r.outcome } : { id: r.id, refused: toFlowError(r.error) });
+  return results;
+}
 
 export interface HousekeepingOptions {
   readonly project: ProjectDefinition;
   readonly store: StateStore;
-  /** Retries one error record (the engine's `retryError`). */
+  /** Retries error records (the engine's `retryErrors`, through `retryRecords`). */
   readonly engine: Pick<Engine, 'retryErrors'>;
   /** Where the pipeline stages the retried records were handed on to are requested. */
   readonly runs: Pick<RunService, 'request'>;
@@ -65,7 +74,7 @@ export function createHousekeeping(o: HousekeepingOptions): Housekeeping {
         retryErrors: (project, ids) =>
           abort.signal.aborted
             ? Promise.reject(new FlowError('CANCELED', 'serve is stopping'))
-            : o.engine.retryErrors(project, ids),
+            : collect(retryRecords(o.engine, project, ids)),
         runStage: (_project, stage) => o.runs.request({ flow: stage, trigger: 'retry' }),
       },
       o.project,

@@ -11,6 +11,7 @@ export type {
   Unsubscribe,
 } from '../engine/index.js';
 export { notifyConfigSchema } from '../observe/index.js';
+export { createInProcessQueue, type RunQueue, type RunRequest, type RunTrigger } from '../queue/index.js';
 export type {
   BreakerRow,
   ErrorFilter,
@@ -26,14 +27,12 @@ export type { Connections } from './connections.js';
 export { createSyncline, type Syncline, type SynclineOptions } from './create-syncline.js';
 export type { PiiPaths } from './error-masking.js';
 export type { Errors, ErrorTarget, ErrorView, ResolveEvent, RetryEvent } from './errors.js';
-export { createInProcessQueue } from './in-process-queue.js';
 export { createInboxWriter, type InboxWriter } from './inbox-writer.js';
 export { openSyncline, type StoreLocation } from './open-syncline.js';
 export type { Preview } from './preview.js';
 export type { Projects, RedactionSink } from './projects.js';
 export type { ReturnedIds } from './returned-ids.js';
 export type { RunHistory } from './run-history.js';
-export type { RunQueue, RunRequest, RunTrigger } from './run-queue.js';
 export type { Requested, RunInput, RunService } from './runs.js';
 export { checkSecretName, type Secrets } from './secrets.js';
 export type { ServedFlow, ServeOptions, Service, WebhookHook } from './service.js';

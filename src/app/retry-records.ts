@@ -16,7 +16,7 @@ const CHUNK = 500;
  * (`engine.retryErrors`); what became of each record is yielded in id order, a chunk at a time.
  */
 export async function* retryRecords(
-  engine: Engine,
+  engine: Pick<Engine, 'retryErrors'>,
   project: ProjectDefinition,
   ids: readonly number[],
   options: { payload?: JsonObject } = {},

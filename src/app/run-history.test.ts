@@ -33,9 +33,9 @@ describe.each(kinds)('app.runHistory, app.returnedIds, app.connections on $name'
     try {
       expect(await app.runHistory.list({ limit: 10 })).toEqual([]);
       const project = await app.projects.load(join(dir, 'flow.yaml'));
-      const first = await app.engine().run(project, 'a');
-      const second = await app.engine().run(project, 'b');
-      const third = await app.engine().run(project, 'a');
+      const first = await app.engine().run(project, 'a', { trigger: 'cli' });
+      const second = await app.engine().run(project, 'b', { trigger: 'cli' });
+      const third = await app.engine().run(project, 'a', { trigger: 'cli' });
       expect((await app.runHistory.list({ limit: 10 })).map((r) => r.id)).toEqual([third.id, second.id, first.id]);
       expect((await app.runHistory.list({ flow: 'a', limit: 10 })).map((r) => r.id)).toEqual([third.id, first.id]);
       expect(await app.runHistory.list({ limit: 1 })).toHaveLength(1);

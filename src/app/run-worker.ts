@@ -1,7 +1,8 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import { nextStages, type RunOptions } from '../engine/index.js';
+import type { QueuedRun, RunQueue, RunRequest } from '../queue/index.js';
+import { FlowError } from '../sdk/index.js';
 import type { RunRow } from '../store/state-store.js';
-import type { QueuedRun, RunQueue, RunRequest } from './run-queue.js';
 
 /** How a request ended: its run and the requests of the stages it handed on to, or why it could not run. */
 export type RunOutcome =
@@ -27,7 +28,7 @@ export function storedTrigger(request: RunRequest): string {
 }
 
 /** What the engine is told for a request. */
-export function runOptionsOf(request: RunRequest, signal: AbortSignal, requestId: string): RunOptions {
+function runOptionsOf(request: RunRequest, signal: AbortSignal, requestId: string): RunOptions {
   return {
     trigger: storedTrigger(request),
     signal,
@@ -39,8 +40,8 @@ export function runOptionsOf(request: RunRequest, signal: AbortSignal, requestId
 }
 
 /**
- * The worker loop: takes requests from the queue until `signal` aborts, runs each flow with the
- * engine, and — when the run completed and was not canceled — requests one run of each `next:` stage
+ * The worker loop: takes requests from the queue until `signal` aborts, runs each flow of its
+ * project (a request names the flow file: another file's is an error) with the engine, and — when the run completed and was not canceled — requests one run of each `next:` stage
  * (the same error threshold; what to read comes from the stage's own checkpoint). Every request
  * settles once: with its run, or with the error that kept it from running.
  */
@@ -48,6 +49,14 @@ export function runWorker(o: RunWorkerOptions, signal: AbortSignal): Promise<voi
   return o.queue.consume(async (job) => {
     const { request } = job;
     try {
+      // in process, the worker runs its project's flows only: a request for another file is refused, never run as this one's
+      if (request.file !== o.project.file) {
+        throw new FlowError(
+          'CONFIG_INVALID',
+          `run request for flow ${request.flow} of ${request.file} reached the worker of ${o.project.file}`,
+          { hint: 'one app runs one flow file: request its runs from an app that loaded that file' },
+        );
+      }
       const run = await o.run(o.project, request.flow, runOptionsOf(request, job.signal, job.id));
       const flow = o.project.flows[request.flow];
       const next: string[] = [];

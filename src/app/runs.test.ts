@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { createRunEvents, type RunOptions } from '../engine/index.js';
+import { createInProcessQueue } from '../queue/index.js';
 import { FlowError, ManualClock, silentLogger } from '../sdk/index.js';
 import { openStore } from '../store/index.js';
 import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
-import { createInProcessQueue } from './in-process-queue.js';
 import { createRunService, type RunService } from './runs.js';
 
 function project(flows: Record<string, Partial<FlowDefinition>>): ProjectDefinition {
@@ -134,6 +134,8 @@ describe('runs service', () => {
     const id = requested.outcome === 'skipped' ? '' : requested.id;
     expect(engine.calls[0]?.options.requestId).toBe(id);
     expect(await s.pending()).toEqual([expect.objectContaining({ id, runId: 1 })]);
+    // the request names its project's flow file, for a worker that must load it
+    expect((await s.pending())[0]?.request.file).toBe('/tmp/r.yaml');
     engine.releases.shift()?.();
     await vi.waitFor(() => expect(engine.calls).toHaveLength(2));
     expect(engine.calls[1]?.options.requestId).not.toBe(id);
@@ -198,5 +200,32 @@ describe('runs service', () => {
     expect((await waiting).map((r) => r.status)).toEqual(['canceled']);
     await expect(s.request({ flow: 'f', trigger: 'manual' })).rejects.toThrow('the service is stopping');
     service = undefined;
+  });
+
+  it('reports the end of a request nobody waits for, and leaves it to the caller of requestAndWait', async () => {
+    store = await openStore(':memory:');
+    const logged: string[] = [];
+    const log = { ...silentLogger, error: (_fields: object, message?: string) => logged.push(String(message)) };
+    const events = createRunEvents(silentLogger);
+    service = createRunService({
+      queue: createInProcessQueue(),
+      project: project({ f: {} }),
+      store,
+      clock: new ManualClock(),
+      log,
+      host: 'h',
+      pid: 1,
+      events,
+      run: async () => {
+        throw new FlowError('CONNECTION_FAILED', 'the source is down');
+      },
+    });
+    service.start();
+    // `syncline errors retry` waits for its stage runs and prints what became of them
+    await expect(service.requestAndWait({ flow: 'f', trigger: 'retry' })).rejects.toThrow('the source is down');
+    expect(logged).toEqual([]);
+    // an auto-retry round does not wait: the service logs it
+    await service.request({ flow: 'f', trigger: 'retry' });
+    await vi.waitFor(() => expect(logged).toEqual(['run of flow f could not start']));
   });
 });

@@ -1,14 +1,14 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import type { RunEvents, RunOptions } from '../engine/index.js';
+import type { EnqueueOptions, QueuedRun, RunQueue, RunRequest, RunRequestState, RunTrigger } from '../queue/index.js';
 import { type Clock, FlowError, type Logger, toFlowError } from '../sdk/index.js';
-import type { RunRow, RunStatus, StateStore } from '../store/state-store.js';
-import type { EnqueueOptions, QueuedRun, RunQueue, RunRequest, RunRequestState, RunTrigger } from './run-queue.js';
+import type { RunRow, StateStore } from '../store/state-store.js';
 import { type RunOutcome, runWorker, storedTrigger } from './run-worker.js';
 
 export interface RunServiceOptions {
   readonly queue: RunQueue;
   readonly project: ProjectDefinition;
-  /** Records skipped starts; lists and shows runs. */
+  /** Records skipped starts. */
   readonly store: StateStore;
   readonly clock: Clock;
   readonly log: Logger;
@@ -48,7 +48,7 @@ export interface PendingRun {
   readonly runId?: number;
 }
 
-/** Runs, as a use case: request, wait, cancel, list, show. */
+/** Runs, as a use case: request, wait, cancel (the runs recorded are `runHistory`'s). */
 export interface RunService {
   /** Enqueues a request for a run; the worker runs it when its flow's turn comes. */
   request(input: RunInput, options?: RequestOptions): Promise<Requested>;
@@ -62,9 +62,6 @@ export interface RunService {
   requestAndWait(input: RunInput, options?: RequestOptions): Promise<RunRow[]>;
   /** Waiting: dropped; running: canceled at its next page boundary. The stages it led to go with it. */
   cancel(id: string): Promise<'dropped' | 'canceling' | 'unknown'>;
-  /** The stored runs, newest first. */
-  list(filter?: { flow?: string; status?: RunStatus; limit?: number }): Promise<RunRow[]>;
-  show(runId: number): Promise<RunRow | undefined>;
   /** The requests waiting and running in the queue. */
   pending(): Promise<PendingRun[]>;
   /** Starts the worker loop. */
@@ -83,14 +80,16 @@ interface Tracked {
   readonly settle: (outcome: RunOutcome) => void;
 }
 
+type Waited = RequestOptions & { readonly waited?: boolean };
+
 /** How many settled requests stay known (for `wait` after the end); older ones are forgotten. */
 const KEEP_SETTLED = 1000;
 
-const starts: readonly RunTrigger[] = ['schedule', 'manual', 'api'];
+const starts: readonly RunTrigger[] = ['schedule', 'manual'];
 
 /**
  * The runs service: every producer's requests go through `request`, which applies the flow's
- * `overlap:` (scheduled, manual and API starts: `skip` by default — recorded as a `skipped` run — or
+ * `overlap:` (scheduled and manual starts: `skip` by default — recorded as a `skipped` run — or
  * `queue`, one more run after the active one) and records what the worker reports. The worker
  * (`run-worker.ts`) runs each request and requests the `next:` stages of a completed run.
  */
@@ -114,14 +113,14 @@ export function createRunService(o: RunServiceOptions): RunService {
     return parent?.quiet ?? false;
   };
 
-  const track = (id: string, request: RunRequest): Tracked => {
+  const track = (id: string, request: RunRequest, waited = false): Tracked => {
     const known = tracked.get(id);
     if (known) return known;
     let settle: (outcome: RunOutcome) => void = () => undefined;
     const done = new Promise<RunOutcome>((resolve) => {
       settle = resolve;
     });
-    const t: Tracked = { request, quiet: quietOf(request), done, settle };
+    const t: Tracked = { request, quiet: waited || quietOf(request), done, settle };
     tracked.set(id, t);
     return t;
   };
@@ -178,7 +177,8 @@ export function createRunService(o: RunServiceOptions): RunService {
     return { overlap: 'queue', dedupeKey: `${request.trigger}:${request.flow}` };
   };
 
-  async function enqueue(request: RunRequest, options: RequestOptions): Promise<Requested> {
+  /** `waited`: the caller waits for the request (`requestAndWait`) and reports its end itself. */
+  async function enqueue(request: RunRequest, options: Waited): Promise<Requested> {
     if (stopped) {
       throw new FlowError('CANCELED', `no run of flow ${request.flow} was started: the service is stopping`);
     }
@@ -202,7 +202,7 @@ export function createRunService(o: RunServiceOptions): RunService {
       return { outcome: 'skipped', why };
     }
     const { id } = enqueued;
-    const t = track(id, request);
+    const t = track(id, request, options.waited);
     const { signal } = options;
     if (signal) {
       const onAbort = () => void cancel(id);
@@ -215,9 +215,10 @@ export function createRunService(o: RunServiceOptions): RunService {
     return { outcome: enqueued.outcome === 'accepted' ? 'started' : 'queued', id };
   }
 
-  const request = (input: RunInput, options: RequestOptions = {}) =>
+  const request = (input: RunInput, options: Waited = {}) =>
     enqueue(
       {
+        file: project.file,
         flow: input.flow,
         trigger: input.trigger,
         fromStart: input.fromStart === true,
@@ -234,6 +235,7 @@ export function createRunService(o: RunServiceOptions): RunService {
     const { errorThreshold } = parent.request;
     const requested = await enqueue(
       {
+        file: parent.request.file,
         flow: stage,
         trigger: 'next',
         fromStart: false,
@@ -271,15 +273,13 @@ export function createRunService(o: RunServiceOptions): RunService {
     request,
     wait,
     async requestAndWait(input, options) {
-      const requested = await request(input, options);
+      const requested = await request(input, { ...options, waited: true });
       if (requested.outcome === 'skipped') {
         throw new FlowError('RUN_SKIPPED', `run of flow ${input.flow} skipped: ${requested.why}`);
       }
       return wait(requested.id);
     },
     cancel,
-    list: (filter) => o.store.listRuns(filter),
-    show: (runId) => o.store.getRun(runId),
     async pending() {
       return (await queue.list()).map((e) => {
         const runId = tracked.get(e.id)?.runId;

@@ -24,7 +24,7 @@ describe.each(kinds)('app.status on $name', (kind) => {
       expect(await app.status.report()).toEqual({ flows: [], breakers: [] });
       const project = await app.projects.load(join(dir, 'delta-sync.yaml'));
       for (const flow of ['load-contacts', 'contacts-to-books'])
-        expect((await app.engine().run(project, flow)).status).toBe('succeeded');
+        expect((await app.engine().run(project, flow, { trigger: 'cli' })).status).toBe('succeeded');
       expect(await app.engine().flowState('load-contacts')).toEqual({});
       const state = await app.engine().flowState('contacts-to-books');
       // contact 8's 2026-11-07 18:10 Berlin time, normalised to UTC; the first run was a full sync

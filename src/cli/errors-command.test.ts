@@ -53,7 +53,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'customers.csv'), csv());
   const app = await openApp({ db });
   try {
-    const run = await app.engine().run(await app.projects.load(join(dir, 'flow.yaml')), 'customers');
+    const run = await app
+      .engine()
+      .run(await app.projects.load(join(dir, 'flow.yaml')), 'customers', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
   } finally {
     await app.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import { autoRetry } from '../../test/helpers/pipeline.js';
 import { errorRecord, startRun } from '../../test/store/store-fixtures.js';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { openStore } from '../store/index.js';
@@ -40,13 +41,13 @@ describe('automatic retry of transient failures', () => {
       }),
       errorRecord(run, { ...base, recordId: '3', kind: 'transient', code: 'TIMEOUT', payload: { id: 3 }, attempts: 5 }),
     ]);
-    const result = await engine.autoRetry(project, 'f', { maxAttempts: 5 });
+    const result = await autoRetry(engine, project, 'f', { maxAttempts: 5 });
     expect(result).toEqual({ tried: 1, delivered: 1 });
     expect([...(world.tables.get('t')?.keys() ?? [])]).toEqual(['1']);
     expect((await store.getError(timedOut as number))?.status).toBe('retried');
     expect((await store.getError(rejected as number))?.status).toBe('open');
     expect((await store.getError(spent as number))?.status).toBe('open');
-    expect(await engine.autoRetry(project, 'f', { maxAttempts: 5 })).toEqual({ tried: 0, delivered: 0 });
+    expect(await autoRetry(engine, project, 'f', { maxAttempts: 5 })).toEqual({ tried: 0, delivered: 0 });
     await store.close();
   });
 });

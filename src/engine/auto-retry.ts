@@ -1,5 +1,4 @@
 import type { ProjectDefinition } from '../config/definition.js';
-import { FlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
 import type { RetryResult } from './retry-error-record.js';
 
@@ -17,15 +16,15 @@ export interface AutoRetryResult {
  * One round of the automatic retry: every open error record of the flow whose failure was transient
  * (a timeout, a 503 that outlasted the in-run retries) and that has attempts left is retried from
  * the stage where it failed. Records that failed for a reason in the data are left to an operator.
- * Pipeline stages the delivered records were handed on to run once after the round (one already
- * running delivers them with its next run).
+ * Pipeline stages the delivered records were handed on to are requested once after the round
+ * (`syncline serve` requests `retry` runs; one of a stage already running folds into its next run).
  */
 export async function autoRetryRound(
   deps: {
     store: StateStore;
     /** Retries error records, the flow opened once per batch of one stage (retry-error-record.ts). */
     retryErrors(project: ProjectDefinition, ids: readonly number[]): Promise<readonly RetryResult[]>;
-    /** Runs a pipeline stage and the stages after it. */
+    /** Requests a run of a pipeline stage (which requests the stages after it). */
     runStage(project: ProjectDefinition, flow: string): Promise<unknown>;
   },
   project: ProjectDefinition,
@@ -46,9 +45,6 @@ export async function autoRetryRound(
     if (r.outcome.ok) delivered += 1;
     for (const stage of r.outcome.handedOn) stages.add(stage);
   }
-  for (const stage of stages)
-    await deps.runStage(project, stage).catch((error: unknown) => {
-      if (!(error instanceof FlowError && error.code === 'RUN_ALREADY_ACTIVE')) throw error;
-    });
+  for (const stage of stages) await deps.runStage(project, stage);
   return { tried: ids.length, delivered };
 }

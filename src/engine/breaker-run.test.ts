@@ -55,7 +55,9 @@ describe('circuit breaker in runs', () => {
     const { world, writes } = flakyWorld(100, 5 * 60_000, clock);
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: [memoryConnector(world)], steps: [], store, clock });
-    const run = await clock.drive(engine.run(project({ failures: 2, openFor: '2m', maxWait: '10m' }), 'f'));
+    const run = await clock.drive(
+      engine.run(project({ failures: 2, openFor: '2m', maxWait: '10m' }), 'f', { trigger: 'cli' }),
+    );
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
     expect(world.tables.get('t')?.size).toBe(100);
@@ -84,7 +86,7 @@ describe('circuit breaker in runs', () => {
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: [memoryConnector(world)], steps: [], store, clock });
     const p = project({ failures: 2, openFor: '2m', maxWait: '3m' });
-    const paused = await clock.drive(engine.run(p, 'f'));
+    const paused = await clock.drive(engine.run(p, 'f', { trigger: 'cli' }));
     expect(paused.status).toBe('paused');
     expect(paused.error?.code).toBe('PAUSED');
     expect(paused.error?.message).toContain('the circuit of connection dst is open until');
@@ -93,7 +95,7 @@ describe('circuit breaker in runs', () => {
     // the probe at 2 min fails, its retry 1 ms later meets the open circuit, whose next probe is past maxWait
     expect(paused.endedAt?.getTime()).toBe(T0 + 120_002);
     clock.advance(15 * 60_000);
-    const resumed = await clock.drive(engine.run(p, 'f'));
+    const resumed = await clock.drive(engine.run(p, 'f', { trigger: 'cli' }));
     expect(resumed.status).toBe('succeeded');
     expect(resumed.resumedFrom).toBe(paused.id);
     expect(world.tables.get('t')?.size).toBe(100);
@@ -107,7 +109,7 @@ describe('circuit breaker in runs', () => {
     const { world } = flakyWorld(100, 60_000, clock);
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: [memoryConnector(world)], steps: [], store, clock });
-    const run = await clock.drive(engine.run(project({ enabled: false }), 'f'));
+    const run = await clock.drive(engine.run(project({ enabled: false }), 'f', { trigger: 'cli' }));
     expect(run.status).toBe('failed');
     expect(run.error?.code).toBe('TRANSIENT_IO');
     expect(await store.listBreakers()).toEqual([]);

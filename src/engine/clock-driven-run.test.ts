@@ -41,7 +41,7 @@ async function runOnClock(fail: (call: number) => FlowError | undefined) {
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: [memoryConnector(world)], steps: [], store, clock });
   const wall = performance.now();
-  const run = await clock.drive(engine.run(project(), 'f'));
+  const run = await clock.drive(engine.run(project(), 'f', { trigger: 'cli' }));
   const wallMs = performance.now() - wall;
   const delivered = world.tables.get('t')?.size ?? 0;
   await store.close();

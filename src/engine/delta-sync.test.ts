@@ -56,7 +56,7 @@ describe('delta sync', () => {
     const rows: JsonObject[] = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, updated_at: minutes(i) }));
     const world = memoryWorld(rows);
     const { store, engine } = await setup(world);
-    const first = await engine.run(project({ field: 'updated_at' }), 'f');
+    const first = await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(first.status).toBe('succeeded');
     expect(first.counts.destinations.out?.out).toBe(10);
     expect(first.counts.delta).toMatchObject({ full: true, reason: 'first run: full sync' });
@@ -67,7 +67,7 @@ describe('delta sync', () => {
     (rows[5] as JsonObject).updated_at = minutes(21);
     rows.push({ id: 11, updated_at: minutes(15) });
     const before = written(world);
-    const second = await engine.run(project({ field: 'updated_at' }), 'f');
+    const second = await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(second.counts.delta).toMatchObject({ full: false, since: minutes(9) });
     expect(second.counts.destinations.out?.in).toBe(3);
     expect(second.counts.skipped).toBe(8);
@@ -75,7 +75,7 @@ describe('delta sync', () => {
     expect(await watermark(store)).toBe(minutes(21));
 
     // nothing changed: nothing delivered, the watermark stays
-    const third = await engine.run(project({ field: 'updated_at' }), 'f');
+    const third = await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(third.counts.destinations.out?.in).toBe(0);
     expect(await watermark(store)).toBe(minutes(21));
     await store.close();
@@ -85,12 +85,12 @@ describe('delta sync', () => {
     const rows: JsonObject[] = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, updated_at: minutes(i) }));
     const world = memoryWorld(rows);
     const { store, engine } = await setup(world);
-    await engine.run(project({ field: 'updated_at', overlap: '3m' }), 'f');
-    const again = await engine.run(project({ field: 'updated_at', overlap: '3m' }), 'f');
+    await engine.run(project({ field: 'updated_at', overlap: '3m' }), 'f', { trigger: 'cli' });
+    const again = await engine.run(project({ field: 'updated_at', overlap: '3m' }), 'f', { trigger: 'cli' });
     // minutes 6..9 are within 3 minutes of the watermark (minute 9)
     expect(again.counts.delta?.since).toBe(minutes(6));
     expect(again.counts.destinations.out?.in).toBe(4);
-    const full = await engine.run(project({ field: 'updated_at', overlap: '3m' }), 'f', { full: true });
+    const full = await engine.run(project({ field: 'updated_at', overlap: '3m' }), 'f', { trigger: 'cli', full: true });
     expect(full.counts.delta).toMatchObject({ full: true, reason: 'full sync (--full)' });
     expect(full.counts.destinations.out?.in).toBe(10);
     await store.close();
@@ -101,16 +101,16 @@ describe('delta sync', () => {
     const world = memoryWorld(rows);
     const { store, engine } = await setup(world);
     const settings: DeltaSettings = { field: 'updated_at', since: minutes(5), fullSync: '0 3 * * *' };
-    const first = await engine.run(project(settings), 'f');
+    const first = await engine.run(project(settings), 'f', { trigger: 'cli' });
     expect(first.counts.delta?.reason).toBe(`first run: from ${minutes(5)}`);
     expect(first.counts.destinations.out?.in).toBe(5);
     const state = (await store.getWatermark('f', WATERMARK_SOURCE)) as JsonObject;
     // the last full sync was two days ago: a 03:00 tick has passed since
     await store.setWatermark('f', WATERMARK_SOURCE, { ...state, fullSyncAt: '2020-01-01T00:00:00.000Z' }, new Date());
-    const due = await engine.run(project(settings), 'f');
+    const due = await engine.run(project(settings), 'f', { trigger: 'cli' });
     expect(due.counts.delta).toMatchObject({ full: true, reason: 'full sync (fullSync "0 3 * * *")' });
     expect(due.counts.destinations.out?.in).toBe(5); // still from `since`
-    const after = await engine.run(project(settings), 'f');
+    const after = await engine.run(project(settings), 'f', { trigger: 'cli' });
     expect(after.counts.delta?.full).toBe(false);
     await store.close();
   });
@@ -123,9 +123,9 @@ describe('delta sync', () => {
     const world = memoryWorld(rows);
     const { store, engine } = await setup(world);
     const settings: DeltaSettings = { field: 'changed', timezone: 'Europe/Berlin', overlap: '2h' };
-    await engine.run(project(settings), 'f');
+    await engine.run(project(settings), 'f', { trigger: 'cli' });
     expect(await watermark(store)).toBe('2026-03-29T01:30:00.000Z');
-    const next = await engine.run(project(settings), 'f');
+    const next = await engine.run(project(settings), 'f', { trigger: 'cli' });
     // two hours before 03:30 CEST is 00:30 CET: written like the source's values, in Berlin time
     expect(next.counts.delta?.since).toBe('2026-03-29 00:30:00');
     expect(next.counts.destinations.out?.in).toBe(2);
@@ -141,7 +141,7 @@ describe('delta sync', () => {
     ];
     const world = memoryWorld(rows);
     const { store, engine } = await setup(world);
-    const run = await engine.run(project({ field: 'updated_at' }), 'f');
+    const run = await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.destinations.out?.in).toBe(2);
     const errors = (await store.listErrors({ flow: 'f' })).sort((a, b) => a.recordId.localeCompare(b.recordId));
@@ -153,7 +153,10 @@ describe('delta sync', () => {
     expect(await watermark(store)).toBe(minutes(2));
     // onMissing: pass delivers them without moving the watermark
     rows.splice(2, 1);
-    const passing = await engine.run(project({ field: 'updated_at', onMissing: 'pass' }), 'f', { full: true });
+    const passing = await engine.run(project({ field: 'updated_at', onMissing: 'pass' }), 'f', {
+      trigger: 'cli',
+      full: true,
+    });
     expect(passing.counts.destinations.out?.in).toBe(3);
     await store.close();
   });
@@ -169,15 +172,15 @@ describe('delta sync', () => {
         return s.commitPage(commit);
       },
     }));
-    await engine.run(project({ field: 'updated_at' }), 'f');
+    await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(await watermark(store)).toBe(minutes(9));
     for (const [i, r] of rows.entries()) r.updated_at = minutes(30 + i); // every row changes
     crash = true;
-    const failed = await engine.run(project({ field: 'updated_at' }), 'f');
+    const failed = await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(failed.status).toBe('failed');
     expect(await watermark(store)).toBe(minutes(9)); // only a completed run moves it
     crash = false;
-    const resumed = await engine.run(project({ field: 'updated_at' }), 'f');
+    const resumed = await engine.run(project({ field: 'updated_at' }), 'f', { trigger: 'cli' });
     expect(resumed.status).toBe('succeeded');
     expect(resumed.counts.delta?.reason).toBe(`resumed delta from "${minutes(9)}"`);
     expect(resumed.counts.read).toBe(6); // from the checkpoint after row 4

@@ -14,7 +14,6 @@ import {
   type TokenStore,
 } from '../sdk/index.js';
 import type { ErrorRecordRow, RunRow, StateStore } from '../store/state-store.js';
-import { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './auto-retry.js';
 import { createBreakers } from './breakers.js';
 import { createBulkheads } from './bulkheads.js';
 import { createConnectionPool } from './connection-pool.js';
@@ -25,7 +24,6 @@ import { createRegistry, type Registry } from './registry.js';
 import { type ResolveOptions, resolveErrorRecord } from './resolve-error-record.js';
 import { type RetryOutcome, type RetryResult, retryErrorRecord, retryErrorRecords } from './retry-error-record.js';
 import { defaultRetry, type RetryOptions } from './retry-policy.js';
-import { runChain } from './run-chain.js';
 import { createRunEvents, type RunEvents } from './run-events.js';
 import { type RunOptions, runFlow } from './run-flow.js';
 
@@ -54,12 +52,7 @@ export interface Engine {
    * record.failed, run.progress, run.ended, error.retried, error.resolved. Subscribers never break a run.
    */
   readonly events: RunEvents;
-  run(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow>;
-  /**
-   * Runs a flow, then (when it completed) the flows of its `next:` with theirs, depth first: a
-   * pipeline. Returns every run in order; a stage that did not complete stops the chain after it.
-   */
-  runChain(project: ProjectDefinition, flow: string, options?: RunOptions): Promise<RunRow[]>;
+  run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
   /** Retries one error record (throws when it cannot be retried): `retryErrors` with one id. */
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
@@ -78,8 +71,6 @@ export interface Engine {
   receivesEvents(project: ProjectDefinition, flow: string): boolean;
   /** The receiver of a webhook flow, its connection held open until released. */
   openReceiver(project: ProjectDefinition, flow: string): Promise<OpenReceiver>;
-  /** One round of automatic retry of the flow's transiently failed error records. */
-  autoRetry(project: ProjectDefinition, flow: string, options: AutoRetryOptions): Promise<AutoRetryResult>;
   /** A flow's watermark and checkpoint, decoded (the stored format stays the engine's own). */
   flowState(flow: string): Promise<FlowState>;
   /** Closes the event stream, waiting for its subscribers to finish (a notifier sends what waits); the store stays open: it is the caller's. */
@@ -122,8 +113,6 @@ export function createEngine(options: EngineOptions): Engine {
     store: options.store,
     events,
     run: async (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
-    runChain: (project, flow, runOptions) =>
-      runChain(findFlow(project, flow), runOptions ?? {}, (f, o) => runFlow(deps, project, f, o), project),
     preview: async (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
     retryErrors: (project, ids, retryOptions) => retryErrorRecords(deps, project, ids, retryOptions),
@@ -132,17 +121,5 @@ export function createEngine(options: EngineOptions): Engine {
     resolveError: (id, resolveOptions) => resolveErrorRecord(deps, id, resolveOptions),
     flowState: (flow) => readFlowState(options.store, flow),
     close: () => events.close(),
-    autoRetry: (project, flow, o) =>
-      autoRetryRound(
-        {
-          store: options.store,
-          retryErrors: (p, ids) => retryErrorRecords(deps, p, ids),
-          runStage: (p, stage) =>
-            runChain(findFlow(p, stage), { trigger: 'retry' }, (f, o) => runFlow(deps, p, f, o), p),
-        },
-        project,
-        findFlow(project, flow).name,
-        o,
-      ),
   };
 }

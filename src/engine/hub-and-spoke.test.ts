@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import { autoRetry } from '../../test/helpers/pipeline.js';
 import type {
   BreakerSettings,
   DestinationDefinition,
@@ -211,7 +212,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     world.down.set('crm', outage);
     // openFor 1h: the circuit stays open for the rest of the run, however slow the machine
     const p = project({ crm: { breaker: { failures: 5, openFor: '1h' } } });
-    const run = await engine.run(p, 'f');
+    const run = await engine.run(p, 'f', { trigger: 'cli' });
 
     expect(run.error).toBeNull();
     expect(run.status).toBe('completed_with_errors');
@@ -252,19 +253,19 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     const { world, store, engine } = await setup(50, 0, clock);
     world.down.set('crm', outage);
     const p = project({ crm: { breaker: { failures: 2, openFor: 100 } } });
-    expect((await clock.drive(engine.run(p, 'f'))).status).toBe('completed_with_errors');
+    expect((await clock.drive(engine.run(p, 'f', { trigger: 'cli' }))).status).toBe('completed_with_errors');
     expect(await spokeErrors(store, 'crm')).toHaveLength(50);
     const warehouseCalls = world.calls.get('warehouse');
 
     // still down: an automatic round fails fast (the circuit is open) and keeps the records open
-    const early = await clock.drive(engine.autoRetry(p, 'f', { maxAttempts: 5 }));
+    const early = await clock.drive(autoRetry(engine, p, 'f', { maxAttempts: 5 }));
     expect(early).toEqual({ tried: 50, delivered: 0 });
     const stillOpen = await spokeErrors(store, 'crm');
     expect(stillOpen.every((e) => e.status === 'open' && e.attempts === 2)).toBe(true);
 
     world.down.delete('crm');
     clock.advance(100); // the circuit half-opens
-    const round = await clock.drive(engine.autoRetry(p, 'f', { maxAttempts: 5 }));
+    const round = await clock.drive(autoRetry(engine, p, 'f', { maxAttempts: 5 }));
     expect(round).toEqual({ tried: 50, delivered: 50 });
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(50));
     expect(world.tables.get('crm')?.get('3')).toEqual({ id: 3, seen: true });
@@ -286,7 +287,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
       crm: { breaker: { failures: 2, openFor: '10s' } },
     });
     const started = performance.now();
-    const run = await engine.run(p, 'f');
+    const run = await engine.run(p, 'f', { trigger: 'cli' });
     const took = performance.now() - started;
     expect(run.status).toBe('completed_with_errors');
     expect(run.pages).toBe(200);
@@ -316,7 +317,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
       return outage();
     });
     const p = project({ retry: { maxAttempts: 1 }, crm: { breaker: { failures: 1, openFor: 50 } } });
-    const run = await clock.drive(engine.run(p, 'f'));
+    const run = await clock.drive(engine.run(p, 'f', { trigger: 'cli' }));
     expect(run.status).toBe('completed_with_errors');
     expect(world.tables.get('warehouse')?.size).toBe(600);
     const delivered = new Set(world.tables.get('crm')?.keys() ?? []);
@@ -334,7 +335,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     const { world, store, engine } = await setup(100);
     world.down.set('crm', outage);
     const p = project({ crm: { onOutage: 'pause', breaker: { failures: 2, openFor: '1h', maxWait: 100 } } });
-    const run = await engine.run(p, 'f');
+    const run = await engine.run(p, 'f', { trigger: 'cli' });
     expect(run.status).toBe('paused');
     expect(run.error?.code).toBe('PAUSED');
     expect(run.counts.failed).toBe(0);
@@ -347,13 +348,15 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
     const paused = await setup(30);
     paused.world.down.set('crm', outage);
     const breaker = { failures: 2, openFor: '1h', maxWait: 100 };
-    const run = await paused.engine.run(project({ single: true, crm: { breaker } }), 'f');
+    const run = await paused.engine.run(project({ single: true, crm: { breaker } }), 'f', { trigger: 'cli' });
     expect(run.status).toBe('paused');
     await paused.store.close();
 
     const isolated = await setup(30);
     isolated.world.down.set('crm', outage);
-    const done = await isolated.engine.run(project({ single: true, crm: { onOutage: 'isolate', breaker } }), 'f');
+    const done = await isolated.engine.run(project({ single: true, crm: { onOutage: 'isolate', breaker } }), 'f', {
+      trigger: 'cli',
+    });
     expect(done.status).toBe('completed_with_errors');
     expect(done.counts.destinations.crm).toMatchObject({ out: 0, failed: 30 });
     expect(await spokeErrors(isolated.store, 'crm')).toHaveLength(30);
@@ -363,7 +366,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
   it('isolates without a breaker too, after the retry schedule', async () => {
     const { world, store, engine } = await setup(30);
     world.down.set('crm', outage);
-    const run = await engine.run(project({ crm: { breaker: { enabled: false } } }), 'f');
+    const run = await engine.run(project({ crm: { breaker: { enabled: false } } }), 'f', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect(world.calls.get('crm')).toBe(6); // 3 batches × 2 attempts
     expect(world.tables.get('warehouse')?.size).toBe(30);
@@ -377,7 +380,7 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
       'crm',
       () => new FlowError('HTTP_AUTH', 'POST /items answered 401 Unauthorized', { kind: 'config' }),
     );
-    const run = await engine.run(project(), 'f');
+    const run = await engine.run(project(), 'f', { trigger: 'cli' });
     expect(run.status).toBe('failed');
     expect(run.error?.code).toBe('HTTP_AUTH');
     expect(run.pages).toBe(0);
@@ -394,7 +397,9 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
   it('is isolated from the first page: the other spoke gets every record, the down one’s are transient error records', async () => {
     const { world, store, engine } = await setup(100);
     world.unopenable.set('crm', refused);
-    const run = await engine.run(project({ crm: { breaker: { failures: 3, openFor: '1h' } } }), 'f');
+    const run = await engine.run(project({ crm: { breaker: { failures: 3, openFor: '1h' } } }), 'f', {
+      trigger: 'cli',
+    });
 
     expect(run.error).toBeNull();
     expect(run.status).toBe('completed_with_errors');
@@ -421,7 +426,7 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
       return refused();
     });
     const p = project({ retry: { maxAttempts: 1 }, crm: { breaker: { enabled: false } } });
-    const run = await engine.run(p, 'f');
+    const run = await engine.run(p, 'f', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect(world.tables.get('warehouse')?.size).toBe(60);
     const failed = (await spokeErrors(store, 'crm')).map((e) => e.recordId);
@@ -429,7 +434,7 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(60).slice(10));
     expect(world.opens.get('crm')).toBe(3);
 
-    const round = await engine.autoRetry(p, 'f', { maxAttempts: 5 });
+    const round = await autoRetry(engine, p, 'f', { maxAttempts: 5 });
     expect(round).toEqual({ tried: 10, delivered: 10 });
     expect(sorted(world.tables.get('crm')?.keys() ?? [])).toEqual(ids(60));
     expect([...(world.deliveries.get('warehouse')?.values() ?? [])].every((n) => n === 1)).toBe(true);
@@ -439,7 +444,9 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
   it('says truthfully who retries: with autoRetry off, nobody on their own', async () => {
     const { world, store, engine } = await setup(10);
     world.unopenable.set('crm', refused);
-    const run = await engine.run(project({ autoRetry: false, crm: { breaker: { enabled: false } } }), 'f');
+    const run = await engine.run(project({ autoRetry: false, crm: { breaker: { enabled: false } } }), 'f', {
+      trigger: 'cli',
+    });
     expect(run.status).toBe('completed_with_errors');
     const [error] = await spokeErrors(store, 'crm');
     expect(error?.hint).toBe(
@@ -452,7 +459,7 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
     const { world, store, engine } = await setup(30);
     world.unopenable.set('crm', refused);
     const p = project({ crm: { onOutage: 'pause', breaker: { failures: 2, openFor: '1h', maxWait: 100 } } });
-    const run = await engine.run(p, 'f');
+    const run = await engine.run(p, 'f', { trigger: 'cli' });
     expect(run.status).toBe('paused');
     expect(run.error?.code).toBe('PAUSED');
     expect(run.error?.message).toContain('connect ECONNREFUSED');
@@ -463,7 +470,7 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
   it('a configuration error when opening a spoke still fails the run before anything is read', async () => {
     const { world, seen, store, engine } = await setup(30);
     world.unopenable.set('crm', () => new FlowError('CONFIG_INVALID', 'table crm does not exist', { kind: 'config' }));
-    const run = await engine.run(project(), 'f');
+    const run = await engine.run(project(), 'f', { trigger: 'cli' });
     expect(run.status).toBe('failed');
     expect(run.error?.code).toBe('CONFIG_INVALID');
     expect(seen.records).toBe(0);

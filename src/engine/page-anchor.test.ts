@@ -70,7 +70,7 @@ describe('page keys across a failed run (page markers)', () => {
     };
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: [memoryConnector(world), sqliteConnector], steps: [], store });
-    const first = await engine.run(project(file), 'f');
+    const first = await engine.run(project(file), 'f', { trigger: 'cli' });
     expect(first.error?.message).toMatch(/the other destination broke/);
     expect(first.status).toBe('failed');
     expect(first.pages).toBe(failAt - 1);
@@ -78,7 +78,7 @@ describe('page keys across a failed run (page markers)', () => {
     expect(db.prepare('select count(*) from out').pluck().get()).toBe(failAt * 10);
 
     world.beforeWrite = undefined;
-    const second = await engine.run(project(file), 'f');
+    const second = await engine.run(project(file), 'f', { trigger: 'cli' });
     expect(second.status).toBe('succeeded');
     expect(db.prepare('select count(*) as rows, count(distinct id) as ids from out').get()).toEqual({
       rows: 50,

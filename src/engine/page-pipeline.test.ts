@@ -102,7 +102,7 @@ async function run(pages: number | undefined, delay: (page: number) => number, f
   const store = await openStore(':memory:');
   const clock = new ManualClock(); // the writes' delays pass on it: exact, and no wall time
   const engine = createEngine({ connectors: [connector(trace, delay, failAt)], steps: [tag(trace)], store, clock });
-  const result = await clock.drive(engine.run(project(pages), 'f'));
+  const result = await clock.drive(engine.run(project(pages), 'f', { trigger: 'cli' }));
   const committed = (await store.listPages(result.id)).map((p) => p.checkpoint);
   const checkpoint = (await store.getCheckpoint('f'))?.checkpoint;
   await store.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkStep, memoryConnector, memoryWorld } from '../../test/helpers/memory-connector.js';
+import { autoRetry } from '../../test/helpers/pipeline.js';
 import { errorRecord, startRun } from '../../test/store/store-fixtures.js';
 import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
 import { type JsonObject, stageText } from '../sdk/index.js';
@@ -41,7 +42,7 @@ async function failedRun() {
   const world = memoryWorld(rows);
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: [memoryConnector(world)], steps: [checkStep], store });
-  const run = await engine.run(project('forbidden'), 'f');
+  const run = await engine.run(project('forbidden'), 'f', { trigger: 'cli' });
   expect([run.status, run.counts.failed]).toEqual(['completed_with_errors', 8]);
   const errors = await store.listErrors({ flow: 'f', status: 'open' });
   return { world, store, engine, ids: errors.map((e) => e.id).reverse(), errors };
@@ -93,7 +94,7 @@ describe('retrying many error records', () => {
         }),
       ),
     );
-    expect(await engine.autoRetry(project(), 'f', { maxAttempts: 5 })).toEqual({ tried: 5, delivered: 5 });
+    expect(await autoRetry(engine, project(), 'f', { maxAttempts: 5 })).toEqual({ tried: 5, delivered: 5 });
     expect(world.opens).toBe(1);
     expect(world.tables.get('t')?.size).toBe(5);
     await store.close();

@@ -65,7 +65,7 @@ async function runWithOutage(failures: number, p: ProjectDefinition) {
     store,
     retry: { baseMs: 1, maxMs: 5 },
   });
-  const run = await engine.run(p, 'f');
+  const run = await engine.run(p, 'f', { trigger: 'cli' });
   await store.close();
   return { run, calls, world };
 }
@@ -137,7 +137,7 @@ describe('retry policy as data', () => {
         batch: { size: 2, parallel: true, maxParallel: 3 },
         ...(maxConcurrent ? { maxConcurrent } : {}),
       });
-      const run = await clock.drive(engine.run(p, 'f'));
+      const run = await clock.drive(engine.run(p, 'f', { trigger: 'cli' }));
       expect(run.status).toBe('succeeded');
       expect(world.tables.get('t')?.size).toBe(100);
       expect(peak).toBe(expectedPeak);

@@ -53,7 +53,7 @@ describe('the run event stream', () => {
     engine.events.subscribe((e) => {
       events.push(e);
     });
-    const run = await engine.run(project, 'f');
+    const run = await engine.run(project, 'f', { trigger: 'cli' });
     expect(run.error).toBeNull();
     expect(run.status).toBe('completed_with_errors');
 
@@ -69,7 +69,7 @@ describe('the run event stream', () => {
     ]);
     expect(events.every((e) => e.flow === 'f' && e.at instanceof Date)).toBe(true);
     expect(events.every((e) => !('runId' in e) || e.runId === run.id)).toBe(true);
-    expect(events[0]).toMatchObject({ type: 'run.started', trigger: 'api', flowFile: '/tmp/events.yaml' });
+    expect(events[0]).toMatchObject({ type: 'run.started', trigger: 'cli', flowFile: '/tmp/events.yaml' });
 
     const pages = events.flatMap((e) => (e.type === 'page.committed' ? [e] : []));
     expect(pages.map((p) => [p.seq, p.records, p.failed, p.page.written, p.counts.read, p.counts.failed])).toEqual([
@@ -106,7 +106,7 @@ describe('the run event stream', () => {
       },
     };
     const plain = await engineWith();
-    const expected = await plain.engine.run(plain.project, 'f');
+    const expected = await plain.engine.run(plain.project, 'f', { trigger: 'cli' });
 
     const { store, engine, project, world } = await engineWith(log);
     const seen: string[] = [];
@@ -119,7 +119,7 @@ describe('the run event stream', () => {
     engine.events.subscribe((e) => {
       seen.push(e.type);
     });
-    const run = await engine.run(project, 'f');
+    const run = await engine.run(project, 'f', { trigger: 'cli' });
     expect(run.status).toBe(expected.status);
     expect(run.counts).toEqual({
       ...expected.counts,
@@ -138,7 +138,7 @@ describe('the run event stream', () => {
 
   it('retrying and resolving error records publish error.retried and error.resolved', async () => {
     const { store, engine, project, world } = await engineWith();
-    const run = await engine.run(project, 'f');
+    const run = await engine.run(project, 'f', { trigger: 'cli' });
     const [first, second] = (await store.listErrors({ runId: run.id })).reverse();
     const events: RunEvent[] = [];
     engine.events.subscribe((e) => {

@@ -8,7 +8,7 @@ const event = (n: number): RunEvent => ({
   flow: 'f',
   at: new Date(n),
   runId: n,
-  trigger: 'api',
+  trigger: 'cli',
   flowFile: null,
   resumedFrom: null,
 });

@@ -60,7 +60,7 @@ describe('runFlow', () => {
   it('streams every page to the destination and counts each stage', async () => {
     const world = memoryWorld(rows(95, (i): JsonObject => (i % 10 === 0 ? { drop: true } : {})));
     const { store, engine } = await setup(world);
-    const run = await engine.run(project(), 'f');
+    const run = await engine.run(project(), 'f', { trigger: 'cli' });
     expect(run.status).toBe('succeeded');
     expect(run.pages).toBe(10);
     expect(run.counts.read).toBe(95);
@@ -75,7 +75,9 @@ describe('runFlow', () => {
   it('keeps the ids a destination returns: counted per destination, stored per page with the source record', async () => {
     const world = memoryWorld(rows(25, (i): JsonObject => (i === 7 ? { forbidden: 1 } : {})));
     const { store, engine } = await setup(world);
-    const run = await engine.run(project({ table: 't', rejectWhen: 'forbidden', idPrefix: 'x-' }, false), 'f');
+    const run = await engine.run(project({ table: 't', rejectWhen: 'forbidden', idPrefix: 'x-' }, false), 'f', {
+      trigger: 'cli',
+    });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.destinations.out).toMatchObject({ in: 25, out: 24, failed: 1, ids: 24 });
     expect((await store.getRun(run.id))?.counts.destinations.out?.ids).toBe(24);
@@ -94,7 +96,7 @@ describe('runFlow', () => {
       rows(30, (i): JsonObject => (i === 7 ? { bad: 'yes' } : i === 22 ? { forbidden: 1 } : {})),
     );
     const { store, engine } = await setup(world);
-    const run = await engine.run(project({ table: 't', rejectWhen: 'forbidden' }), 'f');
+    const run = await engine.run(project({ table: 't', rejectWhen: 'forbidden' }), 'f', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.failed).toBe(2);
     expect(world.tables.get('t')?.size).toBe(28);
@@ -113,12 +115,12 @@ describe('runFlow', () => {
       if (records.some((r) => r.id === 27)) throw new FlowError('SQL_ERROR', 'table vanished');
     };
     const { store, engine } = await setup(world);
-    const failed = await engine.run(project({ table: 't' }, false), 'f');
+    const failed = await engine.run(project({ table: 't' }, false), 'f', { trigger: 'cli' });
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('SQL_ERROR');
     expect((await store.getCheckpoint('f'))?.checkpoint).toBe(20);
     world.beforeWrite = undefined;
-    const resumed = await engine.run(project({ table: 't' }, false), 'f');
+    const resumed = await engine.run(project({ table: 't' }, false), 'f', { trigger: 'cli' });
     expect(resumed.status).toBe('succeeded');
     expect(resumed.resumedFrom).toBe(failed.id);
     expect(resumed.counts.read).toBe(30);
@@ -138,7 +140,7 @@ describe('runFlow', () => {
       }
     };
     const { store, engine } = await setup(world);
-    const run = await engine.run(project(), 'f');
+    const run = await engine.run(project(), 'f', { trigger: 'cli' });
     expect(run.status).toBe('succeeded');
     expect(world.tables.get('t')?.size).toBe(12);
     expect(failures).toBe(2);
@@ -152,13 +154,13 @@ describe('runFlow', () => {
       if (page === 2) abort.abort();
     };
     const { store, engine } = await setup(world);
-    const run = await engine.run(project(), 'f', { signal: abort.signal });
+    const run = await engine.run(project(), 'f', { trigger: 'cli', signal: abort.signal });
     expect(run.status).toBe('canceled');
     expect(run.error?.code).toBe('CANCELED');
     const cp = (await store.getCheckpoint('f'))?.checkpoint;
     expect(typeof cp).toBe('number');
     world.onPage = undefined;
-    const next = await engine.run(project(), 'f');
+    const next = await engine.run(project(), 'f', { trigger: 'cli' });
     expect(next.status).toBe('succeeded');
     expect(next.counts.read).toBe(100 - (cp as number));
     expect(world.tables.get('t')?.size).toBe(100);
@@ -178,9 +180,9 @@ describe('runFlow', () => {
       pid: 1,
       startedAt: now,
     });
-    await expect(engine.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    await expect(engine.run(project(), 'f', { trigger: 'cli' })).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
     await store.renewLease(lease, new Date(Date.now() - 1)); // as if its last renewal was a window ago
-    const run = await engine.run(project(), 'f');
+    const run = await engine.run(project(), 'f', { trigger: 'cli' });
     expect(run.status).toBe('succeeded');
     const dead = await store.getRun(live.id);
     expect(dead?.status).toBe('failed');
@@ -205,7 +207,7 @@ describe('runFlow', () => {
   it('retries an error record from its failed stage, with an edited payload', async () => {
     const world = memoryWorld(rows(5, (i): JsonObject => (i === 4 ? { bad: 'x' } : {})));
     const { store, engine } = await setup(world);
-    await engine.run(project(), 'f');
+    await engine.run(project(), 'f', { trigger: 'cli' });
     const [err] = await errorsOf(store);
     if (!err) throw new Error('expected an error record');
     const again = await engine.retryError(project(), err.id);
@@ -229,7 +231,7 @@ describe('runFlow', () => {
       ...p,
       flows: { f: { ...flow, steps: [{ name: 'count', type: 'count', config: {}, where: 't:1:1' }] } },
     };
-    const run = await engine.run(buffered, 'f');
+    const run = await engine.run(buffered, 'f', { trigger: 'cli' });
     expect(run.status).toBe('succeeded');
     expect(world.tables.get('t')?.get('total')).toEqual({ id: 'total', count: 25 });
     expect((await store.listPages(run.id)).map((pg) => pg.checkpoint)).toEqual([null, null, null, 25]);
@@ -243,18 +245,21 @@ describe('runFlow', () => {
     const f = p.flows.f;
     if (!f) throw new Error('no flow');
     const two = { ...p, flows: { f, g: { ...f, name: 'g' } } };
-    const [a, b] = await Promise.all([engine.run(two, 'f'), engine.run(two, 'g')]);
+    const [a, b] = await Promise.all([
+      engine.run(two, 'f', { trigger: 'cli' }),
+      engine.run(two, 'g', { trigger: 'cli' }),
+    ]);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
     expect(world.opens).toBe(1);
     expect(world.closes).toBe(1);
-    await engine.run(two, 'f');
+    await engine.run(two, 'f', { trigger: 'cli' });
     expect([world.opens, world.closes]).toEqual([2, 2]);
     await store.close();
   });
 
   it('names the flows that exist when asked for an unknown one', async () => {
     const { store, engine } = await setup(memoryWorld([]));
-    await expect(engine.run(project(), 'nope')).rejects.toMatchObject({
+    await expect(engine.run(project(), 'nope', { trigger: 'cli' })).rejects.toMatchObject({
       code: 'FLOW_NOT_FOUND',
       hint: 'flows in this file: f',
     });

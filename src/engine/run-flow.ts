@@ -53,7 +53,8 @@ export interface RunDeps {
 export interface RunOptions {
   /** The run request this run serves: given back in its `run.started` event (src/app/runs.ts). */
   requestId?: string;
-  trigger?: string;
+  /** Who asked for the run, recorded on its row: a run request's trigger (`schedule`, `cli`, `flow:<stage>`, …). */
+  trigger: string;
   signal?: AbortSignal;
   /** Ignore (and discard) a stored checkpoint: read the source from the beginning. */
   fromStart?: boolean;
@@ -87,7 +88,7 @@ async function claim(deps: RunDeps, project: ProjectDefinition, flow: string, op
   try {
     return await deps.store.startRun({
       lease,
-      trigger: options.trigger ?? 'api',
+      trigger: options.trigger,
       flowFile: project.file,
       host: deps.host,
       pid: deps.pid,
@@ -105,7 +106,7 @@ export async function runFlow(
   deps: RunDeps,
   project: ProjectDefinition,
   flow: FlowDefinition,
-  options: RunOptions = {},
+  options: RunOptions,
 ): Promise<RunRow> {
   const { store, clock } = deps;
   const mask = flowMessageMask(project, flow);

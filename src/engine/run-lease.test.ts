@@ -84,10 +84,10 @@ async function twoMachines() {
 describe('run lease', () => {
   it('a paused run that lost its lease to another writes nothing more and fails with RUN_LEASE_LOST', async () => {
     const { store, clock, state, a, b, inserted } = await twoMachines();
-    const runA = a.run(project(), 'f', { heartbeatMs: 3_600_000 });
+    const runA = a.run(project(), 'f', { trigger: 'cli', heartbeatMs: 3_600_000 });
     await state.entered; // A holds page 1 and stops renewing
     clock.advance(61_000); // past the 60 s lease window
-    const runB = await b.run(project(), 'f');
+    const runB = await b.run(project(), 'f', { trigger: 'cli' });
     expect(runB.error).toBeNull();
     expect(runB.status).toBe('succeeded');
     expect(inserted()).toBe(30);
@@ -109,7 +109,7 @@ describe('run lease', () => {
 
   it('a run that keeps renewing its lease keeps its flow, however long its page takes', async () => {
     const { store, clock, state, a, b, inserted } = await twoMachines();
-    const runA = a.run(project(), 'f', { heartbeatMs: 10_000 });
+    const runA = a.run(project(), 'f', { trigger: 'cli', heartbeatMs: 10_000 });
     await state.entered;
     for (let i = 0; i < 4; i++) {
       clock.advance(30_000);
@@ -117,7 +117,7 @@ describe('run lease', () => {
       // the heartbeat (a timer on the injected clock) renews as the clock passes its times
       await expect.poll(async () => (await store.getLease('f'))?.expiresAt.getTime()).toBe(due);
     }
-    await expect(b.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    await expect(b.run(project(), 'f', { trigger: 'cli' })).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
     state.release();
     const endedA = await runA;
     expect(endedA.status).toBe('succeeded');
@@ -147,14 +147,14 @@ describe('run lease', () => {
     };
     // alive, or not known dead: another host, a live pid on this host
     const other = await hold(`machine-b:${dead}:abc`);
-    await expect(a.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    await expect(a.run(project(), 'f', { trigger: 'cli' })).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
     await store.releaseLease(other.lease, clock.now());
     const alive = await hold(`machine-a:${process.ppid}:abc`);
-    await expect(a.run(project(), 'f')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
+    await expect(a.run(project(), 'f', { trigger: 'cli' })).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE' });
     await store.releaseLease(alive.lease, clock.now());
     // killed (-9): its pid is gone, its lease has 60 s to go
     const killed = await hold(`machine-a:${dead}:abc`);
-    const run = await a.run(project(), 'f', { heartbeatMs: 3_600_000 });
+    const run = await a.run(project(), 'f', { trigger: 'cli', heartbeatMs: 3_600_000 });
     expect(run.status).toBe('succeeded');
     expect(run.resumedFrom).toBe(killed.run.id);
     const old = await store.getRun(killed.run.id);

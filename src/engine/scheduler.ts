@@ -33,7 +33,7 @@ export interface Scheduler {
  * injected clock's now; the wait is a timer on that clock, so a manual clock can cross a daylight-saving
  * change. A tick while the flow still runs is skipped — and recorded as a `skipped` run, so it shows in
  * `syncline runs` — or, with `overlap: queue`, one run starts when the current one ends: the run queue
- * decides (src/app/in-process-queue.ts).
+ * decides (src/queue/in-process-queue.ts).
  */
 export function createScheduler(o: SchedulerOptions): Scheduler {
   const jobs = new Map<string, Cron>();

@@ -88,7 +88,7 @@ async function run(
   const clock = new ManualClock(T0);
   const wall = performance.now();
   const engine = createEngine({ connectors: [slowConnector({ ...o, written })], steps: [], store, clock });
-  const result = await clock.drive(engine.run(project(timeouts), 'f'));
+  const result = await clock.drive(engine.run(project(timeouts), 'f', { trigger: 'cli' }));
   expect(performance.now() - wall).toBeLessThan(1000);
   const checkpoint = (await store.getCheckpoint('f'))?.checkpoint;
   await store.close();

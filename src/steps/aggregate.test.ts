@@ -464,7 +464,7 @@ flows:
       const project = parseProject(yaml(maxGroups), join(dir, 'flows.yaml'), catalog);
       const store = await openStore(join(dir, `run-${maxGroups}.db`));
       const engine = createEngine({ ...catalog, store });
-      const run = await engine.run(project, 'f');
+      const run = await engine.run(project, 'f', { trigger: 'cli' });
       expect(run.status).toBe('succeeded');
       const [first, second] = Object.keys(run.counts.steps);
       expect(run.counts.steps[first as string]).toMatchObject({ in: 12_000, out: 6_000, failed: 0, skipped: 0 });
@@ -497,7 +497,7 @@ flows:
     const project = parseProject(yaml(100), join(dir, 'flows.yaml'), catalog);
     const store = await openStore(join(dir, 'retry.db'));
     const engine = createEngine({ ...catalog, store });
-    const run = await engine.run(project, 'f');
+    const run = await engine.run(project, 'f', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     const [error] = await store.listErrors({ flow: 'f' });
     await expect(engine.retryError(project, error?.id as number)).rejects.toMatchObject({

@@ -347,7 +347,7 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
     const world = memoryWorld(orders());
     const { store, engine, clock } = await setup(world);
     const p = project({ key: 'order_id', window: '7d' });
-    const first = await engine.run(p, 'f');
+    const first = await engine.run(p, 'f', { trigger: 'cli' });
     expect(first.status).toBe('succeeded');
     expect(first.counts.written).toBe(20);
     expect(first.counts.steps.dedupe).toMatchObject({ in: 30, out: 20, skipped: 10, stats: { duplicates: 10 } });
@@ -355,7 +355,7 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
     expect(await storedKeys(store)).toBe(20);
 
     clock.advance(6 * DAY);
-    const repeat = await engine.run(p, 'f');
+    const repeat = await engine.run(p, 'f', { trigger: 'cli' });
     expect(repeat.status).toBe('succeeded');
     expect(repeat.counts.written).toBe(0);
     expect(repeat.counts.steps.dedupe).toMatchObject({
@@ -366,7 +366,7 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
     });
 
     clock.advance(DAY);
-    const later = await engine.run(p, 'f');
+    const later = await engine.run(p, 'f', { trigger: 'cli' });
     expect(later.counts.written).toBe(20);
     expect(later.counts.steps.dedupe).toMatchObject({ out: 20, skipped: 10 });
     await store.close();
@@ -379,14 +379,14 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
     };
     const { store, engine } = await setup(world);
     const p = project({ key: 'order_id', window: '7d' });
-    const failed = await engine.run(p, 'f');
+    const failed = await engine.run(p, 'f', { trigger: 'cli' });
     expect(failed.status).toBe('failed');
     expect((await store.getCheckpoint('f'))?.checkpoint).toBe(10);
     expect(await storedKeys(store)).toBe(10); // page 2's keys went with its (missing) commit
     expect(tableIds(world)).not.toContain(15);
 
     world.beforeWrite = undefined;
-    const resumed = await engine.run(p, 'f');
+    const resumed = await engine.run(p, 'f', { trigger: 'cli' });
     expect(resumed.status).toBe('succeeded');
     expect(resumed.resumedFrom).toBe(failed.id);
     // page 2 (O11–O20) passes again; page 3 repeats O1–O10, committed by the failed run
@@ -410,18 +410,18 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
       },
     }));
     const p = project({ key: 'order_id', window: '7d' });
-    const failed = await engine.run(p, 'f');
+    const failed = await engine.run(p, 'f', { trigger: 'cli' });
     expect(failed.status).toBe('failed');
     expect(tableIds(world)).toEqual(range(1, 20)); // page 2 was written
     expect(await storedKeys(store)).toBe(10);
 
-    const resumed = await engine.run(p, 'f');
+    const resumed = await engine.run(p, 'f', { trigger: 'cli' });
     expect(resumed.status).toBe('succeeded');
     expect(resumed.counts.steps.dedupe).toMatchObject({ in: 20, out: 10, skipped: 10 });
     expect(resumed.counts.written).toBe(10); // page 2 again (an upsert: no duplicate rows)
     expect(await storedKeys(store)).toBe(20);
 
-    const again = await engine.run(p, 'f');
+    const again = await engine.run(p, 'f', { trigger: 'cli' });
     expect(again.counts.steps.dedupe).toMatchObject({ in: 30, out: 0, skipped: 30 });
     await store.close();
   });
@@ -448,10 +448,10 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
         f: { ...flow, steps: [...flow.steps, { name: 'count', type: 'count', config: {}, where: 'f.yaml:4:9' }] },
       },
     };
-    const failed = await engine.run(counted, 'f');
+    const failed = await engine.run(counted, 'f', { trigger: 'cli' });
     expect(failed.status).toBe('failed');
     expect(await storedKeys(store)).toBe(0); // held with the pages that committed no checkpoint
-    const resumed = await engine.run(counted, 'f');
+    const resumed = await engine.run(counted, 'f', { trigger: 'cli' });
     expect(resumed.status).toBe('succeeded');
     expect(world.tables.get('t')?.get('total')).toMatchObject({ count: 20 });
     expect(await storedKeys(store)).toBe(20);
@@ -470,7 +470,7 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
     const world = memoryWorld(rows);
     const { store, engine } = await setup(world);
     const p = project({ key: 'order_id', window: '1d' }, { pages: 4, pageSize: 7 });
-    const run = await engine.run(p, 'f');
+    const run = await engine.run(p, 'f', { trigger: 'cli' });
     expect(run.status).toBe('succeeded');
     expect(tableIds(world)).toEqual([...firsts.values()].sort((a, b) => a - b));
     expect(run.counts.steps.dedupe).toMatchObject({ out: firsts.size, skipped: 600 - firsts.size });
@@ -482,7 +482,7 @@ describe('dedupe step in runs of the engine (SQLite store)', () => {
     const world = memoryWorld(orders());
     const { store, engine } = await setup(world);
     const p = project({ key: 'order_id', window: '7d' });
-    await engine.run(p, 'f');
+    await engine.run(p, 'f', { trigger: 'cli' });
     const preview = await engine.preview(p, 'f', 25);
     expect(preview.rows.slice(0, 20).every((r) => r.output !== null)).toBe(true);
     expect(preview.rows.slice(20).map((r) => r.droppedBy)).toEqual(Array(5).fill('dedupe'));

@@ -50,7 +50,7 @@ describe('the run-level error threshold', () => {
   it('stops a run whose 5000 records all fail after about 1000, checkpoint kept, error store bounded', async () => {
     writeOrders('all-bad.csv', 5000, () => true);
     const { project, store, engine } = await setup('all-bad.csv');
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
 
     expect(run.status).toBe('failed');
     expect(run.error?.code).toBe('ERROR_THRESHOLD');
@@ -66,7 +66,7 @@ describe('the run-level error threshold', () => {
     expect(await store.getCheckpoint('orders')).toMatchObject({ runId: run.id });
 
     // the next run resumes after the last committed page and stops again after 1000 more
-    const next = await engine.run(project, 'orders');
+    const next = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(next.resumedFrom).toBe(run.id);
     expect(next.error?.code).toBe('ERROR_THRESHOLD');
     expect(await store.countErrors({ flow: 'orders' })).toBe(2200);
@@ -76,7 +76,7 @@ describe('the run-level error threshold', () => {
   it('maxErrors stops at an absolute count; a run option overrides the flow', async () => {
     writeOrders('half-bad.csv', 3000, (i) => i % 2 === 0);
     const { project, store, engine } = await setup('half-bad.csv', '    errorThreshold: { maxErrors: 250 }');
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(run.error?.code).toBe('ERROR_THRESHOLD');
     expect(run.error?.message).toMatch(
       /^flow orders: 350 of 700 records failed \(50%\), more than maxErrors 250; most often DATA_QUALITY/,
@@ -84,7 +84,11 @@ describe('the run-level error threshold', () => {
     expect(run.error?.hint).toContain('errorThreshold: { maxErrors: 2500 }');
     expect(run.counts.written).toBe(350); // page 6 crossed it, page 7 was in flight: the good half of 700 written
 
-    const loose = await engine.run(project, 'orders', { fromStart: true, errorThreshold: { maxErrors: 10_000 } });
+    const loose = await engine.run(project, 'orders', {
+      trigger: 'cli',
+      fromStart: true,
+      errorThreshold: { maxErrors: 10_000 },
+    });
     expect(loose.status).toBe('completed_with_errors');
     expect(loose.counts).toMatchObject({ read: 3000, written: 1500, failed: 1500 });
     await store.close();
@@ -93,7 +97,7 @@ describe('the run-level error threshold', () => {
   it('half the records failing is not "nearly all": the run completes with errors by default', async () => {
     writeOrders('some-bad.csv', 3000, (i) => i % 2 === 0 || i % 7 === 0);
     const { project, store, engine } = await setup('some-bad.csv');
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.read).toBe(3000);
     const db = new Database(join(dir, 'out.db'), { readonly: true });
@@ -109,7 +113,7 @@ describe('the run-level error threshold', () => {
       'few-bad.csv',
       '    errorThreshold: { maxErrorRate: 0.5, minRecords: 100 }',
     );
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts).toMatchObject({ read: 500, written: 497, failed: 3 });
     await store.close();

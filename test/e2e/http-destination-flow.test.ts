@@ -44,7 +44,7 @@ flows:
     const dbFile = join(dir, 'state.db');
     const store = await openStore(dbFile);
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-    const run = await engine.run(project, 'leads');
+    const run = await engine.run(project, 'leads', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     expect([run.counts.written, run.counts.failed]).toEqual([2, 1]);
     expect(run.counts.destinations.marketo).toMatchObject({ in: 3, out: 2, failed: 1, ids: 2 });

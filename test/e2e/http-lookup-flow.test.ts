@@ -37,7 +37,7 @@ flows:
     const project = parseProject(yaml, join(dir, 'flow.yaml'), { connectors: builtinConnectors, steps: builtinSteps });
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-    const run = await engine.run(project, 'enrich');
+    const run = await engine.run(project, 'enrich', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     const out = readFileSync(join(dir, 'enriched.jsonl'), 'utf8')
       .trim()

@@ -74,8 +74,8 @@ async function runBoth(on?: string) {
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
   subscribeNotifications(engine.events, { project, clock: systemClock, log: silentLogger });
-  const broken = await engine.run(project, 'broken');
-  const stalled = await engine.run(project, 'stalled');
+  const broken = await engine.run(project, 'broken', { trigger: 'cli' });
+  const stalled = await engine.run(project, 'stalled', { trigger: 'cli' });
   await engine.close(); // waits for the deliveries in flight
   await store.close();
   return { broken, stalled };

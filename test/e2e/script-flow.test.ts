@@ -39,7 +39,7 @@ describe('a flow with a script step', () => {
     const project = parseProject(flowYaml(transform), file, { connectors: builtinConnectors, steps: builtinSteps });
     const store = await openStore(':memory:');
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     const out = readFileSync(join(dir, 'out.jsonl'), 'utf8')
       .trim()

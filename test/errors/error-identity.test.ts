@@ -18,17 +18,17 @@ flows:
 
   it('is a new error record: the first bad row keeps its payload and stays retryable', async () => {
     const { engine, project } = await h.setup(flow, { 'export.csv': 'id,email\n1,a@example.com\n2,\n' });
-    await engine.run(project, 'daily');
+    await engine.run(project, 'daily', { trigger: 'cli' });
     // the next day's export, rewritten under the same name: another bad row on the same line
     h.write('export.csv', 'id,email\n7,g@example.com\n8,\n');
-    await engine.run(project, 'daily');
+    await engine.run(project, 'daily', { trigger: 'cli' });
     const open = await h.openErrors('daily');
     expect(open.map((e) => [e.recordId, e.payload.id, e.attempts]).sort()).toEqual([
       ['line:3', 2, 1],
       ['line:3', 8, 1],
     ]);
     // the same bad row failing again is the same record, one more attempt
-    await engine.run(project, 'daily');
+    await engine.run(project, 'daily', { trigger: 'cli' });
     const again = await h.openErrors('daily');
     expect(again.map((e) => [e.payload.id, e.attempts]).sort()).toEqual([
       [2, 1],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runPipeline } from '../helpers/pipeline.js';
 import { retryHarness } from './retry-harness.js';
 
 /**
@@ -28,7 +29,7 @@ flows:
 describe('retrying many error records at once', () => {
   it('keeps their dedupe keys and hands them on, as a run does', async () => {
     const { engine } = await h.setup(flow(0), { 'in.csv': 'id,total\n1,10\n2,-5\n3,-7\n' });
-    const runs = await engine.runChain(await h.load(), 'orders');
+    const runs = await runPipeline(engine, await h.load(), 'orders');
     expect(runs.map((r) => [r.flow, r.status])).toEqual([
       ['orders', 'completed_with_errors'],
       ['audit', 'succeeded'],
@@ -47,13 +48,13 @@ describe('retrying many error records at once', () => {
     expect(h.lines('out.jsonl').map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([1, 2, 3]);
 
     // handed on: the next stage delivers them when it runs
-    const after = await engine.runChain(relaxed, 'audit');
+    const after = await runPipeline(engine, relaxed, 'audit');
     expect(after.map((r) => [r.flow, r.counts.written])).toEqual([['audit', 2]]);
     expect(h.lines('audit.jsonl').map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([1, 2, 3]);
 
     // step state kept: the same orders read again are repeats for the dedupe window
     h.write('in.csv', 'id,total\n2,-5\n3,-7\n');
-    const again = await engine.run(relaxed, 'orders', { fromStart: true });
+    const again = await engine.run(relaxed, 'orders', { trigger: 'cli', fromStart: true });
     expect([again.status, again.counts.written, again.counts.skipped]).toEqual(['succeeded', 0, 2]);
   });
 });

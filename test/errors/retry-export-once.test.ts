@@ -28,13 +28,13 @@ describe('retrying a record of a flow in export mode once', () => {
     const db = new Database(join(h.dir(), 'crm.db'));
     db.exec(`create table leads (id integer primary key, email text, exported integer not null default 0);
       insert into leads (id, email) values (1, 'a@example.com'), (2, null), (3, 'c@example.com');`);
-    const first = await engine.run(project, 'leads');
+    const first = await engine.run(project, 'leads', { trigger: 'cli' });
     expect([first.status, first.counts.read, first.counts.written]).toEqual(['completed_with_errors', 3, 2]);
     const [err] = await h.openErrors('leads');
     if (!err) throw new Error('expected lead 2 in the error store');
     expect((await engine.retryError(project, err.id, { payload: { id: 2, email: 'b@example.com' } })).ok).toBe(true);
     expect(db.prepare('select id from leads where exported = 1 order by id').pluck().all()).toEqual([1, 2, 3]);
-    const next = await engine.run(project, 'leads');
+    const next = await engine.run(project, 'leads', { trigger: 'cli' });
     expect([next.status, next.counts.read]).toEqual(['succeeded', 0]);
     expect(await store.countErrors({ flow: 'leads', status: 'open' })).toBe(0);
     expect(h.lines('out.jsonl')).toHaveLength(3);

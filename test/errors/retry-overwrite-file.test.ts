@@ -31,7 +31,7 @@ flows:
     },
   ])('$type: the retried record is added, the other 999 stay', async ({ type, path, count }) => {
     const { engine, project } = await h.setup(flow(type, path), { 'in.csv': input() });
-    const run = await engine.run(project, 'export');
+    const run = await engine.run(project, 'export', { trigger: 'cli' });
     expect([run.status, run.counts.written]).toEqual(['completed_with_errors', 999]);
     expect(count()).toBe(999);
     const [err] = await h.openErrors('export');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { autoRetry, runPipeline } from '../helpers/pipeline.js';
 import { retryHarness } from './retry-harness.js';
 
 /** Issue 11, item 1: a retried record of a pipeline stage is handed on to the stages after it, as in a run. */
@@ -24,7 +25,7 @@ flows:
 
   it('hands the retried record on to the next stage, which delivers it when it runs', async () => {
     const { engine, project } = await h.setup(pipeline, { 'in.csv': 'id,total\n1,10\n2,-5\n3,30\n' });
-    const runs = await engine.runChain(project, 'extract');
+    const runs = await runPipeline(engine, project, 'extract');
     expect(runs.map((r) => [r.flow, r.status])).toEqual([
       ['extract', 'succeeded'],
       ['check', 'completed_with_errors'],
@@ -39,7 +40,7 @@ flows:
     expect(outcome.ok).toBe(true);
     expect(outcome.handedOn).toEqual(['load']);
     expect(outcome.message).toContain('handed on to load');
-    const after = await engine.runChain(project, 'load');
+    const after = await runPipeline(engine, project, 'load');
     expect(after.map((r) => [r.flow, r.status, r.counts.written])).toEqual([['load', 'succeeded', 1]]);
     expect(h.lines('out.jsonl').map((l) => JSON.parse(l))).toEqual([
       { id: 1, total: 10 },
@@ -50,7 +51,7 @@ flows:
 
   it('automatic retry runs the stages its delivered records were handed on to', async () => {
     const { engine, project, store } = await h.setup(pipeline, { 'in.csv': 'id,total\n1,10\n' });
-    await engine.runChain(project, 'extract');
+    await runPipeline(engine, project, 'extract');
     const run = (await store.listRuns({ flow: 'check' }))[0];
     if (!run) throw new Error('expected a run of check');
     // a record of check that failed for a passing reason (an outage of a lookup, say)
@@ -71,7 +72,7 @@ flows:
         createdAt: new Date(),
       },
     ]);
-    expect(await engine.autoRetry(project, 'check', { maxAttempts: 5 })).toEqual({ tried: 1, delivered: 1 });
+    expect(await autoRetry(engine, project, 'check', { maxAttempts: 5 })).toEqual({ tried: 1, delivered: 1 });
     expect(h.lines('out.jsonl').map((l) => JSON.parse(l))).toEqual([
       { id: 1, total: 10 },
       { id: 9, total: 90 },

@@ -28,7 +28,7 @@ describe('retrying a step failure that one destination takes and another refuses
     const { engine, project, store } = await h.setup(flow, { 'in.csv': 'id,total\n1,10\n2,-5\n' });
     const db = new Database(join(h.dir(), 'erp.db'));
     db.exec('create table orders (id integer primary key, total real not null check (total < 100))');
-    await engine.run(project, 'orders');
+    await engine.run(project, 'orders', { trigger: 'cli' });
     const [err] = await h.openErrors('orders');
     if (!err) throw new Error('expected order 2 in the error store');
     expect(err.stage).toEqual({ kind: 'step', name: 'validate', index: 0 });

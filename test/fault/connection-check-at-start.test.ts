@@ -33,7 +33,7 @@ async function runOf(yaml: string) {
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
   try {
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     const errors = await store.listErrors({ flow: 'orders', limit: 1000 });
     return { run, errors };
   } finally {

@@ -6,6 +6,7 @@ import { parseProject } from '../../src/config/index.js';
 import { createTestSchema, testServerUrl } from '../../src/connectors/postgres/test-helpers.js';
 import { createEngine } from '../../src/engine/index.js';
 import { openStore } from '../../src/store/index.js';
+import { autoRetry } from '../helpers/pipeline.js';
 import { requireServer } from '../helpers/servers.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { tempContext } from '../helpers/temp-context.js';
@@ -63,7 +64,7 @@ describe.skipIf(!reachable)('hub-and-spoke: a PostgreSQL spoke refusing connecti
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
     cleanup.push(() => engine.close());
 
-    const run = await engine.run(project, 'orders');
+    const run = await engine.run(project, 'orders', { trigger: 'cli' });
     expect(run.error).toBeNull();
     expect(run.status).toBe('completed_with_errors');
     expect(run.pages).toBe(4); // 40 records, 10 a page
@@ -83,7 +84,7 @@ describe.skipIf(!reachable)('hub-and-spoke: a PostgreSQL spoke refusing connecti
     // the server is back at that port
     const back = await startTcpProxy(server.hostname, pgPort, port);
     cleanup.push(() => back.close());
-    expect(await engine.autoRetry(project, 'orders', { maxAttempts: 5 })).toEqual({
+    expect(await autoRetry(engine, project, 'orders', { maxAttempts: 5 })).toEqual({
       tried: RECORDS,
       delivered: RECORDS,
     });

@@ -95,7 +95,7 @@ describe('PII in messages', () => {
     const p = project();
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
     subscribeNotifications(engine.events, { project: p, clock: systemClock, log: silentLogger });
-    const run = await engine.run(p, 'people');
+    const run = await engine.run(p, 'people', { trigger: 'cli' });
     expect(run.status).toBe('completed_with_errors');
     const errors = await store.listErrors({ flow: 'people' });
     expect(errors.map((e) => e.code).sort()).toEqual([

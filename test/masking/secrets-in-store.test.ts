@@ -36,7 +36,7 @@ flows:
         env: { SYNCLINE_SECRET_HEADER: header, SYNCLINE_SECRET_QUERY: query },
       });
       const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-      const run = await engine.run(project, 'pull');
+      const run = await engine.run(project, 'pull', { trigger: 'cli' });
       expect(run.status).toBe('failed');
       expect(api.requests.map((r) => r.url).join(' ')).toContain(encodeURIComponent(query));
       const stored = JSON.stringify([run, await store.listRuns({ flow: 'pull' })]);

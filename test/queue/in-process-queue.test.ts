@@ -1,4 +1,4 @@
-import { createInProcessQueue } from '../../src/app/in-process-queue.js';
+import { createInProcessQueue } from '../../src/queue/index.js';
 import { describeRunQueueConformance } from './run-queue-conformance.js';
 
 describeRunQueueConformance('in-process', async () => ({ queue: createInProcessQueue() }));

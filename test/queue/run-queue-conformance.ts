@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { QueuedRun, RunQueue, RunRequest } from '../../src/app/run-queue.js';
+import type { QueuedRun, RunQueue, RunRequest } from '../../src/queue/index.js';
 
 /** A fresh, empty queue, and how to dispose of it. */
 export type RunQueueFactory = () => Promise<{ queue: RunQueue; close?: () => Promise<void> }>;
 
 const request = (flow: string, over: Partial<RunRequest> = {}): RunRequest => ({
+  file: '/srv/flows/orders.yaml',
   flow,
   trigger: 'manual',
   fromStart: false,

@@ -90,6 +90,7 @@ flows:
       const run = await createEngine({ connectors: builtinConnectors, steps: builtinSteps, store }).run(
         project,
         'enrich',
+        { trigger: 'cli' },
       );
       expect(run.status).toBe('failed');
       expect(run.error?.code).toBe('TRANSIENT_IO');

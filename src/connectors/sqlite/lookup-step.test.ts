@@ -199,14 +199,14 @@ flows:
     const project = parseProject(yaml, join(dir, 'flow.yaml'), { connectors: builtinConnectors, steps: builtinSteps });
     const store = await openStore(join(dir, 'state.db'));
     const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-    const first = await engine.run(project, 'enrich');
+    const first = await engine.run(project, 'enrich', { trigger: 'cli' });
     expect(first.status).toBe('succeeded');
     const out = readFileSync(join(dir, 'enriched.jsonl'), 'utf8').trim().split('\n');
     expect(out.map((l) => JSON.parse(l).customer_id)).toEqual([1, 2, 1, 0]);
     const stats = first.counts.steps['sqlite.lookup']?.stats;
     expect(stats).toMatchObject({ hits: 1, misses: 3, notFound: 1, storeHits: 0 });
     expect(stats?.lookupMs).toBeGreaterThanOrEqual(0);
-    const second = await engine.run(project, 'enrich');
+    const second = await engine.run(project, 'enrich', { trigger: 'cli' });
     expect(second.counts.steps['sqlite.lookup']?.stats).toMatchObject({ hits: 4, misses: 0, storeHits: 3 });
     expect((await store.getRun(second.id))?.counts.steps['sqlite.lookup']?.stats).toMatchObject({ storeHits: 3 });
     await store.close();

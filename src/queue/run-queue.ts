@@ -6,11 +6,19 @@
  * `test/queue/run-queue-conformance.ts`.
  */
 
-/** Who asked for a run. Stored on the run row (a `next` request as `flow:<after>`, as before). */
-export type RunTrigger = 'schedule' | 'webhook' | 'manual' | 'api' | 'retry' | 'next' | 'cli';
+/**
+ * Who asked for a run. Stored on the run row (a `next` request as `flow:<after>`, as before).
+ * `manual`: `POST /flows/<flow>/runs`; `cli`: `syncline run`; `retry`: auto-retry and `syncline errors retry`.
+ */
+export type RunTrigger = 'schedule' | 'webhook' | 'manual' | 'retry' | 'next' | 'cli';
 
 /** A request for one run of one flow: plain JSON, so it can travel through Redis as it is. */
 export interface RunRequest {
+  /**
+   * The flow file the flow is read from (its path as loaded): a worker on another machine loads the
+   * project from it; the in-process worker refuses a request for another file than its project's.
+   */
+  readonly file: string;
   readonly flow: string;
   readonly trigger: RunTrigger;
   /** Ignore (and discard) the stored checkpoint: read the source from the beginning. */
