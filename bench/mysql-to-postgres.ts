@@ -92,11 +92,11 @@ async function withPg<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates the PostgreSQL target, or empties it. */
+/** Creates the PostgreSQL target, or empties it (and drops the page markers an earlier round's run left: each round's store is new). */
 const resetTarget = () =>
   withPg((c) =>
     c.query(
-      `CREATE TABLE IF NOT EXISTS ${DST} (order_no text PRIMARY KEY, email text, customer text, state text, total numeric, currency text, country text, sku text, ordered_on text, source text); TRUNCATE ${DST}`,
+      `CREATE TABLE IF NOT EXISTS ${DST} (order_no text PRIMARY KEY, email text, customer text, state text, total numeric, currency text, country text, sku text, ordered_on text, source text); TRUNCATE ${DST}; DROP TABLE IF EXISTS syncline_page_markers`,
     ),
   );
 
