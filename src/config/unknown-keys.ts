@@ -46,10 +46,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Wrapper types around one inner schema (`optional`, `default`, …): both walks look through them. */
+const WRAPPERS: ReadonlySet<string> = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'readonly',
+  'catch',
+  'nonoptional',
+]);
+
+/** The schema a wrapper type wraps, or undefined for any other type. */
+function wrappedInner(def: z.core.$ZodTypes['_zod']['def']): z.core.$ZodType | undefined {
+  return WRAPPERS.has(def.type) && 'innerType' in def ? def.innerType : undefined;
+}
+
 /** Object shapes a schema validates against, seen through wrappers and intersections. */
 function objectParts(schema: z.core.$ZodType, depth = 0): ObjectPart[] | undefined {
   if (depth > 20) return undefined;
   const def = (schema as z.core.$ZodTypes)._zod.def;
+  const inner = wrappedInner(def);
+  if (inner) return objectParts(inner, depth + 1);
   switch (def.type) {
     case 'object': {
       // No catchall = zod strips unknown keys (silently): we report them. `never` = strict.
@@ -63,14 +81,6 @@ function objectParts(schema: z.core.$ZodType, depth = 0): ObjectPart[] | undefin
       const right = objectParts(def.right, depth + 1);
       return left && right ? [...left, ...right] : undefined;
     }
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
-      return objectParts(def.innerType, depth + 1);
     case 'pipe':
       return objectParts(def.in._zod.def.type === 'transform' ? def.out : def.in, depth + 1);
     case 'lazy':
@@ -173,6 +183,11 @@ function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: Unk
     walk(child, childValue, path, out, depth + 1);
     path.pop();
   };
+  const inner = wrappedInner(def);
+  if (inner) {
+    walk(inner, value, path, out, depth + 1);
+    return;
+  }
   switch (def.type) {
     case 'object':
     case 'intersection': {
@@ -194,15 +209,6 @@ function walk(schema: z.core.$ZodType, value: unknown, path: PathKey[], out: Unk
       }
       return;
     }
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
-      walk(def.innerType, value, path, out, depth + 1);
-      return;
     case 'pipe':
       // After a preprocess the value no longer matches the input: only walk plain pipes.
       if (def.in._zod.def.type !== 'transform') walk(def.in, value, path, out, depth + 1);
