@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { DeltaSettings } from '../config/definition.js';
-import { type DataRecord, FlowError, type Json, parseDuration, valueAt } from '../sdk/index.js';
+import { valueAt } from '../kit/index.js';
+import { type DataRecord, FlowError, type Json, parseDuration } from '../sdk/index.js';
 import { type Cursor, compareCursors, cursorCodec } from './delta-cursor.js';
 import type { StageFailure } from './stage-failure.js';
 

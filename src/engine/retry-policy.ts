@@ -1,5 +1,6 @@
 import type { RetrySettings } from '../config/definition.js';
-import { type Clock, isFlowError, parseDuration, retryOnClock, systemClock } from '../sdk/index.js';
+import { retryOnClock } from '../kit/index.js';
+import { type Clock, isFlowError, parseDuration, systemClock } from '../sdk/index.js';
 
 /** A complete retry policy as data: what the flow file's `retry:` blocks resolve to. */
 export interface RetryOptions {

@@ -1,4 +1,5 @@
-import { compilePath, FlowError, type Json, type JsonObject } from '../sdk/index.js';
+import { compilePath } from '../kit/index.js';
+import { FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import type { AggregateField, AggregateFunction } from './aggregate-config.js';
 import { toNumber } from './convert.js';
 import { addExact, exactTotal, mergeExact } from './exact-sum.js';

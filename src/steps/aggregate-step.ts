@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
+import { type Accessor, compilePath } from '../kit/index.js';
 import {
-  type Accessor,
   type Context,
-  compilePath,
   createRecord,
   type DataRecord,
   defineStep,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Accessor, canonicalJson, compilePath, type DataRecord, FlowError, type Json } from '../sdk/index.js';
+import { type Accessor, compilePath } from '../kit/index.js';
+import { canonicalJson, type DataRecord, FlowError, type Json } from '../sdk/index.js';
 
 /** Keys longer than this are stored as their SHA-256 (an index entry stays small on every store). */
 export const MAX_KEY_LENGTH = 200;

@@ -1,6 +1,6 @@
 import jsep from 'jsep';
+import { compileSegments, readKey, type Segment } from '../kit/index.js';
 import type { Json, JsonObject } from '../sdk/index.js';
-import { compileSegments, readKey, type Segment } from '../sdk/index.js';
 import { expressionFunctions } from './expression-functions.js';
 import { type Compiled, compileBinary, compileUnary, type Fail, truthy } from './expression-operators.js';
 import { badValue, configError, type Site, suggest } from './problems.js';

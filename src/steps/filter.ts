@@ -1,5 +1,5 @@
+import { compilePath } from '../kit/index.js';
 import type { Json, JsonObject } from '../sdk/index.js';
-import { compilePath } from '../sdk/index.js';
 import { toBoolean } from './convert.js';
 import { compileExpression } from './expression.js';
 import { compareValues, looseEquals, truthy } from './expression-operators.js';

@@ -7,7 +7,6 @@ import { mapStep } from './map-step.js';
 import { scriptStep } from './script-step.js';
 import { validateStep } from './validate-step.js';
 
-export { compilePath, parsePath } from '../sdk/index.js';
 export type { AggregateConfig, AggregateField } from './aggregate-config.js';
 export { aggregateConfigSchema } from './aggregate-config.js';
 export { AGGREGATE_FLUSH_PAGE, aggregateStep } from './aggregate-step.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkLookupDefault, lookupMissingFields } from '../sdk/index.js';
+import { checkLookupDefault, lookupMissingFields } from '../kit/index.js';
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { compilePath, lookupKeyOf } from '../kit/index.js';
 import {
-  compilePath,
   type DataRecord,
   defineStep,
   FlowError,
   type Json,
   type JsonObject,
-  lookupKeyOf,
   type ProcessResult,
   withData,
 } from '../sdk/index.js';

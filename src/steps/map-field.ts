@@ -1,4 +1,5 @@
-import { compilePath, FlowError, type Json, type JsonObject } from '../sdk/index.js';
+import { compilePath } from '../kit/index.js';
+import { FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import { compileExpression } from './expression.js';
 import type { FieldSpec, OnMissing } from './map-config.js';
 import { at, badValue, collectProblems, configError, type Site, showValue, suggest } from './problems.js';

@@ -1,5 +1,5 @@
+import { type Accessor, compileSegments } from '../kit/index.js';
 import type { Json, JsonObject } from '../sdk/index.js';
-import { type Accessor, compileSegments } from '../sdk/index.js';
 import { configError, type Site, suggest } from './problems.js';
 import { builtinHelpers, createHandlebars, extraHelpers } from './template-helpers.js';
 

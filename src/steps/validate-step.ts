@@ -1,4 +1,5 @@
-import { compilePath, defineStep, FlowError, type Json, type JsonObject } from '../sdk/index.js';
+import { compilePath } from '../kit/index.js';
+import { defineStep, FlowError, type Json, type JsonObject } from '../sdk/index.js';
 import { recordProcessor } from './record-processor.js';
 import { type FieldRules, type ValidateConfig, type ValueType, validateConfigSchema } from './validate-config.js';
 

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Kysely, Migrator, sql } from 'kysely';
-import { type Clock, databaseUrlHint, databaseUrlProblem, FlowError } from '../sdk/index.js';
+import { databaseUrlHint, databaseUrlProblem } from '../kit/index.js';
+import { type Clock, FlowError } from '../sdk/index.js';
 import { createKyselyStateStore } from './kysely-state-store.js';
 import { migrationProvider, type StoreDialect } from './migrations.js';
 import { openPostgres } from './open-postgres.js';

@@ -1,4 +1,4 @@
-import { databaseUrlProblem } from '../sdk/index.js';
+import { databaseUrlProblem } from '../kit/index.js';
 
 /** What the messages show of a PostgreSQL URL: `host:port`, and the URL with its password masked. */
 export interface PostgresTarget {

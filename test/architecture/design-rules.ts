@@ -4,8 +4,6 @@
  * connector); a file may always import its own module. Each rule carries the DESIGN.md sentence it comes
  * from; an arrow DESIGN.md does not draw carries the reason it is allowed anyway (`because`).
  *
- * A module that does not exist yet (kit) has its rule already, so the first file that lands
- * there is checked.
  */
 export interface Arrow {
   /** The imported module: `sdk`, `engine`, …, or `connectors/*` for any connector. */
@@ -36,14 +34,44 @@ export const moduleRules: readonly ModuleRule[] = [
     design: 'A connector imports `sdk`, `kit` and its own client library, nothing else',
   },
   { module: 'config', mayImport: [{ to: 'sdk' }], design: contract },
-  { module: 'steps', mayImport: [{ to: 'sdk' }], design: contract },
-  { module: 'store', mayImport: [{ to: 'sdk' }], design: contract },
+  {
+    module: 'steps',
+    mayImport: [
+      { to: 'sdk' },
+      {
+        to: 'kit',
+        because:
+          'DESIGN.md puts "the lookup runner and cache" and the path language in kit; the lookup step runs them and ' +
+          'the map step reads with the same paths as the connectors (one path language for every component)',
+      },
+    ],
+    design: contract,
+  },
+  {
+    module: 'store',
+    mayImport: [
+      { to: 'sdk' },
+      {
+        to: 'kit',
+        because: "a PostgreSQL state store's URL is checked by the same database URL parser as the connectors'",
+      },
+    ],
+    design: contract,
+  },
   { module: 'queue', mayImport: [{ to: 'sdk' }], design: contract },
   { module: 'security', mayImport: [{ to: 'sdk' }], design: contract },
   { module: 'observe', mayImport: [{ to: 'sdk' }], design: contract },
   {
     module: 'engine',
-    mayImport: ['sdk', 'config', 'steps', 'store', 'observe', 'security'].map((to) => ({ to })),
+    mayImport: [
+      ...['sdk', 'config', 'steps', 'store', 'observe', 'security'].map((to) => ({ to })),
+      {
+        to: 'kit',
+        because:
+          'the engine retries on the injected clock with the same policy helper as the connectors, and reads a ' +
+          "delta field with the kit's path reader",
+      },
+    ],
     design:
       '`engine` uses those; it knows no queue, terminal or transport. Adding a connector must never require ' +
       'editing the engine: register it explicitly (`createEngine({ connectors: [http, postgres, …] })`)',

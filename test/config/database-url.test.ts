@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionOptions, mysqlConnectionConfig } from '../../src/connectors/mysql/connection.js';
 import { poolOptions, postgresConnectionConfig } from '../../src/connectors/postgres/connection.js';
-import { databaseUrlProblem, parseDatabaseUrl } from '../../src/sdk/database-url.js';
+import { databaseUrlProblem, parseDatabaseUrl } from '../../src/kit/sql/database-url.js';
 import { describePostgresUrl } from '../../src/store/postgres-url.js';
 
 /** Passwords with characters a URL reserves, written into the URL without percent-encoding. */

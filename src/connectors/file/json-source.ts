@@ -4,6 +4,7 @@ import parserStream from 'stream-json';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import { z } from 'zod';
+import { parsePath, pathSchema } from '../../kit/index.js';
 import {
   type Context,
   createRecord,
@@ -14,8 +15,6 @@ import {
   isJsonObject,
   type Json,
   type Page,
-  parsePath,
-  pathSchema,
 } from '../../sdk/index.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
 import { fileSize, progressAt } from './file-progress.js';

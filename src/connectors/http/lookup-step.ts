@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import {
   type CachedRow,
-  type Context,
   checkLookupDefault,
-  type DataRecord,
-  defineStep,
-  FlowError,
-  type Json,
   lookupFetchFields,
   lookupMissingFields,
   lookupProcessor,
   pathSchema,
-} from '../../sdk/index.js';
+} from '../../kit/index.js';
+import { type Context, type DataRecord, defineStep, FlowError, type Json } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { statusError } from './http-errors.js';
 import { readJson } from './read-json.js';

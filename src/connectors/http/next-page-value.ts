@@ -1,4 +1,5 @@
-import { FlowError, formatSegments, type Json, readKey, type Segment } from '../../sdk/index.js';
+import { formatSegments, readKey, type Segment } from '../../kit/index.js';
+import { FlowError, type Json } from '../../sdk/index.js';
 
 /** Where the value is read, for messages: `cursorPath` or `nextPath`, its text, the page and its request. */
 export interface NextPageSite {

@@ -1,4 +1,5 @@
-import type { Json, Segment } from '../../sdk/index.js';
+import type { Segment } from '../../kit/index.js';
+import type { Json } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
 import { nextLink } from './link-header.js';
 import { nextPageValue } from './next-page-value.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathSchema } from '../../sdk/index.js';
+import { pathSchema } from '../../kit/index.js';
 
 const common = {
   /** Stop after this many pages (a safety net; the checkpoint then points at the next page). */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { pathSchema } from '../../kit/index.js';
 import {
   type Context,
   type DataRecord,
   defineDestination,
   FlowError,
   type Json,
-  pathSchema,
   type Writer,
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';

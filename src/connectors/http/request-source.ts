@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type Context, defineSource, FlowError, type Json, type Page, pathSchema } from '../../sdk/index.js';
+import { pathSchema } from '../../kit/index.js';
+import { type Context, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
 import { statusError } from './http-errors.js';
 import { jsonValue } from './json-value.js';

@@ -1,12 +1,5 @@
-import {
-  createRecord,
-  type DataRecord,
-  FlowError,
-  type Json,
-  type JsonObject,
-  parsePath,
-  resolvePath,
-} from '../../sdk/index.js';
+import { parsePath, resolvePath } from '../../kit/index.js';
+import { createRecord, type DataRecord, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { Getter } from './template.js';
 
 /**

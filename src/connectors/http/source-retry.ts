@@ -1,4 +1,5 @@
-import { backoffDelay, type Context, isFlowError, retryOnClock } from '../../sdk/index.js';
+import { backoffDelay, retryOnClock } from '../../kit/index.js';
+import { type Context, isFlowError } from '../../sdk/index.js';
 
 export interface SourceRetryOptions {
   /** Attempts per request, the first included. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FlowError, type Json, PATH_SYNTAX, parsePath, readPath, type Segment } from '../../sdk/index.js';
+import { PATH_SYNTAX, parsePath, readPath, type Segment } from '../../kit/index.js';
+import { FlowError, type Json } from '../../sdk/index.js';
 
 /** Reads a value at a path (`data.items`, `links[0].href`, `["@odata.nextLink"]`); undefined when any part is missing. */
 export type Getter = (root: unknown) => unknown;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FlowError, type Json, pathSchema } from '../../sdk/index.js';
+import { pathSchema } from '../../kit/index.js';
+import { FlowError, type Json } from '../../sdk/index.js';
 import { bodyExcerpt } from './mask.js';
 import type { HttpResponse } from './send-request.js';
 import { compilePath, type Getter } from './template.js';

@@ -1,12 +1,7 @@
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import {
-  databaseUrlHint,
-  databaseUrlProblem,
-  FlowError,
-  parseDatabaseUrl,
-  serverConnectionFields,
-} from '../../sdk/index.js';
+import { databaseUrlHint, databaseUrlProblem, parseDatabaseUrl, serverConnectionFields } from '../../kit/index.js';
+import { FlowError } from '../../sdk/index.js';
 import { isFatal, mysqlError } from './mysql-errors.js';
 import { castField } from './sql-values.js';
 

@@ -1,16 +1,13 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
   alreadyWritten,
-  type DataRecord,
-  defineDestination,
-  FlowError,
   markerId,
   markerRejected,
   pageMarkers,
   type TableDestinationConfig,
   tableDestinationConfig,
-  type Writer,
-} from '../../sdk/index.js';
+} from '../../kit/index.js';
+import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { errorColumn, isRecordError, mysqlError } from './mysql-errors.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';

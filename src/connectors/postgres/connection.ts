@@ -1,15 +1,8 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
-import {
-  databaseUrlHint,
-  databaseUrlProblem,
-  durationSchema,
-  FlowError,
-  parseDatabaseUrl,
-  parseDuration,
-  serverConnectionFields,
-} from '../../sdk/index.js';
+import { databaseUrlHint, databaseUrlProblem, parseDatabaseUrl, serverConnectionFields } from '../../kit/index.js';
+import { durationSchema, FlowError, parseDuration } from '../../sdk/index.js';
 import { isConnectionBroken, pgError } from './pg-errors.js';
 import { jsonTypes } from './pg-values.js';
 

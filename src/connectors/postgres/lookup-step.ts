@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import {
-  type Context,
   checkLookupDefault,
-  defineStep,
-  FlowError,
-  type Json,
-  type JsonObject,
   lookupFetchFields,
   lookupKeyOf,
   lookupMissingFields,
   tableLookupFields,
   tableLookupProcessor,
-} from '../../sdk/index.js';
+} from '../../kit/index.js';
+import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { rowBuilder } from './pg-values.js';
 import { quoteIdent, toParam } from './sql-text.js';

@@ -3,17 +3,13 @@ import type pg from 'pg';
 import { z } from 'zod';
 import {
   alreadyWritten,
-  type DataRecord,
-  defineDestination,
-  FlowError,
-  type JsonObject,
   markerId,
   markerRejected,
   pageMarkers,
   requireKey,
   tableDestinationFields,
-  type Writer,
-} from '../../sdk/index.js';
+} from '../../kit/index.js';
+import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import {
-  type Context,
   checkLookupDefault,
-  defineStep,
-  FlowError,
-  type Json,
-  type JsonObject,
   lookupFetchFields,
   lookupKeyOf,
   lookupMissingFields,
   tableLookupFields,
   tableLookupProcessor,
-} from '../../sdk/index.js';
+} from '../../kit/index.js';
+import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';

@@ -1,17 +1,13 @@
 import type Database from 'better-sqlite3';
 import {
   alreadyWritten,
-  type DataRecord,
-  defineDestination,
-  FlowError,
-  type JsonObject,
   markerId,
   markerRejected,
   pageMarkers,
   type TableDestinationConfig,
   tableDestinationConfig,
-  type Writer,
-} from '../../sdk/index.js';
+} from '../../kit/index.js';
+import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { constraintColumn, isRecordError, sqliteError } from './sqlite-errors.js';

@@ -1,4 +1,5 @@
-import { type DestinationProblem, tableProblems, type ValidateArgs } from '../../sdk/index.js';
+import { tableProblems } from '../../kit/index.js';
+import type { DestinationProblem, ValidateArgs } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { sqliteError } from './sqlite-errors.js';
 import type { TableDestinationConfig } from './table-destination.js';

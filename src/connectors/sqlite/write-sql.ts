@@ -1,4 +1,5 @@
-import { type Json, type JsonObject, type TableOperation, valueKinds } from '../../sdk/index.js';
+import { type TableOperation, valueKinds } from '../../kit/index.js';
+import type { Json, JsonObject } from '../../sdk/index.js';
 import { quoteIdent } from './sql-values.js';
 
 /** The table operations (one definition for every SQL connector, in the sdk). */

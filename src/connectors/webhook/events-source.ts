@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathSchema } from '../../kit/index.js';
 import {
   createRecord,
   type DataRecord,
@@ -10,7 +11,6 @@ import {
   inboxPosition,
   isJsonObject,
   type Json,
-  pathSchema,
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
 import { webhookReceiver } from './webhook-receiver.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { valueAt } from '../../kit/index.js';
 import {
   type AcceptedEvent,
   FlowError,
@@ -7,7 +8,6 @@ import {
   type Json,
   parseDuration,
   type Receiver,
-  valueAt,
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
 import type { EventsSourceConfig } from './events-source.js';

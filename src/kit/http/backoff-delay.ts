@@ -1,4 +1,4 @@
-import { isFlowError } from './errors.js';
+import { isFlowError } from '../../sdk/errors.js';
 
 /**
  * The wait before retry `attempt` (1-based): exponential from `baseMs`, capped at `maxMs`, and never

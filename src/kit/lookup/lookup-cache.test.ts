@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { storeState } from '../engine/make-context.js';
-import { testContext } from '../steps/test-helpers.js';
-import { openStore } from '../store/index.js';
-import { ManualClock } from './clock.js';
-import type { Context } from './context.js';
-import { parseDuration } from './duration.js';
+import { storeState } from '../../engine/make-context.js';
+import { ManualClock } from '../../sdk/clock.js';
+import type { Context } from '../../sdk/context.js';
+import { parseDuration } from '../../sdk/duration.js';
+import { testContext } from '../../steps/test-helpers.js';
+import { openStore } from '../../store/index.js';
 import { LookupCache, lookupCacheConfig, lookupNamespace, SharedLookupCache } from './lookup-cache.js';
 
 describe('LookupCache', () => {

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Timer } from './clock.js';
-import type { Context } from './context.js';
-import { durationSchema, parseDuration } from './duration.js';
-import { FlowError, toFlowError } from './errors.js';
-import type { Json, JsonObject } from './json.js';
+import type { Timer } from '../../sdk/clock.js';
+import type { Context } from '../../sdk/context.js';
+import { durationSchema, parseDuration } from '../../sdk/duration.js';
+import { FlowError, toFlowError } from '../../sdk/errors.js';
+import type { Json, JsonObject } from '../../sdk/json.js';
+import type { Failed } from '../../sdk/page.js';
+import { type DataRecord, withData } from '../../sdk/record.js';
+import type { ProcessResult } from '../../sdk/step.js';
+import type { StateWrite } from '../../sdk/step-state.js';
+import { parsePath, pathSchema, readPath, type Segment } from '../path.js';
 import { type CachedRow, lookupCacheConfig, lookupNamespace, SharedLookupCache } from './lookup-cache.js';
-import type { Failed } from './page.js';
-import { parsePath, pathSchema, readPath, type Segment } from './path.js';
-import { type DataRecord, withData } from './record.js';
-import type { ProcessResult } from './step.js';
-import type { StateWrite } from './step-state.js';
 
 /**
  * Reads a path of the project's path language (`a.b[0].c`, `meta["x.y"]`) out of record data;

@@ -1,4 +1,4 @@
-import { FlowError } from './errors.js';
+import { FlowError } from '../../sdk/errors.js';
 
 /** The parts of a database URL (`postgres://`, `mysql://`), percent-decoded. */
 export interface DatabaseUrl {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { WriteBatch, WriteResult } from './destination.js';
-import { durationSchema, parseDuration } from './duration.js';
-import { type ErrorKind, FlowError } from './errors.js';
-import type { DataRecord } from './record.js';
+import type { WriteBatch, WriteResult } from '../../sdk/destination.js';
+import { durationSchema, parseDuration } from '../../sdk/duration.js';
+import { type ErrorKind, FlowError } from '../../sdk/errors.js';
+import type { DataRecord } from '../../sdk/record.js';
 
 /**
  * Page markers make SQL table destinations exactly-once: each batch commits a marker row in its own

@@ -1,4 +1,4 @@
-import type { DestinationProblem } from './destination.js';
+import type { DestinationProblem } from '../../sdk/destination.js';
 import type { TableOperation } from './table-destination-config.js';
 
 /** The settings of a SQL table destination that `validate --connect` checks against its table. */

@@ -1,4 +1,4 @@
-import type { Json } from './json.js';
+import type { Json } from '../../sdk/json.js';
 
 /** Which kinds of JSON value a column holds (nulls and missing values left out). */
 export interface ValueKinds {

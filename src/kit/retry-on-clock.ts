@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../sdk/clock.js';
 
 export interface RetryOnClockOptions {
   /** Calls in all, the first included. */

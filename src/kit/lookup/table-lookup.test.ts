@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { storeState } from '../engine/make-context.js';
-import { testContext } from '../steps/test-helpers.js';
-import { openStore } from '../store/index.js';
-import { ManualClock } from './clock.js';
-import type { Context } from './context.js';
-import { FlowError } from './errors.js';
-import type { Json, JsonObject } from './json.js';
-import { createRecord } from './record.js';
+import { storeState } from '../../engine/make-context.js';
+import { ManualClock } from '../../sdk/clock.js';
+import type { Context } from '../../sdk/context.js';
+import { FlowError } from '../../sdk/errors.js';
+import type { Json, JsonObject } from '../../sdk/json.js';
+import { createRecord } from '../../sdk/record.js';
+import { testContext } from '../../steps/test-helpers.js';
+import { openStore } from '../../store/index.js';
 import {
   checkLookupDefault,
   lookupFetchFields,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Json, JsonObject } from './json.js';
+import type { Json, JsonObject } from '../sdk/json.js';
 import { compilePath, formatSegments, parsePath, pathSchema, readPath, resolvePath } from './path.js';
 
 const data: JsonObject = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Json, JsonObject } from './json.js';
+import type { Json, JsonObject } from '../sdk/json.js';
 
 /** Reads a value out of a record's data; `undefined` when the path does not resolve. */
 export type Accessor = (data: JsonObject) => Json | undefined;

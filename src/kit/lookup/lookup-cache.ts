@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Clock } from './clock.js';
-import type { Context } from './context.js';
-import { durationSchema, parseDuration } from './duration.js';
-import type { Json, JsonObject } from './json.js';
-import type { StateWrite } from './step-state.js';
+import type { Clock } from '../../sdk/clock.js';
+import type { Context } from '../../sdk/context.js';
+import { durationSchema, parseDuration } from '../../sdk/duration.js';
+import type { Json, JsonObject } from '../../sdk/json.js';
+import type { StateWrite } from '../../sdk/step-state.js';
 
 /** A cached lookup answer: the output fields, or null when nothing matched (misses are cached too). */
 export type CachedRow = JsonObject | null;
