@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
 import { OAUTH_CLIENT } from '../../../test/emulators/http-test-server.js';
+import { sendRequest } from '../../kit/index.js';
 import { type Context, type Json, ManualClock, type TokenStore } from '../../sdk/index.js';
-import { sendRequest } from './send-request.js';
 
 const t = useHttpTestServer();
 

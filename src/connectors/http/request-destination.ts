@@ -1,28 +1,31 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
+import {
+  bodyExcerpt,
+  type CompiledTemplate,
+  compileJsonTemplate,
+  compileTemplate,
+  type HttpResponse,
+  pathReader,
+  pathSchema,
+  readJson,
+  resolveUrl,
+  type ScopeReader,
+  sendRequest,
+  statusError,
+  templateText,
+  withQuery,
+} from '../../kit/index.js';
 import {
   type Context,
   type DataRecord,
   defineDestination,
   FlowError,
   type Json,
+  jsonValue,
   type Writer,
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
-import { statusError } from './http-errors.js';
-import { jsonValue } from './json-value.js';
-import { bodyExcerpt } from './mask.js';
-import { readJson } from './read-json.js';
-import { type HttpResponse, resolveUrl, sendRequest, withQuery } from './send-request.js';
-import {
-  type CompiledTemplate,
-  compileJsonTemplate,
-  compilePath,
-  compileTemplate,
-  type Getter,
-  templateText,
-} from './template.js';
 import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
 
 export const requestDestinationConfig = z
@@ -86,7 +89,7 @@ function hashKey(method: string, url: string, body: string | undefined): string 
     .slice(0, 40);
 }
 
-function idOf(get: Getter | undefined, value: unknown): string | undefined {
+function idOf(get: ScopeReader | undefined, value: unknown): string | undefined {
   const v = get?.(value);
   return v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
 }
@@ -111,7 +114,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
     const keyT: CompiledTemplate | undefined = config.idempotencyKey?.template
       ? compileTemplate(config.idempotencyKey.template)
       : undefined;
-    const getId = config.idPath ? compilePath(config.idPath) : undefined;
+    const getId = config.idPath ? pathReader(config.idPath) : undefined;
     const results = config.results ? compileResults(config.results) : undefined;
     const method = config.method;
 
