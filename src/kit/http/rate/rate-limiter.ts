@@ -139,7 +139,7 @@ export function createRateLimiter(options: RateLimitOptions = {}, where?: string
         lastStart = now;
         return;
       }
-      await ctx.clock.sleep(wait, ctx.signal);
+      await ctx.clock.sleep(Math.ceil(wait), ctx.signal);
     }
   };
 
