@@ -29,6 +29,7 @@ export * from './http/rate/rate-limiter.js';
 export * from './http/rate/retry-after.js';
 export * from './http/rate/usage-header.js';
 export * from './http/read-json.js';
+export * from './http/request-json.js';
 export * from './http/request-retry.js';
 export * from './http/send-request.js';
 export * from './http/vendor-error-paths.js';

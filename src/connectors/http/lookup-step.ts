@@ -9,13 +9,10 @@ import {
   lookupProcessor,
   pathReader,
   pathSchema,
-  readJson,
-  resolveUrl,
+  requestJson,
+  requestUrl,
   type ScopeReader,
-  sendRequest,
-  statusError,
   templateText,
-  withQuery,
 } from '../../kit/index.js';
 import { type Context, type DataRecord, defineStep, FlowError, type Json } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
@@ -77,12 +74,9 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
       Object.fromEntries(fields.map(([out, get]) => [out, (get(found) ?? null) as Json]));
     const itemsOf = (body: Json) => recordsOf(body, config.recordsPath, recordsScopeReader, () => where);
 
-    const request = async (pathText: string, q: Record<string, string>, c: Context) => {
-      const response = await sendRequest(conn, { method: 'GET', url: withQuery(resolveUrl(conn, pathText), q) }, c);
-      if (response.status === 404) return null;
-      if (!response.ok) throw statusError(response.label, response, 'record');
-      return readJson(response, conn.mask.text);
-    };
+    const request = async (pathText: string, q: Record<string, string>, c: Context) =>
+      (await requestJson(conn, { method: 'GET', url: requestUrl(conn, pathText, q) }, c, { notFound: 'undefined' })) ??
+      null;
 
     /** One request per key (the first record with that key fills the templates). */
     const perKey = async (

@@ -9,12 +9,11 @@ import {
   pathReader,
   pathSchema,
   readJson,
-  resolveUrl,
+  requestUrl,
   type ScopeReader,
   sendRequest,
   statusError,
   templateText,
-  withQuery,
 } from '../../kit/index.js';
 import {
   type Context,
@@ -145,7 +144,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       for (const [k, t] of queryT) query[k] = t.render(record.data, undefined, missing);
       const headers: Record<string, string> = {};
       for (const [k, t] of headerT) headers[k] = t.render(record.data, undefined, missing);
-      const url = withQuery(resolveUrl(connection, pathT.render(record.data, encodeURIComponent, missing)), query);
+      const url = requestUrl(connection, pathT.render(record.data, encodeURIComponent, missing), query);
       const json = bodyOf(record, missing);
       const body = json === undefined ? undefined : JSON.stringify(json);
       if (config.idempotencyKey) {
@@ -236,10 +235,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       }
       const ids: (string | undefined)[] = new Array(records.length).fill(undefined);
       if (included.length === 0) return { ids, rejected };
-      const url = withQuery(
-        resolveUrl(connection, config.path),
-        Object.fromEntries(queryT.map(([k, t]) => [k, t.render({})])),
-      );
+      const url = requestUrl(connection, config.path, Object.fromEntries(queryT.map(([k, t]) => [k, t.render({})])));
       const body = JSON.stringify(config.wrap ? { [config.wrap]: bodies } : bodies);
       const headers: Record<string, string> = {};
       for (const [k, t] of headerT) headers[k] = t.render({});

@@ -8,12 +8,11 @@ import {
   pathSchema,
   readJson,
   requestRetry,
-  resolveUrl,
+  requestUrl,
   sendRequest,
   statusError,
   templateText,
   withoutSecrets,
-  withQuery,
 } from '../../kit/index.js';
 import { type Context, defineSource, type Json, jsonValue, type Page } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
@@ -86,7 +85,7 @@ async function* readRequests(
     for (const [k, t] of queryT) query[k] = t.render(vars);
     if (config.sinceParam && sinceText !== undefined) query[config.sinceParam] = sinceText;
     Object.assign(query, paging.query(state));
-    const url = withQuery(resolveUrl(connection, pathT.render(vars, encodeURIComponent)), query);
+    const url = requestUrl(connection, pathT.render(vars, encodeURIComponent), query);
     return { method: config.method, url, ...(bodyT ? { body: JSON.stringify(bodyT(vars)) } : {}), state };
   };
 

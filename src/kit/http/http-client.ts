@@ -45,3 +45,12 @@ export function withoutSecrets(client: Pick<HttpClient, 'auth'>, url: string): s
   for (const name of names) parsed.searchParams.delete(name);
   return parsed.href;
 }
+
+/** The absolute URL of a request: a path of the client (or an absolute URL) with query parameters set. */
+export function requestUrl(
+  client: Pick<HttpClient, 'baseUrl'>,
+  pathOrUrl: string,
+  query: Readonly<Record<string, string>> = {},
+): string {
+  return withQuery(resolveUrl(client, pathOrUrl), query);
+}

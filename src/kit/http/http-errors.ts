@@ -26,8 +26,6 @@ export interface VendorError {
   readonly message?: string | undefined;
   /** Overrides the kind the status gives (Salesforce's 403 REQUEST_LIMIT_EXCEEDED is a quota, not auth). */
   readonly kind?: ErrorKind | undefined;
-  /** Overrides the Syncline code the status gives. */
-  readonly flowCode?: string | undefined;
   /** The quota is exhausted until then: the breaker opens until it. */
   readonly blockedUntil?: Date | undefined;
 }
@@ -74,7 +72,7 @@ export function statusError(
   const kind = vendor?.kind;
   if ((kind === undefined && isTransientStatus(status)) || kind === 'transient') {
     const wait = response.retryAfterMs;
-    return new FlowError(vendor?.flowCode ?? 'TRANSIENT_IO', message, {
+    return new FlowError('TRANSIENT_IO', message, {
       where,
       kind: 'transient',
       ...(wait === undefined ? {} : { retryAfterMs: wait }),
@@ -85,11 +83,10 @@ export function statusError(
           : 'Retried automatically; if it persists, check the API named in the message.',
     });
   }
-  if (kind === undefined && (status === 401 || status === 403))
-    return new FlowError(vendor?.flowCode ?? 'HTTP_AUTH', message, { where });
+  if (kind === undefined && (status === 401 || status === 403)) return new FlowError('HTTP_AUTH', message, { where });
   if (kind !== undefined || (status >= 400 && status < 500)) {
     const k = kind ?? rejectKind;
-    return new FlowError(vendor?.flowCode ?? 'HTTP_REJECTED', message, {
+    return new FlowError('HTTP_REJECTED', message, {
       where,
       kind: k,
       ...(k === 'config'

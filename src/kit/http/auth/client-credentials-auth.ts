@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
-import { type TokenAuthProvider, tokenAuth, tokenCache } from './token-cache.js';
-import { endpointConfig, type TokenEndpoint, toAccessToken, tokenError } from './token-endpoint.js';
+import type { TokenAuthProvider } from './token-cache.js';
+import { grantAuth, type TokenEndpoint } from './token-endpoint.js';
 
 export interface ClientCredentialsOptions extends TokenEndpoint {
   readonly scope?: string | undefined;
@@ -19,18 +19,13 @@ export function grantParams(o: { scope?: string | undefined; audience?: string |
  * sealed in ctx.tokens, refreshed before it expires and once more after a 401.
  */
 export function clientCredentialsAuth(o: ClientCredentialsOptions): TokenAuthProvider {
-  const config = endpointConfig(o);
   const params = grantParams(o);
-  const cache = tokenCache({
-    identity: [o.tokenUrl, o.clientId, 'client_credentials', o.scope ?? '', o.audience ?? ''],
-    refreshBeforeMs: o.refreshBeforeMs ?? 60_000,
-    fetch: async (ctx) => {
-      try {
-        return toAccessToken(o, await oidc.clientCredentialsGrant(config, params), ctx);
-      } catch (error) {
-        throw tokenError(o.tokenUrl, error, 'check clientId, clientSecret and scope');
-      }
-    },
+  return grantAuth({
+    endpoint: o,
+    identity: ['client_credentials', o.scope ?? '', o.audience ?? ''],
+    refreshBeforeMs: o.refreshBeforeMs,
+    grant: async (config) => ({ answer: await oidc.clientCredentialsGrant(config, params) }),
+    hint: 'check clientId, clientSecret and scope',
+    secrets: [],
   });
-  return tokenAuth(cache, [o.clientSecret]);
 }

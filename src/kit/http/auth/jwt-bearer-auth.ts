@@ -1,8 +1,8 @@
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { FlowError } from '../../../sdk/index.js';
-import { type TokenAuthProvider, tokenAuth, tokenCache } from './token-cache.js';
-import { endpointConfig, type TokenEndpoint, toAccessToken, tokenError } from './token-endpoint.js';
+import type { TokenAuthProvider } from './token-cache.js';
+import { grantAuth, type TokenEndpoint } from './token-endpoint.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -46,37 +46,18 @@ export function signJwt(claims: Record<string, string | number>, privateKeyPem: 
  * refresh token: a new assertion is signed when the token expires or a 401 says it did.
  */
 export function jwtBearerAuth(o: JwtBearerOptions): TokenAuthProvider {
-  const config = endpointConfig(o);
-  const cache = tokenCache({
-    identity: [o.tokenUrl, o.clientId, 'jwt-bearer', o.subject, o.audience, o.scope ?? ''],
-    refreshBeforeMs: o.refreshBeforeMs ?? 60_000,
-    fetch: async (ctx) => {
+  return grantAuth({
+    endpoint: o,
+    identity: ['jwt-bearer', o.subject, o.audience, o.scope ?? ''],
+    refreshBeforeMs: o.refreshBeforeMs,
+    grant: async (config, ctx) => {
       const now = Math.floor(ctx.clock.now().getTime() / 1000);
-      const assertion = signJwt(
-        {
-          iss: o.issuer ?? o.clientId,
-          sub: o.subject,
-          aud: o.audience,
-          iat: now,
-          exp: now + (o.assertionSeconds ?? 180),
-          jti: randomUUID(),
-        },
-        o.privateKey,
-      );
-      try {
-        const answer = await oidc.genericGrantRequest(config, JWT_BEARER_GRANT, {
-          assertion,
-          ...(o.scope ? { scope: o.scope } : {}),
-        });
-        return toAccessToken(o, answer, ctx);
-      } catch (error) {
-        throw tokenError(
-          o.tokenUrl,
-          error,
-          'check the issuer (consumer key), subject (username), audience and that the key matches the certificate the API holds',
-        );
-      }
+      const claims = { iss: o.issuer ?? o.clientId, sub: o.subject, aud: o.audience, iat: now };
+      const assertion = signJwt({ ...claims, exp: now + (o.assertionSeconds ?? 180), jti: randomUUID() }, o.privateKey);
+      const params = { assertion, ...(o.scope ? { scope: o.scope } : {}) };
+      return { answer: await oidc.genericGrantRequest(config, JWT_BEARER_GRANT, params) };
     },
+    hint: 'check the issuer (consumer key), subject (username), audience and that the key matches the certificate the API holds',
+    secrets: [o.privateKey],
   });
-  return tokenAuth(cache, [o.clientSecret, o.privateKey]);
 }

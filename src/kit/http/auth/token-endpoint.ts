@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { type Context, FlowError } from '../../../sdk/index.js';
-import type { AccessToken } from './token-cache.js';
+import { type AccessToken, type TokenAuthProvider, tokenAuth, tokenCache } from './token-cache.js';
 
 /** An RFC 6749 token endpoint and how the client authenticates there. */
 export interface TokenEndpoint {
@@ -71,4 +71,38 @@ export function toAccessToken(
     ...(refresh ? { refreshToken: refresh } : {}),
     ...(Object.keys(fields).length > 0 ? { fields } : {}),
   };
+}
+
+export interface GrantAuthOptions {
+  readonly endpoint: TokenEndpoint;
+  /** What identifies the credential in the store (besides the endpoint and client id). */
+  readonly identity: readonly string[];
+  readonly refreshBeforeMs?: number | undefined;
+  /** Asks the endpoint for a token; `previous` is the last one (its refresh token). */
+  readonly grant: (
+    config: oidc.Configuration,
+    ctx: Context,
+    previous: AccessToken | undefined,
+  ) => Promise<{ answer: oidc.TokenEndpointResponse; refresh?: string }>;
+  /** The fix shown when the endpoint refuses. */
+  readonly hint: string;
+  readonly secrets: readonly (string | undefined)[];
+}
+
+/** A bearer-token AuthProvider over one OAuth2 grant: cached in the token store, errors mapped, secrets masked. */
+export function grantAuth(o: GrantAuthOptions): TokenAuthProvider {
+  const config = endpointConfig(o.endpoint);
+  const cache = tokenCache({
+    identity: [o.endpoint.tokenUrl, o.endpoint.clientId, ...o.identity],
+    refreshBeforeMs: o.refreshBeforeMs ?? 60_000,
+    fetch: async (ctx, previous) => {
+      try {
+        const { answer, refresh } = await o.grant(config, ctx, previous);
+        return toAccessToken(o.endpoint, answer, ctx, refresh);
+      } catch (error) {
+        throw tokenError(o.endpoint.tokenUrl, error, o.hint);
+      }
+    },
+  });
+  return tokenAuth(cache, [o.endpoint.clientSecret, ...o.secrets]);
 }
