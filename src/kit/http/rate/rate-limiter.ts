@@ -95,52 +95,56 @@ export function createRateLimiter(options: RateLimitOptions = {}, where?: string
     return limit === undefined ? grown : Math.min(limit, grown);
   };
 
-  /** The wait a quota imposes before a request of `cost`. */
-  const quotaWait = (q: Quota, now: number, cost: number): number => {
+  /**
+   * The wait a quota imposes before a request of `cost`: `hard` when the quota is spent (the request
+   * cannot go before the wait), else a slow-down in the reserve, never longer than maxWait.
+   */
+  const quotaWait = (q: Quota, now: number, cost: number): { wait: number; hard: boolean } => {
     const left = current(q, now);
-    if (left === undefined) return 0;
+    if (left === undefined) return { wait: 0, hard: false };
     const { resetAt, restorePerSecond, limit } = q.signal;
     if (left < cost) {
-      if (restorePerSecond !== undefined) return Math.ceil(((cost - left) * 1000) / restorePerSecond);
-      if (resetAt !== undefined) return resetAt.getTime() - now;
-      return 0; // no way to know: the API will say (429)
+      if (restorePerSecond !== undefined)
+        return { wait: Math.ceil(((cost - left) * 1000) / restorePerSecond), hard: true };
+      if (resetAt !== undefined) return { wait: resetAt.getTime() - now, hard: true };
+      return { wait: 0, hard: false }; // no way to know: the API will say (429)
     }
-    if (limit === undefined || left - cost >= limit * reserve || lastStart === undefined) return 0;
+    if (limit === undefined || left - cost >= limit * reserve || lastStart === undefined)
+      return { wait: 0, hard: false };
     // in the reserve: a refilling bucket is spent at its restore rate, a window spread evenly to its reset
     const gap =
       restorePerSecond !== undefined
         ? (cost * 1000) / restorePerSecond
         : resetAt !== undefined
-          ? (resetAt.getTime() - now) / Math.max(1, left / cost)
+          ? (resetAt.getTime() - now) / Math.max(1, left / cost + 1)
           : 0;
-    return Math.max(0, lastStart + gap - now);
+    return { wait: Math.min(maxWaitMs, Math.max(0, lastStart + gap - now)), hard: false };
   };
 
+  /** Waits (once) for what the bucket and the quotas ask, then spends a token and `cost` of each quota. */
   const pace = async (ctx: LimiterContext, cost: number) => {
-    for (;;) {
-      const now = ctx.clock.now().getTime();
-      refill(now);
-      let wait = perSecond !== undefined && tokens < 1 ? Math.ceil(((1 - tokens) * 1000) / perSecond) : 0;
-      for (const q of quotas.values()) {
-        const w = quotaWait(q, now, cost);
-        if (w > maxWaitMs) throw quotaExhausted(q.signal, new Date(now + w), new Date(now), where);
-        wait = Math.max(wait, w);
-      }
-      if (wait <= 0) {
-        if (perSecond !== undefined) tokens -= 1;
-        for (const q of quotas.values()) {
-          const left = current(q, now);
-          if (left === undefined) quotas.delete(q.signal.name);
-          else {
-            q.left = left - cost;
-            q.at = now;
-          }
-        }
-        lastStart = now;
-        return;
-      }
-      await ctx.clock.sleep(Math.ceil(wait), ctx.signal);
+    const before = ctx.clock.now().getTime();
+    refill(before);
+    let wait = perSecond !== undefined && tokens < 1 ? Math.ceil(((1 - tokens) * 1000) / perSecond) : 0;
+    for (const q of quotas.values()) {
+      const w = quotaWait(q, before, cost);
+      if (w.hard && w.wait > maxWaitMs)
+        throw quotaExhausted(q.signal, new Date(before + w.wait), new Date(before), where);
+      wait = Math.max(wait, w.wait);
     }
+    if (wait > 0) await ctx.clock.sleep(Math.ceil(wait), ctx.signal);
+    const now = ctx.clock.now().getTime();
+    refill(now);
+    if (perSecond !== undefined) tokens -= 1;
+    for (const q of quotas.values()) {
+      const left = current(q, now);
+      if (left === undefined) quotas.delete(q.signal.name);
+      else {
+        q.left = left - cost;
+        q.at = now;
+      }
+    }
+    lastStart = now;
   };
 
   const release = () => {
