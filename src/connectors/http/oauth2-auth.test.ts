@@ -118,4 +118,15 @@ describe('http auth: oauth2', () => {
   it('needs refreshToken for grant refresh_token', () => {
     expect(() => oauth('http://127.0.0.1:1', { grant: 'refresh_token' })).toThrow(/refreshToken/);
   });
+
+  it('needs privateKey, subject and audience for grant jwt_bearer (RFC 7523, the kit signs RS256)', () => {
+    expect(() => oauth('http://127.0.0.1:1', { grant: 'jwt_bearer', subject: 'u' })).toThrow(/privateKey/);
+    const conn = oauth('http://127.0.0.1:1', {
+      grant: 'jwt_bearer',
+      privateKey: '-----BEGIN PRIVATE KEY-----\nMII…\n-----END PRIVATE KEY-----',
+      subject: 'integration@acme.com',
+      audience: 'https://login.salesforce.com',
+    });
+    expect(conn.mask.text('key -----BEGIN PRIVATE KEY-----\nMII…\n-----END PRIVATE KEY-----')).toBe('key ***');
+  });
 });
