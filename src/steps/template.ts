@@ -30,8 +30,7 @@ function plainTemplate(source: string): Template | undefined {
   if (source.includes('{{{') || source.includes('\\{{')) return undefined;
   const { literals, fields } = templateParts(source);
   if (literals.some((l) => l.includes('{{')) || !fields.every(kitPath)) return undefined;
-  const render = compileKitTemplate(source, 'string').render;
-  return (data) => render(data);
+  return compileKitTemplate(source, 'string').text;
 }
 
 /** Rejects partials, decorators and unknown helpers before anything runs. */
