@@ -100,7 +100,10 @@ export class CircuitBreaker {
       this.record(true, probing);
       return result;
     } catch (error) {
-      if (isFailure(error)) this.record(false, probing);
+      const until = error instanceof FlowError ? error.blockedUntil?.getTime() : undefined;
+      // a quota exhausted until T: open until T at once instead of counting failures (and retries) up to it
+      if (until !== undefined && until > this.now()) this.open(until - this.options.openForMs);
+      else if (isFailure(error)) this.record(false, probing);
       else if (probing) this.probes -= 1; // not an outage: the probe slot is free again
       throw error;
     }
@@ -144,9 +147,10 @@ export class CircuitBreaker {
     }
   }
 
-  private open(now: number): void {
+  /** Opens; `openedAt` + openFor is when it half-opens (a quota's reset sets it back so that is the reset). */
+  private open(openedAt: number): void {
     this.state = 'open';
-    this.openedAt = now;
+    this.openedAt = openedAt;
     this.probes = 0;
     this.probeSuccesses = 0;
     this.recent = [];

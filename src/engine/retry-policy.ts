@@ -68,8 +68,9 @@ export function transientRetry(options: RetryOptions = defaultRetry, clock: Cloc
     execute: (call, signal) =>
       retryOnClock(call, {
         maxAttempts: Math.max(1, options.maxAttempts),
-        // an open circuit is waited for by the destination writer, not retried on this schedule
-        retryable: (e) => isFlowError(e) && e.kind === 'transient' && e.code !== 'CIRCUIT_OPEN',
+        // an open circuit (or a quota blocked until T, which opens it) is waited for by the destination writer
+        retryable: (e) =>
+          isFlowError(e) && e.kind === 'transient' && e.code !== 'CIRCUIT_OPEN' && e.blockedUntil === undefined,
         delay: (attempt, error) => retryDelay(options, attempt, error),
         clock,
         ...(signal ? { signal } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FlowError } from '../sdk/errors.js';
 import type { Json, JsonObject } from '../sdk/json.js';
 
 /** Reads a value out of a record's data; `undefined` when the path does not resolve. */
@@ -163,4 +164,25 @@ export function formatSegments(segments: readonly Segment[]): string {
     else out += `[${JSON.stringify(key)}]`;
   }
   return out;
+}
+
+/**
+ * The segments of a path from a validated config (`pathSchema` rejected a malformed one at validate
+ * time with its line and column); a malformed path still fails here, as CONFIG_INVALID naming the key.
+ */
+export function pathSegments(path: string, field?: string): Segment[] {
+  const segments = parsePath(path);
+  if (typeof segments === 'string') {
+    throw new FlowError('CONFIG_INVALID', `bad path "${path}": ${segments}`, {
+      hint: PATH_SYNTAX,
+      ...(field === undefined ? {} : { field }),
+    });
+  }
+  return segments;
+}
+
+/** A config path (see pathSegments) compiled into a reader of any value: an answer, an array, a primitive (undefined). */
+export function pathReader(path: string, field?: string): (root: unknown) => Json | undefined {
+  const read = compileSegments(pathSegments(path, field));
+  return (root) => (root !== null && typeof root === 'object' ? read(root as JsonObject) : undefined);
 }

@@ -12,6 +12,11 @@ export interface FlowErrorOptions {
   /** Field path within a record, e.g. `customer.email`. */
   field?: string;
   retryAfterMs?: number;
+  /**
+   * The service refuses calls until then (a quota exhausted until its reset): the connection's circuit
+   * breaker opens until this time instead of burning retries.
+   */
+  blockedUntil?: Date;
   cause?: unknown;
 }
 
@@ -26,6 +31,7 @@ export class FlowError extends Error {
   readonly where?: string;
   readonly field?: string;
   readonly retryAfterMs?: number;
+  readonly blockedUntil?: Date;
 
   constructor(code: string, message: string, options: FlowErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -38,6 +44,7 @@ export class FlowError extends Error {
     if (options.where !== undefined) this.where = options.where;
     if (options.field !== undefined) this.field = options.field;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.blockedUntil !== undefined) this.blockedUntil = options.blockedUntil;
   }
 
   /** One line for logs and terminals: `[CODE] where: message (hint)`. */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** A JSON value: what records, checkpoints and watermarks are made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -19,3 +21,8 @@ export function canonicalJson(value: Json): string {
   }
   return `{${parts.join(',')}}`;
 }
+
+/** Any JSON value, for config keys that take one (request bodies, query parameters, default values). */
+export const jsonValue: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);

@@ -21,6 +21,11 @@ const data: JsonObject = {
 };
 
 describe('templates', () => {
+  it('plain paths are read by the kit renderer, with the path language of every component', () => {
+    expect(compileTemplate('{{lines[-1].sku}}/{{lines[0].qty}}', site)(data)).toBe('B/2');
+    expect(compileTemplate('{{meta["a.b"]}}', site)({ meta: { 'a.b': 'dotted' } })).toBe('dotted');
+  });
+
   // Paths only: compiled to concatenation, must print exactly what Handlebars prints.
   it.each([
     ['{{customer.first_name}} {{customer.last_name}}', 'Ada Lovelace'],

@@ -1,5 +1,5 @@
-import { type Accessor, compileSegments } from '../kit/index.js';
-import type { Json, JsonObject } from '../sdk/index.js';
+import { compileTemplate as compileKitTemplate, parsePath, templateParts } from '../kit/index.js';
+import type { JsonObject } from '../sdk/index.js';
 import { configError, type Site, suggest } from './problems.js';
 import { builtinHelpers, createHandlebars, extraHelpers } from './template-helpers.js';
 
@@ -11,21 +11,26 @@ type Node = { type: string; [key: string]: unknown };
 const hb = createHandlebars();
 const knownHelpers = new Set([...builtinHelpers, ...extraHelpers]);
 
-/** Handlebars prints values with JavaScript's String(); missing and null print nothing. */
-function render(value: Json | undefined): string {
-  return value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+/**
+ * A placeholder the kit's renderer reads exactly as Handlebars would: a path of the path language
+ * (`customer.name`, `lines[0].sku`, `lines.0.sku`, `meta["a.b"]`), not a helper, literal, `this`,
+ * `@data`, `../parent`, `a/b` or whitespace control (`~`).
+ */
+function kitPath(field: string): boolean {
+  if (!/^[A-Za-z_$]/.test(field) || /[/~()=|\\]/.test(field)) return false;
+  if (field === 'this' || field.startsWith('this.') || field.startsWith('this[')) return false;
+  if (field === 'true' || field === 'false' || field === 'null' || field === 'undefined' || field === 'else')
+    return false;
+  if (knownHelpers.has(field)) return false;
+  return typeof parsePath(field) !== 'string';
 }
 
-/** The accessor of a `{{a.b}}` mustache that needs no helper, or undefined. */
-function plainPath(node: Node): Accessor | undefined {
-  if (node.type === 'ContentStatement' || node.type === 'CommentStatement') return undefined;
-  const path = node.path as Node | undefined;
-  if (node.type !== 'MustacheStatement' || !path || path.type !== 'PathExpression') return undefined;
-  if ((node.params as unknown[]).length > 0 || node.hash) return undefined;
-  const parts = path.parts as string[];
-  if (path.data || path.depth !== 0 || parts.length === 0) return undefined;
-  if (parts.length === 1 && knownHelpers.has(parts[0] as string)) return undefined;
-  return compileSegments(parts);
+/** A template of literal text and plain paths only, which the kit's one renderer compiles; else undefined. */
+function plainTemplate(source: string): Template | undefined {
+  if (source.includes('{{{') || source.includes('\\{{')) return undefined;
+  const { literals, fields } = templateParts(source);
+  if (literals.some((l) => l.includes('{{')) || !fields.every(kitPath)) return undefined;
+  return compileKitTemplate(source, 'string').text;
 }
 
 /** Rejects partials, decorators and unknown helpers before anything runs. */
@@ -51,11 +56,14 @@ function check(node: unknown, site: Site): void {
 }
 
 /**
- * Compiles a Handlebars-compatible template once. `{{a.b}} text {{c}}` (paths only) becomes a
- * concatenation of accessor closures; templates with helpers or blocks go through Handlebars 4
+ * Compiles a Handlebars-compatible template once. `{{a.b}} text {{c}}` (paths only) is compiled by
+ * the kit's one renderer (kit/template.ts, the paths of kit/path.ts, so `{{lines[-1].sku}}` works
+ * too); templates with helpers, blocks or Handlebars-only paths go through Handlebars 4
  * (noEscape) compiled here, so a broken template fails at create time.
  */
 export function compileTemplate(source: string, site: Site): Template {
+  const plain = plainTemplate(source);
+  if (plain) return plain;
   let program: Node;
   try {
     program = hb.parse(source) as unknown as Node;
@@ -67,22 +75,6 @@ export function compileTemplate(source: string, site: Site): Template {
       'Write fields as {{customer.name}}; close every {{#if}} with {{/if}}.',
     );
   }
-  const body = program.body as Node[];
-  const pieces: (string | Accessor)[] = [];
-  let plain = true;
-  for (const node of body) {
-    if (node.type === 'ContentStatement') pieces.push(node.value as string);
-    else if (node.type === 'CommentStatement') continue;
-    else {
-      const accessor = plainPath(node);
-      if (!accessor) {
-        plain = false;
-        break;
-      }
-      pieces.push(accessor);
-    }
-  }
-  if (plain) return concatenation(pieces);
   check(program, site);
   const options = { noEscape: true, strict: false };
   try {
@@ -92,23 +84,4 @@ export function compileTemplate(source: string, site: Site): Template {
   }
   const template = hb.compile(source, options);
   return (data) => template(data);
-}
-
-function concatenation(pieces: readonly (string | Accessor)[]): Template {
-  const merged: (string | Accessor)[] = [];
-  for (const p of pieces) {
-    const last = merged[merged.length - 1];
-    if (typeof p === 'string' && typeof last === 'string') merged[merged.length - 1] = last + p;
-    else if (p !== '') merged.push(p);
-  }
-  const [a, b, c] = merged;
-  if (merged.length === 0) return () => '';
-  if (merged.length === 1) return typeof a === 'string' ? () => a : (d) => render((a as Accessor)(d));
-  if (merged.length === 3 && typeof a === 'function' && typeof b === 'string' && typeof c === 'function')
-    return (d) => render(a(d)) + b + render(c(d));
-  return (d) => {
-    let out = '';
-    for (const p of merged) out += typeof p === 'string' ? p : render(p(d));
-    return out;
-  };
 }

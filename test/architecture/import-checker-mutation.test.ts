@@ -101,8 +101,8 @@ const mutants: readonly { name: string; file: string; text: string; key: string 
   {
     name: 'cli imports connector internals (only a connector index is registered)',
     file: 'src/cli/mutant-connector-internals.ts',
-    text: "import { nextLink } from '../connectors/http/link-header.js';\nexport const n = nextLink;\n",
-    key: 'src/cli/mutant-connector-internals.ts → src/connectors/http/link-header.ts',
+    text: "import { pagingOf } from '../connectors/http/pagination.js';\nexport const n = pagingOf;\n",
+    key: 'src/cli/mutant-connector-internals.ts → src/connectors/http/pagination.ts',
   },
   {
     name: 'cli imports a connector for its side effects (register it explicitly)',
@@ -170,7 +170,7 @@ const clean: Readonly<Record<string, string>> = {
     "import { z } from 'zod';",
     "import { kit } from '../../kit/index.js';",
     "import type { Json } from '../../sdk/index.js';",
-    "export const load = () => import('./link-header.js');",
+    "export const load = () => import('./pagination.js');",
     'export const all = [PQueue, z, kit];',
     'export type J = Json;',
     '',

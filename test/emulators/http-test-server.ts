@@ -159,6 +159,15 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     }
     return [{ id: 1 }];
   });
+  // X-RateLimit-* headers of a fixed window (`limit` calls per `window` seconds, per `key`); over it: 429
+  app.all('/quota', async (req, reply) => {
+    const { key = 'default', limit = '3', window = '3600' } = q(req);
+    const remaining = Number(limit) - callNo(`quota:${key}`);
+    reply.header('x-ratelimit-limit', limit).header('x-ratelimit-remaining', String(Math.max(0, remaining)));
+    reply.header('x-ratelimit-reset', window);
+    if (remaining < 0) return reply.code(429).send({ error: 'quota exhausted' });
+    return [{ id: 1 }];
+  });
   app.all('/flaky', async (req, reply) => {
     const { key = 'default', times = '1', status = '500' } = q(req);
     if (callNo(`flaky:${key}`) <= Number(times)) return reply.code(Number(status)).send({ error: 'server trouble' });

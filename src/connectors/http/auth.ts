@@ -1,8 +1,48 @@
 import { z } from 'zod';
-import type { Context } from '../../sdk/index.js';
-import { oauth2AuthConfig, oauth2Provider } from './oauth2-auth.js';
+import {
+  type AuthProvider,
+  apiKeyAuth,
+  basicAuth,
+  bearerAuth,
+  clientCredentialsAuth,
+  jwtBearerAuth,
+  noAuth,
+  refreshTokenAuth,
+} from '../../kit/index.js';
 
-/** `auth:` of an `http` connection: one entry per kind; OAuth2 is added here as another kind. */
+/** `auth: { type: oauth2, … }`: RFC 6749 client credentials or refresh token grant, RFC 7523 JWT bearer. */
+export const oauth2AuthConfig = z
+  .object({
+    type: z.literal('oauth2'),
+    tokenUrl: z.url(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().optional(),
+    grant: z.enum(['client_credentials', 'refresh_token', 'jwt_bearer']).default('client_credentials'),
+    /** The first refresh token, for `grant: refresh_token` (rotated tokens are kept in the store). */
+    refreshToken: z.string().optional(),
+    /** `grant: jwt_bearer`: PEM of the RSA key that signs the assertion (RS256), its `sub` and `aud`. */
+    privateKey: z.string().optional(),
+    subject: z.string().optional(),
+    scope: z.string().optional(),
+    audience: z.string().optional(),
+    /** How the client authenticates at the token endpoint. */
+    clientAuth: z.enum(['basic', 'post']).default('basic'),
+    /** Fetch a new token this long before the current one expires. */
+    refreshBeforeMs: z.number().int().nonnegative().default(60_000),
+  })
+  .strict()
+  .refine((a) => a.grant !== 'refresh_token' || a.refreshToken !== undefined, {
+    message: 'grant refresh_token needs `refreshToken` (the first one; rotated ones are stored)',
+    path: ['refreshToken'],
+  })
+  .refine((a) => a.grant !== 'jwt_bearer' || (a.privateKey && a.subject && a.audience), {
+    message: 'grant jwt_bearer needs `privateKey` (PEM), `subject` (the user) and `audience` (the login URL)',
+    path: ['privateKey'],
+  });
+
+export type OAuth2AuthConfig = z.infer<typeof oauth2AuthConfig>;
+
+/** `auth:` of an `http` connection: one entry per kind. */
 export const httpAuthConfig = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('none') }).strict(),
@@ -23,50 +63,38 @@ export const httpAuthConfig = z
 
 export type HttpAuthConfig = z.infer<typeof httpAuthConfig>;
 
-/** What a credential adds to a request. Header names are lower case. */
-export interface AuthParts {
-  readonly headers: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
+function oauth2(a: OAuth2AuthConfig): AuthProvider {
+  const endpoint = {
+    tokenUrl: a.tokenUrl,
+    clientId: a.clientId,
+    clientSecret: a.clientSecret,
+    clientAuth: a.clientAuth,
+  };
+  const common = { ...endpoint, scope: a.scope, refreshBeforeMs: a.refreshBeforeMs };
+  if (a.grant === 'refresh_token')
+    return refreshTokenAuth({ ...common, audience: a.audience, refreshToken: a.refreshToken as string });
+  if (a.grant === 'jwt_bearer')
+    return jwtBearerAuth({
+      ...common,
+      privateKey: a.privateKey as string,
+      subject: a.subject as string,
+      audience: a.audience as string,
+    });
+  return clientCredentialsAuth({ ...common, audience: a.audience });
 }
 
-/**
- * A credential at run time. `apply` is called for every request (a static kind returns the same
- * object each time); `reauthenticate` is called once after a 401 and, when it resolves true, the
- * request is sent once more with fresh `apply()` parts (OAuth2: refresh the access token).
- */
-export interface AuthProvider {
-  apply(ctx: Context): AuthParts | Promise<AuthParts>;
-  reauthenticate?(ctx: Context): Promise<boolean>;
-  /** Secret values, masked wherever a message could show them. */
-  readonly secrets: readonly string[];
-  /** Query parameters whose values are secret (masked in messages, left out of checkpoints). */
-  readonly secretParams: readonly string[];
-}
-
-const none: AuthParts = { headers: {}, query: {} };
-
-function fixed(parts: AuthParts, secrets: string[], secretParams: string[] = []): AuthProvider {
-  return { apply: () => parts, secrets: secrets.filter((s) => s.length > 0), secretParams };
-}
-
-type Kind = HttpAuthConfig['type'];
-type Factory<K extends Kind> = (auth: Extract<HttpAuthConfig, { type: K }>) => AuthProvider;
-
-/** One small function per auth kind. */
-export const authProviders: { readonly [K in Kind]: Factory<K> } = {
-  none: () => fixed(none, []),
-  basic: ({ user, password }) => {
-    const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
-    return fixed({ headers: { authorization: `Basic ${encoded}` }, query: {} }, [password, encoded]);
-  },
-  bearer: ({ token }) => fixed({ headers: { authorization: `Bearer ${token}` }, query: {} }, [token]),
-  apiKey: ({ name, value, in: where }) =>
-    where === 'query'
-      ? fixed({ headers: {}, query: { [name]: value } }, [value], [name])
-      : fixed({ headers: { [name.toLowerCase()]: value }, query: {} }, [value]),
-  oauth2: (auth) => oauth2Provider(auth),
-};
-
+/** The kit's provider for a configured kind. */
 export function authProvider(auth: HttpAuthConfig): AuthProvider {
-  return (authProviders[auth.type] as Factory<Kind>)(auth);
+  switch (auth.type) {
+    case 'none':
+      return noAuth;
+    case 'basic':
+      return basicAuth(auth.user, auth.password);
+    case 'bearer':
+      return bearerAuth(auth.token);
+    case 'apiKey':
+      return apiKeyAuth(auth.name, auth.value, auth.in);
+    case 'oauth2':
+      return oauth2(auth);
+  }
 }

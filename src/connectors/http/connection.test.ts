@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
 import { startHttpTestServer, TEST_CREDENTIALS } from '../../../test/emulators/http-test-server.js';
+import { type AuthProvider, sendRequest } from '../../kit/index.js';
 import { ManualClock } from '../../sdk/index.js';
-import type { AuthProvider } from './auth.js';
 import { checkHttpConnection, httpConnectionConfig, openHttpConnection } from './connection.js';
-import { sendRequest } from './send-request.js';
 
 const t = useHttpTestServer();
 const ctx = testContext();

@@ -1,10 +1,14 @@
-import PQueue from 'p-queue';
 import { z } from 'zod';
+import {
+  createMasker,
+  createRateLimiter,
+  type HttpClient,
+  quotaHeaders,
+  sendRequest,
+  statusError,
+} from '../../kit/index.js';
 import { type Context, FlowError } from '../../sdk/index.js';
-import { type AuthProvider, authProvider, httpAuthConfig } from './auth.js';
-import { statusError } from './http-errors.js';
-import { createMasker, type Masker } from './mask.js';
-import { sendRequest } from './send-request.js';
+import { authProvider, httpAuthConfig } from './auth.js';
 
 const lowerKeys = (headers: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -37,6 +41,19 @@ export const httpConnectionConfig = z
         perSecond: z.number().positive().optional(),
         burst: z.number().int().positive().optional(),
         concurrency: z.number().int().positive().optional(),
+        /**
+         * The API's remaining-quota headers: requests slow down before the quota is spent and wait
+         * for its reset (or fail at once, opening the breaker, when the reset is far off).
+         */
+        headers: z
+          .object({
+            remaining: z.string().min(1),
+            limit: z.string().min(1).optional(),
+            reset: z.string().min(1).optional(),
+            resetFormat: z.enum(['seconds', 'epoch-seconds', 'epoch-ms', 'http-date']).default('seconds'),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -51,45 +68,28 @@ export const httpConnectionConfig = z
 
 export type HttpConnectionConfig = z.infer<typeof httpConnectionConfig>;
 
-/** An opened `http` connection: everything a request needs; requests go through `sendRequest`. */
-export interface HttpConnection {
-  /** `http connection https://api.example.com/v1` (masked): where errors happened. */
-  readonly label: string;
-  /** The base URL without a trailing slash. */
-  readonly baseUrl: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
-  readonly auth: AuthProvider;
-  readonly mask: Masker;
-  /** Rate limit and concurrency of this connection; undefined = unlimited. */
-  readonly queue: PQueue | undefined;
+/** An opened `http` connection: a kit HttpClient (requests go through the kit's `sendRequest`) and its check. */
+export interface HttpConnection extends HttpClient {
   readonly checkPath: string;
   readonly checkMethod: 'GET' | 'HEAD';
   /** `checkPath` was set: a run checks the connection at its start. */
   readonly checkAtRunStart: boolean;
 }
 
-function rateQueue(limit: HttpConnectionConfig['rateLimit']): PQueue | undefined {
-  if (!limit || (limit.perSecond === undefined && limit.concurrency === undefined)) return undefined;
-  const concurrency = limit.concurrency ?? Number.POSITIVE_INFINITY;
-  if (limit.perSecond === undefined) return new PQueue({ concurrency });
-  const burst = limit.burst ?? Math.max(1, Math.floor(limit.perSecond));
-  // `burst` requests per window of burst/perSecond seconds: the long-run rate is perSecond.
-  return new PQueue({ concurrency, intervalCap: burst, interval: Math.ceil((1000 * burst) / limit.perSecond) });
-}
-
 export function openHttpConnection(config: HttpConnectionConfig): HttpConnection {
   const auth = authProvider(config.auth);
   const mask = createMasker(auth.secrets, auth.secretParams);
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const label = `http connection ${mask.url(baseUrl).replace(/\/$/, '')}`;
   return {
-    label: `http connection ${mask.url(baseUrl).replace(/\/$/, '')}`,
+    label,
     baseUrl,
     headers: config.headers,
     timeoutMs: config.timeoutMs,
     auth,
     mask,
-    queue: rateQueue(config.rateLimit),
+    limiter: config.rateLimit ? createRateLimiter(config.rateLimit, label) : undefined,
+    quota: config.rateLimit?.headers ? [quotaHeaders(config.rateLimit.headers)] : [],
     checkPath: config.checkPath ?? '/',
     checkMethod: config.checkMethod,
     checkAtRunStart: config.checkPath !== undefined,
@@ -109,5 +109,5 @@ export async function checkHttpConnection(connection: HttpConnection, ctx: Conte
 }
 
 export async function closeHttpConnection(connection: HttpConnection): Promise<void> {
-  connection.queue?.clear();
+  connection.limiter?.clear();
 }

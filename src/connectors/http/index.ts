@@ -4,10 +4,10 @@ import { httpLookupStep } from './lookup-step.js';
 import { requestDestination } from './request-destination.js';
 import { requestSource } from './request-source.js';
 
-export type { AuthParts, AuthProvider, HttpAuthConfig } from './auth.js';
+export type { AuthParts, AuthProvider, HttpRequest, HttpResponse } from '../../kit/index.js';
+export { sendRequest } from '../../kit/index.js';
+export type { HttpAuthConfig } from './auth.js';
 export type { HttpConnection, HttpConnectionConfig } from './connection.js';
-export type { HttpRequest, HttpResponse } from './send-request.js';
-export { sendRequest } from './send-request.js';
 
 /** REST APIs over native fetch: a paginated request source, a request destination (record or batch), a lookup step. */
 export const httpConnector = defineConnector({

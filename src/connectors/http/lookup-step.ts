@@ -2,18 +2,21 @@ import { z } from 'zod';
 import {
   type CachedRow,
   checkLookupDefault,
+  checkTemplate,
+  compileTemplate,
   lookupFetchFields,
   lookupMissingFields,
   lookupProcessor,
+  pathReader,
   pathSchema,
+  requestJson,
+  requestUrl,
+  type ScopeReader,
+  templateText,
 } from '../../kit/index.js';
 import { type Context, type DataRecord, defineStep, FlowError, type Json } from '../../sdk/index.js';
 import type { HttpConnection } from './connection.js';
-import { statusError } from './http-errors.js';
-import { readJson } from './read-json.js';
 import { recordsOf } from './response-records.js';
-import { resolveUrl, sendRequest, withQuery } from './send-request.js';
-import { checkTemplate, compilePath, compileTemplate, type Getter, templateText } from './template.js';
 
 export const httpLookupConfig = z
   .object({
@@ -64,19 +67,16 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
     const keyOf = compileTemplate(config.key);
     const path = compileTemplate(config.path);
     const query = Object.entries(config.query).map(([k, v]) => [k, compileTemplate(v)] as const);
-    const recordsGetter = config.recordsPath ? compilePath(config.recordsPath) : undefined;
-    const fields = Object.entries(config.fields).map(([out, from]) => [out, compilePath(from)] as [string, Getter]);
-    const match = config.batch ? compilePath(config.batch.match) : undefined;
+    const recordsScopeReader = config.recordsPath ? pathReader(config.recordsPath) : undefined;
+    const fields = Object.entries(config.fields).map(([out, from]) => [out, pathReader(from)] as [string, ScopeReader]);
+    const match = config.batch ? pathReader(config.batch.match) : undefined;
     const pick = (found: unknown): CachedRow =>
       Object.fromEntries(fields.map(([out, get]) => [out, (get(found) ?? null) as Json]));
-    const itemsOf = (body: Json) => recordsOf(body, config.recordsPath, recordsGetter, () => where);
+    const itemsOf = (body: Json) => recordsOf(body, config.recordsPath, recordsScopeReader, () => where);
 
-    const request = async (pathText: string, q: Record<string, string>, c: Context) => {
-      const response = await sendRequest(conn, { method: 'GET', url: withQuery(resolveUrl(conn, pathText), q) }, c);
-      if (response.status === 404) return null;
-      if (!response.ok) throw statusError(response.label, response, 'record');
-      return readJson(response, conn.mask.text);
-    };
+    const request = async (pathText: string, q: Record<string, string>, c: Context) =>
+      (await requestJson(conn, { method: 'GET', url: requestUrl(conn, pathText, q) }, c, { notFound: 'undefined' })) ??
+      null;
 
     /** One request per key (the first record with that key fills the templates). */
     const perKey = async (
@@ -122,7 +122,7 @@ export const httpLookupStep = defineStep<HttpLookupConfig>({
         };
         const body = await request(path.render(data, encodeURIComponent), q, c);
         const byKey = new Map<string, unknown>();
-        for (const item of body === null ? [] : itemsOf(body)) byKey.set(String((match as Getter)(item)), item);
+        for (const item of body === null ? [] : itemsOf(body)) byKey.set(String((match as ScopeReader)(item)), item);
         for (const key of chunk) answers.set(key, byKey.has(key) ? pick(byKey.get(key)) : null);
       }
     };

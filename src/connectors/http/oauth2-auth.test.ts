@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { connect, testContext, useHttpTestServer } from '../../../test/emulators/http/http-fixture.js';
 import { OAUTH_CLIENT } from '../../../test/emulators/http-test-server.js';
+import { sendRequest } from '../../kit/index.js';
 import { type Context, type Json, ManualClock, type TokenStore } from '../../sdk/index.js';
-import { sendRequest } from './send-request.js';
 
 const t = useHttpTestServer();
 
@@ -117,5 +117,16 @@ describe('http auth: oauth2', () => {
 
   it('needs refreshToken for grant refresh_token', () => {
     expect(() => oauth('http://127.0.0.1:1', { grant: 'refresh_token' })).toThrow(/refreshToken/);
+  });
+
+  it('needs privateKey, subject and audience for grant jwt_bearer (RFC 7523, the kit signs RS256)', () => {
+    expect(() => oauth('http://127.0.0.1:1', { grant: 'jwt_bearer', subject: 'u' })).toThrow(/privateKey/);
+    const conn = oauth('http://127.0.0.1:1', {
+      grant: 'jwt_bearer',
+      privateKey: '-----BEGIN PRIVATE KEY-----\nMII…\n-----END PRIVATE KEY-----',
+      subject: 'integration@acme.com',
+      audience: 'https://login.salesforce.com',
+    });
+    expect(conn.mask.text('key -----BEGIN PRIVATE KEY-----\nMII…\n-----END PRIVATE KEY-----')).toBe('key ***');
   });
 });

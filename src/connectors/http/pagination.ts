@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
+import {
+  bodyCursorPaging,
+  linkHeaderPaging,
+  nextUrlPaging,
+  noPaging,
+  offsetPaging,
+  type Paging,
+  pageNumberPaging,
+  pathSchema,
+} from '../../kit/index.js';
 
 const common = {
   /** Stop after this many pages (a safety net; the checkpoint then points at the next page). */
@@ -8,7 +17,7 @@ const common = {
   stopOnEmpty: z.boolean().default(true),
 };
 
-/** `pagination:` of the `http.request` source. */
+/** `pagination:` of the `http.request` source: one of the kit's paging strategies. */
 export const paginationConfig = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('none'), ...common }).strict(),
@@ -58,44 +67,30 @@ export const paginationConfig = z
 
 export type PaginationConfig = z.infer<typeof paginationConfig>;
 
-/** Where pagination stands: the template variables of the next request. */
-export interface PageState {
-  page: number;
-  offset: number;
-  cursor: string | undefined;
-  /** Records read before the next request (default record ids continue from it). */
-  read: number;
-}
-
-export function initialState(p: PaginationConfig): PageState {
-  return {
-    page: p.type === 'page' ? p.start : 1,
-    offset: p.type === 'offset' ? p.start : 0,
-    cursor: undefined,
-    read: 0,
-  };
-}
-
-/** Records a full page holds, when the pagination knows it (offset limit, page size). */
-export function pageLimit(p: PaginationConfig, pageSize: number | undefined): number | undefined {
-  if (p.type === 'offset') return p.limit ?? pageSize ?? 100;
-  if (p.type === 'page') return p.size ?? (p.sizeParam ? (pageSize ?? 100) : undefined);
-  return undefined;
-}
-
-/** The pagination's own query parameters for the next request. */
-export function pageQuery(p: PaginationConfig, state: PageState, limit: number | undefined): Record<string, string> {
+/** The kit's strategy for the config; `pageSize` is the source's records per page. */
+export function pagingOf(p: PaginationConfig, pageSize: number | undefined): Paging {
   switch (p.type) {
+    case 'none':
+      return noPaging;
     case 'offset':
-      return { [p.offsetParam]: String(state.offset), [p.limitParam]: String(limit) };
+      return offsetPaging({
+        offsetParam: p.offsetParam,
+        limitParam: p.limitParam,
+        limit: p.limit ?? pageSize ?? 100,
+        start: p.start,
+      });
     case 'page':
-      return {
-        [p.pageParam]: String(state.page),
-        ...(p.sizeParam && limit !== undefined ? { [p.sizeParam]: String(limit) } : {}),
-      };
+      return pageNumberPaging({
+        param: p.pageParam,
+        start: p.start,
+        sizeParam: p.sizeParam,
+        size: p.size ?? (p.sizeParam ? (pageSize ?? 100) : undefined),
+      });
     case 'cursor':
-      return state.cursor === undefined ? {} : { [p.cursorParam]: state.cursor };
-    default:
-      return {};
+      return bodyCursorPaging({ cursorPath: p.cursorPath, cursorParam: p.cursorParam });
+    case 'nextUrl':
+      return nextUrlPaging({ nextPath: p.nextPath });
+    case 'linkHeader':
+      return linkHeaderPaging;
   }
 }

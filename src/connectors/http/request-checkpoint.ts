@@ -1,5 +1,5 @@
+import type { PageState } from '../../kit/index.js';
 import { FlowError, type Json } from '../../sdk/index.js';
-import type { PageState } from './pagination.js';
 
 /** The next request of a paginated read: what a page's checkpoint holds, so a resumed run continues mid-pagination. */
 export interface RequestCheckpoint {

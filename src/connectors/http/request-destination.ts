@@ -1,28 +1,30 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
+import {
+  bodyExcerpt,
+  type CompiledTemplate,
+  compileJsonTemplate,
+  compileTemplate,
+  type HttpResponse,
+  pathReader,
+  pathSchema,
+  readJson,
+  requestUrl,
+  type ScopeReader,
+  sendRequest,
+  statusError,
+  templateText,
+} from '../../kit/index.js';
 import {
   type Context,
   type DataRecord,
   defineDestination,
   FlowError,
   type Json,
+  jsonValue,
   type Writer,
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
-import { statusError } from './http-errors.js';
-import { jsonValue } from './json-value.js';
-import { bodyExcerpt } from './mask.js';
-import { readJson } from './read-json.js';
-import { type HttpResponse, resolveUrl, sendRequest, withQuery } from './send-request.js';
-import {
-  type CompiledTemplate,
-  compileJsonTemplate,
-  compilePath,
-  compileTemplate,
-  type Getter,
-  templateText,
-} from './template.js';
 import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
 
 export const requestDestinationConfig = z
@@ -86,7 +88,7 @@ function hashKey(method: string, url: string, body: string | undefined): string 
     .slice(0, 40);
 }
 
-function idOf(get: Getter | undefined, value: unknown): string | undefined {
+function idOf(get: ScopeReader | undefined, value: unknown): string | undefined {
   const v = get?.(value);
   return v === undefined || v === null ? undefined : typeof v === 'string' ? v : String(v);
 }
@@ -111,7 +113,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
     const keyT: CompiledTemplate | undefined = config.idempotencyKey?.template
       ? compileTemplate(config.idempotencyKey.template)
       : undefined;
-    const getId = config.idPath ? compilePath(config.idPath) : undefined;
+    const getId = config.idPath ? pathReader(config.idPath) : undefined;
     const results = config.results ? compileResults(config.results) : undefined;
     const method = config.method;
 
@@ -142,7 +144,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       for (const [k, t] of queryT) query[k] = t.render(record.data, undefined, missing);
       const headers: Record<string, string> = {};
       for (const [k, t] of headerT) headers[k] = t.render(record.data, undefined, missing);
-      const url = withQuery(resolveUrl(connection, pathT.render(record.data, encodeURIComponent, missing)), query);
+      const url = requestUrl(connection, pathT.render(record.data, encodeURIComponent, missing), query);
       const json = bodyOf(record, missing);
       const body = json === undefined ? undefined : JSON.stringify(json);
       if (config.idempotencyKey) {
@@ -233,10 +235,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       }
       const ids: (string | undefined)[] = new Array(records.length).fill(undefined);
       if (included.length === 0) return { ids, rejected };
-      const url = withQuery(
-        resolveUrl(connection, config.path),
-        Object.fromEntries(queryT.map(([k, t]) => [k, t.render({})])),
-      );
+      const url = requestUrl(connection, config.path, Object.fromEntries(queryT.map(([k, t]) => [k, t.render({})])));
       const body = JSON.stringify(config.wrap ? { [config.wrap]: bodies } : bodies);
       const headers: Record<string, string> = {};
       for (const [k, t] of headerT) headers[k] = t.render({});

@@ -1,18 +1,24 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
-import { type Context, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
+import {
+  compileJsonTemplate,
+  compileTemplate,
+  loopGuard,
+  type PageState,
+  pathReader,
+  pathSchema,
+  readJson,
+  requestRetry,
+  requestUrl,
+  sendRequest,
+  statusError,
+  templateText,
+  withoutSecrets,
+} from '../../kit/index.js';
+import { type Context, defineSource, type Json, jsonValue, type Page } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
-import { statusError } from './http-errors.js';
-import { jsonValue } from './json-value.js';
-import { nextRequest } from './next-request.js';
-import { initialState, type PageState, pageLimit, pageQuery, paginationConfig } from './pagination.js';
-import { readJson } from './read-json.js';
+import { paginationConfig, pagingOf } from './pagination.js';
 import { type RequestCheckpoint, readCheckpoint } from './request-checkpoint.js';
 import { recordsOf, toRecords } from './response-records.js';
-import { resolveUrl, sendRequest, withQuery } from './send-request.js';
-import { sourceRetry } from './source-retry.js';
-import { compileJsonTemplate, compilePath, compileTemplate, segmentsOf, templateText } from './template.js';
 
 export const requestSourceConfig = z
   .object({
@@ -58,45 +64,42 @@ async function* readRequests(
 ): AsyncGenerator<Page> {
   if (isDone(from)) return;
   const p = config.pagination;
-  const limit = pageLimit(p, config.pageSize);
+  const paging = pagingOf(p, config.pageSize);
+  const limit = paging.limit;
   const pathT = compileTemplate(config.path);
   const queryT = Object.entries(config.query).map(([k, v]) => [k, compileTemplate(String(v))] as const);
   const bodyT = config.body === undefined ? undefined : compileJsonTemplate(config.body);
-  const getRecords = config.recordsPath ? compilePath(config.recordsPath) : undefined;
-  const getId = config.idField ? compilePath(config.idField) : undefined;
-  const nextPath =
-    p.type === 'cursor' ? segmentsOf(p.cursorPath) : p.type === 'nextUrl' ? segmentsOf(p.nextPath) : undefined;
+  const getRecords = config.recordsPath ? pathReader(config.recordsPath, 'recordsPath') : undefined;
+  const getId = config.idField ? pathReader(config.idField, 'idField') : undefined;
   const sinceText =
     since === undefined || since === null ? undefined : typeof since === 'string' ? since : JSON.stringify(since);
-  const attempt = sourceRetry(config.retry, ctx);
+  const attempt = requestRetry(config.retry, ctx);
+  const guard = loopGuard(paging, {
+    where: connection.label,
+    ...(p.type === 'offset' ? { param: p.offsetParam } : p.type === 'page' ? { param: p.pageParam } : {}),
+  });
 
   const build = (state: PageState): RequestCheckpoint => {
     const vars = { ...state, since: sinceText ?? '', checkpoint: sinceText ?? '', limit, pageSize: config.pageSize };
     const query: Record<string, string> = {};
     for (const [k, t] of queryT) query[k] = t.render(vars);
     if (config.sinceParam && sinceText !== undefined) query[config.sinceParam] = sinceText;
-    Object.assign(query, pageQuery(p, state, limit));
-    const url = withQuery(resolveUrl(connection, pathT.render(vars, encodeURIComponent)), query);
+    Object.assign(query, paging.query(state));
+    const url = requestUrl(connection, pathT.render(vars, encodeURIComponent), query);
     return { method: config.method, url, ...(bodyT ? { body: JSON.stringify(bodyT(vars)) } : {}), state };
   };
 
   const resumed = from === undefined || from === null ? undefined : readCheckpoint(from, connection.label);
-  let request: RequestCheckpoint = resumed ?? build(initialState(p));
-  const seen = new Set<string>();
-  let previous: string | undefined;
+  let request: RequestCheckpoint = resumed ?? build(paging.first);
   let pages = 0;
   for (;;) {
-    if (p.type === 'cursor' || p.type === 'nextUrl' || p.type === 'linkHeader') {
-      const key = `${request.method} ${request.url}\n${request.body ?? ''}`;
-      if (seen.has(key)) {
-        const what =
-          p.type === 'cursor' ? `cursor "${request.state.cursor}"` : `URL ${connection.mask.url(request.url)}`;
-        const message = `pagination asked for ${what} a second time; stopping instead of looping forever`;
-        throw new FlowError('HTTP_PAGINATION_LOOP', message, { where: connection.label });
-      }
-      seen.add(key);
-    }
     const current = request;
+    guard.request(
+      current.method,
+      current.url,
+      current.body,
+      p.type === 'cursor' ? `cursor "${current.state.cursor}"` : `URL ${connection.mask.url(current.url)}`,
+    );
     const response = await attempt(async () => {
       const r = await sendRequest(
         connection,
@@ -112,22 +115,7 @@ async function* readRequests(
       return r;
     });
     const body = readJson(response, connection.mask.text);
-    // offset/page: an API that ignores the page parameter answers the same page again and again
-    if ((p.type === 'offset' || p.type === 'page') && response.text.length > 0) {
-      const digest = createHash('sha256').update(response.text).digest('hex');
-      if (digest === previous && !/^\s*(\[\s*\]|\{\s*\})\s*$/.test(response.text)) {
-        const param = p.type === 'offset' ? p.offsetParam : p.pageParam;
-        throw new FlowError(
-          'HTTP_PAGINATION_LOOP',
-          `${response.label.request} (page ${pages + 1}) answered exactly what the page before it answered; the API seems to ignore "${param}", so pagination stops instead of reading the same records forever`,
-          {
-            where: connection.label,
-            hint: `Check the name of the ${p.type} parameter in the API documentation (pagination.${p.type === 'offset' ? 'offsetParam' : 'pageParam'}), or use the pagination type the API supports.`,
-          },
-        );
-      }
-      previous = digest;
-    }
+    guard.answer(response.text, response.label.request, pages + 1);
     const items = recordsOf(
       body,
       config.recordsPath,
@@ -135,23 +123,29 @@ async function* readRequests(
       () => `${connection.label}: ${response.label.request}`,
     );
     const state = current.state;
-    const base = state.read;
-    const records = toRecords(items, getId, base, `${current.method} ${new URL(current.url).pathname}#`);
+    const records = toRecords(items, getId, state.read, `${current.method} ${new URL(current.url).pathname}#`);
     pages++;
-    const next = nextRequest({
-      pagination: p,
-      limit,
-      state,
-      count: items.length,
+    const answer = {
       body,
-      response,
-      current,
       items,
-      nextPath,
+      headers: response.headers,
+      url: response.url,
+      request: response.label.request,
       page: pages,
-      build,
-      connection,
-    });
+      where: connection.label,
+    };
+    const after = items.length === 0 && p.stopOnEmpty ? undefined : paging.next(answer, state);
+    const next: RequestCheckpoint | undefined =
+      after === undefined
+        ? undefined
+        : after.url !== undefined
+          ? {
+              method: current.method,
+              url: withoutSecrets(connection, after.url),
+              ...(current.body === undefined ? {} : { body: current.body }),
+              state: after.state,
+            }
+          : build(after.state);
     const checkpoint: Json = next ? toJson(next) : { done: true };
     if (records.length > 0) yield { records, checkpoint };
     if (!next || (p.maxPages !== undefined && pages >= p.maxPages)) return;

@@ -1,12 +1,16 @@
-import { parsePath, resolvePath } from '../../kit/index.js';
+import { parsePath, resolvePath, type ScopeReader } from '../../kit/index.js';
 import { createRecord, type DataRecord, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
-import type { Getter } from './template.js';
 
 /**
  * The records array of an answer: at \`recordsPath\` (an object there is one record, null none), or
  * the answer itself. Anything else fails naming the keys the answer has, so the path is easy to fix.
  */
-export function recordsOf(body: Json, path: string | undefined, get: Getter | undefined, where: () => string): Json[] {
+export function recordsOf(
+  body: Json,
+  path: string | undefined,
+  get: ScopeReader | undefined,
+  where: () => string,
+): Json[] {
   const found = get ? get(body) : body;
   if (Array.isArray(found)) return found as Json[];
   if (found === null) return [];
@@ -38,7 +42,7 @@ export function recordsOf(body: Json, path: string | undefined, get: Getter | un
  */
 export function toRecords(
   items: readonly Json[],
-  getId: Getter | undefined,
+  getId: ScopeReader | undefined,
   before: number,
   position: string,
 ): DataRecord[] {

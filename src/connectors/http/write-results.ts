@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
+import { bodyExcerpt, type HttpResponse, pathReader, pathSchema, type ScopeReader } from '../../kit/index.js';
 import { FlowError, type Json } from '../../sdk/index.js';
-import { bodyExcerpt } from './mask.js';
-import type { HttpResponse } from './send-request.js';
-import { compilePath, type Getter } from './template.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -47,13 +44,13 @@ export interface ResultsReader {
 }
 
 export function compileResults(config: WriteResultsConfig): ResultsReader {
-  const list: Getter | undefined = config.path === undefined ? undefined : compilePath(config.path, 'results.path');
+  const list: ScopeReader | undefined = config.path === undefined ? undefined : pathReader(config.path, 'results.path');
   const success = typeof config.success === 'string' ? { path: config.success } : config.success;
-  const getSuccess = compilePath(success.path, 'results.success');
+  const getSuccess = pathReader(success.path, 'results.success');
   const allowed = 'in' in success ? new Set(success.in.map((v) => String(v))) : undefined;
-  const getError = config.error === undefined ? undefined : compilePath(config.error, 'results.error');
-  const getCode = config.code === undefined ? undefined : compilePath(config.code, 'results.code');
-  const getId = config.id === undefined ? undefined : compilePath(config.id, 'results.id');
+  const getError = config.error === undefined ? undefined : pathReader(config.error, 'results.error');
+  const getCode = config.code === undefined ? undefined : pathReader(config.code, 'results.code');
+  const getId = config.id === undefined ? undefined : pathReader(config.id, 'results.id');
   const where = config.path === undefined ? 'the answer' : `results path "${config.path}"`;
 
   const written = (result: Json): boolean => {

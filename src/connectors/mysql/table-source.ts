@@ -7,6 +7,7 @@ import {
   FlowError,
   type Json,
   type JsonObject,
+  jsonValue,
   type Page,
   type ReadArgs,
 } from '../../sdk/index.js';
@@ -15,10 +16,6 @@ import { mysqlError } from './mysql-errors.js';
 import { bindNamed } from './named-params.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
-
-const jsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
-);
 
 export const mysqlParams = z.record(
   z.string().regex(/^[A-Za-z_]\w*$/, 'a parameter name is letters, digits, _'),

@@ -6,6 +6,7 @@ import {
   defineSource,
   FlowError,
   type Json,
+  jsonValue,
   type Page,
   type ReadArgs,
 } from '../../sdk/index.js';
@@ -13,10 +14,6 @@ import type { PostgresConnection } from './connection.js';
 import { copyRowsParser } from './copy-records.js';
 import { quoteIdent, sqlLiteral, toInline } from './sql-text.js';
 import { type ColumnInfo, requireColumn, type TableInfo, tableInfo } from './table-info.js';
-
-const jsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
-);
 
 export const pgParams = z.record(
   z.string().regex(/^[A-Za-z_]\w*$/, 'a parameter name is letters, digits, _'),

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FlowError } from '../../sdk/index.js';
-import { nextLink } from './link-header.js';
 import { bodyExcerpt, createMasker } from './mask.js';
-import { retryAfterMs } from './retry-after.js';
-import { retryDelay } from './source-retry.js';
-import { compileJsonTemplate, compilePath, compileTemplate } from './template.js';
+import { nextLink } from './paging/link-header.js';
+import { retryAfterMs } from './rate/retry-after.js';
+import { retryDelay } from './request-retry.js';
 
 describe('http helpers', () => {
   it.each([
@@ -39,16 +38,5 @@ describe('http helpers', () => {
     expect(m.url('https://u:pw@a.io/x?api_key=k1&q=tok-123')).toBe('https://u:***@a.io/x?api_key=***&q=***');
     expect(m.text('Bearer tok-123 ab')).toBe('Bearer *** ab');
     expect(bodyExcerpt(`  a\n\n b ${'x'.repeat(400)}`, 10)).toBe('a b xxxxxx…');
-  });
-
-  it('compiles paths and templates; a lone placeholder keeps its JSON type', () => {
-    expect(compilePath('a.b.0')({ a: { b: ['x'] } })).toBe('x');
-    expect(compilePath('a.c')({ a: 1 })).toBeUndefined();
-    const t = compileTemplate('/c/{{ id }}/o/{{o.n}}');
-    const missing: string[] = [];
-    expect(t.render({ id: 'a/b' }, encodeURIComponent, missing)).toBe('/c/a%2Fb/o/');
-    expect([t.fields, missing]).toEqual([['id', 'o.n'], ['o.n']]);
-    const body = compileJsonTemplate({ n: '{{qty}}', s: 'x{{qty}}', k: [1, '{{tags}}'], f: false });
-    expect(body({ qty: 3, tags: ['a'] })).toEqual({ n: 3, s: 'x3', k: [1, ['a']], f: false });
   });
 });

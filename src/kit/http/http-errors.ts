@@ -1,4 +1,4 @@
-import { FlowError } from '../../sdk/index.js';
+import { type ErrorKind, FlowError } from '../../sdk/index.js';
 import { bodyExcerpt } from './mask.js';
 
 /** A request as error messages show it: method and URL with secrets already masked. */
@@ -15,6 +15,31 @@ export interface ErrorResponse {
   readonly statusText: string;
   readonly body: string;
   readonly retryAfterMs?: number | undefined;
+  /** The service refuses calls until then: the connection's breaker opens until it. */
+  readonly blockedUntil?: Date | undefined;
+}
+
+/** What a vendor's error body says (Salesforce `[{errorCode, message}]`, NetSuite `o:errorDetails` …). */
+export interface VendorError {
+  /** The vendor's own code, shown in the message: `INVALID_SESSION_ID`, `REQUEST_LIMIT_EXCEEDED`. */
+  readonly code?: string | undefined;
+  readonly message?: string | undefined;
+  /** Overrides the kind the status gives (Salesforce's 403 REQUEST_LIMIT_EXCEEDED is a quota, not auth). */
+  readonly kind?: ErrorKind | undefined;
+  /** The quota is exhausted until then: the breaker opens until it. */
+  readonly blockedUntil?: Date | undefined;
+}
+
+/** The hook a connector gives `statusError` to read its vendor's error body; `body` is the masked text. */
+export type VendorErrorReader = (response: {
+  readonly status: number;
+  readonly body: string;
+}) => VendorError | undefined;
+
+export interface StatusErrorOptions {
+  /** The kind of another 4xx: `record` (a write refused; default) or `config` (a read that can never work). */
+  readonly rejectKind?: 'record' | 'config';
+  readonly vendor?: VendorErrorReader | undefined;
 }
 
 const transientStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -25,36 +50,46 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /**
- * The FlowError for a non-2xx answer: 429/5xx/408 → TRANSIENT_IO (with retryAfterMs);
- * 401/403 → HTTP_AUTH; other 4xx → HTTP_REJECTED (kind record, or `config` when `rejectKind` says so).
+ * The FlowError for a non-2xx answer: 429/5xx/408 → TRANSIENT_IO (with retryAfterMs); 401/403 →
+ * HTTP_AUTH; other 4xx → HTTP_REJECTED (kind record, or `config` when `rejectKind` says so). A vendor
+ * reader adds the vendor's code and message, and may change the kind (a quota refusal is transient).
  */
 export function statusError(
   label: RequestLabel,
   response: ErrorResponse,
-  rejectKind: 'record' | 'config' = 'record',
+  options: StatusErrorOptions | 'record' | 'config' = {},
 ): FlowError {
+  const o: StatusErrorOptions = typeof options === 'string' ? { rejectKind: options } : options;
+  const rejectKind = o.rejectKind ?? 'record';
   const { status } = response;
-  const excerpt = bodyExcerpt(response.body);
+  const vendor = o.vendor?.({ status, body: response.body });
+  const said = vendor?.code || vendor?.message ? [vendor.code, vendor.message].filter(Boolean).join(': ') : undefined;
+  const excerpt = said ?? bodyExcerpt(response.body);
   const answer = `${status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`;
   const message = `${label.request} answered ${answer}`;
   const where = label.connection;
-  if (isTransientStatus(status)) {
+  const blockedUntil = vendor?.blockedUntil ?? response.blockedUntil;
+  const kind = vendor?.kind;
+  if ((kind === undefined && isTransientStatus(status)) || kind === 'transient') {
     const wait = response.retryAfterMs;
     return new FlowError('TRANSIENT_IO', message, {
       where,
+      kind: 'transient',
       ...(wait === undefined ? {} : { retryAfterMs: wait }),
+      ...(blockedUntil === undefined ? {} : { blockedUntil }),
       hint:
-        status === 429
+        status === 429 || blockedUntil !== undefined
           ? 'The API limits the request rate: retried after its Retry-After; set `rateLimit` on the connection to stay below it.'
           : 'Retried automatically; if it persists, check the API named in the message.',
     });
   }
-  if (status === 401 || status === 403) return new FlowError('HTTP_AUTH', message, { where });
-  if (status >= 400 && status < 500) {
+  if (kind === undefined && (status === 401 || status === 403)) return new FlowError('HTTP_AUTH', message, { where });
+  if (kind !== undefined || (status >= 400 && status < 500)) {
+    const k = kind ?? rejectKind;
     return new FlowError('HTTP_REJECTED', message, {
       where,
-      kind: rejectKind,
-      ...(rejectKind === 'config'
+      kind: k,
+      ...(k === 'config'
         ? { hint: 'Check the path, query and body of the request against the API documentation.' }
         : {}),
     });

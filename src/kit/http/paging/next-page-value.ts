@@ -1,5 +1,5 @@
-import { formatSegments, readKey, type Segment } from '../../kit/index.js';
-import { FlowError, type Json } from '../../sdk/index.js';
+import { FlowError, type Json } from '../../../sdk/index.js';
+import { formatSegments, readKey, type Segment } from '../../path.js';
 
 /** Where the value is read, for messages: `cursorPath` or `nextPath`, its text, the page and its request. */
 export interface NextPageSite {
