@@ -131,7 +131,7 @@ export const moduleRules: readonly ModuleRule[] = [
 export const connectorClients: Readonly<Record<string, readonly string[]>> = {
   file: ['zod', 'csv-stringify', 'csv-parse', 'stream-json'],
   sqlite: ['zod', 'better-sqlite3'],
-  http: ['zod', 'p-queue', 'cockatiel', 'openid-client'],
+  http: ['zod'],
   webhook: ['zod'],
   mysql: ['zod', 'mysql2'],
   postgres: ['zod', 'pg', 'pg-copy-streams'],
