@@ -51,7 +51,7 @@ export interface DestinationHarness {
   readonly rewrite: Capability<{ readonly by: 'pageMarkers' | 'upsert' }>;
   /** Writes `records` with `writer` while the target fails transiently; returns what the write threw. */
   readonly transient: Capability<{
-    fail(target: DestinationTarget, writer: Writer, records: readonly DataRecord[]): Promise<unknown>;
+    fail(target: DestinationTarget, writer: Writer, records: readonly DataRecord[], ctx: Context): Promise<unknown>;
   }>;
   /** A batch the destination refuses as a whole, permanently (not retried), with this code. */
   readonly permanent: Capability<{ readonly records: readonly JsonObject[]; readonly code: string }>;
@@ -222,7 +222,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
       const writer = await target.open(op, ctx);
       const bad = 'skip' in harness.rejects ? undefined : harness.rejects;
       const batch = records([{ id: 1, name: 'a' }, bad ? bad.record(2) : { id: 2, name: 'b' }, { id: 3, name: 'c' }]);
-      const key = { key: 'conformance|run 1 page 1#1|0+3' };
+      const key = { key: `conformance|run ${Math.random().toString(36).slice(2)} page 1#1|0+3` };
       const once = await writer.write(batch, ctx, key);
       const again = await writer.write(batch, ctx, key);
       expect(rejections(again)).toEqual(rejections(once));
@@ -251,7 +251,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
           { id: 3, name: 'c' },
           { id: 4, name: 'd' },
         ]);
-        const error = await transient.fail(target, writer, batch);
+        const error = await transient.fail(target, writer, batch, ctx);
         expect(error).toBeInstanceOf(FlowError);
         expect((error as FlowError).kind).toBe('transient');
         expect(await target.rows()).toEqual(seed);

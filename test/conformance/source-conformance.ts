@@ -170,15 +170,16 @@ export function describeSourceConformance(name: string, harness: SourceHarness):
       'closing releases resources: a read stopped early (return()) or read to the end holds nothing',
       harness.resources,
       async (resources) => {
+        const read = harness.read;
         expect(await resources.held()).toBe(0);
-        const iterator = harness.read({}, context())[Symbol.asyncIterator]();
+        const iterator = read({}, context())[Symbol.asyncIterator]();
         expect((await iterator.next()).done).toBe(false);
         if (resources.holdsWhileOpen) expect(await resources.held()).toBeGreaterThan(0);
         await iterator.return?.();
         expect(await resources.held()).toBe(0);
-        await readPages(harness.read({}, context()), 2);
+        await readPages(read({}, context()), 2);
         expect(await resources.held()).toBe(0);
-        await readAll(harness.read({}, context()));
+        await readAll(read({}, context()));
         expect(await resources.held()).toBe(0);
       },
     );
