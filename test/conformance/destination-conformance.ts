@@ -44,13 +44,15 @@ export interface DestinationHarness {
   /** An upsert of a row that is already as written counts as skipped, not written. */
   readonly countsUnchanged: boolean;
   /** Records without the key field are rejected (code) by key-based operations. */
-  readonly noKey: Capability<{ readonly code: string }>;
+  readonly noKey: Capability<{ readonly code: string /** the key field the error names */; readonly field?: string }>;
   /** A record the destination refuses alone (with this code), given its id. */
   readonly rejects: Capability<{ record(id: number): JsonObject; readonly code: string }>;
   /** How a batch written again (a page resumed after a crash) leaves no duplicates. */
   readonly rewrite: Capability<{ readonly by: 'pageMarkers' | 'upsert' }>;
   /** Writes `records` with `writer` while the target fails transiently; returns what the write threw. */
   readonly transient: Capability<{
+    /** The code of the transient error (e.g. TRANSIENT_IO, DB_BUSY). */
+    readonly code: string;
     fail(target: DestinationTarget, writer: Writer, records: readonly DataRecord[], ctx: Context): Promise<unknown>;
   }>;
   /** A batch the destination refuses as a whole, permanently (not retried), with this code. */
@@ -116,7 +118,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
         [],
         records([{ id: 3, name: 'c' }], 3),
       ]);
-      expect(results.map((r) => [written(r, 2), r.rejected])).toEqual([
+      expect(results.map((r, i) => [written(r, [2, 0, 1][i] as number), r.rejected])).toEqual([
         [2, []],
         [0, []],
         [1, []],
@@ -190,6 +192,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
           records([{ name: 'no key' }, { id: 2, name: 'TWO' }]),
         ]);
         expect(rejections(results[0] as WriteResult)).toEqual([[0, noKey.code, 'record']]);
+        if (noKey.field !== undefined) expect(results[0]?.rejected[0]?.error.field).toBe(noKey.field);
         expect(rows.find((r) => r.id === 2)?.name).toBe(op === 'ignore' ? 'two' : 'TWO');
       }
     });
@@ -253,7 +256,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
         ]);
         const error = await transient.fail(target, writer, batch, ctx);
         expect(error).toBeInstanceOf(FlowError);
-        expect((error as FlowError).kind).toBe('transient');
+        expect(error).toMatchObject({ code: transient.code, kind: 'transient' });
         expect(await target.rows()).toEqual(seed);
         const retried = await writer.write(batch, ctx);
         expect([written(retried, 2), retried.rejected]).toEqual([2, []]);

@@ -129,10 +129,11 @@ describe.skipIf(!up)('mysql conformance (MariaDB)', () => {
     },
     operations: { insert: {}, upsert: {}, ignore: {}, update: { missing: 'RECORD_NOT_FOUND' } },
     countsUnchanged: true,
-    noKey: { code: 'RECORD_NO_KEY' },
+    noKey: { code: 'RECORD_NO_KEY', field: 'id' },
     rejects: { record: (id) => ({ id, name: null }), code: 'RECORD_CONSTRAINT' },
     rewrite: { by: 'pageMarkers' },
     transient: {
+      code: 'TRANSIENT_IO',
       // the write waits on a row another session inserted; its connection is killed: TRANSIENT_IO
       async fail(target, writer, records, ctx) {
         const table = names.get(target) as string;

@@ -118,10 +118,11 @@ describe.skipIf(!up)('postgres conformance', () => {
       },
       operations: { insert: {}, upsert: {}, ignore: {}, update: { missing: 'RECORD_NOT_FOUND' } },
       countsUnchanged: true,
-      noKey: { code: 'RECORD_NO_KEY' },
+      noKey: { code: 'RECORD_NO_KEY', field: 'id' },
       rejects: { record: (id) => ({ id, name: null }), code: 'RECORD_CONSTRAINT' },
       rewrite: { by: 'pageMarkers' },
       transient: {
+        code: 'TRANSIENT_IO',
         // the write waits on a row another session inserted; that backend is terminated: TRANSIENT_IO
         async fail(target, writer, records, ctx) {
           const table = names.get(target) as string;
@@ -132,6 +133,8 @@ describe.skipIf(!up)('postgres conformance', () => {
             let pid: number | undefined;
             for (let i = 0; i < 250 && pid === undefined; i++) {
               await new Promise((r) => setTimeout(r, 20));
+              // inside a transaction pg_stat_activity is a snapshot taken once: take a fresh one each time
+              await db.sql('select pg_stat_clear_snapshot()');
               const found = await db.sql(
                 "select pid from pg_stat_activity where wait_event_type = 'Lock' and query like $1",
                 [`%${table}%`],

@@ -95,16 +95,17 @@ describeDestinationConformance('sqlite.table', {
   },
   operations: { insert: {}, upsert: {}, ignore: {}, update: { missing: 'RECORD_NOT_FOUND' } },
   countsUnchanged: true,
-  noKey: { code: 'RECORD_NO_KEY' },
+  noKey: { code: 'RECORD_NO_KEY', field: 'id' },
   rejects: { record: (id) => ({ id, name: null }), code: 'RECORD_CONSTRAINT' },
   rewrite: { by: 'pageMarkers' },
   transient: {
+    code: 'DB_BUSY',
     // another connection holds the write lock past the busy timeout: DB_BUSY
-    async fail(target, writer, records) {
+    async fail(target, writer, records, c) {
       const other = new Database(files.get(target) as string);
       try {
         other.exec("begin immediate; insert into t values (100, 'locked')");
-        const error = await writer.write(records, ctx).catch((e: unknown) => e);
+        const error = await writer.write(records, c).catch((e: unknown) => e);
         other.exec('rollback');
         return error;
       } finally {
