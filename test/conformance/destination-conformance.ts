@@ -5,13 +5,11 @@ import {
   type DataRecord,
   FlowError,
   type JsonObject,
-  noMetrics,
-  silentLogger,
-  systemClock,
   type WriteResult,
   type Writer,
 } from '../../src/sdk/index.js';
 import { type Capability, itWhen } from './capability.js';
+import { conformanceContext } from './conformance-context.js';
 
 export type Operation = 'insert' | 'update' | 'upsert' | 'ignore';
 
@@ -61,18 +59,6 @@ export interface DestinationHarness {
   readonly ids: Capability<{ of(data: JsonObject): string }>;
 }
 
-function context(): Context {
-  return {
-    runId: 'conformance',
-    flow: 'conformance',
-    signal: new AbortController().signal,
-    clock: systemClock,
-    log: silentLogger,
-    metrics: noMetrics,
-    baseDir: '.',
-  };
-}
-
 const records = (rows: readonly JsonObject[], first = 1) =>
   rows.map((data, i) => createRecord(data, { id: `rec:${first + i}` }));
 const seed: readonly Row[] = [
@@ -88,7 +74,7 @@ async function writeAndRead(
   operation: Operation,
   batches: readonly (readonly DataRecord[])[],
 ): Promise<{ results: WriteResult[]; rows: Row[] }> {
-  const ctx = context();
+  const ctx = conformanceContext();
   const writer = await target.open(operation, ctx);
   const results: WriteResult[] = [];
   for (const batch of batches) results.push(await writer.write(batch, ctx));
@@ -220,7 +206,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
 
     itWhen('a batch written again (resumed page) leaves no duplicates', harness.rewrite, async (rewrite) => {
       const target = await harness.target([]);
-      const ctx = context();
+      const ctx = conformanceContext();
       const op: Operation = rewrite.by === 'upsert' ? 'upsert' : first;
       const writer = await target.open(op, ctx);
       const bad = 'skip' in harness.rejects ? undefined : harness.rejects;
@@ -247,7 +233,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
       harness.transient,
       async (transient) => {
         const target = await harness.target(seed);
-        const ctx = context();
+        const ctx = conformanceContext();
         const op: Operation = 'skip' in ops.upsert ? first : 'upsert';
         const writer = await target.open(op, ctx);
         const batch = records([
@@ -271,7 +257,7 @@ export function describeDestinationConformance(name: string, harness: Destinatio
       async (permanent) => {
         const target = await harness.target('skip' in ops.upsert ? [] : seed);
         const before = await target.rows();
-        const ctx = context();
+        const ctx = conformanceContext();
         const writer = await target.open(first, ctx);
         const error = await writer.write(records(permanent.records), ctx).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(FlowError);

@@ -1,18 +1,9 @@
 import { afterAll } from 'vitest';
 import { httpConnector } from '../../src/connectors/http/index.js';
-import {
-  type Context,
-  type Destination,
-  type Json,
-  noMetrics,
-  type Page,
-  type Source,
-  type Step,
-  silentLogger,
-  systemClock,
-} from '../../src/sdk/index.js';
+import type { Destination, Json, Page, Source, Step } from '../../src/sdk/index.js';
 import { type HttpTestServer, startHttpTestServer } from '../emulators/http-test-server.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { conformanceContext } from './conformance-context.js';
 import { type DestinationTarget, describeDestinationConformance, type Row } from './destination-conformance.js';
 import { describeLookupConformance } from './lookup-conformance.js';
 import { describeSourceConformance } from './source-conformance.js';
@@ -21,15 +12,7 @@ import { describeSourceConformance } from './source-conformance.js';
 const source = httpConnector.sources?.find((s) => s.type === 'request') as Source;
 const destination = httpConnector.destinations?.find((d) => d.type === 'request') as Destination;
 const lookup = httpConnector.steps?.find((s) => s.type === 'lookup') as Step;
-const openCtx: Context = {
-  runId: 'conformance',
-  flow: 'conformance',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: '.',
-};
+const openCtx = conformanceContext();
 const servers: HttpTestServer[] = [];
 const proxies: TcpProxy[] = [];
 afterAll(async () => {

@@ -6,11 +6,10 @@ import {
   type Json,
   type JsonObject,
   ManualClock,
-  noMetrics,
   type Processor,
-  silentLogger,
 } from '../../src/sdk/index.js';
 import { type Capability, itWhen } from './capability.js';
+import { conformanceContext } from './conformance-context.js';
 
 export interface LookupOptions {
   readonly onMissing: 'error' | 'skip' | 'null' | 'default';
@@ -42,15 +41,7 @@ const records = (rows: readonly JsonObject[]) => rows.map((data, i) => createRec
 export function describeLookupConformance(name: string, harness: LookupHarness): void {
   describe(`${name} — lookup conformance`, () => {
     const clock = new ManualClock();
-    const base: Context = {
-      runId: 'conformance',
-      flow: 'conformance',
-      signal: new AbortController().signal,
-      clock,
-      log: silentLogger,
-      metrics: noMetrics,
-      baseDir: '.',
-    };
+    const base: Context = { ...conformanceContext(), clock };
     const ctx = harness.context ? harness.context(base) : base;
     if (harness.setup) beforeAll(() => harness.setup?.());
     if (harness.teardown) afterAll(() => harness.teardown?.());

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Context,
-  FlowError,
-  type Json,
-  noMetrics,
-  type Page,
-  silentLogger,
-  systemClock,
-} from '../../src/sdk/index.js';
+import { type Context, FlowError, type Json, type Page } from '../../src/sdk/index.js';
 import { type Capability, itWhen } from './capability.js';
+import { conformanceContext } from './conformance-context.js';
 
 /** How the suite reads: `from` a checkpoint, `since` a watermark (the harness adds its cursor field). */
 export interface SourceReadArgs {
@@ -46,18 +39,6 @@ export interface SourceHarness {
     /** The read holds something between pages (a stream, a cursor): held() > 0 then, which proves the probe sees it. */
     readonly holdsWhileOpen: boolean;
   }>;
-}
-
-function context(signal: AbortSignal = new AbortController().signal): Context {
-  return {
-    runId: 'conformance',
-    flow: 'conformance',
-    signal,
-    clock: systemClock,
-    log: silentLogger,
-    metrics: noMetrics,
-    baseDir: '.',
-  };
 }
 
 async function readAll(pages: AsyncIterable<Page>): Promise<Page[]> {
@@ -99,7 +80,7 @@ const idsOf = (pages: readonly Page[]) => pages.flatMap((p) => p.records.map((r)
  */
 export function describeSourceConformance(name: string, harness: SourceHarness): void {
   const ctxFor = (signal?: AbortSignal) => {
-    const ctx = context(signal);
+    const ctx = conformanceContext(signal);
     return harness.context ? harness.context(ctx) : ctx;
   };
   describe(`${name} — source conformance`, () => {

@@ -6,8 +6,14 @@ import {
 } from '../../../test/conformance/destination-conformance.js';
 import { describeLookupConformance } from '../../../test/conformance/lookup-conformance.js';
 import { describeSourceConformance } from '../../../test/conformance/source-conformance.js';
+import {
+  sqlCustomerRows,
+  sqlItems,
+  sqlLookupConfig,
+  sqlLookupRecords,
+  sqlTableCapabilities,
+} from '../../../test/conformance/sql-harness.js';
 import { requireServer } from '../../../test/helpers/servers.js';
-import type { Json } from '../../sdk/index.js';
 import {
   closeMysqlConnection,
   type MysqlConnection,
@@ -22,8 +28,8 @@ import { createTestDatabase, type TestDatabase, testServerUrl } from './test-hel
 
 const server = new URL(testServerUrl);
 const up = await requireServer('MariaDB', server.hostname, Number(server.port || 3306));
-const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString();
-const ids = [1, 2, 4, 5, 7, 8, 9];
+const { at } = sqlItems;
+const { ids } = sqlItems;
 
 /**
  * Connections of the pool checked out or streaming now (mysql2 keeps them in `_allConnections`, the idle
@@ -62,7 +68,7 @@ describe.skipIf(!up)('mysql conformance (MariaDB)', () => {
       create table items (id int primary key, name varchar(20), updated_at datetime(3));
       insert into items values ${ids.map((id, i) => `(${id}, 'item ${id}', '${at(i).replace('T', ' ').replace('Z', '')}')`).join(', ')};
       create table customers (id int primary key, email varchar(50) unique);
-      insert into customers values (1, 'c1@x'), (2, 'c2@x'), (3, 'c3@x');
+      insert into customers values ${sqlCustomerRows};
     `);
   });
   afterAll(async () => {
@@ -127,11 +133,7 @@ describe.skipIf(!up)('mysql conformance (MariaDB)', () => {
       names.set(target, table);
       return target;
     },
-    operations: { insert: {}, upsert: {}, ignore: {}, update: { missing: 'RECORD_NOT_FOUND' } },
-    countsUnchanged: true,
-    noKey: { code: 'RECORD_NO_KEY', field: 'id' },
-    rejects: { record: (id) => ({ id, name: null }), code: 'RECORD_CONSTRAINT' },
-    rewrite: { by: 'pageMarkers' },
+    ...sqlTableCapabilities,
     transient: {
       code: 'TRANSIENT_IO',
       // the write waits on a row another session inserted; its connection is killed: TRANSIENT_IO
@@ -156,39 +158,19 @@ describe.skipIf(!up)('mysql conformance (MariaDB)', () => {
         }
       },
     },
-    permanent: {
-      records: [
-        { id: 3, name: 'c' },
-        { id: 4, name: 'd', missing_col: 1 },
-      ],
-      code: 'SQL_ERROR',
-    },
-    ids: { skip: 'a table destination reports no ids: the key is the record’s own' },
   });
 
   describeLookupConformance('mysql.lookup', {
     create: (options, ctx) =>
       lookupStep.create(
         {
-          config: lookupStep.config.parse({
-            connection: 'erp',
-            table: 'customers',
-            match: { email: 'email' },
-            fields: { found: 'id' },
-            onMissing: options.onMissing,
-            ...(options.default === undefined ? {} : { default: { found: options.default } }),
-            ...(options.cache ? { cache: options.cache } : {}),
-          }),
+          config: lookupStep.config.parse(sqlLookupConfig(options)),
           where: 'flow f/step lookup',
           connection: counted,
         },
         ctx,
       ),
-    found: () => [
-      { record: { email: 'c1@x', n: 1 }, value: 1 as Json },
-      { record: { email: 'c3@x', n: 3 }, value: 3 },
-    ],
-    missing: () => ({ email: 'nobody@x' }),
+    ...sqlLookupRecords,
     calls: () => queries,
     failure: { skip: 'MariaDB compares any key (a NUL character too): a key is found or not, never fails alone' },
   });

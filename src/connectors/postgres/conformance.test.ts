@@ -6,8 +6,15 @@ import {
 } from '../../../test/conformance/destination-conformance.js';
 import { describeLookupConformance } from '../../../test/conformance/lookup-conformance.js';
 import { describeSourceConformance, type SourceReadArgs } from '../../../test/conformance/source-conformance.js';
+import {
+  sqlCustomerRows,
+  sqlItems,
+  sqlLookupConfig,
+  sqlLookupRecords,
+  sqlTableCapabilities,
+} from '../../../test/conformance/sql-harness.js';
 import { requireServer } from '../../../test/helpers/servers.js';
-import type { Context, Json } from '../../sdk/index.js';
+import type { Context } from '../../sdk/index.js';
 import { closePostgresConnection, type PostgresConnection } from './connection.js';
 import { lookupStep } from './lookup-step.js';
 import { querySource } from './query-source.js';
@@ -17,8 +24,8 @@ import { createTestSchema, type TestSchema, testServerUrl } from './test-helpers
 
 const server = new URL(testServerUrl);
 const up = await requireServer('PostgreSQL', server.hostname, Number(server.port || 5432));
-const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString().replace('.000Z', 'Z');
-const ids = [1, 2, 4, 5, 7, 8, 9];
+const at = (n: number) => sqlItems.at(n).replace('.000Z', 'Z');
+const { ids } = sqlItems;
 
 describe.skipIf(!up)('postgres conformance', () => {
   let db: TestSchema;
@@ -45,7 +52,7 @@ describe.skipIf(!up)('postgres conformance', () => {
       await db.sql('insert into items values ($1, $2, $3)', [id, `item ${id}`, at(i)]);
     await db.sql(`
       create table customers (id int primary key, email text unique);
-      insert into customers values (1, 'c1@x'), (2, 'c2@x'), (3, 'c3@x');
+      insert into customers values ${sqlCustomerRows};
     `);
   });
   afterAll(async () => {
@@ -116,11 +123,7 @@ describe.skipIf(!up)('postgres conformance', () => {
         names.set(target, table);
         return target;
       },
-      operations: { insert: {}, upsert: {}, ignore: {}, update: { missing: 'RECORD_NOT_FOUND' } },
-      countsUnchanged: true,
-      noKey: { code: 'RECORD_NO_KEY', field: 'id' },
-      rejects: { record: (id) => ({ id, name: null }), code: 'RECORD_CONSTRAINT' },
-      rewrite: { by: 'pageMarkers' },
+      ...sqlTableCapabilities,
       transient: {
         code: 'TRANSIENT_IO',
         // the write waits on a row another session inserted; that backend is terminated: TRANSIENT_IO
@@ -149,14 +152,6 @@ describe.skipIf(!up)('postgres conformance', () => {
           }
         },
       },
-      permanent: {
-        records: [
-          { id: 3, name: 'c' },
-          { id: 4, name: 'd', missing_col: 1 },
-        ],
-        code: 'SQL_ERROR',
-      },
-      ids: { skip: 'a table destination reports no ids: the key is the record’s own' },
     });
   }
 
@@ -164,25 +159,13 @@ describe.skipIf(!up)('postgres conformance', () => {
     create: (options, ctx) =>
       lookupStep.create(
         {
-          config: lookupStep.config.parse({
-            connection: 'erp',
-            table: 'customers',
-            match: { email: 'email' },
-            fields: { found: 'id' },
-            onMissing: options.onMissing,
-            ...(options.default === undefined ? {} : { default: { found: options.default } }),
-            ...(options.cache ? { cache: options.cache } : {}),
-          }),
+          config: lookupStep.config.parse(sqlLookupConfig(options)),
           where: 'flow f/step lookup',
           connection: counted,
         },
         ctx,
       ),
-    found: () => [
-      { record: { email: 'c1@x', n: 1 }, value: 1 as Json },
-      { record: { email: 'c3@x', n: 3 }, value: 3 },
-    ],
-    missing: () => ({ email: 'nobody@x' }),
+    ...sqlLookupRecords,
     calls: () => queries,
     // PostgreSQL text cannot hold a NUL character: that key cannot be looked up
     failure: { record: () => ({ email: 'c2\u0000@x' }), code: 'RECORD_BAD_VALUE' },

@@ -6,8 +6,15 @@ import {
 } from '../../../test/conformance/destination-conformance.js';
 import { describeLookupConformance } from '../../../test/conformance/lookup-conformance.js';
 import { describeSourceConformance } from '../../../test/conformance/source-conformance.js';
+import {
+  sqlCustomerRows,
+  sqlItems,
+  sqlLookupConfig,
+  sqlLookupRecords,
+  sqlTableCapabilities,
+} from '../../../test/conformance/sql-harness.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
-import type { Context, Json } from '../../sdk/index.js';
+import type { Context } from '../../sdk/index.js';
 import { openSqliteConnection, type SqliteConnection } from './connection.js';
 import { sqliteLookupStep } from './lookup-step.js';
 import { querySource } from './query-source.js';
@@ -15,12 +22,11 @@ import { tableDestination } from './table-destination.js';
 import { tableSource } from './table-source.js';
 
 const { ctx } = tempContext('syncline-sqlite-conformance-');
-const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString();
+const { at } = sqlItems;
 const connect = (path: string, pragmas: Record<string, number> = {}): SqliteConnection =>
   openSqliteConnection({ path, readonly: false, pragmas }, ctx);
 
-/** Seven rows, ids 1, 2, 4, 5, 7, 8, 9 (gaps on purpose), one a minute from 2026-01-01. */
-const ids = [1, 2, 4, 5, 7, 8, 9];
+const { ids } = sqlItems;
 const source = connect('source.db');
 source.db.exec('create table items (id integer primary key, name text, updated_at text)');
 for (const [i, id] of ids.entries())
@@ -93,11 +99,7 @@ describeDestinationConformance('sqlite.table', {
     files.set(target, c.file);
     return target;
   },
-  operations: { insert: {}, upsert: {}, ignore: {}, update: { missing: 'RECORD_NOT_FOUND' } },
-  countsUnchanged: true,
-  noKey: { code: 'RECORD_NO_KEY', field: 'id' },
-  rejects: { record: (id) => ({ id, name: null }), code: 'RECORD_CONSTRAINT' },
-  rewrite: { by: 'pageMarkers' },
+  ...sqlTableCapabilities,
   transient: {
     code: 'DB_BUSY',
     // another connection holds the write lock past the busy timeout: DB_BUSY
@@ -113,34 +115,18 @@ describeDestinationConformance('sqlite.table', {
       }
     },
   },
-  permanent: {
-    records: [
-      { id: 3, name: 'c' },
-      { id: 4, name: 'd', missing_col: 1 },
-    ],
-    code: 'SQL_ERROR',
-  },
-  ids: { skip: 'a table destination reports no ids: the key is the record’s own' },
 });
 
 const lookupDb = connect('lookup.db');
 lookupDb.db.exec(
-  "create table customers (id integer primary key, email text unique); insert into customers values (1, 'c1@x'), (2, 'c2@x'), (3, 'c3@x')",
+  `create table customers (id integer primary key, email text unique); insert into customers values ${sqlCustomerRows}`,
 );
 let statements = 0;
 describeLookupConformance('sqlite.lookup', {
   create: (options, c) =>
     sqliteLookupStep.create(
       {
-        config: sqliteLookupStep.config.parse({
-          connection: 'erp',
-          table: 'customers',
-          match: { email: 'email' },
-          fields: { found: 'id' },
-          onMissing: options.onMissing,
-          ...(options.default === undefined ? {} : { default: { found: options.default } }),
-          ...(options.cache ? { cache: options.cache } : {}),
-        }),
+        config: sqliteLookupStep.config.parse(sqlLookupConfig(options)),
         where: 'flow f/step lookup',
         connection: lookupDb,
       },
@@ -155,11 +141,7 @@ describeLookupConformance('sqlite.lookup', {
       observe() {},
     },
   }),
-  found: () => [
-    { record: { email: 'c1@x', n: 1 }, value: 1 as Json },
-    { record: { email: 'c3@x', n: 3 }, value: 3 },
-  ],
-  missing: () => ({ email: 'nobody@x' }),
+  ...sqlLookupRecords,
   calls: () => statements,
   failure: { skip: 'a SQLite lookup has no per-key failure: any value is compared by the column affinity' },
 });
