@@ -5,7 +5,9 @@ import type { EmulatorClock } from './emulator-clock.js';
  * Faults a test (or a user of `syncline emulate`) injects into an emulator: latency, bursts of 5xx,
  * bursts of 429 answered with the vendor's own signal, token expiry mid-run and connection resets.
  * A rule matches requests by method and path, lets `skip` matching requests pass, then acts on the
- * next `times` ones (default 1; Infinity for every one).
+ * next `times` ones (default 1; Infinity for every one). Rules act in the order they were added: latency
+ * and token expiry let the request go on to the next rule, an answer (status, 429, reset) ends it, and
+ * the rules after it do not see that request.
  */
 export type Fault =
   | { readonly kind: 'latency'; readonly ms: number }
