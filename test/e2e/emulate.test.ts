@@ -67,6 +67,16 @@ describe('syncline emulate (process)', () => {
     expect(db.prepare('select count(*) as n from contacts').get()).toEqual({ n: 25 });
     db.close();
 
+    // faults are injected from outside the process through the control routes
+    const fault = await fetch(`${url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: { kind: 'rate-limit', retryAfterSeconds: 4 }, path: '/v1/contacts' }),
+    });
+    expect(fault.status).toBe(201);
+    const limited = await fetch(`${url}/v1/contacts`, { headers: { authorization: 'Bearer crm-demo-key-0001' } });
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '4']);
+
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
     expect(out.text()).toMatch(/crm emulator stopped\n$/);

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { CONTROL_PREFIX, registerControlRoutes } from './control-routes.js';
 import { type EmulatorClock, systemEmulatorClock } from './emulator-clock.js';
 import { createFaultInjector, type FaultInjector, type FaultSignals } from './fault-injector.js';
 import { createRecorder, type Recorder, type RecorderOptions } from './recorder.js';
@@ -6,7 +7,8 @@ import { createRecorder, type Recorder, type RecorderOptions } from './recorder.
 /**
  * The Fastify app every vendor emulator is built on: the clock, a recorder of every call and a fault
  * injector already hooked in (recorder first, so injected faults are recorded too), form bodies parsed
- * (OAuth2 token requests). The emulator adds its record sets, auth checks and routes, then `listen`s.
+ * (OAuth2 token requests), and the control routes under `/_emulator/` (control-routes.ts). The
+ * emulator adds its record sets, auth checks and routes, then `listen`s.
  */
 export interface EmulatorAppOptions {
   readonly clock?: EmulatorClock;
@@ -36,12 +38,14 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const recorder = createRecorder(options.recorder);
   const faults = createFaultInjector(clock, options.signals ?? { rateLimited: retryAfterSignal });
+  const vendorRoute = (url: string) => !url.startsWith(CONTROL_PREFIX);
   if (options.record !== false) {
-    app.addHook('onRequest', recorder.onRequest);
+    app.addHook('onRequest', async (req) => (vendorRoute(req.url) ? recorder.onRequest(req) : undefined));
     app.addHook('preHandler', recorder.preHandler);
     app.addHook('onResponse', recorder.onResponse);
   }
-  app.addHook('onRequest', faults.hook);
+  app.addHook('onRequest', async (req, reply) => (vendorRoute(req.url) ? faults.hook(req, reply) : undefined));
+  registerControlRoutes(app, { recorder, faults });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
