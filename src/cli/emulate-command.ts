@@ -28,22 +28,23 @@ export async function emulateCommand(name: string | undefined, options: EmulateO
     ...(options.port === undefined ? [] : ['--port', String(options.port)]),
     ...(options.seed === undefined ? [] : ['--seed', resolve(options.seed)]),
   ];
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
-  // Ctrl-C reaches both processes (one process group); a SIGTERM sent to this one alone is passed on.
+  // The child gets a process group of its own, so that Ctrl-C reaches it once, from here, and not also
+  // from the terminal (a second SIGINT landing while it exits would kill it). The IPC channel closes
+  // when this process ends in any way (SIGKILL included), and the emulator then stops as well.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   const forward = (signal: NodeJS.Signals) => {
-    if (child.exitCode === null) child.kill(signal);
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, forward);
   try {
     return await new Promise<number>((done, fail) => {
       child.once('error', fail);
       child.once('exit', (code, signal) => done(code ?? (signal === null ? 1 : 128 + (signalNumbers[signal] ?? 0))));
     });
   } finally {
-    process.off('SIGINT', forward);
-    process.off('SIGTERM', forward);
+    for (const signal of signals) process.off(signal, forward);
   }
 }
 
-const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };

@@ -1,10 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, startSyncline, syncline } from '../helpers/cli.js';
+import { cliConfigHome, cliPath, exited, startSyncline, syncline } from '../helpers/cli.js';
 
 /**
  * `syncline emulate` as a process: the CLI runs the built emulators (dist/emulators/main.js) as its
@@ -81,5 +81,42 @@ describe('syncline emulate (process)', () => {
     expect(await exited(child)).toBe(0);
     expect(out.text()).toMatch(/crm emulator stopped\n$/);
     await expect(fetch(`${url}/v1/contacts`)).rejects.toThrow(); // the emulator's process is gone too
+  });
+
+  it('Ctrl-C (SIGINT to the whole process group, CLI and emulator) stops it cleanly with exit 0', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      // its own process group, as a terminal's foreground job
+      const child = spawn(process.execPath, [cliPath, 'emulate', 'http'], {
+        cwd: dir,
+        env: { ...process.env, XDG_CONFIG_HOME: cliConfigHome },
+        detached: true,
+        stdio: 'pipe',
+      });
+      children.push(child);
+      const out = output(child);
+      await out.waitFor(/Press Ctrl-C to stop\.\n/);
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await exited(child)).toBe(0);
+      expect(out.text()).toMatch(/http emulator stopped\n$/);
+    }
+  });
+
+  it('a CLI killed with SIGKILL takes its emulator down with it (no orphan holding the port)', async () => {
+    const child = startSyncline(['emulate', 'crm'], { cwd: dir });
+    children.push(child);
+    const out = output(child);
+    const [, url] = await out.waitFor(/crm emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    child.kill('SIGKILL');
+    await exited(child);
+    let refused = false;
+    for (let i = 0; i < 100 && !refused; i += 1) {
+      refused = await fetch(`${url}/`).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(refused).toBe(true);
   });
 });

@@ -6,7 +6,13 @@ import { emulate } from './emulate.js';
 import { emulators } from './registry.js';
 
 const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop.abort());
+// Started by the CLI: its IPC channel closes when the CLI ends, however it ends; the channel itself
+// must not keep this process alive (listing the emulators ends at once).
+if (process.channel) {
+  process.on('disconnect', () => stop.abort());
+  process.channel.unref();
+}
 
 process.exitCode = await emulate(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -64,7 +64,7 @@ function checkContact(body: unknown, partial = false): Checked {
   const c = parsed.data;
   return {
     ok: true,
-    contact: { email: (c.email ?? '').toLowerCase(), name: c.name ?? '', company: c.company ?? null } as Contact,
+    contact: { email: (c.email ?? '').toLowerCase(), name: c.name ?? '', company: c.company ?? null },
   };
 }
 
