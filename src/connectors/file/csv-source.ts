@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type Context,
   createRecord,
@@ -20,45 +19,14 @@ import {
   SCAN_RECORD,
   type ScanStatus,
 } from './csv-scanner.js';
+import { type CsvSourceConfig, csvSourceConfig } from './csv-source-config.js';
 import { fileSize, progressAt } from './file-progress.js';
 import { delimiterSetting, guessDelimiter } from './guess-delimiter.js';
-import {
-  encoding,
-  invalidText,
-  invalidTextRecord,
-  malformedRecord,
-  maxLineLength,
-  pageSize,
-  parseTextCheckpoint,
-  tooLongRecord,
-} from './source-options.js';
+import { invalidTextRecord, malformedRecord, parseTextCheckpoint, tooLongRecord } from './source-options.js';
 import { invalidBetween, openTextReader, type TextWindow } from './text-reader.js';
-import { columnSpec, describeColumn } from './typed-columns.js';
+import { describeColumn } from './typed-columns.js';
 
-export const csvSourceConfig = z
-  .object({
-    path: z.string().min(1),
-    pageSize,
-    encoding,
-    invalidText,
-    maxLineLength,
-    delimiter: z.string().length(1).default(','),
-    quote: z.string().length(1).default('"'),
-    header: z.boolean().default(true),
-    columnNames: z.array(z.string().min(1)).min(1).optional(),
-    columns: z.record(z.string(), columnSpec).default({}),
-    skipEmptyLines: z.boolean().default(true),
-    trim: z.boolean().default(false),
-    emptyAsNull: z.boolean().default(true),
-  })
-  .strict()
-  .refine((c) => c.header || c.columnNames !== undefined, {
-    message: 'with header: false, name the columns: columnNames: [a, b, c]',
-    path: ['columnNames'],
-  })
-  .refine((c) => c.delimiter !== c.quote, { message: 'delimiter and quote must differ', path: ['quote'] });
-
-export type CsvSourceConfig = z.infer<typeof csvSourceConfig>;
+export { type CsvSourceConfig, csvSourceConfig };
 
 async function* readCsv(config: CsvSourceConfig, connection: FileConnection, from: Json | undefined, ctx: Context) {
   const file = resolveFilePath(connection, config.path);

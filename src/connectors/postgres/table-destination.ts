@@ -1,36 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
-import {
-  alreadyWritten,
-  markerId,
-  markerRejected,
-  pageMarkers,
-  requireKey,
-  tableDestinationFields,
-} from '../../kit/index.js';
+import { alreadyWritten, markerId, markerRejected, pageMarkers } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
 import { copyRows, type FieldWriter, fieldWriter, insertRows, type StagedRow } from './stage-rows.js';
+import { type TableDestinationConfig, tableDestinationConfig } from './table-destination-config.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 import { validateTable } from './validate-table.js';
 import { applySql, createTableSql, ROW, stagingSql } from './write-sql.js';
 
-export const tableDestinationConfig = requireKey(
-  z
-    .object({
-      ...tableDestinationFields,
-      /** Schema of the table; default: the connection's search_path. */
-      schema: z.string().min(1).optional(),
-      /** copy: stage each batch with COPY (fast); insert: with multi-row INSERTs (for servers without COPY). */
-      mode: z.enum(['copy', 'insert']).default('copy'),
-    })
-    .strict(),
-);
-
-export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
+export { type TableDestinationConfig, tableDestinationConfig };
 
 interface Outcome {
   written: number;
