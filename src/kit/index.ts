@@ -1,3 +1,6 @@
+export * from './dates/date-format.js';
+export * from './dates/date-parse.js';
+export * from './dates/zone.js';
 export * from './http/backoff-delay.js';
 export * from './lookup/lookup-cache.js';
 export * from './lookup/table-lookup.js';
