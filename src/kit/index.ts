@@ -7,7 +7,7 @@ export * from './lookup/table-lookup.js';
 export * from './path.js';
 export * from './retry-on-clock.js';
 export * from './sql/connect-error.js';
-export * from './sql/create-table-sql.js';
+export * from './sql/create-table-statement.js';
 export * from './sql/database-url.js';
 export * from './sql/keyset-source.js';
 export * from './sql/named-param.js';

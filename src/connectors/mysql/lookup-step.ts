@@ -1,13 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  checkLookupDefault,
   configuredTableLookup,
   lookupColumns,
   lookupConnection,
-  lookupFetchFields,
   lookupKeyOf,
-  lookupMissingFields,
-  tableLookupFields,
+  tableLookupConfig,
 } from '../../kit/index.js';
 import { type Context, defineStep, type Json, type JsonObject } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
@@ -15,14 +12,7 @@ import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, tableInfo } from './table-info.js';
 import { MAX_STATEMENT_BYTES } from './write-sql.js';
 
-export const lookupStepConfig = z
-  .object({
-    ...tableLookupFields,
-    ...lookupMissingFields,
-    ...lookupFetchFields,
-  })
-  .strict()
-  .superRefine(checkLookupDefault);
+export const lookupStepConfig = tableLookupConfig({});
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 

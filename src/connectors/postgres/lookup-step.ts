@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import {
-  checkLookupDefault,
   configuredTableLookup,
   lookupColumns,
   lookupConnection,
-  lookupFetchFields,
   lookupKeyOf,
-  lookupMissingFields,
-  tableLookupFields,
+  tableLookupConfig,
 } from '../../kit/index.js';
 import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
@@ -15,15 +12,9 @@ import { rowBuilder } from './pg-values.js';
 import { quoteIdent, toParam } from './sql-text.js';
 import { requireColumn, tableInfo } from './table-info.js';
 
-export const lookupStepConfig = z
-  .object({
-    ...tableLookupFields,
-    schema: z.string().min(1).optional(),
-    ...lookupMissingFields,
-    ...lookupFetchFields,
-  })
-  .strict()
-  .superRefine(checkLookupDefault);
+export const lookupStepConfig = tableLookupConfig({
+  schema: z.string().min(1).optional(),
+});
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 

@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import {
-  checkLookupDefault,
   configuredTableLookup,
   lookupColumns,
   lookupConnection,
-  lookupFetchFields,
   lookupKeyOf,
-  lookupMissingFields,
   requireTableColumn,
   type ShownTable,
-  tableLookupFields,
+  tableLookupConfig,
 } from '../../kit/index.js';
 import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
@@ -17,16 +14,10 @@ import { rowReader } from './row-reader.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { sqliteError } from './sqlite-errors.js';
 
-export const sqliteLookupConfig = z
-  .object({
-    ...tableLookupFields,
-    /** An attached database (`main`, `temp`, or an ATTACH name); default: the first holding the table. */
-    schema: z.string().min(1).optional(),
-    ...lookupMissingFields,
-    ...lookupFetchFields,
-  })
-  .strict()
-  .superRefine(checkLookupDefault);
+export const sqliteLookupConfig = tableLookupConfig({
+  /** An attached database (`main`, `temp`, or an ATTACH name); default: the first holding the table. */
+  schema: z.string().min(1).optional(),
+});
 
 export type SqliteLookupConfig = z.infer<typeof sqliteLookupConfig>;
 

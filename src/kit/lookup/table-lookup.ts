@@ -440,3 +440,17 @@ export function configuredTableLookup(
     ctx,
   );
 }
+
+/**
+ * The config schema of a SQL table lookup step: `tableLookupFields`, a connector's own settings (`extra`,
+ * e.g. PostgreSQL's `schema`), `lookupMissingFields` and `lookupFetchFields`, with the default checked.
+ */
+export function tableLookupConfig<E extends z.ZodRawShape>(extra: E) {
+  return z
+    .object({ ...tableLookupFields, ...extra, ...lookupMissingFields, ...lookupFetchFields })
+    .strict()
+    .superRefine((config, ctx) =>
+      // with `extra` generic the output type keeps its fields only as keys: these three are the lookup's own
+      checkLookupDefault(config as Parameters<typeof checkLookupDefault>[0], ctx),
+    );
+}

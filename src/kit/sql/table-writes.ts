@@ -38,10 +38,12 @@ export function rowNotFound(table: string, id: string, where: string): FlowError
  * Runs `start` once for every caller (parallel batches share it), and again after it failed: the next
  * caller tries anew. For the page-marker table a writer creates at its first batch.
  */
-export function onceUntilFailed(start: () => Promise<void>): () => Promise<void> {
+export function onceUntilFailed<A extends unknown[]>(
+  start: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   let ready: Promise<void> | undefined;
-  return () => {
-    ready ??= start().catch((error: unknown) => {
+  return (...args) => {
+    ready ??= start(...args).catch((error: unknown) => {
       ready = undefined;
       throw error;
     });

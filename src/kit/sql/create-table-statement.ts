@@ -15,7 +15,7 @@ export interface CreateTableDialect {
  * `createTable: true`: CREATE TABLE IF NOT EXISTS with the columns of the first batch, each typed from
  * its values, the key columns NOT NULL and the PRIMARY KEY. `table` is the table as SQL (quoted).
  */
-export function createTableSql(
+export function createTableStatement(
   dialect: CreateTableDialect,
   table: string,
   columns: readonly string[],
