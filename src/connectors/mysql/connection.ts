@@ -6,6 +6,7 @@ import {
   databaseUrlProblem,
   parseDatabaseUrl,
   serverConnectionFields,
+  urlOrHost,
 } from '../../kit/index.js';
 import { isFatal, mysqlError } from './mysql-errors.js';
 import { castField } from './sql-values.js';
@@ -26,10 +27,7 @@ export const mysqlConnectionConfig = z
     connectTimeout: z.number().int().positive().default(10_000),
   })
   .strict()
-  .refine((c) => c.url !== undefined || c.host !== undefined, {
-    message: 'give url: mysql://user:password@host:3306/database, or host (with port, user, password, database)',
-    path: ['url'],
-  });
+  .refine(...urlOrHost('mysql://user:password@host:3306/database'));
 
 export type MysqlConnectionConfig = z.infer<typeof mysqlConnectionConfig>;
 

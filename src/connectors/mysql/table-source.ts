@@ -2,6 +2,7 @@ import type { FieldPacket } from 'mysql2';
 import { z } from 'zod';
 import {
   keyCheckpoint,
+  keysetSourceDescription,
   keysetSourceFields,
   lastKey,
   pagingKey,
@@ -161,8 +162,7 @@ async function markExported(
 
 export const tableSource = defineSource<TableSourceConfig, MysqlConnection>({
   type: 'table',
-  description:
-    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
+  description: keysetSourceDescription,
   config: tableSourceConfig,
   read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
   markExported: ({ config, connection, field }, records) => markExported(config, connection, field, recordIds(records)),

@@ -7,6 +7,7 @@ import {
   databaseUrlProblem,
   parseDatabaseUrl,
   serverConnectionFields,
+  urlOrHost,
 } from '../../kit/index.js';
 import { durationSchema, parseDuration } from '../../sdk/index.js';
 import { isConnectionBroken, pgError } from './pg-errors.js';
@@ -30,10 +31,7 @@ export const postgresConnectionConfig = z
     connectTimeout: durationSchema.default('10s'),
   })
   .strict()
-  .refine((c) => c.url !== undefined || c.host !== undefined, {
-    message: 'give url: postgres://user:password@host:5432/database, or host (with port, user, password, database)',
-    path: ['url'],
-  });
+  .refine(...urlOrHost('postgres://user:password@host:5432/database'));
 
 export type PostgresConnectionConfig = z.infer<typeof postgresConnectionConfig>;
 

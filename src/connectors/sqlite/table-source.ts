@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keyCheckpoint, lastKey, recordIds, sqlParamValue } from '../../kit/index.js';
+import { keyCheckpoint, keysetSourceDescription, lastKey, recordIds, sqlParamValue } from '../../kit/index.js';
 import { type Context, createRecord, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
@@ -117,8 +117,7 @@ async function markExported(config: TableSourceConfig, connection: SqliteConnect
 
 export const tableSource = defineSource<TableSourceConfig, SqliteConnection>({
   type: 'table',
-  description:
-    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
+  description: keysetSourceDescription,
   config: tableSourceConfig,
   read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
   markExported: ({ config, connection, field }, records) => markExported(config, connection, field, recordIds(records)),

@@ -22,6 +22,10 @@ export const keysetSourceFields = {
   cursorField: z.string().min(1).optional(),
 };
 
+/** What a keyset-paged table source does, for its description. */
+export const keysetSourceDescription =
+  'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.';
+
 /** The checkpoint of a keyset-paged source: the last key read (a number or text), or nothing. */
 export function keyCheckpoint(from: Json | undefined, table: string, where: string): Json | undefined {
   if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
