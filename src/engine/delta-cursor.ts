@@ -1,6 +1,5 @@
+import { compileDateFormat, compileDateParse, resolveZone, type Zone } from '../kit/index.js';
 import type { Json } from '../sdk/index.js';
-import { compileDateFormat, compileDateParse, resolveZone } from '../steps/index.js';
-import type { Zone } from '../steps/zone.js';
 
 /**
  * A cursor value read from a record: a point in time (epoch millis, normalised to UTC) or a growing

@@ -1,8 +1,6 @@
+import { compileDateFormat, compileDateParse, resolveZone, utcZone, type Zone } from '../kit/index.js';
 import type { Json } from '../sdk/index.js';
-import { compileDateFormat } from './date-format.js';
-import { compileDateParse } from './date-parse.js';
 import { at, badValue, configError, type Site } from './problems.js';
-import { resolveZone, utcZone, type Zone } from './zone.js';
 
 export interface DateOptions {
   /** Input format when the value is a string in another form than ISO 8601. */

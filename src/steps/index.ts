@@ -10,8 +10,6 @@ import { validateStep } from './validate-step.js';
 export type { AggregateConfig, AggregateField } from './aggregate-config.js';
 export { aggregateConfigSchema } from './aggregate-config.js';
 export { AGGREGATE_FLUSH_PAGE, aggregateStep } from './aggregate-step.js';
-export { compileDateFormat } from './date-format.js';
-export { compileDateParse, parseIso } from './date-parse.js';
 export type { DedupeConfig } from './dedupe-config.js';
 export { dedupeConfigSchema } from './dedupe-config.js';
 export { dedupeStep } from './dedupe-step.js';
@@ -31,7 +29,6 @@ export { type ScriptProcessor, scriptStep } from './script-step.js';
 export { compileTemplate, type Template } from './template.js';
 export { compileTransforms, transformNames } from './transforms.js';
 export { validateStep } from './validate-step.js';
-export { resolveZone } from './zone.js';
 
 /**
  * The steps every engine registers: `map`, `filter`, `validate`, `lookup` (static tables), `script`

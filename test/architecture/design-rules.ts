@@ -69,7 +69,7 @@ export const moduleRules: readonly ModuleRule[] = [
         to: 'kit',
         because:
           'the engine retries on the injected clock with the same policy helper as the connectors, and reads a ' +
-          "delta field with the kit's path reader",
+          "delta field with the kit's path reader and its date parse/format and zone helpers",
       },
     ],
     design:

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { Context, SourceProblem } from '../../sdk/index.js';
 import { fileConnectionConfig, openFileConnection, resolveFilePath } from './connection.js';
 import { createCsvScanner, SCAN_RECORD } from './csv-scanner.js';
-import type { CsvSourceConfig } from './csv-source.js';
+import type { CsvSourceConfig } from './csv-source-config.js';
 import { delimiterSetting, guessDelimiter } from './guess-delimiter.js';
 
 /** At most this much of a file is read for its header line. */

@@ -1,10 +1,9 @@
-import { open } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { type DataRecord, defineDestination, type Json, type Writer } from '../../sdk/index.js';
-import { type FileConnection, fileError, resolveFilePath } from './connection.js';
+import { type FileConnection, resolveFilePath } from './connection.js';
 import { createCsvScanner, SCAN_RECORD } from './csv-scanner.js';
-import { openFileSink } from './file-sink.js';
+import { openFileSink, readExisting } from './file-sink.js';
 
 export const csvDestinationConfig = z
   .object({
@@ -20,24 +19,15 @@ export const csvDestinationConfig = z
 export type CsvDestinationConfig = z.infer<typeof csvDestinationConfig>;
 
 /** The header of an existing, non-empty CSV file (undefined when the file is missing or empty). */
-async function existingHeader(path: string, delimiter: string, display: string): Promise<string[] | undefined> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
-    throw fileError(error, display, 'open');
-  }
-  try {
+function existingHeader(path: string, delimiter: string, display: string): Promise<string[] | undefined> {
+  return readExisting(path, display, async (handle) => {
     const buffer = Buffer.alloc(1 << 16);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead === 0) return undefined;
     const text = buffer.toString('utf8', 0, bytesRead).replace(/^\ufeff/, '');
     const scanner = createCsvScanner({ delimiter, quote: '"', trim: false });
     return scanner.scan(text, 0, bytesRead < buffer.length) === SCAN_RECORD ? scanner.fields : undefined;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 function cell(value: Json | undefined): string {

@@ -1,14 +1,4 @@
-import { z } from 'zod';
-import {
-  type Context,
-  createRecord,
-  type DataRecord,
-  defineSource,
-  type Failed,
-  FlowError,
-  type Json,
-  type Page,
-} from '../../sdk/index.js';
+import { type Context, createRecord, defineSource, FlowError, type Json } from '../../sdk/index.js';
 import { checkCsvHeader } from './check-csv-header.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
 import { type RowBuilder, rowBuilder, untypedData } from './csv-row-builder.js';
@@ -20,45 +10,14 @@ import {
   SCAN_RECORD,
   type ScanStatus,
 } from './csv-scanner.js';
-import { fileSize, progressAt } from './file-progress.js';
+import { type CsvSourceConfig, csvSourceConfig } from './csv-source-config.js';
 import { delimiterSetting, guessDelimiter } from './guess-delimiter.js';
-import {
-  encoding,
-  invalidText,
-  invalidTextRecord,
-  malformedRecord,
-  maxLineLength,
-  pageSize,
-  parseTextCheckpoint,
-  tooLongRecord,
-} from './source-options.js';
-import { invalidBetween, openTextReader, type TextWindow } from './text-reader.js';
-import { columnSpec, describeColumn } from './typed-columns.js';
+import { invalidTextRecord, malformedRecord, parseTextCheckpoint, tooLongRecord } from './source-options.js';
+import { pageFull, readTextPages, type WindowScan } from './text-pages.js';
+import { invalidBetween } from './text-reader.js';
+import { describeColumn } from './typed-columns.js';
 
-export const csvSourceConfig = z
-  .object({
-    path: z.string().min(1),
-    pageSize,
-    encoding,
-    invalidText,
-    maxLineLength,
-    delimiter: z.string().length(1).default(','),
-    quote: z.string().length(1).default('"'),
-    header: z.boolean().default(true),
-    columnNames: z.array(z.string().min(1)).min(1).optional(),
-    columns: z.record(z.string(), columnSpec).default({}),
-    skipEmptyLines: z.boolean().default(true),
-    trim: z.boolean().default(false),
-    emptyAsNull: z.boolean().default(true),
-  })
-  .strict()
-  .refine((c) => c.header || c.columnNames !== undefined, {
-    message: 'with header: false, name the columns: columnNames: [a, b, c]',
-    path: ['columnNames'],
-  })
-  .refine((c) => c.delimiter !== c.quote, { message: 'delimiter and quote must differ', path: ['quote'] });
-
-export type CsvSourceConfig = z.infer<typeof csvSourceConfig>;
+export { type CsvSourceConfig, csvSourceConfig };
 
 async function* readCsv(config: CsvSourceConfig, connection: FileConnection, from: Json | undefined, ctx: Context) {
   const file = resolveFilePath(connection, config.path);
@@ -78,174 +37,136 @@ async function* readCsv(config: CsvSourceConfig, connection: FileConnection, fro
     builder = rowBuilder(namesFromConfig ?? names, config.columns, path, config.emptyAsNull);
   }
   let header = checkpoint?.header;
-  let line = checkpoint?.line ?? 1;
   const scanner = createCsvScanner(config);
-  const reader = openTextReader(file, { start: checkpoint?.offset ?? 0, encoding: config.encoding });
-  const size = await fileSize(file);
-  let records: DataRecord[] = [];
-  let failed: Failed[] = [];
-  let consumed = 0;
-  let last: TextWindow | undefined;
-  let skipping = false;
   const checkText = config.invalidText === 'error' && config.encoding === 'utf8';
-  try {
+  const scan: WindowScan = function* (window, start, state) {
+    const { text, final } = window;
+    let pos = start;
     for (;;) {
-      if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
-      const window = await reader.read(consumed).catch((error: unknown) => {
-        throw fileError(error, path, 'read');
-      });
-      if (window === undefined) break;
-      last = window;
-      const { text, final } = window;
-      let pos = 0;
-      if (skipping) {
-        // the rest of a line too long to read: dropped window by window, never held whole
-        const nl = text.indexOf('\n');
-        if (nl < 0) {
-          consumed = text.length;
-          if (final) break;
-          continue;
-        }
-        skipping = false;
-        line += 1;
-        pos = nl + 1;
-      }
-      for (;;) {
-        let status: ScanStatus = scanner.scan(text, pos, final);
-        if (status === SCAN_MORE || scanner.end - pos > config.maxLineLength) {
-          if (text.length - pos <= config.maxLineLength) break;
-          failed.push(tooLongRecord(text.slice(pos, pos + 65_536), path, line, config.maxLineLength));
-          if (status !== SCAN_MORE) {
-            // read whole (the window happened to hold it): skip exactly that record
-            line += scanner.lines;
-            pos = scanner.end;
-            continue;
-          }
-          const nl = text.indexOf('\n', pos);
-          if (nl >= 0) {
-            // a quoted record over several lines: its first line is the error, reading goes on after it
-            line += 1;
-            pos = nl + 1;
-            continue;
-          }
-          skipping = true;
-          pos = text.length;
-          break;
-        }
-        const at = line;
-        line += scanner.lines;
-        const bad = checkText ? invalidBetween(window, pos, scanner.end) : undefined;
-        if (bad !== undefined) {
-          if (needHeader) {
-            throw new FlowError('CONFIG_INVALID', `the header of ${path} holds bytes that are not valid UTF-8`, {
-              where: `${path}:${at}`,
-              hint: "Set `encoding:` to the file's real encoding (latin1 for most older exports), or `invalidText: replace`.",
-            });
-          }
-          failed.push(invalidTextRecord(text.slice(pos, scanner.end), path, at, window.byteAt(bad.index)));
+      let status: ScanStatus = scanner.scan(text, pos, final);
+      if (status === SCAN_MORE || scanner.end - pos > config.maxLineLength) {
+        if (text.length - pos <= config.maxLineLength) break;
+        state.failed.push(tooLongRecord(text.slice(pos, pos + 65_536), path, state.line, config.maxLineLength));
+        if (status !== SCAN_MORE) {
+          // read whole (the window happened to hold it): skip exactly that record
+          state.line += scanner.lines;
           pos = scanner.end;
           continue;
         }
-        if (status === SCAN_EMPTY) {
-          if (config.skipEmptyLines) {
-            pos = scanner.end;
-            continue;
-          }
-          scanner.fields = [''];
-          status = SCAN_RECORD;
-        }
-        const resync = resyncAt(text, pos, scanner.end, status === SCAN_MALFORMED, builder, scanner.fields);
-        if (resync !== undefined) {
-          // a broken record that runs over several lines (an unterminated quote) would swallow the good
-          // lines after it: only its first line is malformed, and reading goes on from the next one
-          failed.push(
-            malformedRecord(
-              text.slice(pos, resync),
-              path,
-              at,
-              firstLineProblem(status === SCAN_MALFORMED, scanner, builder),
-            ),
-          );
-          line = at + 1;
-          pos = resync;
+        const nl = text.indexOf('\n', pos);
+        if (nl >= 0) {
+          // a quoted record over several lines: its first line is the error, reading goes on after it
+          state.line += 1;
+          pos = nl + 1;
           continue;
         }
-        if (status === SCAN_MALFORMED) {
-          failed.push(malformedRecord(text.slice(pos, scanner.end), path, at, scanner.error));
-        } else if (needHeader) {
-          header = scanner.fields;
-          const guessed = guessDelimiter(header, config.delimiter);
-          if (guessed !== undefined) {
-            throw new FlowError(
-              'CONFIG_INVALID',
-              `the header of ${path} is one column "${(header[0] ?? '').slice(0, 80)}": the file seems to be delimited by ${JSON.stringify(guessed)}, not ${JSON.stringify(config.delimiter)}`,
-              {
-                where: `${path}:${at}`,
-                field: 'delimiter',
-                hint: `Set \`${delimiterSetting(guessed)}\` on the source.`,
-              },
-            );
-          }
-          builder = rowBuilder(namesFromConfig ?? header, config.columns, path, config.emptyAsNull);
-          needHeader = false;
-        } else if (builder !== undefined) {
-          const fields = scanner.fields;
-          const expected = builder.names.length;
-          const meta = { id: `line:${at}`, position: `${path}:${at}` };
-          if (fields.length !== expected) {
-            failed.push(
-              malformedRecord(
-                text.slice(pos, scanner.end),
-                path,
-                at,
-                `expected ${expected} fields, found ${fields.length}${delimiterNote(fields, config.delimiter)}`,
-              ),
-            );
-          } else {
-            const data = builder.build(fields);
-            if (data !== undefined) {
-              records.push(createRecord(data, meta));
-            } else {
-              const bad = builder.bad;
-              failed.push({
-                record: createRecord(untypedData(builder.names, fields), meta),
-                error: new FlowError(
-                  'RECORD_BAD_VALUE',
-                  `column "${bad.column}" is ${JSON.stringify(bad.value)}, not ${describeColumn(bad.spec)}`,
-                  { where: meta.position, field: bad.column },
-                ),
-              });
-            }
-          }
+        state.skipping = true;
+        pos = text.length;
+        break;
+      }
+      const at = state.line;
+      state.line += scanner.lines;
+      const bad = checkText ? invalidBetween(window, pos, scanner.end) : undefined;
+      if (bad !== undefined) {
+        if (needHeader) {
+          throw new FlowError('CONFIG_INVALID', `the header of ${path} holds bytes that are not valid UTF-8`, {
+            where: `${path}:${at}`,
+            hint: "Set `encoding:` to the file's real encoding (latin1 for most older exports), or `invalidText: replace`.",
+          });
         }
+        state.failed.push(invalidTextRecord(text.slice(pos, scanner.end), path, at, window.byteAt(bad.index)));
         pos = scanner.end;
-        if (records.length + failed.length >= config.pageSize) {
-          const page: Page = {
-            records,
-            checkpoint: { offset: window.byteAt(pos), line, ...(header ? { header } : {}) },
-            ...progressAt(window.byteAt(pos), size),
-            ...(failed.length > 0 ? { failed } : {}),
-          };
-          records = [];
-          failed = [];
-          yield page;
+        continue;
+      }
+      if (status === SCAN_EMPTY) {
+        if (config.skipEmptyLines) {
+          pos = scanner.end;
+          continue;
+        }
+        scanner.fields = [''];
+        status = SCAN_RECORD;
+      }
+      const resync = resyncAt(text, pos, scanner.end, status === SCAN_MALFORMED, builder, scanner.fields);
+      if (resync !== undefined) {
+        // a broken record that runs over several lines (an unterminated quote) would swallow the good
+        // lines after it: only its first line is malformed, and reading goes on from the next one
+        state.failed.push(
+          malformedRecord(
+            text.slice(pos, resync),
+            path,
+            at,
+            firstLineProblem(status === SCAN_MALFORMED, scanner, builder),
+          ),
+        );
+        state.line = at + 1;
+        pos = resync;
+        continue;
+      }
+      if (status === SCAN_MALFORMED) {
+        state.failed.push(malformedRecord(text.slice(pos, scanner.end), path, at, scanner.error));
+      } else if (needHeader) {
+        header = scanner.fields;
+        const guessed = guessDelimiter(header, config.delimiter);
+        if (guessed !== undefined) {
+          throw new FlowError(
+            'CONFIG_INVALID',
+            `the header of ${path} is one column "${(header[0] ?? '').slice(0, 80)}": the file seems to be delimited by ${JSON.stringify(guessed)}, not ${JSON.stringify(config.delimiter)}`,
+            {
+              where: `${path}:${at}`,
+              field: 'delimiter',
+              hint: `Set \`${delimiterSetting(guessed)}\` on the source.`,
+            },
+          );
+        }
+        builder = rowBuilder(namesFromConfig ?? header, config.columns, path, config.emptyAsNull);
+        needHeader = false;
+      } else if (builder !== undefined) {
+        const fields = scanner.fields;
+        const expected = builder.names.length;
+        const meta = { id: `line:${at}`, position: `${path}:${at}` };
+        if (fields.length !== expected) {
+          state.failed.push(
+            malformedRecord(
+              text.slice(pos, scanner.end),
+              path,
+              at,
+              `expected ${expected} fields, found ${fields.length}${delimiterNote(fields, config.delimiter)}`,
+            ),
+          );
+        } else {
+          const data = builder.build(fields);
+          if (data !== undefined) {
+            state.records.push(createRecord(data, meta));
+          } else {
+            const bad = builder.bad;
+            state.failed.push({
+              record: createRecord(untypedData(builder.names, fields), meta),
+              error: new FlowError(
+                'RECORD_BAD_VALUE',
+                `column "${bad.column}" is ${JSON.stringify(bad.value)}, not ${describeColumn(bad.spec)}`,
+                { where: meta.position, field: bad.column },
+              ),
+            });
+          }
         }
       }
-      consumed = pos;
-      if (final) break;
+      pos = scanner.end;
+      if (pageFull(state, config.pageSize)) yield pos;
     }
-    if (records.length + failed.length > 0) {
-      const offset = last === undefined ? (checkpoint?.offset ?? 0) : last.byteAt(consumed);
-      yield {
-        records,
-        checkpoint: { offset, line, ...(header ? { header } : {}) },
-        ...progressAt(offset, size),
-        ...(failed.length > 0 ? { failed } : {}),
-      } satisfies Page;
-    }
-  } finally {
-    reader.close();
-  }
+    return pos;
+  };
+  yield* readTextPages(
+    {
+      file,
+      path,
+      checkpoint,
+      encoding: config.encoding,
+      readError: (error) => fileError(error, path, 'read'),
+      extra: () => (header ? { header } : {}),
+    },
+    ctx,
+    scan,
+  );
 }
 
 export const csvSource = defineSource<CsvSourceConfig, FileConnection>({

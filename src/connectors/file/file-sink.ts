@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, rename, rm, truncate } from 'node:fs/promises';
+import { copyFile, type FileHandle, open, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FlowError } from '../../sdk/index.js';
 import { fileError } from './connection.js';
@@ -41,6 +41,29 @@ export async function openExtendingSink(path: string, keep: number, display: str
     throw fileError(error, display, 'copy');
   }
   return sinkOver(path, temp, 'a', display);
+}
+
+/**
+ * What a destination must know of the target it adds to (the header of a CSV file, where a JSON array
+ * ends): `read` gets the file open for reading, and it is closed after. Undefined when there is no file.
+ */
+export async function readExisting<T>(
+  path: string,
+  display: string,
+  read: (handle: FileHandle) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw fileError(error, display, 'open');
+  }
+  try {
+    return await read(handle);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Writes to `target`; when it is not `path`, it is a temporary file renamed over `path` on close. */

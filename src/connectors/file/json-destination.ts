@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
-import { type FileConnection, fileError, resolveFilePath } from './connection.js';
-import { type FileSink, openExtendingSink, openFileSink } from './file-sink.js';
+import { type FileConnection, resolveFilePath } from './connection.js';
+import { type FileSink, openExtendingSink, openFileSink, readExisting } from './file-sink.js';
 
 export const jsonDestinationConfig = z
   .object({
@@ -25,15 +24,8 @@ const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0
  * element, without the closing `]`) and whether the array is empty. Undefined when the file is
  * missing or empty; an error when it does not end with `]`.
  */
-async function arrayEnd(path: string, display: string): Promise<{ keep: number; empty: boolean } | undefined> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
-    throw fileError(error, display, 'open');
-  }
-  try {
+function arrayEnd(path: string, display: string): Promise<{ keep: number; empty: boolean } | undefined> {
+  return readExisting(path, display, async (handle) => {
     const { size } = await handle.stat();
     const length = Math.min(size, 1 << 16);
     const tail = Buffer.alloc(length);
@@ -54,9 +46,7 @@ async function arrayEnd(path: string, display: string): Promise<{ keep: number; 
     let j = i - 1;
     while (j >= 0 && isSpace(tail[j] as number)) j--;
     return { keep: size - length + j + 1, empty: tail[j] === 0x5b };
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 export const jsonDestination = defineDestination<JsonDestinationConfig, FileConnection>({

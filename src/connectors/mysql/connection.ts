@@ -1,7 +1,13 @@
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import { databaseUrlHint, databaseUrlProblem, parseDatabaseUrl, serverConnectionFields } from '../../kit/index.js';
-import { FlowError } from '../../sdk/index.js';
+import {
+  connectError,
+  databaseUrlHint,
+  databaseUrlProblem,
+  parseDatabaseUrl,
+  serverConnectionFields,
+  urlOrHost,
+} from '../../kit/index.js';
 import { isFatal, mysqlError } from './mysql-errors.js';
 import { castField } from './sql-values.js';
 
@@ -21,10 +27,7 @@ export const mysqlConnectionConfig = z
     connectTimeout: z.number().int().positive().default(10_000),
   })
   .strict()
-  .refine((c) => c.url !== undefined || c.host !== undefined, {
-    message: 'give url: mysql://user:password@host:3306/database, or host (with port, user, password, database)',
-    path: ['url'],
-  });
+  .refine(...urlOrHost('mysql://user:password@host:3306/database'));
 
 export type MysqlConnectionConfig = z.infer<typeof mysqlConnectionConfig>;
 
@@ -100,25 +103,9 @@ export function describeTarget(options: mysql.PoolOptions): string {
   return `mysql ${user}${options.host}:${options.port}/${options.database ?? ''}`;
 }
 
-function openError(error: unknown, target: string): FlowError {
-  const f = mysqlError(error, target);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOTFOUND') {
-    return new FlowError('CONNECTION_FAILED', `${target}: unknown host (${(error as Error).message})`, {
-      where: target,
-      cause: error,
-      hint: 'Correct the host name of the connection.',
-    });
-  }
-  if (f.code === 'TRANSIENT_IO') {
-    return new FlowError('TRANSIENT_IO', `cannot reach ${target}: ${(error as Error).message}`, {
-      where: target,
-      cause: error,
-      hint: 'Check host and port (default 3306), that the server runs and that no firewall blocks it.',
-    });
-  }
-  return f;
-}
+const unreachable = 'Check host and port (default 3306), that the server runs and that no firewall blocks it.';
+const openError = (error: unknown, target: string) =>
+  connectError(error, target, mysqlError(error, target), unreachable);
 
 export async function openMysqlConnection(config: MysqlConnectionConfig): Promise<MysqlConnection> {
   const options = connectionOptions(config);

@@ -1,26 +1,18 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  checkLookupDefault,
-  lookupFetchFields,
+  configuredTableLookup,
+  lookupColumns,
+  lookupConnection,
   lookupKeyOf,
-  lookupMissingFields,
-  tableLookupFields,
-  tableLookupProcessor,
+  tableLookupConfig,
 } from '../../kit/index.js';
-import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
+import { type Context, defineStep, type Json, type JsonObject } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, tableInfo } from './table-info.js';
 import { MAX_STATEMENT_BYTES } from './write-sql.js';
 
-export const lookupStepConfig = z
-  .object({
-    ...tableLookupFields,
-    ...lookupMissingFields,
-    ...lookupFetchFields,
-  })
-  .strict()
-  .superRefine(checkLookupDefault);
+export const lookupStepConfig = tableLookupConfig({});
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 
@@ -32,18 +24,12 @@ export const lookupStep = defineStep<LookupStepConfig>({
   description: 'Enriches records with columns of a matching table row: one query per page (WHERE col IN …), cached.',
   config: lookupStepConfig,
   async create({ config, where, connection: opened }, ctx: Context) {
-    if (opened === undefined) {
-      throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `${where}: the lookup's connection is not open`, { where });
-    }
-    const connection = opened as MysqlConnection;
+    const connection = lookupConnection<MysqlConnection>(opened, where);
     const info = await tableInfo(connection, config.table);
-    const matchColumns = Object.keys(config.match);
-    const matchPaths = matchColumns.map((c) => config.match[c] as string);
-    const outputs = Object.entries(config.fields);
+    const { matchColumns, outputs, selected } = lookupColumns(config);
     for (const c of matchColumns) requireColumn(info as NonNullable<typeof info>, c, 'match', where);
     for (const [, c] of outputs) requireColumn(info as NonNullable<typeof info>, c, 'fields', where);
     const kinds = (info as NonNullable<typeof info>).columns;
-    const selected = [...new Set([...matchColumns, ...outputs.map(([, c]) => c)])];
     const head = `SELECT ${selected.map(quoteIdent).join(', ')} FROM ${quoteIdent(config.table)} WHERE `;
     const target =
       matchColumns.length === 1
@@ -96,21 +82,9 @@ export const lookupStep = defineStep<LookupStepConfig>({
       return answers;
     };
 
-    return tableLookupProcessor(
-      {
-        where,
-        type: 'mysql.lookup',
-        connection: { name: config.connection, target: connection.target },
-        table: config.table,
-        matchColumns,
-        matchPaths,
-        outputs,
-        onMissing: config.onMissing,
-        default: config.default,
-        cache: config.cache,
-        timeout: config.timeout,
-        fetch,
-      },
+    return configuredTableLookup(
+      config,
+      { where, type: 'mysql.lookup', target: connection.target, table: config.table, fetch },
       ctx,
     );
   },

@@ -1,8 +1,6 @@
-import { FlowError, type Json } from '../../sdk/index.js';
+import { isNamedParam, namedParamAt } from '../../kit/index.js';
+import type { Json } from '../../sdk/index.js';
 import { sqlLiteral } from './sql-values.js';
-
-const nameStart = /[A-Za-z_]/;
-const nameChar = /\w/;
 
 /** Index just past the quoted text opening at `i` (quote `q`), honouring backslash escapes and doubled quotes. */
 function skipQuoted(sql: string, i: number, q: string): number {
@@ -36,16 +34,8 @@ export function bindNamed(sql: string, params: Readonly<Record<string, Json>>, w
     } else if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
       i = end < 0 ? sql.length : end + 2;
-    } else if (c === ':' && nameStart.test(sql[i + 1] ?? '') && sql[i - 1] !== ':') {
-      let j = i + 2;
-      while (j < sql.length && nameChar.test(sql[j] as string)) j++;
-      const name = sql.slice(i + 1, j);
-      if (!Object.hasOwn(params, name)) {
-        throw new FlowError('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
-          where,
-          hint: `Add ${name} to params (params: { ${name}: … }).`,
-        });
-      }
+    } else if (isNamedParam(sql, i) && sql[i - 1] !== ':') {
+      const { name, end: j } = namedParamAt(sql, i, params, where);
       out += sql.slice(from, i) + sqlLiteral(params[name]);
       from = j;
       i = j;

@@ -1,15 +1,7 @@
 import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
 import { z } from 'zod';
-import {
-  type Context,
-  createRecord,
-  type DataRecord,
-  defineSource,
-  FlowError,
-  type Json,
-  type JsonObject,
-  type Page,
-} from '../../sdk/index.js';
+import { queryPager, rowCountCheckpoint } from '../../kit/index.js';
+import { type Context, defineSource, FlowError, type Json, type JsonObject, type Page } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { mysqlError } from './mysql-errors.js';
 import { bindNamed } from './named-params.js';
@@ -38,17 +30,11 @@ async function* readQuery(
   ctx: Context,
 ): AsyncGenerator<Page> {
   const where = `${connection.target} query`;
-  if (from !== undefined && from !== null && (typeof from !== 'number' || !Number.isInteger(from) || from < 0)) {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a row count`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
+  const skip = rowCountCheckpoint(from, where);
   // A timestamp watermark is given as ISO-8601; the server compares DATETIME text in UTC.
   const watermark = typeof since === 'string' ? toMysqlDatetime(since) : (since ?? null);
   const params: Record<string, Json> = { since: watermark, ...config.params };
   const sql = bindNamed(config.query, params, where);
-  const skip = typeof from === 'number' ? from : 0;
   const conn = await connection.acquire().catch((error: unknown) => {
     throw mysqlError(error, where);
   });
@@ -64,26 +50,22 @@ async function* readQuery(
     });
     const stream = query.stream({ highWaterMark: config.pageSize });
     let build: ((row: unknown[]) => JsonObject) | undefined;
-    let n = 0;
-    let records: DataRecord[] = [];
-    for await (const row of stream as AsyncIterable<unknown>) {
-      n++;
-      if (n <= skip) continue;
+    const data = (row: unknown): JsonObject => {
       if (!Array.isArray(row)) {
         throw new FlowError('SQL_ERROR', `${where}: the statement returns no rows; a query source needs a SELECT`, {
           where,
         });
       }
       build ??= rowBuilder(fields, 0);
-      records.push(createRecord(build(row), { id: `row:${n}`, position: `query row ${n}` }));
-      if (records.length >= config.pageSize) {
-        if (ctx.signal.aborted) throw new FlowError('CANCELED', 'reading the query was canceled', { where });
-        const page: Page = { records, checkpoint: n };
-        records = [];
-        yield page;
-      }
+      return build(row);
+    };
+    const pages = queryPager({ skip, pageSize: config.pageSize, signal: ctx.signal, where });
+    for await (const row of stream as AsyncIterable<unknown>) {
+      const page = pages.add(row, data);
+      if (page) yield page;
     }
-    if (records.length > 0) yield { records, checkpoint: n } satisfies Page;
+    const rest = pages.rest();
+    if (rest) yield rest;
     await conn.query('SET SESSION net_write_timeout = @@GLOBAL.net_write_timeout');
     complete = true;
   } catch (error) {

@@ -1,11 +1,16 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
   alreadyWritten,
+  createdColumns,
   markerId,
   markerRejected,
+  missingKeyError,
+  onceUntilFailed,
   pageMarkers,
+  rowNotFound,
   type TableDestinationConfig,
   tableDestinationConfig,
+  type WriteOutcome,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
@@ -17,11 +22,7 @@ import { chunkRows, createTableSql, insertCounts, insertSql, MAX_STATEMENT_BYTES
 
 export { type TableDestinationConfig, tableDestinationConfig };
 
-interface Outcome {
-  written: number;
-  skipped: number;
-  rejected: { index: number; error: FlowError }[];
-}
+type Outcome = WriteOutcome;
 
 /** One record ready to write: its columns and its row literal `(…)`. */
 interface Row {
@@ -49,17 +50,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
     if (info) checkKey(info);
     const markers = pageMarkers(config);
     const markerTable = markers ? quoteIdent(markers.table) : undefined;
-    /** Once per writer (parallel batches share it; a failure is tried again by the next batch). */
-    let markersReady: Promise<void> | undefined;
-    /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
-    const openMarkers = (table: string, keepMs: number, flow: string, now: number): Promise<void> => {
-      markersReady ??= createMarkers(table, keepMs, flow, now).catch((error: unknown) => {
-        markersReady = undefined;
-        throw error;
-      });
-      return markersReady;
-    };
-    const createMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
+    /** The marker table, created (and pruned of old markers) at the first batch that has a key: once per writer. */
+    const openMarkers = onceUntilFailed(async (table: string, keepMs: number, flow: string, now: number) => {
       const at = `${connection.target} table ${table} (page markers)`;
       await connection.query(
         `CREATE TABLE IF NOT EXISTS ${table} (flow VARCHAR(255) NOT NULL, marker CHAR(64) NOT NULL, page TEXT NOT NULL, run_id VARCHAR(64) NOT NULL, records INT NOT NULL, rejected MEDIUMTEXT, committed_at BIGINT NOT NULL, PRIMARY KEY (flow, marker)) ENGINE=InnoDB`,
@@ -69,7 +61,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         `DELETE FROM ${table} WHERE flow = ${sqlLiteral(flow)} AND committed_at < ${now - keepMs}`,
         at,
       );
-    };
+    });
     const budget = Math.max(16 << 10, Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096));
 
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
@@ -91,15 +83,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         const record = records[index] as DataRecord;
         const data = record.data;
         const id = record.meta.id;
-        const missing = key.find((k) => data[k] === undefined || data[k] === null);
-        if (missing !== undefined) {
-          out.rejected.push({
-            index,
-            error: new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
-              where: `${where} record ${id}`,
-              field: missing,
-            }),
-          });
+        const noKey = missingKeyError(data, key, id, where);
+        if (noKey !== undefined) {
+          out.rejected.push({ index, error: noKey });
           continue;
         }
         let columns = Object.keys(data);
@@ -149,12 +135,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         const [result] = await conn.query<ResultSetHeader>(sql);
         const matched = Number(/Rows matched:\s*(\d+)/.exec(result.info ?? '')?.[1] ?? result.affectedRows);
         if (matched === 0) {
-          out.rejected.push({
-            index: row.index,
-            error: new FlowError('RECORD_NOT_FOUND', `no row of ${config.table} has the key of record ${row.id}`, {
-              where: `${where} record ${row.id}`,
-            }),
-          });
+          out.rejected.push({ index: row.index, error: rowNotFound(config.table, row.id, where) });
         } else if (result.affectedRows > 0) out.written++;
         else out.skipped++;
       } catch (error) {
@@ -164,18 +145,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
     };
 
     const create = async (records: readonly DataRecord[]) => {
-      const seen = new Set<string>(config.columns ?? []);
-      if (!only) for (const r of records) for (const c of Object.keys(r.data)) seen.add(c);
-      for (const k of key) seen.add(k);
-      await connection.query(
-        createTableSql(
-          config.table,
-          [...seen],
-          key,
-          records.map((r) => r.data),
-        ),
-        where,
-      );
+      const rows = records.map((r) => r.data);
+      await connection.query(createTableSql(config.table, createdColumns(config, rows), key, rows), where);
       info = await tableInfo(connection, config.table);
       if (info) checkKey(info);
     };

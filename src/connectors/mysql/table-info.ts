@@ -1,3 +1,4 @@
+import { requireTableColumn, type ShownTable } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { type ColumnKind, columnKind, quoteIdent, sqlLiteral } from './sql-values.js';
@@ -37,12 +38,11 @@ export async function tableInfo(
 }
 
 /** A column must exist in the table: SQL_ERROR naming it otherwise. */
+/** The table as the kit's column checks see it: shown quoted, as in SQL. */
+export function shownTable(info: TableInfo): ShownTable & { readonly primaryKey: readonly string[] } {
+  return { shown: quoteIdent(info.table), columns: info.columns, primaryKey: info.primaryKey };
+}
+
 export function requireColumn(info: TableInfo, column: string, role: string, where: string): void {
-  if (!info.columns.has(column)) {
-    throw new FlowError('SQL_ERROR', `${role} column "${column}" is not a column of table ${quoteIdent(info.table)}`, {
-      where,
-      field: column,
-      hint: `Use one of: ${[...info.columns.keys()].join(', ')}.`,
-    });
-  }
+  requireTableColumn(shownTable(info), column, role, where);
 }

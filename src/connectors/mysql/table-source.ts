@@ -1,6 +1,16 @@
 import type { FieldPacket } from 'mysql2';
 import { z } from 'zod';
 import {
+  keyCheckpoint,
+  keysetSourceDescription,
+  keysetSourceFields,
+  lastKey,
+  pagingKey,
+  readColumns,
+  recordIds,
+  sqlParams,
+} from '../../kit/index.js';
+import {
   type Context,
   createRecord,
   defineSource,
@@ -15,28 +25,12 @@ import type { MysqlConnection } from './connection.js';
 import { mysqlError } from './mysql-errors.js';
 import { bindNamed } from './named-params.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
-import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
+import { shownTable, type TableInfo, tableInfo } from './table-info.js';
 
-export const mysqlParams = z.record(
-  z.string().regex(/^[A-Za-z_]\w*$/, 'a parameter name is letters, digits, _'),
-  jsonValue,
-);
+/** `params:` of the MySQL sources (named parameters of `where` and `query`). */
+export const mysqlParams = sqlParams;
 
-export const tableSourceConfig = z
-  .object({
-    table: z.string().min(1),
-    /** Columns to read; default all. */
-    columns: z.array(z.string().min(1)).min(1).optional(),
-    /** SQL condition ANDed to the query, e.g. `status = :status`; named parameters come from `params`. */
-    where: z.string().min(1).optional(),
-    params: mysqlParams.default({}),
-    /** Unique, non-null column pages are ordered and resumed by; default the single-column primary key. */
-    key: z.string().min(1).optional(),
-    pageSize: z.number().int().positive().max(1_000_000).default(1000),
-    /** Delta sync: only rows whose cursorField is greater than the watermark (`since`). */
-    cursorField: z.string().min(1).optional(),
-  })
-  .strict();
+export const tableSourceConfig = z.object(keysetSourceFields).strict();
 
 export type TableSourceConfig = z.infer<typeof tableSourceConfig>;
 
@@ -63,16 +57,7 @@ interface ResolvedTable {
 async function resolveTable(config: TableSourceConfig, connection: MysqlConnection): Promise<ResolvedTable> {
   const where = `${connection.target} table ${quoteIdent(config.table)}`;
   const info = (await tableInfo(connection, config.table)) as TableInfo;
-  const keyName = config.key ?? (info.primaryKey.length === 1 ? info.primaryKey[0] : undefined);
-  if (keyName === undefined) {
-    throw new FlowError('CONFIG_INVALID', `table ${quoteIdent(config.table)} has no single-column primary key`, {
-      where,
-      field: 'key',
-      hint: 'Set `key:` to a unique, non-null column to page by.',
-    });
-  }
-  requireColumn(info, keyName, 'key', where);
-  return { info, keyName, where };
+  return { info, keyName: pagingKey(shownTable(info), config.key, where), where };
 }
 
 /** Export mode once: the flag column (BOOLEAN, i.e. TINYINT(1), or another 0/1 column) must exist. */
@@ -95,33 +80,12 @@ async function* readTable(
   args: ReadOptions,
   ctx: Context,
 ): AsyncGenerator<Page> {
-  const { from, since } = args;
+  const { since } = args;
   const where = `${connection.target} table ${quoteIdent(config.table)}`;
-  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${config.table}`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
+  const from = keyCheckpoint(args.from, config.table, where);
   const table = await resolveTable(config, connection);
   const { info, keyName } = table;
-  for (const c of config.columns ?? []) requireColumn(info, c, 'a', where);
-  // The flow's delta.field wins over the source's own cursorField.
-  const cursorField = args.cursorField ?? config.cursorField;
-  if (cursorField !== undefined) {
-    requireColumn(info, cursorField, args.cursorField === undefined ? 'cursorField' : 'delta.field', where);
-  }
-  if (args.cursorField !== undefined && config.columns !== undefined && !config.columns.includes(args.cursorField)) {
-    throw new FlowError(
-      'CONFIG_INVALID',
-      `columns of table ${quoteIdent(config.table)} leave out "${args.cursorField}", the delta.field`,
-      {
-        where,
-        field: 'columns',
-        hint: `Add ${args.cursorField} to columns: the watermark is taken from the rows read.`,
-      },
-    );
-  }
+  const cursorField = readColumns(shownTable(info), config, args.cursorField, where);
   const keyKind = info.columns.get(keyName);
   const key = quoteIdent(keyName);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? `${quoteIdent(config.table)}.*`;
@@ -135,7 +99,7 @@ async function* readTable(
     conditions.push(`(${flag} IS NULL OR ${flag} = 0)`);
   }
   const base = `SELECT ${key}, ${columns} FROM ${quoteIdent(config.table)} WHERE ${conditions.join(' AND ')}`;
-  let after: Json | undefined = from ?? undefined;
+  let after: Json | undefined = from;
   let build: ((row: unknown[]) => JsonObject) | undefined;
   for (;;) {
     if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${config.table} was canceled`, { where });
@@ -158,13 +122,13 @@ async function* readTable(
       const id = String(row[0]);
       return createRecord((build as (row: unknown[]) => JsonObject)(row), { id, position: `${config.table}:${id}` });
     });
-    after = (rows[rows.length - 1] as unknown[])[0] as Json;
-    if (typeof after !== 'number' && typeof after !== 'string') {
-      throw new FlowError('CONFIG_INVALID', `key column "${keyName}" of ${config.table} is not a number or text`, {
-        where,
-        hint: 'Use a unique integer, text or date column as `key`.',
-      });
-    }
+    after = lastKey(
+      (rows[rows.length - 1] as unknown[])[0] as Json,
+      keyName,
+      config.table,
+      where,
+      'integer, text or date',
+    );
     yield { records, checkpoint: after };
     if (rows.length < config.pageSize) return;
   }
@@ -199,15 +163,8 @@ async function markExported(
 
 export const tableSource = defineSource<TableSourceConfig, MysqlConnection>({
   type: 'table',
-  description:
-    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
+  description: keysetSourceDescription,
   config: tableSourceConfig,
   read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
-  markExported: ({ config, connection, field }, records) =>
-    markExported(
-      config,
-      connection,
-      field,
-      records.map((r) => r.meta.id),
-    ),
+  markExported: ({ config, connection, field }, records) => markExported(config, connection, field, recordIds(records)),
 });

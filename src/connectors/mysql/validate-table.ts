@@ -1,7 +1,6 @@
-import { tableProblems } from '../../kit/index.js';
+import { type TableDestinationConfig, tableProblems } from '../../kit/index.js';
 import type { DestinationProblem, ValidateArgs } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
-import type { TableDestinationConfig } from './table-destination.js';
 import { tableInfo } from './table-info.js';
 
 /** `validate --connect`: the destination's table exists and has its key columns and the columns the records fill. */

@@ -1,4 +1,4 @@
-import { type TableOperation, valueKinds } from '../../kit/index.js';
+import { type CreateTableDialect, createTableStatement, type TableOperation, valueKinds } from '../../kit/index.js';
 import type { Json, JsonObject } from '../../sdk/index.js';
 import type { ServerInfo } from './connection.js';
 import { quoteIdent } from './sql-values.js';
@@ -116,6 +116,13 @@ function sqlType(values: Iterable<Json | undefined>, isKey: boolean): string {
   return isKey ? 'VARCHAR(255)' : 'TEXT';
 }
 
+const createTable: CreateTableDialect = {
+  quoteIdent,
+  columnType: sqlType,
+  nullable: ' NULL',
+  options: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+};
+
 /** CREATE TABLE IF NOT EXISTS from a batch: types from the values, key as PRIMARY KEY, InnoDB, utf8mb4. */
 export function createTableSql(
   table: string,
@@ -123,14 +130,5 @@ export function createTableSql(
   key: readonly string[],
   rows: readonly JsonObject[],
 ): string {
-  const keySet = new Set(key);
-  const defs = columns.map(
-    (c) =>
-      `${quoteIdent(c)} ${sqlType(
-        rows.map((r) => r[c]),
-        keySet.has(c),
-      )}${keySet.has(c) ? ' NOT NULL' : ' NULL'}`,
-  );
-  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${defs.join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
+  return createTableStatement(createTable, quoteIdent(table), columns, key, rows);
 }

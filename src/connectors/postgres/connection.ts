@@ -1,8 +1,15 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
-import { databaseUrlHint, databaseUrlProblem, parseDatabaseUrl, serverConnectionFields } from '../../kit/index.js';
-import { durationSchema, FlowError, parseDuration } from '../../sdk/index.js';
+import {
+  connectError,
+  databaseUrlHint,
+  databaseUrlProblem,
+  parseDatabaseUrl,
+  serverConnectionFields,
+  urlOrHost,
+} from '../../kit/index.js';
+import { durationSchema, parseDuration } from '../../sdk/index.js';
 import { isConnectionBroken, pgError } from './pg-errors.js';
 import { jsonTypes } from './pg-values.js';
 
@@ -24,10 +31,7 @@ export const postgresConnectionConfig = z
     connectTimeout: durationSchema.default('10s'),
   })
   .strict()
-  .refine((c) => c.url !== undefined || c.host !== undefined, {
-    message: 'give url: postgres://user:password@host:5432/database, or host (with port, user, password, database)',
-    path: ['url'],
-  });
+  .refine(...urlOrHost('postgres://user:password@host:5432/database'));
 
 export type PostgresConnectionConfig = z.infer<typeof postgresConnectionConfig>;
 
@@ -95,27 +99,11 @@ export function describeTarget(options: pg.PoolConfig): string {
   return `postgres ${user}${options.host}:${options.port}/${options.database ?? options.user ?? ''}`;
 }
 
+const unreachable =
+  'Check host and port (default 5432), that the server runs and accepts TCP connections (listen_addresses), and that no firewall blocks it.';
 /** An error while connecting, with what to check. */
-function connectError(error: unknown, target: string): FlowError {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ENOTFOUND') {
-    return new FlowError('CONNECTION_FAILED', `${target}: unknown host (${message})`, {
-      where: target,
-      cause: error,
-      hint: 'Correct the host name of the connection.',
-    });
-  }
-  const mapped = pgError(error, target);
-  if (mapped.code === 'TRANSIENT_IO') {
-    return new FlowError('TRANSIENT_IO', `cannot reach ${target}: ${message}`, {
-      where: target,
-      cause: error,
-      hint: 'Check host and port (default 5432), that the server runs and accepts TCP connections (listen_addresses), and that no firewall blocks it.',
-    });
-  }
-  return mapped;
-}
+const connectionError = (error: unknown, target: string) =>
+  connectError(error, target, pgError(error, target), unreachable);
 
 export async function openPostgresConnection(config: PostgresConnectionConfig): Promise<PostgresConnection> {
   const options = poolOptions(config);
@@ -133,7 +121,7 @@ export async function openPostgresConnection(config: PostgresConnectionConfig): 
     try {
       client = await pool.connect();
     } catch (error) {
-      throw connectError(error, where);
+      throw connectionError(error, where);
     }
     try {
       const result = await work(client);
@@ -174,14 +162,14 @@ export async function checkPostgresConnection(connection: PostgresConnection): P
   try {
     client = await connection.pool.connect();
   } catch (error) {
-    throw connectError(error, connection.target);
+    throw connectionError(error, connection.target);
   }
   try {
     await client.query('select 1');
     client.release();
   } catch (error) {
     client.release(error as Error);
-    throw connectError(error, connection.target);
+    throw connectionError(error, connection.target);
   }
 }
 

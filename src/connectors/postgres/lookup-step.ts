@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import {
-  checkLookupDefault,
-  lookupFetchFields,
+  configuredTableLookup,
+  lookupColumns,
+  lookupConnection,
   lookupKeyOf,
-  lookupMissingFields,
-  tableLookupFields,
-  tableLookupProcessor,
+  tableLookupConfig,
 } from '../../kit/index.js';
 import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
@@ -13,15 +12,9 @@ import { rowBuilder } from './pg-values.js';
 import { quoteIdent, toParam } from './sql-text.js';
 import { requireColumn, tableInfo } from './table-info.js';
 
-export const lookupStepConfig = z
-  .object({
-    ...tableLookupFields,
-    schema: z.string().min(1).optional(),
-    ...lookupMissingFields,
-    ...lookupFetchFields,
-  })
-  .strict()
-  .superRefine(checkLookupDefault);
+export const lookupStepConfig = tableLookupConfig({
+  schema: z.string().min(1).optional(),
+});
 
 export type LookupStepConfig = z.infer<typeof lookupStepConfig>;
 
@@ -33,15 +26,10 @@ export const lookupStep = defineStep<LookupStepConfig>({
     'Enriches records with columns of a matching table row: one query per page (= ANY($1) / IN (unnest …)), cached.',
   config: lookupStepConfig,
   async create({ config, where, connection: opened }, ctx: Context) {
-    if (opened === undefined) {
-      throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `${where}: the lookup's connection is not open`, { where });
-    }
-    const connection = opened as PostgresConnection;
+    const connection = lookupConnection<PostgresConnection>(opened, where);
     const info = await tableInfo(connection, config.table, config.schema);
     if (info === undefined) throw new FlowError('SQL_ERROR', `table ${config.table} does not exist`, { where });
-    const matchColumns = Object.keys(config.match);
-    const matchPaths = matchColumns.map((c) => config.match[c] as string);
-    const outputs = Object.entries(config.fields);
+    const { matchColumns, outputs, selected } = lookupColumns(config);
     for (const c of matchColumns) requireColumn(info, c, 'match', where);
     for (const [, c] of outputs) requireColumn(info, c, 'fields', where);
     // `character` alone means char(1): cast to bpchar (any length) so values are not cut.
@@ -49,7 +37,6 @@ export const lookupStep = defineStep<LookupStepConfig>({
       const type = info.columns.get(c)?.type as string;
       return type === 'character' ? 'bpchar' : type;
     });
-    const selected = [...new Set([...matchColumns, ...outputs.map(([, c]) => c)])];
     const head = `SELECT ${selected.map(quoteIdent).join(', ')} FROM ${info.sql} WHERE `;
     // One array parameter per match column, typed like the column so its index is used.
     const typed =
@@ -98,19 +85,13 @@ export const lookupStep = defineStep<LookupStepConfig>({
       return answers;
     };
 
-    return tableLookupProcessor(
+    return configuredTableLookup(
+      config,
       {
         where,
         type: 'postgres.lookup',
-        connection: { name: config.connection, target: connection.target },
+        target: connection.target,
         table: info.name,
-        matchColumns,
-        matchPaths,
-        outputs,
-        onMissing: config.onMissing,
-        default: config.default,
-        cache: config.cache,
-        timeout: config.timeout,
         fetch,
         refuse: (value) =>
           typeof value === 'string' && value.includes('\0')

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { queryRecord, rowCountCheckpoint } from '../../kit/index.js';
 import {
   type Context,
-  createRecord,
   type DataRecord,
   defineSource,
   FlowError,
@@ -54,14 +54,8 @@ async function* readQuery(
 ): AsyncGenerator<Page> {
   const { from, since } = args;
   const where = `${connection.target} query`;
-  if (from !== undefined && from !== null && (typeof from !== 'number' || !Number.isInteger(from) || from < 0)) {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a row count`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
+  const skip = rowCountCheckpoint(from, where);
   const sql = cursorSql(config, since, args.cursorField ?? config.cursorField, where);
-  const skip = typeof from === 'number' ? from : 0;
   // The client is held for the whole read (a server-side cursor lives in its transaction).
   let client: pg.PoolClient | undefined;
   let failure: unknown;
@@ -85,7 +79,7 @@ async function* readQuery(
       const records: DataRecord[] = [];
       for (const row of result.rows as unknown[][]) {
         n++;
-        records.push(createRecord(build(row), { id: `row:${n}`, position: `query row ${n}` }));
+        records.push(queryRecord(build(row), n));
       }
       yield { records, checkpoint: n };
       if (result.rows.length < config.pageSize) break;

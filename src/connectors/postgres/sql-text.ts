@@ -1,3 +1,4 @@
+import { isNamedParam, namedParamAt } from '../../kit/index.js';
 import { FlowError, type Json } from '../../sdk/index.js';
 
 /** A quoted SQL identifier: wrapped in `"` with inner quotes doubled, so any name is safe. */
@@ -26,8 +27,6 @@ export interface PositionalSql {
   readonly values: (null | boolean | number | string)[];
 }
 
-const nameStart = /[A-Za-z_]/;
-const nameChar = /\w/;
 /** What continues an identifier or keyword (PostgreSQL allows `$` after the first character). */
 const identChar = /[\w$\u0080-\uffff]/;
 
@@ -136,16 +135,8 @@ function substitute(
       i = end < 0 ? sql.length : end + tag.length;
     } else if (c === ':' && sql[i + 1] === ':') {
       i += 2;
-    } else if (c === ':' && nameStart.test(sql[i + 1] ?? '')) {
-      let j = i + 2;
-      while (j < sql.length && nameChar.test(sql[j] as string)) j++;
-      const name = sql.slice(i + 1, j);
-      if (!Object.hasOwn(params, name)) {
-        throw new FlowError('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
-          where,
-          hint: `Add ${name} to params (params: { ${name}: … }).`,
-        });
-      }
+    } else if (isNamedParam(sql, i)) {
+      const { name, end: j } = namedParamAt(sql, i, params, where);
       out += `${sql.slice(from, i)}${place(name)}`;
       from = j;
       i = j;

@@ -1,42 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
 import {
   alreadyWritten,
+  createdColumns,
+  createTableStatement,
   markerId,
   markerRejected,
+  missingKeyError,
+  onceUntilFailed,
   pageMarkers,
-  requireKey,
-  tableDestinationFields,
+  type WriteOutcome,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
 import { copyRows, type FieldWriter, fieldWriter, insertRows, type StagedRow } from './stage-rows.js';
+import { type TableDestinationConfig, tableDestinationConfig } from './table-destination-config.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 import { validateTable } from './validate-table.js';
-import { applySql, createTableSql, ROW, stagingSql } from './write-sql.js';
+import { applySql, createTableDialect, ROW, stagingSql } from './write-sql.js';
 
-export const tableDestinationConfig = requireKey(
-  z
-    .object({
-      ...tableDestinationFields,
-      /** Schema of the table; default: the connection's search_path. */
-      schema: z.string().min(1).optional(),
-      /** copy: stage each batch with COPY (fast); insert: with multi-row INSERTs (for servers without COPY). */
-      mode: z.enum(['copy', 'insert']).default('copy'),
-    })
-    .strict(),
-);
+export { type TableDestinationConfig, tableDestinationConfig };
 
-export type TableDestinationConfig = z.infer<typeof tableDestinationConfig>;
-
-interface Outcome {
-  written: number;
-  skipped: number;
-  rejected: { index: number; error: FlowError }[];
-}
+type Outcome = WriteOutcome;
 
 type Result = pg.QueryResult<Record<string, unknown>>;
 
@@ -86,17 +73,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
 
     const markers = pageMarkers(config);
     const markerTable = markers ? qualifiedName(markers.table, config.schema) : undefined;
-    /** Once per writer (parallel batches share it; a failure is tried again by the next batch). */
-    let markersReady: Promise<void> | undefined;
-    /** The marker table, created (and pruned of old markers) at the first batch that has a key. */
-    const openMarkers = (table: string, keepMs: number, flow: string, now: number): Promise<void> => {
-      markersReady ??= createMarkers(table, keepMs, flow, now).catch((error: unknown) => {
-        markersReady = undefined;
-        throw error;
-      });
-      return markersReady;
-    };
-    const createMarkers = async (table: string, keepMs: number, flow: string, now: number) => {
+    /** The marker table, created (and pruned of old markers) at the first batch that has a key: once per writer. */
+    const openMarkers = onceUntilFailed(async (table: string, keepMs: number, flow: string, now: number) => {
       const at = `${connection.target} table ${table} (page markers)`;
       const create = () =>
         connection.query(
@@ -107,7 +85,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       // another writer (destination, flow) creating it at the same moment fails this one on pg_type: once more sees it
       await create().catch(create);
       await connection.query(`DELETE FROM ${table} WHERE flow = $1 AND committed_at < $2`, [flow, now - keepMs], at);
-    };
+    });
 
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
       const e = pgError(error, `${where} record ${row.id}`);
@@ -156,21 +134,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
         const record = records[index] as DataRecord;
         const data = record.data;
         const id = record.meta.id;
-        let missing: string | undefined;
-        for (const k of key) {
-          if (data[k] === undefined || data[k] === null) {
-            missing = k;
-            break;
-          }
-        }
-        if (missing !== undefined) {
-          out.rejected.push({
-            index,
-            error: new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
-              where: `${where} record ${id}`,
-              field: missing,
-            }),
-          });
+        const noKey = missingKeyError(data, key, id, where);
+        if (noKey !== undefined) {
+          out.rejected.push({ index, error: noKey });
           continue;
         }
         const { columns, id: columnsId, writers: ws } = shapeOf(data, i);
@@ -222,19 +188,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
         : undefined;
 
     const create = async (records: readonly DataRecord[]) => {
-      const seen = new Set<string>(config.columns ?? []);
-      if (!only) for (const r of records) for (const c of Object.keys(r.data)) seen.add(c);
-      for (const k of key) seen.add(k);
-      await connection.query(
-        createTableSql(
-          name,
-          [...seen],
-          key,
-          records.map((r) => r.data),
-        ),
-        [],
-        where,
-      );
+      const rows = records.map((r) => r.data);
+      const sql = createTableStatement(createTableDialect, name, createdColumns(config, rows), key, rows);
+      await connection.query(sql, [], where);
       info = await tableInfo(connection, config.table, config.schema);
       if (info) checkKey(info);
       writers = new Map();

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import {
+  keyCheckpoint,
+  keysetSourceFields,
+  lastKey,
+  pagingKey,
+  readColumns,
+  recordIds,
+  sqlParams,
+} from '../../kit/index.js';
+import {
   type Context,
   createRecord,
   type DataRecord,
@@ -13,28 +22,16 @@ import {
 import type { PostgresConnection } from './connection.js';
 import { copyRowsParser } from './copy-records.js';
 import { quoteIdent, sqlLiteral, toInline } from './sql-text.js';
-import { type ColumnInfo, requireColumn, type TableInfo, tableInfo } from './table-info.js';
+import { type ColumnInfo, shownTable, type TableInfo, tableInfo } from './table-info.js';
 
-export const pgParams = z.record(
-  z.string().regex(/^[A-Za-z_]\w*$/, 'a parameter name is letters, digits, _'),
-  jsonValue,
-);
+/** `params:` of the PostgreSQL sources (named parameters of `where` and `query`). */
+export const pgParams = sqlParams;
 
 export const tableSourceConfig = z
   .object({
-    table: z.string().min(1),
+    ...keysetSourceFields,
     /** Schema of the table; default: the connection's search_path. */
     schema: z.string().min(1).optional(),
-    /** Columns to read; default all. */
-    columns: z.array(z.string().min(1)).min(1).optional(),
-    /** SQL condition ANDed to the query, e.g. `status = :status`; named parameters come from `params`. */
-    where: z.string().min(1).optional(),
-    params: pgParams.default({}),
-    /** Unique, non-null column pages are ordered and resumed by; default the single-column primary key. */
-    key: z.string().min(1).optional(),
-    pageSize: z.number().int().positive().max(1_000_000).default(1000),
-    /** Delta sync: only rows whose cursorField is greater than the watermark (`since`). */
-    cursorField: z.string().min(1).optional(),
   })
   .strict();
 
@@ -53,16 +50,7 @@ interface ResolvedTable {
 async function resolveTable(config: TableSourceConfig, connection: PostgresConnection): Promise<ResolvedTable> {
   const info = (await tableInfo(connection, config.table, config.schema)) as TableInfo;
   const where = `${connection.target} table ${info.name}`;
-  const keyName = config.key ?? (info.primaryKey.length === 1 ? info.primaryKey[0] : undefined);
-  if (keyName === undefined) {
-    throw new FlowError('CONFIG_INVALID', `table ${info.name} has no single-column primary key`, {
-      where,
-      field: 'key',
-      hint: 'Set `key:` to a unique, non-null column to page by.',
-    });
-  }
-  requireColumn(info, keyName, 'key', where);
-  return { info, keyName, where };
+  return { info, keyName: pagingKey(shownTable(info), config.key, where), where };
 }
 
 const integerTypes = new Set(['smallint', 'integer', 'bigint']);
@@ -98,32 +86,11 @@ async function* readTable(
   args: ReadOptions,
   ctx: Context,
 ): AsyncGenerator<Page> {
-  const { from, since } = args;
+  const { since } = args;
   const table = await resolveTable(config, connection);
   const { info, keyName, where } = table;
-  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${info.name}`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
-  for (const c of config.columns ?? []) requireColumn(info, c, 'a', where);
-  // The flow's delta.field wins over the source's own cursorField.
-  const cursorField = args.cursorField ?? config.cursorField;
-  if (cursorField !== undefined) {
-    requireColumn(info, cursorField, args.cursorField === undefined ? 'cursorField' : 'delta.field', where);
-  }
-  if (args.cursorField !== undefined && config.columns !== undefined && !config.columns.includes(args.cursorField)) {
-    throw new FlowError(
-      'CONFIG_INVALID',
-      `columns of table ${info.name} leave out "${args.cursorField}", the delta.field`,
-      {
-        where,
-        field: 'columns',
-        hint: `Add ${args.cursorField} to columns: the watermark is taken from the rows read.`,
-      },
-    );
-  }
+  const from = keyCheckpoint(args.from, info.name, where);
+  const cursorField = readColumns(shownTable(info), config, args.cursorField, where);
   const key = quoteIdent(keyName);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? `${info.sql}.*`;
   // COPY takes no parameters: values go in as literals of unknown type, resolved like bound parameters
@@ -154,17 +121,13 @@ async function* readTable(
         }),
       where,
     );
-    if (records.length > 0 && typeof last !== 'number' && typeof last !== 'string') {
-      throw new FlowError('CONFIG_INVALID', `key column "${keyName}" of ${info.name} is not a number or text`, {
-        where,
-        hint: 'Use a unique integer, text, uuid, date or timestamp column as `key`.',
-      });
-    }
+    if (records.length > 0)
+      lastKey(last, keyName, info.name, where, 'Use a unique integer, text, uuid, date or timestamp column as `key`.');
     return { records, last };
   };
 
   // the next page is read while this one goes through the steps and destinations
-  let next = readPage(from ?? undefined);
+  let next = readPage(from);
   for (;;) {
     if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${info.name} was canceled`, { where });
     const { records, last } = await next;
@@ -207,11 +170,5 @@ export const tableSource = defineSource<TableSourceConfig, PostgresConnection>({
     'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n, each page one COPY … TO STDOUT, the next read while this one is processed); delta sync on a cursor column; export mode once on a flag column.',
   config: tableSourceConfig,
   read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
-  markExported: ({ config, connection, field }, records) =>
-    markExported(
-      config,
-      connection,
-      field,
-      records.map((r) => r.meta.id),
-    ),
+  markExported: ({ config, connection, field }, records) => markExported(config, connection, field, recordIds(records)),
 });

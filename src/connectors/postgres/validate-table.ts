@@ -2,7 +2,7 @@ import { tableProblems } from '../../kit/index.js';
 import type { DestinationProblem, ValidateArgs } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { qualifiedName } from './sql-text.js';
-import type { TableDestinationConfig } from './table-destination.js';
+import type { TableDestinationConfig } from './table-destination-config.js';
 import { tableInfo } from './table-info.js';
 
 /** `validate --connect`: the destination's table exists and has its key columns and the columns the records fill. */

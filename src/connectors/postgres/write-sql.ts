@@ -1,5 +1,5 @@
-import { type TableOperation, valueKinds } from '../../kit/index.js';
-import type { Json, JsonObject } from '../../sdk/index.js';
+import { type CreateTableDialect, type TableOperation, valueKinds } from '../../kit/index.js';
+import type { Json } from '../../sdk/index.js';
 import { quoteIdent } from './sql-text.js';
 import type { TableInfo } from './table-info.js';
 
@@ -70,17 +70,5 @@ function sqlType(values: Iterable<Json | undefined>): string {
   return 'text';
 }
 
-/** CREATE TABLE IF NOT EXISTS from a batch: types from the values, key as PRIMARY KEY. */
-export function createTableSql(
-  table: string,
-  columns: readonly string[],
-  key: readonly string[],
-  rows: readonly JsonObject[],
-): string {
-  const keySet = new Set(key);
-  const defs = columns.map(
-    (c) => `${quoteIdent(c)} ${sqlType(rows.map((r) => r[c]))}${keySet.has(c) ? ' NOT NULL' : ''}`,
-  );
-  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${table} (${defs.join(', ')})`;
-}
+/** How PostgreSQL's CREATE TABLE (createTable: true) types the columns of a batch. */
+export const createTableDialect: CreateTableDialect = { quoteIdent, columnType: sqlType };

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import {
-  checkLookupDefault,
-  lookupFetchFields,
+  configuredTableLookup,
+  lookupColumns,
+  lookupConnection,
   lookupKeyOf,
-  lookupMissingFields,
-  tableLookupFields,
-  tableLookupProcessor,
+  requireTableColumn,
+  type ShownTable,
+  tableLookupConfig,
 } from '../../kit/index.js';
 import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
@@ -13,16 +14,10 @@ import { rowReader } from './row-reader.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { sqliteError } from './sqlite-errors.js';
 
-export const sqliteLookupConfig = z
-  .object({
-    ...tableLookupFields,
-    /** An attached database (`main`, `temp`, or an ATTACH name); default: the first holding the table. */
-    schema: z.string().min(1).optional(),
-    ...lookupMissingFields,
-    ...lookupFetchFields,
-  })
-  .strict()
-  .superRefine(checkLookupDefault);
+export const sqliteLookupConfig = tableLookupConfig({
+  /** An attached database (`main`, `temp`, or an ATTACH name); default: the first holding the table. */
+  schema: z.string().min(1).optional(),
+});
 
 export type SqliteLookupConfig = z.infer<typeof sqliteLookupConfig>;
 
@@ -48,10 +43,7 @@ export const sqliteLookupStep = defineStep<SqliteLookupConfig>({
     'Enriches records with columns of a matching table row: one statement per page (the keys as one JSON array), cached.',
   config: sqliteLookupConfig,
   create({ config, where, connection: opened }, ctx: Context) {
-    if (opened === undefined) {
-      throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `${where}: the lookup's connection is not open`, { where });
-    }
-    const connection = opened as SqliteConnection;
+    const connection = lookupConnection<SqliteConnection>(opened, where);
     const target = `sqlite ${connection.file}`;
     const shownTable = config.schema === undefined ? config.table : `${config.schema}.${config.table}`;
     let columns: string[] | undefined;
@@ -66,23 +58,10 @@ export const sqliteLookupStep = defineStep<SqliteLookupConfig>({
         hint: 'Create the table, or correct `table` (and `schema`).',
       });
     }
-    const known = new Set(columns);
-    const matchColumns = Object.keys(config.match);
-    const matchPaths = matchColumns.map((c) => config.match[c] as string);
-    const outputs = Object.entries(config.fields);
-    for (const [role, column] of [
-      ...matchColumns.map((c) => ['match', c] as const),
-      ...outputs.map(([, c]) => ['fields', c] as const),
-    ]) {
-      if (!known.has(column)) {
-        throw new FlowError('SQL_ERROR', `${role} column "${column}" is not a column of table ${shownTable}`, {
-          where,
-          field: column,
-          hint: `Use one of: ${columns.join(', ')}.`,
-        });
-      }
-    }
-    const selected = [...new Set([...matchColumns, ...outputs.map(([, c]) => c)])];
+    const known: ShownTable = { shown: shownTable, columns: new Set(columns) };
+    const { matchColumns, outputs, selected } = lookupColumns(config);
+    for (const c of matchColumns) requireTableColumn(known, c, 'match', where);
+    for (const [, c] of outputs) requireTableColumn(known, c, 'fields', where);
     const table = `${config.schema === undefined ? '' : `${quoteIdent(config.schema)}.`}${quoteIdent(config.table)}`;
     // `+value` has no affinity, so each value compares with the column's own affinity and collation.
     const condition =
@@ -127,22 +106,6 @@ export const sqliteLookupStep = defineStep<SqliteLookupConfig>({
       return answers;
     };
 
-    return tableLookupProcessor(
-      {
-        where,
-        type: 'sqlite.lookup',
-        connection: { name: config.connection, target },
-        table: shownTable,
-        matchColumns,
-        matchPaths,
-        outputs,
-        onMissing: config.onMissing,
-        default: config.default,
-        cache: config.cache,
-        timeout: config.timeout,
-        fetch,
-      },
-      ctx,
-    );
+    return configuredTableLookup(config, { where, type: 'sqlite.lookup', target, table: shownTable, fetch }, ctx);
   },
 });

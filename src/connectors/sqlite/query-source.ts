@@ -1,14 +1,7 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import {
-  type Context,
-  createRecord,
-  type DataRecord,
-  defineSource,
-  FlowError,
-  type Json,
-  type Page,
-} from '../../sdk/index.js';
+import { queryPager, rowCountCheckpoint } from '../../kit/index.js';
+import { type Context, defineSource, FlowError, type Json } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
 import { toSqlValue } from './sql-values.js';
@@ -46,12 +39,7 @@ async function* readQuery(
   ctx: Context,
 ) {
   const where = 'sqlite query';
-  if (from !== undefined && from !== null && (typeof from !== 'number' || !Number.isInteger(from) || from < 0)) {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a row count`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
+  const skip = rowCountCheckpoint(from, where);
   let reader: { db: Database.Database; own: boolean };
   let rows: IterableIterator<unknown[]>;
   let build: ReturnType<typeof rowReader>;
@@ -74,27 +62,19 @@ async function* readQuery(
     } catch (error) {
       throw sqliteError(error, where);
     }
-    const skip = typeof from === 'number' ? from : 0;
-    let n = 0;
-    let records: DataRecord[] = [];
+    const pages = queryPager({ skip, pageSize: config.pageSize, signal: ctx.signal, where });
     try {
       for (const row of rows) {
-        n++;
-        if (n <= skip) continue;
-        records.push(createRecord(build(row), { id: `row:${n}`, position: `query row ${n}` }));
-        if (records.length >= config.pageSize) {
-          if (ctx.signal.aborted) throw new FlowError('CANCELED', 'reading the query was canceled', { where });
-          const page: Page = { records, checkpoint: n };
-          records = [];
-          yield page;
-        }
+        const page = pages.add(row, build);
+        if (page) yield page;
       }
     } catch (error) {
       throw sqliteError(error, where);
     } finally {
       rows.return?.();
     }
-    if (records.length > 0) yield { records, checkpoint: n } satisfies Page;
+    const rest = pages.rest();
+    if (rest) yield rest;
   } finally {
     if (reader.own) reader.db.close();
   }

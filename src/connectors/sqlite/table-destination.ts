@@ -1,18 +1,23 @@
 import type Database from 'better-sqlite3';
 import {
   alreadyWritten,
+  createdColumns,
+  createTableStatement,
   markerId,
   markerRejected,
+  missingKeyError,
   pageMarkers,
+  rowNotFound,
   type TableDestinationConfig,
   tableDestinationConfig,
+  type WriteOutcome,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';
 import { constraintColumn, isRecordError, sqliteError } from './sqlite-errors.js';
 import { validateTable } from './validate-table.js';
-import { createTableSql, rowsPerInsert, type WriteSql, writeSql } from './write-sql.js';
+import { createTableDialect, rowsPerInsert, type WriteSql, writeSql } from './write-sql.js';
 
 export { type TableDestinationConfig, tableDestinationConfig };
 
@@ -27,11 +32,7 @@ interface Prepared {
 /** How the record at the same index is written: the statement for its columns, or why it cannot be. */
 type Plan = Prepared | FlowError;
 
-interface Outcome {
-  written: number;
-  skipped: number;
-  rejected: { index: number; error: FlowError }[];
-}
+type Outcome = WriteOutcome;
 
 /** A batch's page marker, committed in its transaction (exactly-once). */
 interface Mark {
@@ -144,21 +145,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
         const data = record.data;
         let columns = Object.keys(data);
         if (only) columns = columns.filter((c) => only.has(c));
-        let missing: string | undefined;
-        for (let k = 0; k < key.length; k++) {
-          const v = data[key[k] as string];
-          if (v === undefined || v === null) {
-            missing = key[k];
-            break;
-          }
-        }
-        if (missing !== undefined) {
-          plans.push(
-            new FlowError('RECORD_NO_KEY', `record ${record.meta.id} has no value for key column "${missing}"`, {
-              where: `${where} record ${record.meta.id}`,
-              field: missing,
-            }),
-          );
+        const noKey = missingKeyError(data, key, record.meta.id, where);
+        if (noKey !== undefined) {
+          plans.push(noKey);
           continue;
         }
         last = last && sameColumns(last.columns, columns) ? last : prepare(columns);
@@ -174,12 +163,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       const changes = prepared.stmt.run(values).changes;
       if (changes > 0) out.written++;
       else if (config.operation === 'update') {
-        out.rejected.push({
-          index,
-          error: new FlowError('RECORD_NOT_FOUND', `no row of ${config.table} has the key of record ${id}`, {
-            where: `${where} record ${id}`,
-          }),
-        });
+        out.rejected.push({ index, error: rowNotFound(config.table, id, where) });
       } else out.skipped++;
     };
 
@@ -259,10 +243,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
 
     const create = (records: readonly DataRecord[]) => {
       const rows: JsonObject[] = records.map((r) => r.data);
-      const seen = new Set<string>(config.columns ?? []);
-      if (!only) for (const r of rows) for (const c of Object.keys(r)) seen.add(c);
-      for (const k of key) seen.add(k);
-      db.exec(createTableSql(config.table, [...seen], key, rows));
+      db.exec(
+        createTableStatement(createTableDialect, quoteIdent(config.table), createdColumns(config, rows), key, rows),
+      );
       exists = true;
     };
 

@@ -1,15 +1,15 @@
 import { z } from 'zod';
+import { keyCheckpoint, keysetSourceDescription, lastKey, recordIds, sqlParamValue } from '../../kit/index.js';
 import { type Context, createRecord, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
 import { fromSqlValue, quoteIdent, toSqlValue } from './sql-values.js';
 import { sqliteError } from './sqlite-errors.js';
 
-const jsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+export const sqliteParams = z.record(
+  z.string().regex(/^\w+$/, 'a parameter name is letters, digits, _'),
+  sqlParamValue,
 );
-
-export const sqliteParams = z.record(z.string().regex(/^\w+$/, 'a parameter name is letters, digits, _'), jsonValue);
 
 export const tableSourceConfig = z
   .object({
@@ -41,14 +41,8 @@ async function* readTable(
   args: { from?: Json; since?: Json; cursorField?: string; once?: { field: string } },
   ctx: Context,
 ) {
-  const from = args.from;
   const where = `sqlite table ${quoteIdent(config.table)}`;
-  if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
-    throw new FlowError('CONFIG_INVALID', `checkpoint ${JSON.stringify(from)} is not a key of ${config.table}`, {
-      where,
-      hint: 'Run the flow from the start.',
-    });
-  }
+  const from = keyCheckpoint(args.from, config.table, where);
   const key = quoteIdent(config.key);
   const columns = config.columns?.map(quoteIdent).join(', ') ?? '*';
   const conditions = [`${key} IS NOT NULL`];
@@ -74,7 +68,7 @@ async function* readTable(
     __limit: config.pageSize,
     ...(since === undefined ? {} : { __since: since }),
   };
-  let after: Json | undefined = from ?? undefined;
+  let after: Json | undefined = from;
   for (;;) {
     if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${config.table} was canceled`, { where });
     let rows: unknown[][];
@@ -88,13 +82,14 @@ async function* readTable(
       const id = String(fromSqlValue(row[0]));
       return createRecord(build(row), { id, position: `${config.table}:${id}` });
     });
-    after = fromSqlValue((rows[rows.length - 1] as unknown[])[0]);
-    if (typeof after !== 'number' && typeof after !== 'string') {
-      throw new FlowError('CONFIG_INVALID', `key column "${config.key}" of ${config.table} is not a number or text`, {
-        where,
-        hint: 'Use a unique integer or text column as `key` (default rowid).',
-      });
-    }
+    const last = fromSqlValue((rows[rows.length - 1] as unknown[])[0]);
+    after = lastKey(
+      last,
+      config.key,
+      config.table,
+      where,
+      'Use a unique integer or text column as `key` (default rowid).',
+    );
     const page: Page = { records, checkpoint: after };
     yield page;
     if (rows.length < config.pageSize) return;
@@ -122,15 +117,8 @@ async function markExported(config: TableSourceConfig, connection: SqliteConnect
 
 export const tableSource = defineSource<TableSourceConfig, SqliteConnection>({
   type: 'table',
-  description:
-    'Reads a table in key order, page by page (keyset pagination: WHERE key > last ORDER BY key LIMIT n); delta sync on a cursor column; export mode once on a flag column.',
+  description: keysetSourceDescription,
   config: tableSourceConfig,
   read: ({ config, connection, ...args }, ctx) => readTable(config, connection, args, ctx),
-  markExported: ({ config, connection, field }, records) =>
-    markExported(
-      config,
-      connection,
-      field,
-      records.map((r) => r.meta.id),
-    ),
+  markExported: ({ config, connection, field }, records) => markExported(config, connection, field, recordIds(records)),
 });

@@ -1,8 +1,7 @@
-import { tableProblems } from '../../kit/index.js';
+import { type TableDestinationConfig, tableProblems } from '../../kit/index.js';
 import type { DestinationProblem, ValidateArgs } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { sqliteError } from './sqlite-errors.js';
-import type { TableDestinationConfig } from './table-destination.js';
 
 /** `validate --connect`: the destination's table exists and has its key columns and the columns the records fill. */
 export async function validateTable({

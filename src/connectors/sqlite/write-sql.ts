@@ -1,5 +1,5 @@
-import { type TableOperation, valueKinds } from '../../kit/index.js';
-import type { Json, JsonObject } from '../../sdk/index.js';
+import { type CreateTableDialect, type TableOperation, valueKinds } from '../../kit/index.js';
+import type { Json } from '../../sdk/index.js';
 import { quoteIdent } from './sql-values.js';
 
 /** The table operations (one definition for every SQL connector, in the sdk). */
@@ -55,20 +55,8 @@ export function writeSql(
 function sqlType(values: Iterable<Json | undefined>): string {
   // booleans are stored as 0/1, objects and arrays as JSON text
   const { text, integer, real, bool, json } = valueKinds(values);
-  return text || json ? ' TEXT' : real ? ' REAL' : integer || bool ? ' INTEGER' : '';
+  return text || json ? 'TEXT' : real ? 'REAL' : integer || bool ? 'INTEGER' : '';
 }
 
-/** CREATE TABLE IF NOT EXISTS with the columns of a batch, types guessed from its values, key as PRIMARY KEY. */
-export function createTableSql(
-  table: string,
-  columns: readonly string[],
-  key: readonly string[],
-  rows: readonly JsonObject[],
-): string {
-  const keySet = new Set(key);
-  const defs = columns.map(
-    (c) => `${quoteIdent(c)}${sqlType(rows.map((r) => r[c]))}${keySet.has(c) ? ' NOT NULL' : ''}`,
-  );
-  if (key.length > 0) defs.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${defs.join(', ')})`;
-}
+/** How SQLite's CREATE TABLE (createTable: true) types the columns of a batch (no type: no affinity). */
+export const createTableDialect: CreateTableDialect = { quoteIdent, columnType: sqlType };

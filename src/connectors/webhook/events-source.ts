@@ -1,10 +1,7 @@
-import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
 import {
   createRecord,
   type DataRecord,
   defineSource,
-  durationSchema,
   type Failed,
   FlowError,
   type InboxEvent,
@@ -13,26 +10,10 @@ import {
   type Json,
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
+import { type EventsSourceConfig, eventsSourceConfig } from './events-source-config.js';
 import { webhookReceiver } from './webhook-receiver.js';
 
-export const eventsSourceConfig = z
-  .object({
-    /** Micro-batches: a run starts when `size` events wait, or `maxWait` after the first one arrived. */
-    batch: z
-      .object({
-        size: z.number().int().min(1).max(10_000).default(100),
-        maxWait: durationSchema.default('1s'),
-      })
-      .strict()
-      .default({ size: 100, maxWait: '1s' }),
-    /** Path in the body of the sender's event id, when it is not in a header (e.g. `id`). */
-    eventIdPath: pathSchema.optional(),
-    /** How long handled events stay in the store (and their ids are remembered for dedupe). */
-    retention: durationSchema.default('7d'),
-  })
-  .strict();
-
-export type EventsSourceConfig = z.infer<typeof eventsSourceConfig>;
+export { type EventsSourceConfig, eventsSourceConfig };
 
 /** The records of one event: an object is one record, an array one record per element. */
 function eventRecords(event: InboxEvent): { records: DataRecord[]; failed: Failed[] } {

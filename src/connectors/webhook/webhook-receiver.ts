@@ -10,7 +10,7 @@ import {
   type Receiver,
 } from '../../sdk/index.js';
 import type { WebhookConnection } from './connection.js';
-import type { EventsSourceConfig } from './events-source.js';
+import type { EventsSourceConfig } from './events-source-config.js';
 import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import { verifyRequest } from './verify-request.js';
 

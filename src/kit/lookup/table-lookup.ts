@@ -376,3 +376,81 @@ export function tableLookupProcessor(
     ctx,
   );
 }
+
+/** A table lookup step's settings, as `tableLookupFields`, `lookupMissingFields` and `lookupFetchFields` give them. */
+export interface TableLookupConfig {
+  readonly connection: string;
+  readonly table: string;
+  readonly match: Readonly<Record<string, string>>;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly onMissing: LookupOnMissing;
+  readonly default?: Record<string, Json> | undefined;
+  readonly cache?: z.infer<typeof lookupCacheConfig> | undefined;
+  readonly timeout: string | number;
+}
+
+/** The connection a lookup step is created with; CONFIG_UNKNOWN_CONNECTION when it was not opened. */
+export function lookupConnection<K>(opened: unknown, where: string): K {
+  if (opened === undefined) {
+    throw new FlowError('CONFIG_UNKNOWN_CONNECTION', `${where}: the lookup's connection is not open`, { where });
+  }
+  return opened as K;
+}
+
+/** The columns a table lookup names: those it matches (with the record paths of their values), those it copies, all it selects. */
+export function lookupColumns(config: Pick<TableLookupConfig, 'match' | 'fields'>): {
+  matchColumns: string[];
+  matchPaths: string[];
+  outputs: [string, string][];
+  selected: string[];
+} {
+  const matchColumns = Object.keys(config.match);
+  const outputs = Object.entries(config.fields);
+  return {
+    matchColumns,
+    matchPaths: matchColumns.map((c) => config.match[c] as string),
+    outputs,
+    selected: [...new Set([...matchColumns, ...outputs.map(([, c]) => c)])],
+  };
+}
+
+/** tableLookupProcessor for a step's config: what only the connector knows is how to ask its table. */
+export function configuredTableLookup(
+  config: TableLookupConfig,
+  o: Pick<TableLookupOptions, 'where' | 'type' | 'table' | 'fetch' | 'refuse'> & { readonly target: string },
+  ctx: Context,
+): ReturnType<typeof tableLookupProcessor> {
+  const { matchColumns, matchPaths, outputs } = lookupColumns(config);
+  return tableLookupProcessor(
+    {
+      where: o.where,
+      type: o.type,
+      connection: { name: config.connection, target: o.target },
+      table: o.table,
+      matchColumns,
+      matchPaths,
+      outputs,
+      onMissing: config.onMissing,
+      default: config.default,
+      cache: config.cache,
+      timeout: config.timeout,
+      fetch: o.fetch,
+      ...(o.refuse === undefined ? {} : { refuse: o.refuse }),
+    },
+    ctx,
+  );
+}
+
+/**
+ * The config schema of a SQL table lookup step: `tableLookupFields`, a connector's own settings (`extra`,
+ * e.g. PostgreSQL's `schema`), `lookupMissingFields` and `lookupFetchFields`, with the default checked.
+ */
+export function tableLookupConfig<E extends z.ZodRawShape>(extra: E) {
+  return z
+    .object({ ...tableLookupFields, ...extra, ...lookupMissingFields, ...lookupFetchFields })
+    .strict()
+    .superRefine((config, ctx) =>
+      // with `extra` generic the output type keeps its fields only as keys: these three are the lookup's own
+      checkLookupDefault(config as Parameters<typeof checkLookupDefault>[0], ctx),
+    );
+}

@@ -29,3 +29,16 @@ export const serverConnectionFields = {
     .strict()
     .default({ max: 4 }),
 };
+
+/**
+ * For `.refine(...urlOrHost(example))` on a server connection: it needs `url:` or `host:`; the message
+ * shows the URL form with the connector's scheme and default port (`example`).
+ */
+export function urlOrHost(
+  example: string,
+): [(c: { url?: string | undefined; host?: string | undefined }) => boolean, { message: string; path: string[] }] {
+  return [
+    (c) => c.url !== undefined || c.host !== undefined,
+    { message: `give url: ${example}, or host (with port, user, password, database)`, path: ['url'] },
+  ];
+}

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Json } from '../sdk/index.js';
+import type { Json } from '../../sdk/index.js';
 import { fastFormatTokens, tokenizeFormat } from './date-tokens.js';
 import type { Zone } from './zone.js';
 
