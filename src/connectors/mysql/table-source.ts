@@ -17,7 +17,6 @@ import {
   FlowError,
   type Json,
   type JsonObject,
-  jsonValue,
   type Page,
   type ReadArgs,
 } from '../../sdk/index.js';

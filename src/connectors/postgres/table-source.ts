@@ -15,7 +15,6 @@ import {
   defineSource,
   FlowError,
   type Json,
-  jsonValue,
   type Page,
   type ReadArgs,
 } from '../../sdk/index.js';
