@@ -1,9 +1,9 @@
-import type { ErrorCode } from '../sdk/index.js';
+import type { CoreErrorCode } from '../sdk/index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ReferenceProblem {
-  readonly code: ErrorCode;
+  readonly code: CoreErrorCode;
   readonly message: string;
   readonly hint: string;
 }

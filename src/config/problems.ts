@@ -1,14 +1,14 @@
-import { type ErrorCode, FlowError, FlowErrors } from '../sdk/index.js';
+import { type CoreErrorCode, FlowError, FlowErrors } from '../sdk/index.js';
 import type { Location } from './yaml-locator.js';
 
 interface Problem {
-  readonly code: ErrorCode;
+  readonly code: CoreErrorCode;
   readonly message: string;
   readonly hint: string | undefined;
   readonly at: Location;
 }
 
-const REFERENCE_CODES: ReadonlySet<ErrorCode> = new Set([
+const REFERENCE_CODES: ReadonlySet<CoreErrorCode> = new Set([
   'CONFIG_MISSING_ENV',
   'CONFIG_MISSING_SECRET',
   'CONFIG_BAD_REFERENCE',
@@ -16,7 +16,7 @@ const REFERENCE_CODES: ReadonlySet<ErrorCode> = new Set([
 
 /** Collects every problem of a flow file, so that all are reported at once. */
 export interface ProblemList {
-  add(code: ErrorCode, at: Location, message: string, hint?: string): void;
+  add(code: CoreErrorCode, at: Location, message: string, hint?: string): void;
   readonly count: number;
   /** A resolved secret: masked as `***` in every message and hint. */
   addSecret(value: string): void;

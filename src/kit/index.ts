@@ -1,4 +1,5 @@
 export * from './http/backoff-delay.js';
+export * from './http/http-error-codes.js';
 export * from './lookup/lookup-cache.js';
 export * from './lookup/table-lookup.js';
 export * from './path.js';
@@ -6,6 +7,7 @@ export * from './retry-on-clock.js';
 export * from './sql/database-url.js';
 export * from './sql/page-marker.js';
 export * from './sql/server-connection-fields.js';
+export * from './sql/sql-error-codes.js';
 export * from './sql/table-destination-config.js';
 export * from './sql/table-problems.js';
 export * from './sql/value-kinds.js';

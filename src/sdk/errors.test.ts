@@ -4,7 +4,7 @@ import { FlowError, FlowErrors, toFlowError } from './errors.js';
 describe('FlowError', () => {
   it.each([
     ['RECORD_BAD_VALUE', 'record'],
-    ['DB_BUSY', 'transient'],
+    ['TRANSIENT_IO', 'transient'],
     ['CONFIG_INVALID', 'config'],
     ['INTERNAL', 'system'],
     ['SOME_CONNECTOR_CODE', 'system'],
@@ -29,7 +29,7 @@ describe('FlowError', () => {
     const e = toFlowError(cause, 'flow f');
     expect([e.code, e.kind, e.message, e.where, e.cause]).toEqual(['INTERNAL', 'system', 'boom', 'flow f', cause]);
     expect(toFlowError('text').message).toBe('text');
-    const same = new FlowError('DB_BUSY', 'locked');
+    const same = new FlowError('TRANSIENT_IO', 'reset');
     expect(toFlowError(same)).toBe(same);
   });
 

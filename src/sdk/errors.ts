@@ -1,9 +1,10 @@
-import { type ErrorKind, errorCatalog } from './error-catalog.js';
+import { coreErrors } from './core-error-codes.js';
+import type { CatalogEntry, ErrorKind } from './error-catalog.js';
 
 export type { ErrorKind } from './error-catalog.js';
 
 export interface FlowErrorOptions {
-  /** Defaults to the catalog's kind for the code, else `system`. */
+  /** Defaults to the core catalog's kind for the code, else `system` (a connector's codes: `defineErrors(…).fail`). */
   kind?: ErrorKind;
   /** What the user can do about it. Defaults to the catalog's fix. */
   hint?: string;
@@ -31,7 +32,7 @@ export class FlowError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FlowError';
     this.code = code;
-    const entry = (errorCatalog as Record<string, { kind: ErrorKind; fix: string } | undefined>)[code];
+    const entry = (coreErrors.codes as Record<string, CatalogEntry | undefined>)[code];
     this.kind = options.kind ?? entry?.kind ?? 'system';
     const hint = options.hint ?? entry?.fix;
     if (hint !== undefined) this.hint = hint;

@@ -1,3 +1,4 @@
+import { httpErrors } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 import { bodyExcerpt } from './mask.js';
 
@@ -49,9 +50,9 @@ export function statusError(
           : 'Retried automatically; if it persists, check the API named in the message.',
     });
   }
-  if (status === 401 || status === 403) return new FlowError('HTTP_AUTH', message, { where });
+  if (status === 401 || status === 403) return httpErrors.fail('HTTP_AUTH', message, { where });
   if (status >= 400 && status < 500) {
-    return new FlowError('HTTP_REJECTED', message, {
+    return httpErrors.fail('HTTP_REJECTED', message, {
       where,
       kind: rejectKind,
       ...(rejectKind === 'config'
@@ -59,7 +60,7 @@ export function statusError(
         : {}),
     });
   }
-  return new FlowError('HTTP_BAD_RESPONSE', `${message} (expected a 2xx answer)`, { where });
+  return httpErrors.fail('HTTP_BAD_RESPONSE', `${message} (expected a 2xx answer)`, { where });
 }
 
 const certificateCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME_MISMATCH/;

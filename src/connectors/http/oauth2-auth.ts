@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
+import { httpErrors } from '../../kit/index.js';
 import { type Context, FlowError, isJsonObject, type Json } from '../../sdk/index.js';
 import type { AuthProvider } from './auth.js';
 
@@ -54,7 +55,7 @@ function tokenError(auth: OAuth2AuthConfig, error: unknown): FlowError {
     .join(': ');
   const message = `token endpoint ${auth.tokenUrl} ${typeof status === 'number' ? `answered ${status}` : 'failed'}${detail ? ` (${detail})` : `: ${(error as Error).message}`}`;
   if (typeof status === 'number' && status < 500 && status !== 429) {
-    return new FlowError('HTTP_AUTH', message, {
+    return httpErrors.fail('HTTP_AUTH', message, {
       hint: 'check clientId, clientSecret, scope and (for refresh_token) the refresh token',
     });
   }

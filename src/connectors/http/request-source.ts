@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { pathSchema } from '../../kit/index.js';
-import { type Context, defineSource, FlowError, type Json, type Page } from '../../sdk/index.js';
+import { httpErrors, pathSchema } from '../../kit/index.js';
+import { type Context, defineSource, type Json, type Page } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
 import { statusError } from './http-errors.js';
 import { jsonValue } from './json-value.js';
@@ -92,7 +92,7 @@ async function* readRequests(
         const what =
           p.type === 'cursor' ? `cursor "${request.state.cursor}"` : `URL ${connection.mask.url(request.url)}`;
         const message = `pagination asked for ${what} a second time; stopping instead of looping forever`;
-        throw new FlowError('HTTP_PAGINATION_LOOP', message, { where: connection.label });
+        throw httpErrors.fail('HTTP_PAGINATION_LOOP', message, { where: connection.label });
       }
       seen.add(key);
     }
@@ -117,7 +117,7 @@ async function* readRequests(
       const digest = createHash('sha256').update(response.text).digest('hex');
       if (digest === previous && !/^\s*(\[\s*\]|\{\s*\})\s*$/.test(response.text)) {
         const param = p.type === 'offset' ? p.offsetParam : p.pageParam;
-        throw new FlowError(
+        throw httpErrors.fail(
           'HTTP_PAGINATION_LOOP',
           `${response.label.request} (page ${pages + 1}) answered exactly what the page before it answered; the API seems to ignore "${param}", so pagination stops instead of reading the same records forever`,
           {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pathSchema } from '../../kit/index.js';
-import { FlowError, type Json } from '../../sdk/index.js';
+import type { Json } from '../../sdk/index.js';
+import { httpConnectorErrors } from './error-codes.js';
 import { bodyExcerpt } from './mask.js';
 import type { HttpResponse } from './send-request.js';
 import { compilePath, type Getter } from './template.js';
@@ -73,7 +74,7 @@ export function compileResults(config: WriteResultsConfig): ResultsReader {
           : undefined;
       if (results === undefined || results.length !== count) {
         const got = results === undefined ? (found === undefined ? 'nothing' : 'no list') : `${results.length} results`;
-        throw new FlowError(
+        throw httpConnectorErrors.fail(
           'HTTP_RESULTS_MISMATCH',
           `${response.label.request} answered ${response.status} with ${got} at ${where} for ${count} record${count === 1 ? '' : 's'} sent, so which were written is unknown; the answer: ${bodyExcerpt(mask(response.text), 200)}`,
           {

@@ -1,4 +1,5 @@
-import { FlowError, type Json } from '../../sdk/index.js';
+import { sqlErrors } from '../../kit/index.js';
+import type { Json } from '../../sdk/index.js';
 import { sqlLiteral } from './sql-values.js';
 
 const nameStart = /[A-Za-z_]/;
@@ -41,7 +42,7 @@ export function bindNamed(sql: string, params: Readonly<Record<string, Json>>, w
       while (j < sql.length && nameChar.test(sql[j] as string)) j++;
       const name = sql.slice(i + 1, j);
       if (!Object.hasOwn(params, name)) {
-        throw new FlowError('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
+        throw sqlErrors.fail('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
           where,
           hint: `Add ${name} to params (params: { ${name}: … }).`,
         });

@@ -1,5 +1,6 @@
 import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
 import { z } from 'zod';
+import { sqlErrors } from '../../kit/index.js';
 import {
   type Context,
   createRecord,
@@ -70,7 +71,7 @@ async function* readQuery(
       n++;
       if (n <= skip) continue;
       if (!Array.isArray(row)) {
-        throw new FlowError('SQL_ERROR', `${where}: the statement returns no rows; a query source needs a SELECT`, {
+        throw sqlErrors.fail('SQL_ERROR', `${where}: the statement returns no rows; a query source needs a SELECT`, {
           where,
         });
       }

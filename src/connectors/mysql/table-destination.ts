@@ -4,6 +4,7 @@ import {
   markerId,
   markerRejected,
   pageMarkers,
+  sqlErrors,
   type TableDestinationConfig,
   tableDestinationConfig,
 } from '../../kit/index.js';
@@ -95,7 +96,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         if (missing !== undefined) {
           out.rejected.push({
             index,
-            error: new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
+            error: sqlErrors.fail('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
               where: `${where} record ${id}`,
               field: missing,
             }),
@@ -110,7 +111,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         if (Buffer.byteLength(literal) > budget) {
           out.rejected.push({
             index,
-            error: new FlowError('RECORD_CONSTRAINT', `record ${id} is larger than the server's max_allowed_packet`, {
+            error: sqlErrors.fail('RECORD_CONSTRAINT', `record ${id} is larger than the server's max_allowed_packet`, {
               where: `${where} record ${id}`,
               hint: 'Shrink the record, or raise max_allowed_packet on the server.',
             }),

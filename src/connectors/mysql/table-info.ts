@@ -1,4 +1,4 @@
-import { FlowError } from '../../sdk/index.js';
+import { sqlErrors } from '../../kit/index.js';
 import type { MysqlConnection } from './connection.js';
 import { type ColumnKind, columnKind, quoteIdent, sqlLiteral } from './sql-values.js';
 
@@ -24,7 +24,7 @@ export async function tableInfo(
   );
   if (rows.length === 0) {
     if (!options.required) return undefined;
-    throw new FlowError('SQL_ERROR', `table ${quoteIdent(table)} does not exist in ${connection.target}`, {
+    throw sqlErrors.fail('SQL_ERROR', `table ${quoteIdent(table)} does not exist in ${connection.target}`, {
       where,
       hint: 'Create the table or correct its name (tables are looked up in the connection’s database).',
     });
@@ -39,7 +39,7 @@ export async function tableInfo(
 /** A column must exist in the table: SQL_ERROR naming it otherwise. */
 export function requireColumn(info: TableInfo, column: string, role: string, where: string): void {
   if (!info.columns.has(column)) {
-    throw new FlowError('SQL_ERROR', `${role} column "${column}" is not a column of table ${quoteIdent(info.table)}`, {
+    throw sqlErrors.fail('SQL_ERROR', `${role} column "${column}" is not a column of table ${quoteIdent(info.table)}`, {
       where,
       field: column,
       hint: `Use one of: ${[...info.columns.keys()].join(', ')}.`,

@@ -4,6 +4,7 @@ import {
   lookupFetchFields,
   lookupKeyOf,
   lookupMissingFields,
+  sqlErrors,
   tableLookupFields,
   tableLookupProcessor,
 } from '../../kit/index.js';
@@ -38,7 +39,7 @@ export const lookupStep = defineStep<LookupStepConfig>({
     }
     const connection = opened as PostgresConnection;
     const info = await tableInfo(connection, config.table, config.schema);
-    if (info === undefined) throw new FlowError('SQL_ERROR', `table ${config.table} does not exist`, { where });
+    if (info === undefined) throw sqlErrors.fail('SQL_ERROR', `table ${config.table} does not exist`, { where });
     const matchColumns = Object.keys(config.match);
     const matchPaths = matchColumns.map((c) => config.match[c] as string);
     const outputs = Object.entries(config.fields);

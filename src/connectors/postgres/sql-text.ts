@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { FlowError, type Json } from '../../sdk/index.js';
 
 /** A quoted SQL identifier: wrapped in `"` with inner quotes doubled, so any name is safe. */
@@ -141,7 +142,7 @@ function substitute(
       while (j < sql.length && nameChar.test(sql[j] as string)) j++;
       const name = sql.slice(i + 1, j);
       if (!Object.hasOwn(params, name)) {
-        throw new FlowError('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
+        throw sqlErrors.fail('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
           where,
           hint: `Add ${name} to params (params: { ${name}: … }).`,
         });

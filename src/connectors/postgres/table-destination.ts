@@ -7,6 +7,7 @@ import {
   markerRejected,
   pageMarkers,
   requireKey,
+  sqlErrors,
   tableDestinationFields,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
@@ -166,7 +167,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
         if (missing !== undefined) {
           out.rejected.push({
             index,
-            error: new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
+            error: sqlErrors.fail('RECORD_NO_KEY', `record ${id} has no value for key column "${missing}"`, {
               where: `${where} record ${id}`,
               field: missing,
             }),

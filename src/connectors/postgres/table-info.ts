@@ -1,4 +1,4 @@
-import { FlowError } from '../../sdk/index.js';
+import { sqlErrors } from '../../kit/index.js';
 import type { PostgresConnection } from './connection.js';
 import { qualifiedName } from './sql-text.js';
 
@@ -45,7 +45,7 @@ export async function tableInfo(
   );
   if (result.rows.length === 0) {
     if (!options.required) return undefined;
-    throw new FlowError('SQL_ERROR', `table ${name} does not exist in ${connection.target}`, {
+    throw sqlErrors.fail('SQL_ERROR', `table ${name} does not exist in ${connection.target}`, {
       where,
       hint:
         schema === undefined
@@ -65,7 +65,7 @@ export async function tableInfo(
 /** A column must exist in the table: SQL_ERROR naming it otherwise. */
 export function requireColumn(info: TableInfo, column: string, role: string, where: string): void {
   if (!info.columns.has(column)) {
-    throw new FlowError('SQL_ERROR', `${role} column "${column}" is not a column of table ${info.name}`, {
+    throw sqlErrors.fail('SQL_ERROR', `${role} column "${column}" is not a column of table ${info.name}`, {
       where,
       field: column,
       hint: `Use one of: ${[...info.columns.keys()].join(', ')}.`,

@@ -4,6 +4,7 @@ import {
   lookupFetchFields,
   lookupKeyOf,
   lookupMissingFields,
+  sqlErrors,
   tableLookupFields,
   tableLookupProcessor,
 } from '../../kit/index.js';
@@ -61,7 +62,7 @@ export const sqliteLookupStep = defineStep<SqliteLookupConfig>({
       throw sqliteError(error, target);
     }
     if (columns === undefined) {
-      throw new FlowError('SQL_ERROR', `table ${shownTable} does not exist in ${connection.file}`, {
+      throw sqlErrors.fail('SQL_ERROR', `table ${shownTable} does not exist in ${connection.file}`, {
         where,
         hint: 'Create the table, or correct `table` (and `schema`).',
       });
@@ -75,7 +76,7 @@ export const sqliteLookupStep = defineStep<SqliteLookupConfig>({
       ...outputs.map(([, c]) => ['fields', c] as const),
     ]) {
       if (!known.has(column)) {
-        throw new FlowError('SQL_ERROR', `${role} column "${column}" is not a column of table ${shownTable}`, {
+        throw sqlErrors.fail('SQL_ERROR', `${role} column "${column}" is not a column of table ${shownTable}`, {
           where,
           field: column,
           hint: `Use one of: ${columns.join(', ')}.`,

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { sqlErrors } from '../../kit/index.js';
 import {
   type Context,
   createRecord,
@@ -64,7 +65,7 @@ async function* readQuery(
     try {
       const stmt = reader.db.prepare(config.query);
       if (!stmt.reader) {
-        throw new FlowError('SQL_ERROR', 'the query returns no rows: a query source needs a SELECT', { where });
+        throw sqlErrors.fail('SQL_ERROR', 'the query returns no rows: a query source needs a SELECT', { where });
       }
       stmt.raw(true).safeIntegers(config.safeIntegers);
       build = rowReader(stmt);

@@ -4,6 +4,7 @@ import {
   markerId,
   markerRejected,
   pageMarkers,
+  sqlErrors,
   type TableDestinationConfig,
   tableDestinationConfig,
 } from '../../kit/index.js';
@@ -82,7 +83,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       throw sqliteError(error, where);
     }
     if (!exists && !config.createTable) {
-      throw new FlowError('SQL_ERROR', `table ${quoteIdent(config.table)} does not exist in ${connection.file}`, {
+      throw sqlErrors.fail('SQL_ERROR', `table ${quoteIdent(config.table)} does not exist in ${connection.file}`, {
         where,
         hint: 'Create the table, correct its name, or set createTable: true.',
       });
@@ -154,7 +155,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
         }
         if (missing !== undefined) {
           plans.push(
-            new FlowError('RECORD_NO_KEY', `record ${record.meta.id} has no value for key column "${missing}"`, {
+            sqlErrors.fail('RECORD_NO_KEY', `record ${record.meta.id} has no value for key column "${missing}"`, {
               where: `${where} record ${record.meta.id}`,
               field: missing,
             }),
@@ -245,7 +246,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
           const field = constraintColumn(message);
           out.rejected.push({
             index: i,
-            error: new FlowError('RECORD_CONSTRAINT', `record ${id}: ${message}`, {
+            error: sqlErrors.fail('RECORD_CONSTRAINT', `record ${id}: ${message}`, {
               where: `${where} record ${id}`,
               cause: error,
               ...(field ? { field } : {}),
