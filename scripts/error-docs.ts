@@ -1,3 +1,4 @@
+import { actionCommand } from '../src/cli/action-command.js';
 import { builtinConnectors } from '../src/cli/builtins.js';
 import {
   type CatalogEntry,
@@ -25,6 +26,12 @@ function heading({ catalog, connectors }: RegisteredCatalog): string {
   if (connectors.length === 0) return `## Syncline (\`src/${catalog.owner}\`)`;
   const who = connectors.length === 1 ? `Connector ${codeList(connectors)}` : `Connectors ${codeList(connectors)}`;
   return `## ${who} (\`src/${catalog.owner}\`)`;
+}
+
+/** The fix, then the commands of its next steps as the CLI renders them. */
+function whatToDo(entry: CatalogEntry): string {
+  const next = (entry.next ?? []).map((a) => `\`${actionCommand(a)}\``);
+  return next.length === 0 ? entry.fix : `${entry.fix} Next: ${next.join('; ')}.`;
 }
 
 function entriesOf(registered: RegisteredCatalog): [string, CatalogEntry][] {
@@ -59,7 +66,7 @@ export function errorDocs(connectors: readonly Connector[] = builtinConnectors):
     for (const kind of kinds) {
       lines.push(`### ${kind}`, '', '| code | meaning | what to do |', '|---|---|---|');
       for (const [code, entry] of entriesOf(core)) {
-        if (entry.kind === kind) lines.push(`| \`${code}\` | ${entry.summary} | ${entry.fix} |`);
+        if (entry.kind === kind) lines.push(`| \`${code}\` | ${entry.summary} | ${whatToDo(entry)} |`);
       }
       lines.push('');
     }
@@ -68,7 +75,7 @@ export function errorDocs(connectors: readonly Connector[] = builtinConnectors):
     lines.push(heading(registered), '', '| code | kind | meaning | what to do |', '|---|---|---|---|');
     for (const kind of kinds) {
       for (const [code, entry] of entriesOf(registered)) {
-        if (entry.kind === kind) lines.push(`| \`${code}\` | ${kind} | ${entry.summary} | ${entry.fix} |`);
+        if (entry.kind === kind) lines.push(`| \`${code}\` | ${kind} | ${entry.summary} | ${whatToDo(entry)} |`);
       }
     }
     lines.push('');

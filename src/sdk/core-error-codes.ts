@@ -19,7 +19,8 @@ export const coreErrors = {
     CONFIG_INVALID: {
       kind: 'config',
       summary: 'A value in the flow file has the wrong type or is missing.',
-      fix: 'Change the value at the reported path as the message says; `syncline schema` prints every allowed key.',
+      fix: 'Change the value at the reported path as the message says; the schema of flow files gives every allowed key.',
+      next: [{ action: 'schema.show' }],
     },
     CONFIG_UNKNOWN_KEY: {
       kind: 'config',
@@ -101,7 +102,7 @@ export const coreErrors = {
       kind: 'config',
       summary:
         'A command that reads state (status, runs, errors, secrets list) found no state store where it looked; it creates none.',
-      fix: "Point it at the store `syncline run` used: `--db <path>` or `SYNCLINE_DB`, or run it from the flow file's folder (the store is `.syncline/syncline.db` beside the flow file).",
+      fix: "Point it at the store the runs used: `--db <path>` or `SYNCLINE_DB`, or run it from the flow file's folder (the store is `.syncline/syncline.db` beside the flow file).",
     },
     RUN_ALREADY_ACTIVE: {
       kind: 'config',
@@ -111,7 +112,8 @@ export const coreErrors = {
     ERROR_RECORD_NOT_FOUND: {
       kind: 'config',
       summary: 'No error record has that id.',
-      fix: 'List the error records with `syncline errors list`.',
+      fix: 'List the error records to find the right id.',
+      next: [{ action: 'errors.list', filter: {} }],
     },
     ERROR_RECORD_NOT_RETRYABLE: {
       kind: 'config',
@@ -122,7 +124,8 @@ export const coreErrors = {
     ERROR_RECORD_RESOLVED: {
       kind: 'config',
       summary: 'The error record is already resolved or retried successfully.',
-      fix: 'Nothing to do; list open ones with `syncline errors list --status open`.',
+      fix: 'Nothing to do; list the open ones to see what is left.',
+      next: [{ action: 'errors.list', filter: { status: 'open' } }],
     },
     PAYLOAD_INVALID: {
       kind: 'config',
@@ -142,7 +145,8 @@ export const coreErrors = {
     SECRET_UNREADABLE: {
       kind: 'config',
       summary: 'A stored secret cannot be decrypted with the current master key (another key, or tampered data).',
-      fix: 'Use the master key the secret was stored with, or store the secret again with `syncline secrets set NAME`.',
+      fix: 'Use the master key the secret was stored with, or store the secret again.',
+      next: [{ action: 'secrets.set', name: 'NAME' }],
     },
     WEBHOOK_NOT_FOUND: {
       kind: 'config',
@@ -163,19 +167,20 @@ export const coreErrors = {
     API_UNAUTHORIZED: {
       kind: 'config',
       summary:
-        'A request to a control route of `syncline serve` (anything but `/hooks/<flow>` and `/health`) had no API token or a wrong one (HTTP 401).',
-      fix: 'Send `Authorization: Bearer <token>` with the token `syncline serve` printed at its first start; `syncline token rotate` makes a new one.',
+        'A request to a control route of the server (anything but `/hooks/<flow>` and `/health`) had no API token or a wrong one (HTTP 401).',
+      fix: 'Send `Authorization: Bearer <token>` with the token the server printed at its first start; rotating the token makes a new one.',
+      next: [{ action: 'tokens.rotate' }],
     },
     REQUEST_FORBIDDEN: {
       kind: 'config',
       summary:
-        'A request to `syncline serve` named a host the server does not answer to (DNS rebinding), or came from a web page of another origin (HTTP 403).',
-      fix: 'Reach the server by IP address or localhost, or start it with `--allow-host <name>`; call it from the CLI or a server, not from another site.',
+        'A request to the server named a host the server does not answer to (DNS rebinding), or came from a web page of another origin (HTTP 403).',
+      fix: 'Reach the server by IP address or localhost, or start it allowing that host name; call it from the CLI or a server, not from another site.',
+      next: [{ action: 'service.start', allowHost: '<name>' }],
     },
     REQUEST_TOO_LARGE: {
       kind: 'config',
-      summary:
-        'A request to a control route of `syncline serve` (not `/hooks/<flow>`) has a body above 64 KB (HTTP 413).',
+      summary: 'A request to a control route of the server (not `/hooks/<flow>`) has a body above 64 KB (HTTP 413).',
       fix: 'Send control requests with small JSON bodies; post webhook events to `/hooks/<flow>`.',
     },
     WEBHOOK_BAD_PAYLOAD: {
@@ -192,7 +197,8 @@ export const coreErrors = {
     CIRCUIT_OPEN: {
       kind: 'transient',
       summary: "A connection's circuit breaker is open after repeated failures: calls are refused until it half-opens.",
-      fix: 'Nothing at first: runs wait for the circuit, or end as `paused` and resume later; for a spoke of a hub-and-spoke flow its records are kept as transient error records (`syncline errors retry --all --destination <name>`, or autoRetry). If it stays open, check the system behind the connection; `syncline status` shows breakers.',
+      fix: "Nothing at first: runs wait for the circuit, or end as `paused` and resume later; for a spoke of a hub-and-spoke flow its records are kept as transient error records (autoRetry retries them, or retry that destination's records yourself). If it stays open, check the system behind the connection; the status shows breakers.",
+      next: [{ action: 'errors.retry', filter: { destination: '<name>' } }, { action: 'status.show' }],
     },
     TIMEOUT: {
       kind: 'transient',
@@ -281,13 +287,19 @@ export const coreErrors = {
       kind: 'system',
       summary:
         "The run stopped because too many of its records failed (the flow's `errorThreshold:`: by default more than 90% of at least 1000 records read); its checkpoint is kept and the records that failed are in the error store.",
-      fix: "Look at the most common code the message names (`syncline errors list --run <id> --code <code>`), fix the cause (`syncline preview` shows each step's output), then run again to go on from the checkpoint and retry the failed records; or raise `errorThreshold.maxErrorRate` / `maxErrors` (`syncline run --max-errors N` for one run).",
+      fix: "Look at the run's error records of the most common code the message names, fix the cause (a preview shows each step's output), then run again to go on from the checkpoint and retry the failed records; or raise `errorThreshold.maxErrorRate` / `maxErrors` (or override them for one run).",
+      next: [
+        { action: 'errors.list', filter: { runId: '<id>', code: '<code>' } },
+        { action: 'flows.preview', flow: '<flow>' },
+        { action: 'flows.run', flow: '<flow>', overrideThreshold: true },
+      ],
     },
     PAUSED: {
       kind: 'system',
       summary:
         "The run stopped because a destination's circuit stayed open longer than the breaker's `maxWait`; its checkpoint is kept.",
-      fix: 'Run the flow again once the system is back: it resumes from the checkpoint. `syncline status` shows the breaker.',
+      fix: 'Run the flow again once the system is back: it resumes from the checkpoint. The status shows the breaker.',
+      next: [{ action: 'status.show' }],
     },
     CANCELED: {
       kind: 'system',

@@ -21,7 +21,12 @@ export function defineErrors<const Codes extends Record<string, CatalogEntry>>(
     codes,
     fail(code, message, options = {}) {
       const entry = codes[code] as CatalogEntry;
-      return new FlowError(code, message, { kind: entry.kind, hint: entry.fix, ...options });
+      return new FlowError(code, message, {
+        kind: entry.kind,
+        hint: entry.fix,
+        ...(entry.next === undefined || options.hint !== undefined ? {} : { next: entry.next }),
+        ...options,
+      });
     },
   };
 }

@@ -6,12 +6,17 @@
  * core catalog plus every registered connector's (`npm run docs`); a test keeps the two in step and fails
  * when two catalogs define one code. Codes never change meaning.
  */
+import type { NextAction } from './next-action.js';
+
 export type ErrorKind = 'config' | 'transient' | 'record' | 'system';
 
 export interface CatalogEntry {
   readonly kind: ErrorKind;
   readonly summary: string;
+  /** What to do, in words; a command to run goes in `next`. */
   readonly fix: string;
+  /** What the user can do next, as data the adapters render (docs/errors.md shows the CLI command). */
+  readonly next?: readonly NextAction[];
 }
 
 export interface ErrorCatalog<Code extends string = string> {

@@ -50,6 +50,11 @@ describe('defineErrors', () => {
       kind: 'config',
       hint: 'mine',
     });
+    const listed = defineErrors('connectors/y', {
+      Y_GONE: { kind: 'config', summary: 'It is gone now.', fix: 'List them.', next: [{ action: 'secrets.list' }] },
+    });
+    expect(listed.fail('Y_GONE', 'x').next).toEqual([{ action: 'secrets.list' }]);
+    expect(listed.fail('Y_GONE', 'x', { hint: 'mine' }).next).toBeUndefined();
     // @ts-expect-error a code the catalog does not define does not compile
     const typo = () => errors.fail('Z_BUSSY', 'typo');
     expect(typo).toBeTypeOf('function');

@@ -24,6 +24,15 @@ describe('FlowError', () => {
     });
   });
 
+  it("gives the catalog's next steps with its fix, not under a hint of one's own", () => {
+    expect(new FlowError('ERROR_RECORD_RESOLVED', 'done').next).toEqual([
+      { action: 'errors.list', filter: { status: 'open' } },
+    ]);
+    expect(new FlowError('ERROR_RECORD_RESOLVED', 'done', { hint: 'mine' }).next).toBeUndefined();
+    const next = [{ action: 'status.show' }] as const;
+    expect(new FlowError('ERROR_RECORD_RESOLVED', 'done', { hint: 'mine', next }).toJSON().next).toEqual(next);
+  });
+
   it('turns any thrown value into a system error keeping its cause', () => {
     const cause = new TypeError('boom');
     const e = toFlowError(cause, 'flow f');

@@ -10,6 +10,7 @@ export * from './error-registry.js';
 export * from './errors.js';
 export * from './inbox.js';
 export * from './json.js';
+export * from './next-action.js';
 export * from './page.js';
 export * from './receiver.js';
 export * from './record.js';

@@ -42,6 +42,28 @@ function raisesIn(path: string, text: string): Raise[] {
   return out;
 }
 
+/** The text of each `new FlowError(<expression>, …)` call whose code is not a literal. */
+function rewraps(path: string, text: string): { at: string; call: string }[] {
+  const out: { at: string; call: string }[] = [];
+  for (const m of text.matchAll(/new FlowError\(\s*[a-z]/g)) {
+    let depth = 0;
+    let end = m.index;
+    for (; end < text.length; end++) {
+      if (text[end] === '(') depth++;
+      else if (text[end] === ')' && --depth === 0) break;
+    }
+    out.push({ at: `${path}:${text.slice(0, m.index).split('\n').length}`, call: text.slice(m.index, end + 1) });
+  }
+  return out;
+}
+
+/** A FlowError rebuilt from another with a code held in a variable must carry its kind over: the constructor knows only core codes. */
+function kindLost(path: string, text: string): string[] {
+  return rewraps(path, text)
+    .filter((r) => !/\bkind\b/.test(r.call))
+    .map((r) => `${r.at}: a FlowError rebuilt with a code from a variable must pass \`kind\` (e.g. kind: e.kind)`);
+}
+
 const core = new Set(Object.keys(coreErrors.codes));
 const codesOf = (catalogs: readonly ErrorCatalog[]) => new Set(catalogs.flatMap((c) => Object.keys(c.codes)));
 const isCatalog = (value: unknown): value is ErrorCatalog =>
@@ -80,6 +102,8 @@ describe('error codes', () => {
         raisesIn(p, readFileSync(join(root, p), 'utf8')),
       );
       expect(undeclared(raises, declared, `connector ${name}`)).toEqual([]);
+      const files = sourceFiles(`src/connectors/${name}`);
+      expect(files.flatMap((p) => kindLost(p, readFileSync(join(root, p), 'utf8')))).toEqual([]);
     },
   );
 
@@ -87,6 +111,16 @@ describe('error codes', () => {
     const declared = codesOf((Object.values(kit) as unknown[]).filter(isCatalog));
     const raises = sourceFiles('src/kit').flatMap((p) => raisesIn(p, readFileSync(join(root, p), 'utf8')));
     expect(undeclared(raises, declared, 'the kit')).toEqual([]);
+    const files = sourceFiles('src/kit');
+    expect(files.flatMap((p) => kindLost(p, readFileSync(join(root, p), 'utf8')))).toEqual([]);
+  });
+
+  it('finds a FlowError rebuilt from a variable code without its kind', () => {
+    const text =
+      "a = new FlowError(e.code, `x ${f(1)}`, { where });\nb = new FlowError(e.code, 'y', { kind: e.kind });";
+    expect(kindLost('x.ts', text)).toEqual([
+      'x.ts:1: a FlowError rebuilt with a code from a variable must pass `kind` (e.g. kind: e.kind)',
+    ]);
   });
 
   it('finds a code a connector raises without declaring it, and a declared code built without its catalog', () => {

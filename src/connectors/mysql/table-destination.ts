@@ -79,6 +79,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       out.rejected.push({
         index: row.index,
         error: new FlowError(e.code, `record ${row.id}: ${e.message}`, {
+          kind: e.kind,
+          ...(e.hint === undefined ? {} : { hint: e.hint }),
           where: `${where} record ${row.id}`,
           cause: error,
           ...(field === undefined ? {} : { field }),
