@@ -23,7 +23,6 @@ const NOT_YET: Readonly<Record<string, string>> = {
   'src/observe/error-notice.ts':
     'notification digests carry the CLI commands (`commands` of the webhook payload is a documented field): they become `next` actions rendered by a renderer the CLI hands to the app',
   'src/observe/run-notice.ts': 'run notifications: as error-notice.ts',
-  'src/observe/run-lanes.ts': 'a failed run notification logs where to look: as error-notice.ts',
   'src/connectors/webhook/index.ts': "the connector's description names the service that receives webhooks",
   'src/connectors/webhook/events-source.ts':
     "the source's description and a hint name the service (owned by the connector de-duplication)",
