@@ -4,7 +4,7 @@ import type { ProjectDefinition } from '../config/definition.js';
 import type { Env } from '../config/index.js';
 import { createEngine, type Engine, type RunEvents } from '../engine/index.js';
 import { createInProcessQueue, type RunQueue } from '../queue/index.js';
-import { type Clock, FlowError, type Logger, silentLogger, systemClock } from '../sdk/index.js';
+import { type Clock, errorRegistry, FlowError, type Logger, silentLogger, systemClock } from '../sdk/index.js';
 import { loadMasterKey, warnOnStderr } from '../security/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { type Connections, createConnections } from './connections.js';
@@ -94,6 +94,7 @@ export function createSyncline(options: SynclineOptions): Syncline {
     return made;
   };
   const registry = () => engine().registry;
+  const errorCodes = errorRegistry(catalog.connectors);
   let inbox: InboxWriter | undefined;
   const loader = createProjects({ store, catalog, env, masterKey, redaction: options.redaction });
   // every flow file loaded is notified of: its runs' failures and failed runs reach its `notify:` channels
@@ -103,7 +104,7 @@ export function createSyncline(options: SynclineOptions): Syncline {
       const project = await loader.load(file, loadOptions);
       if (!notified.has(project.file)) {
         notified.add(project.file);
-        subscribeNotifications(engine().events, { project, clock, log });
+        subscribeNotifications(engine().events, { project, clock, log, errors: errorCodes });
       }
       return project;
     },

@@ -1,7 +1,7 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import type { RunEvent, RunEvents, Unsubscribe } from '../engine/index.js';
 import { createNotifier, type ErrorNotice, type Notifier, notifyConfigSchema } from '../observe/index.js';
-import type { Clock, Logger } from '../sdk/index.js';
+import type { Clock, ErrorRegistry, Logger } from '../sdk/index.js';
 import type { RunRow } from '../store/state-store.js';
 
 export interface NotificationsOptions {
@@ -9,6 +9,8 @@ export interface NotificationsOptions {
   readonly project: ProjectDefinition;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The error codes of the core and the registered connectors (a message gives each code's fix). */
+  readonly errors?: ErrorRegistry;
 }
 
 export interface Notifications {
@@ -23,7 +25,7 @@ export interface Notifications {
  * batching spans runs and flows that share it. Never throws into the stream and never waits.
  */
 export function subscribeNotifications(events: RunEvents, options: NotificationsOptions): Notifications {
-  const { project, clock, log } = options;
+  const { project, clock, log, errors } = options;
   const notifiers = new Map<string, Notifier>();
   /** Runs of this flow file, by id, with the error records of the page being committed. */
   const runs = new Map<number, ErrorNotice[]>();
@@ -39,7 +41,7 @@ export function subscribeNotifications(events: RunEvents, options: Notifications
         log.error({ error: parsed.error.message }, 'notify: block not usable; no notifications are sent');
         return undefined;
       }
-      notifier = createNotifier({ config: parsed.data, clock, log });
+      notifier = createNotifier({ config: parsed.data, clock, log, ...(errors === undefined ? {} : { errors }) });
       notifiers.set(key, notifier);
     }
     return notifier;

@@ -31,7 +31,8 @@ export function createSecrets(deps: { store: StateStore; masterKey: MasterKeyLoa
     async remove(name) {
       if (!(await deps.store.deleteSecret(name)))
         throw new FlowError('CONFIG_INVALID', `no secret named ${name}`, {
-          hint: 'list them with `syncline secrets list`',
+          hint: 'list the secrets to see their names',
+          next: [{ action: 'secrets.list' }],
         });
     },
   };

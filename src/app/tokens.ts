@@ -35,7 +35,8 @@ export function createTokens(deps: { store: StateStore; clock: Clock }): Tokens 
     async revoke(name) {
       if (!(await store.deleteApiToken(name)))
         throw new FlowError('CONFIG_INVALID', `no API token named ${name}`, {
-          hint: 'list them with `syncline token list`',
+          hint: 'list the API tokens to see their names',
+          next: [{ action: 'tokens.list' }],
         });
     },
     ensure: () => ensureApiToken(store, clock.now()),

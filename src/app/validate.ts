@@ -50,6 +50,7 @@ async function connectionProblems(registry: Registry, project: ProjectDefinition
         kind: r.error.kind,
         ...(r.error.where === undefined ? {} : { where: r.error.where }),
         ...(r.error.hint === undefined ? {} : { hint: r.error.hint }),
+        ...(r.error.next === undefined ? {} : { next: r.error.next }),
       }),
     ];
   });

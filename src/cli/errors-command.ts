@@ -9,6 +9,7 @@ import {
   stageNameOption,
   stageText,
 } from '../sdk/index.js';
+import { actionCommand } from './action-command.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
 import { listMessage } from './list-message.js';
@@ -160,6 +161,11 @@ export function formatErrorRecord(e: ErrorRecordRow, history: readonly ErrorHist
     `  error:    [${e.code}] ${e.message}`,
   ];
   if (e.hint) lines.push(`  hint:     ${e.hint}`);
+  // a destination's records kept while it was down (hub-and-spoke): retried there only
+  if (e.status === 'open' && e.kind === 'transient' && e.stage.kind === 'destination') {
+    const retry = actionCommand({ action: 'errors.retry', filter: { flow: e.flow, destination: e.stage.name } });
+    lines.push(`  next:     ${retry}`);
+  }
   lines.push(
     `  attempts: ${e.attempts}   created: ${e.createdAt.toISOString()}   updated: ${e.updatedAt.toISOString()}`,
   );

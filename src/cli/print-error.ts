@@ -1,4 +1,5 @@
 import { FlowError, FlowErrors } from '../sdk/index.js';
+import { hintLines } from './action-command.js';
 
 /** One clear block per error: where, code, message, hint. Never a bare stack trace (set SYNCLINE_DEBUG=1 for one). */
 export function describeError(error: unknown): string {
@@ -14,7 +15,9 @@ export function describeError(error: unknown): string {
 
 function describeOne(e: FlowError): string {
   const where = e.where ? `${e.where}: ` : '';
-  const hint = e.hint ? `\n  hint: ${e.hint}` : '';
+  const hint = hintLines(e)
+    .map((line) => `\n${line}`)
+    .join('');
   const stack = process.env.SYNCLINE_DEBUG && e.cause instanceof Error ? `\n${e.cause.stack}` : '';
   return `${where}error [${e.code}]: ${e.message}${hint}${stack}`;
 }

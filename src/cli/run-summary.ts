@@ -1,4 +1,5 @@
 import type { RunRow } from '../app/index.js';
+import { hintLines } from './action-command.js';
 import { formatTable } from './format-table.js';
 
 const statusWord: Record<string, string> = {
@@ -72,8 +73,7 @@ export function runSummary(run: RunRow): string {
         `destination ${name}: returned ids for ${c.ids} of ${c.out} written records; list them: syncline ids ${run.id} --destination ${name}`,
       );
   }
-  if (run.error)
-    lines.push(`error [${run.error.code}]: ${run.error.message}${run.error.hint ? `\n  hint: ${run.error.hint}` : ''}`);
+  if (run.error) lines.push(`error [${run.error.code}]: ${run.error.message}`, ...hintLines(run.error));
   // hub-and-spoke: which destination failed which records, and how to retry them there only
   for (const [name, c] of Object.entries(run.counts.destinations)) {
     if (c.failed > 0)

@@ -1,11 +1,12 @@
-import type { ErrorCode } from '../sdk/index.js';
+import type { CoreErrorCode, NextAction } from '../sdk/index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ReferenceProblem {
-  readonly code: ErrorCode;
+  readonly code: CoreErrorCode;
   readonly message: string;
   readonly hint: string;
+  readonly next?: readonly NextAction[];
 }
 
 export interface Expansion {
@@ -69,7 +70,8 @@ function expandOne(body: string, env: Env, used: Used): string | ReferenceProble
     return {
       code: 'CONFIG_MISSING_SECRET',
       message: `secret ${name} is not set`,
-      hint: `Store it with \`syncline secrets set ${name}\` (kept encrypted in the state store), or set ${secretVariable(name)} in the environment.`,
+      hint: `Store it (kept encrypted in the state store), or set ${secretVariable(name)} in the environment.`,
+      next: [{ action: 'secrets.set', name }],
     };
   }
   const text = `\${${body}}`;

@@ -1,14 +1,15 @@
-import { type ErrorCode, FlowError, FlowErrors } from '../sdk/index.js';
+import { type CoreErrorCode, FlowError, FlowErrors, type NextAction } from '../sdk/index.js';
 import type { Location } from './yaml-locator.js';
 
 interface Problem {
-  readonly code: ErrorCode;
+  readonly code: CoreErrorCode;
   readonly message: string;
   readonly hint: string | undefined;
+  readonly next: readonly NextAction[] | undefined;
   readonly at: Location;
 }
 
-const REFERENCE_CODES: ReadonlySet<ErrorCode> = new Set([
+const REFERENCE_CODES: ReadonlySet<CoreErrorCode> = new Set([
   'CONFIG_MISSING_ENV',
   'CONFIG_MISSING_SECRET',
   'CONFIG_BAD_REFERENCE',
@@ -16,7 +17,7 @@ const REFERENCE_CODES: ReadonlySet<ErrorCode> = new Set([
 
 /** Collects every problem of a flow file, so that all are reported at once. */
 export interface ProblemList {
-  add(code: ErrorCode, at: Location, message: string, hint?: string): void;
+  add(code: CoreErrorCode, at: Location, message: string, hint?: string, next?: readonly NextAction[]): void;
   readonly count: number;
   /** A resolved secret: masked as `***` in every message and hint. */
   addSecret(value: string): void;
@@ -45,12 +46,13 @@ export function createProblemList(): ProblemList {
           new FlowError(p.code, mask(p.message), {
             where: p.at.where,
             ...(p.hint === undefined ? {} : { hint: mask(p.hint) }),
+            ...(p.next === undefined ? {} : { next: p.next }),
           }),
       );
   };
   return {
-    add(code, at, message, hint) {
-      problems.push({ code, at, message, hint });
+    add(code, at, message, hint, next) {
+      problems.push({ code, at, message, hint, next });
     },
     get count() {
       return problems.length;

@@ -45,7 +45,7 @@ function resolveString(value: string, path: readonly PathKey[], w: Walk, at: () 
   for (const secret of expansion.secrets) w.problems.addSecret(secret);
   w.used.secrets.push(...expansion.secrets);
   w.used.env.push(...expansion.env);
-  for (const p of expansion.problems) w.problems.add(p.code, at(), `${formatPath(path)}: ${p.message}`, p.hint);
+  for (const p of expansion.problems) w.problems.add(p.code, at(), `${formatPath(path)}: ${p.message}`, p.hint, p.next);
   return expansion.value;
 }
 

@@ -128,7 +128,8 @@ export function reportZodIssues(
               ? `Use one of: ${options.join(', ')}.`
               : kinds.length > 0
                 ? `Expected ${[...new Set(kinds.map((k) => expected(k.expected)))].join(' or ')}.`
-                : 'See `syncline schema` for the allowed forms.',
+                : 'The schema gives the allowed forms.',
+            options.length === 0 && kinds.length === 0 ? [{ action: 'schema.show' }] : undefined,
           );
         }
         break;

@@ -45,6 +45,7 @@ function connectionFailure(def: ConnectionDefinition, what: string, error: unkno
     kind: e.kind,
     where: def.where,
     ...(e.hint === undefined ? {} : { hint: mask(e.hint) }),
+    ...(e.next === undefined ? {} : { next: e.next }),
     ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
     cause: error,
   });

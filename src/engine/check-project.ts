@@ -37,6 +37,7 @@ function located(
     kind: e.kind,
     where: at,
     ...(e.hint === undefined ? {} : { hint: e.hint }),
+    ...(e.next === undefined ? {} : { next: e.next }),
     ...(e.field === undefined ? {} : { field: e.field }),
     cause,
   });
@@ -195,6 +196,7 @@ export async function destinationProblems(registry: Registry, project: ProjectDe
               kind: e.kind,
               where: d.where,
               ...(e.hint === undefined ? {} : { hint: e.hint }),
+              ...(e.next === undefined ? {} : { next: e.next }),
               cause: error,
             }),
           );

@@ -51,7 +51,7 @@ async function runOnClock(fail: (call: number) => FlowError | undefined) {
 describe('a whole run on a manual clock', () => {
   it("retries a destination that fails transiently on the seed's backoff schedule (at once, +1 s, +2 s), without sleeping", async () => {
     const busy = (call: number) =>
-      call === 2 || call === 3 ? new FlowError('DB_BUSY', 'database is locked') : undefined;
+      call === 2 || call === 3 ? new FlowError('DB_BUSY', 'database is locked', { kind: 'transient' }) : undefined;
     const { run, calls, delivered, wallMs, tookMs } = await runOnClock(busy);
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');

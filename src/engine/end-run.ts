@@ -42,6 +42,7 @@ export async function endRun(
         code: e.error.code,
         message: e.mask.text(e.error.where ? `${e.error.where}: ${e.error.message}` : e.error.message),
         ...(e.error.hint ? { hint: e.mask.text(e.error.hint) } : {}),
+        ...(e.error.next ? { next: e.error.next } : {}),
       }
     : null;
   const ended = (row: RunRow): RunRow => {
@@ -78,7 +79,12 @@ export async function endRun(
     // another run holds the flow now: this one writes nothing more, and says so
     deps.log.error({ runId: run.id, code: lost.code }, lost.message);
     const lostRun: RunRow = { ...run, status: 'failed', endedAt, pages, counts: cloneCounts(counts) };
-    lostRun.error = { code: lost.code, message: lost.message, ...(lost.hint ? { hint: lost.hint } : {}) };
+    lostRun.error = {
+      code: lost.code,
+      message: lost.message,
+      ...(lost.hint ? { hint: lost.hint } : {}),
+      ...(lost.next ? { next: lost.next } : {}),
+    };
     return ended(lostRun);
   }
   if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());

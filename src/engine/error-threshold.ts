@@ -87,7 +87,13 @@ function thresholdError(
     {
       kind: 'system',
       where: `flow ${where.flow}`,
-      hint: `Look at them: syncline errors list --run ${where.runId}${code ? ` --code ${code}` : ''}; fix the cause (\`syncline preview <file> ${where.flow}\` shows each step's output), then run again: it resumes from the checkpoint and \`syncline errors retry --all --run ${where.runId}\` retries the failed records. If such failures are expected, raise the threshold: ${raise}, or \`syncline run --max-errors N\` / \`--max-error-rate R\` for one run.`,
+      hint: `Look at them (next: the first command); fix the cause (a preview shows each step's output), then run again: it resumes from the checkpoint, and retrying the run's error records retries the failed records. If such failures are expected, raise the threshold: ${raise}, or override it for one run.`,
+      next: [
+        { action: 'errors.list', filter: { runId: where.runId, ...(code ? { code } : {}) } },
+        { action: 'flows.preview', flow: where.flow },
+        { action: 'errors.retry', filter: { runId: where.runId } },
+        { action: 'flows.run', flow: where.flow, overrideThreshold: true },
+      ],
     },
   );
 }

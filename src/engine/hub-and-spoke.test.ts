@@ -238,8 +238,8 @@ describe('hub-and-spoke: a spoke that is down holds no other', () => {
       'flow f/destination crm: the destination is unavailable: POST /items answered 503',
     );
     expect(first?.message).toContain('to be retried there once it is back');
-    expect(first?.hint).toContain('syncline errors retry --all --flow f --destination crm');
-    expect(first?.hint).toContain("While `syncline serve` runs, it retries them on the flow's autoRetry schedule");
+    expect(first?.hint).toContain("once the destination is back, retry this destination's error records");
+    expect(first?.hint).toContain("While the service runs, it retries them on the flow's autoRetry schedule");
     const last = errors.find((e) => e.recordId === '100');
     expect(last?.code).toBe('CIRCUIT_OPEN');
     expect(last?.message).toContain('the circuit of connection crm is open until');
@@ -450,7 +450,7 @@ describe('hub-and-spoke: a spoke that is down when the run starts', () => {
     expect(run.status).toBe('completed_with_errors');
     const [error] = await spokeErrors(store, 'crm');
     expect(error?.hint).toBe(
-      "The flow's autoRetry is off, so nothing retries them on its own: once the destination is back, run syncline errors retry --all --flow f --destination crm",
+      "The flow's autoRetry is off, so nothing retries them on its own: once the destination is back, retry this destination's error records.",
     );
     await store.close();
   });

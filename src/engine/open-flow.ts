@@ -126,6 +126,7 @@ export async function openFlow(
         where: def.where,
         cause: error,
         ...(e.hint === undefined ? {} : { hint: e.hint }),
+        ...(e.next === undefined ? {} : { next: e.next }),
         ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }),
       });
     }

@@ -205,7 +205,8 @@ async function retryBatch(
         'ERROR_RECORD_NOT_RETRYABLE',
         `error record ${r.err.id} would go through step ${buffering.def.name} (${buffering.def.type}), which combines the records of a whole run: retried alone it would write a result of one record over the real one`,
         {
-          hint: `Fix the record at the source and run flow ${flow.name} again (syncline run <file> ${flow.name} --from-start), then resolve this error record with a note.`,
+          hint: `Fix the record at the source and run flow ${flow.name} again from the start, then resolve this error record with a note.`,
+          next: [{ action: 'flows.run', flow: flow.name, fromStart: true }],
         },
       ),
     }));

@@ -90,7 +90,7 @@ describe('retry policy', () => {
       clock.drive(
         policy.execute(async () => {
           calls += 1;
-          throw new FlowError('DB_BUSY', 'locked');
+          throw new FlowError('DB_BUSY', 'locked', { kind: 'transient' });
         }),
       ),
     ).rejects.toMatchObject({ code: 'DB_BUSY' });

@@ -136,7 +136,7 @@ describe('runFlow', () => {
     world.beforeWrite = () => {
       if (failures < 2) {
         failures += 1;
-        throw new FlowError('DB_BUSY', 'database is locked');
+        throw new FlowError('DB_BUSY', 'database is locked', { kind: 'transient' });
       }
     };
     const { store, engine } = await setup(world);

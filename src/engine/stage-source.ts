@@ -39,7 +39,8 @@ export const stageSource = defineSource({
         'INTERNAL',
         `flow ${ctx.flow} reads flow ${config.flow}'s records, which only a run the engine starts can`,
         {
-          hint: 'Run the pipeline with `syncline run` or `syncline serve`.',
+          hint: 'Run the pipeline once, or start the service that runs it.',
+          next: [{ action: 'flows.run' }, { action: 'service.start' }],
         },
       );
     }

@@ -162,7 +162,6 @@ export function spokeUnavailable(
       ? `${circuit ?? said(error)}, so the batch was not sent`
       : `${said(outage)} (${circuit ? `after retrying, and then ${circuit}` : 'after its retries'})`;
   const where = `flow ${ctx.flow}/destination ${dest.def.name}`;
-  const now = `syncline errors retry --all --flow ${ctx.flow} --destination ${dest.def.name}`;
   return new FlowError(
     cause.code,
     `the destination is unavailable: ${why}; its ${records} record${records === 1 ? '' : 's'} of this batch are kept as error records of this destination, to be retried there once it is back (the other destinations go on)`,
@@ -172,8 +171,9 @@ export function spokeUnavailable(
       cause,
       // only `syncline serve` retries on its own, and only when the flow's autoRetry is not off
       hint: dest.autoRetry
-        ? `While \`syncline serve\` runs, it retries them on the flow's autoRetry schedule (nothing else retries them on its own); to retry them now, once the destination is back: ${now}`
-        : `The flow's autoRetry is off, so nothing retries them on its own: once the destination is back, run ${now}`,
+        ? "While the service runs, it retries them on the flow's autoRetry schedule (nothing else retries them on its own); to retry them now, once the destination is back, retry this destination's error records."
+        : "The flow's autoRetry is off, so nothing retries them on its own: once the destination is back, retry this destination's error records.",
+      next: [{ action: 'errors.retry', filter: { flow: ctx.flow, destination: dest.def.name } }],
     },
   );
 }
@@ -237,6 +237,7 @@ async function writeBatch(
             where: `flow ${ctx.flow}/destination ${dest.def.name}`,
             cause: e,
             ...(e.hint === undefined ? {} : { hint: e.hint }),
+            ...(e.next === undefined ? {} : { next: e.next }),
           })
         : e;
     }

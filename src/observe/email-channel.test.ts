@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../sdk/index.js';
+import { defineErrors, errorRegistry, ManualClock } from '../sdk/index.js';
 import { ChannelError } from './channel.js';
 import { createEmailChannel, emailSubject, emailText } from './email-channel.js';
 import type { ErrorNotice } from './error-notice.js';
@@ -66,6 +66,16 @@ describe('email channel', () => {
     expect(text).not.toContain('line:12,'); // the 11th error is beyond the samples
     expect(text).toContain('To look:     syncline errors list --flow orders --status open');
     expect(text).toContain('To retry:    syncline errors retry <id> [<id> ...]');
+  });
+
+  it("gives a connector code's fix from the registry the app hands over (the core codes alone know none)", () => {
+    const digest = digestOf(batch('orders', 0, 2));
+    const fix = 'Correct the value named in the message and retry the error record.';
+    expect(emailText(digest)).not.toContain(fix); // RECORD_CONSTRAINT is the SQL connectors' code
+    const sql = defineErrors('kit/sql', {
+      RECORD_CONSTRAINT: { kind: 'record', summary: 'The destination refused it.', fix },
+    });
+    expect(emailText(digest, errorRegistry([{ name: 'postgres', errors: [sql] }]))).toContain(`fix: ${fix}`);
   });
 
   it('formats subject and body for a single error', () => {

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { errorCatalog, type Logger, silentLogger, stageText } from '../sdk/index.js';
+import { coreErrors, type ErrorRegistry, type Logger, silentLogger, stageText } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { digestTitle, type ErrorDigest, listCommand, shortMessage } from './error-notice.js';
 import type { EmailChannelConfig } from './notify-config.js';
@@ -10,8 +10,9 @@ export function emailSubject(digest: ErrorDigest): string {
   return `[syncline] ${digestTitle(digest)}`;
 }
 
-function fixOf(code: string): string | undefined {
-  return (errorCatalog as Record<string, { fix: string } | undefined>)[code]?.fix;
+/** The fix of a core code; the app passes the registry of the connectors it runs for theirs. */
+function coreFix(code: string): string | undefined {
+  return (coreErrors.codes as Record<string, { fix: string } | undefined>)[code]?.fix;
 }
 
 /** `[syncline] run 12 of flow orders failed: SQL_ERROR` */
@@ -20,7 +21,8 @@ export function runEmailSubject(message: RunMessage): string {
 }
 
 /** The plain-text body: counts per code (with the fix and a command each), samples, commands. */
-export function emailText(digest: ErrorDigest): string {
+export function emailText(digest: ErrorDigest, errors?: ErrorRegistry): string {
+  const fixOf = (code: string) => (errors === undefined ? coreFix(code) : errors.entry(code)?.fix);
   const lines: string[] = [
     `${digestTitle(digest)} between ${digest.firstAt.toISOString()} and ${digest.lastAt.toISOString()}.`,
     '',
@@ -105,6 +107,8 @@ function failureMessage(target: string, e: SmtpFailure, detail: string): string 
 
 export interface EmailChannelOptions {
   log?: Logger;
+  /** Where a code's fix is looked up (the core and every registered connector's codes); default: the core codes. */
+  errors?: ErrorRegistry;
 }
 
 /** Sends digests as plain-text mail through an SMTP server (nodemailer, one connection per message). */
@@ -148,7 +152,7 @@ export function createEmailChannel(config: EmailChannelConfig, options: EmailCha
 
   return {
     name: 'email',
-    send: (digest) => mail(digest.flow, emailSubject(digest), emailText(digest)),
+    send: (digest) => mail(digest.flow, emailSubject(digest), emailText(digest, options.errors)),
     sendRun: (message) => mail(message.latest.flow, runEmailSubject(message), runMessageText(message)),
     async close() {
       transport.close();

@@ -1,4 +1,4 @@
-import type { Clock, Logger, Timer } from '../sdk/index.js';
+import type { Clock, ErrorRegistry, Logger, Timer } from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { createEmailChannel } from './email-channel.js';
 import { digestTitle, type ErrorDigest, type ErrorNotice, listCommand } from './error-notice.js';
@@ -16,6 +16,8 @@ export interface NotifierOptions {
   log: Logger;
   /** Default: the channels the config declares (email, webhook). */
   channels?: readonly Channel[];
+  /** The error codes of the core and the registered connectors: messages give each code's fix. */
+  errors?: ErrorRegistry;
   /** A send that takes longer counts as failed (a safety net: channels time out on their own). Default 5 min. */
   sendTimeoutMs?: number;
 }
@@ -53,9 +55,10 @@ interface Lane {
 }
 
 /** The channels a config declares. */
-export function channelsFor(config: NotifyConfig, log: Logger, clock?: Clock): Channel[] {
+export function channelsFor(config: NotifyConfig, log: Logger, clock?: Clock, errors?: ErrorRegistry): Channel[] {
   const channels: Channel[] = [];
-  if (config.email) channels.push(createEmailChannel(config.email, { log }));
+  if (config.email)
+    channels.push(createEmailChannel(config.email, { log, ...(errors === undefined ? {} : { errors }) }));
   if (config.webhook) channels.push(createWebhookChannel(config.webhook, clock));
   return channels;
 }
@@ -69,7 +72,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const { clock, log } = options;
   const intervalMs = notifyIntervalMs(options.config);
   const sendTimeoutMs = options.sendTimeoutMs ?? 5 * 60_000;
-  const channels = options.channels ?? channelsFor(options.config, log, clock);
+  const channels = options.channels ?? channelsFor(options.config, log, clock, options.errors);
   const lanes = new Map<string, Lane>();
   const on = new Set(options.config.on);
   const runs = createRunLanes({ channels, clock, log, intervalMs, sendTimeoutMs });

@@ -68,7 +68,7 @@ export function createRunLanes(options: {
       const later = stopped ? 'The notifier is closing: it is not sent again.' : `Trying again at ${retryAt}.`;
       log.warn(
         { channel: lane.channel.name, flow: lane.flow },
-        `could not notify ${runTitle(message)} by ${lane.channel.name}: ${err instanceof Error ? err.message : String(err)}.${check} ${later} The run record keeps what happened (syncline runs ${lane.flow}).`,
+        `could not notify ${runTitle(message)} by ${lane.channel.name}: ${err instanceof Error ? err.message : String(err)}.${check} ${later} The run record of flow ${lane.flow} keeps what happened.`,
       );
     } finally {
       timer?.cancel();

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Context } from './context.js';
 import type { Destination } from './destination.js';
+import type { ErrorCatalog } from './error-catalog.js';
 import type { Source } from './source.js';
 import type { Step } from './step.js';
 
@@ -27,6 +28,11 @@ export interface Connector<C = unknown, K = unknown> {
   readonly sources?: readonly Source<unknown, K>[];
   readonly destinations?: readonly Destination<unknown, K>[];
   readonly steps?: readonly Step<unknown>[];
+  /**
+   * The catalogs of the error codes this connector raises beyond the core ones (`defineErrors`): its own
+   * (`./error-codes.ts`) and the kit's it shares with other connectors. docs/errors.md documents them.
+   */
+  readonly errors?: readonly ErrorCatalog[];
 }
 
 export function defineConnector<C, K>(connector: Connector<C, K>): Connector {

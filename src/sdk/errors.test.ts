@@ -4,7 +4,7 @@ import { FlowError, FlowErrors, toFlowError } from './errors.js';
 describe('FlowError', () => {
   it.each([
     ['RECORD_BAD_VALUE', 'record'],
-    ['DB_BUSY', 'transient'],
+    ['TRANSIENT_IO', 'transient'],
     ['CONFIG_INVALID', 'config'],
     ['INTERNAL', 'system'],
     ['SOME_CONNECTOR_CODE', 'system'],
@@ -24,12 +24,21 @@ describe('FlowError', () => {
     });
   });
 
+  it("gives the catalog's next steps with its fix, not under a hint of one's own", () => {
+    expect(new FlowError('ERROR_RECORD_RESOLVED', 'done').next).toEqual([
+      { action: 'errors.list', filter: { status: 'open' } },
+    ]);
+    expect(new FlowError('ERROR_RECORD_RESOLVED', 'done', { hint: 'mine' }).next).toBeUndefined();
+    const next = [{ action: 'status.show' }] as const;
+    expect(new FlowError('ERROR_RECORD_RESOLVED', 'done', { hint: 'mine', next }).toJSON().next).toEqual(next);
+  });
+
   it('turns any thrown value into a system error keeping its cause', () => {
     const cause = new TypeError('boom');
     const e = toFlowError(cause, 'flow f');
     expect([e.code, e.kind, e.message, e.where, e.cause]).toEqual(['INTERNAL', 'system', 'boom', 'flow f', cause]);
     expect(toFlowError('text').message).toBe('text');
-    const same = new FlowError('DB_BUSY', 'locked');
+    const same = new FlowError('TRANSIENT_IO', 'reset');
     expect(toFlowError(same)).toBe(same);
   });
 

@@ -1,12 +1,16 @@
-import { type ErrorKind, errorCatalog } from './error-catalog.js';
+import { coreErrors } from './core-error-codes.js';
+import type { CatalogEntry, ErrorKind } from './error-catalog.js';
+import type { NextAction } from './next-action.js';
 
 export type { ErrorKind } from './error-catalog.js';
 
 export interface FlowErrorOptions {
-  /** Defaults to the catalog's kind for the code, else `system`. */
+  /** Defaults to the core catalog's kind for the code, else `system` (a connector's codes: `defineErrors(…).fail`). */
   kind?: ErrorKind;
-  /** What the user can do about it. Defaults to the catalog's fix. */
+  /** What the user can do about it, in words (no command: see `next`). Defaults to the catalog's fix. */
   hint?: string;
+  /** What the user can do next, as data each adapter renders (a CLI command line, an API route). Defaults to the catalog's. */
+  next?: readonly NextAction[];
   /** Where: `orders.yaml:12:5`, `flow orders/step map#2/record line:42`, a field path, … */
   where?: string;
   /** Field path within a record, e.g. `customer.email`. */
@@ -28,6 +32,7 @@ export class FlowError extends Error {
   readonly code: string;
   readonly kind: ErrorKind;
   readonly hint?: string;
+  readonly next?: readonly NextAction[];
   readonly where?: string;
   readonly field?: string;
   readonly retryAfterMs?: number;
@@ -37,10 +42,13 @@ export class FlowError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FlowError';
     this.code = code;
-    const entry = (errorCatalog as Record<string, { kind: ErrorKind; fix: string } | undefined>)[code];
+    const entry = (coreErrors.codes as Record<string, CatalogEntry | undefined>)[code];
     this.kind = options.kind ?? entry?.kind ?? 'system';
     const hint = options.hint ?? entry?.fix;
     if (hint !== undefined) this.hint = hint;
+    // the catalog's next steps go with its fix: a hint of one's own says what to do instead
+    const next = options.next ?? (options.hint === undefined ? entry?.next : undefined);
+    if (next !== undefined && next.length > 0) this.next = next;
     if (options.where !== undefined) this.where = options.where;
     if (options.field !== undefined) this.field = options.field;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
@@ -54,12 +62,21 @@ export class FlowError extends Error {
     return `[${this.code}] ${where}${this.message}${hint}`;
   }
 
-  toJSON(): { code: string; kind: ErrorKind; message: string; hint?: string; where?: string; field?: string } {
+  toJSON(): {
+    code: string;
+    kind: ErrorKind;
+    message: string;
+    hint?: string;
+    next?: readonly NextAction[];
+    where?: string;
+    field?: string;
+  } {
     return {
       code: this.code,
       kind: this.kind,
       message: this.message,
       ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.next === undefined ? {} : { next: this.next }),
       ...(this.where === undefined ? {} : { where: this.where }),
       ...(this.field === undefined ? {} : { field: this.field }),
     };

@@ -360,7 +360,8 @@ describe('control routes: API token, Host and Origin', () => {
     expect(none.json().error).toEqual({
       code: 'API_UNAUTHORIZED',
       message: 'this route needs an API token: send the header Authorization: Bearer <token>',
-      hint: expect.stringContaining('syncline token rotate'),
+      hint: expect.stringContaining('rotating it makes a new one'),
+      next: [{ action: 'tokens.rotate' }],
     });
     const wrong = await start({ authorization: `Bearer ${token}x` });
     expect(wrong.statusCode).toBe(401);
@@ -387,7 +388,8 @@ describe('control routes: API token, Host and Origin', () => {
     expect(rebound.json().error).toEqual({
       code: 'REQUEST_FORBIDDEN',
       message: 'the Host header names "attacker.example", which this server does not answer to',
-      hint: expect.stringContaining('--allow-host attacker.example'),
+      hint: expect.stringContaining('start it allowing that host name'),
+      next: [{ action: 'service.start', allowHost: 'attacker.example' }],
     });
     const hook = await app.inject({
       method: 'POST',

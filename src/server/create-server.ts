@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { InboxWriter } from '../app/index.js';
 import { type Clock, FlowError, type Logger, type Receiver, toFlowError } from '../sdk/index.js';
 import { BodyTooLarge, readBody } from './read-body.js';
-import { bearerToken, foreignHost, foreignOrigin, TOKEN_HINT } from './request-guard.js';
+import { bearerToken, foreignHost, foreignOrigin, TOKEN_HINT, TOKEN_NEXT } from './request-guard.js';
 import { errorBody, webhookStatus } from './webhook-status.js';
 
 /** A flow that receives webhooks: how to check its requests, and whom to tell when one was persisted. */
@@ -76,7 +76,11 @@ export function createServer(o: ServerOptions): FastifyInstance {
   const refuse = (flow: string | undefined, error: FlowError, ip: string) => {
     const status = webhookStatus(error);
     const message = flow === undefined ? error.message : `flow "${flow}": ${error.message}`;
-    const refusal = new FlowError(error.code, message, error.hint === undefined ? {} : { hint: error.hint });
+    const refusal = new FlowError(error.code, message, {
+      kind: error.kind,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      ...(error.next === undefined ? {} : { next: error.next }),
+    });
     const level = status >= 500 ? 'error' : 'warn';
     o.log[level]({ flow, status, code: error.code, ip }, `request refused: ${message}`);
     return { status, body: errorBody(refusal) };
@@ -91,7 +95,7 @@ export function createServer(o: ServerOptions): FastifyInstance {
     if (typeof token !== 'string' || !(await o.verifyToken(token))) {
       reply.header('www-authenticate', 'Bearer');
       throw typeof token === 'string'
-        ? new FlowError('API_UNAUTHORIZED', 'the API token does not match', { hint: TOKEN_HINT })
+        ? new FlowError('API_UNAUTHORIZED', 'the API token does not match', { hint: TOKEN_HINT, next: TOKEN_NEXT })
         : token;
     }
   });

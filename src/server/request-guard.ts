@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { FlowError } from '../sdk/index.js';
+import { FlowError, type NextAction } from '../sdk/index.js';
 
 /** The host name of a Host header (`[::1]:8787` → `::1`, `Example.com.:80` → `example.com`). */
 function hostName(host: string): string {
@@ -19,7 +19,8 @@ export function foreignHost(host: string | undefined, allowHosts: readonly strin
   if (isIP(name) !== 0 || name === 'localhost' || name.endsWith('.localhost')) return undefined;
   if (allowHosts.some((a) => a.toLowerCase() === name)) return undefined;
   return new FlowError('REQUEST_FORBIDDEN', `the Host header names "${name}", which this server does not answer to`, {
-    hint: `If the server is reached under that name (a proxy, a DNS name), start it with \`syncline serve --allow-host ${name}\`.`,
+    hint: 'If the server is reached under that name (a proxy, a DNS name), start it allowing that host name.',
+    next: [{ action: 'service.start', allowHost: name }],
   });
 }
 
@@ -49,7 +50,7 @@ export function foreignOrigin(origin: string | undefined, host: string | undefin
     withPort(url.host, url.protocol === 'https:' ? '443' : '80') === withPort(host, '80');
   if (own) return undefined;
   return new FlowError('REQUEST_FORBIDDEN', `requests from the web page at ${JSON.stringify(origin)} are refused`, {
-    hint: 'syncline serve answers only its own origin: call it from the CLI, a script or a server, not from another site.',
+    hint: 'The server answers only its own origin: call it from the CLI, a script or a server, not from another site.',
   });
 }
 
@@ -62,9 +63,12 @@ export function bearerToken(authorization: string | undefined): string | FlowErr
     authorization === undefined
       ? 'this route needs an API token: send the header Authorization: Bearer <token>'
       : 'the Authorization header is not "Bearer <token>"',
-    { hint: TOKEN_HINT },
+    { hint: TOKEN_HINT, next: TOKEN_NEXT },
   );
 }
 
 export const TOKEN_HINT =
-  'The token was printed when `syncline serve` first started with this store; `syncline token rotate` makes a new one (the old one stops working).';
+  'The token was printed when the server first started with this store; rotating it makes a new one (the old one stops working).';
+
+/** What to do about a missing or wrong API token: rotate it (the CLI renders the command). */
+export const TOKEN_NEXT: readonly NextAction[] = [{ action: 'tokens.rotate' }];

@@ -1,4 +1,4 @@
-import type { FlowError } from '../sdk/index.js';
+import type { FlowError, NextAction } from '../sdk/index.js';
 
 /** The HTTP status a refused request gets, by error code. */
 export function webhookStatus(error: FlowError): number {
@@ -24,7 +24,27 @@ export function webhookStatus(error: FlowError): number {
   }
 }
 
-/** The JSON body of a refusal: what is wrong and what to do, never a stack trace or a secret. */
-export function errorBody(error: FlowError): { error: { code: string; message: string; hint?: string } } {
-  return { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+/** A next step as the API gives it: the action's data, plus the route of this server that does it, if any. */
+export type ApiAction = NextAction & { readonly route?: string };
+
+/** The route of this server that does an action (running a flow); the others are done outside the API. */
+function apiAction(action: NextAction): ApiAction {
+  if (action.action === 'flows.run' && action.flow !== undefined && !action.fromStart && !action.overrideThreshold) {
+    return { ...action, route: `POST /flows/${encodeURIComponent(action.flow)}/runs` };
+  }
+  return action;
+}
+
+/** The JSON body of a refusal: what is wrong and what to do (`next`: the actions as data), never a stack trace or a secret. */
+export function errorBody(error: FlowError): {
+  error: { code: string; message: string; hint?: string; next?: readonly ApiAction[] };
+} {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+      ...(error.next === undefined ? {} : { next: error.next.map(apiAction) }),
+    },
+  };
 }

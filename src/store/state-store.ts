@@ -2,6 +2,7 @@ import type {
   InboxEvent,
   Json,
   JsonObject,
+  NextAction,
   Stage,
   StageName,
   StateEntry,
@@ -58,6 +59,8 @@ export interface RunError {
   code: string;
   message: string;
   hint?: string;
+  /** What to do next, as data the adapters render (kept in the run's error JSON). */
+  next?: readonly NextAction[];
 }
 
 export interface RunRow {

@@ -37,7 +37,7 @@ export function storeNotFound(path: string, how: string): FlowError {
   return new FlowError('STORE_NOT_FOUND', `there is no state store at "${path}" (${how})`, {
     where: path,
     hint:
-      'Give the store that `syncline run` used: --db <path> or SYNCLINE_DB, or run this command from the folder ' +
+      'Give the store the runs used: --db <path> or SYNCLINE_DB, or run this command from the folder ' +
       'of the flow file (its store is .syncline/syncline.db beside it). Nothing was created.',
   });
 }

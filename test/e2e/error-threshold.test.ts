@@ -61,7 +61,7 @@ describe('the run-level error threshold', () => {
     expect(run.error?.message).toBe(
       'flow orders: 1100 of 1100 records failed (100%), more than maxErrorRate 0.9 (90%) of at least 1000 records; most often DATA_QUALITY (1100 of them): the run stopped at a page boundary, its checkpoint kept, instead of filling the error store',
     );
-    expect(run.error?.hint).toContain(`syncline errors list --run ${run.id} --code DATA_QUALITY`);
+    expect(run.error?.next).toContainEqual({ action: 'errors.list', filter: { runId: run.id, code: 'DATA_QUALITY' } });
     expect(run.error?.hint).toContain('errorThreshold: { maxErrorRate: 1 }');
     expect(await store.getCheckpoint('orders')).toMatchObject({ runId: run.id });
 

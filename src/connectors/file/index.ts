@@ -2,6 +2,7 @@ import { defineConnector } from '../../sdk/index.js';
 import { checkFileConnection, closeFileConnection, fileConnectionConfig, openFileConnection } from './connection.js';
 import { csvDestination } from './csv-destination.js';
 import { csvSource } from './csv-source.js';
+import { fileErrors } from './error-codes.js';
 import { jsonDestination } from './json-destination.js';
 import { jsonSource } from './json-source.js';
 import { jsonlDestination } from './jsonl-destination.js';
@@ -21,4 +22,5 @@ export const fileConnector = defineConnector({
   close: closeFileConnection,
   sources: [csvSource, jsonlSource, jsonSource],
   destinations: [csvDestination, jsonlDestination, jsonDestination],
+  errors: [fileErrors],
 });

@@ -17,6 +17,7 @@ import {
   type Page,
 } from '../../sdk/index.js';
 import { type FileConnection, fileError, resolveFilePath } from './connection.js';
+import { fileErrors } from './error-codes.js';
 import { fileSize, progressAt } from './file-progress.js';
 import { invalidText, pageSize } from './source-options.js';
 import { INVALID_MARK, utf8Guard } from './utf8-chunks.js';
@@ -126,7 +127,7 @@ async function* readJson(config: JsonSourceConfig, connection: FileConnection, f
       if (checked.found && config.invalidText === 'error') {
         failed.push({
           record: createRecord({ raw: checked.value }, meta),
-          error: new FlowError('RECORD_INVALID_TEXT', `element ${key} holds bytes that are not valid UTF-8`, {
+          error: fileErrors.fail('RECORD_INVALID_TEXT', `element ${key} holds bytes that are not valid UTF-8`, {
             where: meta.position,
             hint: 'Correct the file (JSON must be UTF-8), or set `invalidText: replace` to read such bytes as U+FFFD.',
           }),

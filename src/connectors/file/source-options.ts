@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createRecord, type Failed, FlowError, type Json } from '../../sdk/index.js';
+import { fileErrors } from './error-codes.js';
 import type { TextEncoding } from './text-reader.js';
 
 export const pageSize = z.number().int().positive().default(1000);
@@ -50,7 +51,7 @@ export function invalidTextRecord(raw: string, path: string, line: number, byteO
   const where = `${path}:${line}`;
   return {
     record: createRecord({ raw: text.slice(0, KEEP) }, { id: `line:${line}`, position: where }),
-    error: new FlowError(
+    error: fileErrors.fail(
       'RECORD_INVALID_TEXT',
       `line ${line} holds bytes that are not valid UTF-8 (at byte offset ${byteOffset} of the file)`,
       {
@@ -66,10 +67,14 @@ export function tooLongRecord(head: string, path: string, line: number, max: num
   const where = `${path}:${line}`;
   return {
     record: createRecord({ raw: head.slice(0, KEEP) }, { id: `line:${line}`, position: where }),
-    error: new FlowError('RECORD_TOO_LARGE', `line ${line} is longer than ${max.toLocaleString('en-US')} characters`, {
-      where,
-      hint: 'Check the file for a missing line break or binary content; raise `maxLineLength` on the source if such lines are real.',
-    }),
+    error: fileErrors.fail(
+      'RECORD_TOO_LARGE',
+      `line ${line} is longer than ${max.toLocaleString('en-US')} characters`,
+      {
+        where,
+        hint: 'Check the file for a missing line break or binary content; raise `maxLineLength` on the source if such lines are real.',
+      },
+    ),
   };
 }
 

@@ -1,5 +1,7 @@
+import { httpErrors } from '../../kit/index.js';
 import { defineConnector } from '../../sdk/index.js';
 import { checkHttpConnection, closeHttpConnection, httpConnectionConfig, openHttpConnection } from './connection.js';
+import { httpConnectorErrors } from './error-codes.js';
 import { httpLookupStep } from './lookup-step.js';
 import { requestDestination } from './request-destination.js';
 import { requestSource } from './request-source.js';
@@ -22,4 +24,5 @@ export const httpConnector = defineConnector({
   sources: [requestSource],
   destinations: [requestDestination],
   steps: [httpLookupStep],
+  errors: [httpErrors, httpConnectorErrors],
 });

@@ -6,6 +6,7 @@ import {
   compileJsonTemplate,
   compileTemplate,
   type HttpResponse,
+  httpErrors,
   pathReader,
   pathSchema,
   readJson,
@@ -25,6 +26,7 @@ import {
   type Writer,
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
+import { httpConnectorErrors } from './error-codes.js';
 import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
 
 export const requestDestinationConfig = z
@@ -121,7 +123,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
     const refused = (response: HttpResponse, record: DataRecord, verdict: Verdict | undefined, of: string) => {
       const who = `record ${record.meta.id}${of}`;
       if (verdict === undefined)
-        return new FlowError(
+        return httpConnectorErrors.fail(
           'HTTP_MULTI_STATUS',
           `${who}: ${response.label.request} answered 207 Multi-Status (some records failed) and the destination has no \`results\` to tell which, so it is not counted as written: ${bodyExcerpt(connection.mask.text(response.text), 200)}`,
           {
@@ -129,7 +131,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
             hint: "Set `results` to read each record's outcome from the answer; records kept here are sent again on retry (use upserts or an idempotency key).",
           },
         );
-      return new FlowError(
+      return httpConnectorErrors.fail(
         'HTTP_RECORD_REJECTED',
         `${who}: ${response.label.request} answered ${response.status}, but its result for the record says it was not written: ${verdict.ok ? '' : verdict.error}`,
         { where: connection.label },
@@ -169,7 +171,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
     const rejectedBy = (response: HttpResponse, ids: string): FlowError | undefined => {
       const error = statusError(response.label, response);
       if (error.kind !== 'record') return error;
-      return new FlowError('HTTP_REJECTED', `${ids}: ${error.message}`, { where: connection.label });
+      return httpErrors.fail('HTTP_REJECTED', `${ids}: ${error.message}`, { where: connection.label });
     };
 
     const send = (b: Built, ctx: Context) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bodyExcerpt, type HttpResponse, pathReader, pathSchema, type ScopeReader } from '../../kit/index.js';
 import { FlowError, type Json } from '../../sdk/index.js';
+import { httpConnectorErrors } from './error-codes.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -70,7 +71,7 @@ export function compileResults(config: WriteResultsConfig): ResultsReader {
           : undefined;
       if (results === undefined || results.length !== count) {
         const got = results === undefined ? (found === undefined ? 'nothing' : 'no list') : `${results.length} results`;
-        throw new FlowError(
+        throw httpConnectorErrors.fail(
           'HTTP_RESULTS_MISMATCH',
           `${response.label.request} answered ${response.status} with ${got} at ${where} for ${count} record${count === 1 ? '' : 's'} sent, so which were written is unknown; the answer: ${bodyExcerpt(mask(response.text), 200)}`,
           {

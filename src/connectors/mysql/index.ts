@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { defineConnector } from '../../sdk/index.js';
 import {
   checkMysqlConnection,
@@ -23,4 +24,5 @@ export const mysqlConnector = defineConnector({
   sources: [tableSource, querySource],
   destinations: [tableDestination],
   steps: [lookupStep],
+  errors: [sqlErrors],
 });

@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 
 interface DriverError {
@@ -134,7 +135,7 @@ export function mysqlError(error: unknown, where: string): FlowError {
   const column = errorColumn(message);
   const withField = column === undefined ? {} : { field: column };
   if (busyErrnos.has(errno)) {
-    return new FlowError('DB_BUSY', `${where}: ${message}`, { where, cause: error });
+    return sqlErrors.fail('DB_BUSY', `${where}: ${message}`, { where, cause: error });
   }
   if (
     transientCodes.has(code) ||
@@ -149,7 +150,7 @@ export function mysqlError(error: unknown, where: string): FlowError {
     });
   }
   if (recordErrnos.has(errno)) {
-    return new FlowError('RECORD_CONSTRAINT', message, { where, cause: error, ...withField });
+    return sqlErrors.fail('RECORD_CONSTRAINT', message, { where, cause: error, ...withField });
   }
   if (authErrnos.has(errno)) {
     return new FlowError('CONNECTION_FAILED', `${where}: ${message}`, {
@@ -160,7 +161,7 @@ export function mysqlError(error: unknown, where: string): FlowError {
   }
   if (sqlErrnos.has(errno) || code.startsWith('ER_')) {
     const table = errorTable(message);
-    return new FlowError('SQL_ERROR', `${where}: ${message}`, {
+    return sqlErrors.fail('SQL_ERROR', `${where}: ${message}`, {
       where,
       cause: error,
       ...withField,

@@ -1,6 +1,6 @@
 import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
 import { z } from 'zod';
-import { queryPager, rowCountCheckpoint } from '../../kit/index.js';
+import { queryPager, rowCountCheckpoint, sqlErrors } from '../../kit/index.js';
 import { type Context, defineSource, FlowError, type Json, type JsonObject, type Page } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { mysqlError } from './mysql-errors.js';
@@ -52,7 +52,7 @@ async function* readQuery(
     let build: ((row: unknown[]) => JsonObject) | undefined;
     const data = (row: unknown): JsonObject => {
       if (!Array.isArray(row)) {
-        throw new FlowError('SQL_ERROR', `${where}: the statement returns no rows; a query source needs a SELECT`, {
+        throw sqlErrors.fail('SQL_ERROR', `${where}: the statement returns no rows; a query source needs a SELECT`, {
           where,
         });
       }

@@ -8,6 +8,7 @@ import {
   onceUntilFailed,
   pageMarkers,
   rowNotFound,
+  sqlErrors,
   type TableDestinationConfig,
   tableDestinationConfig,
   type WriteOutcome,
@@ -70,6 +71,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       out.rejected.push({
         index: row.index,
         error: new FlowError(e.code, `record ${row.id}: ${e.message}`, {
+          kind: e.kind,
+          ...(e.hint === undefined ? {} : { hint: e.hint }),
           where: `${where} record ${row.id}`,
           cause: error,
           ...(field === undefined ? {} : { field }),
@@ -96,7 +99,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         if (Buffer.byteLength(literal) > budget) {
           out.rejected.push({
             index,
-            error: new FlowError('RECORD_CONSTRAINT', `record ${id} is larger than the server's max_allowed_packet`, {
+            error: sqlErrors.fail('RECORD_CONSTRAINT', `record ${id} is larger than the server's max_allowed_packet`, {
               where: `${where} record ${id}`,
               hint: 'Shrink the record, or raise max_allowed_packet on the server.',
             }),

@@ -1,4 +1,4 @@
-import { requireTableColumn, type ShownTable } from '../../kit/index.js';
+import { requireTableColumn, type ShownTable, sqlErrors } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { type ColumnKind, columnKind, quoteIdent, sqlLiteral } from './sql-values.js';
@@ -25,7 +25,7 @@ export async function tableInfo(
   );
   if (rows.length === 0) {
     if (!options.required) return undefined;
-    throw new FlowError('SQL_ERROR', `table ${quoteIdent(table)} does not exist in ${connection.target}`, {
+    throw sqlErrors.fail('SQL_ERROR', `table ${quoteIdent(table)} does not exist in ${connection.target}`, {
       where,
       hint: 'Create the table or correct its name (tables are looked up in the connection’s database).',
     });

@@ -8,6 +8,7 @@ import {
   pagingKey,
   readColumns,
   recordIds,
+  sqlErrors,
   sqlParams,
 } from '../../kit/index.js';
 import {
@@ -64,7 +65,7 @@ function requireFlag(table: ResolvedTable, field: string): string {
   const { info, where } = table;
   const flag = quoteIdent(field);
   if (!info.columns.has(field)) {
-    throw new FlowError('SQL_ERROR', `once.field "${field}" is not a column of table ${quoteIdent(info.table)}`, {
+    throw sqlErrors.fail('SQL_ERROR', `once.field "${field}" is not a column of table ${quoteIdent(info.table)}`, {
       where,
       field,
       hint: `Add the flag column (ALTER TABLE ${quoteIdent(info.table)} ADD COLUMN ${flag} BOOLEAN NOT NULL DEFAULT 0) or set once.field to one of: ${[...info.columns.keys()].join(', ')}.`,

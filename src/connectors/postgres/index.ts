@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { defineConnector } from '../../sdk/index.js';
 import {
   checkPostgresConnection,
@@ -23,4 +24,5 @@ export const postgresConnector = defineConnector({
   sources: [tableSource, querySource],
   destinations: [tableDestination],
   steps: [lookupStep],
+  errors: [sqlErrors],
 });

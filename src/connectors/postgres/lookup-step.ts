@@ -4,9 +4,10 @@ import {
   lookupColumns,
   lookupConnection,
   lookupKeyOf,
+  sqlErrors,
   tableLookupConfig,
 } from '../../kit/index.js';
-import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
+import { type Context, defineStep, type FlowError, type Json, type JsonObject } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { rowBuilder } from './pg-values.js';
 import { quoteIdent, toParam } from './sql-text.js';
@@ -28,7 +29,7 @@ export const lookupStep = defineStep<LookupStepConfig>({
   async create({ config, where, connection: opened }, ctx: Context) {
     const connection = lookupConnection<PostgresConnection>(opened, where);
     const info = await tableInfo(connection, config.table, config.schema);
-    if (info === undefined) throw new FlowError('SQL_ERROR', `table ${config.table} does not exist`, { where });
+    if (info === undefined) throw sqlErrors.fail('SQL_ERROR', `table ${config.table} does not exist`, { where });
     const { matchColumns, outputs, selected } = lookupColumns(config);
     for (const c of matchColumns) requireColumn(info, c, 'match', where);
     for (const [, c] of outputs) requireColumn(info, c, 'fields', where);

@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 
 /** The fields of a pg DatabaseError (and of Node's network errors) this module reads. */
@@ -93,7 +94,7 @@ export function pgError(error: unknown, where: string): FlowError {
   const { code, message } = f;
   const detail = f.detail && !FAILING_ROW.test(f.detail) ? ` (${f.detail})` : '';
   if (busyStates.has(code)) {
-    return new FlowError('DB_BUSY', `${where}: ${message}`, { where, cause: error });
+    return sqlErrors.fail('DB_BUSY', `${where}: ${message}`, { where, cause: error });
   }
   if (networkCodes.has(code) || code.startsWith('08') || transientStates.has(code) || brokenConnection.test(message)) {
     return new FlowError('TRANSIENT_IO', `${where}: connection failed (${code || 'closed'}): ${message}`, {
@@ -104,7 +105,7 @@ export function pgError(error: unknown, where: string): FlowError {
   }
   if (isRecordError(error)) {
     const column = errorColumn(error);
-    return new FlowError('RECORD_CONSTRAINT', `${message}${detail}`, {
+    return sqlErrors.fail('RECORD_CONSTRAINT', `${message}${detail}`, {
       where,
       cause: error,
       ...(column === undefined ? {} : { field: column }),
@@ -123,7 +124,7 @@ export function pgError(error: unknown, where: string): FlowError {
   if (code.startsWith('42') || code.startsWith('0A') || code === '21000' || code.startsWith('25')) {
     const column = f.column ?? /column "((?:[^"]|"")+)"/.exec(message)?.[1];
     const table = /relation "((?:[^"]|"")+)" does not exist/.exec(message)?.[1];
-    return new FlowError('SQL_ERROR', `${where}: ${message}${detail}`, {
+    return sqlErrors.fail('SQL_ERROR', `${where}: ${message}${detail}`, {
       where,
       cause: error,
       ...(column === undefined ? {} : { field: column }),

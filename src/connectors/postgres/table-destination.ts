@@ -92,6 +92,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       out.rejected.push({
         index: row.index,
         error: new FlowError(e.code, `record ${row.id}: ${e.message}`, {
+          kind: e.kind,
+          ...(e.hint === undefined ? {} : { hint: e.hint }),
           where: `${where} record ${row.id}`,
           cause: error,
           ...(e.field === undefined ? {} : { field: e.field }),

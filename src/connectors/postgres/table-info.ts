@@ -1,4 +1,4 @@
-import { requireTableColumn, type ShownTable } from '../../kit/index.js';
+import { requireTableColumn, type ShownTable, sqlErrors } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { qualifiedName } from './sql-text.js';
@@ -46,7 +46,7 @@ export async function tableInfo(
   );
   if (result.rows.length === 0) {
     if (!options.required) return undefined;
-    throw new FlowError('SQL_ERROR', `table ${name} does not exist in ${connection.target}`, {
+    throw sqlErrors.fail('SQL_ERROR', `table ${name} does not exist in ${connection.target}`, {
       where,
       hint:
         schema === undefined

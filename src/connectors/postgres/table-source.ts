@@ -6,6 +6,7 @@ import {
   pagingKey,
   readColumns,
   recordIds,
+  sqlErrors,
   sqlParams,
 } from '../../kit/index.js';
 import {
@@ -64,7 +65,7 @@ function onceFlag(table: ResolvedTable, field: string): { unmarked: string; mark
   const flag = quoteIdent(field);
   const add = `ALTER TABLE ${info.sql} ADD COLUMN ${flag} boolean NOT NULL DEFAULT false`;
   if (column === undefined) {
-    throw new FlowError('SQL_ERROR', `once.field "${field}" is not a column of table ${info.name}`, {
+    throw sqlErrors.fail('SQL_ERROR', `once.field "${field}" is not a column of table ${info.name}`, {
       where,
       field,
       hint: `Add the flag column (${add}) or set once.field to one of: ${[...info.columns.keys()].join(', ')}.`,
@@ -72,7 +73,7 @@ function onceFlag(table: ResolvedTable, field: string): { unmarked: string; mark
   }
   if (column.type === 'boolean') return { unmarked: `${flag} IS NOT TRUE`, marked: 'true' };
   if (integerTypes.has(column.type)) return { unmarked: `(${flag} IS NULL OR ${flag} = 0)`, marked: '1' };
-  throw new FlowError('SQL_ERROR', `once.field "${field}" of table ${info.name} is ${column.type}, not a flag`, {
+  throw sqlErrors.fail('SQL_ERROR', `once.field "${field}" of table ${info.name} is ${column.type}, not a flag`, {
     where,
     field,
     hint: `Export mode once needs a boolean (or 0/1 integer) column, e.g. ${add}.`,

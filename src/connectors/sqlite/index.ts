@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { defineConnector } from '../../sdk/index.js';
 import {
   checkSqliteConnection,
@@ -23,4 +24,5 @@ export const sqliteConnector = defineConnector({
   sources: [tableSource, querySource],
   destinations: [tableDestination],
   steps: [sqliteLookupStep],
+  errors: [sqlErrors],
 });

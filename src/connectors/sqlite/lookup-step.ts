@@ -6,6 +6,7 @@ import {
   lookupKeyOf,
   requireTableColumn,
   type ShownTable,
+  sqlErrors,
   tableLookupConfig,
 } from '../../kit/index.js';
 import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
@@ -53,7 +54,7 @@ export const sqliteLookupStep = defineStep<SqliteLookupConfig>({
       throw sqliteError(error, target);
     }
     if (columns === undefined) {
-      throw new FlowError('SQL_ERROR', `table ${shownTable} does not exist in ${connection.file}`, {
+      throw sqlErrors.fail('SQL_ERROR', `table ${shownTable} does not exist in ${connection.file}`, {
         where,
         hint: 'Create the table, or correct `table` (and `schema`).',
       });

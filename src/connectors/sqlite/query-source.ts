@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { queryPager, rowCountCheckpoint } from '../../kit/index.js';
+import { queryPager, rowCountCheckpoint, sqlErrors } from '../../kit/index.js';
 import { type Context, defineSource, FlowError, type Json } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
@@ -52,7 +52,7 @@ async function* readQuery(
     try {
       const stmt = reader.db.prepare(config.query);
       if (!stmt.reader) {
-        throw new FlowError('SQL_ERROR', 'the query returns no rows: a query source needs a SELECT', { where });
+        throw sqlErrors.fail('SQL_ERROR', 'the query returns no rows: a query source needs a SELECT', { where });
       }
       stmt.raw(true).safeIntegers(config.safeIntegers);
       build = rowReader(stmt);

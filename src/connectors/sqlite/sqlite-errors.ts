@@ -1,3 +1,4 @@
+import { sqlErrors } from '../../kit/index.js';
 import { FlowError } from '../../sdk/index.js';
 
 function codeOf(error: unknown): string {
@@ -26,14 +27,14 @@ export function sqliteError(error: unknown, where: string): FlowError {
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new FlowError('DB_BUSY', `${where}: the database is locked (${message})`, { where, cause: error });
+    return sqlErrors.fail('DB_BUSY', `${where}: the database is locked (${message})`, { where, cause: error });
   }
   if (isRecordError(error)) {
     const field = constraintColumn(message);
-    return new FlowError('RECORD_CONSTRAINT', message, { where, cause: error, ...(field ? { field } : {}) });
+    return sqlErrors.fail('RECORD_CONSTRAINT', message, { where, cause: error, ...(field ? { field } : {}) });
   }
   if (code === 'SQLITE_ERROR' || error instanceof RangeError || error instanceof TypeError) {
-    return new FlowError('SQL_ERROR', `${where}: ${message}`, { where, cause: error });
+    return sqlErrors.fail('SQL_ERROR', `${where}: ${message}`, { where, cause: error });
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_NOTADB') {
     return new FlowError('CONNECTION_FAILED', `${where}: ${message}`, {

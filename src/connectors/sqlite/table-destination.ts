@@ -8,6 +8,7 @@ import {
   missingKeyError,
   pageMarkers,
   rowNotFound,
+  sqlErrors,
   type TableDestinationConfig,
   tableDestinationConfig,
   type WriteOutcome,
@@ -83,7 +84,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       throw sqliteError(error, where);
     }
     if (!exists && !config.createTable) {
-      throw new FlowError('SQL_ERROR', `table ${quoteIdent(config.table)} does not exist in ${connection.file}`, {
+      throw sqlErrors.fail('SQL_ERROR', `table ${quoteIdent(config.table)} does not exist in ${connection.file}`, {
         where,
         hint: 'Create the table, correct its name, or set createTable: true.',
       });
@@ -229,7 +230,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
           const field = constraintColumn(message);
           out.rejected.push({
             index: i,
-            error: new FlowError('RECORD_CONSTRAINT', `record ${id}: ${message}`, {
+            error: sqlErrors.fail('RECORD_CONSTRAINT', `record ${id}: ${message}`, {
               where: `${where} record ${id}`,
               cause: error,
               ...(field ? { field } : {}),

@@ -1,4 +1,5 @@
 import { type ErrorKind, FlowError } from '../../sdk/index.js';
+import { httpErrors } from './http-error-codes.js';
 import { bodyExcerpt } from './mask.js';
 
 /** A request as error messages show it: method and URL with secrets already masked. */
@@ -83,10 +84,10 @@ export function statusError(
           : 'Retried automatically; if it persists, check the API named in the message.',
     });
   }
-  if (kind === undefined && (status === 401 || status === 403)) return new FlowError('HTTP_AUTH', message, { where });
+  if (kind === undefined && (status === 401 || status === 403)) return httpErrors.fail('HTTP_AUTH', message, { where });
   if (kind !== undefined || (status >= 400 && status < 500)) {
     const k = kind ?? rejectKind;
-    return new FlowError('HTTP_REJECTED', message, {
+    return httpErrors.fail('HTTP_REJECTED', message, {
       where,
       kind: k,
       ...(k === 'config'
@@ -94,7 +95,7 @@ export function statusError(
         : {}),
     });
   }
-  return new FlowError('HTTP_BAD_RESPONSE', `${message} (expected a 2xx answer)`, { where });
+  return httpErrors.fail('HTTP_BAD_RESPONSE', `${message} (expected a 2xx answer)`, { where });
 }
 
 const certificateCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME_MISMATCH/;

@@ -1,4 +1,5 @@
-import { FlowError, type Json } from '../../sdk/index.js';
+import type { Json } from '../../sdk/index.js';
+import { httpErrors } from './http-error-codes.js';
 import { bodyExcerpt } from './mask.js';
 import type { HttpResponse } from './send-request.js';
 
@@ -15,14 +16,14 @@ export function readJson(response: HttpResponse, mask: (text: string) => string)
     try {
       return JSON.parse(text) as Json;
     } catch (error) {
-      throw new FlowError(
+      throw httpErrors.fail(
         'HTTP_BAD_RESPONSE',
         `${response.label.request} answered malformed JSON (content-type ${type || 'none'}; ${(error as Error).message}): ${bodyExcerpt(mask(text), 120)}`,
         { where: response.label.connection, cause: error },
       );
     }
   }
-  throw new FlowError(
+  throw httpErrors.fail(
     'HTTP_BAD_RESPONSE',
     `${response.label.request} answered content-type ${type} where JSON was expected; it starts with: ${bodyExcerpt(mask(text), 120)}`,
     { where: response.label.connection },

@@ -1,4 +1,5 @@
 import { FlowError } from '../../sdk/errors.js';
+import { sqlErrors } from './sql-error-codes.js';
 
 const nameStart = /[A-Za-z_]/;
 const nameChar = /\w/;
@@ -22,7 +23,7 @@ export function namedParamAt(
   while (j < sql.length && nameChar.test(sql[j] as string)) j++;
   const name = sql.slice(i + 1, j);
   if (!Object.hasOwn(params, name)) {
-    throw new FlowError('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
+    throw sqlErrors.fail('SQL_ERROR', `${where}: the query uses :${name} but params has no "${name}"`, {
       where,
       hint: `Add ${name} to params (params: { ${name}: … }).`,
     });

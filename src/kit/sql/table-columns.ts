@@ -1,4 +1,5 @@
 import { FlowError } from '../../sdk/errors.js';
+import { sqlErrors } from './sql-error-codes.js';
 
 /** A table as a SQL connector read it: the name to show in messages and its columns (by name). */
 export interface ShownTable {
@@ -9,7 +10,7 @@ export interface ShownTable {
 /** SQL_ERROR naming the columns there are, when `column` (named in the config as `role`) is not one of the table's. */
 export function requireTableColumn(table: ShownTable, column: string, role: string, where: string): void {
   if (table.columns.has(column)) return;
-  throw new FlowError('SQL_ERROR', `${role} column "${column}" is not a column of table ${table.shown}`, {
+  throw sqlErrors.fail('SQL_ERROR', `${role} column "${column}" is not a column of table ${table.shown}`, {
     where,
     field: column,
     hint: `Use one of: ${[...table.columns.keys()].join(', ')}.`,

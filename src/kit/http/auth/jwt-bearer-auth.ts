@@ -1,6 +1,7 @@
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { FlowError } from '../../../sdk/index.js';
+import { httpErrors } from '../http-error-codes.js';
 import type { TokenAuthProvider } from './token-cache.js';
 import { grantAuth, type TokenEndpoint } from './token-endpoint.js';
 
@@ -31,7 +32,7 @@ export function signJwt(claims: Record<string, string | number>, privateKeyPem: 
   try {
     key = createPrivateKey(privateKeyPem);
   } catch (error) {
-    throw new FlowError('HTTP_AUTH', `the JWT private key is not a PEM private key (${(error as Error).message})`, {
+    throw httpErrors.fail('HTTP_AUTH', `the JWT private key is not a PEM private key (${(error as Error).message})`, {
       kind: 'config',
       hint: 'Give the PEM of the RSA private key (-----BEGIN PRIVATE KEY----- …) whose certificate the API trusts.',
     });

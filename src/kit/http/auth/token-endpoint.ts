@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { type Context, FlowError } from '../../../sdk/index.js';
+import { httpErrors } from '../http-error-codes.js';
 import { type AccessToken, type TokenAuthProvider, tokenAuth, tokenCache } from './token-cache.js';
 
 /** An RFC 6749 token endpoint and how the client authenticates there. */
@@ -47,7 +48,7 @@ export function tokenError(tokenUrl: string, error: unknown, hint: string): Flow
     .join(': ');
   const message = `token endpoint ${tokenUrl} ${typeof status === 'number' ? `answered ${status}` : 'failed'}${detail ? ` (${detail})` : `: ${(error as Error).message}`}`;
   if (typeof status === 'number' && status < 500 && status !== 429)
-    return new FlowError('HTTP_AUTH', message, { hint });
+    return httpErrors.fail('HTTP_AUTH', message, { hint });
   return new FlowError('TRANSIENT_IO', message, { kind: 'transient', cause: error });
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FlowError } from '../../../sdk/index.js';
+import { httpErrors } from '../http-error-codes.js';
 import type { Paging } from './paging.js';
 
 /** What the guard is told of each request and answer. */
@@ -31,7 +32,7 @@ export function loopGuard(paging: Paging, o: LoopGuardOptions): LoopGuard {
       if (paging.loop !== 'request') return;
       const key = `${method} ${url}\n${body ?? ''}`;
       if (seen.has(key)) {
-        throw new FlowError(
+        throw httpErrors.fail(
           'HTTP_PAGINATION_LOOP',
           `pagination asked for ${shown} a second time; stopping instead of looping forever`,
           { where: o.where },
@@ -44,7 +45,7 @@ export function loopGuard(paging: Paging, o: LoopGuardOptions): LoopGuard {
       const digest = createHash('sha256').update(text).digest('hex');
       if (digest === previous && !emptyAnswer.test(text)) {
         const param = o.param ?? 'page parameter';
-        throw new FlowError(
+        throw httpErrors.fail(
           'HTTP_PAGINATION_LOOP',
           `${request} (page ${page}) answered exactly what the page before it answered; the API seems to ignore "${param}", so pagination stops instead of reading the same records forever`,
           {

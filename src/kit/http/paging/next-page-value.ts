@@ -1,5 +1,6 @@
 import { FlowError, type Json } from '../../../sdk/index.js';
 import { formatSegments, readKey, type Segment } from '../../path.js';
+import { httpErrors } from '../http-error-codes.js';
 
 /** Where the value is read, for messages: `cursorPath` or `nextPath`, its text, the page and its request. */
 export interface NextPageSite {
@@ -85,7 +86,7 @@ export function nextPageValue(
     if (value === undefined) break;
   }
   const fail = (why: string) =>
-    new FlowError(
+    httpErrors.fail(
       'HTTP_PAGINATION_PATH',
       `${site.field} "${site.path}" finds no next page in the answer to page ${site.page} (${site.request}, ${items.length} records): ${why}`,
       {
