@@ -30,7 +30,6 @@ function fileSource(
   source: Source<unknown, FileConnection>,
   good: { path: string; ids: string[] },
   bad: { path: string; ids: string[]; failedIds: string[] },
-  abortBug?: string,
 ): SourceHarness {
   const read = (path: string, from: Json | undefined, ctx: Context): AsyncIterable<Page> =>
     source.read(
@@ -38,7 +37,6 @@ function fileSource(
       ctx,
     );
   return {
-    ...(abortBug === undefined ? {} : { abort: { bug: abortBug } }),
     read: ({ from }, ctx) => read(good.path, from, ctx),
     ids: () => good.ids,
     delta: { skip: 'a file has no change cursor: file sources read it whole (delta is not offered)' },
@@ -47,10 +45,6 @@ function fileSource(
     resources: { held: () => Promise.resolve(openFileCount(join(dir, good.path))), holdsWhileOpen: true },
   };
 }
-
-/** The bug the abort test finds in the line-based file sources. */
-const windowBug = (file: string) =>
-  `${file} checks the signal once per read window (64 KiB of text), not per page: after an abort every page left in the window still comes`;
 
 describeSourceConformance(
   'file.csv',
@@ -65,7 +59,6 @@ describeSourceConformance(
       ids: ['line:2', 'line:5'],
       failedIds: ['line:3', 'line:4'],
     },
-    windowBug('csv-source.ts'),
   ),
 );
 
@@ -82,7 +75,6 @@ describeSourceConformance(
       ids: ['line:1', 'line:4'],
       failedIds: ['line:2', 'line:3'],
     },
-    windowBug('jsonl-source.ts'),
   ),
 );
 

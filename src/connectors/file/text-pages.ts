@@ -52,11 +52,15 @@ export async function* readTextPages(options: TextPagesOptions, ctx: Context, sc
       ...(failed.length > 0 ? { failed } : {}),
     };
   };
+  // checked before each window is read and before each page is handed on: a window holds many pages
+  const stopIfCanceled = (): void => {
+    if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
+  };
   let consumed = 0;
   let last: TextWindow | undefined;
   try {
     for (;;) {
-      if (ctx.signal.aborted) throw new FlowError('CANCELED', `reading ${path} was canceled`, { where: path });
+      stopIfCanceled();
       const read = reader.read(consumed);
       const window = await (readError === undefined
         ? read
@@ -83,12 +87,14 @@ export async function* readTextPages(options: TextPagesOptions, ctx: Context, sc
           pos = step.value;
           break;
         }
+        stopIfCanceled();
         yield page(window.byteAt(step.value));
       }
       consumed = pos;
       if (final) break;
     }
     if (state.records.length + state.failed.length > 0) {
+      stopIfCanceled();
       yield page(last === undefined ? (checkpoint?.offset ?? 0) : last.byteAt(consumed));
     }
   } finally {
