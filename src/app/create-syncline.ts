@@ -4,7 +4,15 @@ import type { ProjectDefinition } from '../config/definition.js';
 import type { Env } from '../config/index.js';
 import { createEngine, type Engine, type RunEvents } from '../engine/index.js';
 import { createInProcessQueue, type RunQueue } from '../queue/index.js';
-import { type Clock, errorRegistry, FlowError, type Logger, silentLogger, systemClock } from '../sdk/index.js';
+import {
+  type Clock,
+  errorRegistry,
+  FlowError,
+  type Logger,
+  type RenderAction,
+  silentLogger,
+  systemClock,
+} from '../sdk/index.js';
 import { loadMasterKey, warnOnStderr } from '../security/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { type Connections, createConnections } from './connections.js';
@@ -32,6 +40,11 @@ export interface SynclineOptions {
   readonly queue?: RunQueue;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /**
+   * Writes the next steps notifications name (the CLI hands its command lines, src/cli/action-command.ts);
+   * default the neutral text of each action (`errors.list flow=orders status=open`).
+   */
+  readonly renderAction?: RenderAction;
   /** Receives the redactor of every flow file loaded, so what the caller prints masks its secrets. */
   readonly redaction?: RedactionSink;
   /** Where `${env:X}` and SYNCLINE_SECRET_X / SYNCLINE_MASTER_KEY* are read (default: process.env). */
@@ -104,7 +117,13 @@ export function createSyncline(options: SynclineOptions): Syncline {
       const project = await loader.load(file, loadOptions);
       if (!notified.has(project.file)) {
         notified.add(project.file);
-        subscribeNotifications(engine().events, { project, clock, log, errors: errorCodes });
+        subscribeNotifications(engine().events, {
+          project,
+          clock,
+          log,
+          errors: errorCodes,
+          ...(options.renderAction === undefined ? {} : { render: options.renderAction }),
+        });
       }
       return project;
     },

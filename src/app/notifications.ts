@@ -1,7 +1,7 @@
 import type { ProjectDefinition } from '../config/definition.js';
 import type { RunEvent, RunEvents, Unsubscribe } from '../engine/index.js';
 import { createNotifier, type ErrorNotice, type Notifier, notifyConfigSchema } from '../observe/index.js';
-import type { Clock, ErrorRegistry, Logger } from '../sdk/index.js';
+import type { Clock, ErrorRegistry, Logger, RenderAction } from '../sdk/index.js';
 import type { RunRow } from '../store/state-store.js';
 
 export interface NotificationsOptions {
@@ -11,6 +11,8 @@ export interface NotificationsOptions {
   readonly log: Logger;
   /** The error codes of the core and the registered connectors (a message gives each code's fix). */
   readonly errors?: ErrorRegistry;
+  /** Writes the actions messages name (the CLI's command lines); default the neutral text. */
+  readonly render?: RenderAction;
 }
 
 export interface Notifications {
@@ -25,7 +27,7 @@ export interface Notifications {
  * batching spans runs and flows that share it. Never throws into the stream and never waits.
  */
 export function subscribeNotifications(events: RunEvents, options: NotificationsOptions): Notifications {
-  const { project, clock, log, errors } = options;
+  const { project, clock, log, errors, render } = options;
   const notifiers = new Map<string, Notifier>();
   /** Runs of this flow file, by id, with the error records of the page being committed. */
   const runs = new Map<number, ErrorNotice[]>();
@@ -41,7 +43,13 @@ export function subscribeNotifications(events: RunEvents, options: Notifications
         log.error({ error: parsed.error.message }, 'notify: block not usable; no notifications are sent');
         return undefined;
       }
-      notifier = createNotifier({ config: parsed.data, clock, log, ...(errors === undefined ? {} : { errors }) });
+      notifier = createNotifier({
+        config: parsed.data,
+        clock,
+        log,
+        ...(errors === undefined ? {} : { errors }),
+        ...(render === undefined ? {} : { render }),
+      });
       notifiers.set(key, notifier);
     }
     return notifier;

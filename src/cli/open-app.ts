@@ -1,4 +1,5 @@
 import { openSyncline, type StoreLocation, type Syncline } from '../app/index.js';
+import { actionCommand } from './action-command.js';
 import { builtinCatalog } from './builtins.js';
 import { createCliLogger } from './cli-logger.js';
 import type { CliRedaction } from './cli-redaction.js';
@@ -14,6 +15,7 @@ export function openApp(
 ): Promise<Syncline> {
   return openSyncline(where, {
     catalog: builtinCatalog,
+    renderAction: actionCommand,
     log: createCliLogger(options.logLevel, options.redaction),
     ...(options.redaction ? { redaction: options.redaction } : {}),
   });

@@ -53,10 +53,10 @@ describe('email channel', () => {
       '12 new errors in flow orders between 2026-01-01T00:00:00.000Z and 2026-01-01T00:00:11.000Z.',
     );
     expect(text).toMatch(
-      /RECORD_BAD_VALUE\s+9\s+syncline errors list --flow orders --status open --code RECORD_BAD_VALUE\n/,
+      /RECORD_BAD_VALUE\s+9\s+errors.list flow=orders status=open code=RECORD_BAD_VALUE\n/,
     );
     expect(text).toMatch(
-      /RECORD_CONSTRAINT\s+3\s+syncline errors list --flow orders --status open --code RECORD_CONSTRAINT/,
+      /RECORD_CONSTRAINT\s+3\s+errors.list flow=orders status=open code=RECORD_CONSTRAINT/,
     );
     expect(text).toContain('fix: Correct the value in the source, or adjust the transform.');
     expect(text).toContain('Samples (10 of 12):');
@@ -64,8 +64,8 @@ describe('email channel', () => {
       '#41 2026-01-01T00:00:00.000Z run 7, record line:2, step:map: [RECORD_CONSTRAINT] amount "x0" is not a number',
     );
     expect(text).not.toContain('line:12,'); // the 11th error is beyond the samples
-    expect(text).toContain('To look:     syncline errors list --flow orders --status open');
-    expect(text).toContain('To retry:    syncline errors retry <id> [<id> ...]');
+    expect(text).toContain('To look:     errors.list flow=orders status=open');
+    expect(text).toContain('To retry:    errors.retry');
   });
 
   it("gives a connector code's fix from the registry the app hands over (the core codes alone know none)", () => {

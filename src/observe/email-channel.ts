@@ -1,7 +1,15 @@
 import nodemailer from 'nodemailer';
-import { coreErrors, type ErrorRegistry, type Logger, silentLogger, stageText } from '../sdk/index.js';
+import {
+  actionText,
+  coreErrors,
+  type ErrorRegistry,
+  type Logger,
+  type RenderAction,
+  silentLogger,
+  stageText,
+} from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
-import { digestTitle, type ErrorDigest, listCommand, shortMessage } from './error-notice.js';
+import { digestCommands, digestTitle, type ErrorDigest, listAction, shortMessage } from './error-notice.js';
 import type { EmailChannelConfig } from './notify-config.js';
 import { type RunMessage, runMessageText, runTitle } from './run-notice.js';
 
@@ -21,7 +29,8 @@ export function runEmailSubject(message: RunMessage): string {
 }
 
 /** The plain-text body: counts per code (with the fix and a command each), samples, commands. */
-export function emailText(digest: ErrorDigest, errors?: ErrorRegistry): string {
+export function emailText(digest: ErrorDigest, errors?: ErrorRegistry, render: RenderAction = actionText): string {
+  const commands = digestCommands(digest.next, render);
   const fixOf = (code: string) => (errors === undefined ? coreFix(code) : errors.entry(code)?.fix);
   const lines: string[] = [
     `${digestTitle(digest)} between ${digest.firstAt.toISOString()} and ${digest.lastAt.toISOString()}.`,
@@ -30,7 +39,7 @@ export function emailText(digest: ErrorDigest, errors?: ErrorRegistry): string {
   ];
   const width = Math.max(...Object.keys(digest.codes).map((c) => c.length));
   for (const [code, count] of Object.entries(digest.codes)) {
-    lines.push(`  ${code.padEnd(width)}  ${String(count).padStart(6)}   ${listCommand(digest.flow, code)}`);
+    lines.push(`  ${code.padEnd(width)}  ${String(count).padStart(6)}   ${render(listAction(digest.flow, code))}`);
     const fix = fixOf(code);
     if (fix !== undefined) lines.push(`  ${' '.repeat(width + 11)}fix: ${fix}`);
   }
@@ -43,9 +52,9 @@ export function emailText(digest: ErrorDigest, errors?: ErrorRegistry): string {
   }
   lines.push(
     '',
-    `To look:     ${digest.commands.list}`,
-    `To see one:  ${digest.commands.show}`,
-    `To retry:    ${digest.commands.retry}   (after fixing the cause; --payload <file> retries with an edited record)`,
+    `To look:     ${commands.list}`,
+    `To see one:  ${commands.show}`,
+    `To retry:    ${commands.retry}   (after fixing the cause; a record can be retried with an edited payload)`,
     '',
     '-- ',
     'Sent by Syncline. At most one message per flow per interval; errors that arrive meanwhile go in the next one.',
@@ -106,6 +115,8 @@ function failureMessage(target: string, e: SmtpFailure, detail: string): string 
 }
 
 export interface EmailChannelOptions {
+  /** Writes the actions a message names (the CLI hands its command lines); default the neutral text. */
+  render?: RenderAction;
   log?: Logger;
   /** Where a code's fix is looked up (the core and every registered connector's codes); default: the core codes. */
   errors?: ErrorRegistry;
@@ -152,8 +163,8 @@ export function createEmailChannel(config: EmailChannelConfig, options: EmailCha
 
   return {
     name: 'email',
-    send: (digest) => mail(digest.flow, emailSubject(digest), emailText(digest, options.errors)),
-    sendRun: (message) => mail(message.latest.flow, runEmailSubject(message), runMessageText(message)),
+    send: (digest) => mail(digest.flow, emailSubject(digest), emailText(digest, options.errors, options.render)),
+    sendRun: (message) => mail(message.latest.flow, runEmailSubject(message), runMessageText(message, options.render)),
     async close() {
       transport.close();
     },

@@ -1,4 +1,4 @@
-import { type Stage, stageText } from '../sdk/index.js';
+import { actionText, type NextAction, type RenderAction, type Stage, stageText } from '../sdk/index.js';
 
 /** One record that failed and went to the error store: what the engine tells the notifier. */
 export interface ErrorNotice {
@@ -13,17 +13,21 @@ export interface ErrorNotice {
   readonly message: string;
   /** When it failed. */
   readonly at: Date;
-  /** The error record's id in the store, when known: lets the message name `syncline errors show <id>`. */
+  /** The error record's id in the store, when known: lets the message name the action that shows it. */
   readonly errorId?: number | string;
 }
 
-/** The commands that show and retry a digest's errors. */
+/** What a reader of a digest does next: list the flow's open errors, see one, retry them. */
+export interface DigestActions {
+  readonly list: NextAction;
+  readonly show: NextAction;
+  readonly retry: NextAction;
+}
+
+/** The digest's actions as the channel's renderer writes them (the CLI's: command lines). */
 export interface DigestCommands {
-  /** `syncline errors list --flow orders --status open` */
   readonly list: string;
-  /** `syncline errors show <id>` */
   readonly show: string;
-  /** `syncline errors retry <id> [<id> ...]` */
   readonly retry: string;
 }
 
@@ -38,7 +42,7 @@ export interface ErrorDigest {
   readonly codes: Readonly<Record<string, number>>;
   /** The first errors (at most `maxDigestSamples`), oldest first. */
   readonly samples: readonly ErrorNotice[];
-  readonly commands: DigestCommands;
+  readonly next: DigestActions;
 }
 
 /** How many sample errors a message shows. */
@@ -47,23 +51,18 @@ export const maxDigestSamples = 10;
 /** A sample's message is cut to this many characters in a notification. */
 export const maxSampleMessageLength = 500;
 
-/** Quotes a value for a POSIX shell when it is not a plain word. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9._:/@%+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+/** The action that lists the open errors of a flow (optionally of one code). */
+export function listAction(flow: string, code?: string): NextAction {
+  return { action: 'errors.list', filter: { flow, status: 'open', ...(code === undefined ? {} : { code }) } };
 }
 
-/** The CLI commands to look at the open errors of a flow (optionally of one code). */
-export function listCommand(flow: string, code?: string): string {
-  const base = `syncline errors list --flow ${shellWord(flow)} --status open`;
-  return code === undefined ? base : `${base} --code ${shellWord(code)}`;
+export function digestActions(flow: string): DigestActions {
+  return { list: listAction(flow), show: { action: 'errors.show' }, retry: { action: 'errors.retry' } };
 }
 
-export function digestCommands(flow: string): DigestCommands {
-  return {
-    list: listCommand(flow),
-    show: 'syncline errors show <id>',
-    retry: 'syncline errors retry <id> [<id> ...]',
-  };
+/** A digest's actions rendered for its readers. */
+export function digestCommands(next: DigestActions, render: RenderAction = actionText): DigestCommands {
+  return { list: render(next.list), show: render(next.show), retry: render(next.retry) };
 }
 
 /** `12 new errors in flow orders` */
@@ -98,7 +97,7 @@ export interface ErrorDigestJson {
 }
 
 /** The JSON body of a webhook notification (documented in docs/notifications.md). */
-export function digestToJson(digest: ErrorDigest): ErrorDigestJson {
+export function digestToJson(digest: ErrorDigest, render: RenderAction = actionText): ErrorDigestJson {
   return {
     event: 'syncline.errors',
     flow: digest.flow,
@@ -116,6 +115,6 @@ export function digestToJson(digest: ErrorDigest): ErrorDigestJson {
       at: s.at.toISOString(),
     })),
     moreErrors: digest.count - digest.samples.length,
-    commands: digest.commands,
+    commands: digestCommands(digest.next, render),
   };
 }

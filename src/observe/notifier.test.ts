@@ -270,7 +270,7 @@ describe('notifier failures', () => {
     await closing;
     expect(counts).toEqual([1, 50, 50]);
     expect(entries.at(-1)?.message).toBe(
-      'notifier closed with 50 new errors in flow orders not sent by hanging; list them with `syncline errors list --flow orders --status open`',
+      'notifier closed with 50 new errors in flow orders not sent by hanging; list them with `errors.list flow=orders status=open`',
     );
   });
 });
@@ -309,7 +309,7 @@ describe('notifier flush and close', () => {
     await notifier.close();
     expect(channel.attempts).toBe(2);
     expect(entries.at(-1)?.message).toBe(
-      'notifier closed with 3 new errors in flow orders not sent by email; list them with `syncline errors list --flow orders --status open`',
+      'notifier closed with 3 new errors in flow orders not sent by email; list them with `errors.list flow=orders status=open`',
     );
   });
 });

@@ -1,7 +1,14 @@
-import type { Clock, ErrorRegistry, Logger, Timer } from '../sdk/index.js';
+import {
+  actionText,
+  type Clock,
+  type ErrorRegistry,
+  type Logger,
+  type RenderAction,
+  type Timer,
+} from '../sdk/index.js';
 import { type Channel, ChannelError } from './channel.js';
 import { createEmailChannel } from './email-channel.js';
-import { digestTitle, type ErrorDigest, type ErrorNotice, listCommand } from './error-notice.js';
+import { digestTitle, type ErrorDigest, type ErrorNotice, listAction } from './error-notice.js';
 import { type NotifyConfig, notifyIntervalMs } from './notify-config.js';
 import { addNotice, type PendingErrors, restoreDigest, toDigest } from './pending-errors.js';
 import { createRunLanes } from './run-lanes.js';
@@ -18,6 +25,8 @@ export interface NotifierOptions {
   channels?: readonly Channel[];
   /** The error codes of the core and the registered connectors: messages give each code's fix. */
   errors?: ErrorRegistry;
+  /** Writes the actions messages name (the CLI hands its command lines); default the neutral text. */
+  render?: RenderAction;
   /** A send that takes longer counts as failed (a safety net: channels time out on their own). Default 5 min. */
   sendTimeoutMs?: number;
 }
@@ -55,11 +64,17 @@ interface Lane {
 }
 
 /** The channels a config declares. */
-export function channelsFor(config: NotifyConfig, log: Logger, clock?: Clock, errors?: ErrorRegistry): Channel[] {
+export function channelsFor(
+  config: NotifyConfig,
+  log: Logger,
+  clock?: Clock,
+  errors?: ErrorRegistry,
+  render: RenderAction = actionText,
+): Channel[] {
   const channels: Channel[] = [];
   if (config.email)
-    channels.push(createEmailChannel(config.email, { log, ...(errors === undefined ? {} : { errors }) }));
-  if (config.webhook) channels.push(createWebhookChannel(config.webhook, clock));
+    channels.push(createEmailChannel(config.email, { log, render, ...(errors === undefined ? {} : { errors }) }));
+  if (config.webhook) channels.push(createWebhookChannel(config.webhook, clock, render));
   return channels;
 }
 
@@ -70,9 +85,10 @@ export function channelsFor(config: NotifyConfig, log: Logger, clock?: Clock, er
  */
 export function createNotifier(options: NotifierOptions): Notifier {
   const { clock, log } = options;
+  const render = options.render ?? actionText;
   const intervalMs = notifyIntervalMs(options.config);
   const sendTimeoutMs = options.sendTimeoutMs ?? 5 * 60_000;
-  const channels = options.channels ?? channelsFor(options.config, log, clock, options.errors);
+  const channels = options.channels ?? channelsFor(options.config, log, clock, options.errors, render);
   const lanes = new Map<string, Lane>();
   const on = new Set(options.config.on);
   const runs = createRunLanes({ channels, clock, log, intervalMs, sendTimeoutMs });
@@ -245,7 +261,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (lane.pending !== undefined) {
         log.warn(
           { channel: lane.channel.name, flow: lane.flow, errors: lane.pending.count },
-          `notifier closed with ${digestTitle(lane.pending)} not sent by ${lane.channel.name}; list them with \`${listCommand(lane.flow)}\``,
+          `notifier closed with ${digestTitle(lane.pending)} not sent by ${lane.channel.name}; list them with \`${render(listAction(lane.flow))}\``,
         );
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestToJson, listCommand, maxDigestSamples, shellWord } from './error-notice.js';
+import { digestToJson, listAction, maxDigestSamples } from './error-notice.js';
 import { addNotice, maxCountedCodes, type PendingErrors, restoreDigest, toDigest } from './pending-errors.js';
 import { notice } from './test-helpers.js';
 
@@ -21,7 +21,7 @@ describe('pending errors', () => {
     expect(digest.samples.map((s) => s.recordId)).toEqual(Array.from({ length: 10 }, (_, i) => `line:${i + 2}`));
     expect(digest.firstAt.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(digest.lastAt.toISOString()).toBe('2026-01-01T00:01:39.000Z');
-    expect(digest.commands.list).toBe('syncline errors list --flow orders --status open');
+    expect(digest.next.list).toEqual({ action: 'errors.list', filter: { flow: 'orders', status: 'open' } });
   });
 
   it('bounds the codes it counts one by one', () => {
@@ -62,9 +62,9 @@ describe('pending errors', () => {
       codes: { RECORD_BAD_VALUE: 9, RECORD_CONSTRAINT: 4 },
       moreErrors: 3,
       commands: {
-        list: 'syncline errors list --flow orders --status open',
-        show: 'syncline errors show <id>',
-        retry: 'syncline errors retry <id> [<id> ...]',
+        list: 'errors.list flow=orders status=open',
+        show: 'errors.show',
+        retry: 'errors.retry',
       },
     });
     expect(json.samples[0]).toEqual({
@@ -78,10 +78,15 @@ describe('pending errors', () => {
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 
-  it('quotes flow names for the shell in commands', () => {
-    expect(shellWord('orders-2')).toBe('orders-2');
-    expect(listCommand("bob's orders", 'HTTP_REJECTED')).toBe(
-      `syncline errors list --flow 'bob'\\''s orders' --status open --code HTTP_REJECTED`,
+  it('names its next steps as data; without a renderer they read as neutral text', () => {
+    expect(listAction("bob's orders", 'HTTP_REJECTED')).toEqual({
+      action: 'errors.list',
+      filter: { flow: "bob's orders", status: 'open', code: 'HTTP_REJECTED' },
+    });
+    const json = digestToJson(toDigest(collect('orders', 0, 1)));
+    expect(json.commands.list).toBe('errors.list flow=orders status=open');
+    expect(digestToJson(toDigest(collect('orders', 0, 1)), (a) => `do ${a.action}`).commands.retry).toBe(
+      'do errors.retry',
     );
   });
 });

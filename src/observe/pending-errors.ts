@@ -1,5 +1,5 @@
 import {
-  digestCommands,
+  digestActions,
   type ErrorDigest,
   type ErrorNotice,
   maxDigestSamples,
@@ -73,7 +73,7 @@ export function toDigest(pending: PendingErrors): ErrorDigest {
     lastAt: pending.lastAt,
     codes,
     samples: [...pending.samples],
-    commands: digestCommands(pending.flow),
+    next: digestActions(pending.flow),
   };
 }
 

@@ -1,4 +1,4 @@
-import { shellWord } from './error-notice.js';
+import { actionText, type NextAction, type RenderAction } from '../sdk/index.js';
 
 /** What a run notice is about: a run that failed, or one that paused (a circuit stayed open). */
 export type RunEvent = 'failed' | 'paused';
@@ -40,13 +40,22 @@ export function runTitle(m: RunMessage): string {
   return `run ${n.runId} of flow ${n.flow} ${n.event}: ${n.code}${more}`;
 }
 
-/** The commands to look at a run and go on. */
-export function runCommands(n: RunNotice): { runs: string; errors: string; resume: string } {
+/** What a reader of a run notice does next: look at the flow's runs and the run's errors, and go on. */
+export function runActions(n: RunNotice): { runs: NextAction; errors: NextAction; resume: NextAction } {
   return {
-    runs: `syncline runs ${shellWord(n.flow)}`,
-    errors: `syncline errors list --run ${n.runId}`,
-    resume: `syncline run <file> ${shellWord(n.flow)}`,
+    runs: { action: 'runs.list', flow: n.flow },
+    errors: { action: 'errors.list', filter: { runId: n.runId } },
+    resume: { action: 'flows.run', flow: n.flow },
   };
+}
+
+/** A run notice's actions as the channel's renderer writes them (the CLI's: command lines). */
+export function runCommands(
+  n: RunNotice,
+  render: RenderAction = actionText,
+): { runs: string; errors: string; resume: string } {
+  const a = runActions(n);
+  return { runs: render(a.runs), errors: render(a.errors), resume: render(a.resume) };
 }
 
 export interface RunMessageJson {
@@ -65,7 +74,7 @@ export interface RunMessageJson {
 }
 
 /** The JSON body of a webhook run notification (documented in docs/notifications.md). */
-export function runMessageToJson(m: RunMessage): RunMessageJson {
+export function runMessageToJson(m: RunMessage, render: RenderAction = actionText): RunMessageJson {
   const n = m.latest;
   return {
     event: n.event === 'failed' ? 'syncline.run.failed' : 'syncline.run.paused',
@@ -79,13 +88,14 @@ export function runMessageToJson(m: RunMessage): RunMessageJson {
     counts: { ...n.counts },
     earlierRuns: m.earlier,
     since: m.since.toISOString(),
-    commands: runCommands(n),
+    commands: runCommands(n, render),
   };
 }
 
 /** The plain-text email body. */
-export function runMessageText(m: RunMessage): string {
+export function runMessageText(m: RunMessage, render: RenderAction = actionText): string {
   const n = m.latest;
+  const commands = runCommands(n, render);
   const c = n.counts;
   const why =
     n.event === 'paused'
@@ -107,9 +117,9 @@ export function runMessageText(m: RunMessage): string {
         ]
       : []),
     '',
-    `Its runs:    ${runCommands(n).runs}`,
-    `Its errors:  ${runCommands(n).errors}`,
-    `To go on:    ${runCommands(n).resume}`,
+    `Its runs:    ${commands.runs}`,
+    `Its errors:  ${commands.errors}`,
+    `To go on:    ${commands.resume}`,
     '',
     '-- ',
     'Sent by Syncline. At most one run message per flow per interval; runs that end meanwhile are counted in the next one.',

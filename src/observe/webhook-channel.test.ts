@@ -52,7 +52,7 @@ describe('webhook channel', () => {
       lastAt: '2026-01-01T00:00:11.000Z',
       codes: { RECORD_BAD_VALUE: 9, RECORD_CONSTRAINT: 3 },
       moreErrors: 2,
-      commands: { list: 'syncline errors list --flow orders --status open' },
+      commands: { list: 'errors.list flow=orders status=open' },
     });
     expect(body.samples).toHaveLength(10);
     expect(body.samples[1]).toEqual({

@@ -1,4 +1,4 @@
-import { type Clock, systemClock, timeoutSignal } from '../sdk/index.js';
+import { actionText, type Clock, type RenderAction, systemClock, timeoutSignal } from '../sdk/index.js';
 import { type Channel, ChannelError, safeUrl } from './channel.js';
 import { digestToJson } from './error-notice.js';
 import type { WebhookChannelConfig } from './notify-config.js';
@@ -23,7 +23,11 @@ function causeText(err: unknown): string {
 }
 
 /** POSTs each digest as JSON (docs/notifications.md); any 2xx answer is success. */
-export function createWebhookChannel(config: WebhookChannelConfig, clock: Clock = systemClock): Channel {
+export function createWebhookChannel(
+  config: WebhookChannelConfig,
+  clock: Clock = systemClock,
+  render: RenderAction = actionText,
+): Channel {
   const target = safeUrl(config.url);
   const hint = 'check notify.webhook.url and headers, and that the receiver is up and answers 2xx';
   // the time limit covers the answer's body too; it is a timer on the notifier's clock
@@ -80,7 +84,7 @@ export function createWebhookChannel(config: WebhookChannelConfig, clock: Clock 
   };
   return {
     name: 'webhook',
-    send: (digest) => post(digestToJson(digest)),
-    sendRun: (message) => post(runMessageToJson(message)),
+    send: (digest) => post(digestToJson(digest, render)),
+    sendRun: (message) => post(runMessageToJson(message, render)),
   };
 }

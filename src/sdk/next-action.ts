@@ -45,3 +45,20 @@ export type NextAction =
   | { readonly action: 'service.start'; readonly allowHost?: string };
 
 export type NextActionName = NextAction['action'];
+
+/** How an adapter writes an action for people: the CLI as a command line, others as they see fit. */
+export type RenderAction = (action: NextAction) => string;
+
+/**
+ * The neutral text of an action, for a caller that hands no renderer (a library user, a test):
+ * `errors.list flow=orders status=open`. The CLI hands its own (command lines).
+ */
+export const actionText: RenderAction = (action) => {
+  const { action: name, ...rest } = action;
+  const fields = Object.entries(rest).flatMap(([key, value]) =>
+    value !== null && typeof value === 'object'
+      ? Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`)
+      : [`${key}=${String(value)}`],
+  );
+  return [name, ...fields].join(' ');
+};

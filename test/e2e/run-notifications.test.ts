@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeNotifications } from '../../src/app/notifications.js';
+import { actionCommand } from '../../src/cli/action-command.js';
 import { builtinCatalog, builtinConnectors, builtinSteps } from '../../src/cli/builtins.js';
 import { parseProject } from '../../src/config/index.js';
 import { createEngine } from '../../src/engine/index.js';
@@ -73,7 +74,8 @@ async function runBoth(on?: string) {
   const project = parseProject(flowFile(on), join(dir, 'flow.yaml'), builtinCatalog);
   const store = await openStore(':memory:');
   const engine = createEngine({ connectors: builtinConnectors, steps: builtinSteps, store });
-  subscribeNotifications(engine.events, { project, clock: systemClock, log: silentLogger });
+  // composed as the CLI composes it: its renderer writes the next steps as command lines
+  subscribeNotifications(engine.events, { project, clock: systemClock, log: silentLogger, render: actionCommand });
   const broken = await engine.run(project, 'broken', { trigger: 'cli' });
   const stalled = await engine.run(project, 'stalled', { trigger: 'cli' });
   await engine.close(); // waits for the deliveries in flight

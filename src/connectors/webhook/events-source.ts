@@ -49,7 +49,7 @@ function eventRecords(event: InboxEvent): { records: DataRecord[]; failed: Faile
  */
 export const eventsSource = defineSource({
   type: 'events',
-  description: 'Events received by `syncline serve` at POST /hooks/<flow> (webhooks)',
+  description: 'Events received by the Syncline service at POST /hooks/<flow> (webhooks)',
   config: eventsSourceConfig,
   continuous: true,
   receiver: ({ config, connection }: { config: EventsSourceConfig; connection: WebhookConnection }) =>
@@ -58,7 +58,8 @@ export const eventsSource = defineSource({
     const inbox = ctx.inbox;
     if (!inbox) {
       throw new FlowError('INTERNAL', 'webhook.events needs the inbox of a run started by the engine', {
-        hint: 'Run the flow with `syncline serve` or `syncline run`.',
+        hint: 'Run the flow through the engine: the service (webhooks and schedules) or a single run.',
+        next: [{ action: 'service.start' }, { action: 'flows.run' }],
       });
     }
     let after = inboxPosition(from);

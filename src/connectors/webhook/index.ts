@@ -9,10 +9,10 @@ import { eventsSource } from './events-source.js';
 
 export type { WebhookConnection, WebhookConnectionConfig } from './connection.js';
 
-/** Webhooks: events pushed to `syncline serve`, checked (HMAC-SHA256, Stripe/Slack timestamped signatures or token), persisted, then read by a flow. */
+/** Webhooks: events pushed to the Syncline service, checked (HMAC-SHA256, Stripe/Slack timestamped signatures or token), persisted, then read by a flow. */
 export const webhookConnector = defineConnector({
   name: 'webhook',
-  description: 'Events pushed over HTTP to `syncline serve` (webhooks)',
+  description: 'Events pushed over HTTP to the Syncline service (webhooks)',
   connection: webhookConnectionConfig,
   open: openWebhookConnection,
   check: checkWebhookConnection,
