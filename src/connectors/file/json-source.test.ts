@@ -37,11 +37,6 @@ describe('file.json source', () => {
     expect(pages.map((p) => p.checkpoint)).toEqual([{ index: 2 }, { index: 4 }]);
   });
 
-  it('resumes after the checkpointed element', async () => {
-    const pages = await readAll({ path: 'top.json', pageSize: 1 }, { index: 3 });
-    expect(pages.flatMap((p) => p.records.map((r) => r.meta.id))).toEqual(['index:3']);
-  });
-
   it('reads the array at recordsPath', async () => {
     const pages = await readAll({ path: 'nested.json', recordsPath: 'data.items' });
     expect(pages[0]?.records.map((r) => [r.data.id, r.meta.position])).toEqual([

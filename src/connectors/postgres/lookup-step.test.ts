@@ -67,31 +67,16 @@ describe.skipIf(!up)('postgres.lookup step', () => {
     expect(result.records[701]?.data).toEqual({ n: 701, customer: { email: 'c2@x.com' }, customer_id: 2, tier: 't2' });
   });
 
-  it('cache hits skip the query until the ttl expires', async () => {
-    const p = await create({ ...base, cache: { size: 100, ttl: '10m' } });
-    const page = recs([{ customer: { email: 'c1@x.com' } }, { customer: { email: 'c2@x.com' } }]);
-    await p.process(page, ctx);
-    await p.process(page, ctx);
-    expect(queries).toHaveLength(1);
-    clock.advance(11 * 60_000);
-    await p.process(page, ctx);
-    expect(queries).toHaveLength(2);
-  });
-
-  it.each([
-    ['error', 1, [['RECORD_NOT_FOUND', 'customer.email']]],
-    ['skip', 1, []],
-    ['null', 2, []],
-  ] as const)('onMissing %s', async (onMissing, kept, failed) => {
-    const p = await create({ ...base, onMissing });
+  // onMissing skip, null and default: the conformance suite (conformance.test.ts)
+  it('onMissing error names the field and the value not found', async () => {
+    const p = await create({ ...base, onMissing: 'error' });
     const result = await p.process(
       recs([{ customer: { email: 'c5@x.com' } }, { customer: { email: 'nobody@x' } }]),
       ctx,
     );
-    expect(result.records).toHaveLength(kept);
-    expect(result.failed.map((f) => [f.error.code, f.error.field])).toEqual(failed);
-    if (onMissing === 'error') expect(result.failed[0]?.error.message).toContain('email = "nobody@x"');
-    if (onMissing === 'null') expect(result.records[1]?.data).toMatchObject({ customer_id: null, tier: null });
+    expect(result.records).toHaveLength(1);
+    expect(result.failed.map((f) => [f.error.code, f.error.field])).toEqual([['RECORD_NOT_FOUND', 'customer.email']]);
+    expect(result.failed[0]?.error.message).toContain('email = "nobody@x"');
   });
 
   it('matches on several columns with one query, and copes with values of the wrong type', async () => {

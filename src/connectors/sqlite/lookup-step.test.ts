@@ -112,37 +112,18 @@ describe('sqlite.lookup step', () => {
     expect(result.records.map((r) => r.data.price)).toEqual([1.75, 2, null, 1.5]);
   });
 
-  it.each([
-    ['error', 1, [['RECORD_NOT_FOUND', 'customer.email', 'no row of customers where email = "nobody@x"']]],
-    ['skip', 1, []],
-    ['null', 2, []],
-    ['default', 2, []],
-  ] as const)('onMissing %s', async (onMissing, kept, failed) => {
-    const p = await create({
-      ...base,
-      onMissing,
-      ...(onMissing === 'default' ? { default: { tier: 'prospect' } } : {}),
-    });
+  // onMissing skip, null and default: the conformance suite (conformance.test.ts)
+  it('onMissing error names the field and the value; stats count the record not found', async () => {
+    const p = await create({ ...base, onMissing: 'error' });
     const result = await p.process(
       recs([{ customer: { email: 'c5@x.com' } }, { customer: { email: 'nobody@x' } }]),
       ctx,
     );
-    expect(result.records).toHaveLength(kept);
-    expect(result.failed.map((f) => [f.error.code, f.error.field, f.error.message])).toEqual(failed);
-    if (onMissing === 'null') expect(result.records[1]?.data).toMatchObject({ customer_id: null, tier: null });
-    if (onMissing === 'default') expect(result.records[1]?.data).toMatchObject({ customer_id: null, tier: 'prospect' });
+    expect(result.records).toHaveLength(1);
+    expect(result.failed.map((f) => [f.error.code, f.error.field, f.error.message])).toEqual([
+      ['RECORD_NOT_FOUND', 'customer.email', 'no row of customers where email = "nobody@x"'],
+    ]);
     expect(result.stats).toMatchObject({ notFound: 1 });
-  });
-
-  it('caches answers until the ttl passes', async () => {
-    const p = await create({ ...base, onMissing: 'null', cache: { size: 100, ttl: '10m' } });
-    const page = recs([{ customer: { email: 'c1@x.com' } }, { customer: { email: 'none@x' } }]);
-    await p.process(page, ctx);
-    expect((await p.process(page, ctx)).stats).toMatchObject({ hits: 2, misses: 0 });
-    expect(statements).toBe(1);
-    clock.advance(10 * 60_000);
-    await p.process(page, ctx);
-    expect(statements).toBe(2);
   });
 
   it('with scope shared, a later run asks the store instead of the table', async () => {

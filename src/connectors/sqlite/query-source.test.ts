@@ -28,18 +28,6 @@ async function readAll(config: Record<string, unknown>, from?: Json): Promise<Pa
 describe('sqlite.query source', () => {
   const query = 'select v, label from n where v > :min order by v';
 
-  it('streams rows in pages with row numbers and the count of rows read as checkpoint', async () => {
-    const pages = await readAll({ query, params: { min: 3 }, pageSize: 3 });
-    expect(pages.map((p) => p.records.length)).toEqual([3, 3, 1]);
-    expect(pages.map((p) => p.checkpoint)).toEqual([3, 6, 7]);
-    expect(pages[0]?.records[0]).toMatchObject({ data: { v: 4, label: 'n4' }, meta: { id: 'row:1' } });
-  });
-
-  it('resumes by re-running the query and skipping the rows already read', async () => {
-    const pages = await readAll({ query, params: { min: 3 }, pageSize: 3 }, 6);
-    expect(pages.flatMap((p) => p.records.map((r) => [r.meta.id, r.data.v]))).toEqual([['row:7', 10]]);
-  });
-
   it('lets a destination write through the same connection while the query is open', async () => {
     connection.db.exec('create table copy (v integer primary key, label text)');
     const writer = await tableDestination.open(

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import { createRecord, type JsonObject } from '../../sdk/index.js';
@@ -24,86 +23,7 @@ async function writer(connection: SqliteConnection, config: Record<string, unkno
 }
 
 describe('sqlite.table destination', () => {
-  it.each([
-    [
-      'insert',
-      [{ id: 3, name: 'new' }],
-      { written: 1, skipped: 0 },
-      [
-        [1, 'one'],
-        [2, 'two'],
-        [3, 'new'],
-      ],
-    ],
-    [
-      'upsert',
-      [
-        { id: 2, name: 'TWO' },
-        { id: 3, name: 'new' },
-      ],
-      { written: 2, skipped: 0 },
-      [
-        [1, 'one'],
-        [2, 'TWO'],
-        [3, 'new'],
-      ],
-    ],
-    [
-      'upsert',
-      [
-        { id: 1, name: 'one' },
-        { id: 2, name: 'TWO' },
-      ],
-      { written: 1, skipped: 1 },
-      [
-        [1, 'one'],
-        [2, 'TWO'],
-      ],
-    ],
-    [
-      'ignore',
-      [
-        { id: 2, name: 'TWO' },
-        { id: 3, name: 'new' },
-      ],
-      { written: 1, skipped: 1 },
-      [
-        [1, 'one'],
-        [2, 'two'],
-        [3, 'new'],
-      ],
-    ],
-    [
-      'update',
-      [{ id: 2, name: 'TWO' }],
-      { written: 1, skipped: 0 },
-      [
-        [1, 'one'],
-        [2, 'TWO'],
-      ],
-    ],
-  ])('%s', async (operation, rows, counts, expected) => {
-    const c = connect();
-    c.db.exec("create table t (id integer primary key, name text); insert into t values (1, 'one'), (2, 'two')");
-    const w = await writer(c, { table: 't', operation, key: 'id' });
-    expect(await w.write(recs(rows), ctx)).toEqual({ rejected: [], ...counts });
-    expect(c.db.prepare('select id, name from t order by id').raw(true).all()).toEqual(expected);
-    await w.close(ctx);
-  });
-
-  it('update of a missing row is rejected with RECORD_NOT_FOUND; a record without key with RECORD_NO_KEY', async () => {
-    const c = connect();
-    c.db.exec("create table t (id integer primary key, name text); insert into t values (1, 'one')");
-    const w = await writer(c, { table: 't', operation: 'update', key: ['id'] });
-    const result = await w.write(recs([{ id: 9, name: 'x' }, { name: 'no key' }, { id: 1, name: 'ONE' }]), ctx);
-    expect(result.written).toBe(1);
-    expect(result.rejected.map((r) => [r.index, r.error.code, r.error.field])).toEqual([
-      [0, 'RECORD_NOT_FOUND', undefined],
-      [1, 'RECORD_NO_KEY', 'id'],
-    ]);
-    expect(c.db.prepare('select name from t').pluck().get()).toBe('ONE');
-  });
-
+  // insert, upsert, ignore and update, rejections, DB_BUSY: the conformance suite (conformance.test.ts)
   it('a record that violates a constraint is rejected alone; the good ones commit', async () => {
     const c = connect();
     c.db.exec('create table t (id integer primary key, email text unique, qty integer not null check (qty >= 0))');
@@ -235,21 +155,6 @@ describe('sqlite.table destination', () => {
       code: 'SQL_ERROR',
       message: expect.stringContaining('no such table: t'),
     });
-  });
-
-  it('reports DB_BUSY (transient) when another connection holds the write lock past the busy timeout', async () => {
-    const c = connect({ busy_timeout: 50 });
-    c.db.exec('create table t (id integer primary key)');
-    const other = new Database(c.file);
-    try {
-      other.exec('begin immediate; insert into t values (100)');
-      const w = await writer(c, { table: 't', operation: 'insert' });
-      await expect(w.write(recs([{ id: 1 }]), ctx)).rejects.toMatchObject({ code: 'DB_BUSY', kind: 'transient' });
-      other.exec('commit');
-      expect(await w.write(recs([{ id: 1 }]), ctx)).toMatchObject({ written: 1 });
-    } finally {
-      other.close();
-    }
   });
 
   it('needs a key for update, upsert and ignore', () => {

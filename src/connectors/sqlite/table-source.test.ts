@@ -37,11 +37,6 @@ describe('sqlite.table source', () => {
     expect(pages[0]?.records[0]?.meta.position).toBe('items:1');
   });
 
-  it('resumes after the checkpointed key without reading what came before', async () => {
-    expect(ids(await readAll({ table: 'items', pageSize: 2 }, 5))).toEqual(['7', '9']);
-    expect(ids(await readAll({ table: 'items', pageSize: 2 }, 9))).toEqual([]);
-  });
-
   it('filters with where and named params, and reads only the given columns', async () => {
     const pages = await readAll({
       table: 'items',
