@@ -163,6 +163,20 @@ program
   );
 
 program
+  .command('emulate')
+  .description(
+    'start a local emulator of a vendor API with sample data, to try flows offline; without a name, list the emulators',
+  )
+  .argument('[name]', 'emulator name (see `syncline emulate`)')
+  .option('--port <port>', 'port to listen on (default: any free port)', port)
+  .option('--seed <file>', "seed data (YAML or JSON) instead of the emulator's sample data")
+  .action(
+    action((name: string | undefined, o: { port?: number; seed?: string }) =>
+      import('./emulate-command.js').then((m) => m.emulateCommand(name, o)),
+    ),
+  );
+
+program
   .command('status')
   .description("every flow's last run and open error records, and every connection's circuit breaker")
   .option('--json', 'machine-readable output')

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { createEmulatorApp, type EmulatorApp, retryAfterSignal } from './kit/emulator-app.js';
+import { defineEmulator } from './kit/emulator-definition.js';
+import type { FaultInjector } from './kit/fault-injector.js';
+import type { Recorder } from './kit/recorder.js';
 
 /**
  * A local REST API for the `http` connector's tests and benchmarks: every pagination style over a
@@ -34,6 +39,10 @@ export interface HttpTestServerStats {
 export interface HttpTestServer {
   readonly url: string;
   readonly stats: HttpTestServerStats;
+  /** Every call, in order, secrets masked (off with `log: false`). */
+  readonly recorder: Recorder;
+  /** Faults to inject on any route (the routes below also have fixed failure modes). */
+  readonly faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -52,7 +61,15 @@ export interface OAuthState {
 type Query = Record<string, string | undefined>;
 const int = (v: string | undefined, fallback: number) => (v === undefined || v === '' ? fallback : Number(v));
 
+/** Starts the test API on a free port of 127.0.0.1. */
 export async function startHttpTestServer(options: HttpTestServerOptions = {}): Promise<HttpTestServer> {
+  const server = createHttpTestApp(options);
+  const url = await server.listen();
+  return { url, stats: server.stats, recorder: server.recorder, faults: server.faults, close: () => server.close() };
+}
+
+/** The test API built on the emulator kit, not listening yet. */
+export function createHttpTestApp(options: HttpTestServerOptions = {}): EmulatorApp & { stats: HttpTestServerStats } {
   const total = options.records ?? 25;
   const start = Date.UTC(2026, 0, 1);
   const items = Array.from({ length: total }, (_, i) => ({
@@ -76,7 +93,8 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
   };
   const answered = new Map<string, { status: number; body: unknown }>();
 
-  const app = Fastify({ logger: false });
+  const base = createEmulatorApp({ record: options.log !== false, signals: { rateLimited: retryAfterSignal } });
+  const app = base.app;
   app.addHook('onRequest', async (req) => {
     if (options.log !== false) {
       stats.requests.push({ method: req.method, url: req.url, at: Date.now(), headers: { ...req.headers } });
@@ -238,9 +256,6 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     const decode = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
     return [decode(id), decode(secret)];
   };
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
   app.post('/oauth/token', async (req, reply) => {
     const form = (req.body ?? {}) as Record<string, string>;
     const [id, secret] = basicClient(req.headers.authorization) ?? [form.client_id, form.client_secret];
@@ -413,8 +428,40 @@ export async function startHttpTestServer(options: HttpTestServerOptions = {}): 
     });
   });
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, stats, close: () => app.close() };
+  return { ...base, stats };
 }
+
+const httpSeedSchema = z.object({ records: z.number().int().min(0).max(10_000_000).default(25) }).strict();
+
+/** `syncline emulate http`: the test API with N records (default 25). */
+export const httpEmulator = defineEmulator<z.infer<typeof httpSeedSchema>>({
+  name: 'http',
+  description: 'the generic REST API the http connector is tested on: every paging style, auth kind and failure mode',
+  seedSchema: httpSeedSchema,
+  defaultSeed: { records: 25 },
+  create: ({ seed }) => createHttpTestApp({ records: seed.records }),
+  credentials: () => ({
+    'basic user': TEST_CREDENTIALS.user,
+    'basic password': TEST_CREDENTIALS.password,
+    'bearer token (GET /auth/bearer)': TEST_CREDENTIALS.token,
+    'X-API-Key (GET /auth/key)': TEST_CREDENTIALS.apiKey,
+    'OAuth2 client (POST /oauth/token)': `${OAUTH_CLIENT.id} / ${OAUTH_CLIENT.secret}`,
+  }),
+  snippet: (url) => `# items.yaml — run with: npx syncline run items.yaml
+connections:
+  api: { type: http, baseUrl: ${url} }
+  out: { type: file, dir: . }
+flows:
+  items:
+    source:
+      connection: api
+      type: http.request
+      path: /items/cursor
+      query: { limit: 10 }
+      recordsPath: items
+      idField: id
+      pagination: { type: cursor, cursorPath: meta.next_cursor }
+    destinations:
+      - { connection: out, type: file.csv, path: items.csv }
+`,
+});
