@@ -52,12 +52,8 @@ describe('email channel', () => {
     expect(text).toContain(
       '12 new errors in flow orders between 2026-01-01T00:00:00.000Z and 2026-01-01T00:00:11.000Z.',
     );
-    expect(text).toMatch(
-      /RECORD_BAD_VALUE\s+9\s+errors.list flow=orders status=open code=RECORD_BAD_VALUE\n/,
-    );
-    expect(text).toMatch(
-      /RECORD_CONSTRAINT\s+3\s+errors.list flow=orders status=open code=RECORD_CONSTRAINT/,
-    );
+    expect(text).toMatch(/RECORD_BAD_VALUE\s+9\s+errors.list flow=orders status=open code=RECORD_BAD_VALUE\n/);
+    expect(text).toMatch(/RECORD_CONSTRAINT\s+3\s+errors.list flow=orders status=open code=RECORD_CONSTRAINT/);
     expect(text).toContain('fix: Correct the value in the source, or adjust the transform.');
     expect(text).toContain('Samples (10 of 12):');
     expect(text).toContain(

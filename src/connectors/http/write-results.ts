@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bodyExcerpt, type HttpResponse, pathReader, pathSchema, type ScopeReader } from '../../kit/index.js';
-import { FlowError, type Json } from '../../sdk/index.js';
+import type { Json } from '../../sdk/index.js';
 import { httpConnectorErrors } from './error-codes.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

@@ -1,7 +1,7 @@
 import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
 import { z } from 'zod';
 import { queryPager, rowCountCheckpoint, sqlErrors } from '../../kit/index.js';
-import { type Context, defineSource, FlowError, type Json, type JsonObject, type Page } from '../../sdk/index.js';
+import { type Context, defineSource, type Json, type JsonObject, type Page } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { mysqlError } from './mysql-errors.js';
 import { bindNamed } from './named-params.js';

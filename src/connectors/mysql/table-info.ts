@@ -1,5 +1,4 @@
 import { requireTableColumn, type ShownTable, sqlErrors } from '../../kit/index.js';
-import { FlowError } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
 import { type ColumnKind, columnKind, quoteIdent, sqlLiteral } from './sql-values.js';
 

@@ -1,5 +1,4 @@
 import { requireTableColumn, type ShownTable, sqlErrors } from '../../kit/index.js';
-import { FlowError } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { qualifiedName } from './sql-text.js';
 

@@ -9,7 +9,7 @@ import {
   sqlErrors,
   tableLookupConfig,
 } from '../../kit/index.js';
-import { type Context, defineStep, FlowError, type Json, type JsonObject } from '../../sdk/index.js';
+import { type Context, defineStep, type Json, type JsonObject } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
 import { quoteIdent, toSqlValue } from './sql-values.js';

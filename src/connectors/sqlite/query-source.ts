@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { queryPager, rowCountCheckpoint, sqlErrors } from '../../kit/index.js';
-import { type Context, defineSource, FlowError, type Json } from '../../sdk/index.js';
+import { type Context, defineSource, type Json } from '../../sdk/index.js';
 import type { SqliteConnection } from './connection.js';
 import { rowReader } from './row-reader.js';
 import { toSqlValue } from './sql-values.js';

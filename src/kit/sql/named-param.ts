@@ -1,4 +1,3 @@
-import { FlowError } from '../../sdk/errors.js';
 import { sqlErrors } from './sql-error-codes.js';
 
 const nameStart = /[A-Za-z_]/;

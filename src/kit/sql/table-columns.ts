@@ -1,4 +1,3 @@
-import { FlowError } from '../../sdk/errors.js';
 import { sqlErrors } from './sql-error-codes.js';
 
 /** A table as a SQL connector read it: the name to show in messages and its columns (by name). */

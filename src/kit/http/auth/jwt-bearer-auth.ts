@@ -1,6 +1,5 @@
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import * as oidc from 'openid-client';
-import { FlowError } from '../../../sdk/index.js';
 import { httpErrors } from '../http-error-codes.js';
 import type { TokenAuthProvider } from './token-cache.js';
 import { grantAuth, type TokenEndpoint } from './token-endpoint.js';

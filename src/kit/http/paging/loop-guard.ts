@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { FlowError } from '../../../sdk/index.js';
 import { httpErrors } from '../http-error-codes.js';
 import type { Paging } from './paging.js';
 

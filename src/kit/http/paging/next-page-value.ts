@@ -1,4 +1,4 @@
-import { FlowError, type Json } from '../../../sdk/index.js';
+import type { Json } from '../../../sdk/index.js';
 import { formatSegments, readKey, type Segment } from '../../path.js';
 import { httpErrors } from '../http-error-codes.js';
 
