@@ -212,6 +212,12 @@ export const coreErrors = {
       summary: 'The source could not parse this record (broken CSV quoting, invalid JSON line).',
       fix: 'Correct the line in the source file, or fix the payload and retry the error record.',
     },
+    RECORD_NO_KEY: {
+      kind: 'record',
+      summary:
+        'The record lacks a value for the key an update/upsert destination writes by (a key column, the field an API upserts on).',
+      fix: 'Map a value into every key field.',
+    },
     RECORD_MISSING_FIELD: {
       kind: 'record',
       summary:

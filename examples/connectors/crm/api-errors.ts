@@ -1,6 +1,6 @@
 import { vendorErrorPaths } from '../../../src/kit/index.js';
 import type { DataRecord, FlowError } from '../../../src/sdk/index.js';
-import { crmError } from './error-codes.js';
+import { crmErrors } from './error-codes.js';
 
 /** The CRM's error body, `{ "error": { "code", "message", "field"? } }`, read into the kit's messages. */
 export const crmApiErrors = vendorErrorPaths({ code: 'error.code', message: 'error.message' });
@@ -18,10 +18,10 @@ export function contactRejection(record: DataRecord, error: CrmRecordError): Flo
   const where = { where: record.meta.position ?? record.meta.id, ...(error.field ? { field: error.field } : {}) };
   switch (error.code) {
     case 'INVALID_FIELD':
-      return crmError('CRM_INVALID_CONTACT', said, where);
+      return crmErrors.fail('CRM_INVALID_CONTACT', said, where);
     case 'AMBIGUOUS':
-      return crmError('CRM_DUPLICATE_EMAIL', said, where);
+      return crmErrors.fail('CRM_DUPLICATE_EMAIL', said, where);
     default:
-      return crmError('CRM_REJECTED', said, where);
+      return crmErrors.fail('CRM_REJECTED', said, where);
   }
 }

@@ -1,6 +1,6 @@
 import type { DataRecord, FlowError, Json } from '../../../src/sdk/index.js';
 import { contactRejection } from './api-errors.js';
-import { crmError } from './error-codes.js';
+import { crmErrors } from './error-codes.js';
 
 /** What one batch upsert did: an id per contact written, a rejection per contact refused (by index). */
 export interface BatchOutcome {
@@ -16,7 +16,7 @@ export interface BatchOutcome {
 export function batchOutcome(sent: readonly DataRecord[], body: Json, request: string, where: string): BatchOutcome {
   const results = (body as { results?: unknown } | null)?.results;
   const mismatch = (why: string) =>
-    crmError(
+    crmErrors.fail(
       'CRM_RESULTS_MISMATCH',
       `${request} sent ${sent.length} contacts; ${why}: ${JSON.stringify(body).slice(0, 300)}`,
       {

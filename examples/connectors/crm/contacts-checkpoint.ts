@@ -1,5 +1,5 @@
 import type { Json } from '../../../src/sdk/index.js';
-import { crmError } from './error-codes.js';
+import { crmErrors } from './error-codes.js';
 
 /**
  * Where a crm.contacts read stands after a page: the CRM's cursor of the next page, or `done` after
@@ -13,7 +13,7 @@ export function readContactsCheckpoint(from: Json, where: string): ContactsCheck
     if (typeof from['cursor'] === 'string' && from['cursor'] !== '') return { cursor: from['cursor'] };
     if (from['done'] === true) return { done: true };
   }
-  throw crmError(
+  throw crmErrors.fail(
     'CRM_BAD_CHECKPOINT',
     `checkpoint ${JSON.stringify(from).slice(0, 200)} is not a crm.contacts position`,
     {

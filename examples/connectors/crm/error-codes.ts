@@ -1,10 +1,12 @@
-import { type CatalogEntry, FlowError, type FlowErrorOptions } from '../../../src/sdk/index.js';
+import { defineErrors } from '../../../src/sdk/index.js';
 
 /**
  * The crm connector's own error codes: stable names a user can look up in docs/errors.md, each with
- * its kind (the policy: `record` → error store, the run goes on) and what to do about it.
+ * its kind (the policy: `record` → error store, the run goes on) and what to do about it. `defineErrors`
+ * gives the typed factory `crmErrors.fail(code, message, options)`: a misspelt code does not compile, and
+ * each error gets its code's kind and fix (as hint).
  */
-export const crmErrorCodes = {
+export const crmErrors = defineErrors('examples/connectors/crm', {
   CRM_INVALID_CONTACT: {
     kind: 'record',
     summary: 'The CRM refused a contact because a field is missing or malformed (its INVALID_FIELD).',
@@ -29,14 +31,7 @@ export const crmErrorCodes = {
   CRM_BAD_CHECKPOINT: {
     kind: 'config',
     summary: 'The checkpoint a crm.contacts read resumes from was not written by a crm.contacts read.',
-    fix: 'Run the flow from the start (`--full`): the checkpoint belongs to another source type.',
+    fix: 'Run the flow from the start (ignoring its checkpoint): the checkpoint belongs to another source type.',
+    next: [{ action: 'flows.run', fromStart: true }],
   },
-} as const satisfies Record<string, CatalogEntry>;
-
-export type CrmErrorCode = keyof typeof crmErrorCodes;
-
-/** A FlowError with one of the crm codes: its kind and hint come from the catalog above. */
-export function crmError(code: CrmErrorCode, message: string, options: Omit<FlowErrorOptions, 'kind'> = {}): FlowError {
-  const entry = crmErrorCodes[code];
-  return new FlowError(code, message, { kind: entry.kind, hint: entry.fix, ...options });
-}
+});

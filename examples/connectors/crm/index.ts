@@ -2,8 +2,9 @@ import { defineConnector } from '../../../src/sdk/index.js';
 import { checkCrmConnection, closeCrmConnection, crmConnectionConfig, openCrmConnection } from './connection.js';
 import { contactsDestination } from './contacts-destination.js';
 import { contactsSource } from './contacts-source.js';
+import { crmErrors } from './error-codes.js';
 
-export { crmErrorCodes } from './error-codes.js';
+export { crmErrors } from './error-codes.js';
 
 /** The example CRM (docs/connectors/writing-a-connector.md): contacts in, contacts out, over the HTTP kit. */
 export const crmConnector = defineConnector({
@@ -15,4 +16,5 @@ export const crmConnector = defineConnector({
   close: closeCrmConnection,
   sources: [contactsSource],
   destinations: [contactsDestination],
+  errors: [crmErrors],
 });

@@ -17,9 +17,4 @@ export const sqlErrors = defineErrors('kit/sql', {
     summary: 'The destination rejected the record (constraint violated, value too large, wrong type).',
     fix: 'Correct the value named in the message and retry the error record.',
   },
-  RECORD_NO_KEY: {
-    kind: 'record',
-    summary: 'The record lacks a value for a key column of an update/upsert destination.',
-    fix: 'Map a value into every key column.',
-  },
 });

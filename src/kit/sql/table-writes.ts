@@ -1,6 +1,5 @@
 import { FlowError } from '../../sdk/errors.js';
 import type { JsonObject } from '../../sdk/json.js';
-import { sqlErrors } from './sql-error-codes.js';
 
 /** What a SQL table writer counts while it writes one batch (the batch's WriteResult). */
 export interface WriteOutcome {
@@ -19,7 +18,7 @@ export function missingKeyError(
   for (const k of key) {
     const v = data[k];
     if (v === undefined || v === null) {
-      return sqlErrors.fail('RECORD_NO_KEY', `record ${id} has no value for key column "${k}"`, {
+      return new FlowError('RECORD_NO_KEY', `record ${id} has no value for key column "${k}"`, {
         where: `${where} record ${id}`,
         field: k,
       });
