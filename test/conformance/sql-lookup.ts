@@ -4,6 +4,7 @@ import {
   createRecord,
   type Json,
   type JsonObject,
+  ManualClock,
   type Processor,
   type Step,
 } from '../../src/sdk/index.js';
@@ -30,12 +31,27 @@ export interface SqlLookupHarness<K> {
   readonly of: Step;
   /** Counts the statements the step runs: through a connection that counts them, or the metrics of the context. */
   readonly count:
-    | { connection(connection: K, count: () => void): K }
+    | { connection(connection: K, count: (text: string) => void): K }
     | { context(ctx: Context, count: (by: number) => void): Context };
   /** The prices of (A, US), (B, EU), (A, EU) as the driver hands them over (decimals as text or numbers). */
   readonly prices: readonly [Json, Json, Json];
   /** A key holding a NUL character: looked up like any other (no row has it), or the record fails with this code. */
   readonly nulKey: 'notFound' | { readonly code: string };
+  /** The connector's own tests over the same tables (its SQL text, collation, cache details). */
+  own?(lookup: SqlLookupFixture): void;
+}
+
+/** What a connector's own lookup tests get: the step over the seeded tables and what it asked. */
+export interface SqlLookupFixture {
+  /** `customers` by `customer.email`, setting `customer_id` (id) and `tier`. */
+  readonly base: Readonly<Record<string, unknown>>;
+  /** The context the step runs with; its clock is a ManualClock. */
+  readonly ctx: Context;
+  readonly clock: ManualClock;
+  /** The step over `config`, the statements asked forgotten. */
+  create(config: Record<string, unknown>): Promise<Processor>;
+  /** The statements asked since `create` (their text where the connection counts them). */
+  queries(): readonly string[];
 }
 
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `r${i + 1}` }));
@@ -55,18 +71,26 @@ const prices = {
 export function describeSqlLookup<K>(title: string, h: SqlLookupHarness<K>): void {
   describe.skipIf(!h.up)(title, () => {
     const { ctx: temp } = tempContext('syncline-sql-lookup-');
+    const clock = new ManualClock();
     let statements = 0;
+    let texts: string[] = [];
     const count = (by = 1) => {
       statements += by;
     };
     const counting = h.count;
-    const ctx: Context = 'context' in counting ? counting.context(temp, count) : temp;
+    const ctx: Context = 'context' in counting ? counting.context({ ...temp, clock }, count) : { ...temp, clock };
     let connection: K;
     let counted: K;
     beforeAll(async () => {
       await h.setup();
       connection = await h.connect();
-      counted = 'connection' in counting ? counting.connection(connection, count) : connection;
+      counted =
+        'connection' in counting
+          ? counting.connection(connection, (text) => {
+              count();
+              texts.push(text);
+            })
+          : connection;
     });
     afterAll(async () => {
       if (connection !== undefined) await h.close(connection);
@@ -79,8 +103,10 @@ export function describeSqlLookup<K>(title: string, h: SqlLookupHarness<K>): voi
         ctx,
       );
       statements = 0;
+      texts = [];
       return p;
     };
+    h.own?.({ base, ctx, clock, create, queries: () => texts });
 
     it('enriches a page of 1000 records with one statement, and reports hits and misses', async () => {
       const p = await create(base);

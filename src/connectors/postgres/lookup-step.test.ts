@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { countQueries } from '../../../test/conformance/sql-harness.js';
 import { describeSqlLookup } from '../../../test/conformance/sql-lookup.js';
 import { requireServer } from '../../../test/helpers/servers.js';
-import { tempContext } from '../../../test/helpers/temp-context.js';
-import { createRecord, type JsonObject, type Processor } from '../../sdk/index.js';
+import { createRecord, type JsonObject } from '../../sdk/index.js';
 import { closePostgresConnection, type PostgresConnection } from './connection.js';
 import { lookupStep } from './lookup-step.js';
 import { createTestSchema, type TestSchema, testServerUrl } from './test-helpers.js';
 
-const { ctx } = tempContext('syncline-pg-lookup-');
 const server = new URL(testServerUrl);
 const up = await requireServer('PostgreSQL', server.hostname, Number(server.port || 5432));
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `r${i + 1}` }));
@@ -30,67 +28,38 @@ describeSqlLookup<PostgresConnection>('postgres.lookup step: what the SQL lookup
   connect: () => shared.open(),
   close: closePostgresConnection,
   of: lookupStep,
-  count: { connection: (connection, count) => countQueries(connection, () => count()) },
+  count: { connection: countQueries },
   prices: ['1.75', '2.00', '1.50'],
   // PostgreSQL text cannot hold a NUL character: that key cannot be looked up
   nulKey: { code: 'RECORD_BAD_VALUE' },
-});
+  own({ base, ctx, create, queries }) {
+    const prices = { ...base, table: 'prices', match: { sku: 'sku', region: 'region' }, fields: { price: 'price' } };
+    it('asks with one SELECT … = ANY($1::text[]) per page', async () => {
+      const p = await create(base);
+      await p.process(recs([{ customer: { email: 'c1@x.com' } }, { customer: { email: 'c2@x.com' } }]), ctx);
+      expect(queries()).toEqual([
+        `SELECT "email", "id", "tier" FROM ${shared.name}.customers WHERE "email" = ANY($1::text[])`,
+      ]);
+    });
 
-describe.skipIf(!up)('postgres.lookup step', () => {
-  let db: TestSchema;
-  let connection: PostgresConnection;
-  let queries: string[] = [];
-  let counted: PostgresConnection;
-  beforeAll(async () => {
-    db = await createTestSchema('lookup');
-    connection = await db.open();
-    counted = countQueries(connection, (text) => queries.push(text));
-    await db.sql(seed);
-  });
-  afterAll(async () => {
-    await closePostgresConnection(connection);
-    await db.drop();
-  });
+    it('matches on several columns with one unnest query', async () => {
+      const p = await create({ ...prices, onMissing: 'null' });
+      await p.process(recs([{ sku: 'A', region: 'US' }]), ctx);
+      expect(queries()).toHaveLength(1);
+      expect(queries()[0]).toContain('("sku", "region") IN (SELECT * FROM unnest($1::text[], $2::bpchar[]))');
+    });
 
-  const create = async (config: Record<string, unknown>): Promise<Processor> => {
-    const p = await lookupStep.create(
-      { config: lookupStep.config.parse(config), where: 'flow f/step lookup', connection: counted },
-      ctx,
-    );
-    queries = [];
-    return p;
-  };
-  const base = {
-    connection: 'crm',
-    table: 'customers',
-    match: { email: 'customer.email' },
-    fields: { customer_id: 'id', tier: 'tier' },
-  };
-  const prices = { ...base, table: 'prices', match: { sku: 'sku', region: 'region' }, fields: { price: 'price' } };
-
-  it('asks with one SELECT … = ANY($1::text[]) per page', async () => {
-    const p = await create(base);
-    await p.process(recs([{ customer: { email: 'c1@x.com' } }, { customer: { email: 'c2@x.com' } }]), ctx);
-    expect(queries).toEqual([`SELECT "email", "id", "tier" FROM ${db.name}.customers WHERE "email" = ANY($1::text[])`]);
-  });
-
-  it('matches on several columns with one unnest query', async () => {
-    const p = await create({ ...prices, onMissing: 'null' });
-    await p.process(recs([{ sku: 'A', region: 'US' }]), ctx);
-    expect(queries).toHaveLength(1);
-    expect(queries[0]).toContain('("sku", "region") IN (SELECT * FROM unnest($1::text[], $2::bpchar[]))');
-  });
-
-  it('a NUL character in the second match column fails that record only, naming that field', async () => {
-    const two = await create(prices);
-    const out = await two.process(
-      recs([
-        { sku: 'A', region: 'E\u0000U' },
-        { sku: 'B', region: 'EU' },
-      ]),
-      ctx,
-    );
-    expect(out.records.map((r) => r.data['price'])).toEqual(['2.00']);
-    expect(out.failed[0]?.error).toMatchObject({ code: 'RECORD_BAD_VALUE', field: 'region' });
-  });
+    it('a NUL character in the second match column fails that record only, naming that field', async () => {
+      const two = await create(prices);
+      const out = await two.process(
+        recs([
+          { sku: 'A', region: 'E\u0000U' },
+          { sku: 'B', region: 'EU' },
+        ]),
+        ctx,
+      );
+      expect(out.records.map((r) => r.data['price'])).toEqual(['2.00']);
+      expect(out.failed[0]?.error).toMatchObject({ code: 'RECORD_BAD_VALUE', field: 'region' });
+    });
+  },
 });

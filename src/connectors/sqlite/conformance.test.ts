@@ -8,6 +8,7 @@ import { sqliteLookupStep } from './lookup-step.js';
 import { querySource } from './query-source.js';
 import { tableDestination } from './table-destination.js';
 import { tableSource } from './table-source.js';
+import { countLookupQueries } from './test-helpers.js';
 
 const { ctx } = tempContext('syncline-sqlite-conformance-');
 const { ids, at } = sqlItems;
@@ -91,17 +92,7 @@ describeSqlConformance<SqliteConnection>('sqlite conformance', {
   },
   lookup: {
     of: sqliteLookupStep,
-    count: {
-      context: (c, count) => ({
-        ...c,
-        metrics: {
-          increment: (name, by = 1) => {
-            if (name === 'sqlite_lookup_queries') count(by);
-          },
-          observe() {},
-        },
-      }),
-    },
+    count: { context: countLookupQueries },
     failure: { skip: 'a SQLite lookup has no per-key failure: any value is compared by the column affinity' },
   },
 });

@@ -17,6 +17,7 @@ import {
 } from './connection.js';
 import { sqliteConnector } from './index.js';
 import { sqliteLookupStep } from './lookup-step.js';
+import { countLookupQueries } from './test-helpers.js';
 
 const { dir, ctx: baseCtx } = tempContext('syncline-sqlite-lookup-');
 const shared = tempContext('syncline-sqlite-lookup-shared-');
@@ -47,17 +48,7 @@ describeSqlLookup<SqliteConnection>('sqlite.lookup step: what the SQL lookups sh
   connect: async () => connectShared(),
   close: closeSqliteConnection,
   of: sqliteLookupStep,
-  count: {
-    context: (c, count) => ({
-      ...c,
-      metrics: {
-        increment: (name, by = 1) => {
-          if (name === 'sqlite_lookup_queries') count(by);
-        },
-        observe() {},
-      },
-    }),
-  },
+  count: { context: countLookupQueries },
   prices: [1.75, 2, 1.5],
   nulKey: 'notFound',
 });
@@ -66,16 +57,9 @@ describe('sqlite.lookup step', () => {
   let connection: SqliteConnection;
   let statements = 0;
   const clock = new ManualClock();
-  const ctx: Context = {
-    ...baseCtx,
-    clock,
-    metrics: {
-      increment: (name, by = 1) => {
-        if (name === 'sqlite_lookup_queries') statements += by;
-      },
-      observe() {},
-    },
-  };
+  const ctx: Context = countLookupQueries({ ...baseCtx, clock }, (by) => {
+    statements += by;
+  });
   beforeAll(() => {
     connection = openSqliteConnection(sqliteConnectionConfig.parse({ path: 'erp.db' }), baseCtx);
     seed(connection);
