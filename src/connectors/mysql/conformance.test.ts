@@ -1,12 +1,7 @@
 import { describeSqlConformance, killWaitingWrite } from '../../../test/conformance/sql-conformance.js';
 import { countQueries, sqlCustomerRows, sqlItems } from '../../../test/conformance/sql-harness.js';
 import { requireServer } from '../../../test/helpers/servers.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { lookupStep } from './lookup-step.js';
 import { querySource } from './query-source.js';
 import { tableDestination } from './table-destination.js';
@@ -44,7 +39,7 @@ describeSqlConformance<MysqlConnection>('mysql conformance (MariaDB)', {
     `);
   },
   teardown: () => db.drop(),
-  connect: () => openMysqlConnection(mysqlConnectionConfig.parse({ url: db.url, pool: { max: 3 } })),
+  connect: () => db.open({ pool: { max: 3 } }),
   close: closeMysqlConnection,
   held: checkedOut,
   typedRows: 'the server hands every value over typed',

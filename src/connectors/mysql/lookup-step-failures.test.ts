@@ -1,13 +1,8 @@
 import { describeSqlLookupFailures } from '../../../test/conformance/sql-lookup-failures.js';
 import { requireServer } from '../../../test/helpers/servers.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { lookupStep } from './lookup-step.js';
-import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
+import { createTestDatabase, openTestConnection, type TestDatabase, testServerUrl } from './test-helpers.js';
 
 const server = new URL(testServerUrl);
 const port = Number(server.port || 3306);
@@ -26,7 +21,7 @@ describeSqlLookupFailures<MysqlConnection>('mysql.lookup when the server is slow
     return db.url;
   },
   teardown: () => db.drop(),
-  connect: (url) => openMysqlConnection(mysqlConnectionConfig.parse({ url })),
+  connect: (url) => openTestConnection(url),
   close: closeMysqlConnection,
   target: (connection) => connection.target,
   of: lookupStep,

@@ -3,12 +3,7 @@ import { countQueries } from '../../../test/conformance/sql-harness.js';
 import { describeSqlLookup } from '../../../test/conformance/sql-lookup.js';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { createRecord, type JsonObject } from '../../sdk/index.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { lookupStep } from './lookup-step.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
 
@@ -30,7 +25,7 @@ describeSqlLookup<MysqlConnection>('mysql.lookup step (MariaDB): what the SQL lo
     await shared.sql(seed);
   },
   teardown: () => shared.drop(),
-  connect: () => openMysqlConnection(mysqlConnectionConfig.parse({ url: shared.url })),
+  connect: () => shared.open(),
   close: closeMysqlConnection,
   of: lookupStep,
   count: { connection: countQueries },

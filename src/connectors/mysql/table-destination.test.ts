@@ -3,12 +3,7 @@ import { describeSqlTableDestination } from '../../../test/conformance/sql-table
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import { createRecord, type JsonObject, type Page } from '../../sdk/index.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { tableDestination } from './table-destination.js';
 import { tableSource } from './table-source.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
@@ -26,7 +21,7 @@ describeSqlTableDestination<MysqlConnection>('mysql.table destination (MariaDB):
     shared = await createTestDatabase('dest');
   },
   teardown: () => shared.drop(),
-  connect: () => openMysqlConnection(mysqlConnectionConfig.parse({ url: shared.url, pool: { max: 3 } })),
+  connect: () => shared.open({ pool: { max: 3 } }),
   close: closeMysqlConnection,
   sql: async (statement) => (await shared.sql(statement)) as JsonObject[],
   of: tableDestination,
@@ -41,7 +36,7 @@ describe.skipIf(!up)('mysql.table destination (MariaDB)', () => {
   let n = 0;
   beforeAll(async () => {
     db = await createTestDatabase('dest');
-    connection = await openMysqlConnection(mysqlConnectionConfig.parse({ url: db.url, pool: { max: 3 } }));
+    connection = await db.open({ pool: { max: 3 } });
   });
   afterAll(async () => {
     await closeMysqlConnection(connection);
