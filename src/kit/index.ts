@@ -41,6 +41,7 @@ export * from './lookup/lookup-cache.js';
 export * from './lookup/table-lookup.js';
 export * from './path.js';
 export * from './retry-on-clock.js';
+export * from './sql/batch-marker.js';
 export * from './sql/connect-error.js';
 export * from './sql/create-table-statement.js';
 export * from './sql/database-url.js';

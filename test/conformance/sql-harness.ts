@@ -56,3 +56,15 @@ export const sqlLookupRecords: Pick<LookupHarness, 'found' | 'missing'> = {
   ],
   missing: () => ({ email: 'nobody@x' }),
 };
+
+/** `connection` with its `query` method reporting each statement's text to `count` first (to see cache hits). */
+export function countQueries<K extends { query(text: string, ...rest: never[]): unknown }>(
+  connection: K,
+  count: (text: string) => void,
+): K {
+  const query = (text: string, ...rest: never[]) => {
+    count(text);
+    return connection.query(text, ...rest);
+  };
+  return { ...connection, query };
+}

@@ -2,12 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import type { Json, Page } from '../../sdk/index.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { querySource } from './query-source.js';
 import { tableDestination } from './table-destination.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
@@ -21,7 +16,7 @@ describe.skipIf(!up)('mysql.query source (MariaDB)', () => {
   let connection: MysqlConnection;
   beforeAll(async () => {
     db = await createTestDatabase('query');
-    connection = await openMysqlConnection(mysqlConnectionConfig.parse({ url: db.url, pool: { max: 2 } }));
+    connection = await db.open({ pool: { max: 2 } });
     await db.sql(`
       create table n (v int primary key, label varchar(10), changed datetime);
       insert into n select seq, concat('n', seq), '2026-01-01' + interval seq day from seq_1_to_10;

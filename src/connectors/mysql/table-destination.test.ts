@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSqlTableDestination } from '../../../test/conformance/sql-table-destination.js';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import { createRecord, type JsonObject, type Page } from '../../sdk/index.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { tableDestination } from './table-destination.js';
 import { tableSource } from './table-source.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
@@ -18,13 +14,29 @@ const up = await requireServer('MariaDB', server.hostname, Number(server.port ||
 
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `line:${i + 2}` }));
 
+let shared: TestDatabase;
+describeSqlTableDestination<MysqlConnection>('mysql.table destination (MariaDB): what the SQL tables share', {
+  up,
+  async setup() {
+    shared = await createTestDatabase('dest');
+  },
+  teardown: () => shared.drop(),
+  connect: () => shared.open({ pool: { max: 3 } }),
+  close: closeMysqlConnection,
+  sql: async (statement) => (await shared.sql(statement)) as JsonObject[],
+  of: tableDestination,
+  variants: [{ label: 'mysql', config: {} }],
+  missingTable: '`nope` does not exist',
+  unknownColumn: { message: expect.stringContaining("Unknown column 'missing_col'") },
+});
+
 describe.skipIf(!up)('mysql.table destination (MariaDB)', () => {
   let db: TestDatabase;
   let connection: MysqlConnection;
   let n = 0;
   beforeAll(async () => {
     db = await createTestDatabase('dest');
-    connection = await openMysqlConnection(mysqlConnectionConfig.parse({ url: db.url, pool: { max: 3 } }));
+    connection = await db.open({ pool: { max: 3 } });
   });
   afterAll(async () => {
     await closeMysqlConnection(connection);
@@ -179,64 +191,5 @@ describe.skipIf(!up)('mysql.table destination (MariaDB)', () => {
       ['n', 'text', ''],
     ]);
     expect(await connection.query('select count(*) as c from made')).toEqual([{ c: 2 }]);
-  });
-
-  it('fails the whole batch with SQL_ERROR for a missing table or column, writing nothing of it', async () => {
-    await expect(writer({ table: 'nope', operation: 'insert' })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      message: expect.stringContaining('`nope` does not exist'),
-    });
-    await expect(writer({ table: await freshTable(), operation: 'upsert', key: 'nokey' })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      field: 'nokey',
-    });
-    const table = await freshTable('id int primary key', '');
-    const w = await writer({ table, operation: 'insert' });
-    await expect(w.write(recs([{ id: 1 }, { id: 2, missing_col: 1 }]), ctx)).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      kind: 'config',
-      message: expect.stringContaining("Unknown column 'missing_col'"),
-    });
-    expect(await connection.query(`select count(*) as c from ${table}`)).toEqual([{ c: 0 }]);
-  });
-
-  it('needs a key for update, upsert and ignore', () => {
-    expect(() => tableDestination.config.parse({ table: 't', operation: 'upsert' })).toThrow(/need key/);
-  });
-
-  describe('page markers (exactly-once insert)', () => {
-    it('skips a batch whose marker was committed, counting it as already written, and refuses its bad records again', async () => {
-      const table = await freshTable('id int primary key, name varchar(20) not null', '');
-      const w = await writer({ table, operation: 'insert' });
-      const batch = { key: 'out|run 1 page 3#1|0+3' };
-      const rows = recs([{ id: 1, name: 'a' }, { id: 2 }, { id: 3, name: 'c' }]);
-      const first = await w.write(rows, ctx, batch);
-      expect(first).toMatchObject({ written: 2, rejected: [{ index: 1 }] });
-      const code = first.rejected[0]?.error.code;
-      const again = await w.write(rows, ctx, batch);
-      expect(again).toMatchObject({ written: 0, alreadyWritten: 2, rejected: [{ index: 1, error: { code } }] });
-      expect(again.rejected[0]?.error.message).toMatch(/before a crash/);
-      expect(await rowsOf(table)).toEqual([
-        { id: 1, name: 'a' },
-        { id: 3, name: 'c' },
-      ]);
-      expect(await w.write(recs([{ id: 4, name: 'd' }]), ctx, batch)).toMatchObject({ written: 1 });
-      expect(await w.write(recs([{ id: 5, name: 'e' }]), ctx)).toMatchObject({ written: 1 });
-      expect(await connection.query('select page, records from syncline_page_markers order by records')).toEqual([
-        { page: batch.key, records: 1 },
-        { page: batch.key, records: 3 },
-      ]);
-    });
-
-    it('commits the batch and its marker in one transaction: a marker that cannot be written rolls the rows back', async () => {
-      const table = await freshTable('id int primary key, name varchar(20)', '');
-      const markers = `m_${table}`;
-      await db.sql(
-        `create table ${markers} (flow varchar(255), marker char(64), page text, run_id varchar(64), records int check (records < 0), rejected text, committed_at bigint, primary key (flow, marker))`,
-      );
-      const w = await writer({ table, operation: 'insert', pageMarkers: { table: markers } });
-      await expect(w.write(recs([{ id: 1, name: 'a' }]), ctx, { key: 'k' })).rejects.toBeDefined();
-      expect(await rowsOf(table)).toEqual([]);
-    });
   });
 });

@@ -1,8 +1,8 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
-  alreadyWritten,
+  checkBatchMarker,
   createdColumns,
-  markerId,
+  type MarkerStore,
   markerRejected,
   missingKeyError,
   onceUntilFailed,
@@ -63,6 +63,17 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         at,
       );
     });
+    const markerStore: MarkerStore = {
+      open: openMarkers,
+      find: async (table, flow, marker) =>
+        (
+          await connection.query<{ rejected: string | null }[]>(
+            `SELECT rejected FROM ${table} WHERE flow = ${sqlLiteral(flow)} AND marker = ${sqlLiteral(marker)}`,
+            where,
+          )
+        )[0],
+      literal: (value) => sqlLiteral(value),
+    };
     const budget = Math.max(16 << 10, Math.min(MAX_STATEMENT_BYTES, connection.server.maxAllowedPacket - 4096));
 
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
@@ -159,21 +170,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
         const out: Outcome = { written: 0, skipped: 0, rejected: [] };
         if (records.length === 0) return out;
         // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
-        let mark: ((rejected: string | null) => string) | undefined;
-        if (markers && markerTable && batch) {
-          const now = ctx.clock.now().getTime();
-          await openMarkers(markerTable, markers.keepMs, ctx.flow, now);
-          const id = markerId(batch, records);
-          const found = await connection.query<{ rejected: string | null }[]>(
-            `SELECT rejected FROM ${markerTable} WHERE flow = ${sqlLiteral(ctx.flow)} AND marker = ${sqlLiteral(id)}`,
-            where,
-          );
-          const row = found[0];
-          if (row) return alreadyWritten(records, row.rejected, where);
-          const key = batch.key;
-          mark = (rejected) =>
-            `INSERT INTO ${markerTable} (flow, marker, page, run_id, records, rejected, committed_at) VALUES (${[ctx.flow, id, key, ctx.runId, records.length, rejected, now].map((v) => sqlLiteral(v)).join(', ')})`;
-        }
+        const check = await checkBatchMarker({ markers, table: markerTable, batch, records, where }, markerStore, ctx);
+        if ('done' in check) return check.done;
+        const { mark } = check;
         if (!info) await create(records);
         const rows = plan(records, out, (info as TableInfo).columns);
         const conn = await connection.acquire().catch((error: unknown) => {

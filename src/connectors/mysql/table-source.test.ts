@@ -2,12 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import type { DataRecord, Json, Page, ReadArgs } from '../../sdk/index.js';
-import {
-  closeMysqlConnection,
-  type MysqlConnection,
-  mysqlConnectionConfig,
-  openMysqlConnection,
-} from './connection.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { tableSource } from './table-source.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
 
@@ -23,7 +18,7 @@ describe.skipIf(!up)('mysql.table source (MariaDB)', () => {
   let statements: string[] = [];
   beforeAll(async () => {
     db = await createTestDatabase('src');
-    connection = await openMysqlConnection(mysqlConnectionConfig.parse({ url: db.url }));
+    connection = await db.open();
     counted = {
       ...connection,
       query: (sql, where) => {

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { type MysqlConnection, mysqlConnectionConfig, openMysqlConnection } from './connection.js';
 
 /** The server the tests use: SYNCLINE_TEST_MYSQL_URL, default root without password at 127.0.0.1:3306/test. */
 export const testServerUrl = process.env['SYNCLINE_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
@@ -9,6 +10,8 @@ export interface TestDatabase {
   readonly name: string;
   /** Runs statements as the admin user in that database. */
   sql(statement: string): Promise<unknown>;
+  /** Opens a connection of the connector into the database. */
+  open(extra?: Record<string, unknown>): Promise<MysqlConnection>;
   drop(): Promise<void>;
 }
 
@@ -35,9 +38,15 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     url: url.toString(),
     name,
     sql: async (statement) => (await admin.query(statement))[0],
+    open: (extra = {}) => openTestConnection(url.toString(), extra),
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await admin.end();
     },
   };
+}
+
+/** For tests only: a connection of the connector to `url` (the connection config's other fields from `extra`). */
+export function openTestConnection(url: string, extra: Record<string, unknown> = {}): Promise<MysqlConnection> {
+  return openMysqlConnection(mysqlConnectionConfig.parse({ url, ...extra }));
 }

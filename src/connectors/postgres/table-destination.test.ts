@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSqlTableDestination } from '../../../test/conformance/sql-table-destination.js';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import { createRecord, type JsonObject, type Page } from '../../sdk/index.js';
@@ -12,6 +13,25 @@ const server = new URL(testServerUrl);
 const up = await requireServer('PostgreSQL', server.hostname, Number(server.port || 5432));
 
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `line:${i + 2}` }));
+
+let shared: TestSchema;
+describeSqlTableDestination<PostgresConnection>('postgres.table destination: what the SQL tables share', {
+  up,
+  async setup() {
+    shared = await createTestSchema('dest');
+  },
+  teardown: () => shared.drop(),
+  connect: () => shared.open({ pool: { max: 3 } }),
+  close: closePostgresConnection,
+  sql: async (statement) => (await shared.sql(statement)).rows,
+  of: tableDestination,
+  variants: [
+    { label: 'mode copy', config: { mode: 'copy' } },
+    { label: 'mode insert', config: { mode: 'insert' } },
+  ],
+  missingTable: '"nope" does not exist',
+  unknownColumn: { field: 'missing_col' },
+});
 
 describe.skipIf(!up)('postgres.table destination', () => {
   let db: TestSchema;
@@ -192,30 +212,10 @@ describe.skipIf(!up)('postgres.table destination', () => {
     expect((await db.sql('select count(*)::int as c from made')).rows).toEqual([{ c: 2 }]);
   });
 
-  it('fails the whole batch with SQL_ERROR for a missing table or column, writing nothing of it', async () => {
-    await expect(writer({ table: 'nope', operation: 'insert' })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      message: expect.stringContaining('"nope" does not exist'),
-    });
-    await expect(writer({ table: await freshTable(), operation: 'upsert', key: 'nokey' })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      field: 'nokey',
-    });
-    const table = await freshTable('id int primary key', '');
-    const w = await writer({ table, operation: 'insert' });
-    await expect(w.write(recs([{ id: 1 }, { id: 2, missing_col: 1 }]), ctx)).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      kind: 'config',
-      field: 'missing_col',
-    });
+  it('an upsert into a table without a unique key on the key fails the batch with SQL_ERROR', async () => {
     const noUnique = await freshTable('id int, name text', '');
     const u = await writer({ table: noUnique, operation: 'upsert', key: 'id' });
     await expect(u.write(recs([{ id: 1, name: 'a' }]), ctx)).rejects.toMatchObject({ code: 'SQL_ERROR' });
-    expect((await db.sql(`select count(*)::int as c from ${table}`)).rows).toEqual([{ c: 0 }]);
-  });
-
-  it('needs a key for update, upsert and ignore', () => {
-    expect(() => tableDestination.config.parse({ table: 't', operation: 'upsert' })).toThrow(/need key/);
   });
 
   describe.each(['copy', 'insert'])('a NUL character (PostgreSQL text cannot hold it), mode %s', (mode) => {
@@ -247,38 +247,6 @@ describe.skipIf(!up)('postgres.table destination', () => {
   });
 
   describe.each(['copy', 'insert'])('page markers (exactly-once insert), mode %s', (mode) => {
-    it('skips a batch whose marker was committed, counting it as already written, and refuses its bad records again', async () => {
-      const table = await freshTable('id int primary key, name varchar(20) not null', '');
-      const w = await writer({ table, operation: 'insert', mode });
-      const batch = { key: `out|run 1 page 3#1|0+3 ${mode}` };
-      const rows = recs([{ id: 1, name: 'a' }, { id: 2 }, { id: 3, name: 'c' }]);
-      expect(await w.write(rows, ctx, batch)).toMatchObject({
-        written: 2,
-        rejected: [{ index: 1, error: { code: 'RECORD_CONSTRAINT' } }],
-      });
-      const again = await w.write(rows, ctx, batch);
-      expect(again).toMatchObject({
-        written: 0,
-        alreadyWritten: 2,
-        rejected: [{ index: 1, error: { code: 'RECORD_CONSTRAINT', kind: 'record' } }],
-      });
-      expect(again.rejected[0]?.error.message).toMatch(/before a crash/);
-      expect(await rowsOf(table)).toEqual([
-        { id: 1, name: 'a' },
-        { id: 3, name: 'c' },
-      ]);
-      // the same key with other records is another batch; no key: written as before
-      expect(await w.write(recs([{ id: 4, name: 'd' }]), ctx, batch)).toMatchObject({ written: 1 });
-      expect(await w.write(recs([{ id: 5, name: 'e' }]), ctx)).toMatchObject({ written: 1 });
-      const markers = await db.sql('select page, records from syncline_page_markers where page = $1 order by records', [
-        batch.key,
-      ]);
-      expect(markers.rows).toEqual([
-        { page: batch.key, records: 1 },
-        { page: batch.key, records: 3 },
-      ]);
-    });
-
     it('creates the marker table once when the first batches are written in parallel', async () => {
       const table = await freshTable('id int', '');
       const w = await writer({ table, operation: 'insert', mode, pageMarkers: { table: `p_${table}` } });
@@ -287,17 +255,6 @@ describe.skipIf(!up)('postgres.table destination', () => {
       );
       expect(results.map((r) => r.written)).toEqual([1, 1, 1, 1]);
       expect((await db.sql(`select count(*)::int as n from p_${table}`)).rows).toEqual([{ n: 4 }]);
-    });
-
-    it('commits the batch and its marker in one transaction: a marker that cannot be written rolls the rows back', async () => {
-      const table = await freshTable('id int primary key, name varchar(20)', '');
-      const markers = `m_${table}`;
-      await db.sql(
-        `create table ${markers} (flow text, marker text, page text, run_id text, records int check (records < 0), rejected text, committed_at bigint, primary key (flow, marker))`,
-      );
-      const w = await writer({ table, operation: 'insert', mode, pageMarkers: { table: markers } });
-      await expect(w.write(recs([{ id: 1, name: 'a' }]), ctx, { key: `k ${mode}` })).rejects.toBeDefined();
-      expect(await rowsOf(table)).toEqual([]);
     });
   });
 });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
-  alreadyWritten,
+  checkBatchMarker,
   createdColumns,
   createTableStatement,
-  markerId,
+  type MarkerStore,
   markerRejected,
   missingKeyError,
   onceUntilFailed,
@@ -86,6 +86,20 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       await create().catch(create);
       await connection.query(`DELETE FROM ${table} WHERE flow = $1 AND committed_at < $2`, [flow, now - keepMs], at);
     });
+
+    const markerStore: MarkerStore = {
+      open: openMarkers,
+      async find(table, flow, marker) {
+        const found = await connection.query(
+          `SELECT rejected FROM ${table} WHERE flow = $1 AND marker = $2`,
+          [flow, marker],
+          where,
+        );
+        const row = found.rows[0] as unknown[] | undefined;
+        return row ? { rejected: (row[0] as string | null) ?? null } : undefined;
+      },
+      literal: (value) => sqlLiteral(value),
+    };
 
     const reject = (out: Outcome, row: { index: number; id: string }, error: unknown) => {
       const e = pgError(error, `${where} record ${row.id}`);
@@ -285,22 +299,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
         const out: Outcome = { written: 0, skipped: 0, rejected: [] };
         if (records.length === 0) return out;
         // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
-        let mark: ((rejected: string | null) => string) | undefined;
-        if (markers && markerTable && batch) {
-          const now = ctx.clock.now().getTime();
-          await openMarkers(markerTable, markers.keepMs, ctx.flow, now);
-          const id = markerId(batch, records);
-          const found = await connection.query(
-            `SELECT rejected FROM ${markerTable} WHERE flow = $1 AND marker = $2`,
-            [ctx.flow, id],
-            where,
-          );
-          const row = found.rows[0] as unknown[] | undefined;
-          if (row) return alreadyWritten(records, (row[0] as string | null) ?? null, where);
-          const key = batch.key;
-          mark = (rejected) =>
-            `INSERT INTO ${markerTable} (flow, marker, page, run_id, records, rejected, committed_at) VALUES (${[ctx.flow, id, key, ctx.runId, records.length, rejected, now].map((v) => sqlLiteral(v)).join(', ')})`;
-        }
+        const check = await checkBatchMarker({ markers, table: markerTable, batch, records, where }, markerStore, ctx);
+        if ('done' in check) return check.done;
+        const { mark } = check;
         if (!info) await create(records);
         const i = info as TableInfo;
         const rows = plan(records, out, i);

@@ -1,37 +1,24 @@
 import Database from 'better-sqlite3';
-import {
-  describeDestinationConformance,
-  type Operation,
-  type Row,
-} from '../../../test/conformance/destination-conformance.js';
-import { describeLookupConformance } from '../../../test/conformance/lookup-conformance.js';
-import { describeSourceConformance } from '../../../test/conformance/source-conformance.js';
-import {
-  sqlCustomerRows,
-  sqlItems,
-  sqlLookupConfig,
-  sqlLookupRecords,
-  sqlTableCapabilities,
-} from '../../../test/conformance/sql-harness.js';
+import type { Row } from '../../../test/conformance/destination-conformance.js';
+import { describeSqlConformance } from '../../../test/conformance/sql-conformance.js';
+import { sqlCustomerRows, sqlItems } from '../../../test/conformance/sql-harness.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
-import type { Context } from '../../sdk/index.js';
-import { openSqliteConnection, type SqliteConnection } from './connection.js';
+import { closeSqliteConnection, openSqliteConnection, type SqliteConnection } from './connection.js';
 import { sqliteLookupStep } from './lookup-step.js';
 import { querySource } from './query-source.js';
 import { tableDestination } from './table-destination.js';
 import { tableSource } from './table-source.js';
+import { countLookupQueries } from './test-helpers.js';
 
 const { ctx } = tempContext('syncline-sqlite-conformance-');
-const { at } = sqlItems;
+const { ids, at } = sqlItems;
 const connect = (path: string, pragmas: Record<string, number> = {}): SqliteConnection =>
   openSqliteConnection({ path, readonly: false, pragmas }, ctx);
 
-const { ids } = sqlItems;
-const source = connect('source.db');
-source.db.exec('create table items (id integer primary key, name text, updated_at text)');
-for (const [i, id] of ids.entries())
-  source.db.prepare('insert into items values (?, ?, ?)').run(id, `item ${id}`, at(i));
-source.db.exec('create table probe (n integer)');
+let source: SqliteConnection;
+let tables = 0;
+const opened: SqliteConnection[] = [];
+
 /**
  * Read transactions open on the database: with a write just made, a TRUNCATE checkpoint (not waiting)
  * is busy while any connection still reads an older snapshot (a query's own reader left open).
@@ -47,101 +34,65 @@ function openReads(): Promise<number> {
   }
 }
 
-describeSourceConformance('sqlite.table', {
-  read: ({ from, since }, c) =>
-    tableSource.read(
-      {
-        config: tableSource.config.parse({ table: 'items', pageSize: 2 }),
-        connection: source,
-        ...(from === undefined ? {} : { from }),
-        ...(since === undefined ? {} : { since, cursorField: 'updated_at' }),
-      },
-      c,
-    ),
-  ids: () => ids.map(String),
-  delta: { since: () => at(3), ids: () => ['7', '8', '9'] },
-  badRows: { skip: 'a table row always reads: SQLite hands every value over as it is stored' },
-  resources: { held: openReads, holdsWhileOpen: false },
-});
-
-describeSourceConformance('sqlite.query', {
-  read: ({ from }, c) =>
-    querySource.read(
-      {
-        config: querySource.config.parse({ query: 'select id, name from items order by id', pageSize: 3 }),
-        connection: source,
-        ...(from === undefined ? {} : { from }),
-      },
-      c,
-    ),
-  ids: () => ids.map((_, i) => `row:${i + 1}`),
-  delta: { skip: 'sqlite.query takes no watermark (no :since parameter, no cursorField)' },
-  badRows: { skip: 'a query row always reads: SQLite hands every value over as it is stored' },
+describeSqlConformance<SqliteConnection>('sqlite conformance', {
+  name: 'sqlite',
+  up: true,
+  async setup() {
+    source = connect('source.db');
+    source.db.exec('create table items (id integer primary key, name text, updated_at text)');
+    for (const [i, id] of ids.entries())
+      source.db.prepare('insert into items values (?, ?, ?)').run(id, `item ${id}`, at(i));
+    source.db.exec('create table probe (n integer)');
+    source.db.exec(
+      `create table customers (id integer primary key, email text unique); insert into customers values ${sqlCustomerRows}`,
+    );
+  },
+  async teardown() {
+    for (const c of [source, ...opened]) await closeSqliteConnection(c);
+  },
+  connect: async () => connect('source.db'),
+  close: closeSqliteConnection,
   // the query reads through a connection of its own, its read transaction open while the read is
-  resources: { held: openReads, holdsWhileOpen: true },
-});
-
-let tables = 0;
-const files = new WeakMap<object, string>();
-describeDestinationConformance('sqlite.table', {
-  async target(seed: readonly Row[]) {
-    const c = connect(`dest${++tables}.db`, { busy_timeout: 50 });
-    c.db.exec('create table t (id integer primary key, name text not null)');
-    for (const row of seed) c.db.prepare('insert into t values (?, ?)').run(row.id, row.name);
-    const target = {
-      open: (operation: Operation, c2: Context) =>
-        tableDestination.open(
-          { config: tableDestination.config.parse({ table: 't', operation, key: 'id' }), connection: c },
-          c2,
-        ),
-      rows: async () => c.db.prepare('select id, name from t order by id').all() as Row[],
-    };
-    files.set(target, c.file);
-    return target;
+  held: openReads,
+  typedRows: 'SQLite hands every value over as it is stored',
+  table: { source: tableSource },
+  query: {
+    source: querySource,
+    config: { query: 'select id, name from items order by id', pageSize: 3 },
+    delta: { skip: 'sqlite.query takes no watermark (no :since parameter, no cursorField)' },
   },
-  ...sqlTableCapabilities,
-  transient: {
-    code: 'DB_BUSY',
-    // another connection holds the write lock past the busy timeout: DB_BUSY
-    async fail(target, writer, records, c) {
-      const other = new Database(files.get(target) as string);
-      try {
-        other.exec("begin immediate; insert into t values (100, 'locked')");
-        const error = await writer.write(records, c).catch((e: unknown) => e);
-        other.exec('rollback');
-        return error;
-      } finally {
-        other.close();
-      }
+  destination: {
+    of: tableDestination,
+    async table(seed) {
+      const c = connect(`dest${++tables}.db`, { busy_timeout: 50 });
+      opened.push(c);
+      c.db.exec('create table t (id integer primary key, name text not null)');
+      for (const row of seed) c.db.prepare('insert into t values (?, ?)').run(row.id, row.name);
+      return {
+        name: 't',
+        connection: c,
+        rows: async () => c.db.prepare('select id, name from t order by id').all() as Row[],
+      };
+    },
+    transient: {
+      code: 'DB_BUSY',
+      // another connection holds the write lock past the busy timeout: DB_BUSY
+      async fail(table, write) {
+        const other = new Database(table.connection.file);
+        try {
+          other.exec("begin immediate; insert into t values (100, 'locked')");
+          const error = await write();
+          other.exec('rollback');
+          return error;
+        } finally {
+          other.close();
+        }
+      },
     },
   },
-});
-
-const lookupDb = connect('lookup.db');
-lookupDb.db.exec(
-  `create table customers (id integer primary key, email text unique); insert into customers values ${sqlCustomerRows}`,
-);
-let statements = 0;
-describeLookupConformance('sqlite.lookup', {
-  create: (options, c) =>
-    sqliteLookupStep.create(
-      {
-        config: sqliteLookupStep.config.parse(sqlLookupConfig(options)),
-        where: 'flow f/step lookup',
-        connection: lookupDb,
-      },
-      c,
-    ),
-  context: (c) => ({
-    ...c,
-    metrics: {
-      increment: (name, by = 1) => {
-        if (name === 'sqlite_lookup_queries') statements += by;
-      },
-      observe() {},
-    },
-  }),
-  ...sqlLookupRecords,
-  calls: () => statements,
-  failure: { skip: 'a SQLite lookup has no per-key failure: any value is compared by the column affinity' },
+  lookup: {
+    of: sqliteLookupStep,
+    count: { context: countLookupQueries },
+    failure: { skip: 'a SQLite lookup has no per-key failure: any value is compared by the column affinity' },
+  },
 });

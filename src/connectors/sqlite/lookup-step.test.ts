@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSqlLookup } from '../../../test/conformance/sql-lookup.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
 import { builtinConnectors, builtinSteps } from '../../cli/builtins.js';
 import { parseProject } from '../../config/index.js';
@@ -16,35 +17,52 @@ import {
 } from './connection.js';
 import { sqliteConnector } from './index.js';
 import { sqliteLookupStep } from './lookup-step.js';
+import { countLookupQueries } from './test-helpers.js';
 
 const { dir, ctx: baseCtx } = tempContext('syncline-sqlite-lookup-');
+const shared = tempContext('syncline-sqlite-lookup-shared-');
+const connectShared = async () => openSqliteConnection(sqliteConnectionConfig.parse({ path: 'erp.db' }), shared.ctx);
+
+/** customers (2000 rows, with a text column `code` = id × 10) and prices. */
+function seed(connection: SqliteConnection): void {
+  connection.db.exec(`
+    create table customers (id integer primary key, email text unique, code text, tier text);
+    create table prices (sku text, region text, price real, primary key (sku, region)) without rowid;
+    insert into prices values ('A', 'EU', 1.5), ('A', 'US', 1.75), ('B', 'EU', 2);
+  `);
+  const insert = connection.db.prepare('insert into customers values (?, ?, ?, ?)');
+  connection.db.transaction(() => {
+    for (let i = 1; i <= 2000; i++) insert.run(i, `c${i}@x.com`, String(i * 10), `t${i % 3}`);
+  })();
+}
 const recs = (rows: JsonObject[]) => rows.map((data, i) => createRecord(data, { id: `r${i + 1}` }));
+
+describeSqlLookup<SqliteConnection>('sqlite.lookup step: what the SQL lookups share', {
+  up: true,
+  async setup() {
+    const c = await connectShared();
+    seed(c);
+    await closeSqliteConnection(c);
+  },
+  async teardown() {},
+  connect: async () => connectShared(),
+  close: closeSqliteConnection,
+  of: sqliteLookupStep,
+  count: { context: countLookupQueries },
+  prices: [1.75, 2, 1.5],
+  nulKey: 'notFound',
+});
 
 describe('sqlite.lookup step', () => {
   let connection: SqliteConnection;
   let statements = 0;
   const clock = new ManualClock();
-  const ctx: Context = {
-    ...baseCtx,
-    clock,
-    metrics: {
-      increment: (name, by = 1) => {
-        if (name === 'sqlite_lookup_queries') statements += by;
-      },
-      observe() {},
-    },
-  };
+  const ctx: Context = countLookupQueries({ ...baseCtx, clock }, (by) => {
+    statements += by;
+  });
   beforeAll(() => {
     connection = openSqliteConnection(sqliteConnectionConfig.parse({ path: 'erp.db' }), baseCtx);
-    connection.db.exec(`
-      create table customers (id integer primary key, email text unique, code text, tier text);
-      create table prices (sku text, region text, price real, primary key (sku, region)) without rowid;
-      insert into prices values ('A', 'EU', 1.5), ('A', 'US', 1.75), ('B', 'EU', 2);
-    `);
-    const insert = connection.db.prepare('insert into customers values (?, ?, ?, ?)');
-    connection.db.transaction(() => {
-      for (let i = 1; i <= 2000; i++) insert.run(i, `c${i}@x.com`, String(i * 10), `t${i % 3}`);
-    })();
+    seed(connection);
   });
   afterAll(() => closeSqliteConnection(connection));
 
@@ -67,19 +85,6 @@ describe('sqlite.lookup step', () => {
     expect(sqliteConnector.steps?.map((s) => s.type)).toEqual(['lookup']);
   });
 
-  it('enriches a page of 1000 records with one statement, and reports hits and misses', async () => {
-    const p = await create(base);
-    const page = recs(
-      Array.from({ length: 1000 }, (_, i) => ({ n: i, customer: { email: `c${(i % 700) + 1}@x.com` } })),
-    );
-    const result = await p.process(page, ctx);
-    expect(statements).toBe(1);
-    expect(result.failed).toEqual([]);
-    expect(result.records).toHaveLength(1000);
-    expect(result.records[701]?.data).toEqual({ n: 701, customer: { email: 'c2@x.com' }, customer_id: 2, tier: 't2' });
-    expect(result.stats).toMatchObject({ hits: 300, misses: 700, notFound: 0 });
-  });
-
   it('compares values with the column affinity: text for numbers in a text column, numbers for text in an integer one', async () => {
     const byCode = await create({ ...base, match: { code: 'code' }, fields: { email: 'email' }, onMissing: 'null' });
     const r1 = await byCode.process(recs([{ code: 70 }, { code: '80' }, { code: 75 }]), ctx);
@@ -88,42 +93,6 @@ describe('sqlite.lookup step', () => {
     const r2 = await byId.process(recs([{ id: '7' }, { id: 8 }, { id: 'x' }, { id: { no: 1 } }]), ctx);
     expect(r2.records.map((r) => r.data.email)).toEqual(['c7@x.com', 'c8@x.com', null, null]);
     expect(statements).toBe(1);
-  });
-
-  it('matches on several columns with one statement', async () => {
-    const p = await create({
-      ...base,
-      table: 'prices',
-      schema: 'main',
-      match: { sku: 'sku', region: 'region' },
-      fields: { price: 'price' },
-      onMissing: 'null',
-    });
-    const result = await p.process(
-      recs([
-        { sku: 'A', region: 'US' },
-        { sku: 'B', region: 'EU' },
-        { sku: 'B', region: 'US' },
-        { sku: 'A', region: 'EU' },
-      ]),
-      ctx,
-    );
-    expect(statements).toBe(1);
-    expect(result.records.map((r) => r.data.price)).toEqual([1.75, 2, null, 1.5]);
-  });
-
-  // onMissing skip, null and default: the conformance suite (conformance.test.ts)
-  it('onMissing error names the field and the value; stats count the record not found', async () => {
-    const p = await create({ ...base, onMissing: 'error' });
-    const result = await p.process(
-      recs([{ customer: { email: 'c5@x.com' } }, { customer: { email: 'nobody@x' } }]),
-      ctx,
-    );
-    expect(result.records).toHaveLength(1);
-    expect(result.failed.map((f) => [f.error.code, f.error.field, f.error.message])).toEqual([
-      ['RECORD_NOT_FOUND', 'customer.email', 'no row of customers where email = "nobody@x"'],
-    ]);
-    expect(result.stats).toMatchObject({ notFound: 1 });
   });
 
   it('with scope shared, a later run asks the store instead of the table', async () => {
@@ -142,13 +111,23 @@ describe('sqlite.lookup step', () => {
     await store.close();
   });
 
-  it('fails at create with SQL_ERROR for a missing table or column, and checks default:', async () => {
+  it('finds a table in the schema named by `schema:`', async () => {
+    const p = await create({
+      ...base,
+      table: 'prices',
+      schema: 'main',
+      match: { sku: 'sku', region: 'region' },
+      fields: { price: 'price' },
+    });
+    const result = await p.process(recs([{ sku: 'A', region: 'US' }]), ctx);
+    expect(result.records.map((r) => r.data.price)).toEqual([1.75]);
+  });
+
+  it('a missing table is named in the SQL_ERROR at create', async () => {
     await expect(create({ ...base, table: 'nope' })).rejects.toMatchObject({
       code: 'SQL_ERROR',
       message: expect.stringContaining('table nope does not exist'),
     });
-    await expect(create({ ...base, fields: { x: 'nah' } })).rejects.toMatchObject({ code: 'SQL_ERROR', field: 'nah' });
-    expect(sqliteLookupStep.config.safeParse({ ...base, onMissing: 'default' }).success).toBe(false);
   });
 
   it('runs in a flow: the run record holds the step hits, misses and lookupMs; a shared cache serves the next run', async () => {
@@ -191,17 +170,5 @@ flows:
     expect(second.counts.steps['sqlite.lookup']?.stats).toMatchObject({ hits: 4, misses: 0, storeHits: 3 });
     expect((await store.getRun(second.id))?.counts.steps['sqlite.lookup']?.stats).toMatchObject({ storeHits: 3 });
     await store.close();
-  });
-
-  it('a key with a NUL character is looked up like any other (no row has it): the page goes on', async () => {
-    const p = await create({ ...base, onMissing: 'null' });
-    const page = recs([
-      { customer: { email: 'c1@x.com' } },
-      { customer: { email: 'c2\u0000@x.com' } },
-      { customer: { email: 'c3@x.com' } },
-    ]);
-    const out = await p.process(page, ctx);
-    expect(out.failed).toEqual([]);
-    expect(out.records.map((r) => r.data['customer_id'])).toEqual([1, null, 3]);
   });
 });

@@ -1,0 +1,51 @@
+import type { Context } from '../../sdk/context.js';
+import type { WriteBatch, WriteResult } from '../../sdk/destination.js';
+import type { DataRecord } from '../../sdk/record.js';
+import { alreadyWritten, markerId, type PageMarkers } from './page-marker.js';
+
+/** How a server table writer reaches its marker table (the statements are its dialect's). */
+export interface MarkerStore {
+  /** Creates the marker table if needed and drops the markers older than `keepMs` (once per writer). */
+  open(table: string, keepMs: number, flow: string, now: number): Promise<void>;
+  /** The marker of `marker` in `flow`, when that batch was committed before. */
+  find(table: string, flow: string, marker: string): Promise<{ readonly rejected: string | null } | undefined>;
+  /** A value as an SQL literal of the dialect. */
+  literal(value: string | number | null): string;
+}
+
+/**
+ * What the exactly-once check at the start of a batch decides: the batch was committed before a crash
+ * (`done`: the result to return, nothing is written), or it is written now and `mark` (when markers are
+ * kept) gives the INSERT of its marker, to run in the batch's own transaction with its rejections.
+ */
+export type BatchMarkerCheck =
+  | { readonly done: WriteResult }
+  | { readonly mark: ((rejected: string | null) => string) | undefined };
+
+export async function checkBatchMarker(
+  args: {
+    readonly markers: PageMarkers | undefined;
+    /** The marker table's name as the dialect writes it (quoted, qualified). */
+    readonly table: string | undefined;
+    readonly batch: WriteBatch | undefined;
+    readonly records: readonly DataRecord[];
+    readonly where: string;
+  },
+  store: MarkerStore,
+  ctx: Context,
+): Promise<BatchMarkerCheck> {
+  const { markers, table, batch, records } = args;
+  if (!markers || !table || !batch) return { mark: undefined };
+  const now = ctx.clock.now().getTime();
+  await store.open(table, markers.keepMs, ctx.flow, now);
+  const id = markerId(batch, records);
+  const found = await store.find(table, ctx.flow, id);
+  if (found) return { done: alreadyWritten(records, found.rejected, args.where) };
+  const values = (rejected: string | null) => [ctx.flow, id, batch.key, ctx.runId, records.length, rejected, now];
+  return {
+    mark: (rejected) =>
+      `INSERT INTO ${table} (flow, marker, page, run_id, records, rejected, committed_at) VALUES (${values(rejected)
+        .map((v) => store.literal(v))
+        .join(', ')})`,
+  };
+}
