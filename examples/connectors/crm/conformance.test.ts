@@ -1,14 +1,6 @@
 import { afterAll } from 'vitest';
-import {
-  type Context,
-  type DataRecord,
-  type Json,
-  noMetrics,
-  silentLogger,
-  systemClock,
-  type Writer,
-  withData,
-} from '../../../src/sdk/index.js';
+import { type DataRecord, type Json, type Writer, withData } from '../../../src/sdk/index.js';
+import { conformanceContext } from '../../../test/conformance/conformance-context.js';
 import {
   type DestinationTarget,
   describeDestinationConformance,
@@ -23,15 +15,7 @@ import { crmConnector } from './index.js';
 const source = crmConnector.sources?.find((s) => s.type === 'contacts');
 const destination = crmConnector.destinations?.find((d) => d.type === 'contacts');
 if (!source || !destination) throw new Error('crm offers crm.contacts as a source and a destination');
-const openCtx: Context = {
-  runId: 'conformance',
-  flow: 'conformance',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: '.',
-};
+const openCtx = conformanceContext();
 const apiKey = 'conformance-key-1';
 // the suites read many times in a row: a quota this high never answers 429 (contacts.test.ts tests the limit)
 const rateLimit = { requests: 100_000, perSeconds: 1 };

@@ -1,18 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, FlowError, noMetrics, silentLogger, systemClock } from '../../../src/sdk/index.js';
+import { FlowError } from '../../../src/sdk/index.js';
+import { conformanceContext } from '../../../test/conformance/conformance-context.js';
 import { createCrmEmulator } from '../../../test/emulators/crm/crm-emulator.js';
 import { crmSeedSchema } from '../../../test/emulators/crm/crm-seed.js';
 import { crmConnector } from './index.js';
 
-const ctx: Context = {
-  runId: 'r1',
-  flow: 'f',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: '.',
-};
+const ctx = conformanceContext();
 const crm = createCrmEmulator({ seed: crmSeedSchema.parse({ apiKey: 'right-key-0001' }) });
 const url = await crm.listen();
 afterAll(() => crm.close());

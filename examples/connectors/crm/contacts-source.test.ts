@@ -1,20 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Context, FlowError, type Json, noMetrics, silentLogger, systemClock } from '../../../src/sdk/index.js';
+import { FlowError, type Json } from '../../../src/sdk/index.js';
+import { conformanceContext } from '../../../test/conformance/conformance-context.js';
 import { createCrmEmulator } from '../../../test/emulators/crm/crm-emulator.js';
 import { defaultCrmSeed } from '../../../test/emulators/crm/crm-seed.js';
 import type { CrmConnection } from './connection.js';
 import { contactsSource } from './contacts-source.js';
 import { crmConnector } from './index.js';
 
-const ctx: Context = {
-  runId: 'r1',
-  flow: 'f',
-  signal: new AbortController().signal,
-  clock: systemClock,
-  log: silentLogger,
-  metrics: noMetrics,
-  baseDir: '.',
-};
+const ctx = conformanceContext();
 const crm = createCrmEmulator({ seed: { ...defaultCrmSeed, apiKey: 'source-key-0001' } });
 const url = await crm.listen();
 afterAll(() => crm.close());
