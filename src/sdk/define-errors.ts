@@ -1,5 +1,5 @@
 import type { CatalogEntry, ErrorCatalog } from './error-catalog.js';
-import { FlowError, type FlowErrorOptions } from './errors.js';
+import { FlowError, type FlowErrorOptions, withCatalogDefaults } from './errors.js';
 
 /** A catalog with a typed factory: `fail('SQL_ERROR', …)` compiles only for a code of the catalog. */
 export interface DefinedErrors<Code extends string> extends ErrorCatalog<Code> {
@@ -20,13 +20,7 @@ export function defineErrors<const Codes extends Record<string, CatalogEntry>>(
     owner,
     codes,
     fail(code, message, options = {}) {
-      const entry = codes[code] as CatalogEntry;
-      return new FlowError(code, message, {
-        kind: entry.kind,
-        hint: entry.fix,
-        ...(entry.next === undefined || options.hint !== undefined ? {} : { next: entry.next }),
-        ...options,
-      });
+      return new FlowError(code, message, withCatalogDefaults(codes[code], options));
     },
   };
 }

@@ -25,6 +25,23 @@ export interface FlowErrorOptions {
 }
 
 /**
+ * `options` with what they leave out taken from the catalog entry of the code: its kind, its fix as the
+ * hint, and its next steps (which go with its fix: a hint of one's own says what to do instead). The core
+ * codes get this in the constructor; a connector's through `defineErrors(…).fail`.
+ */
+export function withCatalogDefaults(entry: CatalogEntry | undefined, options: FlowErrorOptions): FlowErrorOptions {
+  const kind = options.kind ?? entry?.kind;
+  const hint = options.hint ?? entry?.fix;
+  const next = options.next ?? (options.hint === undefined ? entry?.next : undefined);
+  return {
+    ...options,
+    ...(kind === undefined ? {} : { kind }),
+    ...(hint === undefined ? {} : { hint }),
+    ...(next === undefined ? {} : { next }),
+  };
+}
+
+/**
  * The one error type of Syncline. `code` is stable and documented (docs/errors.md);
  * `kind` decides the policy: transient → retry, record → error store, config → fail now, system → fail.
  */
@@ -42,12 +59,12 @@ export class FlowError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FlowError';
     this.code = code;
-    const entry = (coreErrors.codes as Record<string, CatalogEntry | undefined>)[code];
-    this.kind = options.kind ?? entry?.kind ?? 'system';
-    const hint = options.hint ?? entry?.fix;
+    const { kind, hint, next } = withCatalogDefaults(
+      (coreErrors.codes as Record<string, CatalogEntry | undefined>)[code],
+      options,
+    );
+    this.kind = kind ?? 'system';
     if (hint !== undefined) this.hint = hint;
-    // the catalog's next steps go with its fix: a hint of one's own says what to do instead
-    const next = options.next ?? (options.hint === undefined ? entry?.next : undefined);
     if (next !== undefined && next.length > 0) this.next = next;
     if (options.where !== undefined) this.where = options.where;
     if (options.field !== undefined) this.field = options.field;
