@@ -1,4 +1,4 @@
-import type { Redactor } from '../sdk/index.js';
+import type { Json, JsonObject, Redactor } from '../sdk/index.js';
 
 /**
  * The validated form of a flow file: what `loadProject` returns and the engine runs.
@@ -142,6 +142,103 @@ export interface FlowDefinition {
   readonly where: string;
 }
 
+/** One side of a sync. */
+export type SyncSideName = 'a' | 'b';
+/** Which way a sync field's changes go. */
+export type SyncDirection = 'both' | 'a-to-b' | 'b-to-a';
+/** Who decides a field both sides changed: the newer change (within `skew`: a person), side a, side b, or a person. */
+export type ConflictPolicy = 'newest' | 'a' | 'b' | 'manual';
+/** What a record deleted on one side does to its pair on the other. */
+export type DeletePolicy = 'ignore' | 'flag' | 'propagate' | 'review';
+
+/** One side of a sync (`syncs.<name>.a` / `.b`), validated. */
+export interface SyncSideDefinition {
+  readonly side: SyncSideName;
+  /** Shown in counters and messages: the user's `name`, else the connection's name. */
+  readonly label: string;
+  readonly connection: string;
+  /** How the side's changes are read: a source of the connection's connector (full type, parsed config). */
+  readonly source: { readonly type: string; readonly config: unknown; readonly where: string };
+  /** How records are written to this side: a destination with `keyedWrites` (full type, parsed config). */
+  readonly destination: { readonly type: string; readonly config: unknown; readonly where: string };
+  /** The field that identifies a record on this side (its id, primary key). */
+  readonly key: string;
+  /** The change cursor (e.g. `updated_at`), read with the delta machinery; absent only when `deletes.reconcile` is set. */
+  readonly cursor?: string;
+  /** Re-read this far below the watermark (commit-order skew); default 0. As written (`5m`, ms). */
+  readonly overlap?: string | number;
+  /** Soft delete: the record is deleted when `field` is set (not null, not false, not 0, not ''), or equals `value` when given. */
+  readonly deleted?: { readonly field: string; readonly value?: Json };
+  /** Write the cursor field (the run's clock, ISO text) with every create and update on this side. */
+  readonly stampCursor: boolean;
+  readonly where: string;
+}
+
+/** One corresponding field (`syncs.<name>.fields.<field>`), validated. */
+export interface SyncFieldDefinition {
+  /** The key under `fields:`: how links, conflicts and messages name it. */
+  readonly name: string;
+  /** The field's name on side a and on side b (default: `name`). */
+  readonly a: string;
+  readonly b: string;
+  readonly direction: SyncDirection;
+  /**
+   * How side b's value is computed from side a's record: a map-step field spec (`transform`, `values`,
+   * `template`, `compute`, `default`; `from` defaults to `a`). Absent: the value as is. Present only
+   * when the direction includes a→b. `toA` likewise.
+   */
+  readonly toB?: JsonObject;
+  readonly toA?: JsonObject;
+  /** This field's conflict policy (default: the sync's). */
+  readonly conflict?: ConflictPolicy;
+  readonly where: string;
+}
+
+/** A bi-directional sync (`syncs.<name>`), validated: docs/sync.md. */
+export interface SyncDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** Cron expression (validated). */
+  readonly schedule?: string;
+  readonly timezone?: string;
+  readonly overlap?: 'skip' | 'queue';
+  readonly a: SyncSideDefinition;
+  readonly b: SyncSideDefinition;
+  readonly fields: readonly SyncFieldDefinition[];
+  /**
+   * First-run pairing: records whose normalised values of these sync fields are equal are linked
+   * (each field compared in side a's terms after `normalize`). Absent: no pairing, every unlinked
+   * record is created on the other side. More than `maxAmbiguous` ambiguous records fail the run
+   * before anything is written (SYNC_MATCH_NOT_UNIQUE); fewer go to the conflict queue.
+   */
+  readonly match?: {
+    readonly fields: readonly string[];
+    readonly normalize: readonly ('trim' | 'lowercase')[];
+    readonly maxAmbiguous: number;
+  };
+  readonly conflicts: {
+    readonly policy: ConflictPolicy;
+    /** `newest`: changes closer together than this (ms) are a conflict for review, not decided by the clocks. */
+    readonly skewMs: number;
+  };
+  readonly deletes: {
+    readonly policy: DeletePolicy;
+    /** `flag`: the field set (to `value`, default true) on the other side; per side it is written on. */
+    readonly flag?: { readonly a?: { field: string; value: Json }; readonly b?: { field: string; value: Json } };
+    /** Reconcile pass (full read of both sides compared with the links): `true` every run, or a cron. */
+    readonly reconcile?: boolean | string;
+  };
+  /** Records per read page and per write call (default 500). */
+  readonly batchSize: number;
+  /** A staged change whose write failed this many runs in a row is parked until `errors retry` (default 5). */
+  readonly maxAttempts: number;
+  readonly retry?: RetrySettings;
+  readonly timeouts?: FlowDefinition['timeouts'];
+  readonly pii?: readonly string[];
+  readonly notify?: unknown;
+  readonly where: string;
+}
+
 export interface ProjectDefinition {
   /** Absolute path of the flow file. */
   readonly file: string;
@@ -149,6 +246,8 @@ export interface ProjectDefinition {
   readonly baseDir: string;
   readonly connections: Readonly<Record<string, ConnectionDefinition>>;
   readonly flows: Readonly<Record<string, FlowDefinition>>;
+  /** Bi-directional syncs (`syncs:`); a sync's name is unique among flows and syncs. */
+  readonly syncs?: Readonly<Record<string, SyncDefinition>>;
   /** The validated top-level `notify:` block: error notifications for every flow without its own. */
   readonly notify?: unknown;
   /**

@@ -88,6 +88,62 @@ export const coreErrors = {
       summary: 'The flow named on the command line is not in the file.',
       fix: 'Use one of the flow names the message lists.',
     },
+    SYNC_NOT_FOUND: {
+      kind: 'config',
+      summary: 'The sync named on the command line (or in a request) is not in the file.',
+      fix: 'Use one of the sync names the message lists.',
+    },
+    CONFIG_SYNC_FIELD: {
+      kind: 'config',
+      summary:
+        'A field of a sync cannot correspond as written: unknown on a side, mapped twice, a match or flag field that is not a sync field, or a direction its transform does not allow.',
+      fix: 'Name the field on each side (`email: { a: email, b: email_address }`) and give each direction its own transform (`toA`, `toB`) or make the field one-way.',
+    },
+    CONFIG_SYNC_NOT_INVERTIBLE: {
+      kind: 'config',
+      summary:
+        'A field syncs both ways but has a transform for one direction only that cannot be undone (trim, lowercase, a template, a value map with two inputs for one output).',
+      fix: 'Give the other direction its own transform (`toA:` / `toB:`), or make the field one-way (`direction: a-to-b`).',
+    },
+    CONFIG_SYNC_NO_CURSOR: {
+      kind: 'config',
+      summary: 'A side of a sync has no change cursor and the sync has no reconcile pass: its changes cannot be found.',
+      fix: "Set the side's `cursor:` (a field that grows on every change, e.g. updated_at), or `deletes.reconcile: true` to compare full reads.",
+    },
+    CONFIG_SYNC_NO_KEYED_WRITES: {
+      kind: 'config',
+      summary:
+        "A side's destination cannot write records by key (it has no keyed writes), so a sync cannot write to that side.",
+      fix: 'Use a destination type that supports keyed writes for the side (a table of sqlite, postgres or mysql, or an http request destination with create/update requests).',
+    },
+    SYNC_FIELD_MISSING: {
+      kind: 'config',
+      summary:
+        'The records read from a side do not have a field the sync maps (checked on the first page, before anything is written).',
+      fix: 'Map the field to the name that side uses (`fields.<name>.a` / `.b`); the message lists the fields the records have.',
+    },
+    SYNC_MATCH_NOT_UNIQUE: {
+      kind: 'config',
+      summary:
+        'The match rule pairs too many records with more than one candidate (more than `match.maxAmbiguous`): the field is not unique; nothing was written.',
+      fix: 'Add a second match field (`match: [email, company]`), clean up the duplicates, or raise `match.maxAmbiguous` to send them to the conflict queue.',
+    },
+    SYNC_NO_CREATED_ID: {
+      kind: 'record',
+      summary:
+        'A record was created on a side, but its destination did not say which key it got, so the pair cannot be linked.',
+      fix: "Map the side's key field so the sync writes it, or use a destination that returns the ids of the records it creates.",
+    },
+    SYNC_CONFLICT_NOT_FOUND: {
+      kind: 'config',
+      summary: 'No conflict has that id (or it is not open any more).',
+      fix: 'List the open conflicts of the sync to see their ids.',
+    },
+    SYNC_LINK_NOT_FOUND: {
+      kind: 'config',
+      summary: 'No link of the sync has that id or record key.',
+      fix: "Search the sync's links for the record's key to find the link's id.",
+    },
     FILE_NOT_FOUND: {
       kind: 'config',
       summary: 'A file (flow file, source file, payload) does not exist or cannot be read.',

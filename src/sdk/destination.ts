@@ -73,6 +73,24 @@ export interface ValidateArgs<C, K> {
   readonly fields?: readonly string[];
 }
 
+/** A write by a record set's key that a bi-directional sync asks a destination for (docs/sync.md). */
+export type KeyedOperation = 'insert' | 'update' | 'delete';
+
+/**
+ * The optional capability a bi-directional sync needs from a side's destination: the same record set
+ * written by its key. `config` returns the destination's config for one operation (e.g. a table
+ * destination's `{ ...config, operation: 'update', key: [key] }`); the sync opens one writer per
+ * operation with it. For `insert`, `WriteResult.ids` must give each written record's key when the
+ * system generates it (an auto-increment id, a SaaS id); `update` writes only the fields a record
+ * has (plus its key) and rejects a record whose key is not found (RECORD_NOT_FOUND); `delete`
+ * removes the records whose key each record carries (a record carrying only the key) and counts a
+ * missing one as skipped, not rejected.
+ */
+export interface KeyedWrites<C> {
+  readonly operations: readonly KeyedOperation[];
+  config(config: C, operation: KeyedOperation, key: string): C;
+}
+
 /** Writes records to a connection: insert, update, upsert, ignore-existing (Celigo: import). */
 export interface Destination<C = unknown, K = unknown> {
   readonly type: string;
@@ -85,6 +103,8 @@ export interface Destination<C = unknown, K = unknown> {
    * columns and the columns the records will fill. Returns the problems found.
    */
   validate?(args: ValidateArgs<C, K>, ctx: Context): Promise<readonly DestinationProblem[]>;
+  /** Bi-directional sync: the same record set written by its key (a side of a sync needs it). */
+  readonly keyedWrites?: KeyedWrites<C>;
 }
 
 export function defineDestination<C, K>(destination: Destination<C, K>): Destination<unknown, K> {
