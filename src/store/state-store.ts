@@ -53,6 +53,40 @@ export interface RunCounts {
   handedOn?: number;
   /** Delta sync: what this run read (a full sync, or changes since a cursor value) and why. */
   delta?: { full: boolean; since: Json; reason: string; unchanged?: number };
+  /** A sync run (docs/sync.md): what it did on each side. Absent for flow runs. */
+  sync?: SyncCounts;
+}
+
+/** One side's counters of a sync run. */
+export interface SyncSideCounts {
+  /** Changes read from this side (staged). */
+  read: number;
+  /** Records created / updated / deleted on this side (flagged deletes count as updated). */
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Changes read from this side that were our own earlier write coming back (not sent on). */
+  echoes: number;
+  /** Writes to this side that failed (their changes stay staged and go to the error store). */
+  failed: number;
+}
+
+/** A sync run's counters (RunCounts.sync), shown by `syncline run`, `runs` and `status`. */
+export interface SyncCounts {
+  a: SyncSideCounts;
+  b: SyncSideCounts;
+  /** Pairs whose changes left both sides as they were (nothing to write). */
+  unchanged: number;
+  /** Pairs linked by the match rule this run. */
+  matched: number;
+  /** Field conflicts decided by the policy (newest, a, b) / sent to the review queue; match conflicts. */
+  conflictsDecided: number;
+  conflictsOpened: number;
+  ambiguous: number;
+  /** Deletes held for review (policy `review`). */
+  pendingDeletes: number;
+  /** The reconcile pass ran this run (full read of both sides). */
+  reconciled?: boolean;
 }
 
 export interface RunError {
