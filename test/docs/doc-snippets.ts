@@ -77,6 +77,25 @@ function connectionsUsed(value: unknown, used = new Map<string, string>()): Map<
   return used;
 }
 
+/**
+ * Connections the sides of a `syncs:` fragment name, each with its connector: the one an explicit
+ * `source:`/`destination:` type names, else sqlite (a side written with the `table:` shorthand).
+ */
+function syncConnections(syncs: unknown): Map<string, string> {
+  const used = new Map<string, string>();
+  if (!isObj(syncs)) return used;
+  for (const sync of Object.values(syncs)) {
+    if (!isObj(sync)) continue;
+    for (const side of [sync.a, sync.b]) {
+      if (!isObj(side) || typeof side.connection !== 'string') continue;
+      const typed = [side.source, side.destination].find((c) => isObj(c) && typeof c.type === 'string');
+      const type = isObj(typed) ? String(typed.type) : 'sqlite.table';
+      used.set(side.connection, type.split('.')[0] as string);
+    }
+  }
+  return used;
+}
+
 const FLOW_KEYS = ['source', 'steps', 'destinations', 'next'];
 
 /** Flow-file YAML as plain data, the way the loader reads it: `${…}` references allowed in flow maps, merge keys on. */
@@ -118,7 +137,12 @@ export function asFlowFile(text: string): string | undefined {
     const { connections, notify, ...rest } = value;
     flow = rest;
     file = { ...(connections === undefined ? {} : { connections }), ...(notify === undefined ? {} : { notify }) };
-  } else if (keys.includes('connections') || keys.includes('notify') || keys.some((k) => k.startsWith('x-'))) {
+  } else if (
+    keys.includes('connections') ||
+    keys.includes('notify') ||
+    keys.includes('syncs') ||
+    keys.some((k) => k.startsWith('x-'))
+  ) {
     flow = {};
     file = value;
   } else {
@@ -126,10 +150,11 @@ export function asFlowFile(text: string): string | undefined {
     file = {};
   }
   const connections: Obj = { ...(isObj(file.connections) ? file.connections : {}) };
-  for (const [name, type] of connectionsUsed(flow)) {
+  for (const [name, type] of [...connectionsUsed(flow), ...syncConnections(file.syncs)]) {
     if (!(name in connections)) connections[name] = connectionStubs[type] ?? { type };
   }
-  return completeFlows({ ...file, connections, flows: { 'doc-snippet': flow } });
+  const flows = Object.keys(flow).length === 0 && file.syncs !== undefined ? {} : { 'doc-snippet': flow };
+  return completeFlows({ ...file, connections, flows });
 }
 
 /**
