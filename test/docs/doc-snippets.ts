@@ -153,8 +153,9 @@ export function asFlowFile(text: string): string | undefined {
   for (const [name, type] of [...connectionsUsed(flow), ...syncConnections(file.syncs)]) {
     if (!(name in connections)) connections[name] = connectionStubs[type] ?? { type };
   }
-  const flows = Object.keys(flow).length === 0 && file.syncs !== undefined ? {} : { 'doc-snippet': flow };
-  return completeFlows({ ...file, connections, flows });
+  // a file of syncs only has no flows
+  const flows = Object.keys(flow).length === 0 && file.syncs !== undefined ? {} : { flows: { 'doc-snippet': flow } };
+  return completeFlows({ ...file, connections, ...flows });
 }
 
 /**
@@ -181,5 +182,6 @@ function completeFlows(file: Obj): string {
     connections.stub_files = connectionStubs.file;
     connections.stub_db = connectionStubs.sqlite;
   }
-  return stringify({ ...file, ...(Object.keys(connections).length > 0 ? { connections } : {}), flows });
+  const withFlows = file.flows !== undefined || file.syncs === undefined ? { flows } : {};
+  return stringify({ ...file, ...(Object.keys(connections).length > 0 ? { connections } : {}), ...withFlows });
 }
