@@ -1,4 +1,4 @@
-import { FlowError, type Json, type NewStagedChange } from '../../sdk/index.js';
+import { FlowError, type Json } from '../../sdk/index.js';
 import type { NewErrorRecord } from '../../store/state-store.js';
 import type { NewStagedChange as StagedRow } from '../../store/sync-store.js';
 import { planDelta } from '../delta-sync.js';
@@ -70,7 +70,7 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
         continue;
       }
       const values = compiled.extract(side, record.data);
-      const change: NewStagedChange = {
+      const change: StagedRow = {
         sync: def.name,
         side,
         rid,
