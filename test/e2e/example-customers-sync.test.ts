@@ -29,7 +29,7 @@ function lastSyncCounts(): SyncCounts {
     const row = db
       .prepare("select status, counts from runs where flow = 'customers' order by id desc limit 1")
       .get() as { status: string; counts: string };
-    expect(row.status).toBe('completed');
+    expect(row.status).toBe('succeeded');
     const counts = JSON.parse(row.counts) as { sync?: SyncCounts };
     if (!counts.sync) throw new Error(`the last run of customers has no sync counters: ${row.counts}`);
     return counts.sync;
