@@ -46,10 +46,7 @@ export function endJob(registry: RunDeps['registry'], flow: FlowDefinition): Run
  * the watermark and (unless its source is continuous, an inbox) the cleared checkpoint — or, when the
  * lease was taken over, nothing at all; publishes `run.ended` and returns the run as it ended.
  */
-export async function endRun(
-  deps: Pick<RunDeps, 'store' | 'clock' | 'log' | 'events'>,
-  e: RunEnd,
-): Promise<RunRow> {
+export async function endRun(deps: Pick<RunDeps, 'store' | 'clock' | 'log' | 'events'>, e: RunEnd): Promise<RunRow> {
   const { store, clock } = deps;
   const { run, job, status, counts, pages } = e;
   const completed = status === 'succeeded' || status === 'completed_with_errors';

@@ -95,9 +95,13 @@ export function findFlow(project: ProjectDefinition, name: string): FlowDefiniti
   const flow = project.flows[name];
   if (flow) return flow;
   const sync = project.syncs?.[name] !== undefined;
-  throw new FlowError('FLOW_NOT_FOUND', `no flow named "${name}" in ${project.file}${sync ? ` ("${name}" is a sync)` : ''}`, {
-    hint: namesIn(project),
-  });
+  throw new FlowError(
+    'FLOW_NOT_FOUND',
+    `no flow named "${name}" in ${project.file}${sync ? ` ("${name}" is a sync)` : ''}`,
+    {
+      hint: namesIn(project),
+    },
+  );
 }
 
 /** Finds a sync by name, or fails with the names that exist. */
@@ -105,13 +109,19 @@ export function findSync(project: ProjectDefinition, name: string): SyncDefiniti
   const sync = project.syncs?.[name];
   if (sync) return sync;
   const flow = project.flows[name] !== undefined;
-  throw new FlowError('SYNC_NOT_FOUND', `no sync named "${name}" in ${project.file}${flow ? ` ("${name}" is a flow)` : ''}`, {
-    hint: namesIn(project),
-  });
+  throw new FlowError(
+    'SYNC_NOT_FOUND',
+    `no sync named "${name}" in ${project.file}${flow ? ` ("${name}" is a flow)` : ''}`,
+    {
+      hint: namesIn(project),
+    },
+  );
 }
 
 /** What a run names: a flow or a sync (a name is unique among both). */
-export type RunTarget = { readonly kind: 'flow'; readonly flow: FlowDefinition } | { readonly kind: 'sync'; readonly sync: SyncDefinition };
+export type RunTarget =
+  | { readonly kind: 'flow'; readonly flow: FlowDefinition }
+  | { readonly kind: 'sync'; readonly sync: SyncDefinition };
 
 /**
  * Finds the flow or sync a run names, or fails with the names of both kinds: SYNC_NOT_FOUND when the

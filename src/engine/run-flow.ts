@@ -11,9 +11,9 @@ import {
 import type { RunCounts, RunRow, RunStatus, StartedRun, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
+import { claimRun } from './claim-run.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
-import { claimRun } from './claim-run.js';
 import { endJob, endRun } from './end-run.js';
 import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './error-threshold.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
@@ -242,7 +242,18 @@ export async function runFlow(
   }
   if (runError && status === 'running') status = 'failed';
   const pages = handler?.pages ?? 0;
-  return endRun(deps, { run, lease, job: endJob(deps.registry, flow), status, error: runError, counts, pages, delta, started, mask });
+  return endRun(deps, {
+    run,
+    lease,
+    job: endJob(deps.registry, flow),
+    status,
+    error: runError,
+    counts,
+    pages,
+    delta,
+    started,
+    mask,
+  });
 }
 
 export type { RunCounts };

@@ -34,7 +34,8 @@ export interface RunWatchOptions {
 export function watchRun(o: RunWatchOptions): RunWatch {
   const { clock, lease } = o;
   const abort = new AbortController();
-  const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${o.runId} of ${o.job.kind ?? 'flow'} "${o.job.name}" was canceled`));
+  const onAbort = () =>
+    abort.abort(new FlowError('CANCELED', `run ${o.runId} of ${o.job.kind ?? 'flow'} "${o.job.name}" was canceled`));
   if (o.signal?.aborted) onAbort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const limitMs = o.job.timeouts?.run === undefined ? undefined : parseDuration(o.job.timeouts.run);

@@ -43,7 +43,11 @@ export function syncDefinition(overrides: Partial<SyncDefinition> = {}): SyncDef
       connection: crm ? 'crm' : 'erp',
       source: {
         type: 'sqlite.table',
-        config: tableSourceConfig.parse({ table: crm ? 'contacts' : 'customers', key: crm ? 'id' : 'cid', pageSize: 2 }),
+        config: tableSourceConfig.parse({
+          table: crm ? 'contacts' : 'customers',
+          key: crm ? 'id' : 'cid',
+          pageSize: 2,
+        }),
         where: `sync.yaml:${crm ? 3 : 8}:5`,
       },
       destination: {
@@ -63,7 +67,7 @@ export function syncDefinition(overrides: Partial<SyncDefinition> = {}): SyncDef
     a: side('a'),
     b: side('b'),
     fields: [
-      { name: 'email', a: 'email', b: 'mail', direction: 'both', where: 'sync.yaml:12:5' },
+      { name: 'email', a: 'email', b: 'mail', direction: 'both', conflict: 'a', where: 'sync.yaml:12:5' },
       { name: 'name', a: 'name', b: 'full_name', direction: 'both', where: 'sync.yaml:13:5' },
       { name: 'phone', a: 'phone', b: 'tel', direction: 'both', where: 'sync.yaml:14:5' },
     ],
@@ -102,8 +106,18 @@ export async function syncWorld(options: { connectors?: (base: Connector) => Con
     file: join(dir, 'sync.yaml'),
     baseDir: dir,
     connections: {
-      crm: { name: 'crm', type: 'sqlite', config: { path: 'crm.db', readonly: false, pragmas: {} }, where: 'sync.yaml:20:3' },
-      erp: { name: 'erp', type: 'sqlite', config: { path: 'erp.db', readonly: false, pragmas: {} }, where: 'sync.yaml:21:3' },
+      crm: {
+        name: 'crm',
+        type: 'sqlite',
+        config: { path: 'crm.db', readonly: false, pragmas: {} },
+        where: 'sync.yaml:20:3',
+      },
+      erp: {
+        name: 'erp',
+        type: 'sqlite',
+        config: { path: 'erp.db', readonly: false, pragmas: {} },
+        where: 'sync.yaml:21:3',
+      },
     },
     flows: {},
     syncs: { [SYNC]: syncDefinition(sync) },
@@ -151,7 +165,10 @@ export interface WriteCall {
  */
 export function recordingConnector(
   calls: WriteCall[],
-  intercept?: (call: WriteCall, write: () => Promise<import('../../src/sdk/index.js').WriteResult>) => Promise<import('../../src/sdk/index.js').WriteResult>,
+  intercept?: (
+    call: WriteCall,
+    write: () => Promise<import('../../src/sdk/index.js').WriteResult>,
+  ) => Promise<import('../../src/sdk/index.js').WriteResult>,
 ): (base: Connector) => Connector {
   return (base) => ({
     ...base,
@@ -163,13 +180,22 @@ export function recordingConnector(
         return {
           ...writer,
           write: async (records, c, batch) => {
-            const call = { table: config.table, operation: config.operation, records: records.map((r) => ({ ...r.data })) };
+            const call = {
+              table: config.table,
+              operation: config.operation,
+              records: records.map((r) => ({ ...r.data })),
+            };
             calls.push(call);
             const write = () => writer.write(records, c, batch);
             return intercept ? intercept(call, write) : write();
           },
           close: (c) => writer.close(c),
-          ...(writer.abort ? { abort: (c: import('../../src/sdk/index.js').Context) => (writer.abort as (x: typeof c) => Promise<void>)(c) } : {}),
+          ...(writer.abort
+            ? {
+                abort: (c: import('../../src/sdk/index.js').Context) =>
+                  (writer.abort as (x: typeof c) => Promise<void>)(c),
+              }
+            : {}),
         };
       },
     })),

@@ -1,6 +1,6 @@
 import type { LinkRow, StagedChange } from '../../store/sync-store.js';
-import { bothDeletedUnit, deleteUnit } from './delete-units.js';
 import { createUnit } from './create-units.js';
+import { bothDeletedUnit, deleteUnit } from './delete-units.js';
 import { matchUnits } from './match-units.js';
 import { consumeUnit, pairUnit } from './pair-units.js';
 import { runUnits } from './run-units.js';
@@ -9,10 +9,16 @@ import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
 
 /** A linked pair's changes, sorted out: a delete, a pending delete coming back, or a three-way plan. */
-export async function linkedUnit(run: SyncRun, link: LinkRow, a: StagedChange | undefined, b: StagedChange | undefined): Promise<SyncUnit | undefined> {
+export async function linkedUnit(
+  run: SyncRun,
+  link: LinkRow,
+  a: StagedChange | undefined,
+  b: StagedChange | undefined,
+): Promise<SyncUnit | undefined> {
   const rows = [a, b].filter((r): r is StagedChange => r !== undefined);
   // a create in flight, an ambiguous match, an approved delete: their own passes handle them
-  if (link.status === 'pending-create' || link.status === 'conflict' || link.status === 'delete-approved') return undefined;
+  if (link.status === 'pending-create' || link.status === 'conflict' || link.status === 'delete-approved')
+    return undefined;
   if (a?.deleted && b?.deleted) return bothDeletedUnit(link, rows);
   if (link.status === 'pending-delete' && link.deletedOn !== null) {
     const back = link.deletedOn === 'a' ? a : b;

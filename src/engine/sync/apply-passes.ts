@@ -10,7 +10,11 @@ import type { SyncUnit } from './sync-unit.js';
 const isUnit = (u: SyncUnit | undefined): u is SyncUnit => u !== undefined;
 
 /** Walks the links of one status in id order, a batch at a time, applying the units made of each batch. */
-async function walkLinks(run: SyncRun, status: LinkRow['status'], units: (links: LinkRow[]) => Promise<SyncUnit[]>): Promise<void> {
+async function walkLinks(
+  run: SyncRun,
+  status: LinkRow['status'],
+  units: (links: LinkRow[]) => Promise<SyncUnit[]>,
+): Promise<void> {
   let afterId = 0;
   for (;;) {
     if (run.ctx.signal.aborted) return;
@@ -43,7 +47,9 @@ export async function applyIntents(run: SyncRun): Promise<void> {
       }
     }
     return links
-      .map((l) => (l.intent ? intentUnit(run, l, pool.get(`${l.intent.side}\u0001${l.intent.hash}`)?.shift()) : undefined))
+      .map((l) =>
+        l.intent ? intentUnit(run, l, pool.get(`${l.intent.side}\u0001${l.intent.hash}`)?.shift()) : undefined,
+      )
       .filter(isUnit);
   });
 }
@@ -61,7 +67,13 @@ export async function applyResolved(run: SyncRun): Promise<void> {
   let afterId = 0;
   for (;;) {
     if (run.ctx.signal.aborted) return;
-    const page = await run.store.listConflicts({ sync: run.def.name, kind: 'field', status: 'resolved', afterId, limit: run.def.batchSize });
+    const page = await run.store.listConflicts({
+      sync: run.def.name,
+      kind: 'field',
+      status: 'resolved',
+      afterId,
+      limit: run.def.batchSize,
+    });
     const last = page.at(-1);
     if (!last) return;
     afterId = last.id;

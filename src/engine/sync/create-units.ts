@@ -33,7 +33,15 @@ export function createUnit(run: SyncRun, change: StagedChange): SyncUnit {
   };
   const def = run.sides[to].def;
   return {
-    writes: [{ side: to, op: 'insert', data: { ...plan.values, ...stamp(def, run.clock.now()) }, counts: 'created', from: change }],
+    writes: [
+      {
+        side: to,
+        op: 'insert',
+        data: { ...plan.values, ...stamp(def, run.clock.now()) },
+        counts: 'created',
+        from: change,
+      },
+    ],
     before,
     settle({ linkId, created, parts, now }) {
       parts.consumed.push({ side: change.side, rid: change.rid });
@@ -49,7 +57,13 @@ export function createUnit(run: SyncRun, change: StagedChange): SyncUnit {
 }
 
 function linked(id: number, side: Side, key: string, now: Date) {
-  return { id, status: 'linked' as const, intent: null, syncedAt: now, ...(side === 'a' ? { aId: key } : { bId: key }) };
+  return {
+    id,
+    status: 'linked' as const,
+    intent: null,
+    syncedAt: now,
+    ...(side === 'a' ? { aId: key } : { bId: key }),
+  };
 }
 
 /**
@@ -67,14 +81,19 @@ export function intentUnit(run: SyncRun, link: LinkRow, found: StagedChange | un
       settle({ parts, now }) {
         run.counts.sync[side].echoes++;
         parts.consumed.push({ side, rid: found.rid });
-        parts.updateLinks.push({ ...linked(link.id, side, found.rid, now), [side === 'a' ? 'aChangedAt' : 'bChangedAt']: found.changedAt });
+        parts.updateLinks.push({
+          ...linked(link.id, side, found.rid, now),
+          [side === 'a' ? 'aChangedAt' : 'bChangedAt']: found.changedAt,
+        });
       },
     };
   }
   const def = run.sides[side].def;
   const values = side === 'a' ? link.baseA : link.baseB;
   return {
-    writes: [{ side, op: 'insert', data: { ...values, ...stamp(def, run.clock.now()) }, counts: 'created', from: undefined }],
+    writes: [
+      { side, op: 'insert', data: { ...values, ...stamp(def, run.clock.now()) }, counts: 'created', from: undefined },
+    ],
     settle({ created, parts, now }) {
       const key = created.get(0);
       if (key !== undefined) parts.updateLinks.push(linked(link.id, side, key, now));

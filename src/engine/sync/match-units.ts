@@ -1,8 +1,8 @@
 import type { Json } from '../../sdk/index.js';
 import type { StagedChange } from '../../store/sync-store.js';
-import { linksOf } from './sync-links.js';
 import { createUnit } from './create-units.js';
 import { pairUnit } from './pair-units.js';
+import { linksOf } from './sync-links.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
 
@@ -43,13 +43,19 @@ function ambiguousUnit(run: SyncRun, record: StagedChange, candidates: readonly 
  * counterparts may be staged later or on the other side) and sorted by the planner: pairs, creates,
  * ambiguities. Records with no match key are created.
  */
-export async function matchUnits(run: SyncRun, fresh: readonly StagedChange[], key: (r: StagedChange) => string): Promise<SyncUnit[]> {
+export async function matchUnits(
+  run: SyncRun,
+  fresh: readonly StagedChange[],
+  key: (r: StagedChange) => string,
+): Promise<SyncUnit[]> {
   const units: SyncUnit[] = [];
   const keys = [...new Set(fresh.flatMap((r) => (r.matchKey === null ? [] : [r.matchKey])))];
   for (const r of fresh) if (r.matchKey === null) units.push(createUnit(run, r));
   if (keys.length === 0) return units;
   const seen = new Set(fresh.map(key));
-  const more = (await run.store.stagedByMatchKeys(run.def.name, keys)).filter((r) => !r.parked && !r.deleted && !seen.has(key(r)));
+  const more = (await run.store.stagedByMatchKeys(run.def.name, keys)).filter(
+    (r) => !r.parked && !r.deleted && !seen.has(key(r)),
+  );
   const linked = await linksOf(run, more);
   const groups = new Map<string, StagedChange[]>();
   for (const r of [...fresh, ...more.filter((m) => !linked.has(key(m)))]) {
@@ -71,7 +77,10 @@ export async function matchUnits(run: SyncRun, fresh: readonly StagedChange[], k
  * Counts the ambiguous records of the whole staging queue before anything is written: more than the
  * rule's `maxAmbiguous` fails the run (SYNC_MATCH_NOT_UNIQUE). Reads the queue in batches.
  */
-export async function countAmbiguous(run: SyncRun, key: (r: StagedChange) => string): Promise<{ count: number; examples: string[] }> {
+export async function countAmbiguous(
+  run: SyncRun,
+  key: (r: StagedChange) => string,
+): Promise<{ count: number; examples: string[] }> {
   const done = new Set<string>();
   let count = 0;
   const examples: string[] = [];

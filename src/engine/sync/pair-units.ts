@@ -1,6 +1,6 @@
 import type { Json } from '../../sdk/index.js';
 import type { ConflictRow, LinkRow, NewLink, StagedChange } from '../../store/sync-store.js';
-import { type Side } from './sync-plan-types.js';
+import type { Side } from './sync-plan-types.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { CommitParts, SyncUnit, UnitWrite } from './sync-unit.js';
 import { stamp } from './sync-writers.js';
@@ -15,7 +15,13 @@ export function consumeUnit(...rows: StagedChange[]): SyncUnit {
 }
 
 /** An update of a side by its key, with only the fields that change (plus the cursor stamp). */
-function update(run: SyncRun, side: Side, id: string, fields: Record<string, Json>, from: StagedChange | undefined): UnitWrite {
+function update(
+  run: SyncRun,
+  side: Side,
+  id: string,
+  fields: Record<string, Json>,
+  from: StagedChange | undefined,
+): UnitWrite {
   const def = run.sides[side].def;
   return {
     side,
@@ -38,7 +44,12 @@ export function pairUnit(
   b: StagedChange | undefined,
   conflicts: readonly ConflictRow[],
 ): SyncUnit {
-  const plan = run.planner.planPair(run.compiled, { ...(link ? { link } : {}), ...(a ? { a } : {}), ...(b ? { b } : {}), conflicts });
+  const plan = run.planner.planPair(run.compiled, {
+    ...(link ? { link } : {}),
+    ...(a ? { a } : {}),
+    ...(b ? { b } : {}),
+    conflicts,
+  });
   const aId = link?.aId ?? a?.rid;
   const bId = link?.bId ?? b?.rid;
   const writes: UnitWrite[] = [];

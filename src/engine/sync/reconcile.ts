@@ -15,7 +15,9 @@ export function reconcileDue(def: SyncDefinition, mark: SideMark, now: Date): bo
   const r = def.deletes.reconcile;
   if (r === undefined || r === false) return false;
   if (r === true || mark.reconciledAt === null) return true;
-  const next = new Cron(r, { paused: true, ...(def.timezone ? { timezone: def.timezone } : {}) }).nextRun(new Date(mark.reconciledAt));
+  const next = new Cron(r, { paused: true, ...(def.timezone ? { timezone: def.timezone } : {}) }).nextRun(
+    new Date(mark.reconciledAt),
+  );
   return next !== null && next.getTime() <= now.getTime();
 }
 
@@ -47,7 +49,10 @@ export async function reconcileSide(run: SyncRun, side: Side): Promise<void> {
     afterId = last.id;
     // known already (noted, held for review, approved), or a create in flight: not a new delete
     const fresh = links.filter((l) => l.deletedOn !== side && (l.status === 'linked' || l.status === 'error'));
-    await runUnits(run, fresh.map((l) => deleteUnit(run, l, side, [])));
+    await runUnits(
+      run,
+      fresh.map((l) => deleteUnit(run, l, side, [])),
+    );
     run.progress();
   }
   await store.clearSeen(def.name, side);

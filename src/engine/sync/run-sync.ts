@@ -29,7 +29,12 @@ import { type OpenSide, openSide } from './sync-side.js';
  * 4. apply the staged changes in staging order (pairs, matches, creates, deletes);
  * 5. after a run without errors, the reconcile pass when due.
  */
-export async function runSync(deps: RunDeps, project: ProjectDefinition, def: SyncDefinition, options: RunOptions): Promise<RunRow> {
+export async function runSync(
+  deps: RunDeps,
+  project: ProjectDefinition,
+  def: SyncDefinition,
+  options: RunOptions,
+): Promise<RunRow> {
   const { store, clock } = deps;
   const mask = flowMessageMask(project, def);
   const started = clock.now();

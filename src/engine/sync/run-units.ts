@@ -22,7 +22,12 @@ export async function runUnits(run: SyncRun, units: readonly SyncUnit[]): Promis
   const linkIds = new Map<number, number>();
   const early = units.flatMap((u, i) => (u.before ? [{ i, link: u.before }] : []));
   if (early.length > 0) {
-    const done = await store.commitBatch({ lease, sync: def.name, insertLinks: early.map((e) => e.link), at: run.clock.now() });
+    const done = await store.commitBatch({
+      lease,
+      sync: def.name,
+      insertLinks: early.map((e) => e.link),
+      at: run.clock.now(),
+    });
     early.forEach((e, k) => {
       const id = done.linkIds[k];
       if (id !== undefined) linkIds.set(e.i, id);
@@ -34,11 +39,12 @@ export async function runUnits(run: SyncRun, units: readonly SyncUnit[]): Promis
   for (const side of ['a', 'b'] as const) {
     for (const op of ORDER) {
       const batch: KeyedWrite[] = [];
-      units.forEach((u, i) =>
-        u.writes.forEach((w, j) => {
-          if (w.side === side && w.op === op && !refused.has(i)) batch.push({ ref: `${i}.${j}`, data: w.data });
-        }),
-      );
+      for (const [i, u] of units.entries()) {
+        if (refused.has(i)) continue;
+        for (const [j, w] of u.writes.entries()) {
+          if (w.side === side && w.op === op) batch.push({ ref: `${i}.${j}`, data: w.data });
+        }
+      }
       if (batch.length === 0) continue;
       const outcome = await writeKeyed(run.sides[side], op, batch, run.ctx);
       for (const { ref, data } of batch) {
@@ -75,7 +81,9 @@ export async function runUnits(run: SyncRun, units: readonly SyncUnit[]): Promis
     run.counts.sync[w.side].failed++;
     run.failures++;
     const from = w.from;
-    const ref = from ? changeRef(from.side, from.rid) : changeRef(w.side, String(w.data[run.sides[w.side].def.key] ?? ''));
+    const ref = from
+      ? changeRef(from.side, from.rid)
+      : changeRef(w.side, String(w.data[run.sides[w.side].def.key] ?? ''));
     const attempts = (from?.attempts ?? 0) + 1;
     parts.errors.push(syncErrorRecord(run, run.sides[w.side].stage, ref, w.data, failure.error, attempts));
     if (from) {

@@ -11,7 +11,11 @@ import type { SyncRun } from './sync-run-context.js';
 /** A record key as the sync keeps it: text (a number key 7 is "7"); null when the record has none. */
 export function recordKey(value: Json | undefined): string | null {
   if (value === undefined || value === null || value === '') return null;
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
 }
 
 /**
@@ -60,12 +64,16 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
     for (const record of admitted.records) {
       const rid = recordKey(record.data[sideDef.key]);
       if (rid === null) {
-        const error = new FlowError('SYNC_FIELD_MISSING', `side ${side} (${sideDef.label}): record ${record.meta.id} has no ${sideDef.key}, the key`, {
-          kind: 'record',
-          where: `sync ${def.name}/side ${side}`,
-          field: sideDef.key,
-          hint: `Every record of side ${side} needs its key (${sideDef.key}) to be linked.`,
-        });
+        const error = new FlowError(
+          'SYNC_FIELD_MISSING',
+          `side ${side} (${sideDef.label}): record ${record.meta.id} has no ${sideDef.key}, the key`,
+          {
+            kind: 'record',
+            where: `sync ${def.name}/side ${side}`,
+            field: sideDef.key,
+            hint: `Every record of side ${side} needs its key (${sideDef.key}) to be linked.`,
+          },
+        );
         errors.push(syncErrorRecord(run, { kind: 'source' }, changeRef(side, record.meta.id), record.data, error));
         continue;
       }
@@ -82,7 +90,8 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
       };
       changes.set(rid, change); // the last read of a key in a page wins
     }
-    if (changes.size > 0) await store.stage({ lease, sync: def.name, side, changes: [...changes.values()], at: run.clock.now() });
+    if (changes.size > 0)
+      await store.stage({ lease, sync: def.name, side, changes: [...changes.values()], at: run.clock.now() });
     if (errors.length > 0) {
       await store.commitBatch({ lease, sync: def.name, errors, at: run.clock.now() });
       run.failures += errors.length;

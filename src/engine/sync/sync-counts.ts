@@ -37,5 +37,10 @@ export function totalSyncCounts(counts: RunCounts & { sync: SyncCounts }): void 
 
 /** A copy of a sync run's counts (for events and the run row). */
 export function cloneSyncCounts(counts: RunCounts & { sync: SyncCounts }): RunCounts {
-  return { ...counts, steps: {}, destinations: {}, sync: { ...counts.sync, a: { ...counts.sync.a }, b: { ...counts.sync.b } } };
+  return {
+    ...counts,
+    steps: {},
+    destinations: {},
+    sync: { ...counts.sync, a: { ...counts.sync.a }, b: { ...counts.sync.b } },
+  };
 }

@@ -1,8 +1,8 @@
 import type { FlowError, JsonObject, Stage } from '../../sdk/index.js';
 import type { NewErrorRecord } from '../../store/state-store.js';
 import { toErrorRecord } from '../to-error-record.js';
-import type { SyncRun } from './sync-run-context.js';
 import type { Side } from './sync-plan-types.js';
+import type { SyncRun } from './sync-run-context.js';
 
 /** The record id of a sync's error records: the side a change was read from and its key there (`a:42`). */
 export function changeRef(side: Side, rid: string): string {
@@ -22,9 +22,16 @@ export function syncErrorRecord(
   error: FlowError,
   attempts = 1,
 ): NewErrorRecord {
-  return toErrorRecord({ stage, record: { data: payload, meta: { id: ref } }, error }, run.def.name, run.runId, run.clock.now(), run.mask, {
-    attempts,
-  });
+  return toErrorRecord(
+    { stage, record: { data: payload, meta: { id: ref } }, error },
+    run.def.name,
+    run.runId,
+    run.clock.now(),
+    run.mask,
+    {
+      attempts,
+    },
+  );
 }
 
 /** The masked text a failed staged change keeps (its last failure). */

@@ -22,14 +22,26 @@ export async function linksOf(run: SyncRun, rows: readonly StagedChange[]): Prom
 /** The open and resolved field conflicts of a link (only links known to have some are asked). */
 export async function conflictsOf(run: SyncRun, linkId: number): Promise<ConflictRow[]> {
   if (!run.conflictLinks.has(linkId)) return [];
-  return run.store.listConflicts({ sync: run.def.name, linkId, kind: 'field', status: ['open', 'resolved'], limit: 1000 });
+  return run.store.listConflicts({
+    sync: run.def.name,
+    linkId,
+    kind: 'field',
+    status: ['open', 'resolved'],
+    limit: 1000,
+  });
 }
 
 /** Every link with open or resolved field conflicts, read once when a run starts (paged). */
 export async function loadConflictLinks(run: Pick<SyncRun, 'store' | 'def' | 'conflictLinks'>): Promise<void> {
   let afterId = 0;
   for (;;) {
-    const page = await run.store.listConflicts({ sync: run.def.name, kind: 'field', status: ['open', 'resolved'], afterId, limit: 1000 });
+    const page = await run.store.listConflicts({
+      sync: run.def.name,
+      kind: 'field',
+      status: ['open', 'resolved'],
+      afterId,
+      limit: 1000,
+    });
     const last = page.at(-1);
     if (!last) return;
     for (const c of page) if (c.linkId !== null) run.conflictLinks.add(c.linkId);
