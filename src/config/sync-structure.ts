@@ -204,8 +204,12 @@ export const syncSchema = z.strictObject({
     .max(1000)
     .default(SYNC_DEFAULTS.maxAttempts)
     .describe('A change whose write failed this many runs in a row is parked until retried by hand (default 5).'),
-  retry: retrySchema.nullish(),
-  timeouts: flowSchema.shape.timeouts,
+  retry: retrySchema
+    .nullish()
+    .describe('How transient failures of reads and writes are retried in place (as for flows).'),
+  timeouts: flowSchema.shape.timeouts.describe(
+    'Limits on time: the whole run, the next page of a read, one write call.',
+  ),
   pii: flowSchema.shape.pii.describe("Fields (in either side's names) holding personal data: masked wherever shown."),
   notify: z.unknown().nullish().describe("Error notifications for this sync (replaces the file's notify:)."),
 });
