@@ -27,6 +27,7 @@ import {
 } from '../../sdk/index.js';
 import { type HttpConnection, httpHeaders } from './connection.js';
 import { httpConnectorErrors } from './error-codes.js';
+import { keyedRequestConfig, notFoundConfig, requestKeyedWrites } from './request-keyed-writes.js';
 import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
 
 export const requestDestinationConfig = z
@@ -65,6 +66,12 @@ export const requestDestinationConfig = z
       .optional(),
     /** Record mode: requests in flight at once (the connection's rateLimit still applies). */
     concurrency: z.number().int().positive().default(4),
+    /** What a 404 or 410 answer means; default a rejection like any 4xx (HTTP_REJECTED). */
+    notFound: notFoundConfig.optional(),
+    /** A bi-directional sync's writes by key (request-keyed-writes.ts): each replaces keys above for its operation. */
+    create: keyedRequestConfig.optional(),
+    update: keyedRequestConfig.optional(),
+    delete: keyedRequestConfig.optional(),
   })
   .strict()
   .refine((c) => c.wrap === undefined || c.mode === 'batch', { message: 'wrap needs mode: batch', path: ['wrap'] })
@@ -100,6 +107,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
   description:
     'Sends records to a REST API: one request per record (with concurrency) or one JSON array per batch; 4xx answers reject the record, 5xx/429/timeouts are retried.',
   config: requestDestinationConfig,
+  keyedWrites: requestKeyedWrites,
   async open({ config, connection }) {
     const pathT = compileTemplate(config.path);
     if (config.mode === 'batch' && !pathT.constant) {
@@ -181,9 +189,21 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
         ctx,
       );
 
+    /** A 404/410 with `notFound` set: skipped (true), or the record's RECORD_NOT_FOUND. */
+    const notFound = (response: HttpResponse, record: DataRecord): FlowError | true | undefined => {
+      if (config.notFound === undefined || (response.status !== 404 && response.status !== 410)) return undefined;
+      if (config.notFound === 'skip') return true;
+      return new FlowError(
+        'RECORD_NOT_FOUND',
+        `record ${record.meta.id}: ${response.label.request} answered ${response.status}: the API has no such record`,
+        { where: `${connection.label} record ${record.meta.id}` },
+      );
+    };
+
     const writeRecords = async (records: readonly DataRecord[], ctx: Context) => {
       const ids: (string | undefined)[] = new Array(records.length).fill(undefined);
       const rejected: Rejected[] = [];
+      let skipped = 0;
       let failure: FlowError | undefined;
       let next = 0;
       const one = async (index: number) => {
@@ -192,6 +212,9 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
         const built = build(record, missing);
         if (missing.length > 0) return void rejected.push({ index, error: missingError(record, missing) });
         const response = await send(built, ctx);
+        const missingRecord = notFound(response, record);
+        if (missingRecord === true) return void skipped++;
+        if (missingRecord !== undefined) return void rejected.push({ index, error: missingRecord });
         if (!response.ok) {
           const error = rejectedBy(response, `record ${record.meta.id}`);
           if (error?.kind === 'record') rejected.push({ index, error });
@@ -218,7 +241,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       await Promise.all(Array.from({ length: Math.min(config.concurrency, records.length) }, worker));
       if (failure) throw failure;
       rejected.sort((a, b) => a.index - b.index);
-      return { ids, rejected };
+      return { ids, rejected, skipped, written: records.length - rejected.length - skipped };
     };
 
     const writeBatch = async (records: readonly DataRecord[], ctx: Context) => {
