@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import {
   bodyExcerpt,
   type CompiledTemplate,
@@ -8,13 +7,11 @@ import {
   type HttpResponse,
   httpErrors,
   pathReader,
-  pathSchema,
   readJson,
   requestUrl,
   type ScopeReader,
   sendRequest,
   statusError,
-  templateText,
 } from '../../kit/index.js';
 import {
   type Context,
@@ -22,65 +19,15 @@ import {
   defineDestination,
   FlowError,
   type Json,
-  jsonValue,
   type Writer,
 } from '../../sdk/index.js';
-import { type HttpConnection, httpHeaders } from './connection.js';
+import type { HttpConnection } from './connection.js';
 import { httpConnectorErrors } from './error-codes.js';
-import { keyedRequestConfig, notFoundConfig, requestKeyedWrites } from './request-keyed-writes.js';
-import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
+import { type RequestDestinationConfig, requestDestinationConfig } from './request-destination-config.js';
+import { requestKeyedWrites } from './request-keyed-writes.js';
+import { compileResults, type Verdict } from './write-results.js';
 
-export const requestDestinationConfig = z
-  .object({
-    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-    /** Appended to the baseUrl; in record mode `{{field}}` takes the record's value (URL-encoded). */
-    path: templateText.default(''),
-    /** `record`: one request per record. `batch`: one request per batch with a JSON array body. */
-    mode: z.enum(['record', 'batch']).default('record'),
-    /** Batch mode: send `{ <wrap>: [...] }` instead of a bare array. */
-    wrap: z.string().min(1).optional(),
-    /** Body template per record; default the record's data (no body for DELETE). */
-    body: jsonValue.optional(),
-    query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
-    headers: httpHeaders,
-    /** Path of the created id in the answer (batch: in each element of the answer's array). */
-    idPath: pathSchema.optional(),
-    /** Where the answer reports each record's outcome (a 200 can still refuse records): see docs. */
-    results: writeResultsConfig.optional(),
-    /** Send an idempotency key: `true` = header Idempotency-Key with a hash of the request. */
-    idempotencyKey: z
-      .union([
-        z.literal(true).transform((): { header: string; template?: string } => ({ header: 'idempotency-key' })),
-        z
-          .object({
-            header: z
-              .string()
-              .min(1)
-              .default('Idempotency-Key')
-              .transform((h) => h.toLowerCase()),
-            /** e.g. `{{order_no}}`; default a stable hash of method, URL and body. */
-            template: z.string().min(1).optional(),
-          })
-          .strict(),
-      ])
-      .optional(),
-    /** Record mode: requests in flight at once (the connection's rateLimit still applies). */
-    concurrency: z.number().int().positive().default(4),
-    /** What a 404 or 410 answer means; default a rejection like any 4xx (HTTP_REJECTED). */
-    notFound: notFoundConfig.optional(),
-    /** A bi-directional sync's writes by key (request-keyed-writes.ts): each replaces keys above for its operation. */
-    create: keyedRequestConfig.optional(),
-    update: keyedRequestConfig.optional(),
-    delete: keyedRequestConfig.optional(),
-  })
-  .strict()
-  .refine((c) => c.wrap === undefined || c.mode === 'batch', { message: 'wrap needs mode: batch', path: ['wrap'] })
-  .refine((c) => c.idPath === undefined || c.results === undefined, {
-    message: 'with `results`, give the id path as results.id instead of idPath',
-    path: ['idPath'],
-  });
-
-export type RequestDestinationConfig = z.infer<typeof requestDestinationConfig>;
+export { type RequestDestinationConfig, requestDestinationConfig };
 
 interface Built {
   readonly url: string;

@@ -1,29 +1,5 @@
-import { z } from 'zod';
-import { pathSchema, templateText } from '../../kit/index.js';
-import { jsonValue, type KeyedOperation, type KeyedWrites } from '../../sdk/index.js';
-import type { RequestDestinationConfig } from './request-destination.js';
-
-/** What a 404 or 410 answer means: `reject` (RECORD_NOT_FOUND, the record to the error store) or `skip` (nothing to do). */
-export const notFoundConfig = z.enum(['reject', 'skip']);
-
-/**
- * `create:`, `update:`, `delete:` of the `http.request` destination: how a bi-directional sync writes
- * the record set by its key. Each key given replaces the destination's own for that operation.
- */
-export const keyedRequestConfig = z
-  .object({
-    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).optional(),
-    /** e.g. `/customers/{{id}}`: the record carries the key under the sync side's key field. */
-    path: templateText.optional(),
-    mode: z.enum(['record', 'batch']).optional(),
-    body: jsonValue.optional(),
-    query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    idPath: pathSchema.optional(),
-    notFound: notFoundConfig.optional(),
-  })
-  .strict();
-
-export type KeyedRequestConfig = z.infer<typeof keyedRequestConfig>;
+import type { KeyedOperation, KeyedWrites } from '../../sdk/index.js';
+import type { KeyedRequestConfig, RequestDestinationConfig } from './request-destination-config.js';
 
 const blocks = { insert: 'create', update: 'update', delete: 'delete' } as const;
 
