@@ -43,7 +43,8 @@ export interface SqlDeltaOnceHarness<K> {
   /**
    * Creates `events (id primary key, name, changed timestamp, other timestamp, exported flag, …)` with rows
    * 1–5: changed 2026-03-01 10:00, 2026-03-01 12:00:00.25, 2026-03-02 07:30 (UTC), 2026-03-03, null; other
-   * 2030 for rows 1–2 and 2020 for 3–4; exported null, false, true, false, false. And the hostile table.
+   * 2030 for rows 1–2 and 2020 for 3–4; exported null, false, true, false, false;
+   * `sent` a 0/1 number column, 1 only in row 3. And the hostile table.
    */
   seed(): Promise<unknown>;
   /** An identifier as the connector's messages quote it (`events` / "events"). */
@@ -113,6 +114,18 @@ export function describeSqlDeltaOnce<K>(h: SqlDeltaOnceHarness<K>): void {
       expect(pageIds(first)).toEqual(['1', '2', '4', '5']);
       await mark(config, 'exported', pageRecords(first).slice(0, 2));
       expect(pageIds(await readWith(config, { once: { field: 'exported' } }))).toEqual(['4', '5']);
+    });
+
+    it('once: a numeric 0/1 flag column (`sent`) works too', async () => {
+      const config = { table: 'events' };
+      const pages = await readWith(config, { once: { field: 'sent' } });
+      expect(pageIds(pages)).toEqual(['1', '2', '4', '5']);
+      await mark(
+        config,
+        'sent',
+        pageRecords(pages).filter((r) => r.meta.id !== '5'),
+      );
+      expect(pageIds(await readWith(config, { once: { field: 'sent' } }))).toEqual(['5']);
     });
 
     it('once: a missing flag column fails naming the table and the column, when reading and when marking', async () => {
