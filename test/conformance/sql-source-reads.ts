@@ -162,3 +162,67 @@ export function describeSqlDeltaOnce<K>(h: SqlDeltaOnceHarness<K>): void {
     });
   });
 }
+
+/** How one SQL connector's table source is set up for the shared reading tests. */
+export interface SqlTableReadsHarness<K> {
+  readonly source: Source<unknown, K>;
+  readonly ctx: Context;
+  connection(): K;
+  /** An identifier as the connector's messages quote it (`nope` / "nope"). */
+  quote(name: string): string;
+  /** The database's own message for an unknown column `nah` in a where clause. */
+  readonly unknownColumn: RegExp;
+  /** A table with hostile names (`t"x; --`), its key column and what paging it one row at a time gives: [id, data, checkpoint]. */
+  readonly hostile: {
+    readonly table: string;
+    readonly key: string;
+    readonly pages: readonly (readonly [string, Json, Json])[];
+  };
+}
+
+/**
+ * The table reads every SQL table source shares, over `items (id primary key, name, status, …)` with
+ * rows 1 a open, 2 b closed, 5 c open, 7 d open, 9 e open (seeded by the connector's file).
+ */
+export function describeSqlTableReads<K>(h: SqlTableReadsHarness<K>): void {
+  const { readAll } = sourceReads(h.source, () => h.connection(), h.ctx);
+  describe('table reads (shared)', () => {
+    it('pages by the primary key, the last key as checkpoint, and resumes after it', async () => {
+      const pages = await readAll({ table: 'items', pageSize: 2 });
+      expect(pageIds(pages)).toEqual(['1', '2', '5', '7', '9']);
+      expect(pages.map((p) => p.checkpoint)).toEqual([2, 7, 9]);
+      expect(pageIds(await readAll({ table: 'items', pageSize: 2 }, 2))).toEqual(['5', '7', '9']);
+    });
+
+    it('filters with where and named params, and reads only the given columns', async () => {
+      const pages = await readAll({ table: 'items', columns: ['name'], where: 'status = :s', params: { s: 'open' } });
+      expect(pages[0]?.records.map((r) => [r.meta.id, r.data])).toEqual([
+        ['1', { name: 'a' }],
+        ['5', { name: 'c' }],
+        ['7', { name: 'd' }],
+        ['9', { name: 'e' }],
+      ]);
+    });
+
+    it('reads tables and keys with hostile names', async () => {
+      const pages = await readAll({ table: h.hostile.table, key: h.hostile.key, pageSize: 1 });
+      expect(pages.map((p) => [p.records[0]?.meta.id, p.records[0]?.data, p.checkpoint])).toEqual(h.hostile.pages);
+    });
+
+    it('fails with SQL_ERROR naming a missing table or column', async () => {
+      await expect(readAll({ table: 'nope' })).rejects.toMatchObject({
+        code: 'SQL_ERROR',
+        kind: 'config',
+        message: expect.stringContaining(`${h.quote('nope')} does not exist`),
+      });
+      await expect(readAll({ table: 'items', columns: ['nah'] })).rejects.toMatchObject({
+        code: 'SQL_ERROR',
+        field: 'nah',
+      });
+      await expect(readAll({ table: 'items', where: 'nah = 1' })).rejects.toMatchObject({
+        code: 'SQL_ERROR',
+        message: expect.stringMatching(h.unknownColumn),
+      });
+    });
+  });
+}
