@@ -57,13 +57,23 @@ const dbConnector = defineConnector<{ tables: Tables }, { tables: Tables }>({
       validate: async ({ config, connection, fields }) => {
         const columns = connection.tables[config.table];
         return tableProblems(
-          { ...config, createTable: false },
+          { operation: 'update', key: config.key, columns: config.columns, createTable: false },
           columns === undefined ? undefined : { name: config.table, columns: [...columns] },
           {
             missing: config.table,
             fields,
           },
         );
+      },
+    }),
+    defineDestination<TableConfig, { tables: Tables }>({
+      type: 'rows',
+      description: 'Writes rows by key, without deleting',
+      config: tableConfig,
+      open: writer,
+      keyedWrites: {
+        operations: ['insert', 'update'],
+        config: (config, operation, key) => ({ ...config, operation, key: [key] }),
       },
     }),
     defineDestination({
