@@ -24,7 +24,10 @@ function deletesTable(links: readonly LinkRow[], s: SyncInfo): string {
       cell(on === 'a' ? l.baseA : l.baseB, 48),
     ];
   });
-  return formatTable(['link', 'deleted on', 'its pair (deleted if approved)', 'since (UTC)', 'last synced values'], rows);
+  return formatTable(
+    ['link', 'deleted on', 'its pair (deleted if approved)', 'since (UTC)', 'last synced values'],
+    rows,
+  );
 }
 
 /** `syncline deletes <sync>`: the deletes held for review (delete policy `review`). */
