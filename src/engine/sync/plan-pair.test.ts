@@ -45,8 +45,8 @@ const statusField = {
   name: 'status',
   a: 'state',
   b: 'code',
-  toB: { values: { active: 1, closed: 0 } },
-  toA: { values: { '1': 'active', '0': 'closed' } },
+  toB: { values: { active: 1, closed: 0, lead: 2 } },
+  toA: { values: { '1': 'active', '0': 'closed', '2': 'lead' } },
 };
 const t0 = '2024-01-02T10:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
@@ -300,15 +300,39 @@ const cases: readonly PairCase[] = [
     close: [{ id: 7, status: 'applied' }],
   },
   {
-    name: 'resolved take b with nothing staged: a gets b’s value from the base',
+    name: 'resolved take b with nothing staged: a gets the value b had when the conflict opened',
     fields: ['name', statusField],
     base: [
-      { name: 'x', state: 'active' },
-      { name: 'x', code: 0 },
+      { name: 'x', state: 'lead' },
+      { name: 'x', code: 2 },
     ],
-    conflicts: [conflictOf('status', { a: 'active', b: 0 }, { take: 'b' })],
+    conflicts: [conflictOf('status', { base: 'lead', a: 'active', b: 0 }, { take: 'b' })],
     writeA: { state: 'closed' },
     close: [{ id: 7, status: 'applied' }],
+    baseA: { name: 'x', state: 'closed' },
+    baseB: { name: 'x', code: 0 },
+  },
+  {
+    name: 'resolved take a with nothing staged: b gets the value a had when the conflict opened',
+    fields: ['name', statusField],
+    base: [
+      { name: 'x', state: 'lead' },
+      { name: 'x', code: 2 },
+    ],
+    conflicts: [conflictOf('status', { base: 'lead', a: 'active', b: 0 }, { take: 'a' })],
+    writeB: { code: 1 },
+    close: [{ id: 7, status: 'applied' }],
+    baseA: { name: 'x', state: 'active' },
+    baseB: { name: 'x', code: 1 },
+  },
+  {
+    name: 'an open conflict with nothing staged stays open (the sides still hold the values it recorded)',
+    fields: ['name', statusField],
+    base: [
+      { name: 'x', state: 'lead' },
+      { name: 'x', code: 2 },
+    ],
+    conflicts: [conflictOf('status', { base: 'lead', a: 'active', b: 0 })],
   },
   {
     name: 'resolved take value: a gets the value, b its translation through the field',
@@ -366,7 +390,7 @@ const cases: readonly PairCase[] = [
     base,
     a: { values: { ...base[0], qty: 4 } },
     conflicts: [conflictOf('qty', { base: 1, a: 2, b: 3 })],
-    conflict: [{ field: 'qty', base: 1, aValue: 4, bValue: 1 }],
+    conflict: [{ field: 'qty', base: 1, aValue: 4, bValue: 3 }],
     baseA: base[0],
     baseB: base[1],
   },
