@@ -95,39 +95,22 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
     };
     const converged = (aToB !== undefined && sync.same(aToB, bv)) || (bToA !== undefined && sync.same(bToA, av));
     const c = open.get(f.name);
-    // a side with no staged change has the value its conflict recorded, not the base (the conflict kept it)
-    const nowA: Json = a || !c ? av : c.aValue;
-    const nowB: Json = b || !c ? bv : c.bValue;
     const take = c?.status === 'resolved' ? c.resolution?.take : undefined;
     if (c !== undefined && (take === 'a' || take === 'b' || take === 'value')) {
-      if (take === 'a') {
-        na = nowA;
-        const v = goesTo(f, 'b') ? sync.translate('a', { ...curA, [f.a]: nowA })[f.b] : nowA;
-        if (v !== undefined && !sync.same(v, nowB)) nb = writeB[f.b] = v;
-        else nb = nowB;
-      } else if (take === 'b') {
-        nb = nowB;
-        const v = goesTo(f, 'a') ? sync.translate('b', { ...curB, [f.b]: nowB })[f.a] : nowB;
-        if (v !== undefined && !sync.same(v, nowA)) na = writeA[f.a] = v;
-        else na = nowA;
-      } else {
+      if (take === 'a') setB(aToB);
+      else if (take === 'b') setA(bToA);
+      else {
         const value = c.resolution?.value ?? null;
         setA(value);
         setB(sync.translate('a', { ...curA, [f.a]: value })[f.b] ?? value);
       }
       close.push({ id: c.id, status: 'applied' });
     } else if (c !== undefined && c.status === 'open') {
-      const agree = goesTo(f, 'b')
-        ? sync.same(sync.translate('a', { ...curA, [f.a]: nowA })[f.b], nowB)
-        : sync.same(sync.translate('b', { ...curB, [f.b]: nowB })[f.a], nowA);
-      if (agree) {
-        close.push({ id: c.id, status: 'cleared' });
-        na = nowA;
-        nb = nowB;
-      } else {
+      if (converged) close.push({ id: c.id, status: 'cleared' });
+      else {
         keepBase = true;
-        if (!sync.same(c.aValue, nowA) || !sync.same(c.bValue, nowB))
-          conflicts.push({ field: f.name, base: c.base, aValue: nowA, bValue: nowB });
+        if (!sync.same(c.aValue, av) || !sync.same(c.bValue, bv))
+          conflicts.push({ field: f.name, base: c.base, aValue: av, bValue: bv });
       }
     } else {
       const aChanged = !echoA && changed(sync, a !== undefined, hasBase, av, baseA[f.a]);
