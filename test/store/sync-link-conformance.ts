@@ -79,6 +79,39 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
       expect((await store.sync.linksByIds('crm', 'b', ['b1']))[0]?.aId).toBe('a9');
     });
 
+    it('changes many links in one batch, each only in the fields its patch gives', async () => {
+      const store = current();
+      const lease = await claimSync(store, 'crm');
+      const keys = ['a1', 'a2', 'a3', 'a4', 'a5'];
+      const { linkIds } = await store.sync.commitBatch({
+        lease,
+        sync: 'crm',
+        insertLinks: keys.map((k) => link(k, `b-${k}`)),
+        at: at(1),
+      });
+      const [l1, l2, l3, l4] = linkIds as [number, number, number, number];
+      await store.sync.commitBatch({
+        lease,
+        sync: 'crm',
+        updateLinks: [
+          { id: l1, aHash: 'n1', baseA: { name: 'One' }, syncedAt: at(7), failures: 0 },
+          { id: l2, status: 'error', error: 'HTTP 422', failures: 3 },
+          { id: l3, aHash: 'n3', baseA: { name: 'Three' }, syncedAt: at(8), failures: 1 },
+          { id: l4 },
+        ],
+        at: at(9),
+      });
+      const rows = await store.sync.linksByIds('crm', 'a', keys);
+      const stored = (k: string, id: number) => ({ ...link(k, `b-${k}`), id, createdAt: at(1), updatedAt: at(1) });
+      expect(rows).toEqual([
+        { ...stored('a1', l1), aHash: 'n1', baseA: { name: 'One' }, syncedAt: at(7), updatedAt: at(9) },
+        { ...stored('a2', l2), status: 'error', error: 'HTTP 422', failures: 3, updatedAt: at(9) },
+        { ...stored('a3', l3), aHash: 'n3', baseA: { name: 'Three' }, syncedAt: at(8), failures: 1, updatedAt: at(9) },
+        { ...stored('a4', l4), updatedAt: at(9) },
+        stored('a5', linkIds[4] ?? 0),
+      ]);
+    });
+
     it('keeps one link per record on each side (several without a key yet); a refused batch writes nothing', async () => {
       const store = current();
       const lease = await claimSync(store, 'crm');
