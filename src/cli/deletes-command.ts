@@ -13,7 +13,6 @@ export interface DeletesOptions {
 
 /** Pending deletes as a table: which side deleted the record, the pair on the other side, since when. */
 function deletesTable(links: readonly LinkRow[], s: SyncInfo): string {
-  const { a, b } = s.labels;
   const rows = links.map((l) => {
     const on = l.deletedOn === 'b' ? 'b' : 'a';
     const other = on === 'a' ? 'b' : 'a';
@@ -25,7 +24,10 @@ function deletesTable(links: readonly LinkRow[], s: SyncInfo): string {
       cell(on === 'a' ? l.baseA : l.baseB, 48),
     ];
   });
-  return formatTable(['link', 'deleted on', `would delete (${a}/${b})`, 'since (UTC)', 'last synced values'], rows);
+  return formatTable(
+    ['link', 'deleted on', 'its pair (deleted if approved)', 'since (UTC)', 'last synced values'],
+    rows,
+  );
 }
 
 /** `syncline deletes <sync>`: the deletes held for review (delete policy `review`). */

@@ -49,12 +49,11 @@ export async function statusCommand(options: { db?: string; json?: boolean }): P
         s.pendingDeletes,
         s.parkedChanges,
         s.openErrors,
-        (s.lastRun.error
-          ? `[${s.lastRun.error.code}] ${s.lastRun.error.message}`
+        s.lastRun.error
+          ? `[${s.lastRun.error.code}] ${s.lastRun.error.message}`.slice(0, 70)
           : s.lastRun.counts.sync
             ? syncCompact(s.lastRun.counts.sync, s.labels)
-            : ''
-        ).slice(0, 90),
+            : '',
       ]);
       process.stdout.write(
         `\nsyncs\n${formatTable(['sync', 'last run', 'run', 'started (UTC)', 'next (UTC)', 'links', 'conflicts', 'pending deletes', 'parked', 'open errors', 'last run did'], rows)}\n`,

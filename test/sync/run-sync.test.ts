@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FlowError } from '../../src/sdk/index.js';
 import { recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
@@ -159,5 +160,112 @@ describe('sync run', () => {
     expect(lenient.counts.sync?.ambiguous).toBe(2);
     expect(await world.store.sync.countConflicts({ sync: SYNC, kind: 'match', status: 'open' })).toBe(2);
     expect(world.contacts().map((c) => c.email)).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+  });
+
+  it('keeps a change a side refuses staged, as an error record of the side, until it is parked; the link stays', async () => {
+    let refuse = false;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        if (!refuse || call.table !== 'customers' || call.operation !== 'update') return write();
+        const error = new FlowError('RECORD_INVALID', 'tel is not a phone number', { kind: 'record', field: 'tel' });
+        return { rejected: call.records.map((_, index) => ({ index, error })) };
+      }),
+    });
+    seed(world);
+    await world.run();
+    await world.run();
+    const [before] = await world.store.sync.linksByIds(SYNC, 'a', ['1']);
+    refuse = true;
+    world.crm.prepare('UPDATE contacts SET phone = ?, updated_at = ? WHERE id = 1').run('555-0100', world.tick());
+    const run = await world.run();
+    expect(run.status).toBe('completed_with_errors');
+    expect(run.counts.sync?.b.failed).toBe(1);
+    expect(run.counts.failed).toBe(1);
+    const [error] = await world.store.listErrors({ flow: SYNC });
+    expect(error).toMatchObject({
+      code: 'RECORD_INVALID',
+      recordId: 'a:1',
+      field: 'tel',
+      stage: { kind: 'destination', name: 'b:erp' },
+    });
+    expect(JSON.stringify(error?.payload)).toContain('555-0100');
+    const [after] = await world.store.sync.linksByIds(SYNC, 'a', ['1']);
+    expect(after?.baseB).toEqual(before?.baseB);
+    const [staged] = await world.store.sync.stagedByIds(SYNC, 'a', ['1']);
+    expect(staged).toMatchObject({ attempts: 1, parked: false });
+    await world.run();
+    await world.run();
+    const [parked] = await world.store.sync.stagedByIds(SYNC, 'a', ['1']);
+    expect(parked).toMatchObject({ attempts: 3, parked: true });
+    refuse = false;
+    await world.store.sync.unpark(SYNC);
+    const retried = await world.run();
+    expect(retried.status).toBe('succeeded');
+    expect(world.customers()[0]).toMatchObject({ tel: '555-0100' });
+  });
+
+  it('creates nothing twice after a crash between a create and its link (the intent)', async () => {
+    let crash = true;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        if (crash && call.operation === 'insert' && call.table === 'customers') {
+          crash = false;
+          throw new FlowError('INTERNAL', 'simulated crash after the insert', { kind: 'system' });
+        }
+        return result;
+      }),
+    });
+    seed(world);
+    const crashed = await world.run();
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error?.message).toContain('simulated crash');
+    expect(world.customers().map((c) => c.mail)).toEqual(['ann@x.org', 'cat@x.org', 'bob@x.org']);
+    expect((await world.store.sync.listLinks({ sync: SYNC, status: 'pending-create' })).length).toBe(1);
+    const rerun = await world.run();
+    expect(rerun.error).toBeNull();
+    expect(
+      world
+        .customers()
+        .map((c) => c.mail)
+        .sort(),
+    ).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+    const links = await world.store.sync.listLinks({ sync: SYNC });
+    expect(links.map((l) => [l.aId, l.bId, l.status]).sort()).toEqual([
+      ['1', '1', 'linked'],
+      ['2', '3', 'linked'],
+      ['3', '2', 'linked'],
+    ]);
+    const calm = await world.run();
+    expect(calm.counts.written).toBe(0);
+  });
+
+  it('creates again an intent whose record was never read back', async () => {
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        if (call.operation === 'insert' && call.table === 'customers' && crashOnce()) {
+          throw new FlowError('INTERNAL', 'simulated crash before the insert', { kind: 'system' });
+        }
+        return write();
+      }),
+    });
+    let once = true;
+    const crashOnce = () => {
+      const c = once;
+      once = false;
+      return c;
+    };
+    seed(world);
+    expect((await world.run()).status).toBe('failed');
+    expect(world.customers()).toHaveLength(2);
+    const rerun = await world.run();
+    expect(rerun.error).toBeNull();
+    expect(
+      world
+        .customers()
+        .map((c) => c.mail)
+        .sort(),
+    ).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+    expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
   });
 });

@@ -31,6 +31,20 @@ function fieldConflicts(conflicts: readonly ConflictRow[]): Map<string, Conflict
   return byField;
 }
 
+/**
+ * A side's values when nothing is staged for it: the link's base, except a field in conflict, whose
+ * base is the one before the conflict: the side's value is the one the conflict recorded.
+ */
+function current(sync: CompiledSync, base: JsonObject, open: Map<string, ConflictRow>, side: Side): JsonObject {
+  if (open.size === 0) return base;
+  const values: JsonObject = { ...base };
+  for (const f of sync.def.fields) {
+    const c = open.get(f.name);
+    if (c !== undefined) values[side === 'a' ? f.a : f.b] = side === 'a' ? c.aValue : c.bValue;
+  }
+  return values;
+}
+
 function changed(sync: CompiledSync, staged: boolean, hasBase: boolean, value: Json, base: Json | undefined): boolean {
   return staged && (!hasBase || !sync.same(value, base));
 }
@@ -49,11 +63,11 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
   const baseB: JsonObject = link?.baseB ?? {};
   const echoA = a !== undefined && link !== undefined && a.hash === link.aHash;
   const echoB = b !== undefined && link !== undefined && b.hash === link.bHash;
-  const curA: JsonObject = a?.values ?? baseA;
-  const curB: JsonObject = b?.values ?? baseB;
+  const open = fieldConflicts(input.conflicts);
+  const curA = a?.values ?? current(sync, baseA, open, 'a');
+  const curB = b?.values ?? current(sync, baseB, open, 'b');
   const ta = sync.translate('a', curA);
   const tb = sync.translate('b', curB);
-  const open = fieldConflicts(input.conflicts);
 
   const writeA: JsonObject = {};
   const writeB: JsonObject = {};
@@ -81,39 +95,22 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
     };
     const converged = (aToB !== undefined && sync.same(aToB, bv)) || (bToA !== undefined && sync.same(bToA, av));
     const c = open.get(f.name);
-    // a side with no staged change has the value its conflict recorded, not the base (the conflict kept it)
-    const nowA: Json = a || !c ? av : c.aValue;
-    const nowB: Json = b || !c ? bv : c.bValue;
     const take = c?.status === 'resolved' ? c.resolution?.take : undefined;
     if (c !== undefined && (take === 'a' || take === 'b' || take === 'value')) {
-      if (take === 'a') {
-        na = nowA;
-        const v = goesTo(f, 'b') ? sync.translate('a', { ...curA, [f.a]: nowA })[f.b] : nowA;
-        if (v !== undefined && !sync.same(v, nowB)) nb = writeB[f.b] = v;
-        else nb = nowB;
-      } else if (take === 'b') {
-        nb = nowB;
-        const v = goesTo(f, 'a') ? sync.translate('b', { ...curB, [f.b]: nowB })[f.a] : nowB;
-        if (v !== undefined && !sync.same(v, nowA)) na = writeA[f.a] = v;
-        else na = nowA;
-      } else {
+      if (take === 'a') setB(aToB);
+      else if (take === 'b') setA(bToA);
+      else {
         const value = c.resolution?.value ?? null;
         setA(value);
         setB(sync.translate('a', { ...curA, [f.a]: value })[f.b] ?? value);
       }
       close.push({ id: c.id, status: 'applied' });
     } else if (c !== undefined && c.status === 'open') {
-      const agree = goesTo(f, 'b')
-        ? sync.same(sync.translate('a', { ...curA, [f.a]: nowA })[f.b], nowB)
-        : sync.same(sync.translate('b', { ...curB, [f.b]: nowB })[f.a], nowA);
-      if (agree) {
-        close.push({ id: c.id, status: 'cleared' });
-        na = nowA;
-        nb = nowB;
-      } else {
+      if (converged) close.push({ id: c.id, status: 'cleared' });
+      else {
         keepBase = true;
-        if (!sync.same(c.aValue, nowA) || !sync.same(c.bValue, nowB))
-          conflicts.push({ field: f.name, base: c.base, aValue: nowA, bValue: nowB });
+        if (!sync.same(c.aValue, av) || !sync.same(c.bValue, bv))
+          conflicts.push({ field: f.name, base: c.base, aValue: av, bValue: bv });
       }
     } else {
       const aChanged = !echoA && changed(sync, a !== undefined, hasBase, av, baseA[f.a]);
