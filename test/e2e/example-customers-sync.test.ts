@@ -201,5 +201,15 @@ describe('examples/customers-sync.yaml', () => {
       sql<{ email: string }>('customers-crm.db', 'select email from customers where is_deleted = 1 order by id'),
     ).toEqual([{ email: 'linus@example.com' }]);
     expect(customers()).toHaveLength(7);
+
+    // the whole file again: the seed flows insert nothing that is there, the sync finds nothing to do
+    const before = [customers(), clients()];
+    cli('run', 'customers-sync.yaml');
+    const again = summary(lastSyncCounts());
+    expect([
+      again.a.created + again.a.updated + again.a.deleted,
+      again.b.created + again.b.updated + again.b.deleted,
+    ]).toEqual([0, 0]);
+    expect([customers(), clients()]).toEqual(before);
   }, 90_000);
 });
