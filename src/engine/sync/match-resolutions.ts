@@ -40,7 +40,13 @@ function entriesOf(run: SyncRun, c: ConflictRow): StagedChange[] {
 
 /** A unit that also closes its conflict as applied once its writes succeeded. */
 function closing(unit: SyncUnit, id: number): SyncUnit {
-  return { ...unit, settle: (s) => (unit.settle(s), void s.parts.closeConflicts.push({ id, status: 'applied' })) };
+  return {
+    ...unit,
+    settle(s) {
+      unit.settle(s);
+      s.parts.closeConflicts.push({ id, status: 'applied' });
+    },
+  };
 }
 
 const closeOnly = (id: number): SyncUnit => ({
