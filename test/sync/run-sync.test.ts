@@ -287,4 +287,29 @@ describe('sync run', () => {
     ).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
     expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
   });
+
+  it('a create whose key the side does not return fails with SYNC_NO_CREATED_ID; the intent links it on the next run', async () => {
+    let hideIds = true;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        return hideIds && call.operation === 'insert' ? { rejected: result.rejected } : result;
+      }),
+    });
+    seed(world);
+    const run = await world.run();
+    expect(run.status).toBe('completed_with_errors');
+    const errors = await world.store.listErrors({ flow: SYNC });
+    expect(errors.map((e) => [e.code, e.recordId]).sort()).toEqual([
+      ['SYNC_NO_CREATED_ID', 'a:2'],
+      ['SYNC_NO_CREATED_ID', 'b:2'],
+    ]);
+    expect(errors[0]?.message).not.toContain('x.org');
+    hideIds = false;
+    const next = await world.run();
+    expect(next.status).toBe('succeeded');
+    expect(world.customers()).toHaveLength(3);
+    expect(world.contacts()).toHaveLength(3);
+    expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
+  });
 });
