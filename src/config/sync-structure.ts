@@ -181,7 +181,7 @@ export const syncDeletesSchema = z
 
 export const syncSchema = z.strictObject({
   description: z.string().optional().describe('Shown in listings.'),
-  schedule: z.string().optional().describe('Cron expression: when the long-running service (serve) runs the sync.'),
+  schedule: z.string().optional().describe('Cron expression: when the scheduler (serve) runs the sync.'),
   timezone: z.string().optional().describe('Time zone of the schedule (default UTC).'),
   overlap: flowSchema.shape.overlap.describe('A tick while a run is still active: skip (default) or queue.'),
   a: syncSideSchema.describe('Side a: a connection, how its changes are read and how it is written.'),
