@@ -1,5 +1,6 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
+  batchStarter,
   createdColumns,
   generatesKey,
   keyId,
@@ -10,7 +11,6 @@ import {
   pageMarkers,
   rowNotFound,
   sqlErrors,
-  startBatch,
   type TableDestinationConfig,
   tableDestinationConfig,
   tableKeyedWrites,
@@ -205,13 +205,11 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       if (info) checkKey(info);
     };
 
+    const begin = batchStarter({ markers, table: markerTable, where, withIds }, markerStore);
+
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const begun = await startBatch(
-          { markers, table: markerTable, batch, records, where, withIds },
-          markerStore,
-          ctx,
-        );
+        const begun = await begin(records, ctx, batch);
         if ('done' in begun) return begun.done;
         const { out, mark } = begun;
         if (!info) await create(records);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
+  batchStarter,
   createdColumns,
   createTableStatement,
   generatesKey,
@@ -10,7 +11,6 @@ import {
   missingKeyError,
   onceUntilFailed,
   pageMarkers,
-  startBatch,
   tableKeyedWrites,
   type WriteOutcome,
   withoutNullKey,
@@ -315,13 +315,11 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       }
     };
 
+    const begin = batchStarter({ markers, table: markerTable, where, withIds }, markerStore);
+
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const begun = await startBatch(
-          { markers, table: markerTable, batch, records, where, withIds },
-          markerStore,
-          ctx,
-        );
+        const begun = await begin(records, ctx, batch);
         if ('done' in begun) return begun.done;
         const { out, mark } = begun;
         if (!info) await create(records);
