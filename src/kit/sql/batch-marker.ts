@@ -70,6 +70,8 @@ export function batchStarter(
     readonly where: string;
     /** Inserts by a key: an id per record. */
     readonly withIds: boolean;
+    /** What the writer does before a batch it writes (creates its table at the first one). */
+    readonly prepare?: (records: readonly DataRecord[]) => Promise<void>;
   },
   store: MarkerStore,
 ): (
@@ -88,6 +90,8 @@ export function batchStarter(
     if (n === 0) return { done: out };
     // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
     const check = await checkBatchMarker({ ...args, batch, records }, store, ctx);
-    return 'done' in check ? check : { out, mark: check.mark };
+    if ('done' in check) return check;
+    await args.prepare?.(records);
+    return { out, mark: check.mark };
   };
 }
