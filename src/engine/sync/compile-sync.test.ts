@@ -103,6 +103,7 @@ describe('compile: matchKey', () => {
     ['a', { email: 'ada@x.org', state: null }, null],
     ['a', { email: '  ', state: 'active' }, null],
     ['b', { mail: null, status_code: 1 }, null],
+    ['b', { mail: 'ada@x.org', status_code: 7 }, null],
   ] as const)('side %s %j → %j', (side, values, key) => {
     expect(sync.matchKey(side, sync.extract(side, values))).toBe(key);
   });
