@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SyncFieldDefinition } from '../../config/definition.js';
 import { FlowError, FlowErrors } from '../../sdk/index.js';
 import { flowErrorOf } from '../../steps/test-helpers.js';
 import { compileSync } from './compile-sync.js';
@@ -87,6 +88,13 @@ describe('compile: translate', () => {
       ['test.yaml:10:7', 'fields.x.toB.transform', 'fields.x.toB.transform: unknown transform "nope"'],
       ['test.yaml:11:7', 'fields.y.toA.values', 'fields.y.toA.values: must be an object of input value → output value'],
     ]);
+  });
+  it("placed at the setting's own line when the config knows it", () => {
+    const def = syncDef([{ name: 'x', toB: { transform: 'nope' } }]);
+    const lines: Record<string, string> = { toB: 'test.yaml:11:9', 'toB.transform': 'test.yaml:12:11' };
+    const field = { ...(def.fields[0] as SyncFieldDefinition), fieldWhere: (p: string) => lines[p] };
+    const error = flowErrorOf(() => compileSync({ ...def, fields: [field] }));
+    expect([error.where, error.field]).toEqual(['test.yaml:12:11', 'fields.x.toB.transform']);
   });
   it('one bad transform is one FlowError', () => {
     expect(() => compileSync(syncDef([{ name: 'x', toB: { transform: 'nope' } }]))).toThrow(FlowError);

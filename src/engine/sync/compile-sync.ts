@@ -48,16 +48,20 @@ function compileDirection(def: SyncDefinition, from: Side, problems: FlowError[]
     } catch (error) {
       const errors = error instanceof FlowErrors ? error.errors : error instanceof FlowError ? [error] : undefined;
       if (errors === undefined) throw error;
-      problems.push(...errors.map((e) => atSpec(e, key, `fields.${field.name}.${spec}`)));
+      problems.push(...errors.map((e) => atSpec(e, key, field, spec)));
     }
   }
   return out;
 }
 
-/** A config error of a field's mapping, its path said as written (`fields.status.toB.values`), not as the map's output key. */
-function atSpec(error: FlowError, key: string, path: string): FlowError {
+/**
+ * A config error of a field's mapping, its path said as written (`fields.status.toB.values`), not as
+ * the map's output key, at the line of that setting when the config knows it (else the field's).
+ */
+function atSpec(error: FlowError, key: string, f: SyncFieldDefinition, spec: 'toA' | 'toB'): FlowError {
   const old = error.field;
-  const field = old === key || old?.startsWith(`${key}.`) ? path + old.slice(key.length) : (old ?? path);
+  const rest = old === key || old?.startsWith(`${key}.`) ? old.slice(key.length) : '';
+  const field = `fields.${f.name}.${spec}${rest}`;
   // configError writes the field path first: `status.values: must be …`
   const message =
     old !== undefined && error.message.startsWith(`${old}: `)
@@ -66,7 +70,7 @@ function atSpec(error: FlowError, key: string, path: string): FlowError {
   return new FlowError(error.code, message, {
     kind: error.kind,
     field,
-    ...(error.where === undefined ? {} : { where: error.where }),
+    where: f.fieldWhere?.(spec + rest) ?? f.fieldWhere?.(spec) ?? f.where,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
   });
 }
