@@ -182,7 +182,7 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
           link('a1', 'b1', { baseA: { name: 'Zoë MULLER' } }),
           link('a2', 'b2', { status: 'error', baseB: { note: '100%_done' } }),
           link('a3', null, { status: 'pending-create' }),
-          link('b1', 'x', { status: 'conflict', baseA: {}, baseB: {} }),
+          link('b1', 'x', { status: 'conflict', baseA: { ref: 'A3 or b2' }, baseB: {} }),
         ],
         at: at(1),
       });
@@ -200,6 +200,11 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
       expect(await ids({ search: '0%_d' })).toEqual([[2], 1]);
       expect(await ids({ search: '0%x' })).toEqual([[], 0]);
       expect(await ids({ search: 'person a3' })).toEqual([[3], 1]);
+      // a key of a link names that record: text that only looks like it is not searched then
+      expect(await ids({ search: 'a3' })).toEqual([[3], 1]);
+      expect(await ids({ search: 'a3 or' })).toEqual([[4], 1]);
+      expect(await ids({ search: 'A3' })).toEqual([[3, 4], 2]);
+      expect(await ids({ search: 'b1', status: 'conflict' })).toEqual([[4], 1]);
       expect(await ids({ limit: 2 })).toEqual([[1, 2], 4]);
       expect(await ids({ afterId: linkIds[1] ?? 0, limit: 1 })).toEqual([[3], 4]);
       expect(await store.sync.listLinks({ sync: 'other' })).toEqual([]);
