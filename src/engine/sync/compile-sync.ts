@@ -1,5 +1,5 @@
 import type { SyncDefinition, SyncFieldDefinition } from '../../config/definition.js';
-import { FlowError, FlowErrors, type Json, type JsonObject } from '../../sdk/index.js';
+import { FlowError, FlowErrors, type JsonObject } from '../../sdk/index.js';
 import { compileMapping } from '../../steps/mapping.js';
 import { compileMatchKey } from './match-key.js';
 import { type CompiledSync, otherSide, type Side } from './sync-plan-types.js';
