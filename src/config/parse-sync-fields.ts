@@ -67,7 +67,7 @@ function inverse(
     const spec = specs[to];
     const from = other(to);
     if (spec === undefined || specs[from] !== undefined || !changesValue(spec, names[from])) continue;
-    const inverted = invertValues(spec, names[from], names[to]);
+    const inverted = invertValues(spec, names[from]);
     if (inverted.ok) return { ...specs, [from]: inverted.spec };
     const at = [...path, specKey(to)];
     ctx.problems.add(
@@ -90,6 +90,16 @@ export function parseSyncFields(
   ctx: ParseContext,
 ): SyncFieldDefinition[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  if (Object.keys(value).length === 0) {
+    const at = [...syncPath, 'fields'];
+    ctx.problems.add(
+      'CONFIG_SYNC_FIELD',
+      ctx.locator.at(at),
+      `${formatPath(at)}: the sync has no field`,
+      'Name the corresponding fields, e.g. `email: { b: email_address }` (`{}`: the same name on both sides).',
+    );
+    return [];
+  }
   const out: SyncFieldDefinition[] = [];
   for (const [name, raw] of Object.entries(value)) {
     const path = [...syncPath, 'fields', name];

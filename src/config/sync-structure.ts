@@ -93,7 +93,9 @@ export const syncFieldObjectSchema = z.strictObject({
   direction: z
     .enum(SYNC_DIRECTIONS)
     .default('both')
-    .describe('Which way changes go: both (default), a-to-b or b-to-a.'),
+    .describe(
+      "Which way changes go: both (default), a-to-b or b-to-a. A side's key goes one way only: from it (an id copied into the other side) or into it (written on creates).",
+    ),
   toB: fieldSpec('a', 'b').optional(),
   toA: fieldSpec('b', 'a').optional(),
   conflict: z
@@ -181,7 +183,7 @@ export const syncDeletesSchema = z
 
 export const syncSchema = z.strictObject({
   description: z.string().optional().describe('Shown in listings.'),
-  schedule: z.string().optional().describe('Cron expression: when `syncline serve` runs the sync.'),
+  schedule: z.string().optional().describe('Cron expression: when the scheduler (serve) runs the sync.'),
   timezone: z.string().optional().describe('Time zone of the schedule (default UTC).'),
   overlap: flowSchema.shape.overlap.describe('A tick while a run is still active: skip (default) or queue.'),
   a: syncSideSchema.describe('Side a: a connection, how its changes are read and how it is written.'),
