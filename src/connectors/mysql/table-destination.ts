@@ -62,7 +62,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
      */
     const withIds = operation === 'insert' && key.length > 0;
     // a delete sends the key only, whatever else the record carries
-    const only = operation === 'delete' ? new Set(key) : config.columns ? new Set(config.columns) : undefined;
+    const only =
+      operation === 'delete' ? new Set(key) : config.columns ? new Set([...config.columns, ...key]) : undefined;
     let info = await tableInfo(connection, config.table, { required: !config.createTable });
     const checkKey = (i: TableInfo) => {
       for (const k of key) requireColumn(i, k, 'key', where);
