@@ -18,9 +18,12 @@ export type SyncSide = 'a' | 'b';
  *   call, so a crash between the create and the link never creates it twice: see `intent`);
  * - `conflict`: an ambiguous match (the conflict queue names the candidates);
  * - `pending-delete`: deleted on `deletedOn`, waiting for review (delete policy `review`);
+ * - `delete-approved`: a pending delete a person approved (`syncline deletes approve`): the next run
+ *   propagates the delete of `deletedOn` to the other side (found with `linksByStatus`). Ignoring a
+ *   pending delete sets the link back to `linked` with `deletedOn` null: nothing is deleted;
  * - `error`: the last write of the pair failed permanently `failures` times in a row (see `error`).
  */
-export type LinkStatus = 'linked' | 'pending-create' | 'conflict' | 'pending-delete' | 'error';
+export type LinkStatus = 'linked' | 'pending-create' | 'conflict' | 'pending-delete' | 'delete-approved' | 'error';
 
 export interface LinkRow {
   id: number;
@@ -143,7 +146,7 @@ export interface ConflictFilter {
 export interface LinkFilter {
   sync: string;
   status?: LinkStatus | readonly LinkStatus[];
-  /** A key on either side, or text found in the base values (JSON text, case-insensitive). */
+  /** A key on either side (when it is one of a link, only those links), else text found in the base values (JSON text, case-insensitive). */
   search?: string;
   afterId?: number;
   /** Default 100. */
