@@ -1,5 +1,5 @@
 import type { SyncDefinition, SyncFieldDefinition } from '../../config/definition.js';
-import { FlowError, FlowErrors, type Json, type JsonObject } from '../../sdk/index.js';
+import { FlowError, FlowErrors, type JsonObject } from '../../sdk/index.js';
 import { compileMapping } from '../../steps/mapping.js';
 import { compileMatchKey } from './match-key.js';
 import { type CompiledSync, otherSide, type Side } from './sync-plan-types.js';
@@ -21,6 +21,11 @@ function pathOf(name: string): string {
   return name.includes('"') ? `['${name}']` : `["${name}"]`;
 }
 
+/** The map config key writing the field `name`: `$$x` writes a field named `$x` (mapping.ts). */
+function mapKey(name: string): string {
+  return name.startsWith('$') ? `$${name}` : name;
+}
+
 function goes(field: SyncFieldDefinition, from: Side): boolean {
   return field.direction === 'both' || field.direction === (from === 'a' ? 'a-to-b' : 'b-to-a');
 }
@@ -40,8 +45,7 @@ function compileDirection(def: SyncDefinition, from: Side, problems: FlowError[]
   for (const field of def.fields) {
     if (!goes(field, from)) continue;
     const name = from === 'a' ? field.b : field.a;
-    // `$$x` writes a field named `$x` (mapping.ts)
-    const key = name.startsWith('$') ? `$${name}` : name;
+    const key = mapKey(name);
     const spec = from === 'a' ? 'toB' : 'toA';
     try {
       out.push({ field, name, map: compileMapping({ [key]: specOf(field, from) }, field.where) });
@@ -87,6 +91,22 @@ function located(def: SyncDefinition, t: FieldTranslator, from: Side, error: unk
   });
 }
 
+/**
+ * Every field of one direction as one map-step mapping (one object a record, not one a field), and
+ * its translators by output name (a record error names the output field: located by it).
+ */
+function wholeDirection(
+  def: SyncDefinition,
+  from: Side,
+  fields: readonly FieldTranslator[],
+): { map: (values: JsonObject) => JsonObject; byName: Map<string, FieldTranslator> } {
+  const byName = new Map(fields.map((t) => [t.name, t]));
+  if (fields.length === 0) return { map: () => ({}), byName };
+  const config: Record<string, JsonObject> = {};
+  for (const t of fields) config[mapKey(t.name)] = specOf(t.field, from);
+  return { map: compileMapping(config, def.where), byName };
+}
+
 function unique(names: readonly string[]): string[] {
   return [...new Set(names)];
 }
@@ -94,27 +114,25 @@ function unique(names: readonly string[]): string[] {
 /** Compiles a sync's fields once per run (throws FlowErrors CONFIG_BAD_MAPPING for transforms that cannot work). */
 export function compileSync(def: SyncDefinition): CompiledSync {
   const problems: FlowError[] = [];
-  const toB = compileDirection(def, 'a', problems);
-  const toA = compileDirection(def, 'b', problems);
+  const fieldsToB = compileDirection(def, 'a', problems);
+  const fieldsToA = compileDirection(def, 'b', problems);
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) throw new FlowErrors(problems);
+  const toB = wholeDirection(def, 'a', fieldsToB);
+  const toA = wholeDirection(def, 'b', fieldsToA);
   const names = { a: unique(def.fields.map((f) => f.a)), b: unique(def.fields.map((f) => f.b)) };
 
   const translate = (from: Side, values: JsonObject): JsonObject => {
-    const out: JsonObject = {};
-    for (const t of from === 'a' ? toB : toA) {
-      let v: Json | undefined;
-      try {
-        v = t.map(values)[t.name];
-      } catch (error) {
-        throw located(def, t, from, error);
-      }
-      if (v !== undefined) out[t.name] = v;
+    const direction = from === 'a' ? toB : toA;
+    try {
+      return direction.map(values);
+    } catch (error) {
+      const t = error instanceof FlowError ? direction.byName.get(error.field ?? '') : undefined;
+      throw t === undefined ? error : located(def, t, from, error);
     }
-    return out;
   };
 
-  const matchKey = compileMatchKey(def, toA);
+  const matchKey = compileMatchKey(def, fieldsToA);
 
   return {
     def,
