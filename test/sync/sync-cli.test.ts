@@ -7,6 +7,7 @@ import { createSyncline } from '../../src/app/index.js';
 import { builtinCatalog } from '../../src/cli/builtins.js';
 import { conflictsList } from '../../src/cli/conflicts-command.js';
 import { conflictsResolve } from '../../src/cli/conflicts-resolve-command.js';
+import { errorsList, errorsRetry } from '../../src/cli/errors-command.js';
 import { linksList, linksResync } from '../../src/cli/links-command.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { statusCommand } from '../../src/cli/status-command.js';
@@ -160,6 +161,45 @@ describe('a sync through the CLI', () => {
     const quiet = await run();
     expect(quiet.stdout).toMatch(/b erp\s+\d+\s+\d+\s+0\s+0\s+0\s+0/);
     expect(quiet.stdout).toMatch(/a crm\s+\d+\s+\d+\s+0\s+0\s+0\s+0/);
+  });
+
+  it('errors retry: a parked change of the sync is un-parked and written again by a run of the sync', async () => {
+    writeFileSync(file, FILE.replace('conflicts: manual', 'conflicts: manual\n    maxAttempts: 1'));
+    await run();
+    erp.exec(
+      "CREATE TRIGGER no_bang BEFORE UPDATE ON clients WHEN NEW.full_name LIKE '%!%' BEGIN SELECT RAISE(ABORT, 'no exclamation marks'); END",
+    );
+    crm.prepare('UPDATE contacts SET name = ?, updated_at = ? WHERE id = 2').run('Alan Turing!', now());
+    const refused = await run();
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toMatch(/b erp\s+\d+\s+\d+\s+0\s+0\s+0\s+1/);
+    const listed = JSON.parse(
+      (await captured(() => errorsList({ db, limit: 10, json: true, flow: 'customers' }))).stdout,
+    ) as {
+      id: number;
+      recordId: string;
+      status: string;
+    }[];
+    expect(listed.map((e) => [e.recordId, e.status])).toEqual([['a:2', 'open']]);
+    // parked after one failure: a plain run leaves it alone
+    await run();
+    expect(erp.prepare('SELECT full_name FROM clients WHERE client_no = 2').get()).toEqual({
+      full_name: 'Alan Turing',
+    });
+    erp.exec('DROP TRIGGER no_bang');
+    const retried = await captured(() => errorsRetry([String(listed[0]?.id)], { db }));
+    expect(retried.stdout).toContain('running sync customers to write the 1 change again (un-parked)');
+    expect(retried.stdout).toContain(`error record ${listed[0]?.id}: retried, applied by the run of sync customers`);
+    expect(retried.status).toBe(0);
+    expect(erp.prepare('SELECT full_name FROM clients WHERE client_no = 2').get()).toEqual({
+      full_name: 'Alan Turing!',
+    });
+    const after = JSON.parse(
+      (await captured(() => errorsList({ db, limit: 10, json: true, flow: 'customers' }))).stdout,
+    ) as {
+      status: string;
+    }[];
+    expect(after.map((e) => e.status)).toEqual(['retried']);
   });
 
   it('serve runs the sync on its schedule like a flow', async () => {
