@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/run-event.js';
+import type { Connector } from '../../src/sdk/index.js';
 import { SYNC, type SyncWorld, syncWorld } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
@@ -75,5 +76,33 @@ describe('sync run lifecycle', () => {
     const run = await world.run({ deletes: { policy: 'propagate', reconcile: true } });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.sync?.reconciled).toBeUndefined();
+  });
+
+  it('honours timeouts.read on a side that stops answering, and timeouts.run', async () => {
+    const hang = (base: Connector): Connector => ({
+      ...base,
+      sources: (base.sources ?? []).map((src) => ({
+        ...src,
+        read: (args, ctx) =>
+          (args.config as { table: string }).table === 'customers'
+            ? (async function* () {
+                await new Promise(() => undefined);
+                yield* src.read(args, ctx);
+              })()
+            : src.read(args, ctx),
+      })),
+    });
+    world = await syncWorld({ connectors: hang });
+    seed(world, 2);
+    const stuck = world.engine.run(world.project({ timeouts: { read: '30s' } }), SYNC, { trigger: 'test' });
+    const run = await world.clock.drive(stuck);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'TIMEOUT' });
+    expect(run.error?.message).toContain('side b');
+    const from = world.clock.now().getTime();
+    const long = world.engine.run(world.project({ timeouts: { run: '1m' } }), SYNC, { trigger: 'test' });
+    const timedOut = await world.clock.drive(long);
+    expect(timedOut.error).toMatchObject({ code: 'RUN_TIMEOUT' });
+    expect(world.clock.now().getTime() - from).toBeLessThan(120_000); // not the read's 10 minutes
   });
 });
