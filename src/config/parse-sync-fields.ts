@@ -90,6 +90,16 @@ export function parseSyncFields(
   ctx: ParseContext,
 ): SyncFieldDefinition[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  if (Object.keys(value).length === 0) {
+    const at = [...syncPath, 'fields'];
+    ctx.problems.add(
+      'CONFIG_SYNC_FIELD',
+      ctx.locator.at(at),
+      `${formatPath(at)}: the sync has no field`,
+      'Name the corresponding fields, e.g. `email: { b: email_address }` (`{}`: the same name on both sides).',
+    );
+    return [];
+  }
   const out: SyncFieldDefinition[] = [];
   for (const [name, raw] of Object.entries(value)) {
     const path = [...syncPath, 'fields', name];

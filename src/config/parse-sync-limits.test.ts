@@ -79,3 +79,17 @@ describe('syncs: hostile input', () => {
     ]);
   });
 });
+
+describe('syncs: keyed writes', () => {
+  it('offers the connector’s own destinations with keyed writes', () => {
+    const errors = errorsOf(`${CONNECTIONS}syncs:
+  s:
+    a: { connection: crm, table: customers, destination: { type: db.log, table: customers }, key: id, cursor: updated_at }
+    b: { connection: erp, table: clients, key: client_no, cursor: modified }
+    fields: { email: { b: email_address } }
+`);
+    expect(errors.map((e) => [e.code, e.hint])).toEqual([
+      ['CONFIG_SYNC_NO_KEYED_WRITES', 'Use a db destination with keyed writes: db.rows, db.table.'],
+    ]);
+  });
+});

@@ -181,7 +181,7 @@ export const syncDeletesSchema = z
 
 export const syncSchema = z.strictObject({
   description: z.string().optional().describe('Shown in listings.'),
-  schedule: z.string().optional().describe('Cron expression: when the long-running service (serve) runs the sync.'),
+  schedule: z.string().optional().describe('Cron expression: when the scheduler (serve) runs the sync.'),
   timezone: z.string().optional().describe('Time zone of the schedule (default UTC).'),
   overlap: flowSchema.shape.overlap.describe('A tick while a run is still active: skip (default) or queue.'),
   a: syncSideSchema.describe('Side a: a connection, how its changes are read and how it is written.'),
@@ -204,8 +204,12 @@ export const syncSchema = z.strictObject({
     .max(1000)
     .default(SYNC_DEFAULTS.maxAttempts)
     .describe('A change whose write failed this many runs in a row is parked until retried by hand (default 5).'),
-  retry: retrySchema.nullish(),
-  timeouts: flowSchema.shape.timeouts,
+  retry: retrySchema
+    .nullish()
+    .describe('How transient failures of reads and writes are retried in place (as for flows).'),
+  timeouts: flowSchema.shape.timeouts.describe(
+    'Limits on time: the whole run, the next page of a read, one write call.',
+  ),
   pii: flowSchema.shape.pii.describe("Fields (in either side's names) holding personal data: masked wherever shown."),
   notify: z.unknown().nullish().describe("Error notifications for this sync (replaces the file's notify:)."),
 });
