@@ -105,7 +105,7 @@ function pairCase(sync: CompiledSync, random: () => number) {
 }
 
 /** The side's values before the plan: staged, else the base with the values the open conflicts recorded. */
-function before(sync: CompiledSync, side: Side, input: ReturnType<typeof pairCase>): JsonObject {
+function valuesBefore(sync: CompiledSync, side: Side, input: ReturnType<typeof pairCase>): JsonObject {
   const s = input[side];
   if (s !== undefined) return s.values;
   const values: JsonObject = { ...(side === 'a' ? input.link?.baseA : input.link?.baseB) };
@@ -138,8 +138,8 @@ describe('planPair, property: applying a plan converges', () => {
       const input = pairCase(sync, random);
       const plan = planPair(sync, input);
       if (plan.writeA !== undefined || plan.writeB !== undefined) written++;
-      const sideA = { ...before(sync, 'a', input), ...plan.writeA };
-      const sideB = { ...before(sync, 'b', input), ...plan.writeB };
+      const sideA = { ...valuesBefore(sync, 'a', input), ...plan.writeA };
+      const sideB = { ...valuesBefore(sync, 'b', input), ...plan.writeB };
       const link = linkOf(sync, plan.baseA, plan.baseB, input.link?.id ?? 1);
       expect([link.aHash, link.bHash], `pair ${i}: hashes of the bases`).toEqual([plan.aHash, plan.bHash]);
       const open = stillOpen(input, plan);
