@@ -1,21 +1,18 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
+  batchStarter,
   createdColumns,
-  generatesKey,
-  keyId,
   type MarkerStore,
   markerRejected,
-  missingKeyError,
   onceUntilFailed,
   pageMarkers,
+  rowData,
   rowNotFound,
   sqlErrors,
-  startBatch,
   type TableDestinationConfig,
   tableDestinationConfig,
   tableKeyedWrites,
   type WriteOutcome,
-  withoutNullKey,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
@@ -65,7 +62,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
      */
     const withIds = operation === 'insert' && key.length > 0;
     // a delete sends the key only, whatever else the record carries
-    const only = operation === 'delete' ? new Set(key) : config.columns ? new Set(config.columns) : undefined;
+    const only =
+      operation === 'delete' ? new Set(key) : config.columns ? new Set([...config.columns, ...key]) : undefined;
     let info = await tableInfo(connection, config.table, { required: !config.createTable });
     const checkKey = (i: TableInfo) => {
       for (const k of key) requireColumn(i, k, 'key', where);
@@ -113,20 +111,14 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       });
     };
 
+    const keyed = { operation, key, withIds, where };
     const plan = (records: readonly DataRecord[], out: Outcome, kinds: TableInfo['columns']): Row[] => {
       const rows: Row[] = [];
       for (let index = 0; index < records.length; index++) {
         const record = records[index] as DataRecord;
-        let data = record.data;
         const id = record.meta.id;
-        // an insert may leave its key to the server (its column left out, the id read back); the others need it
-        if (withIds && generatesKey(data, key)) data = withoutNullKey(data, key);
-        else if (withIds && out.ids) out.ids[index] = keyId(data, key);
-        const noKey = operation === 'insert' ? undefined : missingKeyError(data, key, id, where);
-        if (noKey !== undefined) {
-          out.rejected.push({ index, error: noKey });
-          continue;
-        }
+        const data = rowData(record, index, out, keyed);
+        if (data === undefined) continue;
         let columns = Object.keys(data);
         if (only) columns = columns.filter((c) => only.has(c));
         const values = new Map<string, string>();
@@ -205,16 +197,16 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       if (info) checkKey(info);
     };
 
+    const begin = batchStarter(
+      { markers, table: markerTable, where, withIds, prepare: async (records) => (info ? undefined : create(records)) },
+      markerStore,
+    );
+
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const begun = await startBatch(
-          { markers, table: markerTable, batch, records, where, withIds },
-          markerStore,
-          ctx,
-        );
+        const begun = await begin(records, ctx, batch);
         if ('done' in begun) return begun.done;
         const { out, mark } = begun;
-        if (!info) await create(records);
         const rows = plan(records, out, (info as TableInfo).columns);
         const conn = await connection.acquire().catch((error: unknown) => {
           throw mysqlError(error, where);
