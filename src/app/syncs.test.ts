@@ -119,10 +119,16 @@ describe('syncs as an operator reviews them (app)', () => {
     const removed = await app.syncs.links.unlink('customers', l2);
     expect([removed.aId, removed.bId]).toEqual(['2', 'C-2']);
     expect(await store.sync.getLink(l2)).toBeUndefined();
+    // the pair's field conflict goes with it
+    expect((await store.sync.getConflict(seeded.conflicts.name))?.status).toBe('cleared');
+    expect((await store.sync.getConflict(seeded.conflicts.email))?.status).toBe('open');
     const relinked = await app.syncs.links.relink('customers', l1, { a: '1', b: 'C-2' });
     expect(relinked).toEqual(
       expect.objectContaining({ aId: '1', bId: 'C-2', status: 'linked', aHash: null, baseA: {}, baseB: {} }),
     );
+    expect((await store.sync.getConflict(seeded.conflicts.email))?.status).toBe('cleared');
+    // the lease the changes were made under is released
+    expect((await store.getLease('customers'))?.owner).toBeNull();
     expect(await codeOf(app.syncs.links.unlink('customers', 9999))).toEqual([
       'SYNC_LINK_NOT_FOUND',
       'sync customers has no link 9999',
