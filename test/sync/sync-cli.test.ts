@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSyncline } from '../../src/app/index.js';
 import { builtinCatalog } from '../../src/cli/builtins.js';
-import { conflictsList } from '../../src/cli/conflicts-command.js';
+import { conflictsList, conflictsShow } from '../../src/cli/conflicts-command.js';
 import { conflictsResolve } from '../../src/cli/conflicts-resolve-command.js';
 import { errorsList, errorsRetry } from '../../src/cli/errors-command.js';
 import { linksList, linksResync } from '../../src/cli/links-command.js';
@@ -200,6 +200,30 @@ describe('a sync through the CLI', () => {
       status: string;
     }[];
     expect(after.map((e) => e.status)).toEqual(['retried']);
+  });
+
+  it('an ambiguous match is a conflict with its candidates; --pair links the chosen one on the next run', async () => {
+    const c = erp.prepare('INSERT INTO clients (email_address, full_name, modified) VALUES (?, ?, ?)');
+    c.run('alan@example.com', 'Alan (old account)', past);
+    c.run('alan@example.com', 'Alan Turing', past);
+    const first = await run();
+    expect(first.stdout).toContain('ambiguous match');
+    const [conflict] = JSON.parse(
+      (await captured(() => conflictsList('customers', { db, limit: 10, kind: 'match', json: true }))).stdout,
+    ) as { id: number }[];
+    const shown = (await captured(() => conflictsShow(String(conflict?.id), { db }))).stdout;
+    expect(shown).toMatch(/record\s+crm\s+2\s/);
+    expect(shown).toMatch(/candidate\s+erp\s+2\s+\{"email_address":"\*\*\*\.com","full_name":"Alan \(old account\)"\}/);
+    expect(shown).toMatch(/candidate\s+erp\s+3\s/);
+    await expect(conflictsResolve([String(conflict?.id)], { db, pair: '7' })).rejects.toThrow(
+      '"7" is not one of its candidates (2, 3)',
+    );
+    await captured(() => conflictsResolve([String(conflict?.id)], { db, pair: '3' }));
+    await run();
+    const links = JSON.parse(
+      (await captured(() => linksList('customers', { db, limit: 10, search: '2', json: true }))).stdout,
+    ) as { aId: string; bId: string }[];
+    expect(links.filter((l) => l.aId === '2').map((l) => l.bId)).toEqual(['3']);
   });
 
   it('serve runs the sync on its schedule like a flow', async () => {
