@@ -7,6 +7,7 @@ import { createSyncline } from '../../src/app/index.js';
 import { builtinCatalog } from '../../src/cli/builtins.js';
 import { conflictsList, conflictsShow } from '../../src/cli/conflicts-command.js';
 import { conflictsResolve } from '../../src/cli/conflicts-resolve-command.js';
+import { deletesDecide, deletesList } from '../../src/cli/deletes-command.js';
 import { errorsList, errorsRetry } from '../../src/cli/errors-command.js';
 import { linksList, linksResync } from '../../src/cli/links-command.js';
 import { runCommand } from '../../src/cli/run-command.js';
@@ -224,6 +225,32 @@ describe('a sync through the CLI', () => {
       (await captured(() => linksList('customers', { db, limit: 10, search: '2', json: true }))).stdout,
     ) as { aId: string; bId: string }[];
     expect(links.filter((l) => l.aId === '2').map((l) => l.bId)).toEqual(['3']);
+  });
+
+  it('a delete held for review is listed, approved, and propagated by the next run', async () => {
+    writeFileSync(
+      file,
+      FILE.replace('conflicts: manual', 'conflicts: manual\n    deletes: { policy: review }').replace(
+        'cursor: updated_at,',
+        'cursor: updated_at, deleted: { field: deleted },',
+      ),
+    );
+    crm.exec('ALTER TABLE contacts ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0');
+    await run();
+    crm.prepare('UPDATE contacts SET deleted = 1, updated_at = ? WHERE id = 2').run(now());
+    const held = await run();
+    expect(held.stdout).toContain('deletes wait for review: syncline deletes customers');
+    expect(erp.prepare('SELECT count(*) AS n FROM clients').get()).toEqual({ n: 2 });
+    const listed = await captured(() => deletesList('customers', { db, limit: 10 }));
+    expect(listed.stdout).toMatch(/\d+\s+crm 2\s+erp 2\s/);
+    const approved = await captured(() => deletesDecide('approve', 'customers', [], { db, all: true }));
+    expect(approved.stdout).toContain('delete approved: the next run deletes erp 2');
+    const propagated = await run();
+    expect(propagated.stdout).toMatch(/b erp\s+\d+\s+\d+\s+0\s+0\s+1\s+0/);
+    expect(erp.prepare('SELECT client_no FROM clients').all()).toEqual([{ client_no: 1 }]);
+    expect((await captured(() => deletesList('customers', { db, limit: 10 }))).stdout).toBe(
+      'no deletes of sync customers wait for review\n',
+    );
   });
 
   it('serve runs the sync on its schedule like a flow', async () => {
