@@ -49,7 +49,13 @@ export { checkSecretName, type Secrets } from './secrets.js';
 export type { ServedFlow, ServeOptions, Service, WebhookHook } from './service.js';
 export type { FlowStatus, Status, StatusReport } from './status.js';
 export type { MasterKeyLoader } from './stored-secrets.js';
-export type { ConflictTarget, ShownConflict, SyncConflicts, SyncView } from './sync-conflicts.js';
+export {
+  type ConflictTarget,
+  matchCandidates,
+  type ShownConflict,
+  type SyncConflicts,
+  type SyncView,
+} from './sync-conflicts.js';
 export type { DeleteTarget, SyncDeletes } from './sync-deletes.js';
 export type { SyncLinks } from './sync-links.js';
 export type { SyncInfo, SyncLookup } from './sync-lookup.js';

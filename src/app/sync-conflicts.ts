@@ -1,4 +1,4 @@
-import { type Clock, FlowError } from '../sdk/index.js';
+import { type Clock, FlowError, type Json } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
 import type { ConflictFilter, ConflictResolution, ConflictRow } from '../store/sync-store.js';
 import type { SyncInfo, SyncLookup } from './sync-lookup.js';
@@ -42,15 +42,31 @@ const PAGE = 1000;
 const notFound = (id: number, why = 'no conflict has this id') =>
   new FlowError('SYNC_CONFLICT_NOT_FOUND', `conflict ${id}: ${why}`);
 
+/**
+ * A match conflict's candidates: its `candidates` hold the record first (`{ side, rid, values }`), then
+ * the records of the other side it matches; those are returned.
+ */
+export function matchCandidates(c: ConflictRow): { side: 'a' | 'b'; rid: string; values: Json }[] {
+  const own = c.aId !== null ? 'a' : 'b';
+  return (Array.isArray(c.candidates) ? c.candidates : []).flatMap((x) =>
+    x !== null &&
+    typeof x === 'object' &&
+    !Array.isArray(x) &&
+    typeof x.rid === 'string' &&
+    (x.side === 'a' || x.side === 'b') &&
+    x.side !== own
+      ? [{ side: x.side, rid: x.rid, values: x.values ?? null }]
+      : [],
+  );
+}
+
 /** Why a resolution does not suit a conflict, or undefined when it does. */
 export function resolutionProblem(c: ConflictRow, r: ConflictResolution): string | undefined {
   if (r.take === 'pair' || r.take === 'separate') {
     if (c.kind !== 'match')
       return `conflict ${c.id} is a field conflict (${c.field}): take a, b or a value, not "${r.take}"`;
     if (r.take === 'separate') return undefined;
-    const rids = (Array.isArray(c.candidates) ? c.candidates : []).flatMap((x) =>
-      x !== null && typeof x === 'object' && !Array.isArray(x) && typeof x.rid === 'string' ? [x.rid] : [],
-    );
+    const rids = matchCandidates(c).map((x) => x.rid);
     if (r.pairWith === undefined) return `conflict ${c.id}: name the candidate to pair the record with`;
     if (!rids.includes(r.pairWith))
       return `conflict ${c.id}: "${r.pairWith}" is not one of its candidates (${rids.join(', ') || 'none'})`;

@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
-import { type Clock, FlowError, RUN_LEASE_MS, runOwner } from '../sdk/index.js';
+import { type Clock, FlowError } from '../sdk/index.js';
 import type { StateStore } from '../store/state-store.js';
 import type { LinkFilter, LinkRow, SyncSide } from '../store/sync-store.js';
 import type { SyncView } from './sync-conflicts.js';
+import { withSyncLease } from './sync-lease.js';
 import type { SyncInfo, SyncLookup } from './sync-lookup.js';
 import { syncMask } from './sync-masking.js';
 
@@ -31,6 +31,7 @@ export interface SyncLinks {
    * values) are staged again as a change, and the link's last synced values and hashes are cleared,
    * so the next run counts every field of `from` as changed and writes them all to the other side.
    * Takes the sync's lease for the staging (RUN_ALREADY_ACTIVE while a run of the sync is active).
+   * Unlink and relink take it too: the link changes with its conflicts cleared, in one transaction.
    */
   resync(sync: string, id: number, from: SyncSide, file?: string): Promise<LinkRow>;
 }
@@ -47,6 +48,13 @@ export function createSyncLinks(deps: { store: StateStore; lookup: SyncLookup; c
     if (!link || link.sync !== sync) throw notFound(sync, id);
     return link;
   };
+
+  /** The field conflicts of a link still open or resolved (not yet applied): cleared when the pair goes. */
+  const unsettled = async (sync: string, linkId: number) =>
+    (await store.sync.listConflicts({ sync, linkId, status: ['open', 'resolved'], limit: 10_000 })).map((c) => ({
+      id: c.id,
+      status: 'cleared' as const,
+    }));
 
   return {
     async list(sync, filter, view = {}) {
@@ -67,7 +75,16 @@ export function createSyncLinks(deps: { store: StateStore; lookup: SyncLookup; c
     async unlink(sync, id, file) {
       await lookup.find(sync, file);
       const link = await linkOf(sync, id);
-      if (!(await store.sync.deleteLink(id))) throw notFound(sync, id);
+      // the pair's field conflicts go with it (cleared), in the same transaction
+      await withSyncLease(deps, sync, async (lease) =>
+        store.sync.commitBatch({
+          lease,
+          sync,
+          deleteLinks: [id],
+          closeConflicts: await unsettled(sync, id),
+          at: clock.now(),
+        }),
+      );
       return link;
     },
 
@@ -83,22 +100,30 @@ export function createSyncLinks(deps: { store: StateStore; lookup: SyncLookup; c
             { hint: `unlink link ${other.id} first, or relink that link instead` },
           );
       }
-      await store.sync.updateLink(
-        {
-          id,
-          aId: keys.a,
-          bId: keys.b,
-          status: 'linked',
-          aHash: null,
-          bHash: null,
-          baseA: {},
-          baseB: {},
-          intent: null,
-          deletedOn: null,
-          error: null,
-          failures: 0,
-        },
-        clock.now(),
+      // a new pair: the old pair's field conflicts are cleared with the change
+      await withSyncLease(deps, sync, async (lease) =>
+        store.sync.commitBatch({
+          lease,
+          sync,
+          updateLinks: [
+            {
+              id,
+              aId: keys.a,
+              bId: keys.b,
+              status: 'linked',
+              aHash: null,
+              bHash: null,
+              baseA: {},
+              baseB: {},
+              intent: null,
+              deletedOn: null,
+              error: null,
+              failures: 0,
+            },
+          ],
+          closeConflicts: await unsettled(sync, id),
+          at: clock.now(),
+        }),
       );
       return (await store.sync.getLink(id)) ?? link;
     },
@@ -121,12 +146,9 @@ export function createSyncLinks(deps: { store: StateStore; lookup: SyncLookup; c
             next: [{ action: 'deletes.list', sync }],
           },
         );
-      const now = clock.now();
-      const lease = await store.claimLease(sync, runOwner(hostname()), new Date(now.getTime() + RUN_LEASE_MS), {
-        at: now,
-      });
-      try {
+      await withSyncLease(deps, sync, async (lease) => {
         const [staged] = await store.sync.stagedByIds(sync, from, [rid]);
+        const at = clock.now();
         await store.sync.stage({
           lease,
           sync,
@@ -143,15 +165,17 @@ export function createSyncLinks(deps: { store: StateStore; lookup: SyncLookup; c
               deleted: false,
             },
           ],
-          at: now,
+          at,
         });
-        await store.sync.updateLink(
-          { id, status: 'linked', aHash: null, bHash: null, baseA: {}, baseB: {}, error: null, failures: 0 },
-          now,
-        );
-      } finally {
-        await store.releaseLease(lease, clock.now()).catch(() => undefined);
-      }
+        await store.sync.commitBatch({
+          lease,
+          sync,
+          updateLinks: [
+            { id, status: 'linked', aHash: null, bHash: null, baseA: {}, baseB: {}, error: null, failures: 0 },
+          ],
+          at,
+        });
+      });
       return (await store.sync.getLink(id)) ?? link;
     },
   };

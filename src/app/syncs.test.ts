@@ -52,6 +52,7 @@ describe('syncs as an operator reviews them (app)', () => {
     expect(conflicts.find((c) => c.field === 'name')?.aValue).toBe('Person Two A');
     const match = conflicts.find((c) => c.kind === 'match');
     expect(match?.candidates).toEqual([
+      { side: 'a', rid: '9', values: { email: '***.com', full_name: 'Twin' } },
       { side: 'b', rid: 'C-90', values: { email_address: '***.com', name: 'Twin One' } },
       { side: 'b', rid: 'C-91', values: { email_address: '***.com', name: 'Twin Two' } },
     ]);
@@ -73,6 +74,11 @@ describe('syncs as an operator reviews them (app)', () => {
     expect(await codeOf(app.syncs.conflicts.resolve({ ids: [match] }, { take: 'pair', pairWith: 'C-7' }))).toEqual([
       'CONFIG_INVALID',
       `nothing resolved: conflict ${match}: "C-7" is not one of its candidates (C-90, C-91)`,
+    ]);
+    // the record itself (first in the candidates) is no partner of its own
+    expect(await codeOf(app.syncs.conflicts.resolve({ ids: [match] }, { take: 'pair', pairWith: '9' }))).toEqual([
+      'CONFIG_INVALID',
+      `nothing resolved: conflict ${match}: "9" is not one of its candidates (C-90, C-91)`,
     ]);
     expect(await codeOf(app.syncs.conflicts.resolve({ ids: [999] }, { take: 'a' }))).toEqual([
       'SYNC_CONFLICT_NOT_FOUND',
@@ -119,10 +125,16 @@ describe('syncs as an operator reviews them (app)', () => {
     const removed = await app.syncs.links.unlink('customers', l2);
     expect([removed.aId, removed.bId]).toEqual(['2', 'C-2']);
     expect(await store.sync.getLink(l2)).toBeUndefined();
+    // the pair's field conflict goes with it
+    expect((await store.sync.getConflict(seeded.conflicts.name))?.status).toBe('cleared');
+    expect((await store.sync.getConflict(seeded.conflicts.email))?.status).toBe('open');
     const relinked = await app.syncs.links.relink('customers', l1, { a: '1', b: 'C-2' });
     expect(relinked).toEqual(
       expect.objectContaining({ aId: '1', bId: 'C-2', status: 'linked', aHash: null, baseA: {}, baseB: {} }),
     );
+    expect((await store.sync.getConflict(seeded.conflicts.email))?.status).toBe('cleared');
+    // the lease the changes were made under is released
+    expect((await store.getLease('customers'))?.owner).toBeNull();
     expect(await codeOf(app.syncs.links.unlink('customers', 9999))).toEqual([
       'SYNC_LINK_NOT_FOUND',
       'sync customers has no link 9999',

@@ -1,4 +1,11 @@
-import type { ConflictFilter, ConflictRow, ConflictStatus, ShownConflict, SyncInfo } from '../app/index.js';
+import {
+  type ConflictFilter,
+  type ConflictRow,
+  type ConflictStatus,
+  matchCandidates,
+  type ShownConflict,
+  type SyncInfo,
+} from '../app/index.js';
 import { FlowError } from '../sdk/index.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { formatTable } from './format-table.js';
@@ -100,7 +107,7 @@ export async function conflictsList(
   });
 }
 
-const countCandidates = (c: ConflictRow) => (Array.isArray(c.candidates) ? c.candidates.length : 0);
+const countCandidates = (c: ConflictRow) => matchCandidates(c).length;
 
 /** A conflict for people: base, side a and side b side by side (a match conflict: its candidates). */
 export function formatConflict({ conflict: c, sync, names }: ShownConflict): string {
@@ -121,14 +128,15 @@ export function formatConflict({ conflict: c, sync, names }: ShownConflict): str
     );
     lines.push('', ...table.split('\n').map((l) => `  ${l}`));
   } else {
-    const rows = (Array.isArray(c.candidates) ? c.candidates : []).map((x) => {
+    // the record first (as the conflict keeps it), then the candidates on the other side
+    const rows = (Array.isArray(c.candidates) ? c.candidates : []).map((x, i) => {
       const o = x !== null && typeof x === 'object' && !Array.isArray(x) ? x : {};
       const side = o.side === 'b' ? b : a;
-      return [side, cell(o.rid ?? null, 30), cell(o.values ?? null, 80)];
+      return [i === 0 ? 'record' : 'candidate', side, cell(o.rid ?? null, 30), cell(o.values ?? null, 80)];
     });
     lines.push(
       '',
-      ...formatTable(['side', 'record', 'values'], rows)
+      ...formatTable(['', 'side', 'key', 'values'], rows)
         .split('\n')
         .map((l) => `  ${l}`),
     );

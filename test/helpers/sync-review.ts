@@ -147,9 +147,10 @@ async function seed(store: StateStore, file: string) {
           base: null,
           aValue: null,
           bValue: null,
-          aChangedAt: null,
+          aChangedAt: '2026-12-01T09:00:00Z',
           bChangedAt: null,
           candidates: [
+            { side: 'a', rid: '9', values: { email: 'twin@example.com', full_name: 'Twin' } },
             { side: 'b', rid: 'C-90', values: { email_address: 'twin@example.com', name: 'Twin One' } },
             { side: 'b', rid: 'C-91', values: { email_address: 'twin@example.com', name: 'Twin Two' } },
           ],

@@ -5,8 +5,10 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSyncline } from '../../src/app/index.js';
 import { builtinCatalog } from '../../src/cli/builtins.js';
-import { conflictsList } from '../../src/cli/conflicts-command.js';
+import { conflictsList, conflictsShow } from '../../src/cli/conflicts-command.js';
 import { conflictsResolve } from '../../src/cli/conflicts-resolve-command.js';
+import { deletesDecide, deletesList } from '../../src/cli/deletes-command.js';
+import { errorsList, errorsRetry } from '../../src/cli/errors-command.js';
 import { linksList, linksResync } from '../../src/cli/links-command.js';
 import { runCommand } from '../../src/cli/run-command.js';
 import { statusCommand } from '../../src/cli/status-command.js';
@@ -160,6 +162,95 @@ describe('a sync through the CLI', () => {
     const quiet = await run();
     expect(quiet.stdout).toMatch(/b erp\s+\d+\s+\d+\s+0\s+0\s+0\s+0/);
     expect(quiet.stdout).toMatch(/a crm\s+\d+\s+\d+\s+0\s+0\s+0\s+0/);
+  });
+
+  it('errors retry: a parked change of the sync is un-parked and written again by a run of the sync', async () => {
+    writeFileSync(file, FILE.replace('conflicts: manual', 'conflicts: manual\n    maxAttempts: 1'));
+    await run();
+    erp.exec(
+      "CREATE TRIGGER no_bang BEFORE UPDATE ON clients WHEN NEW.full_name LIKE '%!%' BEGIN SELECT RAISE(ABORT, 'no exclamation marks'); END",
+    );
+    crm.prepare('UPDATE contacts SET name = ?, updated_at = ? WHERE id = 2').run('Alan Turing!', now());
+    const refused = await run();
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toMatch(/b erp\s+\d+\s+\d+\s+0\s+0\s+0\s+1/);
+    const listed = JSON.parse(
+      (await captured(() => errorsList({ db, limit: 10, json: true, flow: 'customers' }))).stdout,
+    ) as {
+      id: number;
+      recordId: string;
+      status: string;
+    }[];
+    expect(listed.map((e) => [e.recordId, e.status])).toEqual([['a:2', 'open']]);
+    // parked after one failure: a plain run leaves it alone
+    await run();
+    expect(erp.prepare('SELECT full_name FROM clients WHERE client_no = 2').get()).toEqual({
+      full_name: 'Alan Turing',
+    });
+    erp.exec('DROP TRIGGER no_bang');
+    const retried = await captured(() => errorsRetry([String(listed[0]?.id)], { db }));
+    expect(retried.stdout).toContain('running sync customers to write the 1 change again (un-parked)');
+    expect(retried.stdout).toContain(`error record ${listed[0]?.id}: retried, applied by the run of sync customers`);
+    expect(retried.status).toBe(0);
+    expect(erp.prepare('SELECT full_name FROM clients WHERE client_no = 2').get()).toEqual({
+      full_name: 'Alan Turing!',
+    });
+    const after = JSON.parse(
+      (await captured(() => errorsList({ db, limit: 10, json: true, flow: 'customers' }))).stdout,
+    ) as {
+      status: string;
+    }[];
+    expect(after.map((e) => e.status)).toEqual(['retried']);
+  });
+
+  it('an ambiguous match is a conflict with its candidates; --pair links the chosen one on the next run', async () => {
+    const c = erp.prepare('INSERT INTO clients (email_address, full_name, modified) VALUES (?, ?, ?)');
+    c.run('alan@example.com', 'Alan (old account)', past);
+    c.run('alan@example.com', 'Alan Turing', past);
+    const first = await run();
+    expect(first.stdout).toContain('ambiguous match');
+    const [conflict] = JSON.parse(
+      (await captured(() => conflictsList('customers', { db, limit: 10, kind: 'match', json: true }))).stdout,
+    ) as { id: number }[];
+    const shown = (await captured(() => conflictsShow(String(conflict?.id), { db }))).stdout;
+    expect(shown).toMatch(/record\s+crm\s+2\s/);
+    expect(shown).toMatch(/candidate\s+erp\s+2\s+\{"email_address":"\*\*\*\.com","full_name":"Alan \(old account\)"\}/);
+    expect(shown).toMatch(/candidate\s+erp\s+3\s/);
+    await expect(conflictsResolve([String(conflict?.id)], { db, pair: '7' })).rejects.toThrow(
+      '"7" is not one of its candidates (2, 3)',
+    );
+    await captured(() => conflictsResolve([String(conflict?.id)], { db, pair: '3' }));
+    await run();
+    const links = JSON.parse(
+      (await captured(() => linksList('customers', { db, limit: 10, search: '2', json: true }))).stdout,
+    ) as { aId: string; bId: string }[];
+    expect(links.filter((l) => l.aId === '2').map((l) => l.bId)).toEqual(['3']);
+  });
+
+  it('a delete held for review is listed, approved, and propagated by the next run', async () => {
+    writeFileSync(
+      file,
+      FILE.replace('conflicts: manual', 'conflicts: manual\n    deletes: { policy: review }').replace(
+        'cursor: updated_at,',
+        'cursor: updated_at, deleted: { field: deleted },',
+      ),
+    );
+    crm.exec('ALTER TABLE contacts ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0');
+    await run();
+    crm.prepare('UPDATE contacts SET deleted = 1, updated_at = ? WHERE id = 2').run(now());
+    const held = await run();
+    expect(held.stdout).toContain('deletes wait for review: syncline deletes customers');
+    expect(erp.prepare('SELECT count(*) AS n FROM clients').get()).toEqual({ n: 2 });
+    const listed = await captured(() => deletesList('customers', { db, limit: 10 }));
+    expect(listed.stdout).toMatch(/\d+\s+crm 2\s+erp 2\s/);
+    const approved = await captured(() => deletesDecide('approve', 'customers', [], { db, all: true }));
+    expect(approved.stdout).toContain('delete approved: the next run deletes erp 2');
+    const propagated = await run();
+    expect(propagated.stdout).toMatch(/b erp\s+\d+\s+\d+\s+0\s+0\s+1\s+0/);
+    expect(erp.prepare('SELECT client_no FROM clients').all()).toEqual([{ client_no: 1 }]);
+    expect((await captured(() => deletesList('customers', { db, limit: 10 }))).stdout).toBe(
+      'no deletes of sync customers wait for review\n',
+    );
   });
 
   it('serve runs the sync on its schedule like a flow', async () => {
