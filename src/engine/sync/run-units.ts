@@ -1,6 +1,6 @@
 import { FlowError, type KeyedOperation } from '../../sdk/index.js';
 import { recordKey } from './stage-side.js';
-import { changeRef, failureText, syncErrorRecord } from './sync-errors.js';
+import { changeRef, failureText, syncErrorRecord, unstamped } from './sync-errors.js';
 import { otherSide, type Side } from './sync-plan-types.js';
 import type { SyncRun } from './sync-run-context.js';
 import { emptyParts, type SyncUnit } from './sync-unit.js';
@@ -85,7 +85,9 @@ export async function runUnits(run: SyncRun, units: readonly SyncUnit[]): Promis
       ? changeRef(from.side, from.rid)
       : changeRef(w.side, String(w.data[run.sides[w.side].def.key] ?? ''));
     const attempts = (from?.attempts ?? 0) + 1;
-    parts.errors.push(syncErrorRecord(run, run.sides[w.side].stage, ref, w.data, failure.error, attempts));
+    const side = run.sides[w.side];
+    // one failed attempt: the store adds it to the open error record of the same change, if any
+    parts.errors.push(syncErrorRecord(run, side.stage, ref, w.data, failure.error, 1, unstamped(side.def, w.data)));
     if (from) {
       parts.failed.push({
         side: from.side,

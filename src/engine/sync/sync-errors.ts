@@ -12,7 +12,9 @@ export function changeRef(side: Side, rid: string): string {
 /**
  * An error record of a sync run (flow = the sync's name): where it failed (the side's destination, or
  * the delta check of a side's reads), the change's `<side>:<key>`, the payload written or read, the
- * error's field, masked message and hint (secrets, the sync's `pii` fields).
+ * error's field, masked message and hint (secrets, the sync's `pii` fields). `content` is what the
+ * failure is recognised by in a later run (default: the payload): a write's payload without its cursor
+ * stamp, so the same change refused again is the same open error record, its attempts growing.
  */
 export function syncErrorRecord(
   run: SyncRun,
@@ -21,6 +23,7 @@ export function syncErrorRecord(
   payload: JsonObject,
   error: FlowError,
   attempts = 1,
+  content?: JsonObject,
 ): NewErrorRecord {
   return toErrorRecord(
     { stage, record: { data: payload, meta: { id: ref } }, error },
@@ -30,8 +33,16 @@ export function syncErrorRecord(
     run.mask,
     {
       attempts,
+      ...(content === undefined ? {} : { source: { data: content, meta: { id: ref } } }),
     },
   );
+}
+
+/** A write's payload as its failure is recognised: without the cursor the run stamped on it (a new time every run). */
+export function unstamped(side: SyncRun['sides']['a']['def'], data: JsonObject): JsonObject {
+  if (!side.stampCursor || side.cursor === undefined || !(side.cursor in data)) return data;
+  const { [side.cursor]: _stamp, ...rest } = data;
+  return rest;
 }
 
 /** The masked text a failed staged change keeps (its last failure). */
