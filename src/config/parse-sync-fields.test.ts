@@ -90,11 +90,8 @@ describe('syncs: invertibility', () => {
 `),
     ).syncs?.s;
     expect(sync?.fields.map((f) => [f.toA, f.toB])).toEqual([
-      [
-        { values: { A: 'active', I: 'inactive' }, default: 'active' },
-        { from: 'status', values: { active: 'A', inactive: 'I' } },
-      ],
-      [{ from: 'flag', values: { '1': 'true', '0': 'false' } }, { values: { true: 1, false: 0 } }],
+      [{ values: { A: 'active', I: 'inactive' }, default: 'active' }, { values: { active: 'A', inactive: 'I' } }],
+      [{ values: { '1': 'true', '0': 'false' } }, { values: { true: 1, false: 0 } }],
     ]);
   });
 

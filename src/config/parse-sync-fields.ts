@@ -67,7 +67,7 @@ function inverse(
     const spec = specs[to];
     const from = other(to);
     if (spec === undefined || specs[from] !== undefined || !changesValue(spec, names[from])) continue;
-    const inverted = invertValues(spec, names[from], names[to]);
+    const inverted = invertValues(spec, names[from]);
     if (inverted.ok) return { ...specs, [from]: inverted.spec };
     const at = [...path, specKey(to)];
     ctx.problems.add(

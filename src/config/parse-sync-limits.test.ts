@@ -93,3 +93,22 @@ describe('syncs: keyed writes', () => {
     ]);
   });
 });
+
+describe('syncs: the cursor', () => {
+  it('is not written by a field when the sync stamps it', () => {
+    const errors = errorsOf(`${CONNECTIONS}syncs:
+  s:
+    a: { connection: crm, table: customers, key: id, cursor: updated_at, stampCursor: true }
+    b: { connection: erp, table: clients, key: client_no, cursor: modified }
+    fields:
+      changed: { a: updated_at, b: modified }
+`);
+    expect(brief(errors)).toEqual([
+      [
+        'CONFIG_SYNC_FIELD',
+        '10:21',
+        "syncs.s.fields.changed: updated_at is side a's cursor, stamped by the sync on every write (stampCursor), and also written by this field",
+      ],
+    ]);
+  });
+});

@@ -44,7 +44,7 @@ describe('syncs: the user example', () => {
         direction: 'both',
         toB: { values: { active: 'A', inactive: 'I' } },
         // one-to-one: inverted for the other direction
-        toA: { from: 'status', values: { A: 'active', I: 'inactive' } },
+        toA: { values: { A: 'active', I: 'inactive' } },
       },
       { name: 'tier', a: 'tier', b: 'tier', direction: 'a-to-b', toB: { transform: 'uppercase' } },
       { name: 'notes', a: 'notes', b: 'notes', direction: 'both', conflict: 'manual' },

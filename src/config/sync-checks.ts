@@ -120,6 +120,15 @@ function checkDeleteFields(p: SyncParts, ctx: ParseContext): void {
 function checkCursors(p: SyncParts, ctx: ParseContext): void {
   for (const side of SIDES) {
     const s = p.sides[side];
+    const stamped = s?.stampCursor === true ? s.cursor : undefined;
+    const writer = stamped === undefined ? undefined : p.fields.find((f) => f[side] === stamped && writesTo(f, side));
+    if (s !== undefined && writer !== undefined)
+      ctx.problems.add(
+        'CONFIG_SYNC_FIELD',
+        sideNameAt(p.raw.fields, writer.name, side, p.path, ctx),
+        `${formatPath([...p.path, 'fields', writer.name])}: ${stamped} is side ${side}'s cursor, stamped by the sync on every write (stampCursor), and also written by this field`,
+        `Make the field one-way towards the other side (\`direction: ${side}-to-${side === 'a' ? 'b' : 'a'}\`), or remove \`stampCursor\`.`,
+      );
     if (s === undefined || s.cursor !== undefined) continue;
     if (p.deletes.reconcile === undefined || p.deletes.reconcile === false)
       ctx.problems.add(

@@ -93,7 +93,9 @@ export const syncFieldObjectSchema = z.strictObject({
   direction: z
     .enum(SYNC_DIRECTIONS)
     .default('both')
-    .describe('Which way changes go: both (default), a-to-b or b-to-a.'),
+    .describe(
+      "Which way changes go: both (default), a-to-b or b-to-a. A side's key goes one way only: from it (an id copied into the other side) or into it (written on creates).",
+    ),
   toB: fieldSpec('a', 'b').optional(),
   toA: fieldSpec('b', 'a').optional(),
   conflict: z

@@ -21,12 +21,12 @@ database(
   'CREATE TABLE clients (client_no INTEGER PRIMARY KEY, email_address TEXT, name TEXT, modified TEXT)',
 );
 
-function flowFile(name: string, fields: string): string {
+function flowFile(name: string, fields: string, crm = 'crm.db'): string {
   const file = join(dir, name);
   writeFileSync(
     file,
     `connections:
-  crm: { type: sqlite, path: crm.db }
+  crm: { type: sqlite, path: ${crm} }
   erp: { type: sqlite, path: erp.db }
 syncs:
   customers:
@@ -80,5 +80,12 @@ describe('syncline validate on a sync of two SQLite tables', () => {
         'Did you mean "email_address"? The sides name the field differently: give side b\'s column with `b: <column>`.',
       ],
     ]);
+  });
+
+  it('with --connect opens each connection a sync uses, naming the sync', async () => {
+    const file = flowFile('gone.yaml', '      email: { b: email_address }\n', 'no-such-dir/crm.db');
+    const { errors } = await validate(file, true);
+    expect(errors?.errors).toHaveLength(1);
+    expect(errors?.errors[0]?.message).toMatch(/^connection "crm" \(sqlite\) .* \(used by sync customers\)$/);
   });
 });

@@ -312,4 +312,28 @@ describe('sync run', () => {
     expect(world.contacts()).toHaveLength(3);
     expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
   });
+
+  it('after a crash, finds the created record by the match key when the side changed a value on the way', async () => {
+    let crash = true;
+    const box: { w?: SyncWorld } = {};
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        if (crash && call.operation === 'insert' && call.table === 'customers') {
+          crash = false;
+          box.w?.erp.prepare("UPDATE customers SET full_name = upper(full_name) WHERE mail = 'bob@x.org'").run();
+          throw new FlowError('INTERNAL', 'simulated crash after the insert', { kind: 'system' });
+        }
+        return result;
+      }),
+    });
+    box.w = world;
+    seed(world);
+    expect((await world.run()).status).toBe('failed');
+    const rerun = await world.run();
+    expect(rerun.error).toBeNull();
+    expect(world.customers().filter((c) => c.mail === 'bob@x.org')).toHaveLength(1);
+    expect(world.contacts()).toHaveLength(3);
+    expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
+  });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/run-event.js';
-import type { Connector } from '../../src/sdk/index.js';
-import { SYNC, type SyncWorld, syncWorld } from './sync-fixture.js';
+import { type Connector, FlowError } from '../../src/sdk/index.js';
+import { recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -104,5 +104,25 @@ describe('sync run lifecycle', () => {
     const timedOut = await world.clock.drive(long);
     expect(timedOut.error).toMatchObject({ code: 'RUN_TIMEOUT' });
     expect(world.clock.now().getTime() - from).toBeLessThan(120_000); // not the read's 10 minutes
+  });
+
+  it('retries a whole batch that failed transiently under the retry policy, then goes on', async () => {
+    const calls: WriteCall[] = [];
+    let fail = 1;
+    world = await syncWorld({
+      connectors: recordingConnector(calls, async (call, write) => {
+        if (call.operation === 'insert' && fail-- > 0)
+          throw new FlowError('TIMEOUT', 'the server did not answer', { kind: 'transient' });
+        return write();
+      }),
+    });
+    seed(world, 2);
+    const run = await world.clock.drive(
+      world.engine.run(world.project({ retry: { maxAttempts: 3, base: '1s' } }), SYNC, { trigger: 'test' }),
+    );
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(calls.filter((c) => c.operation === 'insert')).toHaveLength(2);
+    expect(world.customers()).toHaveLength(2);
   });
 });

@@ -57,8 +57,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
     const operation = config.operation;
     /**
      * Inserts by a key report each row's key as its id: the record's, or the AUTO_INCREMENT value the
-     * server gave (insertId), read from one INSERT per such row (a multi-row INSERT's ids are
-     * consecutive only under innodb_autoinc_lock_mode ≤ 1).
+     * server gave: from insertId on, for a multi-row INSERT where the server makes its ids consecutive
+     * (`server.consecutiveIds`), else from one INSERT per such row.
      */
     const withIds = operation === 'insert' && key.length > 0;
     // a delete sends the key only, whatever else the record carries
@@ -146,7 +146,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       const sql = insertSql(operation, config.table, first.columns, key, connection.server);
       try {
         const [result] = await conn.query<ResultSetHeader>(sql.head + rows.map((r) => r.literal).join(',') + sql.tail);
-        if (generated(first) && out.ids) out.ids[first.index] = result.insertId ? String(result.insertId) : undefined;
+        if (generated(first) && out.ids && result.insertId) {
+          for (const [j, row] of rows.entries()) out.ids[row.index] = String(result.insertId + j);
+        }
         const counts = insertCounts(operation, rows.length, result.affectedRows, result.info ?? '');
         out.written += counts.written;
         out.skipped += counts.skipped;
@@ -224,7 +226,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
               const id = (rows[start] as Row).columnsId;
               while (end < rows.length && (rows[end] as Row).columnsId === id) end++;
               const group = rows.slice(start, end);
-              if (generated(group[0] as Row)) {
+              if (generated(group[0] as Row) && !connection.server.consecutiveIds) {
                 for (const row of group) await insertRange(conn, [row], out);
                 start = end;
                 continue;

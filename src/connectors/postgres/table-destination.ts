@@ -14,6 +14,7 @@ import {
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
+import { takeGeneratedKeys } from './generated-keys.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
 import { copyRows, type FieldWriter, fieldWriter, insertReturning, insertRows, type StagedRow } from './stage-rows.js';
@@ -317,7 +318,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
         if ('done' in begun) return begun.done;
         const { out, mark } = begun;
         const i = info as TableInfo;
-        const rows = plan(records, out, i);
+        // keys the database gives, taken ahead where it can (one query), keep the COPY path
+        const given = withIds ? await takeGeneratedKeys(connection, i, key, records, where) : records;
+        const rows = plan(given, out, i);
         if (rows.length > 0) {
           const runs = segments(rows, keyOf?.(records));
           await connection.withClient(async (client) => {
