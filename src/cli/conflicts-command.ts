@@ -60,11 +60,11 @@ function recordText(c: ConflictRow, s: SyncInfo | undefined): string {
   return [a, b].filter((x) => x !== '').join(' ↔ ');
 }
 
+/** The options of `syncline conflicts list`. */
+export type ConflictsListOptions = ConflictsOptions & { limit: number; after?: string; json?: boolean };
+
 /** `syncline conflicts list [sync]`: conflicts oldest first (default: the open ones), cursor paging with --after. */
-export async function conflictsList(
-  sync: string | undefined,
-  o: ConflictsOptions & { limit: number; after?: string; json?: boolean },
-): Promise<number> {
+export async function conflictsList(sync: string | undefined, o: ConflictsListOptions): Promise<number> {
   const filter: ConflictFilter = { status: 'open', ...toConflictFilter(sync, o) };
   const print = printer(o.redaction);
   return withApp({ db: o.db, file: o.file, mustExist: true }, { redaction: o.redaction }, async (app) => {

@@ -45,18 +45,18 @@ export function linksTable(links: readonly LinkRow[], sync: SyncInfo): string {
   return formatTable(['link', `${a} key`, `${b} key`, 'status', 'synced (UTC)', `${a} values`, `${b} values`], rows);
 }
 
+/** The options of `syncline links <sync>`. */
+export type LinksListOptions = LinksOptions & {
+  search?: string;
+  status?: string;
+  limit: number;
+  after?: string;
+  json?: boolean;
+  unmask?: boolean;
+};
+
 /** `syncline links <sync> [--search] [--status] [--limit] [--after]`: the sync's pairs, id order. */
-export async function linksList(
-  sync: string,
-  o: LinksOptions & {
-    search?: string;
-    status?: string;
-    limit: number;
-    after?: string;
-    json?: boolean;
-    unmask?: boolean;
-  },
-): Promise<number> {
+export async function linksList(sync: string, o: LinksListOptions): Promise<number> {
   const print = printer(o.redaction);
   return withApp({ db: o.db, file: o.file, mustExist: true }, { redaction: o.redaction }, async (app) => {
     const {

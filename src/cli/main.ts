@@ -2,10 +2,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createCliRedaction } from './cli-redaction.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
-import type { ConflictsOptions } from './conflicts-command.js';
+import type { ConflictsListOptions } from './conflicts-command.js';
 import type { ResolveOptions } from './conflicts-resolve-command.js';
 import type { BulkOptions, ErrorListOptions } from './errors-command.js';
-import type { LinksOptions } from './links-command.js';
+import type { LinksListOptions } from './links-command.js';
 import { describeError } from './print-error.js';
 import { packageVersion } from './version.js';
 
@@ -48,16 +48,6 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<number> | numbe
     }
   };
 }
-
-type ConflictsListOptions = ConflictsOptions & { limit: number; after?: string; json?: boolean };
-type LinksListOptions = LinksOptions & {
-  search?: string;
-  status?: string;
-  limit: number;
-  after?: string;
-  json?: boolean;
-  unmask?: boolean;
-};
 
 function port(value: string): number {
   const n = Number(value);

@@ -253,6 +253,13 @@ describe('a sync through the CLI', () => {
     );
   });
 
+  it('run <file> without a name runs every flow, then every sync of the file', async () => {
+    const all = await captured(() => runCommand(file, undefined, { db }));
+    expect(all.status).toBe(0);
+    expect(all.stdout).toContain('of sync "customers": succeeded');
+    expect(erp.prepare('SELECT count(*) AS n FROM clients').get()).toEqual({ n: 2 });
+  });
+
   it('serve runs the sync on its schedule like a flow', async () => {
     const store = await openStore(db);
     const clock = new ManualClock(Date.UTC(2026, 5, 1, 0, 1));
