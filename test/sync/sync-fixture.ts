@@ -206,3 +206,14 @@ export function recordingConnector(
     })),
   });
 }
+
+/** One pair that matches by email: contact 1 (crm) and customer 1 (erp), same values. */
+export function seedPair(w: SyncWorld) {
+  const t = '2025-12-31T00:00:00.000Z';
+  w.crm
+    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
+    .run('ann@x.org', 'Ann', '1', t);
+  w.erp
+    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+    .run('ann@x.org', 'Ann', '1', t);
+}

@@ -1,22 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/sdk/index.js';
-import { recordingConnector, SYNC, type SyncWorld, syncWorld } from './sync-fixture.js';
+import { recordingConnector, SYNC, type SyncWorld, seedPair, syncDefinition, syncWorld } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-function seedPair(w: SyncWorld) {
-  const t = '2025-12-31T00:00:00.000Z';
-  w.crm
-    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-    .run('ann@x.org', 'Ann', '1', t);
-  w.erp
-    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-    .run('ann@x.org', 'Ann', '1', t);
-}
 
 describe('sync review', () => {
   it('masks a pii field named by the sync (or one side) in the other side’s error texts too', async () => {
@@ -52,5 +42,65 @@ describe('sync review', () => {
     const [staged] = await world.store.sync.stagedByIds(SYNC, 'a', ['1']);
     expect(staged?.error).toContain('refused');
     expect(staged?.error).not.toContain('555-0199');
+  });
+
+  it('tries a refused pair once a run, even when its other side’s change comes in a later batch', async () => {
+    let refuse = false;
+    let tries = 0;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        if (!refuse || call.table !== 'customers' || call.operation !== 'update') return write();
+        tries++;
+        const error = new FlowError('RECORD_INVALID', 'tel refused', { kind: 'record', field: 'tel' });
+        return { rejected: call.records.map((_, index) => ({ index, error })) };
+      }),
+    });
+    const strict = (s: 'a' | 'b') => ({ ...syncDefinition()[s], overlap: 0 });
+    const def = { a: strict('a'), b: strict('b'), batchSize: 1 };
+    const t = '2025-12-31T00:00:00.000Z';
+    for (const [mail, name] of [
+      ['ann@x.org', 'Ann'],
+      ['bob@x.org', 'Bob'],
+    ] as const) {
+      world.crm
+        .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
+        .run(mail, name, '1', t);
+    }
+    await world.run(def);
+    await world.run(def);
+    refuse = true;
+    // batch 1: a:1 (refused on b); batch 2: b:1, whose pair is a:1 again
+    world.crm.prepare('UPDATE contacts SET phone = ?, updated_at = ? WHERE id = 1').run('555-0100', world.tick());
+    world.erp.prepare('UPDATE customers SET full_name = ?, changed = ? WHERE cid = 1').run('Ann B', world.tick());
+    const run = await world.run(def);
+    expect(tries).toBe(1);
+    expect(run.counts.sync?.b.failed).toBe(1);
+    const [staged] = await world.store.sync.stagedByIds(SYNC, 'a', ['1']);
+    expect(staged).toMatchObject({ attempts: 1, parked: false });
+    refuse = false;
+    expect((await world.run(def)).status).toBe('succeeded');
+    expect(world.customers()[0]).toMatchObject({ tel: '555-0100', full_name: 'Ann B' });
+    expect(world.contacts()[0]).toMatchObject({ phone: '555-0100', name: 'Ann B' });
+  });
+
+  it('an approved delete consumes the pair’s staged changes: a change of the other record does not come back as a create', async () => {
+    world = await syncWorld();
+    const strict = (s: 'a' | 'b') => ({ ...syncDefinition()[s], overlap: 0 });
+    const def = { a: strict('a'), b: strict('b'), deletes: { policy: 'review' as const } };
+    seedPair(world);
+    await world.run(def);
+    await world.run(def);
+    world.crm.prepare('UPDATE contacts SET deleted = 1, updated_at = ? WHERE id = 1').run(world.tick());
+    expect((await world.run(def)).counts.sync?.pendingDeletes).toBe(1);
+    const [pending] = await world.store.sync.listLinks({ sync: SYNC, status: 'pending-delete' });
+    // erp edits its record while the delete waits for review; then a person approves the delete
+    world.erp.prepare('UPDATE customers SET tel = ?, changed = ? WHERE cid = 1').run('999', world.tick());
+    await world.store.sync.updateLink({ id: pending?.id ?? 0, status: 'delete-approved' }, world.clock.now());
+    const approved = await world.run(def);
+    expect(approved.counts.sync?.b.deleted).toBe(1);
+    expect(approved.counts.sync?.a.created).toBe(0);
+    expect(world.contacts()).toHaveLength(1);
+    expect(world.customers()[0]).toMatchObject({ removed: 1 });
+    expect(await world.store.sync.countLinks({ sync: SYNC })).toBe(0);
   });
 });

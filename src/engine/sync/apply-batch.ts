@@ -66,6 +66,8 @@ export async function applyBatch(run: SyncRun, batch: readonly StagedChange[]): 
   }
   const units: SyncUnit[] = [];
   for (const p of pairs.values()) {
+    // a pair whose write failed earlier this run: both changes stay staged for the next run (one try a run)
+    if (run.failedLinks.has(p.link.id)) continue;
     const unit = await linkedUnit(run, p.link, p.a, p.b);
     if (unit) units.push(unit);
   }

@@ -101,7 +101,27 @@ async function byMatchKey(
 
 /** Pending deletes a person approved (`delete-approved`): propagated now. */
 export async function applyApprovedDeletes(run: SyncRun): Promise<void> {
-  await walkLinks(run, 'delete-approved', async (links) => links.map((l) => approvedDeleteUnit(run, l)).filter(isUnit));
+  await walkLinks(run, 'delete-approved', async (links) => {
+    const staged = new Map<string, StagedChange>();
+    for (const side of ['a', 'b'] as const) {
+      const ids = links.flatMap((l) => {
+        const id = side === 'a' ? l.aId : l.bId;
+        return id === null ? [] : [id];
+      });
+      if (ids.length === 0) continue;
+      for (const r of await run.store.stagedByIds(run.def.name, side, ids)) staged.set(keyOf(r), r);
+    }
+    return links
+      .map((l) => {
+        const rows = (['a', 'b'] as const).flatMap((side) => {
+          const id = side === 'a' ? l.aId : l.bId;
+          const r = id === null ? undefined : staged.get(keyOf({ side, rid: id }));
+          return r ? [r] : [];
+        });
+        return approvedDeleteUnit(run, l, rows);
+      })
+      .filter(isUnit);
+  });
 }
 
 /**

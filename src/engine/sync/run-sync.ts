@@ -78,6 +78,7 @@ export async function runSync(
       counts,
       sides: { a, b },
       conflictLinks: new Set(),
+      failedLinks: new Set(),
       progress,
       failures: 0,
     };
