@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FlowError } from '../../src/sdk/index.js';
+import { FlowError, type Logger } from '../../src/sdk/index.js';
 import { recordingConnector, SYNC, type SyncWorld, seedPair, syncDefinition, syncWorld } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
@@ -102,5 +102,44 @@ describe('sync review', () => {
     expect(world.contacts()).toHaveLength(1);
     expect(world.customers()[0]).toMatchObject({ removed: 1 });
     expect(await world.store.sync.countLinks({ sync: SYNC })).toBe(0);
+  });
+
+  it('warns when it creates again an intent on a side whose cursor the sync does not stamp (the first create may be unseen)', async () => {
+    const warnings: string[] = [];
+    const log: Logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      error: () => undefined,
+      warn: (_fields, message) => void warnings.push(message ?? ''),
+      child: () => log,
+    };
+    let crash = true;
+    world = await syncWorld({
+      log,
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        if (crash && call.operation === 'insert' && call.table === 'customers') {
+          crash = false;
+          throw new FlowError('INTERNAL', 'simulated crash after the insert', { kind: 'system' });
+        }
+        return result;
+      }),
+    });
+    // erp's cursor (changed) has no default and the sync does not stamp it: a created row has none
+    const b = { ...syncDefinition().b, stampCursor: false };
+    const t = '2025-12-31T00:00:00.000Z';
+    world.crm
+      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
+      .run('ann@x.org', 'Ann', '1', t);
+    world.erp
+      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+      .run('cat@x.org', 'Cat', '3', t);
+    expect((await world.run({ b })).status).toBe('failed');
+    await world.run({ b });
+    const warning = warnings.find((w) => w.includes('creating it again'));
+    expect(warning).toContain('side b (erp)');
+    expect(warning).toContain('changed');
+    expect(warning).toContain('stampCursor');
+    expect(warning).not.toContain('ann@x.org');
   });
 });
