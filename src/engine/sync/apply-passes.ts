@@ -1,4 +1,4 @@
-import type { LinkRow, StagedChange } from '../../store/sync-store.js';
+import type { ConflictRow, LinkRow, StagedChange } from '../../store/sync-store.js';
 import { linkedUnit } from './apply-batch.js';
 import { intentUnit } from './create-units.js';
 import { approvedDeleteUnit } from './delete-units.js';
@@ -129,19 +129,7 @@ export async function applyApprovedDeletes(run: SyncRun): Promise<void> {
  * resolution (and any staged change of the pair), written, and the conflicts closed as applied.
  */
 export async function applyResolved(run: SyncRun): Promise<void> {
-  let afterId = 0;
-  for (;;) {
-    if (run.ctx.signal.aborted) return;
-    const page = await run.store.listConflicts({
-      sync: run.def.name,
-      kind: 'field',
-      status: 'resolved',
-      afterId,
-      limit: run.def.batchSize,
-    });
-    const last = page.at(-1);
-    if (!last) return;
-    afterId = last.id;
+  await walkResolved(run, 'field', async (page) => {
     const ids = [...new Set(page.flatMap((c) => (c.linkId === null ? [] : [c.linkId])))];
     const units: SyncUnit[] = [];
     for (const id of ids) {
@@ -152,7 +140,30 @@ export async function applyResolved(run: SyncRun): Promise<void> {
       const unit = await linkedUnit(run, link, a?.parked ? undefined : a, b?.parked ? undefined : b);
       if (unit) units.push(unit);
     }
-    await runUnits(run, units);
+    return units;
+  });
+}
+
+/** Walks the conflicts of one kind a person resolved, in id order, a batch at a time, applying the units made of each batch. */
+export async function walkResolved(
+  run: SyncRun,
+  kind: ConflictRow['kind'],
+  units: (page: ConflictRow[]) => Promise<SyncUnit[]>,
+): Promise<void> {
+  let afterId = 0;
+  for (;;) {
+    if (run.ctx.signal.aborted) return;
+    const page = await run.store.listConflicts({
+      sync: run.def.name,
+      kind,
+      status: 'resolved',
+      afterId,
+      limit: run.def.batchSize,
+    });
+    const last = page.at(-1);
+    if (!last) return;
+    afterId = last.id;
+    await runUnits(run, await units(page));
     run.progress();
   }
 }
