@@ -142,4 +142,33 @@ describe('sync review', () => {
     expect(warning).toContain('stampCursor');
     expect(warning).not.toContain('ann@x.org');
   });
+
+  it('a record whose value the mapping cannot translate is a record error, kept staged and parked; the others sync', async () => {
+    world = await syncWorld();
+    const fields = syncDefinition().fields.map((f) =>
+      f.name === 'phone' ? { ...f, direction: 'a-to-b' as const, toB: { values: { '1': 'one', '2': 'two' } } } : f,
+    );
+    const t = '2025-12-31T00:00:00.000Z';
+    for (const [mail, phone] of [
+      ['ann@x.org', '1'],
+      ['bob@x.org', '9'],
+      ['cat@x.org', '2'],
+    ] as const) {
+      world.crm
+        .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
+        .run(mail, 'N', phone, t);
+    }
+    const run = await world.run({ fields });
+    expect(run.status).toBe('completed_with_errors');
+    expect(world.customers().map((c) => [c.mail, c.tel])).toEqual([
+      ['ann@x.org', 'one'],
+      ['cat@x.org', 'two'],
+    ]);
+    const [error] = await world.store.listErrors({ flow: SYNC });
+    expect(error).toMatchObject({ code: 'RECORD_BAD_VALUE', recordId: 'a:2', field: 'phone' });
+    expect(run.counts.sync?.b.failed).toBe(1);
+    for (let i = 0; i < 2; i++) await world.run({ fields });
+    const [parked] = await world.store.sync.stagedByIds(SYNC, 'a', ['2']);
+    expect(parked).toMatchObject({ attempts: 3, parked: true });
+  });
 });

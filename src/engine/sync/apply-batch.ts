@@ -7,6 +7,7 @@ import { runUnits } from './run-units.js';
 import { conflictsOf, keyOf, linksOf } from './sync-links.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
+import { plannedUnit } from './unplanned-unit.js';
 
 /** A linked pair's changes, sorted out: a delete, a pending delete coming back, or a three-way plan. */
 export async function linkedUnit(
@@ -68,13 +69,19 @@ export async function applyBatch(run: SyncRun, batch: readonly StagedChange[]): 
   for (const p of pairs.values()) {
     // a pair whose write failed earlier this run: both changes stay staged for the next run (one try a run)
     if (run.failedLinks.has(p.link.id)) continue;
-    const unit = await linkedUnit(run, p.link, p.a, p.b);
+    const rows = [p.a, p.b].filter((r): r is StagedChange => r !== undefined);
+    const unit = await plannedUnit(run, rows, () => linkedUnit(run, p.link, p.a, p.b), p.link.id);
     if (unit) units.push(unit);
   }
   const deleted = unlinked.filter((r) => r.deleted);
   if (deleted.length > 0) units.push(consumeUnit(...deleted));
   const fresh = unlinked.filter((r) => !r.deleted);
   if (run.def.match) units.push(...(await matchUnits(run, fresh, keyOf)));
-  else units.push(...fresh.map((r) => createUnit(run, r)));
+  else {
+    for (const r of fresh) {
+      const unit = await plannedUnit(run, [r], () => createUnit(run, r));
+      if (unit) units.push(unit);
+    }
+  }
   await runUnits(run, units);
 }

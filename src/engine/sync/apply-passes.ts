@@ -6,6 +6,7 @@ import { runUnits } from './run-units.js';
 import { keyOf, linksOf } from './sync-links.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
+import { plannedUnit } from './unplanned-unit.js';
 
 const isUnit = (u: SyncUnit | undefined): u is SyncUnit => u !== undefined;
 
@@ -137,7 +138,9 @@ export async function applyResolved(run: SyncRun): Promise<void> {
       if (!link) continue;
       const [a] = link.aId === null ? [] : await run.store.stagedByIds(run.def.name, 'a', [link.aId]);
       const [b] = link.bId === null ? [] : await run.store.stagedByIds(run.def.name, 'b', [link.bId]);
-      const unit = await linkedUnit(run, link, a?.parked ? undefined : a, b?.parked ? undefined : b);
+      const [sa, sb] = [a?.parked ? undefined : a, b?.parked ? undefined : b];
+      const rows = [sa, sb].filter((r): r is StagedChange => r !== undefined);
+      const unit = await plannedUnit(run, rows, () => linkedUnit(run, link, sa, sb), link.id);
       if (unit) units.push(unit);
     }
     return units;
