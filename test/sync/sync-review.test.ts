@@ -171,4 +171,25 @@ describe('sync review', () => {
     const [parked] = await world.store.sync.stagedByIds(SYNC, 'a', ['2']);
     expect(parked).toMatchObject({ attempts: 3, parked: true });
   });
+
+  it('a pending delete read again does not consume the other side’s change made meanwhile (kept until the delete is decided)', async () => {
+    world = await syncWorld();
+    const strict = (s: 'a' | 'b') => ({ ...syncDefinition()[s], overlap: 0 });
+    const def = { a: strict('a'), b: strict('b'), deletes: { policy: 'review' as const } };
+    seedPair(world);
+    await world.run(def);
+    await world.run(def);
+    world.crm.prepare('UPDATE contacts SET deleted = 1, updated_at = ? WHERE id = 1').run(world.tick());
+    expect((await world.run(def)).counts.sync?.pendingDeletes).toBe(1);
+    // erp edits the pair; crm's deleted record is read again (touched, still deleted)
+    world.erp.prepare('UPDATE customers SET tel = ?, changed = ? WHERE cid = 1').run('999', world.tick());
+    world.crm.prepare('UPDATE contacts SET updated_at = ? WHERE id = 1').run(world.tick());
+    await world.run(def);
+    expect(await world.store.sync.stagedByIds(SYNC, 'b', ['1'])).toHaveLength(1);
+    // a person ignores the delete: the pair is linked again, and erp's change goes over
+    const [pending] = await world.store.sync.listLinks({ sync: SYNC, status: 'pending-delete' });
+    await world.store.sync.updateLink({ id: pending?.id ?? 0, status: 'linked', deletedOn: null }, world.clock.now());
+    await world.run(def);
+    expect(world.contacts()[0]).toMatchObject({ phone: '999' });
+  });
 });

@@ -23,8 +23,9 @@ export async function linkedUnit(
   if (a?.deleted && b?.deleted) return bothDeletedUnit(link, rows);
   if (link.status === 'pending-delete' && link.deletedOn !== null) {
     const back = link.deletedOn === 'a' ? a : b;
-    // a later change of the deleted record that is not a delete clears the pending delete; else it waits
-    if (!back || back.deleted) return back ? consumeUnit(...rows) : undefined;
+    // a later change of the deleted record that is not a delete clears the pending delete; else it waits,
+    // and so does a change of the other record (consumed, it would be lost if the delete is ignored)
+    if (!back || back.deleted) return back ? consumeUnit(back) : undefined;
   }
   if (a?.deleted) return deleteUnit(run, link, 'a', rows);
   if (b?.deleted) return deleteUnit(run, link, 'b', rows);
