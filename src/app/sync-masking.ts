@@ -1,4 +1,5 @@
 import type { SyncDefinition } from '../config/definition.js';
+import { syncSidePiiPaths } from '../config/sync-pii.js';
 import type { Json, JsonObject } from '../sdk/index.js';
 import { maskPii, maskValue } from '../security/index.js';
 import type { ConflictRow, LinkRow, SyncSide } from '../store/sync-store.js';
@@ -19,23 +20,11 @@ export interface SyncMask {
   conflict(conflict: ConflictRow): ConflictRow;
 }
 
-/** The pii paths of one side in its own field names. */
-function sidePaths(def: SyncDefinition, side: SyncSide): string[] {
-  const out = new Set<string>();
-  for (const path of def.pii ?? []) {
-    out.add(path);
-    const [head, ...rest] = path.split('.');
-    const field = def.fields.find((f) => f.name === head);
-    if (field) out.add([field[side], ...rest].join('.'));
-  }
-  return [...out];
-}
-
 export function syncMask(def: SyncDefinition | undefined, unmask = false): SyncMask {
   const paths: Record<SyncSide, readonly string[] | 'all'> = unmask
     ? { a: [], b: [] }
     : def
-      ? { a: sidePaths(def, 'a'), b: sidePaths(def, 'b') }
+      ? { a: syncSidePiiPaths(def, 'a'), b: syncSidePiiPaths(def, 'b') }
       : { a: 'all', b: 'all' };
   const values = (side: SyncSide, v: JsonObject): JsonObject => {
     const p = paths[side];

@@ -165,7 +165,10 @@ export interface SyncSideDefinition {
   readonly key: string;
   /** The change cursor (e.g. `updated_at`), read with the delta machinery; absent only when `deletes.reconcile` is set. */
   readonly cursor?: string;
-  /** Re-read this far below the watermark (commit-order skew); default 0. As written (`5m`, ms). */
+  /**
+   * Re-read this far below the watermark (commit-order skew). As written (`5m`, ms). Absent: 5s for a
+   * time cursor (DEFAULT_SYNC_OVERLAP, engine/sync/stage-side.ts), none for a number cursor.
+   */
   readonly overlap?: string | number;
   /** Soft delete: the record is deleted when `field` is set (not null, not false, not 0, not ''), or equals `value` when given. */
   readonly deleted?: { readonly field: string; readonly value?: Json };

@@ -5,6 +5,7 @@ import { parseEndpoint } from './parse-endpoint.js';
 import { parseNotify } from './parse-notify.js';
 import { fieldLocations, parseSteps } from './parse-steps.js';
 import { checkSchedule } from './schedule.js';
+import { scheduleFields } from './schedule-fields.js';
 import {
   DEFAULT_BATCH_SIZE,
   DESTINATION_KEYS,
@@ -202,10 +203,7 @@ export function parseFlow(name: string, value: unknown, ctx: ParseContext): Flow
   if (!source) return undefined;
   return {
     name,
-    ...(typeof value.description === 'string' ? { description: value.description } : {}),
-    ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
-    ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
-    ...(value.overlap === 'skip' || value.overlap === 'queue' ? { overlap: value.overlap } : {}),
+    ...scheduleFields(value),
     ...(flowRetry.success && value.retry ? { retry: flowRetry.data } : {}),
     ...(flowTimeouts.success && flowTimeouts.data ? { timeouts: flowTimeouts.data } : {}),
     ...(notify === undefined ? {} : { notify }),

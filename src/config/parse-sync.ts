@@ -6,6 +6,7 @@ import { parseNotify } from './parse-notify.js';
 import { parseSyncFields } from './parse-sync-fields.js';
 import { type ParsedSide, parseSyncSide } from './parse-sync-side.js';
 import { checkSchedule } from './schedule.js';
+import { scheduleFields } from './schedule-fields.js';
 import { checkSyncParts } from './sync-checks.js';
 import { SYNC_DEFAULTS, syncConflictsSchema, syncDeletesSchema, syncMatchSchema } from './sync-policy-structure.js';
 import { syncSchema } from './sync-structure.js';
@@ -103,10 +104,7 @@ export function parseSync(name: string, value: unknown, ctx: ParseContext): Sync
   if (sides.a === undefined || sides.b === undefined) return undefined;
   return {
     name,
-    ...(typeof value.description === 'string' ? { description: value.description } : {}),
-    ...(typeof value.schedule === 'string' ? { schedule: value.schedule } : {}),
-    ...(typeof value.timezone === 'string' ? { timezone: value.timezone } : {}),
-    ...(value.overlap === 'skip' || value.overlap === 'queue' ? { overlap: value.overlap } : {}),
+    ...scheduleFields(value),
     a: sides.a,
     b: sides.b,
     fields,

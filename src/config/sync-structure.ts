@@ -60,7 +60,9 @@ export const syncSideSchema = z.strictObject({
     ),
   overlap: durationSchema
     .optional()
-    .describe('Re-read this far below the watermark against commit-order skew (e.g. 5s; default 0).'),
+    .describe(
+      'Re-read this far below the watermark against commit-order skew: rows stamped before a read that commit after it, second-precision columns, a database clock behind (default 5s for a timestamp cursor, 0 for a number; re-read rows are echoes, nothing is written).',
+    ),
   deleted: deletedSchema.optional(),
   stampCursor: z
     .boolean()

@@ -31,6 +31,7 @@ export async function stage(
     latest.delete(change.rid);
     latest.set(change.rid, change);
   }
+  const same = sql`sync_changes.hash = excluded.hash AND sync_changes.deleted = excluded.deleted`;
   await db.transaction().execute(async (trx) => {
     await holdLease(trx, commit.lease, new Date(commit.at.getTime() + commit.lease.ms));
     if (latest.size > 0) {
@@ -53,9 +54,10 @@ export async function stage(
               values: sql`excluded.${sql.ref('values')}`,
               changed_at: sql`excluded.changed_at`,
               deleted: sql`excluded.deleted`,
-              attempts: 0,
-              error: null,
-              parked: 0,
+              // the same change read again (an overlap, a full read): its attempts, error and parking stay
+              attempts: sql`CASE WHEN ${same} THEN sync_changes.attempts ELSE 0 END`,
+              error: sql`CASE WHEN ${same} THEN sync_changes.error ELSE NULL END`,
+              parked: sql`CASE WHEN ${same} THEN sync_changes.parked ELSE 0 END`,
             }),
           )
           .execute();

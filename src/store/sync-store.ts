@@ -185,8 +185,9 @@ export interface SyncBatchCommitted {
 export interface SyncStore {
   /**
    * Stages one page of a side's changes (upsert by sync, side, rid: a newer read replaces the staged
-   * one and clears its attempts), fenced; with `watermark`, moves the side's watermark in the same
-   * transaction (the side was read to its end).
+   * one and clears its attempts, error and parking — kept when the same change, same hash, is read
+   * again), fenced; with `watermark`, moves the side's watermark in the same transaction (the side
+   * was read to its end).
    */
   stage(commit: {
     lease: Lease;

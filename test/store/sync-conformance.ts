@@ -51,7 +51,7 @@ export function describeSyncStoreConformance(name: string, open: () => Promise<S
         expect(await sync().countStaged('crm')).toEqual({ pending: 3, parked: 0 });
       });
 
-      it('restaging a key replaces it, moves it to the end and clears its attempts, error and parking', async () => {
+      it('restaging a key replaces it, moves it to the end and clears its attempts, error and parking (kept when the same change is read again)', async () => {
         const lease = await claimSync(store, 'crm');
         const changes = ['r1', 'r2', 'r3'].map((rid) => change('a', rid));
         await sync().stage({ lease, sync: 'crm', side: 'a', changes, at: at(1) });
@@ -88,6 +88,25 @@ export function describeSyncStoreConformance(name: string, open: () => Promise<S
         });
         expect(walked[2]?.seq).toBeGreaterThan(walked[1]?.seq ?? Infinity);
         expect(await sync().countStaged('crm')).toEqual({ pending: 3, parked: 0 });
+        // the same change read again (an overlap, a full read): not a new change, its attempts stay
+        await sync().commitBatch({
+          lease,
+          sync: 'crm',
+          failed: [{ side: 'a', rid: 'r3', error: 'HTTP 500', park: true }],
+          at: at(4),
+        });
+        await sync().stage({
+          lease,
+          sync: 'crm',
+          side: 'a',
+          changes: [change('a', 'r2'), change('a', 'r3')],
+          at: at(5),
+        });
+        const again = await sync().stagedByIds('crm', 'a', ['r2', 'r3']);
+        expect(again.map((s) => [s.rid, s.attempts, s.error, s.parked])).toEqual([
+          ['r2', 1, 'timeout', false],
+          ['r3', 1, 'HTTP 500', true],
+        ]);
       });
 
       it('finds staged changes by key, match key (parked left out) and hash; un-parks by key or all', async () => {

@@ -136,8 +136,10 @@ describe('a sync through the CLI', () => {
 
   it("links resync: the next run re-sends a side's values over a drifted record (its cursor never moved)", async () => {
     await run();
-    // a later change on erp moves its watermark past Alan's record (created there by the first run)
-    erp.prepare('UPDATE clients SET full_name = ?, modified = ? WHERE client_no = 1').run('Ada L.', now());
+    // a later change on erp moves its watermark past Alan's record (created there by the first run), by
+    // more than the side's overlap (5s by default), which would read Alan's record again
+    const later = new Date(Date.now() + 60_000).toISOString();
+    erp.prepare('UPDATE clients SET full_name = ?, modified = ? WHERE client_no = 1').run('Ada L.', later);
     await run();
     // someone edits Alan on erp behind the sync's back: the cursor stays below the watermark, no run sees it
     erp.prepare('UPDATE clients SET full_name = ? WHERE client_no = 2').run('A. Turing (typo)');

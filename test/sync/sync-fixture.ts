@@ -7,7 +7,7 @@ import { sqliteConnector } from '../../src/connectors/sqlite/index.js';
 import { tableSourceConfig } from '../../src/connectors/sqlite/table-source.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { tableDestinationConfig } from '../../src/kit/sql/table-destination-config.js';
-import { type Connector, type JsonObject, ManualClock } from '../../src/sdk/index.js';
+import { type Connector, type JsonObject, type Logger, ManualClock } from '../../src/sdk/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { RunRow, StateStore } from '../../src/store/state-store.js';
 
@@ -86,6 +86,8 @@ export async function syncWorld(
   options: {
     connectors?: (base: Connector) => Connector /** The store's file (default: in memory). */;
     store?: string;
+    /** The engine's logger (default: silent). */
+    log?: Logger;
   } = {},
 ): Promise<SyncWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'sync-run-'));
@@ -106,6 +108,7 @@ export async function syncWorld(
     store,
     clock,
     retry: { maxAttempts: 1, baseMs: 1, maxMs: 1 },
+    ...(options.log ? { log: options.log } : {}),
   });
   const project = (sync: Partial<SyncDefinition> = {}): ProjectDefinition => ({
     file: join(dir, 'sync.yaml'),
@@ -205,4 +208,15 @@ export function recordingConnector(
       },
     })),
   });
+}
+
+/** One pair that matches by email: contact 1 (crm) and customer 1 (erp), same values. */
+export function seedPair(w: SyncWorld) {
+  const t = '2025-12-31T00:00:00.000Z';
+  w.crm
+    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
+    .run('ann@x.org', 'Ann', '1', t);
+  w.erp
+    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+    .run('ann@x.org', 'Ann', '1', t);
 }

@@ -7,6 +7,7 @@ import { runUnits } from './run-units.js';
 import { conflictsOf, keyOf, linksOf } from './sync-links.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
+import { plannedUnit } from './unplanned-unit.js';
 
 /** A linked pair's changes, sorted out: a delete, a pending delete coming back, or a three-way plan. */
 export async function linkedUnit(
@@ -22,8 +23,9 @@ export async function linkedUnit(
   if (a?.deleted && b?.deleted) return bothDeletedUnit(link, rows);
   if (link.status === 'pending-delete' && link.deletedOn !== null) {
     const back = link.deletedOn === 'a' ? a : b;
-    // a later change of the deleted record that is not a delete clears the pending delete; else it waits
-    if (!back || back.deleted) return back ? consumeUnit(...rows) : undefined;
+    // a later change of the deleted record that is not a delete clears the pending delete; else it waits,
+    // and so does a change of the other record (consumed, it would be lost if the delete is ignored)
+    if (!back || back.deleted) return back ? consumeUnit(back) : undefined;
   }
   if (a?.deleted) return deleteUnit(run, link, 'a', rows);
   if (b?.deleted) return deleteUnit(run, link, 'b', rows);
@@ -66,13 +68,21 @@ export async function applyBatch(run: SyncRun, batch: readonly StagedChange[]): 
   }
   const units: SyncUnit[] = [];
   for (const p of pairs.values()) {
-    const unit = await linkedUnit(run, p.link, p.a, p.b);
+    // a pair whose write failed earlier this run: both changes stay staged for the next run (one try a run)
+    if (run.failedLinks.has(p.link.id)) continue;
+    const rows = [p.a, p.b].filter((r): r is StagedChange => r !== undefined);
+    const unit = await plannedUnit(run, rows, () => linkedUnit(run, p.link, p.a, p.b), p.link.id);
     if (unit) units.push(unit);
   }
   const deleted = unlinked.filter((r) => r.deleted);
   if (deleted.length > 0) units.push(consumeUnit(...deleted));
   const fresh = unlinked.filter((r) => !r.deleted);
   if (run.def.match) units.push(...(await matchUnits(run, fresh, keyOf)));
-  else units.push(...fresh.map((r) => createUnit(run, r)));
+  else {
+    for (const r of fresh) {
+      const unit = await plannedUnit(run, [r], () => createUnit(run, r));
+      if (unit) units.push(unit);
+    }
+  }
   await runUnits(run, units);
 }

@@ -1,4 +1,4 @@
-import type { LinkRow, StagedChange } from '../../store/sync-store.js';
+import type { ConflictRow, LinkRow, StagedChange } from '../../store/sync-store.js';
 import { linkedUnit } from './apply-batch.js';
 import { intentUnit } from './create-units.js';
 import { approvedDeleteUnit } from './delete-units.js';
@@ -6,6 +6,7 @@ import { runUnits } from './run-units.js';
 import { keyOf, linksOf } from './sync-links.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
+import { plannedUnit } from './unplanned-unit.js';
 
 const isUnit = (u: SyncUnit | undefined): u is SyncUnit => u !== undefined;
 
@@ -101,7 +102,27 @@ async function byMatchKey(
 
 /** Pending deletes a person approved (`delete-approved`): propagated now. */
 export async function applyApprovedDeletes(run: SyncRun): Promise<void> {
-  await walkLinks(run, 'delete-approved', async (links) => links.map((l) => approvedDeleteUnit(run, l)).filter(isUnit));
+  await walkLinks(run, 'delete-approved', async (links) => {
+    const staged = new Map<string, StagedChange>();
+    for (const side of ['a', 'b'] as const) {
+      const ids = links.flatMap((l) => {
+        const id = side === 'a' ? l.aId : l.bId;
+        return id === null ? [] : [id];
+      });
+      if (ids.length === 0) continue;
+      for (const r of await run.store.stagedByIds(run.def.name, side, ids)) staged.set(keyOf(r), r);
+    }
+    return links
+      .map((l) => {
+        const rows = (['a', 'b'] as const).flatMap((side) => {
+          const id = side === 'a' ? l.aId : l.bId;
+          const r = id === null ? undefined : staged.get(keyOf({ side, rid: id }));
+          return r ? [r] : [];
+        });
+        return approvedDeleteUnit(run, l, rows);
+      })
+      .filter(isUnit);
+  });
 }
 
 /**
@@ -109,19 +130,7 @@ export async function applyApprovedDeletes(run: SyncRun): Promise<void> {
  * resolution (and any staged change of the pair), written, and the conflicts closed as applied.
  */
 export async function applyResolved(run: SyncRun): Promise<void> {
-  let afterId = 0;
-  for (;;) {
-    if (run.ctx.signal.aborted) return;
-    const page = await run.store.listConflicts({
-      sync: run.def.name,
-      kind: 'field',
-      status: 'resolved',
-      afterId,
-      limit: run.def.batchSize,
-    });
-    const last = page.at(-1);
-    if (!last) return;
-    afterId = last.id;
+  await walkResolved(run, 'field', async (page) => {
     const ids = [...new Set(page.flatMap((c) => (c.linkId === null ? [] : [c.linkId])))];
     const units: SyncUnit[] = [];
     for (const id of ids) {
@@ -129,10 +138,35 @@ export async function applyResolved(run: SyncRun): Promise<void> {
       if (!link) continue;
       const [a] = link.aId === null ? [] : await run.store.stagedByIds(run.def.name, 'a', [link.aId]);
       const [b] = link.bId === null ? [] : await run.store.stagedByIds(run.def.name, 'b', [link.bId]);
-      const unit = await linkedUnit(run, link, a?.parked ? undefined : a, b?.parked ? undefined : b);
+      const [sa, sb] = [a?.parked ? undefined : a, b?.parked ? undefined : b];
+      const rows = [sa, sb].filter((r): r is StagedChange => r !== undefined);
+      const unit = await plannedUnit(run, rows, () => linkedUnit(run, link, sa, sb), link.id);
       if (unit) units.push(unit);
     }
-    await runUnits(run, units);
+    return units;
+  });
+}
+
+/** Walks the conflicts of one kind a person resolved, in id order, a batch at a time, applying the units made of each batch. */
+export async function walkResolved(
+  run: SyncRun,
+  kind: ConflictRow['kind'],
+  units: (page: ConflictRow[]) => Promise<SyncUnit[]>,
+): Promise<void> {
+  let afterId = 0;
+  for (;;) {
+    if (run.ctx.signal.aborted) return;
+    const page = await run.store.listConflicts({
+      sync: run.def.name,
+      kind,
+      status: 'resolved',
+      afterId,
+      limit: run.def.batchSize,
+    });
+    const last = page.at(-1);
+    if (!last) return;
+    afterId = last.id;
+    await runUnits(run, await units(page));
     run.progress();
   }
 }

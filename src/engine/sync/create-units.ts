@@ -90,6 +90,7 @@ export function intentUnit(run: SyncRun, link: LinkRow, found: StagedChange | un
   }
   const def = run.sides[side].def;
   const values = side === 'a' ? link.baseA : link.baseB;
+  if (!def.stampCursor) warnUnseenCreate(run, link, side);
   return {
     writes: [
       { side, op: 'insert', data: { ...values, ...stamp(def, run.clock.now()) }, counts: 'created', from: undefined },
@@ -99,4 +100,21 @@ export function intentUnit(run: SyncRun, link: LinkRow, found: StagedChange | un
       if (key !== undefined) parts.updateLinks.push(linked(link.id, side, key, now));
     },
   };
+}
+
+/**
+ * An intent is created again when its record was not read back from its side. That is right when the
+ * interrupted run never created it — and a duplicate when it did but the record is invisible to the
+ * side's delta reads: its cursor not set on insert (no column default or trigger, `stampCursor` off).
+ * The run cannot tell the two apart: it says so, with the fix.
+ */
+function warnUnseenCreate(run: SyncRun, link: LinkRow, side: Side): void {
+  const def = run.sides[side].def;
+  const cursor = def.cursor ?? 'its cursor';
+  run.ctx.log.warn(
+    { sync: run.def.name, side, link: link.id },
+    `sync ${run.def.name}: link ${link.id}: the create on side ${side} (${def.label}) of an interrupted run was not read back; creating it again. ` +
+      `If side ${side}'s ${cursor} is not set when a record is inserted (no column default or trigger), a record created before the interruption is never read back and now exists twice: ` +
+      `set stampCursor: true on side ${side}, or give ${cursor} a default.`,
+  );
 }

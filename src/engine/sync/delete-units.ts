@@ -37,6 +37,7 @@ export function deleteUnit(run: SyncRun, link: LinkRow, deletedOn: Side, rows: r
     const def = run.sides[plan.side].def;
     const data = { ...plan.values, ...stamp(def, run.clock.now()), [def.key]: otherId };
     return {
+      linkId: link.id,
       writes: [{ side: plan.side, op: 'update', data, counts: 'updated', from }],
       settle({ parts, now }) {
         consume(parts);
@@ -46,6 +47,7 @@ export function deleteUnit(run: SyncRun, link: LinkRow, deletedOn: Side, rows: r
   }
   if (plan.action === 'delete' && otherId !== null) {
     return {
+      linkId: link.id,
       writes: [deleteWrite(run, plan.side, otherId, from)],
       settle({ parts }) {
         consume(parts);
@@ -85,16 +87,20 @@ export function bothDeletedUnit(link: LinkRow, rows: readonly StagedChange[]): S
 
 /**
  * A pending delete a person approved (link status `delete-approved`, `deletedOn` kept): the other
- * side's record is deleted now (as `propagate` would) and the link goes.
+ * side's record is deleted now (as `propagate` would) and the link goes, with the pair's staged
+ * changes (`rows`): a change of the other record made while the delete waited would else be an
+ * unlinked record once the link is gone, and be created again on the deleted side.
  */
-export function approvedDeleteUnit(run: SyncRun, link: LinkRow): SyncUnit | undefined {
+export function approvedDeleteUnit(run: SyncRun, link: LinkRow, rows: readonly StagedChange[]): SyncUnit | undefined {
   if (link.deletedOn === null) return undefined;
   const other = otherSide(link.deletedOn);
   const otherId = other === 'a' ? link.aId : link.bId;
   if (otherId === null) return undefined;
   return {
+    linkId: link.id,
     writes: [deleteWrite(run, other, otherId, undefined)],
     settle({ parts }) {
+      for (const r of rows) parts.consumed.push({ side: r.side, rid: r.rid });
       parts.deleteLinks.push(link.id);
     },
   };

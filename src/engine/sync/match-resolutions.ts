@@ -1,8 +1,8 @@
 import type { Json, JsonObject } from '../../sdk/index.js';
 import type { ConflictRow, NewStagedChange, StagedChange } from '../../store/sync-store.js';
+import { walkResolved } from './apply-passes.js';
 import { createUnit } from './create-units.js';
 import { pairUnit } from './pair-units.js';
-import { runUnits } from './run-units.js';
 import { keyOf, linksOf } from './sync-links.js';
 import type { Side } from './sync-plan-types.js';
 import type { SyncRun } from './sync-run-context.js';
@@ -61,19 +61,7 @@ const closeOnly = (id: number): SyncUnit => ({
  * record linked meanwhile is left as it is; the conflict closes as applied.
  */
 export async function applyResolvedMatches(run: SyncRun): Promise<void> {
-  let afterId = 0;
-  for (;;) {
-    if (run.ctx.signal.aborted) return;
-    const page = await run.store.listConflicts({
-      sync: run.def.name,
-      kind: 'match',
-      status: 'resolved',
-      afterId,
-      limit: run.def.batchSize,
-    });
-    const last = page.at(-1);
-    if (!last) return;
-    afterId = last.id;
+  await walkResolved(run, 'match', async (page) => {
     const units: SyncUnit[] = [];
     const restage: Record<Side, NewStagedChange[]> = { a: [], b: [] };
     const used = new Set<string>();
@@ -112,7 +100,6 @@ export async function applyResolvedMatches(run: SyncRun): Promise<void> {
         at: run.clock.now(),
       });
     }
-    await runUnits(run, units);
-    run.progress();
-  }
+    return units;
+  });
 }

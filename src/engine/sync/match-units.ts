@@ -5,6 +5,7 @@ import { pairUnit } from './pair-units.js';
 import { linksOf } from './sync-links.js';
 import type { SyncRun } from './sync-run-context.js';
 import type { SyncUnit } from './sync-unit.js';
+import { plannedUnit } from './unplanned-unit.js';
 
 const candidate = (r: StagedChange): Json => ({ side: r.side, rid: r.rid, values: r.values });
 
@@ -50,7 +51,11 @@ export async function matchUnits(
 ): Promise<SyncUnit[]> {
   const units: SyncUnit[] = [];
   const keys = [...new Set(fresh.flatMap((r) => (r.matchKey === null ? [] : [r.matchKey])))];
-  for (const r of fresh) if (r.matchKey === null) units.push(createUnit(run, r));
+  const add = async (rows: StagedChange[], make: () => SyncUnit) => {
+    const unit = await plannedUnit(run, rows, make);
+    if (unit) units.push(unit);
+  };
+  for (const r of fresh) if (r.matchKey === null) await add([r], () => createUnit(run, r));
   if (keys.length === 0) return units;
   const seen = new Set(fresh.map(key));
   const more = (await run.store.stagedByMatchKeys(run.def.name, keys)).filter(
@@ -66,8 +71,8 @@ export async function matchUnits(
   }
   for (const group of groups.values()) {
     const plan = run.planner.planMatch(run.compiled, group);
-    for (const p of plan.pairs) units.push(pairUnit(run, undefined, p.a, p.b, []));
-    for (const c of plan.creates) units.push(createUnit(run, c));
+    for (const p of plan.pairs) await add([p.a, p.b], () => pairUnit(run, undefined, p.a, p.b, []));
+    for (const c of plan.creates) await add([c], () => createUnit(run, c));
     for (const x of plan.ambiguous) units.push(ambiguousUnit(run, x.record, x.candidates));
   }
   return units;

@@ -75,6 +75,7 @@ export function pairUnit(
         syncedAt: null,
       };
   return {
+    ...(link ? { linkId: link.id } : {}),
     writes,
     ...(before ? { before } : {}),
     settle({ linkId, parts, now }) {

@@ -1,4 +1,5 @@
 import type { ProjectDefinition, SyncDefinition } from '../../config/definition.js';
+import { syncPiiPaths } from '../../config/sync-pii.js';
 import { FlowError, toFlowError } from '../../sdk/index.js';
 import type { RunRow, RunStatus } from '../../store/state-store.js';
 import { endRun } from '../end-run.js';
@@ -36,7 +37,7 @@ export async function runSync(
   options: RunOptions,
 ): Promise<RunRow> {
   const { store, clock } = deps;
-  const mask = flowMessageMask(project, def);
+  const mask = flowMessageMask(project, { pii: syncPiiPaths(def) });
   const job = { kind: 'sync' as const, name: def.name, ...(def.timeouts ? { timeouts: def.timeouts } : {}) };
   const { claimed, started, watch, ctx } = await startRun(deps, project, job, options);
   const { run, lease } = claimed;
@@ -77,6 +78,7 @@ export async function runSync(
       counts,
       sides: { a, b },
       conflictLinks: new Set(),
+      failedLinks: new Set(),
       progress,
       failures: 0,
     };

@@ -78,6 +78,8 @@ export async function runUnits(run: SyncRun, units: readonly SyncUnit[]): Promis
     }
     const w = u.writes[failure.write];
     if (!w) return;
+    const failedLink = u.linkId ?? linkId;
+    if (failedLink !== undefined) run.failedLinks.add(failedLink);
     run.counts.sync[w.side].failed++;
     run.failures++;
     const from = w.from;

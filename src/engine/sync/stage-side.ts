@@ -3,7 +3,7 @@ import type { NewErrorRecord } from '../../store/state-store.js';
 import type { NewStagedChange as StagedRow } from '../../store/sync-store.js';
 import { planDelta } from '../delta-sync.js';
 import { checkSideFields } from './field-check.js';
-import { asSideMark, sideMarkJson } from './side-mark.js';
+import { asSideMark, type SideMark, sideMarkJson } from './side-mark.js';
 import { sidePages } from './side-pages.js';
 import { changeRef, syncErrorRecord } from './sync-errors.js';
 import type { Side } from './sync-plan-types.js';
@@ -20,6 +20,20 @@ export function recordKey(value: Json | undefined): string | null {
 }
 
 /**
+ * How far below a side's watermark a delta read starts when the side sets no `overlap`, for a time
+ * cursor: a row stamped with a time at or before the watermark can commit after the read that moved
+ * it — second-precision columns, PostgreSQL's now() (the transaction's start), a database clock behind
+ * the sync host. Re-read rows hash as before: echoes, nothing written. A number cursor (a version)
+ * has no default: its unit is not a duration.
+ */
+export const DEFAULT_SYNC_OVERLAP = '5s';
+
+function sideOverlap(set: string | number | undefined, mark: SideMark): string | number | undefined {
+  if (set !== undefined) return set;
+  return typeof mark.since?.value === 'string' ? DEFAULT_SYNC_OVERLAP : undefined;
+}
+
+/**
  * Stages one side's changes since its watermark (the delta machinery: `since` from the stored cursor
  * less the side's overlap, records at or below it dropped), page by page: each record's mapped values,
  * hash, match key and soft-delete flag upserted into the staging queue. The side's watermark moves
@@ -32,10 +46,11 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
   const open = run.sides[side];
   const sideDef = open.def;
   const mark = asSideMark(await store.getWatermark(def.name, side));
+  const overlap = sideOverlap(sideDef.overlap, mark);
   const delta = sideDef.cursor
     ? planDelta(
         def.name,
-        { field: sideDef.cursor, ...(sideDef.overlap === undefined ? {} : { overlap: sideDef.overlap }) },
+        { field: sideDef.cursor, ...(overlap === undefined ? {} : { overlap }) },
         sideMarkJson(mark),
         { resuming: false, full: options.full, now: options.started },
         sideDef.source.where,

@@ -22,6 +22,8 @@ export interface SyncRun {
   readonly sides: Readonly<Record<Side, OpenSide>>;
   /** Links with open or resolved field conflicts: loaded when the run starts, grown as it opens more. */
   readonly conflictLinks: Set<number>;
+  /** Links whose writes failed this run: their changes stay staged and are not tried again until the next run. */
+  readonly failedLinks: Set<number>;
   /** Publishes a run.progress event with the counts so far. */
   progress(): void;
   /** Records that failed this run (error records stored): a reconcile pass runs only after a run without. */

@@ -5,6 +5,7 @@ import type {
   SyncDefinition,
   SyncSideDefinition,
 } from '../../config/definition.js';
+import { syncPiiPaths } from '../../config/sync-pii.js';
 import { type Context, FlowError, type KeyedOperation, type Source, type Stage } from '../../sdk/index.js';
 import type { Breakers } from '../breakers.js';
 import type { Bulkheads } from '../bulkheads.js';
@@ -66,7 +67,7 @@ export function sideFlow(
     destinations: operations.map(destination),
     ...(sync.retry ? { retry: sync.retry } : {}),
     ...(sync.timeouts ? { timeouts: sync.timeouts } : {}),
-    ...(sync.pii ? { pii: sync.pii } : {}),
+    ...(sync.pii ? { pii: syncPiiPaths(sync) } : {}),
     where: side.where,
   };
 }

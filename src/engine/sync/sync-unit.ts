@@ -55,6 +55,8 @@ export interface Settled {
  * `before` link), its change stays staged with one more attempt.
  */
 export interface SyncUnit {
+  /** The link of the pair the unit writes, when it has one already. */
+  readonly linkId?: number;
   readonly writes: readonly UnitWrite[];
   readonly before?: NewLink;
   settle(s: Settled): void;

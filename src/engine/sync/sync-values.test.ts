@@ -36,6 +36,10 @@ const equal: readonly Case[] = [
   ],
   [[], []],
   ['text', 'text'],
+  // trailing spaces are padding (char(n) on PostgreSQL reads 'ab    ', on MySQL 'ab'; both compare them equal)
+  ['ab    ', 'ab'],
+  ['a ', 'a'],
+  ['   ', ''],
 ];
 
 const different: readonly Case[] = [
@@ -54,7 +58,8 @@ const different: readonly Case[] = [
   ['yes', true],
   [2, true],
   ['a', 'A'],
-  ['a ', 'a'],
+  ['a', ' a'],
+  ['a\t', 'a'],
   ['2024-01-02', '2024-01-02T00:00:00Z'],
   ['2024-01-02T10:00:00Z', '2024-01-02T10:00:01Z'],
   ['2024-01-02T10:00:00+01:00', '2024-01-02T10:00:00Z'],

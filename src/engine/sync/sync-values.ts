@@ -15,7 +15,10 @@ import { canonicalJson, type Json } from '../../sdk/index.js';
  * - date-time strings (`YYYY-MM-DD[T ]HH:MM…`, with or without seconds, fraction, `Z` or offset; no
  *   offset is read as UTC) → `@` + epoch millis (sub-millisecond digits dropped); a date without a time
  *   stays text;
- * - any other string → `'` + the string as is (no trimming: trimming is a transform);
+ * - any other string → `'` + the string as is, but for its trailing spaces (U+0020): they are padding —
+ *   a char(n) column reads `'ab    '` on PostgreSQL and `'ab'` on MySQL, and both compare them equal —
+ *   else a value written to one reads back different from the other and the pair never settles;
+ *   leading spaces, tabs and case stay (trimming is a transform);
  * - objects and arrays → their canonical JSON (sorted keys).
  */
 export function canonical(value: Json | undefined): string {
@@ -48,7 +51,10 @@ export function hashValues(names: readonly string[], values: { readonly [name: s
   return hash('sha1', text, 'hex'); // one-shot: a third of createHash's cost per record
 }
 
-function canonicalString(s: string): string {
+function canonicalString(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  const s = end === text.length ? text : text.slice(0, end);
   const n = s.length;
   if (n === 0) return "'";
   const c0 = s.charCodeAt(0);
