@@ -192,6 +192,11 @@ export interface SyncFieldDefinition {
   /** This field's conflict policy (default: the sync's). */
   readonly conflict?: ConflictPolicy;
   readonly where: string;
+  /**
+   * `file:line:col` of the field's settings by path (`toB`, `toB.transform`, `toA.values`), for the
+   * errors `syncline validate` finds compiling `toA` / `toB`.
+   */
+  readonly fieldWhere?: FieldWhere;
 }
 
 /** A bi-directional sync (`syncs.<name>`), validated: docs/sync.md. */

@@ -230,14 +230,12 @@ flows:
         'CONFIG_UNKNOWN_KEY',
         `${FILE}:1:1`,
         'unknown key "flow" at the top level',
-        'Did you mean "flows"? Known keys here: connections, flows, notify (and any key starting with x-).',
+        'Did you mean "flows"? Known keys here: connections, flows, notify, syncs (and any key starting with x-).',
       ],
-      [
-        'CONFIG_INVALID',
-        `${FILE}:1:1`,
-        'flows is required: a map (key: value)',
-        'Add `flows:` with a map (key: value) at the top level.',
-      ],
+    ]);
+    // without the mistyped key: the file declares nothing to run
+    expect(errorsOf('connections: {}\n').map((e) => e.message)).toEqual([
+      'flows: the file declares no flow (and no sync)',
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { declaredConnectionTypes, parseConnection } from './parse-connections.js
 import type { ParseContext } from './parse-context.js';
 import { parseFlow } from './parse-flow.js';
 import { parseNotify } from './parse-notify.js';
+import { parseSyncs } from './parse-syncs.js';
 import { parseYaml } from './parse-yaml.js';
 import { createProblemList } from './problems.js';
 import { resolveReferences, resolveValueReferences } from './resolve-references.js';
@@ -21,7 +22,8 @@ export interface ProjectOptions {
   /**
    * Check and return only these flows and the flows of their pipelines (`next:`, and the flow a stage
    * reads): what `run <file> <flow>` needs. The YAML is still read whole; the other flows are not
-   * checked. A name the file does not declare checks every flow (and the caller reports the name).
+   * checked. Sync names among them check only those syncs. A name the file does not declare checks
+   * every flow and sync (and the caller reports the name).
    */
   readonly flows?: readonly string[];
 }
@@ -66,6 +68,22 @@ function onlyNeeded(all: [string, unknown][], wanted: readonly string[] | undefi
     if (upstream !== undefined && byName.has(upstream)) needed.add(upstream);
   }
   return all.filter(([name]) => needed.has(name));
+}
+
+/**
+ * `run <file> <name>` names flows, syncs or both: the flows to check (undefined: all) and the syncs
+ * (undefined: all). A name neither declares checks everything (the caller reports the name).
+ */
+function neededSyncs(
+  wanted: readonly string[] | undefined,
+  flowNames: ReadonlySet<string>,
+  syncNames: ReadonlySet<string>,
+): { flows: readonly string[] | undefined; syncs: ReadonlySet<string> | undefined } {
+  if (wanted === undefined || wanted.some((name) => !flowNames.has(name) && !syncNames.has(name)))
+    return { flows: undefined, syncs: undefined };
+  const syncs = wanted.filter((name) => syncNames.has(name));
+  if (syncs.length === 0) return { flows: wanted, syncs: new Set() };
+  return { flows: wanted.filter((name) => !syncNames.has(name)), syncs: new Set(syncs) };
 }
 
 /**
@@ -124,13 +142,17 @@ export function parseProject(
     if (connection) connections[name] = connection;
   }
   const flows: Record<string, FlowDefinition> = {};
-  const flowEntries = onlyNeeded(entries((root as Record<string, unknown>).flows), options.flows);
-  if (flowEntries.length === 0 && problems.count === 0) {
+  const allFlows = entries((root as Record<string, unknown>).flows);
+  const syncNames = new Set(entries((root as Record<string, unknown>).syncs).map(([name]) => name));
+  const flowNames = new Set(allFlows.map(([name]) => name));
+  const wanted = neededSyncs(options.flows, flowNames, syncNames);
+  const flowEntries = wanted.flows === undefined || wanted.flows.length > 0 ? onlyNeeded(allFlows, wanted.flows) : [];
+  if (allFlows.length === 0 && syncNames.size === 0 && problems.count === 0) {
     problems.add(
       'CONFIG_INVALID',
       locator.at(['flows']),
-      'flows: the file declares no flow',
-      'Add a flow under `flows:` with a `source:` and `destinations:`.',
+      'flows: the file declares no flow (and no sync)',
+      'Add a flow under `flows:` with a `source:` and `destinations:`, or a sync under `syncs:`.',
     );
   }
   for (const [name, value] of flowEntries) {
@@ -143,6 +165,7 @@ export function parseProject(
     entries((root as Record<string, unknown>).flows).map(([name]) => name),
   );
   checkKeys(flows, ctx);
+  const syncs = parseSyncs((root as Record<string, unknown>).syncs, flowNames, ctx, wanted.syncs);
   const notify = parseNotify((root as Record<string, unknown>).notify, ['notify'], ctx);
   problems.throwIfAny();
   const absolute = resolve(file);
@@ -151,6 +174,7 @@ export function parseProject(
     baseDir: dirname(absolute),
     connections,
     flows,
+    ...(syncNames.size === 0 ? {} : { syncs }),
     ...(notify === undefined ? {} : { notify }),
     redactor: createRedactor({ secrets: [...used.secrets, ...secretValues(env)], env: used.env }),
   };

@@ -35,7 +35,10 @@ export const projectSchema = z.strictObject({
   /** Error notifications for every flow (a flow's own `notify:` replaces it). */
   notify: z.unknown().nullish(),
   connections: z.record(z.string(), z.unknown()).nullish(),
-  flows: z.record(z.string(), z.unknown()),
+  /** One-way flows; a file declares flows, syncs or both. */
+  flows: z.record(z.string(), z.unknown()).nullish(),
+  /** Bi-directional syncs (docs/sync.md), checked by sync-structure.ts. */
+  syncs: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** The circuit breaker of a connection (shared by every flow using it in the process). */

@@ -54,6 +54,7 @@ export * from './sql/sql-error-codes.js';
 export * from './sql/sql-params.js';
 export * from './sql/table-columns.js';
 export * from './sql/table-destination-config.js';
+export * from './sql/table-keyed-writes.js';
 export * from './sql/table-problems.js';
 export * from './sql/table-writes.js';
 export * from './sql/value-kinds.js';

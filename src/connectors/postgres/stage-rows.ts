@@ -1,6 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { keyId } from '../../kit/index.js';
 import type { Json } from '../../sdk/index.js';
 import { copyField } from './copy-text.js';
 import { quoteIdent } from './sql-text.js';
@@ -96,6 +97,32 @@ function lineValues(line: string): (string | null)[] {
             ch === 'n' ? '\n' : ch === 't' ? '\t' : ch === 'r' ? '\r' : '\\',
           ),
     );
+}
+
+/**
+ * Inserts `rows` into the target one `INSERT … RETURNING key` each (their key is the database's, e.g. a
+ * serial or identity column), and returns each row's key as its id. A line planned for the staging
+ * table ends with the row number: only the columns' fields are bound.
+ */
+export async function insertReturning(
+  client: pg.PoolClient,
+  table: string,
+  rows: readonly StagedRow[],
+  key: readonly string[],
+): Promise<(string | undefined)[]> {
+  const names = (rows[0] as StagedRow).columns.map(quoteIdent);
+  const returning = key.map(quoteIdent).join(', ');
+  const text =
+    names.length === 0
+      ? `INSERT INTO ${table} DEFAULT VALUES RETURNING ${returning}`
+      : `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${returning}`;
+  const ids: (string | undefined)[] = [];
+  for (const row of rows) {
+    const values = names.length === 0 ? [] : lineValues(row.line).slice(0, names.length);
+    const result = await client.query<Record<string, Json>>({ text, values });
+    ids.push(keyId(result.rows[0] ?? {}, key));
+  }
+  return ids;
 }
 
 /** Fills the staging table with multi-row `INSERT … VALUES ($1, …)` statements, all values bound. */

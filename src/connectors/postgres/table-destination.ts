@@ -1,31 +1,41 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
-  checkBatchMarker,
   createdColumns,
   createTableStatement,
+  generatesKey,
+  keyId,
   type MarkerStore,
   markerRejected,
   missingKeyError,
   onceUntilFailed,
   pageMarkers,
+  startBatch,
+  tableKeyedWrites,
   type WriteOutcome,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
-import { copyRows, type FieldWriter, fieldWriter, insertRows, type StagedRow } from './stage-rows.js';
+import { copyRows, type FieldWriter, fieldWriter, insertReturning, insertRows, type StagedRow } from './stage-rows.js';
 import { type TableDestinationConfig, tableDestinationConfig } from './table-destination-config.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 import { validateTable } from './validate-table.js';
-import { applySql, createTableDialect, ROW, stagingSql } from './write-sql.js';
+import { applySql, changedRows, createTableDialect, ROW, stagingSql } from './write-sql.js';
 
 export { type TableDestinationConfig, tableDestinationConfig };
 
 type Outcome = WriteOutcome;
 
 type Result = pg.QueryResult<Record<string, unknown>>;
+
+/** The record's data without its key columns that hold null: the database gives them (an insert by a key). */
+function withoutNullKey(data: JsonObject, key: readonly string[]): JsonObject {
+  const copy: JsonObject = { ...data };
+  for (const k of key) if (copy[k] === null) delete copy[k];
+  return copy;
+}
 
 /** Cuts rows into runs with one column set and (for upsert/update) no key twice, so each run is one statement. */
 function segments(rows: readonly StagedRow[], keyOf: ((row: StagedRow) => string) | undefined): StagedRow[][] {
@@ -50,15 +60,20 @@ function segments(rows: readonly StagedRow[], keyOf: ((row: StagedRow) => string
 export const tableDestination = defineDestination<TableDestinationConfig, PostgresConnection>({
   type: 'table',
   description:
-    'Writes records into a table: insert, update, upsert or ignore-existing; each batch staged with COPY and applied in one transaction.',
+    'Writes records into a table: insert, update, upsert, ignore-existing or delete; each batch staged with COPY and applied in one transaction.',
   config: tableDestinationConfig,
   validate: validateTable,
+  keyedWrites: tableKeyedWrites(),
   async open({ config, connection }) {
     const name = qualifiedName(config.table, config.schema);
     const where = `${connection.target} table ${name}`;
     const key = config.key ?? [];
     const operation = config.operation;
-    const only = config.columns ? new Set([...config.columns, ...key]) : undefined;
+    /** Inserts by a key report each row's key as its id (read back with RETURNING when the database gives it). */
+    const withIds = operation === 'insert' && key.length > 0;
+    // a delete stages the key only, whatever else the record carries
+    const only =
+      operation === 'delete' ? new Set(key) : config.columns ? new Set([...config.columns, ...key]) : undefined;
     const staging = `pg_temp.${quoteIdent(`syncline_stage_${randomBytes(6).toString('hex')}`)}`;
     const stage = config.mode === 'copy' ? copyRows : insertRows;
     const direct = config.mode === 'copy' && operation === 'insert';
@@ -148,9 +163,12 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       shape = undefined;
       for (let index = 0; index < records.length; index++) {
         const record = records[index] as DataRecord;
-        const data = record.data;
+        let data = record.data;
         const id = record.meta.id;
-        const noKey = missingKeyError(data, key, id, where);
+        // an insert may leave its key to the database (its column left out, the key read back); the others need it
+        if (withIds && generatesKey(data, key)) data = withoutNullKey(data, key);
+        else if (withIds && out.ids) out.ids[index] = keyId(data, key);
+        const noKey = operation === 'insert' ? undefined : missingKeyError(data, key, id, where);
         if (noKey !== undefined) {
           out.rejected.push({ index, error: noKey });
           continue;
@@ -228,11 +246,21 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       const end = `RELEASE SAVEPOINT syncline_rows${commit ? '; COMMIT' : ''}`;
       const columns = (rows[0] as StagedRow).columns;
       // COPY staging: one round trip, the statements before and after the COPY in its query string
-      const folded = direct || (stage === copyRows && operation !== 'update');
+      const returning = withIds && !key.every((k) => columns.includes(k));
+      const folded = !returning && (direct || (stage === copyRows && operation !== 'update'));
       if (!folded) await client.query(before);
       state.prefix = '';
       state.dirty = false;
       try {
+        if (returning) {
+          // keys the database generates: one INSERT … RETURNING a row, the ids kept once the rows are in
+          const ids = await insertReturning(client, i.sql, rows, key);
+          await client.query(end);
+          for (const [n, row] of rows.entries()) if (out.ids) out.ids[row.index] = ids[n];
+          out.written += rows.length;
+          if (commit) state.commit = true;
+          return;
+        }
         if (direct) {
           // insert with COPY: straight into the target; a bad row's COPY line number says which record it is.
           out.written += await copyRows(client, i.sql, rows, true, { before, after: end });
@@ -243,8 +271,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
           const tags: string[] = [];
           const apply = applySql(operation, i, staging, columns, key);
           await copyRows(client, staging, rows, false, { before, after: `${apply}; ${end}`, tags });
-          // the INSERT's tag: `INSERT 0 <rows inserted or updated>`
-          const changed = Number(tags.find((t) => t.startsWith('INSERT '))?.split(' ')[2] ?? 0);
+          const changed = changedRows(tags);
           state.dirty = true;
           out.written += changed;
           out.skipped += rows.length - changed;
@@ -296,12 +323,13 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
 
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const out: Outcome = { written: 0, skipped: 0, rejected: [] };
-        if (records.length === 0) return out;
-        // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
-        const check = await checkBatchMarker({ markers, table: markerTable, batch, records, where }, markerStore, ctx);
-        if ('done' in check) return check.done;
-        const { mark } = check;
+        const start = await startBatch(
+          { markers, table: markerTable, batch, records, where, withIds },
+          markerStore,
+          ctx,
+        );
+        if ('done' in start) return start.done;
+        const { out, mark } = start;
         if (!info) await create(records);
         const i = info as TableInfo;
         const rows = plan(records, out, i);
@@ -330,6 +358,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
           }, where);
         }
         out.rejected.sort((a, b) => a.index - b.index);
+        // a refused record has no id, even when it carried its key
+        if (out.ids) for (const r of out.rejected) out.ids[r.index] = undefined;
         return out;
       },
       async close() {},

@@ -32,7 +32,8 @@ function differs(info: TableInfo, columns: readonly string[], left: string, righ
  * The statements that move one staged segment into the target, as one simple-protocol string.
  * insert → `INSERT … SELECT`; upsert → `… ON CONFLICT (key) DO UPDATE SET … WHERE (values differ)`, so
  * unchanged rows are not rewritten; ignore → `… ON CONFLICT (key) DO NOTHING`; update → `UPDATE … FROM
- * staging WHERE key matches AND values differ`, then `SELECT` the row numbers no target row matched.
+ * staging WHERE key matches AND values differ`, then `SELECT` the row numbers no target row matched;
+ * delete → `DELETE … USING staging WHERE key matches` (a key no row has is skipped).
  */
 export function applySql(
   operation: TableOperation,
@@ -44,6 +45,10 @@ export function applySql(
   const keySet = new Set(key);
   const rest = columns.filter((c) => !keySet.has(c));
   const list = columns.map(quoteIdent).join(', ');
+  if (operation === 'delete') {
+    const match = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+    return `DELETE FROM ${info.sql} AS t USING ${staging} s WHERE ${match}`;
+  }
   if (operation === 'update') {
     const match = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
     const missing = `SELECT s.${ROW} FROM ${staging} s WHERE NOT EXISTS (SELECT 1 FROM ${info.sql} t WHERE ${match})`;
@@ -57,6 +62,15 @@ export function applySql(
   if (operation === 'ignore' || rest.length === 0) return `${insert} ${target} DO NOTHING`;
   const set = rest.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ');
   return `${insert} ${target} DO UPDATE SET ${set} WHERE ${differs(info, rest, 't', 'EXCLUDED')}`;
+}
+
+/** Rows the apply statement of a folded COPY changed, from its command tag: `INSERT 0 <n>` or `DELETE <n>`. */
+export function changedRows(tags: readonly string[]): number {
+  for (const tag of tags) {
+    if (tag.startsWith('INSERT ')) return Number(tag.split(' ')[2] ?? 0);
+    if (tag.startsWith('DELETE ')) return Number(tag.split(' ')[1] ?? 0);
+  }
+  return 0;
 }
 
 function sqlType(values: Iterable<Json | undefined>): string {

@@ -3,6 +3,8 @@ import {
   alreadyWritten,
   createdColumns,
   createTableStatement,
+  generatesKey,
+  keyId,
   markerId,
   markerRejected,
   missingKeyError,
@@ -11,6 +13,7 @@ import {
   sqlErrors,
   type TableDestinationConfig,
   tableDestinationConfig,
+  tableKeyedWrites,
   type WriteOutcome,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
@@ -26,7 +29,9 @@ interface Prepared {
   readonly stmt: Database.Statement;
   readonly order: readonly string[];
   readonly columns: readonly string[];
-  /** The same write for `rows` records at once (inserts only; undefined for update or one row). */
+  /** An insert that reads back the key the database generated (`RETURNING key`): one row at a time. */
+  readonly returning: boolean;
+  /** The same write for `rows` records at once (inserts only; undefined for update, delete or one row). */
   readonly many: { readonly stmt: Database.Statement; readonly rows: number } | undefined;
 }
 
@@ -69,14 +74,20 @@ function tableExists(db: Database.Database, table: string): boolean {
 
 export const tableDestination = defineDestination<TableDestinationConfig, SqliteConnection>({
   type: 'table',
-  description: 'Writes records into a table: insert, update, upsert or ignore-existing, one transaction per batch.',
+  description:
+    'Writes records into a table: insert, update, upsert, ignore-existing or delete, one transaction per batch.',
   config: tableDestinationConfig,
   validate: validateTable,
+  keyedWrites: tableKeyedWrites(),
   async open({ config, connection }) {
     const { db } = connection;
     const where = `sqlite table ${quoteIdent(config.table)}`;
     const key = config.key ?? [];
-    const only = config.columns ? new Set(config.columns) : undefined;
+    const operation = config.operation;
+    /** Inserts by a key report each row's key as its id. */
+    const withIds = operation === 'insert' && key.length > 0;
+    // a delete binds the key only, whatever else the record carries
+    const only = operation === 'delete' ? new Set(key) : config.columns ? new Set(config.columns) : undefined;
     let exists = false;
     try {
       exists = tableExists(db, config.table);
@@ -122,18 +133,16 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
     };
 
     const cache = new Map<string, Prepared>();
-    const prepare = (columns: readonly string[]): Prepared => {
-      const id = columns.join('\u0000');
+    const prepare = (columns: readonly string[], returning: boolean): Prepared => {
+      const id = `${columns.join('\u0000')}${returning ? '\u0001' : ''}`;
       let p = cache.get(id);
       if (p === undefined) {
         if (cache.size >= 256) cache.clear();
-        const sql: WriteSql = writeSql(config.operation, config.table, columns, key);
-        const rows = config.operation === 'update' ? 1 : rowsPerInsert(columns.length);
+        const sql: WriteSql = writeSql(operation, config.table, columns, key, 1, returning);
+        const rows = operation === 'update' || operation === 'delete' || returning ? 1 : rowsPerInsert(columns.length);
         const many =
-          rows > 1
-            ? { stmt: db.prepare(writeSql(config.operation, config.table, columns, key, rows).sql), rows }
-            : undefined;
-        p = { stmt: db.prepare(sql.sql), order: sql.order, columns: [...columns], many };
+          rows > 1 ? { stmt: db.prepare(writeSql(operation, config.table, columns, key, rows).sql), rows } : undefined;
+        p = { stmt: db.prepare(sql.sql), order: sql.order, columns: [...columns], returning, many };
         cache.set(id, p);
       }
       return p;
@@ -146,12 +155,17 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
         const data = record.data;
         let columns = Object.keys(data);
         if (only) columns = columns.filter((c) => only.has(c));
-        const noKey = missingKeyError(data, key, record.meta.id, where);
+        // an insert may leave its key to the database (it is read back); the others need it
+        const returning = withIds && generatesKey(data, key);
+        const noKey = operation === 'insert' ? undefined : missingKeyError(data, key, record.meta.id, where);
         if (noKey !== undefined) {
           plans.push(noKey);
           continue;
         }
-        last = last && sameColumns(last.columns, columns) ? last : prepare(columns);
+        last =
+          last && last.returning === returning && sameColumns(last.columns, columns)
+            ? last
+            : prepare(columns, returning);
         plans.push(last);
       }
       return plans;
@@ -161,9 +175,16 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       const id = record.meta.id;
       const values = new Array<unknown>(prepared.order.length);
       bindRow(prepared.order, record.data, values, 0);
+      if (prepared.returning) {
+        const row = prepared.stmt.get(values) as JsonObject;
+        (out.ids as (string | undefined)[])[index] = keyId(row, key);
+        out.written++;
+        return;
+      }
       const changes = prepared.stmt.run(values).changes;
+      if (out.ids) out.ids[index] = keyId(record.data, key);
       if (changes > 0) out.written++;
-      else if (config.operation === 'update') {
+      else if (operation === 'update') {
         out.rejected.push({ index, error: rowNotFound(config.table, id, where) });
       } else out.skipped++;
     };
@@ -176,18 +197,28 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
       for (let r = 1; r < many.rows; r++) if (plans[start + r] !== prepared) return 0;
       const width = prepared.order.length;
       const values = new Array<unknown>(many.rows * width);
-      for (let r = 0; r < many.rows; r++)
-        bindRow(prepared.order, (records[start + r] as DataRecord).data, values, r * width);
+      for (let r = 0; r < many.rows; r++) {
+        const data = (records[start + r] as DataRecord).data;
+        bindRow(prepared.order, data, values, r * width);
+        if (out.ids) out.ids[start + r] = keyId(data, key);
+      }
       const changes = many.stmt.run(values).changes;
       out.written += changes;
       out.skipped += many.rows - changes;
       return many.rows;
     };
 
+    const outcome = (n: number): Outcome => ({
+      written: 0,
+      skipped: 0,
+      rejected: [],
+      ...(withIds ? { ids: new Array<string | undefined>(n).fill(undefined) } : {}),
+    });
+
     const fast = db.transaction((plans: Plan[], records: readonly DataRecord[], mark?: Mark): Outcome | Found => {
       const found = findMark(mark);
       if (found) return found;
-      const out: Outcome = { written: 0, skipped: 0, rejected: [] };
+      const out = outcome(records.length);
       for (let i = 0; i < plans.length; ) {
         const p = plans[i] as Plan;
         if (p instanceof FlowError) {
@@ -209,7 +240,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
     const slow = db.transaction((plans: Plan[], records: readonly DataRecord[], mark?: Mark): Outcome | Found => {
       const found = findMark(mark);
       if (found) return found;
-      const out: Outcome = { written: 0, skipped: 0, rejected: [] };
+      const out = outcome(records.length);
       for (let i = 0; i < plans.length; i++) {
         const p = plans[i] as Plan;
         if (p instanceof FlowError) {

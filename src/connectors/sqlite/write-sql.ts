@@ -17,7 +17,8 @@ export function rowsPerInsert(columnCount: number): number {
 }
 
 /**
- * insert → INSERT; upsert → INSERT … ON CONFLICT (key) DO UPDATE SET col = excluded.col WHERE a value differs;
+ * insert → INSERT (with `returning`: `… RETURNING key`, the key the database gave the row);
+ * delete → DELETE … WHERE key = ?; upsert → INSERT … ON CONFLICT (key) DO UPDATE SET col = excluded.col WHERE a value differs;
  * ignore → INSERT … ON CONFLICT (key) DO NOTHING; update → UPDATE … SET … WHERE key = ?.
  * `columns` are the record's columns (key columns included). An INSERT may take `rows` rows at once
  * (`VALUES (…), (…)`, each bound in `order`); SQLite applies them one after the other, like single rows.
@@ -28,22 +29,25 @@ export function writeSql(
   columns: readonly string[],
   key: readonly string[],
   rows = 1,
+  returning = false,
 ): WriteSql {
   const t = quoteIdent(table);
+  const match = key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ');
+  if (operation === 'delete') return { sql: `DELETE FROM ${t} WHERE ${match}`, order: [...key] };
   const keySet = new Set(key);
   const rest = columns.filter((c) => !keySet.has(c));
   if (operation === 'update') {
     const set = rest.length > 0 ? rest : [key[0] as string];
     return {
-      sql:
-        `UPDATE ${t} SET ${set.map((c) => `${quoteIdent(c)} = ?`).join(', ')} ` +
-        `WHERE ${key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')}`,
+      sql: `UPDATE ${t} SET ${set.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE ${match}`,
       order: [...set, ...key],
     };
   }
   const row = `(${columns.map(() => '?').join(', ')})`;
   const insert = `INSERT INTO ${t} (${columns.map(quoteIdent).join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
-  if (operation === 'insert') return { sql: insert, order: columns };
+  if (operation === 'insert') {
+    return { sql: returning ? `${insert} RETURNING ${key.map(quoteIdent).join(', ')}` : insert, order: columns };
+  }
   const target = `ON CONFLICT (${key.map(quoteIdent).join(', ')})`;
   if (operation === 'ignore' || rest.length === 0) return { sql: `${insert} ${target} DO NOTHING`, order: columns };
   const set = rest.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(', ');

@@ -2,6 +2,7 @@ import type { Context } from '../../sdk/context.js';
 import type { WriteBatch, WriteResult } from '../../sdk/destination.js';
 import type { DataRecord } from '../../sdk/record.js';
 import { alreadyWritten, markerId, type PageMarkers } from './page-marker.js';
+import type { WriteOutcome } from './table-writes.js';
 
 /** How a server table writer reaches its marker table (the statements are its dialect's). */
 export interface MarkerStore {
@@ -48,4 +49,32 @@ export async function checkBatchMarker(
         .map((v) => store.literal(v))
         .join(', ')})`,
   };
+}
+
+/** A batch to write now: its outcome to fill (with an id per record for inserts by a key) and its marker's INSERT. */
+export interface BatchStart {
+  readonly out: WriteOutcome;
+  readonly mark: ((rejected: string | null) => string) | undefined;
+}
+
+/**
+ * How every server table writer starts a batch: nothing to do for no records; the batch's marker
+ * checked (`done`: committed before a crash, the result to return); else a fresh outcome to fill.
+ */
+export async function startBatch(
+  args: Parameters<typeof checkBatchMarker>[0] & { readonly withIds: boolean },
+  store: MarkerStore,
+  ctx: Context,
+): Promise<{ readonly done: WriteResult } | BatchStart> {
+  const n = args.records.length;
+  const out: WriteOutcome = {
+    written: 0,
+    skipped: 0,
+    rejected: [],
+    ...(args.withIds ? { ids: new Array<string | undefined>(n).fill(undefined) } : {}),
+  };
+  if (n === 0) return { done: out };
+  // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
+  const check = await checkBatchMarker(args, store, ctx);
+  return 'done' in check ? check : { out, mark: check.mark };
 }

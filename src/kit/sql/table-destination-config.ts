@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { pageMarkersField } from './page-marker.js';
 
-/** How a table destination writes: plain insert, update by key, upsert by key, or insert-if-absent. */
-export const tableOperation = z.enum(['insert', 'update', 'upsert', 'ignore']);
+/**
+ * How a table destination writes: plain insert, update by key, upsert by key, insert-if-absent, or
+ * delete by key (the rows whose key a record carries; a missing row is skipped).
+ */
+export const tableOperation = z.enum(['insert', 'update', 'upsert', 'ignore', 'delete']);
 
 export type TableOperation = z.infer<typeof tableOperation>;
 
@@ -30,10 +33,10 @@ export const tableDestinationFields = {
   pageMarkers: pageMarkersField,
 };
 
-/** Operations update, upsert and ignore need a key. */
+/** Operations update, upsert, ignore and delete need a key. */
 export function requireKey<T extends { operation: TableOperation; key?: string[] | undefined }>(schema: z.ZodType<T>) {
   return schema.refine((c) => c.operation === 'insert' || c.key !== undefined, {
-    message: 'operations update, upsert and ignore need key: [column, ...]',
+    message: 'operations update, upsert, ignore and delete need key: [column, ...]',
     path: ['key'],
   });
 }

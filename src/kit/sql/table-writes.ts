@@ -6,6 +6,8 @@ export interface WriteOutcome {
   written: number;
   skipped: number;
   rejected: { index: number; error: FlowError }[];
+  /** Inserts by a key (tableKeyedWrites): each written record's key, carried or generated, by index. */
+  ids?: (string | undefined)[];
 }
 
 /** RECORD_NO_KEY when the record lacks a value for a key column; undefined when it has all of them. */

@@ -1,0 +1,51 @@
+import type { KeyedWrites } from '../../sdk/destination.js';
+import type { Json, JsonObject } from '../../sdk/json.js';
+import type { TableOperation } from './table-destination-config.js';
+
+/**
+ * A SQL table destination's writes by key for a bi-directional sync: the same table config with
+ * `operation` insert, update or delete and `key: [key]`. Inserts report each row's key as its id
+ * (`insertedId`), the one the record carries or the one the database generated.
+ */
+export function tableKeyedWrites<
+  C extends { operation: TableOperation; key?: string[] | undefined },
+>(): KeyedWrites<C> {
+  return {
+    operations: ['insert', 'update', 'delete'],
+    config: (config, operation, key) => ({ ...config, operation, key: [key] }),
+  };
+}
+
+/** A key value as an id: text as is, a number or boolean as its text, anything else as JSON. */
+function idText(value: Json): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The id of a row by its key columns' values (`WriteResult.ids`): the one column's value as text, or
+ * the JSON array of the values for a key of several columns; undefined when a value is missing (the
+ * database generates it, and the writer reads it back).
+ */
+export function keyId(data: JsonObject, key: readonly string[]): string | undefined {
+  if (key.length === 0) return undefined;
+  if (key.length === 1) {
+    const v = data[key[0] as string];
+    return v === undefined || v === null ? undefined : idText(v);
+  }
+  const values: Json[] = [];
+  for (const k of key) {
+    const v = data[k];
+    if (v === undefined || v === null) return undefined;
+    values.push(v);
+  }
+  return JSON.stringify(values);
+}
+
+/** True when the record leaves a key column to the database (an insert whose id is read back). */
+export function generatesKey(data: JsonObject, key: readonly string[]): boolean {
+  for (const k of key) {
+    const v = data[k];
+    if (v === undefined || v === null) return true;
+  }
+  return false;
+}
