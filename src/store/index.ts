@@ -38,3 +38,21 @@ export type {
   StoredLease,
 } from './state-store.js';
 export { chooseStore, STORE_FILE, STORE_FOLDER, type StoreChoice, type StoreChoiceInput } from './store-location.js';
+export type {
+  ConflictFilter,
+  ConflictResolution,
+  ConflictRow,
+  ConflictStatus,
+  LinkFilter,
+  LinkPatch,
+  LinkRow,
+  LinkStatus,
+  NewConflict,
+  NewLink,
+  NewStagedChange,
+  StagedChange,
+  SyncBatchCommit,
+  SyncBatchCommitted,
+  SyncSide,
+  SyncStore,
+} from './sync-store.js';

@@ -21,6 +21,7 @@ import type { StoreDatabase } from './schema.js';
 import { deleteSecret, getSecret, listSecrets, putSecret } from './secret-queries.js';
 import type { StateStore } from './state-store.js';
 import { clearState, getState, putState, scanState } from './step-state-queries.js';
+import { createSyncStore } from './sync-state-store.js';
 import { getWatermark, setWatermark } from './watermark-queries.js';
 
 /** The StateStore over an open, migrated Kysely instance: the same queries for both dialects. */
@@ -28,6 +29,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
   let closed: Promise<void> | undefined;
   return {
     dialect,
+    sync: createSyncStore(db),
     createRun: (run) => createRun(db, run),
     updateRun: (id, patch) => updateRun(db, id, patch),
     getRun: (id) => getRun(db, id),

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import { RUN_LEASE_MS } from '../sdk/index.js';
 import { readInt, readIntOrNull, readTime, writeTime } from './codec.js';
 import type { StoreDatabase } from './schema.js';
+import { createSyncTables, dropSyncTables } from './sync-migration.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -324,6 +325,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0011_lease_owners': {
       up: (db: Kysely<unknown>) => addLeaseOwners(db),
       down: (db: Kysely<unknown>) => db.schema.alterTable('leases').dropColumn('owner').execute(),
+    },
+    '0012_syncs': {
+      up: (db: Kysely<unknown>) => createSyncTables(db, dialect),
+      down: (db: Kysely<unknown>) => dropSyncTables(db),
     },
   };
 }

@@ -154,6 +154,76 @@ export interface RecordIdsTable {
   at: Timestamp;
 }
 
+type NullableText = ColumnType<string | null, string | null, string | null>;
+type NullableTime = ColumnType<Date | string | null, string | null, string | null>;
+
+/** Bi-directional syncs: the identity map, one row per linked pair (docs/sync.md). JSON columns are JSON text. */
+export interface SyncLinksTable {
+  id: Generated<number | string>;
+  sync: string;
+  a_id: NullableText;
+  b_id: NullableText;
+  status: string;
+  a_hash: NullableText;
+  b_hash: NullableText;
+  base_a: string;
+  base_b: string;
+  a_changed_at: string;
+  b_changed_at: string;
+  intent: NullableText;
+  deleted_on: NullableText;
+  error: NullableText;
+  failures: number;
+  synced_at: NullableTime;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The staging queue of a sync: one row per (sync, side, record), in `seq` order; 0/1 for the flags. */
+export interface SyncChangesTable {
+  sync: string;
+  side: string;
+  rid: string;
+  seq: Id;
+  match_key: NullableText;
+  hash: string;
+  values: string;
+  changed_at: string;
+  deleted: number;
+  attempts: number;
+  error: NullableText;
+  parked: number;
+}
+
+export interface SyncConflictsTable {
+  id: Generated<number | string>;
+  sync: string;
+  kind: string;
+  link_id: ColumnType<number | string | null, number | null, number | null>;
+  field: NullableText;
+  a_id: NullableText;
+  b_id: NullableText;
+  base: string;
+  a_value: string;
+  b_value: string;
+  a_changed_at: string;
+  b_changed_at: string;
+  candidates: string;
+  status: string;
+  resolution: NullableText;
+  note: NullableText;
+  run_id: ColumnType<number | string | null, number | null, number | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The keys a reconcile pass saw on a side. */
+export interface SyncSeenTable {
+  sync: string;
+  side: string;
+  rid: string;
+}
+
 export interface StoreDatabase {
   runs: RunsTable;
   run_pages: RunPagesTable;
@@ -168,4 +238,8 @@ export interface StoreDatabase {
   api_tokens: ApiTokensTable;
   leases: LeasesTable;
   record_ids: RecordIdsTable;
+  sync_links: SyncLinksTable;
+  sync_changes: SyncChangesTable;
+  sync_conflicts: SyncConflictsTable;
+  sync_seen: SyncSeenTable;
 }

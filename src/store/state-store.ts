@@ -9,6 +9,7 @@ import type {
   StateWrite,
   StoredState,
 } from '../sdk/index.js';
+import type { SyncStore } from './sync-store.js';
 
 export type RunStatus =
   | 'running'
@@ -433,6 +434,8 @@ export interface BreakerRow {
  */
 export interface StateStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The state of bi-directional syncs: links, staged changes, conflicts, seen keys (sync-store.ts). */
+  readonly sync: SyncStore;
 
   /** Unfenced (no lease): for test fixtures and the store's own suites only; runs start with `startRun`. */
   createRun(run: NewRun): Promise<RunRow>;

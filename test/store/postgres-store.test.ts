@@ -4,6 +4,7 @@ import { openStore, type StateStore } from '../../src/store/index.js';
 import { requireServer } from '../helpers/servers.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { page, startRun } from './store-fixtures.js';
+import { describeSyncStoreConformance } from './sync-conformance.js';
 
 const baseUrl = process.env['SYNCLINE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const server = new URL(baseUrl);
@@ -49,6 +50,8 @@ afterAll(async () => {
 
 describe.skipIf(!reachable)('PostgreSQL store', () => {
   describeStoreConformance(`PostgreSQL (${server.host})`, openFresh, async () => urlFor(await freshSchema()));
+
+  describeSyncStoreConformance(`PostgreSQL (${server.host})`, openFresh, 120_000);
 
   describe('PostgreSQL specifics', () => {
     it('creates its tables with identity ids, jsonb and timestamptz in the search_path schema only', async () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { page, startRun } from './store-fixtures.js';
+import { describeSyncStoreConformance } from './sync-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncline-store-'));
 let n = 0;
@@ -18,6 +19,8 @@ describeStoreConformance(
   () => openStore(freshPath()),
   async () => freshPath(),
 );
+
+describeSyncStoreConformance('SQLite (temp file)', () => openStore(freshPath()));
 
 describe('SQLite store specifics', () => {
   it('creates the folder, uses WAL, synchronous NORMAL, busy timeout and foreign keys', async () => {

@@ -1,0 +1,39 @@
+import { recordErrors } from './error-queries.js';
+import { holdLease } from './lease-fence.js';
+import type { StoreDb } from './run-queries.js';
+import { consumeStaged, failStaged } from './sync-change-queries.js';
+import { closeConflicts, openConflicts } from './sync-conflict-queries.js';
+import { deleteLinks, insertLinks, updateLink } from './sync-link-queries.js';
+import type { SyncBatchCommit, SyncBatchCommitted } from './sync-store.js';
+import { clearSyncWatermarks } from './sync-watermark.js';
+
+/**
+ * One applied batch of a sync in ONE transaction, fenced by the run's lease (RUN_LEASE_LOST, nothing
+ * written, when lost). Links are deleted, then changed, then inserted (a record unlinked and linked
+ * again in one batch keeps its side unique); conflicts are closed before new ones open. Error records
+ * go through the error store's own insert (a repeat of an open one is updated, not added twice).
+ */
+export async function commitBatch(db: StoreDb, commit: SyncBatchCommit): Promise<SyncBatchCommitted> {
+  const { sync, at } = commit;
+  return db.transaction().execute(async (trx) => {
+    await holdLease(trx, commit.lease, new Date(at.getTime() + commit.lease.ms));
+    if (commit.deleteLinks && commit.deleteLinks.length > 0) await deleteLinks(trx, commit.deleteLinks);
+    for (const patch of commit.updateLinks ?? []) await updateLink(trx, patch, at);
+    const linkIds = commit.insertLinks ? await insertLinks(trx, commit.insertLinks, at) : [];
+    if (commit.consumed) await consumeStaged(trx, sync, commit.consumed);
+    if (commit.failed) await failStaged(trx, sync, commit.failed);
+    if (commit.closeConflicts) await closeConflicts(trx, commit.closeConflicts, at);
+    if (commit.openConflicts) await openConflicts(trx, commit.openConflicts, at);
+    const errorIds = commit.errors && commit.errors.length > 0 ? await recordErrors(trx, commit.errors) : [];
+    return { linkIds, errorIds };
+  });
+}
+
+/** Forgets one sync's links, staged changes, conflicts, seen keys and side watermarks (not other syncs'). */
+export async function resetSync(db: StoreDb, sync: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const table of ['sync_links', 'sync_changes', 'sync_conflicts', 'sync_seen'] as const)
+      await trx.deleteFrom(table).where('sync', '=', sync).execute();
+    await clearSyncWatermarks(trx, sync);
+  });
+}
