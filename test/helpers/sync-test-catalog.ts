@@ -57,7 +57,7 @@ const dbConnector = defineConnector<{ tables: Tables }, { tables: Tables }>({
       validate: async ({ config, connection, fields }) => {
         const columns = connection.tables[config.table];
         return tableProblems(
-          config,
+          { operation: 'update', key: config.key, columns: config.columns, createTable: false },
           columns === undefined ? undefined : { name: config.table, columns: [...columns] },
           {
             missing: config.table,
