@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/sdk/index.js';
 import { builtinSteps } from '../../src/steps/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { StateStore } from '../../src/store/state-store.js';
-import { connection, syncConnectors, syncDefinition, syncProject } from './sync-fixture.js';
+import { connection, syncConnectors, syncDefinition, syncProject } from './prove-fixture.js';
 
 /**
  * Issue 14: the two sides' clocks 3 minutes apart (side b's runs fast). Conflict policy `newest` with a

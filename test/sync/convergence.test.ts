@@ -11,7 +11,7 @@ import { requireServer } from '../helpers/servers.js';
 import { type Generator, roundEdits } from './convergence-edits.js';
 import { checkRound, type ModelField, type Tables } from './convergence-model.js';
 import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './side-tables.js';
-import { connection, prng, syncConnectors, syncDefinition, syncProject, testSeed } from './sync-fixture.js';
+import { connection, prng, syncConnectors, syncDefinition, syncProject, testSeed } from './prove-fixture.js';
 
 /**
  * Issue 14, "Tests that must exist": 200 seeded rounds of random creates, updates (the same record on

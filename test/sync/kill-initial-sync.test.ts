@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { exited, startSyncline, syncline } from '../helpers/cli.js';
-import { prng, testSeed } from './sync-fixture.js';
+import { prng, testSeed } from './prove-fixture.js';
 
 /**
  * Issue 14: SIGKILL at 10 random moments of a 50,000-pair initial sync (the real CLI, a real process),
