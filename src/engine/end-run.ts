@@ -9,17 +9,36 @@ import type { RunDeps } from './run-flow.js';
 export interface RunEnd {
   readonly run: RunRow;
   readonly lease: Lease;
-  readonly flow: FlowDefinition;
+  /** What ended: a flow or a sync (its name, and what its end clears). */
+  readonly job: RunJob;
   readonly status: RunStatus;
   readonly error: FlowError | undefined;
   readonly counts: RunCounts;
   readonly pages: number;
   /** Delta sync: the run's plan, whose completed watermark a completed run stores. */
-  readonly delta: DeltaRun | undefined;
+  readonly delta?: DeltaRun | undefined;
   /** When the run started (a delta's new watermark is taken from it). */
   readonly started: Date;
   /** Masks secrets and PII in the stored error message. */
   readonly mask: MessageMask;
+}
+
+/** The flow or sync a run ran, as far as its end is concerned. */
+export interface RunJob {
+  readonly name: string;
+  /** A continuous source (an inbox): a completed run keeps its checkpoint, the next goes on from there. */
+  readonly continuous: boolean;
+  /** A pipeline stage: a completed run purges the handed-on records it read. */
+  readonly upstream: boolean;
+}
+
+/** A flow as its run's end sees it. */
+export function endJob(registry: RunDeps['registry'], flow: FlowDefinition): RunJob {
+  return {
+    name: flow.name,
+    continuous: registry.source(flow.source.type).continuous === true,
+    upstream: flow.source.upstream !== undefined,
+  };
 }
 
 /**
@@ -27,15 +46,12 @@ export interface RunEnd {
  * the watermark and (unless its source is continuous, an inbox) the cleared checkpoint — or, when the
  * lease was taken over, nothing at all; publishes `run.ended` and returns the run as it ended.
  */
-export async function endRun(
-  deps: Pick<RunDeps, 'store' | 'clock' | 'log' | 'events' | 'registry'>,
-  e: RunEnd,
-): Promise<RunRow> {
+export async function endRun(deps: Pick<RunDeps, 'store' | 'clock' | 'log' | 'events'>, e: RunEnd): Promise<RunRow> {
   const { store, clock } = deps;
-  const { run, flow, status, counts, pages } = e;
+  const { run, job, status, counts, pages } = e;
   const completed = status === 'succeeded' || status === 'completed_with_errors';
   // a finished run starts the next one over, except on a continuous source (an inbox): it goes on from there
-  const continuous = deps.registry.source(flow.source.type).continuous === true;
+  const continuous = job.continuous;
   const endedAt = clock.now();
   const error = e.error
     ? {
@@ -48,7 +64,7 @@ export async function endRun(
   const ended = (row: RunRow): RunRow => {
     deps.events.publish({
       type: 'run.ended',
-      flow: flow.name,
+      flow: job.name,
       at: clock.now(),
       runId: row.id,
       status: row.status,
@@ -87,7 +103,7 @@ export async function endRun(
     };
     return ended(lostRun);
   }
-  if (completed && flow.source.upstream !== undefined) await purgeHandled(store, flow.name, clock.now());
+  if (completed && job.upstream) await purgeHandled(store, job.name, clock.now());
   // subscribers hear of it (a failed or paused run is notified): they never hold the run up
   return ended((await store.getRun(run.id)) ?? { ...run, status, endedAt, pages, counts });
 }

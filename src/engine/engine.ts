@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
+import type { FlowDefinition, ProjectDefinition, SyncDefinition } from '../config/definition.js';
 import {
   type Clock,
   type Connector,
@@ -26,6 +26,7 @@ import { type RetryOutcome, type RetryResult, retryErrorRecord, retryErrorRecord
 import { defaultRetry, type RetryOptions } from './retry-policy.js';
 import { createRunEvents, type RunEvents } from './run-events.js';
 import { type RunOptions, runFlow } from './run-flow.js';
+import { runSync } from './sync/run-sync.js';
 
 export interface EngineOptions {
   /** Every connector this engine may use, registered explicitly. */
@@ -52,7 +53,8 @@ export interface Engine {
    * record.failed, run.progress, run.ended, error.retried, error.resolved. Subscribers never break a run.
    */
   readonly events: RunEvents;
-  run(project: ProjectDefinition, flow: string, options: RunOptions): Promise<RunRow>;
+  /** Runs a flow or a sync, by its name. */
+  run(project: ProjectDefinition, name: string, options: RunOptions): Promise<RunRow>;
   preview(project: ProjectDefinition, flow: string, limit: number): Promise<PreviewResult>;
   /** Retries one error record (throws when it cannot be retried): `retryErrors` with one id. */
   retryError(project: ProjectDefinition, id: number, options?: { payload?: JsonObject }): Promise<RetryOutcome>;
@@ -77,14 +79,65 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** The names a project declares, for messages: its flows, then its syncs. */
+function namesIn(project: ProjectDefinition): string {
+  const flows = Object.keys(project.flows);
+  const syncs = Object.keys(project.syncs ?? {});
+  const parts = [
+    ...(flows.length ? [`flows in this file: ${flows.join(', ')}`] : []),
+    ...(syncs.length ? [`syncs in this file: ${syncs.join(', ')}`] : []),
+  ];
+  return parts.length ? parts.join('; ') : 'the file declares no flows and no syncs';
+}
+
 /** Finds a flow by name, or fails with the names that exist. */
 export function findFlow(project: ProjectDefinition, name: string): FlowDefinition {
   const flow = project.flows[name];
   if (flow) return flow;
-  const names = Object.keys(project.flows);
-  throw new FlowError('FLOW_NOT_FOUND', `no flow named "${name}" in ${project.file}`, {
-    hint: names.length ? `flows in this file: ${names.join(', ')}` : 'the file declares no flows',
-  });
+  const sync = project.syncs?.[name] !== undefined;
+  throw new FlowError(
+    'FLOW_NOT_FOUND',
+    `no flow named "${name}" in ${project.file}${sync ? ` ("${name}" is a sync)` : ''}`,
+    {
+      hint: namesIn(project),
+    },
+  );
+}
+
+/** Finds a sync by name, or fails with the names that exist. */
+export function findSync(project: ProjectDefinition, name: string): SyncDefinition {
+  const sync = project.syncs?.[name];
+  if (sync) return sync;
+  const flow = project.flows[name] !== undefined;
+  throw new FlowError(
+    'SYNC_NOT_FOUND',
+    `no sync named "${name}" in ${project.file}${flow ? ` ("${name}" is a flow)` : ''}`,
+    {
+      hint: namesIn(project),
+    },
+  );
+}
+
+/** What a run names: a flow or a sync (a name is unique among both). */
+export type RunTarget =
+  | { readonly kind: 'flow'; readonly flow: FlowDefinition }
+  | { readonly kind: 'sync'; readonly sync: SyncDefinition };
+
+/**
+ * Finds the flow or sync a run names, or fails with the names of both kinds: SYNC_NOT_FOUND when the
+ * file declares syncs only, else FLOW_NOT_FOUND.
+ */
+export function findRunTarget(project: ProjectDefinition, name: string): RunTarget {
+  const flow = project.flows[name];
+  if (flow) return { kind: 'flow', flow };
+  const sync = project.syncs?.[name];
+  if (sync) return { kind: 'sync', sync };
+  const onlySyncs = Object.keys(project.flows).length === 0 && Object.keys(project.syncs ?? {}).length > 0;
+  throw new FlowError(
+    onlySyncs ? 'SYNC_NOT_FOUND' : 'FLOW_NOT_FOUND',
+    `no flow or sync named "${name}" in ${project.file}`,
+    { hint: namesIn(project) },
+  );
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -112,7 +165,12 @@ export function createEngine(options: EngineOptions): Engine {
     registry,
     store: options.store,
     events,
-    run: async (project, flow, runOptions) => runFlow(deps, project, findFlow(project, flow), runOptions),
+    run: async (project, name, runOptions) => {
+      const target = findRunTarget(project, name);
+      return target.kind === 'flow'
+        ? runFlow(deps, project, target.flow, runOptions)
+        : runSync(deps, project, target.sync, runOptions);
+    },
     preview: async (project, flow, limit) => previewFlow(deps, project, findFlow(project, flow), limit),
     retryError: (project, id, retryOptions) => retryErrorRecord(deps, project, id, retryOptions),
     retryErrors: (project, ids, retryOptions) => retryErrorRecords(deps, project, ids, retryOptions),

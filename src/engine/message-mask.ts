@@ -28,7 +28,7 @@ export function createMessageMask(redactor: Redactor, pii: readonly string[]): M
   };
 }
 
-/** The mask of a flow of a project: the project's redactor (built when it was loaded) and the flow's `pii` paths. */
-export function flowMessageMask(project: ProjectDefinition, flow: FlowDefinition): MessageMask {
+/** The mask of a flow (or sync) of a project: the project's redactor (built when it was loaded) and its `pii` paths. */
+export function flowMessageMask(project: ProjectDefinition, flow: Pick<FlowDefinition, 'pii'>): MessageMask {
   return createMessageMask(project.redactor ?? noRedaction, flow.pii ?? []);
 }

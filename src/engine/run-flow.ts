@@ -5,24 +5,22 @@ import {
   type Logger,
   type Metrics,
   parseDuration,
-  RUN_LEASE_MS,
-  runOwner,
   type TokenStore,
   toFlowError,
 } from '../sdk/index.js';
 import type { RunCounts, RunRow, RunStatus, StartedRun, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
+import { claimRun } from './claim-run.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
-import { endRun } from './end-run.js';
+import { endJob, endRun } from './end-run.js';
 import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './error-threshold.js';
 import { flowInbox, makeContext, storeState } from './make-context.js';
 import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import { pageAnchor } from './page-anchor.js';
 import { createPageHandler, type PageHandler } from './page-handler.js';
-import { ownerGone, type Self } from './process-gone.js';
 import { type ReadFraction, readPages } from './read-pages.js';
 import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -69,38 +67,6 @@ export interface RunOptions {
 /** How long the source may take to deliver its next page (flow `timeouts.read`). */
 export const DEFAULT_READ_TIMEOUT = '10m';
 
-/**
- * Claims the flow's lease for this process and starts the run under it (docs/architecture.md, Run
- * ownership): refused (RUN_ALREADY_ACTIVE) while another claim holds the flow. A lease whose owner is
- * known gone (a dead pid on this host: a killed run) is taken over at once, any other only once it
- * lapsed; either way the token grows and the old holder's writes fail from then on.
- */
-async function claim(deps: RunDeps, project: ProjectDefinition, flow: string, options: RunOptions, now: Date) {
-  const self: Self = { host: deps.host, pid: deps.pid, owner: runOwner(deps.host, deps.pid) };
-  const until = new Date(now.getTime() + (deps.leaseMs ?? RUN_LEASE_MS));
-  const held = await deps.store.getLease(flow);
-  // a hint: the store takes the lease over only if it still has this token
-  const takeOver = held?.owner && held.expiresAt > now && ownerGone(held.owner, self) ? held.token : undefined;
-  const lease = await deps.store.claimLease(flow, self.owner, until, {
-    at: now,
-    ...(takeOver === undefined ? {} : { takeOver }),
-  });
-  try {
-    return await deps.store.startRun({
-      lease,
-      trigger: options.trigger,
-      flowFile: project.file,
-      host: deps.host,
-      pid: deps.pid,
-      startedAt: now,
-      ...(options.fromStart ? { fromStart: true } : {}),
-    });
-  } catch (error) {
-    await deps.store.releaseLease(lease, now).catch(() => undefined);
-    throw error;
-  }
-}
-
 /** Runs one flow to the end (or until canceled), committing each page's checkpoint only after every destination handled it. */
 export async function runFlow(
   deps: RunDeps,
@@ -111,7 +77,7 @@ export async function runFlow(
   const { store, clock } = deps;
   const mask = flowMessageMask(project, flow);
   const started = clock.now();
-  const claimed: StartedRun = await claim(deps, project, flow.name, options, started);
+  const claimed: StartedRun = await claimRun(deps, project, flow.name, options, started);
   const { run, lease } = claimed;
   const stored = claimed.checkpoint;
   if (claimed.replaced)
@@ -129,7 +95,7 @@ export async function runFlow(
   });
   const watch = watchRun({
     runId: run.id,
-    flow,
+    job: flow,
     clock,
     store,
     lease,
@@ -276,7 +242,18 @@ export async function runFlow(
   }
   if (runError && status === 'running') status = 'failed';
   const pages = handler?.pages ?? 0;
-  return endRun(deps, { run, lease, flow, status, error: runError, counts, pages, delta, started, mask });
+  return endRun(deps, {
+    run,
+    lease,
+    job: endJob(deps.registry, flow),
+    status,
+    error: runError,
+    counts,
+    pages,
+    delta,
+    started,
+    mask,
+  });
 }
 
 export type { RunCounts };

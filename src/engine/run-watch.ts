@@ -16,7 +16,12 @@ export interface RunWatch {
 
 export interface RunWatchOptions {
   readonly runId: number;
-  readonly flow: FlowDefinition;
+  /** The flow or sync run: its name and `timeouts.run`. */
+  readonly job: {
+    readonly kind?: 'flow' | 'sync';
+    readonly name: string;
+    readonly timeouts?: FlowDefinition['timeouts'];
+  };
   readonly clock: Clock;
   readonly store: StateStore;
   readonly lease: Lease;
@@ -29,10 +34,11 @@ export interface RunWatchOptions {
 export function watchRun(o: RunWatchOptions): RunWatch {
   const { clock, lease } = o;
   const abort = new AbortController();
-  const onAbort = () => abort.abort(new FlowError('CANCELED', `run ${o.runId} of flow "${o.flow.name}" was canceled`));
+  const onAbort = () =>
+    abort.abort(new FlowError('CANCELED', `run ${o.runId} of ${o.job.kind ?? 'flow'} "${o.job.name}" was canceled`));
   if (o.signal?.aborted) onAbort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
-  const limitMs = o.flow.timeouts?.run === undefined ? undefined : parseDuration(o.flow.timeouts.run);
+  const limitMs = o.job.timeouts?.run === undefined ? undefined : parseDuration(o.job.timeouts.run);
   const runTimer =
     limitMs === undefined
       ? undefined
@@ -42,7 +48,7 @@ export function watchRun(o: RunWatchOptions): RunWatch {
             abort.abort(
               new FlowError(
                 'RUN_TIMEOUT',
-                `run ${o.runId} of flow "${o.flow.name}" took longer than ${formatMs(limitMs)} (timeouts.run)`,
+                `run ${o.runId} of ${o.job.kind ?? 'flow'} "${o.job.name}" took longer than ${formatMs(limitMs)} (timeouts.run)`,
               ),
             ),
           { keepAlive: true },

@@ -18,9 +18,12 @@ export type SyncSide = 'a' | 'b';
  *   call, so a crash between the create and the link never creates it twice: see `intent`);
  * - `conflict`: an ambiguous match (the conflict queue names the candidates);
  * - `pending-delete`: deleted on `deletedOn`, waiting for review (delete policy `review`);
+ * - `delete-approved`: a pending delete a person approved (`syncline deletes approve`): the next run
+ *   propagates the delete of `deletedOn` to the other side (found with `linksByStatus`). Ignoring a
+ *   pending delete sets the link back to `linked` with `deletedOn` null: nothing is deleted;
  * - `error`: the last write of the pair failed permanently `failures` times in a row (see `error`).
  */
-export type LinkStatus = 'linked' | 'pending-create' | 'conflict' | 'pending-delete' | 'error';
+export type LinkStatus = 'linked' | 'pending-create' | 'conflict' | 'pending-delete' | 'delete-approved' | 'error';
 
 export interface LinkRow {
   id: number;
