@@ -41,16 +41,33 @@ function compileDirection(def: SyncDefinition, from: Side, problems: FlowError[]
     const name = from === 'a' ? field.b : field.a;
     // `$$x` writes a field named `$x` (mapping.ts)
     const key = name.startsWith('$') ? `$${name}` : name;
+    const spec = from === 'a' ? 'toB' : 'toA';
     try {
-      const map = compileMapping({ [key]: specOf(field, from) }, `${field.where} (${from === 'a' ? 'toB' : 'toA'})`);
-      out.push({ field, name, map });
+      out.push({ field, name, map: compileMapping({ [key]: specOf(field, from) }, field.where) });
     } catch (error) {
-      if (error instanceof FlowErrors) problems.push(...error.errors);
-      else if (error instanceof FlowError) problems.push(error);
-      else throw error;
+      const errors = error instanceof FlowErrors ? error.errors : error instanceof FlowError ? [error] : undefined;
+      if (errors === undefined) throw error;
+      problems.push(...errors.map((e) => atSpec(e, key, `fields.${field.name}.${spec}`)));
     }
   }
   return out;
+}
+
+/** A config error of a field's mapping, its path said as written (`fields.status.toB.values`), not as the map's output key. */
+function atSpec(error: FlowError, key: string, path: string): FlowError {
+  const old = error.field;
+  const field = old === key || old?.startsWith(`${key}.`) ? path + old.slice(key.length) : (old ?? path);
+  // configError writes the field path first: `status.values: must be …`
+  const message =
+    old !== undefined && error.message.startsWith(`${old}: `)
+      ? `${field}${error.message.slice(old.length)}`
+      : error.message;
+  return new FlowError(error.code, message, {
+    kind: error.kind,
+    field,
+    ...(error.where === undefined ? {} : { where: error.where }),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  });
 }
 
 /** A record error of a field's mapping, said in the sync's terms (which sync, field and direction). */

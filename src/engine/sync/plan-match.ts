@@ -9,7 +9,7 @@ import type { CompiledSync, MatchPlan } from './sync-plan-types.js';
  *   smaller side (every record, when both sides have several) with the other side's records as its
  *   candidates. A record named only as a candidate is neither paired nor created: it waits, staged, for
  *   the conflict's resolution.
- * Groups come out in the order of their first change (the input is in staging order).
+ * Creates come out in staging order (`seq`); pairs and ambiguities in the order of their key's first change.
  */
 export function planMatch(_sync: CompiledSync, changes: readonly StagedChange[]): MatchPlan {
   const pairs: { a: StagedChange; b: StagedChange }[] = [];
@@ -36,5 +36,6 @@ export function planMatch(_sync: CompiledSync, changes: readonly StagedChange[])
       if (b.length < a.length || a.length > 1) for (const record of b) ambiguous.push({ record, candidates: a });
     }
   }
+  creates.sort((x, y) => x.seq - y.seq);
   return { pairs, creates, ambiguous };
 }

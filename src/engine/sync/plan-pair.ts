@@ -31,6 +31,20 @@ function fieldConflicts(conflicts: readonly ConflictRow[]): Map<string, Conflict
   return byField;
 }
 
+/**
+ * A side's values when nothing is staged for it: the link's base, except a field in conflict, whose
+ * base is the one before the conflict: the side's value is the one the conflict recorded.
+ */
+function current(sync: CompiledSync, base: JsonObject, open: Map<string, ConflictRow>, side: Side): JsonObject {
+  if (open.size === 0) return base;
+  const values: JsonObject = { ...base };
+  for (const f of sync.def.fields) {
+    const c = open.get(f.name);
+    if (c !== undefined) values[side === 'a' ? f.a : f.b] = side === 'a' ? c.aValue : c.bValue;
+  }
+  return values;
+}
+
 function changed(sync: CompiledSync, staged: boolean, hasBase: boolean, value: Json, base: Json | undefined): boolean {
   return staged && (!hasBase || !sync.same(value, base));
 }
@@ -49,11 +63,11 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
   const baseB: JsonObject = link?.baseB ?? {};
   const echoA = a !== undefined && link !== undefined && a.hash === link.aHash;
   const echoB = b !== undefined && link !== undefined && b.hash === link.bHash;
-  const curA: JsonObject = a?.values ?? baseA;
-  const curB: JsonObject = b?.values ?? baseB;
+  const open = fieldConflicts(input.conflicts);
+  const curA = a?.values ?? current(sync, baseA, open, 'a');
+  const curB = b?.values ?? current(sync, baseB, open, 'b');
   const ta = sync.translate('a', curA);
   const tb = sync.translate('b', curB);
-  const open = fieldConflicts(input.conflicts);
 
   const writeA: JsonObject = {};
   const writeB: JsonObject = {};
