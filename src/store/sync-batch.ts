@@ -2,7 +2,7 @@ import { recordErrors } from './error-queries.js';
 import { holdLease } from './lease-fence.js';
 import type { StoreDb } from './run-queries.js';
 import { consumeStaged, failStaged } from './sync-change-queries.js';
-import { closeConflicts, openConflicts } from './sync-conflict-queries.js';
+import { clearLinkConflicts, closeConflicts, openConflicts } from './sync-conflict-queries.js';
 import { deleteLinks, insertLinks, updateLink } from './sync-link-queries.js';
 import type { SyncBatchCommit, SyncBatchCommitted } from './sync-store.js';
 import { clearSyncWatermarks } from './sync-watermark.js';
@@ -17,7 +17,10 @@ export async function commitBatch(db: StoreDb, commit: SyncBatchCommit): Promise
   const { sync, at } = commit;
   return db.transaction().execute(async (trx) => {
     await holdLease(trx, commit.lease, new Date(at.getTime() + commit.lease.ms));
-    if (commit.deleteLinks && commit.deleteLinks.length > 0) await deleteLinks(trx, commit.deleteLinks);
+    if (commit.deleteLinks && commit.deleteLinks.length > 0) {
+      await deleteLinks(trx, commit.deleteLinks);
+      await clearLinkConflicts(trx, commit.deleteLinks, at);
+    }
     for (const patch of commit.updateLinks ?? []) await updateLink(trx, patch, at);
     const linkIds = commit.insertLinks ? await insertLinks(trx, commit.insertLinks, at) : [];
     if (commit.consumed) await consumeStaged(trx, sync, commit.consumed);
