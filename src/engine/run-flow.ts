@@ -8,15 +8,14 @@ import {
   type TokenStore,
   toFlowError,
 } from '../sdk/index.js';
-import type { RunCounts, RunRow, RunStatus, StartedRun, StateStore } from '../store/state-store.js';
+import type { RunCounts, RunRow, RunStatus, StateStore } from '../store/state-store.js';
 import type { Breakers } from './breakers.js';
 import type { Bulkheads } from './bulkheads.js';
-import { claimRun } from './claim-run.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { type DeltaRun, planDelta, WATERMARK_SOURCE } from './delta-sync.js';
 import { endJob, endRun } from './end-run.js';
 import { createErrorTally, type ErrorThreshold, resolveErrorThreshold } from './error-threshold.js';
-import { flowInbox, makeContext, storeState } from './make-context.js';
+import { flowInbox } from './make-context.js';
 import { flowMessageMask } from './message-mask.js';
 import { openFlow } from './open-flow.js';
 import { pageAnchor } from './page-anchor.js';
@@ -26,7 +25,8 @@ import type { Registry } from './registry.js';
 import type { RetryOptions } from './retry-policy.js';
 import { cloneCounts, emptyCounts } from './run-counts.js';
 import type { RunEventPublisher } from './run-events.js';
-import { failsRun, watchRun } from './run-watch.js';
+import { failsRun } from './run-watch.js';
+import { startRun } from './start-run.js';
 
 export interface RunDeps {
   registry: Registry;
@@ -76,45 +76,10 @@ export async function runFlow(
 ): Promise<RunRow> {
   const { store, clock } = deps;
   const mask = flowMessageMask(project, flow);
-  const started = clock.now();
-  const claimed: StartedRun = await claimRun(deps, project, flow.name, options, started);
+  const { claimed, started, watch, ctx } = await startRun(deps, project, flow, options, flowInbox(store, flow.name));
   const { run, lease } = claimed;
   const stored = claimed.checkpoint;
-  if (claimed.replaced)
-    deps.log.info({ runId: run.id }, `run ${claimed.replaced.id}: ${claimed.replaced.error?.message}`);
-  deps.events.publish({
-    type: 'run.started',
-    flow: flow.name,
-    at: started,
-    runId: run.id,
-    trigger: run.trigger,
-    flowFile: run.flowFile,
-    resumedFrom: run.resumedFrom,
-    ...(claimed.replaced ? { replaced: claimed.replaced.id } : {}),
-    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
-  });
-  const watch = watchRun({
-    runId: run.id,
-    job: flow,
-    clock,
-    store,
-    lease,
-    signal: options.signal,
-    heartbeatMs: options.heartbeatMs,
-  });
   const { signal } = watch;
-  const ctx = makeContext({
-    runId: String(run.id),
-    flow: flow.name,
-    signal,
-    clock,
-    log: deps.log,
-    metrics: deps.metrics,
-    baseDir: project.baseDir,
-    ...(deps.tokens ? { tokens: deps.tokens } : {}),
-    inbox: flowInbox(store, flow.name),
-    state: storeState(store, clock),
-  });
   const counts = emptyCounts(
     flow.steps.map((s) => s.name),
     flow.destinations.map((d) => d.name),

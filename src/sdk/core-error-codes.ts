@@ -139,6 +139,12 @@ export const coreErrors = {
       summary: 'No conflict has that id (or it is not open any more).',
       fix: 'List the open conflicts of the sync to see their ids.',
     },
+    SYNC_LINK_TAKEN: {
+      kind: 'record',
+      summary:
+        "A record is already linked to another record of the other side (a side's create answered with the key of a record that exists, or two records were paired with one): the batch linking it again was not written.",
+      fix: "Look the record's key up in the sync's links and unlink the wrong pair; if the side's create merges into existing records (an upsert by e-mail), match on that field instead.",
+    },
     SYNC_LINK_NOT_FOUND: {
       kind: 'config',
       summary: 'No link of the sync has that id or record key.',

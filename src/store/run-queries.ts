@@ -38,7 +38,8 @@ export function toRunRow(row: Selectable<RunsTable>): RunRow {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** A UNIQUE constraint refused the write (either dialect). */
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   return (
     e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')

@@ -1,9 +1,10 @@
 import { recordErrors } from './error-queries.js';
 import { holdLease } from './lease-fence.js';
-import type { StoreDb } from './run-queries.js';
+import { isUniqueViolation, type StoreDb } from './run-queries.js';
 import { consumeStaged, failStaged } from './sync-change-queries.js';
 import { clearLinkConflicts, closeConflicts, openConflicts } from './sync-conflict-queries.js';
 import { deleteLinks, insertLinks, updateLink } from './sync-link-queries.js';
+import { linkTaken } from './sync-link-taken.js';
 import type { SyncBatchCommit, SyncBatchCommitted } from './sync-store.js';
 import { clearSyncWatermarks } from './sync-watermark.js';
 
@@ -11,9 +12,19 @@ import { clearSyncWatermarks } from './sync-watermark.js';
  * One applied batch of a sync in ONE transaction, fenced by the run's lease (RUN_LEASE_LOST, nothing
  * written, when lost). Links are deleted, then changed, then inserted (a record unlinked and linked
  * again in one batch keeps its side unique); conflicts are closed before new ones open. Error records
- * go through the error store's own insert (a repeat of an open one is updated, not added twice).
+ * go through the error store's own insert (a repeat of an open one is updated, not added twice). A
+ * record linked twice (a side's key on two links) is refused with SYNC_LINK_TAKEN, nothing written.
  */
 export async function commitBatch(db: StoreDb, commit: SyncBatchCommit): Promise<SyncBatchCommitted> {
+  try {
+    return await writeBatch(db, commit);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw (await linkTaken(db, commit, error)) ?? error;
+  }
+}
+
+async function writeBatch(db: StoreDb, commit: SyncBatchCommit): Promise<SyncBatchCommitted> {
   const { sync, at } = commit;
   return db.transaction().execute(async (trx) => {
     await holdLease(trx, commit.lease, new Date(at.getTime() + commit.lease.ms));

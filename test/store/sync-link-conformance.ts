@@ -82,7 +82,7 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
     it('keeps one link per record on each side (several without a key yet); a refused batch writes nothing', async () => {
       const store = current();
       const lease = await claimSync(store, 'crm');
-      await store.sync.commitBatch({
+      const { linkIds: first } = await store.sync.commitBatch({
         lease,
         sync: 'crm',
         insertLinks: [link('a1', 'b1'), link('a2', null), link(null, 'b3')],
@@ -95,18 +95,39 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
         at: at(1),
       });
       await store.sync.stage({ lease, sync: 'crm', side: 'a', changes: [change('a', 'a1')], at: at(2) });
-      for (const dup of [link('a1', 'b9'), link('a9', 'b1')])
+      const refused = [
+        [
+          [link('a1', 'b9')],
+          `record a:"a1" is already linked (link ${first[0]}, with b:"b1"); the batch linking it to b:"b9"`,
+        ],
+        [
+          [link('a9', 'b1')],
+          `record b:"b1" is already linked (link ${first[0]}, with a:"a1"); the batch linking it to a:"a9"`,
+        ],
+        [[link('a7', 'b7'), link('a8', 'b7')], 'record b:"b7" is already linked (a:"a7" in the same batch)'],
+      ] as const;
+      for (const [insertLinks, message] of refused)
         await expect(
-          store.sync.commitBatch({
-            lease,
-            sync: 'crm',
-            insertLinks: [dup],
-            consumed: [{ side: 'a', rid: 'a1' }],
-            at: at(3),
-          }),
-        ).rejects.toThrow();
+          store.sync.commitBatch({ lease, sync: 'crm', insertLinks, consumed: [{ side: 'a', rid: 'a1' }], at: at(3) }),
+        ).rejects.toMatchObject({ code: 'SYNC_LINK_TAKEN', message: expect.stringContaining(message) });
+      const moved = { id: first[1] ?? 0, aId: 'a1' };
+      await expect(
+        store.sync.commitBatch({ lease, sync: 'crm', updateLinks: [moved], at: at(3) }),
+      ).rejects.toMatchObject({
+        code: 'SYNC_LINK_TAKEN',
+        message: expect.stringContaining('record a:"a1" is already linked'),
+      });
       expect(await store.sync.countLinks({ sync: 'crm' })).toBe(5);
       expect(await store.sync.countStaged('crm')).toEqual({ pending: 1, parked: 0 });
+      // a key moves to another link when its old link goes in the same batch
+      await store.sync.commitBatch({
+        lease,
+        sync: 'crm',
+        deleteLinks: [first[0] ?? 0],
+        updateLinks: [moved],
+        at: at(4),
+      });
+      expect((await store.sync.linksByIds('crm', 'a', ['a1', 'a2'])).map((l) => l.id)).toEqual([first[1]]);
       // the same keys in another sync are another record
       const erp = await claimSync(store, 'erp');
       await store.sync.commitBatch({

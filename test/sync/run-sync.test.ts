@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FlowError } from '../../src/sdk/index.js';
 import { recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
@@ -36,7 +37,8 @@ describe('sync run', () => {
     expect(first.status).toBe('succeeded');
     expect(first.counts.sync).toMatchObject({ matched: 1, a: { read: 2, created: 1 }, b: { read: 2, created: 1 } });
     expect(world.contacts().map((c) => c.email)).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
-    expect(world.customers().map((c) => c.mail)).toEqual([' ANN@x.org', 'cat@x.org', 'bob@x.org']);
+    // the matched pair's emails differed (case, spaces): side a's wins on that field (its policy)
+    expect(world.customers().map((c) => c.mail)).toEqual(['ann@x.org', 'cat@x.org', 'bob@x.org']);
     const links = await world.store.sync.listLinks({ sync: SYNC });
     expect(links.map((l) => [l.aId, l.bId, l.status]).sort()).toEqual([
       ['1', '1', 'linked'],
@@ -52,5 +54,218 @@ describe('sync run', () => {
     const third = await world.run();
     expect(third.counts.read).toBe(0);
     expect(writes(calls)).toBe(0);
+  });
+
+  it('sends an update with only the changed fields, and the echo of that write is not sent back', async () => {
+    const calls: WriteCall[] = [];
+    world = await syncWorld({ connectors: recordingConnector(calls) });
+    seed(world);
+    await world.run();
+    await world.run(); // the echoes of the first run's writes
+    calls.length = 0;
+    world.crm.prepare('UPDATE contacts SET name = ?, updated_at = ? WHERE id = 1').run('Anne', world.tick());
+    const run = await world.run();
+    expect(run.counts.sync).toMatchObject({ a: { read: 1, updated: 0 }, b: { updated: 1 } });
+    expect(calls).toEqual([
+      {
+        table: 'customers',
+        operation: 'update',
+        records: [{ full_name: 'Anne', changed: expect.any(String), cid: '1' }],
+      },
+    ]);
+    expect(world.customers()[0]).toMatchObject({ full_name: 'Anne', tel: '1' });
+    calls.length = 0;
+    const echo = await world.run();
+    expect(echo.counts.sync).toMatchObject({ b: { read: 1, echoes: 1 } });
+    expect(writes(calls)).toBe(0);
+  });
+
+  it('merges changes of different fields from both sides; a same-field change becomes a conflict a person resolves', async () => {
+    const calls: WriteCall[] = [];
+    world = await syncWorld({ connectors: recordingConnector(calls) });
+    seed(world);
+    await world.run();
+    await world.run();
+    world.crm.prepare('UPDATE contacts SET name = ?, updated_at = ? WHERE id = 1').run('Anne', world.tick());
+    world.erp.prepare('UPDATE customers SET tel = ?, changed = ? WHERE cid = 1').run('99', world.tick());
+    const merged = await world.run();
+    expect(merged.status).toBe('succeeded');
+    expect(world.contacts()[0]).toMatchObject({ name: 'Anne', phone: '99' });
+    expect(world.customers()[0]).toMatchObject({ full_name: 'Anne', tel: '99' });
+    await world.run(); // the echoes of both writes
+    calls.length = 0;
+    world.crm.prepare('UPDATE contacts SET phone = ?, updated_at = ? WHERE id = 1').run('11', world.tick());
+    world.erp.prepare('UPDATE customers SET tel = ?, changed = ? WHERE cid = 1').run('22', world.tick());
+    const clash = await world.run();
+    expect(clash.counts.sync?.conflictsOpened).toBe(1);
+    expect(writes(calls)).toBe(0);
+    const [conflict] = await world.store.sync.listConflicts({ sync: SYNC, status: 'open' });
+    expect(conflict).toMatchObject({ field: 'phone', base: '99', aValue: '11', bValue: '22' });
+    await world.store.sync.resolveConflicts({ ids: [conflict?.id ?? 0] }, { take: 'b' }, null, world.clock.now());
+    const applied = await world.run();
+    expect(applied.status).toBe('succeeded');
+    expect(world.contacts()[0]).toMatchObject({ phone: '22' });
+    expect(world.customers()[0]).toMatchObject({ tel: '22' });
+    expect((await world.store.sync.getConflict(conflict?.id ?? 0))?.status).toBe('applied');
+    await world.run();
+    calls.length = 0;
+    // another clash, then both sides agree by hand: the conflict clears itself
+    world.crm.prepare('UPDATE contacts SET phone = ?, updated_at = ? WHERE id = 1').run('33', world.tick());
+    world.erp.prepare('UPDATE customers SET tel = ?, changed = ? WHERE cid = 1').run('44', world.tick());
+    await world.run();
+    const [again] = await world.store.sync.listConflicts({ sync: SYNC, status: 'open' });
+    world.erp.prepare('UPDATE customers SET tel = ?, changed = ? WHERE cid = 1').run('33', world.tick());
+    await world.run();
+    expect((await world.store.sync.getConflict(again?.id ?? 0))?.status).toBe('cleared');
+  });
+
+  it('fails before writing anything when a mapped field is missing on a side, naming the closest field', async () => {
+    const calls: WriteCall[] = [];
+    world = await syncWorld({ connectors: recordingConnector(calls) });
+    seed(world);
+    const base = world.project().syncs?.[SYNC];
+    if (!base) throw new Error('no sync');
+    const run = await world.run({
+      b: { ...base.b, key: 'cid' },
+      fields: [...base.fields.slice(0, 2), { ...(base.fields[2] as (typeof base.fields)[number]), b: 'tell' }],
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'SYNC_FIELD_MISSING' });
+    expect(run.error?.message).toContain('side b (erp)');
+    expect(run.error?.message).toContain('"tell"');
+    expect(run.error?.hint).toContain('"tel"');
+    expect(writes(calls)).toBe(0);
+  });
+
+  it('fails before writing anything when more records are ambiguous than the match rule allows', async () => {
+    const calls: WriteCall[] = [];
+    world = await syncWorld({ connectors: recordingConnector(calls) });
+    seed(world);
+    world.erp
+      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+      .run('ann@x.org', 'Ann 2', '1', '2025-12-31T00:00:00.000Z');
+    world.erp
+      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+      .run('bob@x.org', 'Bob 2', '1', '2025-12-31T00:00:00.000Z');
+    world.erp
+      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+      .run('bob@x.org', 'Bob 3', '1', '2025-12-31T00:00:00.000Z');
+    const strict = await world.run({ match: { fields: ['email'], normalize: ['trim', 'lowercase'], maxAmbiguous: 1 } });
+    expect(strict.status).toBe('failed');
+    expect(strict.error).toMatchObject({ code: 'SYNC_MATCH_NOT_UNIQUE' });
+    expect(strict.error?.message).toContain('2 records');
+    expect(writes(calls)).toBe(0);
+    // allowed: they go to the conflict queue, never guessed or created
+    const lenient = await world.run();
+    expect(lenient.counts.sync?.ambiguous).toBe(2);
+    expect(await world.store.sync.countConflicts({ sync: SYNC, kind: 'match', status: 'open' })).toBe(2);
+    expect(world.contacts().map((c) => c.email)).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+  });
+
+  it('keeps a change a side refuses staged, as an error record of the side, until it is parked; the link stays', async () => {
+    let refuse = false;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        if (!refuse || call.table !== 'customers' || call.operation !== 'update') return write();
+        const error = new FlowError('RECORD_INVALID', 'tel is not a phone number', { kind: 'record', field: 'tel' });
+        return { rejected: call.records.map((_, index) => ({ index, error })) };
+      }),
+    });
+    seed(world);
+    await world.run();
+    await world.run();
+    const [before] = await world.store.sync.linksByIds(SYNC, 'a', ['1']);
+    refuse = true;
+    world.crm.prepare('UPDATE contacts SET phone = ?, updated_at = ? WHERE id = 1').run('555-0100', world.tick());
+    const run = await world.run();
+    expect(run.status).toBe('completed_with_errors');
+    expect(run.counts.sync?.b.failed).toBe(1);
+    expect(run.counts.failed).toBe(1);
+    const [error] = await world.store.listErrors({ flow: SYNC });
+    expect(error).toMatchObject({
+      code: 'RECORD_INVALID',
+      recordId: 'a:1',
+      field: 'tel',
+      stage: { kind: 'destination', name: 'b:erp' },
+    });
+    expect(JSON.stringify(error?.payload)).toContain('555-0100');
+    const [after] = await world.store.sync.linksByIds(SYNC, 'a', ['1']);
+    expect(after?.baseB).toEqual(before?.baseB);
+    const [staged] = await world.store.sync.stagedByIds(SYNC, 'a', ['1']);
+    expect(staged).toMatchObject({ attempts: 1, parked: false });
+    await world.run();
+    await world.run();
+    const [parked] = await world.store.sync.stagedByIds(SYNC, 'a', ['1']);
+    expect(parked).toMatchObject({ attempts: 3, parked: true });
+    refuse = false;
+    await world.store.sync.unpark(SYNC);
+    const retried = await world.run();
+    expect(retried.status).toBe('succeeded');
+    expect(world.customers()[0]).toMatchObject({ tel: '555-0100' });
+  });
+
+  it('creates nothing twice after a crash between a create and its link (the intent)', async () => {
+    let crash = true;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        if (crash && call.operation === 'insert' && call.table === 'customers') {
+          crash = false;
+          throw new FlowError('INTERNAL', 'simulated crash after the insert', { kind: 'system' });
+        }
+        return result;
+      }),
+    });
+    seed(world);
+    const crashed = await world.run();
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error?.message).toContain('simulated crash');
+    expect(world.customers().map((c) => c.mail)).toEqual(['ann@x.org', 'cat@x.org', 'bob@x.org']);
+    expect((await world.store.sync.listLinks({ sync: SYNC, status: 'pending-create' })).length).toBe(1);
+    const rerun = await world.run();
+    expect(rerun.error).toBeNull();
+    expect(
+      world
+        .customers()
+        .map((c) => c.mail)
+        .sort(),
+    ).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+    const links = await world.store.sync.listLinks({ sync: SYNC });
+    expect(links.map((l) => [l.aId, l.bId, l.status]).sort()).toEqual([
+      ['1', '1', 'linked'],
+      ['2', '3', 'linked'],
+      ['3', '2', 'linked'],
+    ]);
+    const calm = await world.run();
+    expect(calm.counts.written).toBe(0);
+  });
+
+  it('creates again an intent whose record was never read back', async () => {
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        if (call.operation === 'insert' && call.table === 'customers' && crashOnce()) {
+          throw new FlowError('INTERNAL', 'simulated crash before the insert', { kind: 'system' });
+        }
+        return write();
+      }),
+    });
+    let once = true;
+    const crashOnce = () => {
+      const c = once;
+      once = false;
+      return c;
+    };
+    seed(world);
+    expect((await world.run()).status).toBe('failed');
+    expect(world.customers()).toHaveLength(2);
+    const rerun = await world.run();
+    expect(rerun.error).toBeNull();
+    expect(
+      world
+        .customers()
+        .map((c) => c.mail)
+        .sort(),
+    ).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+    expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
   });
 });

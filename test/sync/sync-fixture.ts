@@ -67,7 +67,7 @@ export function syncDefinition(overrides: Partial<SyncDefinition> = {}): SyncDef
     a: side('a'),
     b: side('b'),
     fields: [
-      { name: 'email', a: 'email', b: 'mail', direction: 'both', where: 'sync.yaml:12:5' },
+      { name: 'email', a: 'email', b: 'mail', direction: 'both', conflict: 'a', where: 'sync.yaml:12:5' },
       { name: 'name', a: 'name', b: 'full_name', direction: 'both', where: 'sync.yaml:13:5' },
       { name: 'phone', a: 'phone', b: 'tel', direction: 'both', where: 'sync.yaml:14:5' },
     ],

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import {
   bodyExcerpt,
   type CompiledTemplate,
@@ -8,13 +7,11 @@ import {
   type HttpResponse,
   httpErrors,
   pathReader,
-  pathSchema,
   readJson,
   requestUrl,
   type ScopeReader,
   sendRequest,
   statusError,
-  templateText,
 } from '../../kit/index.js';
 import {
   type Context,
@@ -22,58 +19,15 @@ import {
   defineDestination,
   FlowError,
   type Json,
-  jsonValue,
   type Writer,
 } from '../../sdk/index.js';
-import { type HttpConnection, httpHeaders } from './connection.js';
+import type { HttpConnection } from './connection.js';
 import { httpConnectorErrors } from './error-codes.js';
-import { compileResults, type Verdict, writeResultsConfig } from './write-results.js';
+import { type RequestDestinationConfig, requestDestinationConfig } from './request-destination-config.js';
+import { requestKeyedWrites } from './request-keyed-writes.js';
+import { compileResults, type Verdict } from './write-results.js';
 
-export const requestDestinationConfig = z
-  .object({
-    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-    /** Appended to the baseUrl; in record mode `{{field}}` takes the record's value (URL-encoded). */
-    path: templateText.default(''),
-    /** `record`: one request per record. `batch`: one request per batch with a JSON array body. */
-    mode: z.enum(['record', 'batch']).default('record'),
-    /** Batch mode: send `{ <wrap>: [...] }` instead of a bare array. */
-    wrap: z.string().min(1).optional(),
-    /** Body template per record; default the record's data (no body for DELETE). */
-    body: jsonValue.optional(),
-    query: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).default({}),
-    headers: httpHeaders,
-    /** Path of the created id in the answer (batch: in each element of the answer's array). */
-    idPath: pathSchema.optional(),
-    /** Where the answer reports each record's outcome (a 200 can still refuse records): see docs. */
-    results: writeResultsConfig.optional(),
-    /** Send an idempotency key: `true` = header Idempotency-Key with a hash of the request. */
-    idempotencyKey: z
-      .union([
-        z.literal(true).transform((): { header: string; template?: string } => ({ header: 'idempotency-key' })),
-        z
-          .object({
-            header: z
-              .string()
-              .min(1)
-              .default('Idempotency-Key')
-              .transform((h) => h.toLowerCase()),
-            /** e.g. `{{order_no}}`; default a stable hash of method, URL and body. */
-            template: z.string().min(1).optional(),
-          })
-          .strict(),
-      ])
-      .optional(),
-    /** Record mode: requests in flight at once (the connection's rateLimit still applies). */
-    concurrency: z.number().int().positive().default(4),
-  })
-  .strict()
-  .refine((c) => c.wrap === undefined || c.mode === 'batch', { message: 'wrap needs mode: batch', path: ['wrap'] })
-  .refine((c) => c.idPath === undefined || c.results === undefined, {
-    message: 'with `results`, give the id path as results.id instead of idPath',
-    path: ['idPath'],
-  });
-
-export type RequestDestinationConfig = z.infer<typeof requestDestinationConfig>;
+export { type RequestDestinationConfig, requestDestinationConfig };
 
 interface Built {
   readonly url: string;
@@ -100,6 +54,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
   description:
     'Sends records to a REST API: one request per record (with concurrency) or one JSON array per batch; 4xx answers reject the record, 5xx/429/timeouts are retried.',
   config: requestDestinationConfig,
+  keyedWrites: requestKeyedWrites,
   async open({ config, connection }) {
     const pathT = compileTemplate(config.path);
     if (config.mode === 'batch' && !pathT.constant) {
@@ -181,9 +136,21 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
         ctx,
       );
 
+    /** A 404/410 with `notFound` set: skipped (true), or the record's RECORD_NOT_FOUND. */
+    const notFound = (response: HttpResponse, record: DataRecord): FlowError | true | undefined => {
+      if (config.notFound === undefined || (response.status !== 404 && response.status !== 410)) return undefined;
+      if (config.notFound === 'skip') return true;
+      return new FlowError(
+        'RECORD_NOT_FOUND',
+        `record ${record.meta.id}: ${response.label.request} answered ${response.status}: the API has no such record`,
+        { where: `${connection.label} record ${record.meta.id}` },
+      );
+    };
+
     const writeRecords = async (records: readonly DataRecord[], ctx: Context) => {
       const ids: (string | undefined)[] = new Array(records.length).fill(undefined);
       const rejected: Rejected[] = [];
+      let skipped = 0;
       let failure: FlowError | undefined;
       let next = 0;
       const one = async (index: number) => {
@@ -192,6 +159,9 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
         const built = build(record, missing);
         if (missing.length > 0) return void rejected.push({ index, error: missingError(record, missing) });
         const response = await send(built, ctx);
+        const missingRecord = notFound(response, record);
+        if (missingRecord === true) return void skipped++;
+        if (missingRecord !== undefined) return void rejected.push({ index, error: missingRecord });
         if (!response.ok) {
           const error = rejectedBy(response, `record ${record.meta.id}`);
           if (error?.kind === 'record') rejected.push({ index, error });
@@ -218,7 +188,7 @@ export const requestDestination = defineDestination<RequestDestinationConfig, Ht
       await Promise.all(Array.from({ length: Math.min(config.concurrency, records.length) }, worker));
       if (failure) throw failure;
       rejected.sort((a, b) => a.index - b.index);
-      return { ids, rejected };
+      return { ids, rejected, skipped, written: records.length - rejected.length - skipped };
     };
 
     const writeBatch = async (records: readonly DataRecord[], ctx: Context) => {

@@ -1,7 +1,8 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
-  checkBatchMarker,
   createdColumns,
+  generatesKey,
+  keyId,
   type MarkerStore,
   markerRejected,
   missingKeyError,
@@ -9,9 +10,12 @@ import {
   pageMarkers,
   rowNotFound,
   sqlErrors,
+  startBatch,
   type TableDestinationConfig,
   tableDestinationConfig,
+  tableKeyedWrites,
   type WriteOutcome,
+  withoutNullKey,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
@@ -19,7 +23,15 @@ import { errorColumn, isRecordError, mysqlError } from './mysql-errors.js';
 import { quoteIdent, sqlLiteral } from './sql-values.js';
 import { requireColumn, type TableInfo, tableInfo } from './table-info.js';
 import { validateTable } from './validate-table.js';
-import { chunkRows, createTableSql, insertCounts, insertSql, MAX_STATEMENT_BYTES, updateSql } from './write-sql.js';
+import {
+  chunkRows,
+  createTableSql,
+  deleteSql,
+  insertCounts,
+  insertSql,
+  MAX_STATEMENT_BYTES,
+  updateSql,
+} from './write-sql.js';
 
 export { type TableDestinationConfig, tableDestinationConfig };
 
@@ -37,13 +49,23 @@ interface Row {
 
 export const tableDestination = defineDestination<TableDestinationConfig, MysqlConnection>({
   type: 'table',
-  description: 'Writes records into a table: insert, update, upsert or ignore-existing, one transaction per batch.',
+  description:
+    'Writes records into a table: insert, update, upsert, ignore-existing or delete, one transaction per batch.',
   config: tableDestinationConfig,
   validate: validateTable,
+  keyedWrites: tableKeyedWrites(),
   async open({ config, connection }) {
     const where = `${connection.target} table ${quoteIdent(config.table)}`;
     const key = config.key ?? [];
-    const only = config.columns ? new Set(config.columns) : undefined;
+    const operation = config.operation;
+    /**
+     * Inserts by a key report each row's key as its id: the record's, or the AUTO_INCREMENT value the
+     * server gave (insertId), read from one INSERT per such row (a multi-row INSERT's ids are
+     * consecutive only under innodb_autoinc_lock_mode ≤ 1).
+     */
+    const withIds = operation === 'insert' && key.length > 0;
+    // a delete sends the key only, whatever else the record carries
+    const only = operation === 'delete' ? new Set(key) : config.columns ? new Set(config.columns) : undefined;
     let info = await tableInfo(connection, config.table, { required: !config.createTable });
     const checkKey = (i: TableInfo) => {
       for (const k of key) requireColumn(i, k, 'key', where);
@@ -95,9 +117,12 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       const rows: Row[] = [];
       for (let index = 0; index < records.length; index++) {
         const record = records[index] as DataRecord;
-        const data = record.data;
+        let data = record.data;
         const id = record.meta.id;
-        const noKey = missingKeyError(data, key, id, where);
+        // an insert may leave its key to the server (its column left out, the id read back); the others need it
+        if (withIds && generatesKey(data, key)) data = withoutNullKey(data, key);
+        else if (withIds && out.ids) out.ids[index] = keyId(data, key);
+        const noKey = operation === 'insert' ? undefined : missingKeyError(data, key, id, where);
         if (noKey !== undefined) {
           out.rejected.push({ index, error: noKey });
           continue;
@@ -122,15 +147,14 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       return rows;
     };
 
-    const operation = config.operation;
-
     /** Runs rows[lo, hi) as one statement; on a bad row splits in halves until each bad row stands alone. */
     const insertRange = async (conn: PoolConnection, rows: readonly Row[], out: Outcome): Promise<void> => {
-      if (operation === 'update') return;
+      if (operation === 'update' || operation === 'delete') return;
       const first = rows[0] as Row;
       const sql = insertSql(operation, config.table, first.columns, key, connection.server);
       try {
         const [result] = await conn.query<ResultSetHeader>(sql.head + rows.map((r) => r.literal).join(',') + sql.tail);
+        if (generated(first) && out.ids) out.ids[first.index] = result.insertId ? String(result.insertId) : undefined;
         const counts = insertCounts(operation, rows.length, result.affectedRows, result.info ?? '');
         out.written += counts.written;
         out.skipped += counts.skipped;
@@ -158,6 +182,22 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       }
     };
 
+    const deleteRow = async (conn: PoolConnection, row: Row, out: Outcome): Promise<void> => {
+      try {
+        const [result] = await conn.query<ResultSetHeader>(
+          deleteSql(config.table, key, (c) => row.values.get(c) as string),
+        );
+        if (result.affectedRows > 0) out.written++;
+        else out.skipped++;
+      } catch (error) {
+        if (!isRecordError(error)) throw error;
+        reject(out, row, error);
+      }
+    };
+
+    /** An insert row whose key the server gives: written alone, its id read from insertId. */
+    const generated = (row: Row) => withIds && !key.every((k) => row.values.has(k));
+
     const create = async (records: readonly DataRecord[]) => {
       const rows = records.map((r) => r.data);
       await connection.query(createTableSql(config.table, createdColumns(config, rows), key, rows), where);
@@ -167,12 +207,13 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
 
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const out: Outcome = { written: 0, skipped: 0, rejected: [] };
-        if (records.length === 0) return out;
-        // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
-        const check = await checkBatchMarker({ markers, table: markerTable, batch, records, where }, markerStore, ctx);
-        if ('done' in check) return check.done;
-        const { mark } = check;
+        const begun = await startBatch(
+          { markers, table: markerTable, batch, records, where, withIds },
+          markerStore,
+          ctx,
+        );
+        if ('done' in begun) return begun.done;
+        const { out, mark } = begun;
         if (!info) await create(records);
         const rows = plan(records, out, (info as TableInfo).columns);
         const conn = await connection.acquire().catch((error: unknown) => {
@@ -182,6 +223,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
           await conn.query('START TRANSACTION');
           if (operation === 'update') {
             for (const row of rows) await updateRow(conn, row, out);
+          } else if (operation === 'delete') {
+            for (const row of rows) await deleteRow(conn, row, out);
           } else {
             let start = 0;
             while (start < rows.length) {
@@ -189,6 +232,11 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
               const id = (rows[start] as Row).columnsId;
               while (end < rows.length && (rows[end] as Row).columnsId === id) end++;
               const group = rows.slice(start, end);
+              if (generated(group[0] as Row)) {
+                for (const row of group) await insertRange(conn, [row], out);
+                start = end;
+                continue;
+              }
               const literals = group.map((r) => r.literal);
               const sql = insertSql(operation, config.table, (rows[start] as Row).columns, key, connection.server);
               const room = budget - Buffer.byteLength(sql.head) - Buffer.byteLength(sql.tail);
@@ -207,6 +255,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
           throw mysqlError(error, where);
         }
         out.rejected.sort((a, b) => a.index - b.index);
+        // a refused record has no id, even when it carried its key
+        if (out.ids) for (const r of out.rejected) out.ids[r.index] = undefined;
         return out;
       },
       async close() {},

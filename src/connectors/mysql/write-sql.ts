@@ -24,7 +24,7 @@ export interface InsertSql {
  * every other error (bad values, NULLs, foreign keys).
  */
 export function insertSql(
-  operation: Exclude<Operation, 'update'>,
+  operation: Exclude<Operation, 'update' | 'delete'>,
   table: string,
   columns: readonly string[],
   key: readonly string[],
@@ -57,8 +57,16 @@ export function updateSql(
   const keys = new Set(key);
   const set = columns.filter((c) => !keys.has(c));
   const assign = (set.length > 0 ? set : [key[0] as string]).map((c) => `${quoteIdent(c)} = ${literal(c)}`);
-  const match = key.map((k) => `${quoteIdent(k)} = ${literal(k)}`);
-  return `UPDATE ${quoteIdent(table)} SET ${assign.join(', ')} WHERE ${match.join(' AND ')}`;
+  return `UPDATE ${quoteIdent(table)} SET ${assign.join(', ')} WHERE ${keyMatch(key, literal)}`;
+}
+
+/** `DELETE FROM t WHERE k = …` from the key's literals. */
+export function deleteSql(table: string, key: readonly string[], literal: (column: string) => string): string {
+  return `DELETE FROM ${quoteIdent(table)} WHERE ${keyMatch(key, literal)}`;
+}
+
+function keyMatch(key: readonly string[], literal: (column: string) => string): string {
+  return key.map((k) => `${quoteIdent(k)} = ${literal(k)}`).join(' AND ');
 }
 
 /**
@@ -89,7 +97,7 @@ export function chunkRows(
 
 /** Counts of one INSERT statement from affectedRows and its info (`Records: 3  Duplicates: 1  Warnings: 0`). */
 export function insertCounts(
-  operation: Exclude<Operation, 'update'>,
+  operation: Exclude<Operation, 'update' | 'delete'>,
   rows: number,
   affected: number,
   info: string,

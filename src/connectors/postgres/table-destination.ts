@@ -13,6 +13,7 @@ import {
   startBatch,
   tableKeyedWrites,
   type WriteOutcome,
+  withoutNullKey,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
@@ -29,13 +30,6 @@ export { type TableDestinationConfig, tableDestinationConfig };
 type Outcome = WriteOutcome;
 
 type Result = pg.QueryResult<Record<string, unknown>>;
-
-/** The record's data without its key columns that hold null: the database gives them (an insert by a key). */
-function withoutNullKey(data: JsonObject, key: readonly string[]): JsonObject {
-  const copy: JsonObject = { ...data };
-  for (const k of key) if (copy[k] === null) delete copy[k];
-  return copy;
-}
 
 /** Cuts rows into runs with one column set and (for upsert/update) no key twice, so each run is one statement. */
 function segments(rows: readonly StagedRow[], keyOf: ((row: StagedRow) => string) | undefined): StagedRow[][] {
@@ -323,13 +317,13 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
 
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const start = await startBatch(
+        const begun = await startBatch(
           { markers, table: markerTable, batch, records, where, withIds },
           markerStore,
           ctx,
         );
-        if ('done' in start) return start.done;
-        const { out, mark } = start;
+        if ('done' in begun) return begun.done;
+        const { out, mark } = begun;
         if (!info) await create(records);
         const i = info as TableInfo;
         const rows = plan(records, out, i);

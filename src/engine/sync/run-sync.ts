@@ -1,12 +1,11 @@
 import type { ProjectDefinition, SyncDefinition } from '../../config/definition.js';
 import { FlowError, toFlowError } from '../../sdk/index.js';
 import type { RunRow, RunStatus } from '../../store/state-store.js';
-import { claimRun } from '../claim-run.js';
 import { endRun } from '../end-run.js';
-import { makeContext, storeState } from '../make-context.js';
 import { flowMessageMask } from '../message-mask.js';
 import type { RunDeps, RunOptions } from '../run-flow.js';
-import { failsRun, watchRun } from '../run-watch.js';
+import { failsRun } from '../run-watch.js';
+import { startRun } from '../start-run.js';
 import { applyApprovedDeletes, applyIntents, applyResolved } from './apply-passes.js';
 import { applyStaged } from './apply-staged.js';
 import { countAmbiguous } from './match-units.js';
@@ -37,40 +36,10 @@ export async function runSync(
 ): Promise<RunRow> {
   const { store, clock } = deps;
   const mask = flowMessageMask(project, def);
-  const started = clock.now();
-  const { run, lease, replaced } = await claimRun(deps, project, def.name, options, started);
-  deps.events.publish({
-    type: 'run.started',
-    flow: def.name,
-    at: started,
-    runId: run.id,
-    trigger: run.trigger,
-    flowFile: run.flowFile,
-    resumedFrom: run.resumedFrom,
-    ...(replaced ? { replaced: replaced.id } : {}),
-    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
-  });
-  const watch = watchRun({
-    runId: run.id,
-    job: { kind: 'sync', name: def.name, ...(def.timeouts ? { timeouts: def.timeouts } : {}) },
-    clock,
-    store,
-    lease,
-    signal: options.signal,
-    heartbeatMs: options.heartbeatMs,
-  });
+  const job = { kind: 'sync' as const, name: def.name, ...(def.timeouts ? { timeouts: def.timeouts } : {}) };
+  const { claimed, started, watch, ctx } = await startRun(deps, project, job, options);
+  const { run, lease } = claimed;
   const { signal } = watch;
-  const ctx = makeContext({
-    runId: String(run.id),
-    flow: def.name,
-    signal,
-    clock,
-    log: deps.log,
-    metrics: deps.metrics,
-    baseDir: project.baseDir,
-    ...(deps.tokens ? { tokens: deps.tokens } : {}),
-    state: storeState(store, clock),
-  });
   const counts = emptySyncRunCounts();
   const progress = () => {
     totalSyncCounts(counts);
@@ -127,8 +96,8 @@ export async function runSync(
     for (const side of sides) await side.open.close('abort').catch(() => undefined);
   }
   totalSyncCounts(counts);
-  const job = { name: def.name, continuous: false, upstream: false };
-  return endRun(deps, { run, lease, job, status, error: runError, counts, pages: 0, started, mask });
+  const ended = { name: def.name, continuous: false, upstream: false };
+  return endRun(deps, { run, lease, job: ended, status, error: runError, counts, pages: 0, started, mask });
 }
 
 /** The phases of a sync run, each stopping early on a cancel (between batches: everything committed is consistent). */

@@ -49,3 +49,10 @@ export function generatesKey(data: JsonObject, key: readonly string[]): boolean 
   }
   return false;
 }
+
+/** The record's data without its key columns that hold null: the database gives them (an insert by a key). */
+export function withoutNullKey(data: JsonObject, key: readonly string[]): JsonObject {
+  const copy: JsonObject = { ...data };
+  for (const k of key) if (copy[k] === null) delete copy[k];
+  return copy;
+}

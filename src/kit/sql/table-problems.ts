@@ -53,7 +53,8 @@ export function tableProblems(
     });
   }
   const keys = new Set(config.key ?? []);
-  const written = config.columns ?? args.fields ?? [];
+  // a delete uses the key only: the records' other fields are no columns it needs
+  const written = config.operation === 'delete' ? [] : (config.columns ?? args.fields ?? []);
   for (const column of written) {
     if (has.has(column) || keys.has(column)) continue;
     problems.push({

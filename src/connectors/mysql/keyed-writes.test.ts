@@ -1,0 +1,44 @@
+import { afterAll, beforeAll } from 'vitest';
+import { describeKeyedWritesConformance } from '../../../test/conformance/keyed-writes-conformance.js';
+import { requireServer } from '../../../test/helpers/servers.js';
+import { closeMysqlConnection, type MysqlConnection } from './connection.js';
+import { tableDestination } from './table-destination.js';
+import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
+
+const server = new URL(testServerUrl);
+const up = await requireServer('MySQL', server.hostname, Number(server.port || 3306));
+
+let db: TestDatabase;
+let connection: MysqlConnection;
+let tables = 0;
+beforeAll(async () => {
+  if (!up) return;
+  db = await createTestDatabase('keyed');
+  connection = await db.open();
+});
+afterAll(async () => {
+  if (!up) return;
+  await closeMysqlConnection(connection);
+  await db.drop();
+});
+
+describeKeyedWritesConformance<MysqlConnection>('mysql.table', {
+  up,
+  of: tableDestination,
+  async target(seed) {
+    const name = `t${++tables}`;
+    // an AUTO_INCREMENT key: given by the server when a record has none, kept when it carries one
+    await db.sql(`create table ${name} (id int auto_increment primary key, name varchar(40), note varchar(40))`);
+    for (const row of seed)
+      await db.sql(
+        `insert into ${name} values (${row.id}, '${row.name}', ${row.note === null ? 'null' : `'${row.note}'`})`,
+      );
+    return {
+      config: { table: name },
+      connection,
+      rows: async () => (await db.sql(`select id, name, note from ${name} order by id`)) as never,
+    };
+  },
+  generated: {},
+  carried: {},
+});
