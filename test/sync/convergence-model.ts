@@ -145,10 +145,12 @@ export function checkRound(s: RoundState): string[] {
         fail(
           `${where} (${kind}) field ${f.name}: a=${show(got.a)} b=${show(got.b)}, expected a=${show(want.a)} b=${show(want.b)}`,
         );
-      if (want.open !== openAfter.has(key))
+      if (want.open !== openAfter.has(key)) {
+        const history = `before a=${show(pa?.values[f.a])} b=${show(pb?.values[f.b])}; edited a=${show(ra?.values[f.a])} at ${ra?.at} b=${show(rb?.values[f.b])} at ${rb?.at}`;
         fail(
-          `${where} (${kind}) field ${f.name}: conflict ${openAfter.has(key) ? 'open' : 'not open'}, expected ${want.open ? 'open' : 'none'}`,
+          `${where} (${kind}) field ${f.name}: conflict ${openAfter.has(key) ? 'open' : 'not open'}, expected ${want.open ? 'open' : 'none'} (${history}; open before: ${openBefore.has(key)})`,
         );
+      }
     }
   }
   for (const key of openAfter)
@@ -157,7 +159,7 @@ export function checkRound(s: RoundState): string[] {
       const l = s.linksAfter.find((x) => String(x.id) === linkId);
       const deleted = l && (s.after.a.get(l.aId ?? '')?.deleted || s.after.b.get(l.bId ?? '')?.deleted);
       if (!deleted && !problems.some((p) => p.startsWith(`pair #${linkId} `)))
-        fail(`conflict ${key} is open but no pair/field expects it`);
+        fail(`conflict ${key} is open but no pair/field expects it (link ${l ? `a ${l.aId}, b ${l.bId}` : 'gone'})`);
     }
   return problems;
 }

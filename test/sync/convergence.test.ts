@@ -10,8 +10,8 @@ import type { StateStore } from '../../src/store/state-store.js';
 import { requireServer } from '../helpers/servers.js';
 import { type Generator, roundEdits } from './convergence-edits.js';
 import { checkRound, type ModelField, type Tables } from './convergence-model.js';
-import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './side-tables.js';
 import { connection, prng, syncConnectors, syncDefinition, syncProject, testSeed } from './prove-fixture.js';
+import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './side-tables.js';
 
 /**
  * Issue 14, "Tests that must exist": 200 seeded rounds of random creates, updates (the same record on
@@ -129,6 +129,8 @@ describe.skipIf(!pgUp || !myUp)('sync convergence, PostgreSQL ↔ MySQL', () => 
     let before: Tables = { a: new Map(), b: new Map() };
     const start = clock.now().getTime();
     const t0 = performance.now();
+    // what the rounds exercised, so a generator that stops reaching a case fails instead of passing quietly
+    const seen = { created: 0, updated: 0, deleted: 0, matched: 0, decided: 0, opened: 0, resolved: 0, echoes: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const T = start + round * 600_000;
       clock.set(T);
@@ -142,6 +144,15 @@ describe.skipIf(!pgUp || !myUp)('sync convergence, PostgreSQL ↔ MySQL', () => 
       const context = `seed ${seed} round ${round}`;
       expect(run.status, `${context}: ${JSON.stringify(run.error)}`).toBe('succeeded');
       const counts = run.counts.sync;
+      if (counts) {
+        seen.created += counts.a.created + counts.b.created;
+        seen.updated += counts.a.updated + counts.b.updated;
+        seen.deleted += counts.a.deleted + counts.b.deleted;
+        seen.matched += counts.matched;
+        seen.decided += counts.conflictsDecided;
+        seen.opened += counts.conflictsOpened;
+      }
+      seen.resolved += resolved.size;
       expect(counts?.a.failed, context).toBe(0);
       expect(counts?.b.failed, context).toBe(0);
       const after = await snap();
@@ -170,8 +181,13 @@ describe.skipIf(!pgUp || !myUp)('sync convergence, PostgreSQL ↔ MySQL', () => 
       expect({ writes, written: quiet.counts.written }, `${context}: the run after`).toEqual({ writes: 0, written: 0 });
       const still = await snap();
       expect(still, `${context}: rows changed by the run after a run`).toEqual(after);
+      seen.echoes += (q?.a.echoes ?? 0) + (q?.b.echoes ?? 0);
       before = after;
     }
-    console.log(`convergence: ${ROUNDS} rounds, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `convergence: ${ROUNDS} rounds, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(seen)}`,
+    );
+    if (ROUNDS >= 100)
+      for (const [what, n] of Object.entries(seen)) expect(n, `${what} over ${ROUNDS} rounds`).toBeGreaterThan(0);
   }, 240_000);
 });

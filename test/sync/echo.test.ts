@@ -8,8 +8,8 @@ import { builtinSteps } from '../../src/steps/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { StateStore } from '../../src/store/state-store.js';
 import { requireServer } from '../helpers/servers.js';
-import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './side-tables.js';
 import { connection, syncConnectors, syncDefinition, syncProject } from './prove-fixture.js';
+import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './side-tables.js';
 
 /**
  * Issue 14: an update A→B followed by a run produces no write back to A. Counted at the databases: a

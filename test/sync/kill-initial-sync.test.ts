@@ -126,19 +126,22 @@ async function finalState(dir: string): Promise<Final> {
 
 describe('SIGKILL during an initial sync', () => {
   it(`10 kills at seeded moments of a ${PAIRS.toLocaleString('en-US')}-pair initial sync, then the same state as an uninterrupted run (seed ${seed}; replay with SYNC_SEED=${seed})`, async () => {
-    const reference = mkdtempSync(join(tmpdir(), 'syncline-sync-ref-'));
+    const referenceDir = mkdtempSync(join(tmpdir(), 'syncline-sync-ref-'));
     const killed = mkdtempSync(join(tmpdir(), 'syncline-sync-kill-'));
     try {
-      seedSides(reference);
+      seedSides(referenceDir);
       seedSides(killed);
+      // the uninterrupted run works beside the killed ones (its own folder): a process of its own
       const t0 = performance.now();
-      const straight = syncline(['run', 'flow.yaml', 'customers'], {
-        cwd: reference,
-        env: { SYNCLINE_DB: join(reference, 'state.db') },
+      const straight = startSyncline(['run', 'flow.yaml', 'customers'], {
+        cwd: referenceDir,
+        env: { SYNCLINE_DB: join(referenceDir, 'state.db') },
       });
-      const straightSeconds = (performance.now() - t0) / 1000;
-      expect(straight.stderr).toBe('');
-      expect(straight.status).toBe(0);
+      let straightErr = '';
+      straight.stderr?.on('data', (d: Buffer) => {
+        straightErr += d.toString();
+      });
+      const straightDone = exited(straight).then((code) => ({ code, seconds: (performance.now() - t0) / 1000 }));
 
       const rand = prng(seed);
       const total = 3 * ONLY * 2 + PAIRS;
@@ -162,14 +165,17 @@ describe('SIGKILL during an initial sync', () => {
         await exited(child);
       }
       const last = syncline(['run', 'flow.yaml', 'customers'], { cwd: killed, env });
+      const reference = await straightDone;
       console.log(
-        `kill-initial-sync: seed ${seed}, uninterrupted ${straightSeconds.toFixed(1)} s, kills at progress ${landed.join(', ')} of ${total}`,
+        `kill-initial-sync: seed ${seed}, uninterrupted run ${reference.seconds.toFixed(1)} s, kills at progress ${landed.join(', ')} of ${total}`,
       );
+      expect(straightErr).toBe('');
+      expect(reference.code).toBe(0);
       expect(last.stderr).toBe('');
       expect(last.status, last.stdout).toBe(0);
       expect(midRun, `kills that landed while the run worked (targets ${targets.join(', ')})`).toBe(KILLS);
 
-      const want = await finalState(reference);
+      const want = await finalState(referenceDir);
       const got = await finalState(killed);
       expect(want.links).toBe(PAIRS);
       expect(want.a).toHaveLength(PAIRS);
@@ -184,7 +190,7 @@ describe('SIGKILL during an initial sync', () => {
       expect(got.b).toEqual(want.b);
       expect(got.pairs).toEqual(want.pairs);
     } finally {
-      rmSync(reference, { recursive: true, force: true });
+      rmSync(referenceDir, { recursive: true, force: true });
       rmSync(killed, { recursive: true, force: true });
     }
   }, 180_000);
