@@ -42,7 +42,7 @@ export async function seedSides(s: SyncSides, pairs: number): Promise<number> {
       FROM generate_series(1, ${each}) AS i;
     SELECT setval('bench_sync_crm_id_seq', ${each});
     CREATE INDEX bench_sync_crm_updated ON bench_sync_crm (updated_at);
-    VACUUM ANALYZE bench_sync_crm;`);
+    ANALYZE bench_sync_crm;`);
   await s.my.query(`DROP TABLE IF EXISTS bench_sync_erp;
     CREATE TABLE bench_sync_erp (client_no int AUTO_INCREMENT PRIMARY KEY, email_address varchar(200), full_name varchar(200),
       city varchar(50), modified datetime(3) NOT NULL, KEY bench_sync_erp_modified (modified)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -157,7 +157,10 @@ describe('SIGKILL during an initial sync', () => {
           await new Promise((r) => setTimeout(r, 5));
           at = progress(stateFile);
         }
+        // then a seeded moment of the next batch's work (planning, an intent, a write, its commit)
+        if (child.exitCode === null) await new Promise((r) => setTimeout(r, Math.floor(rand() * 150)));
         if (child.exitCode === null) {
+          at = progress(stateFile);
           child.kill('SIGKILL');
           midRun += 1;
           landed.push(at);
@@ -193,5 +196,5 @@ describe('SIGKILL during an initial sync', () => {
       rmSync(referenceDir, { recursive: true, force: true });
       rmSync(killed, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 300_000);
 });
