@@ -1,7 +1,13 @@
 import type { Catalog } from '../config/catalog.js';
 import type { ProjectDefinition } from '../config/definition.js';
 import { projectJsonSchema } from '../config/index.js';
-import { checkConnections, checkProject, destinationProblems, type Registry } from '../engine/index.js';
+import {
+  checkConnections,
+  checkProject,
+  destinationProblems,
+  type Registry,
+  syncSideProblems,
+} from '../engine/index.js';
 import { FlowError } from '../sdk/index.js';
 import type { Projects } from './projects.js';
 
@@ -13,11 +19,11 @@ export interface Validation {
 }
 
 export interface Validate {
-  /** Checks a flow file; with `connect`, every connection a flow uses is also opened and checked, and each destination's table. */
+  /** Checks a flow file; with `connect`, every connection a flow or sync uses is also opened and checked, and each destination's (and sync side's) table. */
   check(file: string, options?: { connect?: boolean }): Promise<Validation>;
 }
 
-/** The connections the flows use, each with the first few flows using it. */
+/** The connections the flows and syncs use, each with the first few users (`flow x`, `sync y`). */
 function usedConnections(project: ProjectDefinition): Map<string, string[]> {
   const used = new Map<string, string[]>();
   const use = (name: string, flow: string) => {
@@ -27,12 +33,17 @@ function usedConnections(project: ProjectDefinition): Map<string, string[]> {
     used.set(name, flows);
   };
   for (const flow of Object.values(project.flows)) {
-    if (flow.source.upstream === undefined) use(flow.source.connection, flow.name);
+    const user = `flow ${flow.name}`;
+    if (flow.source.upstream === undefined) use(flow.source.connection, user);
     for (const step of flow.steps) {
       const named = (step.config as { connection?: unknown } | null)?.connection;
-      if (step.type.includes('.') && typeof named === 'string') use(named, flow.name);
+      if (step.type.includes('.') && typeof named === 'string') use(named, user);
     }
-    for (const destination of flow.destinations) use(destination.connection, flow.name);
+    for (const destination of flow.destinations) use(destination.connection, user);
+  }
+  for (const sync of Object.values(project.syncs ?? {})) {
+    use(sync.a.connection, `sync ${sync.name}`);
+    use(sync.b.connection, `sync ${sync.name}`);
   }
   return used;
 }
@@ -46,7 +57,7 @@ async function connectionProblems(registry: Registry, project: ProjectDefinition
     const flows = used.get(r.name) ?? [];
     const list = flows.length > 3 ? `${flows.slice(0, 3).join(', ')} and ${flows.length - 3} more` : flows.join(', ');
     return [
-      new FlowError(r.error.code, `${r.error.message} (used by flow ${list})`, {
+      new FlowError(r.error.code, `${r.error.message} (used by ${list})`, {
         kind: r.error.kind,
         ...(r.error.where === undefined ? {} : { where: r.error.where }),
         ...(r.error.hint === undefined ? {} : { hint: r.error.hint }),
@@ -68,6 +79,7 @@ export function createValidate(deps: { projects: Projects; registry: () => Regis
         problems.push(
           ...(await connectionProblems(registry, project)),
           ...(await destinationProblems(registry, project)),
+          ...(await syncSideProblems(registry, project)),
         );
       return { project, problems, warnings };
     },

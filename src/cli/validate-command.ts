@@ -3,10 +3,12 @@ import { FlowErrors } from '../sdk/index.js';
 import { builtinCatalog } from './builtins.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { withApp } from './open-app.js';
+import { validSummary } from './validate-summary.js';
 
 /**
  * `syncline validate <file> [--connect]`: every problem at once (exit 1), or a short summary of what
- * the file declares. With `connect`, every connection a flow uses is also opened and checked.
+ * the file declares (its flows and syncs). With `connect`, every connection a flow or sync uses is also
+ * opened and checked.
  */
 export async function validateCommand(
   file: string,
@@ -21,17 +23,7 @@ export async function validateCommand(
       `warning: ${w.where ? `${w.where}: ` : ''}${w.message}\n${w.hint ? `  hint: ${w.hint}\n` : ''}`,
     );
   if (problems.length > 0) throw new FlowErrors(problems);
-  const flows = Object.values(project.flows);
-  const lines = [
-    `${file}: valid — ${Object.keys(project.connections).length} connections${options.connect ? ' (each one used opened and checked)' : ''}, ${flows.length} flows`,
-  ];
-  for (const f of flows) {
-    const dests = f.destinations.map((d) => `${d.name} (${d.type})`).join(', ');
-    lines.push(
-      `  ${f.name}: ${f.source.type} → ${f.steps.map((s) => s.name).join(' → ') || '(no steps)'} → ${dests}${f.schedule ? `  [${f.schedule}]` : ''}`,
-    );
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(validSummary(file, project, options.connect === true));
   return 0;
 }
 

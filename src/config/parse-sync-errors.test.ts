@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { brief, CONNECTIONS, errorsOf, parse } from '../../test/helpers/sync-config.js';
+import { brief, CONNECTIONS, errorsOf, FILE, parse } from '../../test/helpers/sync-config.js';
+import { syncTestCatalog } from '../../test/helpers/sync-test-catalog.js';
+import { parseProject } from './parse-project.js';
 
 /** A sync whose side a / b / rest lines are replaced; the rest is valid. */
 function sync(parts: { a?: string; b?: string; rest?: string; flows?: string }): string {
@@ -27,7 +29,9 @@ describe('syncs: sides', () => {
       ],
     ]);
     expect(errors[0]?.hint).toContain('Did you mean "crm"?');
-    expect(errors[1]?.hint).toBe('Destination types with keyed writes: db.table.');
+    expect(errors[1]?.hint).toBe(
+      'The files connector has none; destination types with keyed writes: db.rows, db.table.',
+    );
   });
 
   it('reports a keyed-writes-less destination named by the table shorthand, and a connector without the shorthand', () => {
@@ -101,6 +105,38 @@ describe('syncs: names', () => {
       'syncs.with.dot and space.b is required: a map (key: value)',
       'syncs.with.dot and space.fields is required: a map (key: value)',
       'syncs.with.dot and space.a must be a map (key: value), not number 1',
+    ]);
+  });
+});
+
+describe('syncs: what a run names', () => {
+  const text = `${CONNECTIONS}flows:
+  broken:
+    source: { connection: nowhere, type: files.csv, path: a.csv }
+    destinations: [{ connection: files, type: files.jsonl, path: b.jsonl }]
+syncs:
+  s:
+    a: { connection: crm, table: customers, key: id, cursor: updated_at }
+    b: { connection: erp, table: clients, key: client_no, cursor: modified }
+    fields: { email: { b: email_address } }
+  other:
+    a: { connection: crm, table: customers, key: id }
+    b: { connection: erp, table: clients, key: client_no }
+    fields: {}
+`;
+
+  it('checks only the named sync (not the flows nor the other syncs)', () => {
+    const project = parseProject(text, FILE, syncTestCatalog, { env: {}, flows: ['s'] });
+    expect(Object.keys(project.syncs ?? {})).toEqual(['s']);
+    expect(project.flows).toEqual({});
+  });
+
+  it('checks everything when no name is given, and refuses a sync without fields', () => {
+    expect(brief(errorsOf(text))).toEqual([
+      ['CONFIG_UNKNOWN_CONNECTION', '7:27', 'flows.broken.source.connection: connection "nowhere" is not declared'],
+      ['CONFIG_SYNC_NO_CURSOR', '15:5', 'syncs.other.a: side a (crm) has no cursor, so its changes cannot be found'],
+      ['CONFIG_SYNC_NO_CURSOR', '16:5', 'syncs.other.b: side b (erp) has no cursor, so its changes cannot be found'],
+      ['CONFIG_SYNC_FIELD', '17:13', 'syncs.other.fields: the sync has no field'],
     ]);
   });
 });

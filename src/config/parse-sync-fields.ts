@@ -4,7 +4,7 @@ import { parseConfig } from './parse-config.js';
 import type { ParseContext } from './parse-context.js';
 import { fieldLocations } from './parse-steps.js';
 import { changesValue, invertValues, mapFieldSchema, specObject } from './sync-field-spec.js';
-import { syncFieldSchema } from './sync-structure.js';
+import { SYNC_IDENT_MAX, syncFieldSchema } from './sync-structure.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 const other = (side: SyncSideName): SyncSideName => (side === 'a' ? 'b' : 'a');
@@ -67,7 +67,7 @@ function inverse(
     const spec = specs[to];
     const from = other(to);
     if (spec === undefined || specs[from] !== undefined || !changesValue(spec, names[from])) continue;
-    const inverted = invertValues(spec, names[from], names[to]);
+    const inverted = invertValues(spec, names[from]);
     if (inverted.ok) return { ...specs, [from]: inverted.spec };
     const at = [...path, specKey(to)];
     ctx.problems.add(
@@ -90,9 +90,28 @@ export function parseSyncFields(
   ctx: ParseContext,
 ): SyncFieldDefinition[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  if (Object.keys(value).length === 0) {
+    const at = [...syncPath, 'fields'];
+    ctx.problems.add(
+      'CONFIG_SYNC_FIELD',
+      ctx.locator.at(at),
+      `${formatPath(at)}: the sync has no field`,
+      'Name the corresponding fields, e.g. `email: { b: email_address }` (`{}`: the same name on both sides).',
+    );
+    return [];
+  }
   const out: SyncFieldDefinition[] = [];
   for (const [name, raw] of Object.entries(value)) {
     const path = [...syncPath, 'fields', name];
+    if (name.length > SYNC_IDENT_MAX) {
+      ctx.problems.add(
+        'CONFIG_SYNC_FIELD',
+        ctx.locator.keyAt(path),
+        `${formatPath(syncPath)}.fields: a field name of ${name.length} characters (at most ${SYNC_IDENT_MAX}): ${JSON.stringify(name.slice(0, 40))}…`,
+        "Name the sync field shortly, and give each side's field name with `a:` / `b:`.",
+      );
+      continue;
+    }
     const f = normalise(raw);
     if (f === undefined) continue;
     const names = { a: f.a ?? name, b: f.b ?? name };

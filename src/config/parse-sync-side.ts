@@ -93,12 +93,16 @@ function checkKeyedWrites(
   const { component, entry } = found;
   const keyed = entry.component.keyedWrites;
   if (keyed === undefined) {
-    const able = [...ctx.catalog.destinations.entries()].filter(([, e]) => e.component.keyedWrites).map(([t]) => t);
+    const able = [...ctx.catalog.destinations.entries()].filter(([, e]) => e.component.keyedWrites);
+    const connector = entry.connector?.name;
+    const own = able.filter(([, e]) => e.connector?.name === connector).map(([t]) => t);
     ctx.problems.add(
       'CONFIG_SYNC_NO_KEYED_WRITES',
       ctx.locator.at(typePath),
       `${formatPath(typePath)}: destination type ${component.type} cannot write records by key, so a sync cannot write this side`,
-      `Destination types with keyed writes: ${listNames(able)}.`,
+      own.length > 0
+        ? `Use a ${connector} destination with keyed writes: ${listNames(own)}.`
+        : `The ${connector} connector has none; destination types with keyed writes: ${listNames(able.map(([t]) => t))}.`,
     );
     return false;
   }

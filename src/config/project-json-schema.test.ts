@@ -50,7 +50,7 @@ describe('projectJsonSchema', () => {
 
   it('is a draft 2020-12 schema of the whole file', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.required).toEqual(['flows']);
+    expect(schema.anyOf).toContainEqual({ required: ['flows'], properties: { flows: { minProperties: 1 } } });
     expect(schema.additionalProperties).toBe(false);
     expect(schema.$defs.flow?.required).toEqual(['source']);
     expect(schema.$defs.flow?.anyOf).toEqual([{ required: ['destinations'] }, { required: ['next'] }]);

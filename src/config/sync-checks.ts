@@ -120,6 +120,15 @@ function checkDeleteFields(p: SyncParts, ctx: ParseContext): void {
 function checkCursors(p: SyncParts, ctx: ParseContext): void {
   for (const side of SIDES) {
     const s = p.sides[side];
+    const stamped = s?.stampCursor === true ? s.cursor : undefined;
+    const writer = stamped === undefined ? undefined : p.fields.find((f) => f[side] === stamped && writesTo(f, side));
+    if (s !== undefined && writer !== undefined)
+      ctx.problems.add(
+        'CONFIG_SYNC_FIELD',
+        sideNameAt(p.raw.fields, writer.name, side, p.path, ctx),
+        `${formatPath([...p.path, 'fields', writer.name])}: ${stamped} is side ${side}'s cursor, stamped by the sync on every write (stampCursor), and also written by this field`,
+        `Make the field one-way towards the other side (\`direction: ${side}-to-${side === 'a' ? 'b' : 'a'}\`), or remove \`stampCursor\`.`,
+      );
     if (s === undefined || s.cursor !== undefined) continue;
     if (p.deletes.reconcile === undefined || p.deletes.reconcile === false)
       ctx.problems.add(
@@ -138,10 +147,28 @@ function checkCursors(p: SyncParts, ctx: ParseContext): void {
   }
 }
 
+/** `propagate` deletes records on both sides: each side's destination must offer the delete write. */
+function checkPropagate(p: SyncParts, ctx: ParseContext): void {
+  if (p.deletes.policy !== 'propagate') return;
+  for (const side of SIDES) {
+    const s = p.sides[side];
+    const keyed = s && ctx.catalog.destinations.get(s.destination.type)?.component.keyedWrites;
+    if (s === undefined || keyed === undefined || keyed.operations.includes('delete')) continue;
+    const at = [...p.path, 'deletes', ...(isMap(p.raw.deletes) ? ['policy'] : [])];
+    ctx.problems.add(
+      'CONFIG_INVALID',
+      ctx.locator.at(at),
+      `${formatPath(at)}: propagate deletes records on side ${side} (${s.label}), but ${s.destination.type} cannot delete by key`,
+      'Use policy flag (a field marks the record) or review, or a destination type that can delete.',
+    );
+  }
+}
+
 /** The checks across a sync's parts: field names per side, match, delete markers, cursors. */
 export function checkSyncParts(p: SyncParts, ctx: ParseContext): void {
   checkFieldNames(p, ctx);
   checkMatch(p, ctx);
   checkDeleteFields(p, ctx);
   checkCursors(p, ctx);
+  checkPropagate(p, ctx);
 }

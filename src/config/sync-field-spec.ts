@@ -39,10 +39,10 @@ export type Inversion = { readonly ok: true; readonly spec: JsonObject } | { rea
 
 /**
  * The reverse of a spec that is a one-to-one value map only (`values: { active: A }` → `{ A: active }`),
- * reading the other side's field; its `default` is dropped (several inputs would map to it). Anything
+ * reading the other side's field (`from` left to its default); its `default` is dropped (several inputs would map to it). Anything
  * else cannot be undone and says why.
  */
-export function invertValues(spec: JsonObject, fromName: string, reverseFrom: string): Inversion {
+export function invertValues(spec: JsonObject, fromName: string): Inversion {
   const other = CHANGING.filter((k) => k !== 'values' && spec[k] !== undefined);
   if (other.length > 0) return { ok: false, why: `${other.join(' and ')} cannot be undone` };
   if (spec.from !== undefined && spec.from !== fromName)
@@ -65,7 +65,6 @@ export function invertValues(spec: JsonObject, fromName: string, reverseFrom: st
   return {
     ok: true,
     spec: {
-      from: reverseFrom,
       values: inverted,
       ...(spec.onMissing === undefined ? {} : { onMissing: spec.onMissing }),
     },

@@ -9,6 +9,10 @@ import { flowSchema, retrySchema } from './structure.js';
  * validated by the component's schema and the map step's field schema.
  */
 const nonEmpty = z.string().min(1, 'must not be empty');
+/** The longest name of a field, key, table or connection a sync accepts (they are shown in messages). */
+export const SYNC_IDENT_MAX = 256;
+/** A name: not empty, at most 256 characters. */
+const ident = nonEmpty.max(SYNC_IDENT_MAX, `at most ${SYNC_IDENT_MAX} characters`);
 
 export const SYNC_DEFAULTS = {
   batch: 500,
@@ -28,9 +32,9 @@ export const DELETE_POLICIES = ['ignore', 'flag', 'propagate', 'review'] as cons
 /** What a side calls a soft-deleted record: a field set, or a field holding a value. */
 export const deletedSchema = z
   .union([
-    nonEmpty.describe('The field that marks a deleted record when set (not null, false, 0 or empty).'),
+    ident.describe('The field that marks a deleted record when set (not null, false, 0 or empty).'),
     z.strictObject({
-      field: nonEmpty.describe('The field that marks a deleted record.'),
+      field: ident.describe('The field that marks a deleted record.'),
       value: z.json().optional().describe('The record is deleted when the field equals this (default: when set).'),
     }),
   ])
@@ -45,9 +49,9 @@ const componentSchema = (what: string) =>
     );
 
 export const syncSideSchema = z.strictObject({
-  name: nonEmpty.optional().describe("Shown in counters and messages (default: the connection's name)."),
-  connection: nonEmpty.describe('The connection this side reads from and writes to (declared under connections:).'),
-  table: nonEmpty
+  name: ident.optional().describe("Shown in counters and messages (default: the connection's name)."),
+  connection: ident.describe('The connection this side reads from and writes to (declared under connections:).'),
+  table: ident
     .optional()
     .describe(
       "Shorthand: read the table with `<connector>.table` and write it with `<connector>.table` (a source and a destination of the connection's connector).",
@@ -57,8 +61,8 @@ export const syncSideSchema = z.strictObject({
     .describe('Read the side with `<connector>.query` (this SQL); writes need `table:` or `destination:` too.'),
   source: componentSchema('source').optional(),
   destination: componentSchema('destination').optional(),
-  key: nonEmpty.describe('The field that identifies a record on this side (its id, primary key).'),
-  cursor: nonEmpty
+  key: ident.describe('The field that identifies a record on this side (its id, primary key).'),
+  cursor: ident
     .optional()
     .describe(
       'The change cursor: a field that grows on every change (updated_at, a version). Required unless deletes.reconcile is set.',
@@ -84,12 +88,14 @@ const fieldSpec = (from: string, to: string) =>
     );
 
 export const syncFieldObjectSchema = z.strictObject({
-  a: nonEmpty.optional().describe("The field's name on side a (default: the key under fields:)."),
-  b: nonEmpty.optional().describe("The field's name on side b (default: the key under fields:)."),
+  a: ident.optional().describe("The field's name on side a (default: the key under fields:)."),
+  b: ident.optional().describe("The field's name on side b (default: the key under fields:)."),
   direction: z
     .enum(SYNC_DIRECTIONS)
     .default('both')
-    .describe('Which way changes go: both (default), a-to-b or b-to-a.'),
+    .describe(
+      "Which way changes go: both (default), a-to-b or b-to-a. A side's key goes one way only: from it (an id copied into the other side) or into it (written on creates).",
+    ),
   toB: fieldSpec('a', 'b').optional(),
   toA: fieldSpec('b', 'a').optional(),
   conflict: z
@@ -110,9 +116,9 @@ export const syncFieldSchema = z
 
 export const syncMatchSchema = z
   .union([
-    z.array(nonEmpty).min(1).describe('Sync fields whose normalised values pair records on the first run.'),
+    z.array(ident).min(1).describe('Sync fields whose normalised values pair records on the first run.'),
     z.strictObject({
-      fields: z.array(nonEmpty).min(1).describe('Sync fields (direction both) whose values must all be equal.'),
+      fields: z.array(ident).min(1).describe('Sync fields (direction both) whose values must all be equal.'),
       normalize: z
         .array(z.enum(['trim', 'lowercase']))
         .default([...SYNC_DEFAULTS.normalize])
@@ -147,7 +153,7 @@ export const syncConflictsSchema = z
   .describe('Who decides a field both sides changed since the last sync (default: newest, skew 60s).');
 
 const flagSchema = z.strictObject({
-  field: nonEmpty.describe('The field set on this side when the paired record is deleted on the other.'),
+  field: ident.describe('The field set on this side when the paired record is deleted on the other.'),
   value: z.json().default(true).describe('The value written (default true).'),
 });
 
@@ -177,7 +183,7 @@ export const syncDeletesSchema = z
 
 export const syncSchema = z.strictObject({
   description: z.string().optional().describe('Shown in listings.'),
-  schedule: z.string().optional().describe('Cron expression: when `syncline serve` runs the sync.'),
+  schedule: z.string().optional().describe('Cron expression: when the scheduler (serve) runs the sync.'),
   timezone: z.string().optional().describe('Time zone of the schedule (default UTC).'),
   overlap: flowSchema.shape.overlap.describe('A tick while a run is still active: skip (default) or queue.'),
   a: syncSideSchema.describe('Side a: a connection, how its changes are read and how it is written.'),
@@ -200,8 +206,12 @@ export const syncSchema = z.strictObject({
     .max(1000)
     .default(SYNC_DEFAULTS.maxAttempts)
     .describe('A change whose write failed this many runs in a row is parked until retried by hand (default 5).'),
-  retry: retrySchema.nullish(),
-  timeouts: flowSchema.shape.timeouts,
+  retry: retrySchema
+    .nullish()
+    .describe('How transient failures of reads and writes are retried in place (as for flows).'),
+  timeouts: flowSchema.shape.timeouts.describe(
+    'Limits on time: the whole run, the next page of a read, one write call.',
+  ),
   pii: flowSchema.shape.pii.describe("Fields (in either side's names) holding personal data: masked wherever shown."),
   notify: z.unknown().nullish().describe("Error notifications for this sync (replaces the file's notify:)."),
 });

@@ -24,14 +24,17 @@ interface ObjectPart {
 
 /**
  * Of several union branches that all failed, the one the user most likely meant: its value
- * had the right top-level type, and it has the fewest issues. Undefined when none fits.
+ * had the right top-level type, and it has the fewest issues. A branch that refused the value
+ * itself (a literal or enum, `invalid_value` at the top) comes after one that looked inside it
+ * (a map written for `{ direction: … }` is not a misspelt `a-to-b`). Undefined when none fits.
  */
 export function likelyBranch<T>(
   branches: readonly T[],
   issuesOf: (branch: T) => readonly z.core.$ZodIssue[],
 ): T | undefined {
   const fitting = branches.filter((b) => !issuesOf(b).some((i) => i.path.length === 0 && i.code === 'invalid_type'));
-  return [...fitting].sort((a, b) => issuesOf(a).length - issuesOf(b).length)[0];
+  const refusedWhole = (b: T) => (issuesOf(b).some((i) => i.path.length === 0 && i.code === 'invalid_value') ? 1 : 0);
+  return [...fitting].sort((a, b) => refusedWhole(a) - refusedWhole(b) || issuesOf(a).length - issuesOf(b).length)[0];
 }
 
 /**

@@ -3,8 +3,10 @@ import { didYouMean } from '../config/closest.js';
 import type { FlowDefinition, ProjectDefinition, StepDefinition } from '../config/definition.js';
 import type { Context } from '../sdk/index.js';
 import { FlowError, FlowErrors, noMetrics, silentLogger, systemClock, toFlowError } from '../sdk/index.js';
+import { checkSyncs } from './check-syncs.js';
 import { makeContext } from './make-context.js';
 import type { Registry } from './registry.js';
+import { validateConnections, validateContext } from './validate-connections.js';
 
 /** The location of the field a compile error names (or of the nearest field holding it), else the step's. */
 function fieldWhere(step: StepDefinition, field: string | undefined): string | undefined {
@@ -108,8 +110,8 @@ async function checkFlow(
 const FLOWS_AT_ONCE = 16;
 
 /**
- * Compiles every built-in step of every flow (mappings, templates, expressions, filters) without
- * opening any connection, so `syncline validate` catches what the schemas alone cannot. Problems and
+ * Compiles every built-in step of every flow (mappings, templates, expressions, filters), and every
+ * sync field's `toA` / `toB`, without opening any connection, so `syncline validate` catches what the schemas alone cannot. Problems and
  * warnings come in flow order.
  */
 export async function checkProject(
@@ -129,6 +131,7 @@ export async function checkProject(
       warnings.push(...one.warnings);
     }
   }
+  problems.push(...(await checkSyncs(registry, project)));
   return problems;
 }
 
@@ -140,30 +143,9 @@ export async function checkProject(
  */
 export async function destinationProblems(registry: Registry, project: ProjectDefinition): Promise<FlowError[]> {
   const problems: FlowError[] = [];
-  const ctx = makeContext({
-    runId: 'validate',
-    flow: '',
-    signal: new AbortController().signal,
-    clock: systemClock,
-    log: silentLogger,
-    metrics: noMetrics,
-    baseDir: project.baseDir,
-  });
-  const opened = new Map<string, Promise<{ readonly connection: unknown } | undefined>>();
-  const openOnce = async (name: string): Promise<{ readonly connection: unknown } | undefined> => {
-    const def = project.connections[name];
-    if (!def) return undefined;
-    try {
-      return { connection: await registry.connector(def.type).open(def.config, ctx) };
-    } catch {
-      return undefined; // reported by the connection check
-    }
-  };
-  const open = (name: string) => {
-    const found = opened.get(name) ?? openOnce(name);
-    opened.set(name, found);
-    return found;
-  };
+  const ctx = validateContext(project);
+  const connections = validateConnections(registry, project, ctx);
+  const open = (name: string) => connections.open(name);
   try {
     for (const flow of Object.values(project.flows)) {
       const fields = mappedFields(flow)?.fields;
@@ -204,15 +186,7 @@ export async function destinationProblems(registry: Registry, project: ProjectDe
       }
     }
   } finally {
-    for (const [name, found] of opened) {
-      const def = project.connections[name];
-      const connection = await found;
-      if (def && connection)
-        await registry
-          .connector(def.type)
-          .close(connection.connection)
-          .catch(() => undefined);
-    }
+    await connections.closeAll();
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 export { type AutoRetryOptions, type AutoRetryResult, autoRetryRound } from './auto-retry.js';
 export { type ConnectionCheckResult, checkConnection, checkConnections } from './check-connection.js';
 export { checkProject, destinationProblems } from './check-project.js';
+export { syncSideProblems } from './check-sync-sides.js';
 export { createEngine, type Engine, type EngineOptions, findFlow } from './engine.js';
 export { createEventTrigger, type EventTrigger, type EventTriggerOptions } from './event-trigger.js';
 export type { FlowState } from './flow-state.js';

@@ -29,7 +29,7 @@ export function createKyselyStateStore(db: Kysely<StoreDatabase>, dialect: Store
   let closed: Promise<void> | undefined;
   return {
     dialect,
-    sync: createSyncStore(db),
+    sync: createSyncStore(db, dialect),
     createRun: (run) => createRun(db, run),
     updateRun: (id, patch) => updateRun(db, id, patch),
     getRun: (id) => getRun(db, id),

@@ -1,9 +1,11 @@
 import { recordErrors } from './error-queries.js';
 import { holdLease } from './lease-fence.js';
+import type { StoreDialect } from './migrations.js';
 import { isUniqueViolation, type StoreDb } from './run-queries.js';
 import { consumeStaged, failStaged } from './sync-change-queries.js';
 import { clearLinkConflicts, closeConflicts, openConflicts } from './sync-conflict-queries.js';
-import { deleteLinks, insertLinks, updateLink } from './sync-link-queries.js';
+import { updateLinks } from './sync-link-bulk.js';
+import { deleteLinks, insertLinks } from './sync-link-queries.js';
 import { linkTaken } from './sync-link-taken.js';
 import type { SyncBatchCommit, SyncBatchCommitted } from './sync-store.js';
 import { clearSyncWatermarks } from './sync-watermark.js';
@@ -15,16 +17,20 @@ import { clearSyncWatermarks } from './sync-watermark.js';
  * go through the error store's own insert (a repeat of an open one is updated, not added twice). A
  * record linked twice (a side's key on two links) is refused with SYNC_LINK_TAKEN, nothing written.
  */
-export async function commitBatch(db: StoreDb, commit: SyncBatchCommit): Promise<SyncBatchCommitted> {
+export async function commitBatch(
+  db: StoreDb,
+  dialect: StoreDialect,
+  commit: SyncBatchCommit,
+): Promise<SyncBatchCommitted> {
   try {
-    return await writeBatch(db, commit);
+    return await writeBatch(db, dialect, commit);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     throw (await linkTaken(db, commit, error)) ?? error;
   }
 }
 
-async function writeBatch(db: StoreDb, commit: SyncBatchCommit): Promise<SyncBatchCommitted> {
+async function writeBatch(db: StoreDb, dialect: StoreDialect, commit: SyncBatchCommit): Promise<SyncBatchCommitted> {
   const { sync, at } = commit;
   return db.transaction().execute(async (trx) => {
     await holdLease(trx, commit.lease, new Date(at.getTime() + commit.lease.ms));
@@ -32,7 +38,7 @@ async function writeBatch(db: StoreDb, commit: SyncBatchCommit): Promise<SyncBat
       await deleteLinks(trx, commit.deleteLinks);
       await clearLinkConflicts(trx, commit.deleteLinks, at);
     }
-    for (const patch of commit.updateLinks ?? []) await updateLink(trx, patch, at);
+    if (commit.updateLinks && commit.updateLinks.length > 0) await updateLinks(trx, dialect, commit.updateLinks, at);
     const linkIds = commit.insertLinks ? await insertLinks(trx, commit.insertLinks, at) : [];
     if (commit.consumed) await consumeStaged(trx, sync, commit.consumed);
     if (commit.failed) await failStaged(trx, sync, commit.failed);

@@ -78,6 +78,9 @@ export async function nextStaged(db: StoreDb, sync: string, afterSeq: number, li
   return rows.map(toStagedChange);
 }
 
+/** Staged changes in queue order. */
+const bySeq = (x: StagedChange, y: StagedChange) => x.seq - y.seq;
+
 export async function stagedByIds(
   db: StoreDb,
   sync: string,
@@ -92,11 +95,11 @@ export async function stagedByIds(
       .where('sync', '=', sync)
       .where('side', '=', side)
       .where('rid', 'in', part)
-      .orderBy('seq')
       .execute();
     out.push(...rows.map(toStagedChange));
   }
-  return out;
+  // sorted here, not by the query: ORDER BY seq makes SQLite walk the (sync, seq) index over the whole queue
+  return out.sort(bySeq);
 }
 
 export async function stagedByMatchKeys(db: StoreDb, sync: string, keys: readonly string[]): Promise<StagedChange[]> {
@@ -108,11 +111,11 @@ export async function stagedByMatchKeys(db: StoreDb, sync: string, keys: readonl
       .where('sync', '=', sync)
       .where('match_key', 'in', part)
       .where('parked', '=', 0)
-      .orderBy('seq')
       .execute();
     out.push(...rows.map(toStagedChange));
   }
-  return out;
+  // sorted here, not by the query: ORDER BY seq makes SQLite walk the (sync, seq) index over the whole queue
+  return out.sort(bySeq);
 }
 
 export async function stagedByHashes(
@@ -129,11 +132,11 @@ export async function stagedByHashes(
       .where('sync', '=', sync)
       .where('side', '=', side)
       .where('hash', 'in', part)
-      .orderBy('seq')
       .execute();
     out.push(...rows.map(toStagedChange));
   }
-  return out;
+  // sorted here, not by the query: ORDER BY seq makes SQLite walk the (sync, seq) index over the whole queue
+  return out.sort(bySeq);
 }
 
 export async function countStaged(db: StoreDb, sync: string): Promise<{ pending: number; parked: number }> {

@@ -97,30 +97,40 @@ export function likeText(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function filtered(db: StoreDb, filter: LinkFilter) {
+/** A search names a record when it is a key of one of the sync's links (either side): then only those match. */
+async function isKey(db: StoreDb, sync: string, search: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('sync_links')
+    .select('id')
+    .where('sync', '=', sync)
+    .where((eb) => eb.or([eb('a_id', '=', search), eb('b_id', '=', search)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+async function filtered(db: StoreDb, filter: LinkFilter) {
   let query = db.selectFrom('sync_links').where('sync', '=', filter.sync);
   if (filter.status !== undefined) {
     const statuses: readonly LinkStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status;
     query = query.where('status', 'in', statuses);
   }
   const search = filter.search;
-  if (search !== undefined && search !== '') {
-    const pattern = likeText(search);
-    query = query.where((eb) =>
-      eb.or([
-        eb('a_id', '=', search),
-        eb('b_id', '=', search),
-        sql<boolean>`lower(base_a) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(base_b) like ${pattern} escape '\\'`,
-      ]),
-    );
-  }
-  return query;
+  if (search === undefined || search === '') return query;
+  if (await isKey(db, filter.sync, search))
+    return query.where((eb) => eb.or([eb('a_id', '=', search), eb('b_id', '=', search)]));
+  const pattern = likeText(search);
+  return query.where((eb) =>
+    eb.or([
+      sql<boolean>`lower(base_a) like ${pattern} escape '\\'`,
+      sql<boolean>`lower(base_b) like ${pattern} escape '\\'`,
+    ]),
+  );
 }
 
 /** Links in id order after `afterId` (default limit 100). */
 export async function listLinks(db: StoreDb, filter: LinkFilter): Promise<LinkRow[]> {
-  let query = filtered(db, filter)
+  let query = (await filtered(db, filter))
     .selectAll()
     .orderBy('id')
     .limit(filter.limit ?? 100);
@@ -130,7 +140,7 @@ export async function listLinks(db: StoreDb, filter: LinkFilter): Promise<LinkRo
 
 /** How many links match (paging fields are ignored). */
 export async function countLinks(db: StoreDb, filter: LinkFilter): Promise<number> {
-  const row = await filtered(db, filter)
+  const row = await (await filtered(db, filter))
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return readInt(row.n);

@@ -1,3 +1,4 @@
+import type { StoreDialect } from './migrations.js';
 import type { StoreDb } from './run-queries.js';
 import { commitBatch, resetSync } from './sync-batch.js';
 import {
@@ -24,7 +25,7 @@ import type { SyncStore } from './sync-store.js';
 import { getSyncWatermark } from './sync-watermark.js';
 
 /** The SyncStore (StateStore.sync) over the state store's Kysely instance: one code path for both dialects. */
-export function createSyncStore(db: StoreDb): SyncStore {
+export function createSyncStore(db: StoreDb, dialect: StoreDialect): SyncStore {
   return {
     stage: (commit) => stage(db, commit),
     getWatermark: (sync, side) => getSyncWatermark(db, sync, side),
@@ -34,7 +35,7 @@ export function createSyncStore(db: StoreDb): SyncStore {
     stagedByHashes: (sync, side, hashes) => stagedByHashes(db, sync, side, hashes),
     countStaged: (sync) => countStaged(db, sync),
     unpark: (sync, keys) => unpark(db, sync, keys),
-    commitBatch: (commit) => commitBatch(db, commit),
+    commitBatch: (commit) => commitBatch(db, dialect, commit),
     linksByIds: (sync, side, ids) => linksByIds(db, sync, side, ids),
     getLink: (id) => getLink(db, id),
     listLinks: (filter) => listLinks(db, filter),

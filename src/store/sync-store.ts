@@ -146,7 +146,7 @@ export interface ConflictFilter {
 export interface LinkFilter {
   sync: string;
   status?: LinkStatus | readonly LinkStatus[];
-  /** A key on either side, or text found in the base values (JSON text, case-insensitive). */
+  /** A key on either side (when it is one of a link, only those links), else text found in the base values (JSON text, case-insensitive). */
   search?: string;
   afterId?: number;
   /** Default 100. */

@@ -108,6 +108,16 @@ export function describeSqlTableDestination<K>(title: string, h: SqlTableDestina
           ]);
         });
 
+        it('keeps markers for a delete when asked: a batch deleted before a crash is not deleted again', async () => {
+          const table = await freshTable();
+          const w = await writer({ table, operation: 'delete', key: 'id', pageMarkers: {}, ...variant });
+          const batch = { key: `out|run 2 page 1#1|0+2 ${label}` };
+          const rows = recs([{ id: 1 }, { id: 9 }]);
+          expect(await w.write(rows, ctx, batch)).toMatchObject({ written: 1, skipped: 1, rejected: [] });
+          expect(await w.write(rows, ctx, batch)).toMatchObject({ written: 0, alreadyWritten: 2, rejected: [] });
+          expect(await rowsOf(table)).toEqual([{ id: 2, name: 'two' }]);
+        });
+
         it('commits the batch and its marker in one transaction: a marker that cannot be written rolls the rows back', async () => {
           const table = await freshTable('id int primary key, name varchar(20)', '');
           const markers = `m_${table}`;

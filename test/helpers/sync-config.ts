@@ -10,6 +10,37 @@ export const CONNECTIONS = `connections:
   files: { type: files, dir: . }
 `;
 
+/** The sync of the issue (issue 14), as a user writes it. */
+export const USER_SYNC = `${CONNECTIONS}syncs:
+  customers:
+    description: CRM customers ↔ ERP customers
+    schedule: "*/10 * * * *"
+    a:
+      name: crm
+      connection: crm
+      table: customers
+      key: id
+      cursor: updated_at
+      overlap: 0s
+      deleted: { field: deleted_at }
+      stampCursor: true
+    b: { connection: erp, table: clients, key: client_no, cursor: modified }
+    fields:
+      email: { b: email_address }
+      name:  { a: full_name, b: name }
+      phone: {}
+      status:
+        direction: both
+        toB: { values: { active: A, inactive: I } }
+      tier: { direction: a-to-b, toB: { transform: uppercase } }
+      notes: { conflict: manual }
+    match: [email]
+    conflicts: { policy: newest, skew: 2m }
+    deletes: { policy: review, reconcile: "0 3 * * 0" }
+    batch: 500
+    maxAttempts: 5
+`;
+
 export function parse(text: string) {
   return parseProject(text, FILE, syncTestCatalog, { env: {} });
 }

@@ -66,6 +66,16 @@ const dbConnector = defineConnector<{ tables: Tables }, { tables: Tables }>({
         );
       },
     }),
+    defineDestination<TableConfig, { tables: Tables }>({
+      type: 'rows',
+      description: 'Writes rows by key, without deleting',
+      config: tableConfig,
+      open: writer,
+      keyedWrites: {
+        operations: ['insert', 'update'],
+        config: (config, operation, key) => ({ ...config, operation, key: [key] }),
+      },
+    }),
     defineDestination({
       type: 'log',
       description: 'Appends lines (no keyed writes)',

@@ -79,6 +79,39 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
       expect((await store.sync.linksByIds('crm', 'b', ['b1']))[0]?.aId).toBe('a9');
     });
 
+    it('changes many links in one batch, each only in the fields its patch gives', async () => {
+      const store = current();
+      const lease = await claimSync(store, 'crm');
+      const keys = ['a1', 'a2', 'a3', 'a4', 'a5'];
+      const { linkIds } = await store.sync.commitBatch({
+        lease,
+        sync: 'crm',
+        insertLinks: keys.map((k) => link(k, `b-${k}`)),
+        at: at(1),
+      });
+      const [l1, l2, l3, l4] = linkIds as [number, number, number, number];
+      await store.sync.commitBatch({
+        lease,
+        sync: 'crm',
+        updateLinks: [
+          { id: l1, aHash: 'n1', baseA: { name: 'One' }, syncedAt: at(7), failures: 0 },
+          { id: l2, status: 'error', error: 'HTTP 422', failures: 3 },
+          { id: l3, aHash: 'n3', baseA: { name: 'Three' }, syncedAt: at(8), failures: 1 },
+          { id: l4 },
+        ],
+        at: at(9),
+      });
+      const rows = await store.sync.linksByIds('crm', 'a', keys);
+      const stored = (k: string, id: number) => ({ ...link(k, `b-${k}`), id, createdAt: at(1), updatedAt: at(1) });
+      expect(rows).toEqual([
+        { ...stored('a1', l1), aHash: 'n1', baseA: { name: 'One' }, syncedAt: at(7), updatedAt: at(9) },
+        { ...stored('a2', l2), status: 'error', error: 'HTTP 422', failures: 3, updatedAt: at(9) },
+        { ...stored('a3', l3), aHash: 'n3', baseA: { name: 'Three' }, syncedAt: at(8), failures: 1, updatedAt: at(9) },
+        { ...stored('a4', l4), updatedAt: at(9) },
+        stored('a5', linkIds[4] ?? 0),
+      ]);
+    });
+
     it('keeps one link per record on each side (several without a key yet); a refused batch writes nothing', async () => {
       const store = current();
       const lease = await claimSync(store, 'crm');
@@ -149,7 +182,7 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
           link('a1', 'b1', { baseA: { name: 'Zoë MULLER' } }),
           link('a2', 'b2', { status: 'error', baseB: { note: '100%_done' } }),
           link('a3', null, { status: 'pending-create' }),
-          link('b1', 'x', { status: 'conflict', baseA: {}, baseB: {} }),
+          link('b1', 'x', { status: 'conflict', baseA: { ref: 'A3 or b2' }, baseB: {} }),
         ],
         at: at(1),
       });
@@ -167,6 +200,11 @@ export function describeSyncLinkConformance(current: () => StateStore): void {
       expect(await ids({ search: '0%_d' })).toEqual([[2], 1]);
       expect(await ids({ search: '0%x' })).toEqual([[], 0]);
       expect(await ids({ search: 'person a3' })).toEqual([[3], 1]);
+      // a key of a link names that record: text that only looks like it is not searched then
+      expect(await ids({ search: 'a3' })).toEqual([[3], 1]);
+      expect(await ids({ search: 'a3 or' })).toEqual([[4], 1]);
+      expect(await ids({ search: 'A3' })).toEqual([[3, 4], 2]);
+      expect(await ids({ search: 'b1', status: 'conflict' })).toEqual([[4], 1]);
       expect(await ids({ limit: 2 })).toEqual([[1, 2], 4]);
       expect(await ids({ afterId: linkIds[1] ?? 0, limit: 1 })).toEqual([[3], 4]);
       expect(await store.sync.listLinks({ sync: 'other' })).toEqual([]);

@@ -137,7 +137,7 @@ describe('sync run', () => {
     expect(writes(calls)).toBe(0);
   });
 
-  it('fails before writing anything when more records are ambiguous than the match rule allows', async () => {
+  it('fails before writing anything when more records are ambiguous than the match rule allows; fewer go to the queue, where pair and separate apply', async () => {
     const calls: WriteCall[] = [];
     world = await syncWorld({ connectors: recordingConnector(calls) });
     seed(world);
@@ -160,6 +160,25 @@ describe('sync run', () => {
     expect(lenient.counts.sync?.ambiguous).toBe(2);
     expect(await world.store.sync.countConflicts({ sync: SYNC, kind: 'match', status: 'open' })).toBe(2);
     expect(world.contacts().map((c) => c.email)).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+    // a person pairs ann with one candidate, keeps bob apart: the rest are matched or created like new records
+    const open = await world.store.sync.listConflicts({ sync: SYNC, kind: 'match', status: 'open' });
+    const ann = open.find((c) => c.aId === '1');
+    const bob = open.find((c) => c.aId === '2');
+    const now = world.clock.now();
+    await world.store.sync.resolveConflicts({ ids: [ann?.id ?? 0] }, { take: 'pair', pairWith: '1' }, null, now);
+    await world.store.sync.resolveConflicts({ ids: [bob?.id ?? 0] }, { take: 'separate' }, null, now);
+    const resolved = await world.run();
+    expect(resolved.status).toBe('succeeded');
+    const links = await world.store.sync.listLinks({ sync: SYNC, limit: 100 });
+    expect(links.filter((l) => l.status === 'linked')).toHaveLength(6);
+    expect(links.find((l) => l.aId === '1')?.bId).toBe('1');
+    expect(world.contacts()).toHaveLength(6);
+    expect(world.customers()).toHaveLength(6);
+    expect(await world.store.sync.countConflicts({ sync: SYNC, kind: 'match', status: 'applied' })).toBe(2);
+    const calm = await world.run();
+    await world.run();
+    expect((await world.run()).counts.written).toBe(0);
+    expect(calm.status).toBe('succeeded');
   });
 
   it('keeps a change a side refuses staged, as an error record of the side, until it is parked; the link stays', async () => {
@@ -266,6 +285,55 @@ describe('sync run', () => {
         .map((c) => c.mail)
         .sort(),
     ).toEqual(['ann@x.org', 'bob@x.org', 'cat@x.org']);
+    expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
+  });
+
+  it('a create whose key the side does not return fails with SYNC_NO_CREATED_ID; the intent links it on the next run', async () => {
+    let hideIds = true;
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        return hideIds && call.operation === 'insert' ? { rejected: result.rejected } : result;
+      }),
+    });
+    seed(world);
+    const run = await world.run();
+    expect(run.status).toBe('completed_with_errors');
+    const errors = await world.store.listErrors({ flow: SYNC });
+    expect(errors.map((e) => [e.code, e.recordId]).sort()).toEqual([
+      ['SYNC_NO_CREATED_ID', 'a:2'],
+      ['SYNC_NO_CREATED_ID', 'b:2'],
+    ]);
+    expect(errors[0]?.message).not.toContain('x.org');
+    hideIds = false;
+    const next = await world.run();
+    expect(next.status).toBe('succeeded');
+    expect(world.customers()).toHaveLength(3);
+    expect(world.contacts()).toHaveLength(3);
+    expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
+  });
+
+  it('after a crash, finds the created record by the match key when the side changed a value on the way', async () => {
+    let crash = true;
+    const box: { w?: SyncWorld } = {};
+    world = await syncWorld({
+      connectors: recordingConnector([], async (call, write) => {
+        const result = await write();
+        if (crash && call.operation === 'insert' && call.table === 'customers') {
+          crash = false;
+          box.w?.erp.prepare("UPDATE customers SET full_name = upper(full_name) WHERE mail = 'bob@x.org'").run();
+          throw new FlowError('INTERNAL', 'simulated crash after the insert', { kind: 'system' });
+        }
+        return result;
+      }),
+    });
+    box.w = world;
+    seed(world);
+    expect((await world.run()).status).toBe('failed');
+    const rerun = await world.run();
+    expect(rerun.error).toBeNull();
+    expect(world.customers().filter((c) => c.mail === 'bob@x.org')).toHaveLength(1);
+    expect(world.contacts()).toHaveLength(3);
     expect(await world.store.sync.countLinks({ sync: SYNC, status: 'linked' })).toBe(3);
   });
 });

@@ -82,7 +82,12 @@ export function syncDefinition(overrides: Partial<SyncDefinition> = {}): SyncDef
   };
 }
 
-export async function syncWorld(options: { connectors?: (base: Connector) => Connector } = {}): Promise<SyncWorld> {
+export async function syncWorld(
+  options: {
+    connectors?: (base: Connector) => Connector /** The store's file (default: in memory). */;
+    store?: string;
+  } = {},
+): Promise<SyncWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'sync-run-'));
   const crm = new Database(join(dir, 'crm.db'));
   const erp = new Database(join(dir, 'erp.db'));
@@ -93,7 +98,7 @@ export async function syncWorld(options: { connectors?: (base: Connector) => Con
     'CREATE TABLE customers (cid INTEGER PRIMARY KEY AUTOINCREMENT, mail TEXT, full_name TEXT, tel TEXT, changed TEXT, removed INTEGER NOT NULL DEFAULT 0)',
   );
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const store = await openStore(':memory:');
+  const store = await openStore(options.store === undefined ? ':memory:' : join(dir, options.store));
   const connector = options.connectors ? options.connectors(sqliteConnector) : sqliteConnector;
   const engine = createEngine({
     connectors: [connector],

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/run-event.js';
-import { SYNC, type SyncWorld, syncWorld } from './sync-fixture.js';
+import { type Connector, FlowError } from '../../src/sdk/index.js';
+import { recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -75,5 +76,53 @@ describe('sync run lifecycle', () => {
     const run = await world.run({ deletes: { policy: 'propagate', reconcile: true } });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.sync?.reconciled).toBeUndefined();
+  });
+
+  it('honours timeouts.read on a side that stops answering, and timeouts.run', async () => {
+    const hang = (base: Connector): Connector => ({
+      ...base,
+      sources: (base.sources ?? []).map((src) => ({
+        ...src,
+        read: (args, ctx) =>
+          (args.config as { table: string }).table === 'customers'
+            ? (async function* () {
+                await new Promise(() => undefined);
+                yield* src.read(args, ctx);
+              })()
+            : src.read(args, ctx),
+      })),
+    });
+    world = await syncWorld({ connectors: hang });
+    seed(world, 2);
+    const stuck = world.engine.run(world.project({ timeouts: { read: '30s' } }), SYNC, { trigger: 'test' });
+    const run = await world.clock.drive(stuck);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'TIMEOUT' });
+    expect(run.error?.message).toContain('side b');
+    const from = world.clock.now().getTime();
+    const long = world.engine.run(world.project({ timeouts: { run: '1m' } }), SYNC, { trigger: 'test' });
+    const timedOut = await world.clock.drive(long);
+    expect(timedOut.error).toMatchObject({ code: 'RUN_TIMEOUT' });
+    expect(world.clock.now().getTime() - from).toBeLessThan(120_000); // not the read's 10 minutes
+  });
+
+  it('retries a whole batch that failed transiently under the retry policy, then goes on', async () => {
+    const calls: WriteCall[] = [];
+    let fail = 1;
+    world = await syncWorld({
+      connectors: recordingConnector(calls, async (call, write) => {
+        if (call.operation === 'insert' && fail-- > 0)
+          throw new FlowError('TIMEOUT', 'the server did not answer', { kind: 'transient' });
+        return write();
+      }),
+    });
+    seed(world, 2);
+    const run = await world.clock.drive(
+      world.engine.run(world.project({ retry: { maxAttempts: 3, base: '1s' } }), SYNC, { trigger: 'test' }),
+    );
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(calls.filter((c) => c.operation === 'insert')).toHaveLength(2);
+    expect(world.customers()).toHaveLength(2);
   });
 });

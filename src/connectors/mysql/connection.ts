@@ -6,6 +6,7 @@ import {
   databaseUrlProblem,
   parseDatabaseUrl,
   serverConnectionFields,
+  serverTarget,
   urlOrHost,
 } from '../../kit/index.js';
 import { isFatal, mysqlError } from './mysql-errors.js';
@@ -63,15 +64,13 @@ export const SESSION_SETUP =
 
 export function connectionOptions(config: MysqlConnectionConfig): mysql.PoolOptions {
   const url = config.url ? parseDatabaseUrl(config.url, 'mysql connection url') : undefined;
-  const fromUrl = url
-    ? { host: url.host, port: url.port ?? 3306, database: url.database, user: url.user, password: url.password }
-    : {};
+  const target = serverTarget(config, url, 3306);
   const ssl =
     config.ssl === true ? {} : config.ssl === false || config.ssl === undefined ? undefined : { ...config.ssl };
-  const pick = <T>(own: T | undefined, other: T | undefined): T | undefined => (own !== undefined ? own : other);
   const options: mysql.PoolOptions = {
-    host: pick(config.host, fromUrl.host) ?? '127.0.0.1',
-    port: pick(config.port, fromUrl.port) ?? 3306,
+    host: target.host,
+    port: target.port,
+    ...target.login,
     connectionLimit: config.pool.max,
     maxIdle: config.pool.max,
     connectTimeout: config.connectTimeout,
@@ -87,12 +86,6 @@ export function connectionOptions(config: MysqlConnectionConfig): mysql.PoolOpti
     multipleStatements: false,
     enableKeepAlive: true,
   };
-  const database = pick(config.database, fromUrl.database);
-  const user = pick(config.user, fromUrl.user);
-  const password = pick(config.password, fromUrl.password);
-  if (database !== undefined) options.database = database;
-  if (user !== undefined) options.user = user;
-  if (password !== undefined) options.password = password;
   if (ssl !== undefined) options.ssl = ssl;
   return options;
 }

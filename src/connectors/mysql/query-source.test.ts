@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourceReads } from '../../../test/conformance/sql-source-reads.js';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
-import type { Json, Page } from '../../sdk/index.js';
 import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { querySource } from './query-source.js';
 import { tableDestination } from './table-destination.js';
@@ -27,22 +27,7 @@ describe.skipIf(!up)('mysql.query source (MariaDB)', () => {
     await db.drop();
   });
 
-  async function readAll(config: Record<string, unknown>, from?: Json, since?: Json): Promise<Page[]> {
-    const parsed = querySource.config.parse(config);
-    const pages: Page[] = [];
-    for await (const page of querySource.read(
-      {
-        config: parsed,
-        connection,
-        ...(from === undefined ? {} : { from }),
-        ...(since === undefined ? {} : { since }),
-      },
-      ctx,
-    )) {
-      pages.push(page);
-    }
-    return pages;
-  }
+  const { readAll } = sourceReads(querySource, () => connection, ctx);
   const query = "select v, label from n where v > :min and label <> 'x:y?' order by v";
 
   it('binds the delta watermark as :since', async () => {

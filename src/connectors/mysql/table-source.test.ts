@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  describeSqlDeltaOnce,
+  describeSqlTableReads,
+  pageIds,
+  pageRecords,
+  sourceReads,
+} from '../../../test/conformance/sql-source-reads.js';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
-import type { DataRecord, Json, Page, ReadArgs } from '../../sdk/index.js';
+import type { DataRecord } from '../../sdk/index.js';
 import { closeMysqlConnection, type MysqlConnection } from './connection.js';
 import { tableSource } from './table-source.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-helpers.js';
@@ -47,23 +54,9 @@ describe.skipIf(!up)('mysql.table source (MariaDB)', () => {
     await db.drop();
   });
 
-  async function readAll(config: Record<string, unknown>, from?: Json, since?: Json): Promise<Page[]> {
-    const parsed = tableSource.config.parse(config);
-    const pages: Page[] = [];
-    for await (const page of tableSource.read(
-      {
-        config: parsed,
-        connection,
-        ...(from === undefined ? {} : { from }),
-        ...(since === undefined ? {} : { since }),
-      },
-      ctx,
-    )) {
-      pages.push(page);
-    }
-    return pages;
-  }
-  const ids = (pages: Page[]) => pages.flatMap((p) => p.records.map((r) => r.meta.id));
+  const { readAll, readWith, mark } = sourceReads(tableSource, () => counted, ctx);
+  const ids = pageIds;
+  const records = pageRecords;
 
   it('pages by the primary key with the last key as checkpoint, values as JSON', async () => {
     const pages = await readAll({ table: 'items', pageSize: 2 });
@@ -96,38 +89,29 @@ describe.skipIf(!up)('mysql.table source (MariaDB)', () => {
     ]);
   });
 
-  it('filters with where and named params, and reads only the given columns', async () => {
-    const pages = await readAll({ table: 'items', columns: ['name'], where: 'status = :s', params: { s: 'open' } });
-    expect(pages[0]?.records.map((r) => [r.meta.id, r.data])).toEqual([
-      ['1', { name: 'a' }],
-      ['5', { name: 'c' }],
-      ['7', { name: 'd' }],
-      ['9', { name: 'e' }],
-    ]);
+  describeSqlTableReads({
+    source: tableSource,
+    ctx,
+    connection: () => connection,
+    quote: (name) => `\`${name}\``,
+    unknownColumn: /Unknown column 'nah'/,
+    hostile: {
+      table: 't`x; --',
+      key: 'co de',
+      pages: [
+        ['k1', { 'co de': 'k1', 'v a`l': 1 }, 'k1'],
+        ['k2', { 'co de': 'k2', 'v a`l': 2 }, 'k2'],
+      ],
+    },
   });
 
-  /** Reads every page with the flow-level arguments (delta since/cursorField, once). */
-  async function readWith(config: Record<string, unknown>, args: Partial<ReadArgs<unknown, unknown>>): Promise<Page[]> {
-    const pages: Page[] = [];
-    for await (const page of tableSource.read(
-      { ...args, config: tableSource.config.parse(config), connection: counted },
-      ctx,
-    )) {
-      pages.push(page);
-    }
-    return pages;
-  }
-  const mark = (config: Record<string, unknown>, field: string, records: readonly DataRecord[]) =>
-    (tableSource.markExported as NonNullable<typeof tableSource.markExported>)(
-      { config: tableSource.config.parse(config), connection: counted, field },
-      records,
-      ctx,
-    );
-  const records = (pages: Page[]) => pages.flatMap((p) => p.records);
-
-  describe('delta sync and export mode once', () => {
-    beforeAll(async () => {
-      await db.sql(`
+  describeSqlDeltaOnce({
+    source: tableSource,
+    ctx,
+    connection: () => counted,
+    exec: (sql) => db.sql(sql),
+    seed: () =>
+      db.sql(`
         create table events (id bigint primary key, name varchar(10), changed datetime(6), other datetime,
           exported boolean, sent bit(1) not null default b'0');
         insert into events values
@@ -138,55 +122,38 @@ describe.skipIf(!up)('mysql.table source (MariaDB)', () => {
           (5, 'e', null, null, 0, 0);
         create table \`o\`\`ut; --\` (\`k e\`\`y\` varchar(10) primary key, \`don\`\`e\` tinyint(1) not null default 0);
         insert into \`o\`\`ut; --\` values ('x''1', 0), ('y\\\\2', 0), ('z;3', 1);
-      `);
-    });
+      `),
+    quote: (name) => `\`${name}\``,
+    changedText: '2026-03-02T07:30:00.000000Z',
+    addFlagColumn: 'ADD COLUMN `shipped` BOOLEAN NOT NULL DEFAULT 0',
+    hostile: {
+      table: 'o`ut; --',
+      flag: 'don`e',
+      unmarked: ["x'1", 'y\\2'],
+      marked: async () =>
+        ((await db.sql('select `k e``y` as k from `o``ut; --` where `don``e` = 1 order by 1')) as { k: string }[]).map(
+          (r) => r.k,
+        ),
+    },
+    createGone: async () => {
+      await db.sql('create table gone (id int primary key, done boolean)');
+      await db.sql('insert into gone values (1, 0)');
+    },
+  });
 
-    it("delta: filters by the flow's delta.field (cursorField argument) > an ISO since, over the source's own cursorField", async () => {
-      const pages = await readWith(
-        { table: 'events', cursorField: 'other', pageSize: 2 },
-        { cursorField: 'changed', since: '2026-03-01T12:00:00.250Z' },
+  describe('export mode once: statements (MariaDB; `sent` is a BIT(1) flag in the shared suite)', () => {
+    it('markExported sets the flag by key in one UPDATE … IN (…) per 1000 keys, none for no records', async () => {
+      await db.sql(
+        'create table marks (id bigint primary key, exported boolean); insert into marks values (1, null), (2, 0), (3, 1)',
       );
-      expect(ids(pages)).toEqual(['3', '4']);
-      expect(pages[0]?.records[0]?.data.changed).toBe('2026-03-02T07:30:00.000000Z');
-      // a since with an offset is the same instant in UTC
-      expect(
-        ids(await readWith({ table: 'events' }, { cursorField: 'changed', since: '2026-03-02T09:30:00+02:00' })),
-      ).toEqual(['4']);
-      expect(ids(await readWith({ table: 'events' }, { cursorField: 'changed' }))).toEqual(['1', '2', '3', '4', '5']);
-    });
-
-    it('delta: a delta.field that is not a column, or left out of columns, is a clear error', async () => {
-      await expect(
-        readWith({ table: 'events' }, { cursorField: 'nah', since: '2026-01-01T00:00:00Z' }),
-      ).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        field: 'nah',
-        message: expect.stringMatching(/delta\.field column "nah" is not a column of table `events`/),
-      });
-      await expect(
-        readWith({ table: 'events', columns: ['id'] }, { cursorField: 'changed', since: '2026-01-01T00:00:00Z' }),
-      ).rejects.toMatchObject({
-        code: 'CONFIG_INVALID',
-        field: 'columns',
-        message: expect.stringContaining('"changed"'),
-      });
-    });
-
-    it('once: reads rows whose flag is NULL or 0; markExported sets it by key, in chunks of 1000; the rest comes next time', async () => {
-      const config = { table: 'events', pageSize: 2 };
+      const config = { table: 'marks' };
       const first = await readWith(config, { once: { field: 'exported' } });
-      expect(ids(first)).toEqual(['1', '2', '4', '5']);
+      expect(ids(first)).toEqual(['1', '2']);
       statements = [];
-      await mark(config, 'exported', records(first).slice(0, 2));
+      await mark(config, 'exported', records(first));
       expect(statements.filter((q) => q.startsWith('UPDATE'))).toEqual([
-        'UPDATE `events` SET `exported` = 1 WHERE `id` IN (1, 2)',
+        'UPDATE `marks` SET `exported` = 1 WHERE `id` IN (1, 2)',
       ]);
-      expect(await db.sql('select id from events where exported order by id')).toEqual([
-        { id: 1 },
-        { id: 2 },
-        { id: 3 },
-      ]);
-      expect(ids(await readWith(config, { once: { field: 'exported' } }))).toEqual(['4', '5']);
       statements = [];
       await mark(config, 'exported', []);
       expect(statements).toEqual([]);
@@ -198,78 +165,9 @@ describe.skipIf(!up)('mysql.table source (MariaDB)', () => {
       await mark(config, 'exported', many as DataRecord[]);
       expect(statements.filter((q) => q.startsWith('UPDATE'))).toHaveLength(3);
     });
-
-    it('once: a BIT(1) flag column works too', async () => {
-      const config = { table: 'events' };
-      const pages = await readWith(config, { once: { field: 'sent' } });
-      expect(ids(pages)).toEqual(['1', '2', '4', '5']);
-      await mark(
-        config,
-        'sent',
-        records(pages).filter((r) => r.meta.id !== '5'),
-      );
-      expect(ids(await readWith(config, { once: { field: 'sent' } }))).toEqual(['5']);
-    });
-
-    it('once: a missing flag column fails naming the table and the column, when reading and when marking', async () => {
-      const expected = {
-        code: 'SQL_ERROR',
-        field: 'shipped',
-        message: 'once.field "shipped" is not a column of table `events`',
-        hint: expect.stringContaining('ADD COLUMN `shipped` BOOLEAN NOT NULL DEFAULT 0'),
-      };
-      await expect(readWith({ table: 'events' }, { once: { field: 'shipped' } })).rejects.toMatchObject(expected);
-      await expect(
-        mark({ table: 'events' }, 'shipped', records(await readAll({ table: 'events' }))),
-      ).rejects.toMatchObject(expected);
-    });
-
-    it('once: hostile table, key and flag names stay quoted; text keys with quotes and backslashes are marked exactly', async () => {
-      const config = { table: 'o`ut; --' };
-      const pages = await readWith(config, { once: { field: 'don`e' } });
-      expect(ids(pages)).toEqual(["x'1", 'y\\2']);
-      await mark(config, 'don`e', records(pages));
-      expect(await db.sql('select `k e``y` as k from `o``ut; --` where `don``e` = 1 order by 1')).toEqual([
-        { k: "x'1" },
-        { k: 'y\\2' },
-        { k: 'z;3' },
-      ]);
-      expect(ids(await readWith(config, { once: { field: 'don`e' } }))).toEqual([]);
-    });
-
-    it('marking rows of a table dropped after the read fails with SQL_ERROR naming the table', async () => {
-      await db.sql('create table gone (id int primary key, done boolean)');
-      await db.sql('insert into gone values (1, 0)');
-      const pages = await readWith({ table: 'gone' }, { once: { field: 'done' } });
-      await db.sql('drop table gone');
-      await expect(mark({ table: 'gone' }, 'done', records(pages))).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        message: expect.stringContaining('`gone` does not exist'),
-      });
-    });
   });
 
-  it('reads tables and keys with hostile names', async () => {
-    const pages = await readAll({ table: 't`x; --', key: 'co de', pageSize: 1 });
-    expect(pages.map((p) => [p.records[0]?.meta.id, p.records[0]?.data, p.checkpoint])).toEqual([
-      ['k1', { 'co de': 'k1', 'v a`l': 1 }, 'k1'],
-      ['k2', { 'co de': 'k2', 'v a`l': 2 }, 'k2'],
-    ]);
-  });
-
-  it('fails with SQL_ERROR naming a missing table or column, CONFIG_INVALID without a usable key', async () => {
-    await expect(readAll({ table: 'nope' })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      message: expect.stringContaining('`nope` does not exist'),
-    });
-    await expect(readAll({ table: 'items', columns: ['nah'] })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      field: 'nah',
-    });
-    await expect(readAll({ table: 'items', where: 'nah = 1' })).rejects.toMatchObject({
-      code: 'SQL_ERROR',
-      message: expect.stringContaining("Unknown column 'nah'"),
-    });
+  it('fails with CONFIG_INVALID without a usable key', async () => {
     await expect(readAll({ table: 'nopk' })).rejects.toMatchObject({ code: 'CONFIG_INVALID', field: 'key' });
   });
 });

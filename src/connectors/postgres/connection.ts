@@ -7,6 +7,7 @@ import {
   databaseUrlProblem,
   parseDatabaseUrl,
   serverConnectionFields,
+  serverTarget,
   urlOrHost,
 } from '../../kit/index.js';
 import { durationSchema, parseDuration } from '../../sdk/index.js';
@@ -58,7 +59,7 @@ export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
   const parsed = config.url ? parseDatabaseUrl(config.url, 'postgres connection url') : undefined;
   const url = parsed?.url;
   const param = (name: string) => url?.searchParams.get(name) ?? undefined;
-  const pick = <T>(own: T | undefined, other: T | undefined): T | undefined => (own !== undefined ? own : other);
+  const target = serverTarget(config, parsed, 5432);
   const sslmode = param('sslmode');
   const ssl =
     config.ssl === true
@@ -72,8 +73,9 @@ export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
             : false;
   const timeout = config.statementTimeout === undefined ? undefined : parseDuration(config.statementTimeout);
   const options: pg.PoolConfig = {
-    host: pick(config.host, parsed?.host || undefined) ?? '127.0.0.1',
-    port: pick(config.port, parsed?.port) ?? 5432,
+    host: target.host,
+    port: target.port,
+    ...target.login,
     max: config.pool.max,
     ssl,
     connectionTimeoutMillis: parseDuration(config.connectTimeout) ?? 10_000,
@@ -83,12 +85,6 @@ export function poolOptions(config: PostgresConnectionConfig): pg.PoolConfig {
     types: jsonTypes,
     keepAlive: true,
   };
-  const database = pick(config.database, parsed?.database);
-  const user = pick(config.user, parsed?.user);
-  const password = pick(config.password, parsed?.password);
-  if (database !== undefined) options.database = database;
-  if (user !== undefined) options.user = user;
-  if (password !== undefined) options.password = password;
   if (timeout !== undefined) options.statement_timeout = timeout;
   return options;
 }

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  describeSqlDeltaOnce,
+  describeSqlTableReads,
+  pageIds,
+  pageRecords,
+  sourceReads,
+} from '../../../test/conformance/sql-source-reads.js';
 import { requireServer } from '../../../test/helpers/servers.js';
 import { tempContext } from '../../../test/helpers/temp-context.js';
-import type { Json, Page, ReadArgs } from '../../sdk/index.js';
+import type { Page } from '../../sdk/index.js';
 import { closePostgresConnection, type PostgresConnection } from './connection.js';
 import { rowBuilder } from './pg-values.js';
 import { querySource } from './query-source.js';
@@ -46,22 +53,8 @@ describe.skipIf(!up)('postgres sources', () => {
     await db.drop();
   });
 
-  async function readAll(config: Record<string, unknown>, from?: Json, since?: Json): Promise<Page[]> {
-    const pages: Page[] = [];
-    for await (const page of tableSource.read(
-      {
-        config: tableSource.config.parse(config),
-        connection: counted,
-        ...(from === undefined ? {} : { from }),
-        ...(since === undefined ? {} : { since }),
-      },
-      ctx,
-    )) {
-      pages.push(page);
-    }
-    return pages;
-  }
-  const ids = (pages: Page[]) => pages.flatMap((p) => p.records.map((r) => r.meta.id));
+  const { readAll, readWith, mark } = sourceReads(tableSource, () => counted, ctx);
+  const ids = pageIds;
 
   describe('postgres.table', () => {
     it('pages by the primary key with COPY (… WHERE key > last ORDER BY key LIMIT n) (never OFFSET); checkpoint = last key', async () => {
@@ -83,7 +76,7 @@ describe.skipIf(!up)('postgres sources', () => {
       expect(reads.join(' ')).not.toMatch(/OFFSET/i);
     });
 
-    it('filters with where and named params, reads only the given columns, in an explicit schema', async () => {
+    it('filters in an explicit schema, with a named param inside a quoted literal left alone', async () => {
       const pages = await readAll({
         table: 'items',
         schema: db.name,
@@ -99,13 +92,9 @@ describe.skipIf(!up)('postgres sources', () => {
       ]);
     });
 
-    it('reads tables and keys with hostile names; needs key without a single-column primary key; rows with a null key are left out', async () => {
+    it('needs key without a single-column primary key; rows with a null key are left out', async () => {
       await expect(readAll({ table: 't"x; --' })).rejects.toMatchObject({ code: 'CONFIG_INVALID', field: 'key' });
-      const pages = await readAll({ table: 't"x; --', key: 'code', pageSize: 1 });
-      expect(pages.map((p) => [p.records[0]?.meta.id, p.records[0]?.data, p.checkpoint])).toEqual([
-        ['k1', { code: 'k1', 'v a"l': 1 }, 'k1'],
-        ['k2', { code: 'k2', 'v a"l': 2 }, 'k2'],
-      ]);
+      expect(ids(await readAll({ table: 't"x; --', key: 'code' }))).toEqual(['k1', 'k2']);
     });
 
     it('gives through COPY exactly the values a query gives (types, NULLs, escapes), and inlines where params and keys safely', async () => {
@@ -137,45 +126,31 @@ describe.skipIf(!up)('postgres sources', () => {
       expect(viaCopy[0]?.[1]).toMatchObject({ big: '9007199254740993', n: '12345.678', tz: '2026-01-02T01:04:05Z' });
       expect(viaCopy[2]?.[1]).toMatchObject({ t: '\\N' });
     });
-
-    it('fails with SQL_ERROR naming a missing table or column', async () => {
-      await expect(readAll({ table: 'nope' })).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        kind: 'config',
-        message: expect.stringContaining('"nope" does not exist'),
-      });
-      await expect(readAll({ table: 'items', columns: ['nah'] })).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        field: 'nah',
-      });
-      await expect(readAll({ table: 'items', where: 'nah = 1' })).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        message: expect.stringContaining('column "nah" does not exist'),
-      });
-    });
   });
 
-  /** Reads every page with the flow-level arguments (delta since/cursorField, once). */
-  async function readWith(config: Record<string, unknown>, args: Partial<ReadArgs<unknown, unknown>>): Promise<Page[]> {
-    const pages: Page[] = [];
-    for await (const page of tableSource.read(
-      { ...args, config: tableSource.config.parse(config), connection: counted },
-      ctx,
-    )) {
-      pages.push(page);
-    }
-    return pages;
-  }
-  const mark = (config: Record<string, unknown>, field: string, pages: Page[]) =>
-    (tableSource.markExported as NonNullable<typeof tableSource.markExported>)(
-      { config: tableSource.config.parse(config), connection: counted, field },
-      pages.flatMap((p) => p.records),
-      ctx,
-    );
+  describeSqlTableReads({
+    source: tableSource,
+    ctx,
+    connection: () => connection,
+    quote: (name) => `"${name}"`,
+    unknownColumn: /column "nah" does not exist/,
+    hostile: {
+      table: 't"x; --',
+      key: 'code',
+      pages: [
+        ['k1', { code: 'k1', 'v a"l': 1 }, 'k1'],
+        ['k2', { code: 'k2', 'v a"l': 2 }, 'k2'],
+      ],
+    },
+  });
 
-  describe('postgres.table delta sync and export mode once', () => {
-    beforeAll(async () => {
-      await db.sql(`
+  describeSqlDeltaOnce({
+    source: tableSource,
+    ctx,
+    connection: () => counted,
+    exec: (sql) => db.sql(sql),
+    seed: () =>
+      db.sql(`
         create table events (id int primary key, name text, changed timestamptz, other timestamptz, exported boolean,
           sent smallint, note text);
         insert into events values
@@ -186,135 +161,63 @@ describe.skipIf(!up)('postgres sources', () => {
           (5, 'e', null, null, false, null, 'x');
         create table "o""ut; --" ("k e""y" text primary key, "don""e" boolean not null default false);
         insert into "o""ut; --" values ('x''1', false), ('y"2', false), ('z;3', true);
-      `);
-    });
+      `),
+    quote: (name) => `"${name}"`,
+    changedText: '2026-03-02T07:30:00Z',
+    addFlagColumn: 'ADD COLUMN "shipped" boolean NOT NULL DEFAULT false',
+    hostile: {
+      table: 'o"ut; --',
+      flag: 'don"e',
+      unmarked: ["x'1", 'y"2'],
+      marked: async () =>
+        (await db.sql('select "k e""y" as k from "o""ut; --" where "don""e" order by 1')).rows.map((r) => String(r.k)),
+    },
+    createGone: async () => {
+      await db.sql('create table gone (id int primary key, done boolean)');
+      await db.sql('insert into gone values (1, false)');
+    },
+  });
 
-    it("delta: filters by the flow's delta.field (cursorField argument) > an ISO since, over the source's own cursorField", async () => {
+  describe('postgres.table delta and once: statements', () => {
+    it('delta: the watermark goes into the COPY as a literal', async () => {
       queries = [];
-      const pages = await readWith(
-        { table: 'events', cursorField: 'other', pageSize: 2 },
-        { cursorField: 'changed', since: '2026-03-01T12:00:00.250Z' },
-      );
-      expect(ids(pages)).toEqual(['3', '4']);
-      expect(pages[0]?.records[0]?.data.changed).toBe('2026-03-02T07:30:00Z');
+      await readWith({ table: 'events', pageSize: 2 }, { cursorField: 'changed', since: '2026-03-01T12:00:00.250Z' });
       expect(queries.filter((q) => q.startsWith('COPY (SELECT "id"'))[0]).toMatch(
         /AND "changed" > '2026-03-01T12:00:00.250Z' ORDER BY/,
       );
-      // a since in the source's own shape with another offset compares as the same instant
-      expect(
-        ids(await readWith({ table: 'events' }, { cursorField: 'changed', since: '2026-03-02T09:30:00+02:00' })),
-      ).toEqual(['4']);
-      // without since (first run) everything is read, rows without a cursor included
-      expect(ids(await readWith({ table: 'events' }, { cursorField: 'changed' }))).toEqual(['1', '2', '3', '4', '5']);
     });
 
-    it('delta: a delta.field that is not a column, or left out of columns, is a clear error', async () => {
-      await expect(
-        readWith({ table: 'events' }, { cursorField: 'nah', since: '2026-01-01T00:00:00Z' }),
-      ).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        field: 'nah',
-        message: expect.stringMatching(/delta\.field column "nah" is not a column of table "events"/),
-      });
-      await expect(
-        readWith(
-          { table: 'events', columns: ['id', 'name'] },
-          { cursorField: 'changed', since: '2026-01-01T00:00:00Z' },
-        ),
-      ).rejects.toMatchObject({
-        code: 'CONFIG_INVALID',
-        field: 'columns',
-        message: expect.stringContaining('"changed"'),
-      });
-    });
-
-    it('once: reads rows whose boolean flag is not true; markExported sets it with one UPDATE … = ANY($1::integer[]); the rest comes next time', async () => {
-      const config = { table: 'events', pageSize: 2 };
+    it('once: markExported sets a boolean flag with one UPDATE … = ANY($1::integer[]) that keeps the key index usable', async () => {
+      await db.sql(
+        'create table marks (id int primary key, exported boolean); insert into marks values (1, null), (2, false)',
+      );
+      const config = { table: 'marks' };
       const first = await readWith(config, { once: { field: 'exported' } });
-      expect(ids(first)).toEqual(['1', '2', '4', '5']);
+      expect(ids(first)).toEqual(['1', '2']);
       queries = [];
-      await mark(config, 'exported', first.slice(0, 1));
+      await mark(config, 'exported', pageRecords(first).slice(0, 1));
       const updates = queries.filter((q) => q.startsWith('UPDATE'));
-      expect(updates).toEqual([`UPDATE ${db.name}.events SET "exported" = true WHERE "id" = ANY($1::integer[])`]);
+      expect(updates).toEqual([`UPDATE ${db.name}.marks SET "exported" = true WHERE "id" = ANY($1::integer[])`]);
       // the key's own type keeps its index usable (a text comparison could only scan the table)
       await db.sql('set enable_seqscan = off');
       const plan = await db.sql(`explain (costs off) ${updates[0]}`, [[2]]);
       await db.sql('reset enable_seqscan');
-      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan using events_pkey/);
-      expect((await db.sql('select id from events where exported order by id')).rows.map((r) => r.id)).toEqual([
-        1, 2, 3,
-      ]);
-      expect(ids(await readWith(config, { once: { field: 'exported' } }))).toEqual(['4', '5']);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan using marks_pkey/);
+      expect(ids(await readWith(config, { once: { field: 'exported' } }))).toEqual(['2']);
       await mark(config, 'exported', []);
       expect(queries.filter((q) => q.startsWith('UPDATE'))).toHaveLength(1);
     });
 
-    it('once: a 0/1 integer flag column works too', async () => {
-      const config = { table: 'events' };
-      const pages = await readWith(config, { once: { field: 'sent' } });
-      expect(ids(pages)).toEqual(['1', '2', '4', '5']);
-      await mark(config, 'sent', [{ records: pages[0]?.records.filter((r) => r.meta.id !== '5') ?? [] }]);
-      expect(ids(await readWith(config, { once: { field: 'sent' } }))).toEqual(['5']);
-    });
-
-    it('once: a missing or non-flag column fails naming the table and the column', async () => {
-      await expect(readWith({ table: 'events' }, { once: { field: 'shipped' } })).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        field: 'shipped',
-        message: 'once.field "shipped" is not a column of table "events"',
-        hint: expect.stringContaining('ADD COLUMN "shipped" boolean NOT NULL DEFAULT false'),
-      });
+    it('once: a text column is not a flag', async () => {
       await expect(readWith({ table: 'events' }, { once: { field: 'note' } })).rejects.toMatchObject({
         code: 'SQL_ERROR',
         field: 'note',
         message: 'once.field "note" of table "events" is text, not a flag',
       });
-      await expect(
-        mark({ table: 'events' }, 'shipped', [{ records: (await readAll({ table: 'events' }))[0]?.records ?? [] }]),
-      ).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        field: 'shipped',
-      });
-    });
-
-    it('once: hostile table, key and flag names stay quoted; text keys are marked exactly', async () => {
-      const config = { table: 'o"ut; --' };
-      const pages = await readWith(config, { once: { field: 'don"e' } });
-      expect(ids(pages)).toEqual(["x'1", 'y"2']);
-      await mark(config, 'don"e', pages);
-      expect(
-        (await db.sql('select "k e""y" as k from "o""ut; --" where "don""e" order by 1')).rows.map((r) => r.k),
-      ).toEqual(["x'1", 'y"2', 'z;3']);
-      expect(ids(await readWith(config, { once: { field: 'don"e' } }))).toEqual([]);
-    });
-
-    it('marking rows of a table dropped after the read fails with SQL_ERROR naming the table', async () => {
-      await db.sql('create table gone (id int primary key, done boolean)');
-      await db.sql('insert into gone values (1, false)');
-      const pages = await readWith({ table: 'gone' }, { once: { field: 'done' } });
-      await db.sql('drop table gone');
-      await expect(mark({ table: 'gone' }, 'done', pages)).rejects.toMatchObject({
-        code: 'SQL_ERROR',
-        message: expect.stringContaining('"gone" does not exist'),
-      });
     });
   });
 
-  async function readQuery(config: Record<string, unknown>, from?: Json, since?: Json): Promise<Page[]> {
-    const pages: Page[] = [];
-    for await (const page of querySource.read(
-      {
-        config: querySource.config.parse(config),
-        connection,
-        ...(from === undefined ? {} : { from }),
-        ...(since === undefined ? {} : { since }),
-      },
-      ctx,
-    )) {
-      pages.push(page);
-    }
-    return pages;
-  }
+  const { readAll: readQuery } = sourceReads(querySource, () => connection, ctx);
 
   describe('postgres.query', () => {
     const query = 'select v, label from n where v > :min order by v';

@@ -46,12 +46,57 @@ export async function applyIntents(run: SyncRun): Promise<void> {
         pool.set(k, [...(pool.get(k) ?? []), r]);
       }
     }
-    return links
-      .map((l) =>
-        l.intent ? intentUnit(run, l, pool.get(`${l.intent.side}\u0001${l.intent.hash}`)?.shift()) : undefined,
-      )
-      .filter(isUnit);
+    const found = new Map<number, StagedChange>();
+    for (const l of links) {
+      const r = l.intent ? pool.get(`${l.intent.side}\u0001${l.intent.hash}`)?.shift() : undefined;
+      if (r) found.set(l.id, r);
+    }
+    const used = new Set([...found.values()].map(keyOf));
+    for (const [id, r] of await byMatchKey(
+      run,
+      links.filter((l) => !found.has(l.id)),
+      used,
+    ))
+      found.set(id, r);
+    return links.map((l) => intentUnit(run, l, found.get(l.id))).filter(isUnit);
   });
+}
+
+/**
+ * Intents whose record was not found by hash (the side changed a value on the way: trimmed, rounded):
+ * the one unlinked staged record on the intent's side with the origin's match key, when there is
+ * exactly one, is the created record — not a reason to create it again.
+ */
+async function byMatchKey(
+  run: SyncRun,
+  links: readonly LinkRow[],
+  taken: Set<string>,
+): Promise<Map<number, StagedChange>> {
+  const out = new Map<number, StagedChange>();
+  if (!run.def.match || links.length === 0) return out;
+  const keyOfLink = new Map<number, string>();
+  for (const l of links) {
+    if (!l.intent) continue;
+    const from = l.intent.side === 'a' ? 'b' : 'a';
+    const key = run.compiled.matchKey(from, from === 'a' ? l.baseA : l.baseB);
+    if (key !== null) keyOfLink.set(l.id, key);
+  }
+  if (keyOfLink.size === 0) return out;
+  const staged = (await run.store.stagedByMatchKeys(run.def.name, [...new Set(keyOfLink.values())])).filter(
+    (r) => !r.parked,
+  );
+  const linked = await linksOf(run, staged);
+  for (const l of links) {
+    const key = keyOfLink.get(l.id);
+    const candidates = staged.filter(
+      (r) => r.side === l.intent?.side && r.matchKey === key && !linked.has(keyOf(r)) && !taken.has(keyOf(r)),
+    );
+    const [only] = candidates;
+    if (!only || candidates.length !== 1) continue;
+    taken.add(keyOf(only));
+    out.set(l.id, only);
+  }
+  return out;
 }
 
 /** Pending deletes a person approved (`delete-approved`): propagated now. */

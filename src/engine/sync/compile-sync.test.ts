@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SyncFieldDefinition } from '../../config/definition.js';
 import { FlowError, FlowErrors } from '../../sdk/index.js';
 import { flowErrorOf } from '../../steps/test-helpers.js';
 import { compileSync } from './compile-sync.js';
@@ -88,6 +89,13 @@ describe('compile: translate', () => {
       ['test.yaml:11:7', 'fields.y.toA.values', 'fields.y.toA.values: must be an object of input value → output value'],
     ]);
   });
+  it("placed at the setting's own line when the config knows it", () => {
+    const def = syncDef([{ name: 'x', toB: { transform: 'nope' } }]);
+    const lines: Record<string, string> = { toB: 'test.yaml:11:9', 'toB.transform': 'test.yaml:12:11' };
+    const field = { ...(def.fields[0] as SyncFieldDefinition), fieldWhere: (p: string) => lines[p] };
+    const error = flowErrorOf(() => compileSync({ ...def, fields: [field] }));
+    expect([error.where, error.field]).toEqual(['test.yaml:12:11', 'fields.x.toB.transform']);
+  });
   it('one bad transform is one FlowError', () => {
     expect(() => compileSync(syncDef([{ name: 'x', toB: { transform: 'nope' } }]))).toThrow(FlowError);
   });
@@ -103,6 +111,7 @@ describe('compile: matchKey', () => {
     ['a', { email: 'ada@x.org', state: null }, null],
     ['a', { email: '  ', state: 'active' }, null],
     ['b', { mail: null, status_code: 1 }, null],
+    ['b', { mail: 'ada@x.org', status_code: 7 }, null],
   ] as const)('side %s %j → %j', (side, values, key) => {
     expect(sync.matchKey(side, sync.extract(side, values))).toBe(key);
   });

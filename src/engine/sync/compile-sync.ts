@@ -1,11 +1,12 @@
 import type { SyncDefinition, SyncFieldDefinition } from '../../config/definition.js';
-import { FlowError, FlowErrors, type Json, type JsonObject } from '../../sdk/index.js';
+import { FlowError, FlowErrors, type JsonObject } from '../../sdk/index.js';
 import { compileMapping } from '../../steps/mapping.js';
+import { compileMatchKey } from './match-key.js';
 import { type CompiledSync, otherSide, type Side } from './sync-plan-types.js';
 import { canonical, hashValues, sameValue } from './sync-values.js';
 
 /** One field's mapping from one side to the other: the other side's value from this side's values. */
-interface FieldTranslator {
+export interface FieldTranslator {
   readonly field: SyncFieldDefinition;
   /** The output field name (the other side's). */
   readonly name: string;
@@ -18,6 +19,11 @@ const SOURCE_KEYS = ['from', 'template', 'value', 'compute'];
 function pathOf(name: string): string {
   if (/^[A-Za-z_$][\w$-]*$/.test(name)) return name;
   return name.includes('"') ? `['${name}']` : `["${name}"]`;
+}
+
+/** The map config key writing the field `name`: `$$x` writes a field named `$x` (mapping.ts). */
+function mapKey(name: string): string {
+  return name.startsWith('$') ? `$${name}` : name;
 }
 
 function goes(field: SyncFieldDefinition, from: Side): boolean {
@@ -39,24 +45,27 @@ function compileDirection(def: SyncDefinition, from: Side, problems: FlowError[]
   for (const field of def.fields) {
     if (!goes(field, from)) continue;
     const name = from === 'a' ? field.b : field.a;
-    // `$$x` writes a field named `$x` (mapping.ts)
-    const key = name.startsWith('$') ? `$${name}` : name;
+    const key = mapKey(name);
     const spec = from === 'a' ? 'toB' : 'toA';
     try {
       out.push({ field, name, map: compileMapping({ [key]: specOf(field, from) }, field.where) });
     } catch (error) {
       const errors = error instanceof FlowErrors ? error.errors : error instanceof FlowError ? [error] : undefined;
       if (errors === undefined) throw error;
-      problems.push(...errors.map((e) => atSpec(e, key, `fields.${field.name}.${spec}`)));
+      problems.push(...errors.map((e) => atSpec(e, key, field, spec)));
     }
   }
   return out;
 }
 
-/** A config error of a field's mapping, its path said as written (`fields.status.toB.values`), not as the map's output key. */
-function atSpec(error: FlowError, key: string, path: string): FlowError {
+/**
+ * A config error of a field's mapping, its path said as written (`fields.status.toB.values`), not as
+ * the map's output key, at the line of that setting when the config knows it (else the field's).
+ */
+function atSpec(error: FlowError, key: string, f: SyncFieldDefinition, spec: 'toA' | 'toB'): FlowError {
   const old = error.field;
-  const field = old === key || old?.startsWith(`${key}.`) ? path + old.slice(key.length) : (old ?? path);
+  const rest = old === key || old?.startsWith(`${key}.`) ? old.slice(key.length) : '';
+  const field = `fields.${f.name}.${spec}${rest}`;
   // configError writes the field path first: `status.values: must be …`
   const message =
     old !== undefined && error.message.startsWith(`${old}: `)
@@ -65,7 +74,7 @@ function atSpec(error: FlowError, key: string, path: string): FlowError {
   return new FlowError(error.code, message, {
     kind: error.kind,
     field,
-    ...(error.where === undefined ? {} : { where: error.where }),
+    where: f.fieldWhere?.(spec + rest) ?? f.fieldWhere?.(spec) ?? f.where,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
   });
 }
@@ -82,6 +91,22 @@ function located(def: SyncDefinition, t: FieldTranslator, from: Side, error: unk
   });
 }
 
+/**
+ * Every field of one direction as one map-step mapping (one object a record, not one a field), and
+ * its translators by output name (a record error names the output field: located by it).
+ */
+function wholeDirection(
+  def: SyncDefinition,
+  from: Side,
+  fields: readonly FieldTranslator[],
+): { map: (values: JsonObject) => JsonObject; byName: Map<string, FieldTranslator> } {
+  const byName = new Map(fields.map((t) => [t.name, t]));
+  if (fields.length === 0) return { map: () => ({}), byName };
+  const config: Record<string, JsonObject> = {};
+  for (const t of fields) config[mapKey(t.name)] = specOf(t.field, from);
+  return { map: compileMapping(config, def.where), byName };
+}
+
 function unique(names: readonly string[]): string[] {
   return [...new Set(names)];
 }
@@ -89,27 +114,25 @@ function unique(names: readonly string[]): string[] {
 /** Compiles a sync's fields once per run (throws FlowErrors CONFIG_BAD_MAPPING for transforms that cannot work). */
 export function compileSync(def: SyncDefinition): CompiledSync {
   const problems: FlowError[] = [];
-  const toB = compileDirection(def, 'a', problems);
-  const toA = compileDirection(def, 'b', problems);
+  const fieldsToB = compileDirection(def, 'a', problems);
+  const fieldsToA = compileDirection(def, 'b', problems);
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) throw new FlowErrors(problems);
+  const toB = wholeDirection(def, 'a', fieldsToB);
+  const toA = wholeDirection(def, 'b', fieldsToA);
   const names = { a: unique(def.fields.map((f) => f.a)), b: unique(def.fields.map((f) => f.b)) };
 
   const translate = (from: Side, values: JsonObject): JsonObject => {
-    const out: JsonObject = {};
-    for (const t of from === 'a' ? toB : toA) {
-      let v: Json | undefined;
-      try {
-        v = t.map(values)[t.name];
-      } catch (error) {
-        throw located(def, t, from, error);
-      }
-      if (v !== undefined) out[t.name] = v;
+    const direction = from === 'a' ? toB : toA;
+    try {
+      return direction.map(values);
+    } catch (error) {
+      const t = error instanceof FlowError ? direction.byName.get(error.field ?? '') : undefined;
+      throw t === undefined ? error : located(def, t, from, error);
     }
-    return out;
   };
 
-  const matchKey = compileMatchKey(def, toA);
+  const matchKey = compileMatchKey(def, fieldsToA);
 
   return {
     def,
@@ -131,58 +154,4 @@ export function compileSync(def: SyncDefinition): CompiledSync {
     translate,
     same: sameValue,
   };
-}
-
-/**
- * The match key: each match field's value in side a's terms (side b's value through that field's b→a
- * mapping; a field that does not sync b→a is compared as is), `normalize`d, as canonical text, joined
- * with \u0001. Null when there is no rule or any part is null or empty.
- */
-function compileMatchKey(def: SyncDefinition, toA: readonly FieldTranslator[]): CompiledSync['matchKey'] {
-  const rule = def.match;
-  if (rule === undefined || rule.fields.length === 0) return () => null;
-  const trim = rule.normalize.includes('trim');
-  const lower = rule.normalize.includes('lowercase');
-  const parts = rule.fields.map((name) => {
-    const field = def.fields.find((f) => f.name === name);
-    if (field === undefined)
-      throw new FlowError('CONFIG_SYNC_FIELD', `${def.where}: match field "${name}" is not a field of the sync`, {
-        where: def.where,
-        field: name,
-      });
-    const back = toA.find((t) => t.field === field);
-    const readB =
-      back === undefined
-        ? (v: JsonObject) => v[field.b]
-        : (v: JsonObject) => {
-            try {
-              return back.map(v)[field.a];
-            } catch (error) {
-              throw located(def, back, 'b', error);
-            }
-          };
-    return { a: (v: JsonObject) => v[field.a], b: readB };
-  });
-  return (side, values) => {
-    let key = '';
-    for (let i = 0; i < parts.length; i++) {
-      let v = (parts[i] as (typeof parts)[number])[side](values);
-      if (typeof v === 'string') {
-        if (trim) v = v.trim();
-        if (lower) v = v.toLowerCase();
-      }
-      const token = canonical(v);
-      if (token === '~' || token === "'") return null;
-      key += i === 0 ? keyText(token) : `\u0001${keyText(token)}`;
-    }
-    return key;
-  };
-}
-
-/** A canonical token as readable key text: numbers and strings bare, instants as ISO, JSON as is. */
-function keyText(token: string): string {
-  const c = token.charCodeAt(0);
-  if (c === 35 || c === 39) return token.slice(1); // # '
-  if (c === 64) return new Date(Number(token.slice(1))).toISOString(); // @
-  return token;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConflictPolicy } from '../../config/definition.js';
 import type { Json, JsonObject } from '../../sdk/index.js';
 import type { ConflictRow } from '../../store/sync-store.js';
+import { planCreate } from './plan-create.js';
 import { planPair } from './plan-pair.js';
 import { compiled, conflictOf, linkOf, staged } from './plan-test-helpers.js';
 import type { CompiledSync, PairPlan, Side } from './sync-plan-types.js';
@@ -105,7 +106,7 @@ function pairCase(sync: CompiledSync, random: () => number) {
 }
 
 /** The side's values before the plan: staged, else the base with the values the open conflicts recorded. */
-function before(sync: CompiledSync, side: Side, input: ReturnType<typeof pairCase>): JsonObject {
+function valuesBefore(sync: CompiledSync, side: Side, input: ReturnType<typeof pairCase>): JsonObject {
   const s = input[side];
   if (s !== undefined) return s.values;
   const values: JsonObject = { ...(side === 'a' ? input.link?.baseA : input.link?.baseB) };
@@ -126,7 +127,7 @@ function stillOpen(input: ReturnType<typeof pairCase>, plan: PairPlan): Conflict
   return [...byField.values()];
 }
 
-describe('planPair, property: applying a plan converges', () => {
+describe('planPair and planCreate, property: applying a plan converges', () => {
   it(`${PAIRS} random pairs (seed ${SEED}): planned again, nothing to write; restaged, every change an echo`, () => {
     const random = prng(SEED);
     const syncs = Array.from({ length: 16 }, () => makeSync(random));
@@ -138,8 +139,8 @@ describe('planPair, property: applying a plan converges', () => {
       const input = pairCase(sync, random);
       const plan = planPair(sync, input);
       if (plan.writeA !== undefined || plan.writeB !== undefined) written++;
-      const sideA = { ...before(sync, 'a', input), ...plan.writeA };
-      const sideB = { ...before(sync, 'b', input), ...plan.writeB };
+      const sideA = { ...valuesBefore(sync, 'a', input), ...plan.writeA };
+      const sideB = { ...valuesBefore(sync, 'b', input), ...plan.writeB };
       const link = linkOf(sync, plan.baseA, plan.baseB, input.link?.id ?? 1);
       expect([link.aHash, link.bHash], `pair ${i}: hashes of the bases`).toEqual([plan.aHash, plan.bHash]);
       const open = stillOpen(input, plan);
@@ -163,5 +164,33 @@ describe('planPair, property: applying a plan converges', () => {
     expect(echoes).toBeGreaterThan(PAIRS / 4);
     expect(written).toBeGreaterThan(PAIRS / 4);
     expect(conflicted).toBeGreaterThan(PAIRS / 20);
+  });
+
+  it(`${PAIRS} random creates (seed ${SEED}): the created record read back is the intent's hash and an echo`, () => {
+    const random = prng(SEED + 1);
+    const syncs = Array.from({ length: 16 }, () => makeSync(random));
+    let creates = 0;
+    for (let i = 0; i < PAIRS; i++) {
+      const sync = syncs[i % syncs.length] as CompiledSync;
+      const { a, b } = pairCase(sync, random);
+      const change = random() < 0.5 ? (a ?? b) : (b ?? a);
+      if (change === undefined) continue;
+      creates++;
+      const plan = planCreate(sync, change);
+      const to = change.side === 'a' ? 'b' : 'a';
+      // the new record holds what was written, and nothing (null) in the fields the create does not write
+      const created = staged(sync, to, plan.values);
+      expect(created.hash, `create ${i}: the intent's hash`).toBe(to === 'a' ? plan.aHash : plan.bHash);
+      const link = linkOf(sync, plan.baseA, plan.baseB);
+      const [sa, sb] = to === 'a' ? [created, change] : [change, created];
+      const again = planPair(sync, { link, a: sa, b: sb, conflicts: [] });
+      expect([again.echoA, again.echoB, again.writeA, again.writeB], `create ${i}`).toEqual([
+        true,
+        true,
+        undefined,
+        undefined,
+      ]);
+    }
+    expect(creates).toBeGreaterThan(PAIRS * 0.8);
   });
 });

@@ -93,7 +93,8 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
     const setB = (v: Json | undefined) => {
       if (v !== undefined && !sync.same(v, bv)) nb = writeB[f.b] = v;
     };
-    const converged = (aToB !== undefined && sync.same(aToB, bv)) || (bToA !== undefined && sync.same(bToA, av));
+    // both sides hold corresponding values (compared through the field's mapping, either way)
+    const converged = () => (aToB !== undefined && sync.same(aToB, bv)) || (bToA !== undefined && sync.same(bToA, av));
     const c = open.get(f.name);
     const take = c?.status === 'resolved' ? c.resolution?.take : undefined;
     if (c !== undefined && (take === 'a' || take === 'b' || take === 'value')) {
@@ -106,7 +107,7 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
       }
       close.push({ id: c.id, status: 'applied' });
     } else if (c !== undefined && c.status === 'open') {
-      if (converged) close.push({ id: c.id, status: 'cleared' });
+      if (converged()) close.push({ id: c.id, status: 'cleared' });
       else {
         keepBase = true;
         if (!sync.same(c.aValue, av) || !sync.same(c.bValue, bv))
@@ -119,7 +120,7 @@ export function planPair(sync: CompiledSync, input: PairInput): PairPlan {
         // nothing to do: the field stays as it is on both sides
       } else if (f.direction === 'a-to-b' || (f.direction === 'both' && !bChanged)) setB(aToB);
       else if (f.direction === 'b-to-a' || !aChanged) setA(bToA);
-      else if (!converged) {
+      else if (!converged()) {
         const winner = conflictWinner(
           f.conflict ?? def.conflicts.policy,
           a as StagedChange,

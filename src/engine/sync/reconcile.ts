@@ -3,6 +3,7 @@ import type { SyncDefinition } from '../../config/definition.js';
 import { deleteUnit } from './delete-units.js';
 import { runUnits } from './run-units.js';
 import { asSideMark, type SideMark, sideMarkJson } from './side-mark.js';
+import { sidePages } from './side-pages.js';
 import { recordKey } from './stage-side.js';
 import type { Side } from './sync-plan-types.js';
 import type { SyncRun } from './sync-run-context.js';
@@ -32,7 +33,7 @@ export async function reconcileSide(run: SyncRun, side: Side): Promise<void> {
   const open = run.sides[side];
   await store.clearSeen(def.name, side);
   const pages = open.source.read({ config: open.def.source.config, connection: open.connection }, ctx);
-  for await (const page of pages) {
+  for await (const page of sidePages(def, open, pages, run.clock, ctx.signal)) {
     const rids = page.records.flatMap((r) => {
       const rid = recordKey(r.data[open.def.key]);
       return rid === null ? [] : [rid];

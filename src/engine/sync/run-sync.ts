@@ -8,6 +8,7 @@ import { failsRun } from '../run-watch.js';
 import { startRun } from '../start-run.js';
 import { applyApprovedDeletes, applyIntents, applyResolved } from './apply-passes.js';
 import { applyStaged } from './apply-staged.js';
+import { applyResolvedMatches } from './match-resolutions.js';
 import { countAmbiguous } from './match-units.js';
 import { reconcileDue, reconcileSide } from './reconcile.js';
 import { asSideMark } from './side-mark.js';
@@ -24,7 +25,7 @@ import { type OpenSide, openSide } from './sync-side.js';
  * it goes, so that a crash or a cancel at any point leaves a state the next run goes on from:
  * 1. stage each side's changes since its watermark (the watermark moves with the side's last page);
  * 2. check the match rule is unique enough (SYNC_MATCH_NOT_UNIQUE, before any write);
- * 3. settle create intents a crash left, approved deletes and resolved conflicts;
+ * 3. settle create intents a crash left, approved deletes, resolved field and match conflicts;
  * 4. apply the staged changes in staging order (pairs, matches, creates, deletes);
  * 5. after a run without errors, the reconcile pass when due.
  */
@@ -124,6 +125,8 @@ async function phases(sync: SyncRun, o: { full: boolean; started: Date }): Promi
   await applyApprovedDeletes(sync);
   if (aborted()) return;
   await applyResolved(sync);
+  if (aborted()) return;
+  await applyResolvedMatches(sync);
   if (aborted()) return;
   await applyStaged(sync);
   if (aborted() || sync.failures > 0) return;

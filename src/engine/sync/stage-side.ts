@@ -4,6 +4,7 @@ import type { NewStagedChange as StagedRow } from '../../store/sync-store.js';
 import { planDelta } from '../delta-sync.js';
 import { checkSideFields } from './field-check.js';
 import { asSideMark, sideMarkJson } from './side-mark.js';
+import { sidePages } from './side-pages.js';
 import { changeRef, syncErrorRecord } from './sync-errors.js';
 import type { Side } from './sync-plan-types.js';
 import type { SyncRun } from './sync-run-context.js';
@@ -51,7 +52,7 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
     },
     ctx,
   );
-  for await (const page of pages) {
+  for await (const page of sidePages(def, open, pages, run.clock, ctx.signal)) {
     if (!checked && page.records.length > 0) {
       checkSideFields(def, sideDef, page.records);
       checked = true;

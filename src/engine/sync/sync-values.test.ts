@@ -96,9 +96,11 @@ describe('hashValues', () => {
     expect(hashValues(names, { x: 1, y: null, z: 5 })).toBe(hashValues(names, { x: '1' }));
   });
   // Micro-bench (2026-12-07, 2 cores shared with other jobs, noisy): 1M records of 8 fields (text,
-  // numbers, an ISO instant, null): ~2.3–2.7 µs a record for canonical tokens + SHA-1 (tsx, best of 5),
-  // ~4.6 s for 1M in this test (building the records included). The one-shot crypto.hash() costs a third
-  // of createHash().update().digest() (1.0 vs 2.7 µs). Run it with SYNCLINE_BENCH=1.
+  // numbers, an ISO instant, null): ~1.8 µs a record for canonical tokens + SHA-1 (plain node on an
+  // esbuild bundle; ~2.5 µs under tsx), ~4.6 s for 1M in this test under vitest (building the records
+  // included). The one-shot crypto.hash() costs a third of createHash().update().digest() (1.0 vs 2.7 µs).
+  // Staging a record of 7 fields (extract + hash + match key) ~1.5 µs; planPair of a linked pair with one
+  // field changed ~4 µs (plain node). Run it with SYNCLINE_BENCH=1.
   it.skipIf(process.env.SYNCLINE_BENCH === undefined)('hashes 1M records of 8 fields', () => {
     const fields = ['id', 'email', 'name', 'amount', 'qty', 'active', 'updated', 'note'];
     const started = performance.now();

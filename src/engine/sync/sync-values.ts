@@ -7,8 +7,8 @@ import { canonicalJson, type Json } from '../../sdk/index.js';
  * every value has a canonical token, and two values are the same when their tokens are equal.
  *
  * - null, undefined (missing) → `~`;
- * - numbers, and strings written as plain decimals (`-12`, `1.50`, `0.5`; no `+`, no exponent, no
- *   leading zero such as `007`, which stays text: zip codes, phone numbers) → `#` + the shortest decimal
+ * - numbers, and strings written as plain decimals (`-12`, `1.50`, `0.5`; no `+`, no exponent; leading
+ *   zeros are kept, so `007` never equals 7: zip codes, phone numbers) → `#` + the shortest decimal
  *   (`1.50` and 1.5 → `#1.5`; digits beyond a double's precision in text are kept, so two long numeric
  *   ids never collide);
  * - booleans and the strings `true` / `false` → `#1` / `#0` (so `true`, 1, `"1"` and `"true"` are equal);
@@ -67,14 +67,14 @@ function canonicalString(s: string): string {
   return `'${s}`;
 }
 
-/** `-?(0|[1-9]d*)(.d+)?` in its shortest form (trailing fraction zeros and `-0` gone); else undefined. */
+/** `-?d+(.d+)?` without its trailing fraction zeros (`-0` is `0`); else undefined. */
 function plainDecimal(s: string): string | undefined {
   const n = s.length;
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
   const intStart = i;
   while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
   const intEnd = i;
-  if (intEnd === intStart || (s.charCodeAt(intStart) === 48 && intEnd - intStart > 1)) return undefined;
+  if (intEnd === intStart) return undefined;
   let end = n;
   if (i < n) {
     if (s.charCodeAt(i) !== 46 || i + 1 === n) return undefined;

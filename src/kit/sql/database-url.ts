@@ -59,3 +59,35 @@ export function parseDatabaseUrl(text: string, where: string): DatabaseUrl {
 
 /** The hint of a database URL problem (for schema refinements that can only carry a message). */
 export const databaseUrlHint = encodeHint;
+
+/** The login fields a server connection takes from its own settings, else from its URL. */
+export interface ServerLogin {
+  readonly database?: string;
+  readonly user?: string;
+  readonly password?: string;
+}
+
+/** Where a server connection goes: each field from the connection's own setting, else its URL's, else the default. */
+export interface ServerTarget {
+  readonly host: string;
+  readonly port: number;
+  /** Only the login fields that are set (a pool option present as undefined would override the driver's default). */
+  readonly login: ServerLogin;
+}
+
+export function serverTarget(
+  config: { readonly host?: string; readonly port?: number } & ServerLogin,
+  url: DatabaseUrl | undefined,
+  defaultPort: number,
+): ServerTarget {
+  const login: { database?: string; user?: string; password?: string } = {};
+  for (const field of ['database', 'user', 'password'] as const) {
+    const value = config[field] ?? url?.[field];
+    if (value !== undefined) login[field] = value;
+  }
+  return {
+    host: config.host ?? (url?.host || undefined) ?? '127.0.0.1',
+    port: config.port ?? url?.port ?? defaultPort,
+    login,
+  };
+}

@@ -1,18 +1,21 @@
 import type { KeyedWrites } from '../../sdk/destination.js';
 import type { Json, JsonObject } from '../../sdk/json.js';
+import type { PageMarkersConfig } from './page-marker.js';
 import type { TableOperation } from './table-destination-config.js';
 
 /**
  * A SQL table destination's writes by key for a bi-directional sync: the same table config with
  * `operation` insert, update or delete and `key: [key]`. Inserts report each row's key as its id
- * (`insertedId`), the one the record carries or the one the database generated.
+ * (`keyId`), the one the record carries or the one the database generated. No page markers: a batch
+ * found already written would return no ids, and the sync's links (a create's intent) already make
+ * a create happen once.
  */
 export function tableKeyedWrites<
-  C extends { operation: TableOperation; key?: string[] | undefined },
+  C extends { operation: TableOperation; key?: string[] | undefined; pageMarkers?: PageMarkersConfig },
 >(): KeyedWrites<C> {
   return {
     operations: ['insert', 'update', 'delete'],
-    config: (config, operation, key) => ({ ...config, operation, key: [key] }),
+    config: (config, operation, key) => ({ ...config, operation, key: [key], pageMarkers: false }),
   };
 }
 
