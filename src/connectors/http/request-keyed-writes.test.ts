@@ -32,6 +32,7 @@ describe('http.request keyed writes', () => {
     const base = parse({
       path: '/v2/contacts',
       mode: 'batch',
+      wrap: 'inputs',
       create: { path: '/v2/contacts/batch', idPath: 'results[0].id' },
       update: { method: 'PUT', path: '/v2/contacts/{{id}}', body: { props: { name: '{{name}}' } } },
       delete: { path: '/v2/contacts/{{id}}/archive', method: 'POST', notFound: 'reject' },
@@ -49,6 +50,10 @@ describe('http.request keyed writes', () => {
       mode: 'record',
       body: { props: { name: '{{name}}' } },
     });
+    expect(create.wrap).toBe('inputs');
+    // each operation's config is one the destination accepts (a record-mode update has no wrap)
+    for (const op of requestKeyedWrites.operations)
+      expect(requestDestination.config.safeParse(requestKeyedWrites.config(base, op, 'id')).success).toBe(true);
     expect(requestKeyedWrites.config(base, 'delete', 'id')).toMatchObject({
       method: 'POST',
       path: '/v2/contacts/{{id}}/archive',

@@ -23,6 +23,8 @@ export const requestKeyedWrites: KeyedWrites<RequestDestinationConfig> = {
     const given = config[blocks[operation]] ?? {};
     const chosen: KeyedRequestConfig = { ...conventions(config, operation, key), ...given };
     const out: RequestDestinationConfig = { ...base, ...chosen };
+    // a batch create's `wrap` is no update's or delete's, which go one record a request
+    if (out.mode === 'record') delete out.wrap;
     if (operation !== 'insert') {
       // an update or delete answer has no new id to read
       delete out.idPath;

@@ -39,6 +39,11 @@ export interface ServerInfo {
   /** MySQL ≥ 8.0.19: `INSERT … AS new ON DUPLICATE KEY UPDATE c = new.c` (VALUES() is deprecated). */
   readonly rowAlias: boolean;
   readonly maxAllowedPacket: number;
+  /**
+   * A multi-row INSERT's AUTO_INCREMENT ids are consecutive from its insertId:
+   * `innodb_autoinc_lock_mode` ≤ 1 (MySQL 8 defaults to 2, interleaved) and `auto_increment_increment` 1.
+   */
+  readonly consecutiveIds: boolean;
 }
 
 /** An opened `mysql` connection: a pool whose connections run in strict mode, UTC and utf8mb4. */
@@ -142,12 +147,16 @@ export async function openMysqlConnection(config: MysqlConnectionConfig): Promis
   try {
     const conn = await acquire();
     try {
-      const [rows] = await conn.query('SELECT VERSION() AS v, @@max_allowed_packet AS p');
-      const row = (rows as { v: string; p: number | string }[])[0] ?? { v: '', p: 4 << 20 };
+      const [rows] = await conn.query(
+        'SELECT VERSION() AS v, @@max_allowed_packet AS p, @@innodb_autoinc_lock_mode AS l, @@auto_increment_increment AS i',
+      );
+      type Row = { v: string; p: number | string; l: number | string | null; i: number | string };
+      const row = (rows as Row[])[0] ?? { v: '', p: 4 << 20, l: 2, i: 1 };
       const mariadb = /mariadb/i.test(row.v);
       const [major = 0, minor = 0, patch = 0] = row.v.split(/[.-]/).map(Number);
       const rowAlias = !mariadb && (major > 8 || (major === 8 && (minor > 0 || patch >= 19)));
-      server = { version: row.v, mariadb, rowAlias, maxAllowedPacket: Number(row.p) };
+      const consecutiveIds = row.l !== null && Number(row.l) <= 1 && Number(row.i) === 1;
+      server = { version: row.v, mariadb, rowAlias, maxAllowedPacket: Number(row.p), consecutiveIds };
     } finally {
       conn.release();
     }

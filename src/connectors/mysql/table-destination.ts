@@ -1,21 +1,18 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import {
+  batchStarter,
   createdColumns,
-  generatesKey,
-  keyId,
   type MarkerStore,
   markerRejected,
-  missingKeyError,
   onceUntilFailed,
   pageMarkers,
+  rowData,
   rowNotFound,
   sqlErrors,
-  startBatch,
   type TableDestinationConfig,
   tableDestinationConfig,
   tableKeyedWrites,
   type WriteOutcome,
-  withoutNullKey,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type Writer } from '../../sdk/index.js';
 import type { MysqlConnection } from './connection.js';
@@ -60,12 +57,13 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
     const operation = config.operation;
     /**
      * Inserts by a key report each row's key as its id: the record's, or the AUTO_INCREMENT value the
-     * server gave (insertId), read from one INSERT per such row (a multi-row INSERT's ids are
-     * consecutive only under innodb_autoinc_lock_mode ≤ 1).
+     * server gave: from insertId on, for a multi-row INSERT where the server makes its ids consecutive
+     * (`server.consecutiveIds`), else from one INSERT per such row.
      */
     const withIds = operation === 'insert' && key.length > 0;
     // a delete sends the key only, whatever else the record carries
-    const only = operation === 'delete' ? new Set(key) : config.columns ? new Set(config.columns) : undefined;
+    const only =
+      operation === 'delete' ? new Set(key) : config.columns ? new Set([...config.columns, ...key]) : undefined;
     let info = await tableInfo(connection, config.table, { required: !config.createTable });
     const checkKey = (i: TableInfo) => {
       for (const k of key) requireColumn(i, k, 'key', where);
@@ -113,20 +111,14 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       });
     };
 
+    const keyed = { operation, key, withIds, where };
     const plan = (records: readonly DataRecord[], out: Outcome, kinds: TableInfo['columns']): Row[] => {
       const rows: Row[] = [];
       for (let index = 0; index < records.length; index++) {
         const record = records[index] as DataRecord;
-        let data = record.data;
         const id = record.meta.id;
-        // an insert may leave its key to the server (its column left out, the id read back); the others need it
-        if (withIds && generatesKey(data, key)) data = withoutNullKey(data, key);
-        else if (withIds && out.ids) out.ids[index] = keyId(data, key);
-        const noKey = operation === 'insert' ? undefined : missingKeyError(data, key, id, where);
-        if (noKey !== undefined) {
-          out.rejected.push({ index, error: noKey });
-          continue;
-        }
+        const data = rowData(record, index, out, keyed);
+        if (data === undefined) continue;
         let columns = Object.keys(data);
         if (only) columns = columns.filter((c) => only.has(c));
         const values = new Map<string, string>();
@@ -154,7 +146,9 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       const sql = insertSql(operation, config.table, first.columns, key, connection.server);
       try {
         const [result] = await conn.query<ResultSetHeader>(sql.head + rows.map((r) => r.literal).join(',') + sql.tail);
-        if (generated(first) && out.ids) out.ids[first.index] = result.insertId ? String(result.insertId) : undefined;
+        if (generated(first) && out.ids && result.insertId) {
+          for (const [j, row] of rows.entries()) out.ids[row.index] = String(result.insertId + j);
+        }
         const counts = insertCounts(operation, rows.length, result.affectedRows, result.info ?? '');
         out.written += counts.written;
         out.skipped += counts.skipped;
@@ -205,16 +199,16 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
       if (info) checkKey(info);
     };
 
+    const begin = batchStarter(
+      { markers, table: markerTable, where, withIds, prepare: async (records) => (info ? undefined : create(records)) },
+      markerStore,
+    );
+
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const begun = await startBatch(
-          { markers, table: markerTable, batch, records, where, withIds },
-          markerStore,
-          ctx,
-        );
+        const begun = await begin(records, ctx, batch);
         if ('done' in begun) return begun.done;
         const { out, mark } = begun;
-        if (!info) await create(records);
         const rows = plan(records, out, (info as TableInfo).columns);
         const conn = await connection.acquire().catch((error: unknown) => {
           throw mysqlError(error, where);
@@ -232,7 +226,7 @@ export const tableDestination = defineDestination<TableDestinationConfig, MysqlC
               const id = (rows[start] as Row).columnsId;
               while (end < rows.length && (rows[end] as Row).columnsId === id) end++;
               const group = rows.slice(start, end);
-              if (generated(group[0] as Row)) {
+              if (generated(group[0] as Row) && !connection.server.consecutiveIds) {
                 for (const row of group) await insertRange(conn, [row], out);
                 start = end;
                 continue;

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conformanceContext } from '../../../test/conformance/conformance-context.js';
 import { describeKeyedWritesConformance } from '../../../test/conformance/keyed-writes-conformance.js';
 import { requireServer } from '../../../test/helpers/servers.js';
+import { createRecord } from '../../sdk/index.js';
 import { closePostgresConnection, type PostgresConnection } from './connection.js';
 import { tableDestination } from './table-destination.js';
 import { createTestSchema, type TestSchema, testServerUrl } from './test-helpers.js';
@@ -43,3 +45,26 @@ for (const mode of ['copy', 'insert'] as const) {
     carried: {},
   });
 }
+
+describe.skipIf(!up)('postgres.table insert by key: keys the database gives', () => {
+  const ctx = conformanceContext();
+  // taken ahead (serial, identity by default, a default expression) or read back one row at a time (identity always)
+  it.each([
+    ['serial', 'id serial primary key', /^\d+$/],
+    ['identity always', 'id int generated always as identity primary key', /^\d+$/],
+    ['uuid default', 'id uuid primary key default gen_random_uuid()', /^[0-9a-f]{8}-[0-9a-f]{4}-/],
+  ])('%s', async (_label, column, shape) => {
+    const name = `g${++tables}`;
+    await db.sql(`create table ${name} (${column}, name text)`);
+    const config = tableDestination.config.parse(
+      tableDestination.keyedWrites?.config(tableDestination.config.parse({ table: name }), 'insert', 'id'),
+    );
+    const w = await tableDestination.open({ config, connection }, ctx);
+    const rows = ['a', 'b', 'c'].map((n, i) => createRecord({ name: n }, { id: `r${i}` }));
+    const result = await w.write(rows, ctx);
+    expect(result.rejected).toEqual([]);
+    const stored = (await db.sql(`select id::text, name from ${name} order by name`)).rows;
+    expect(result.ids).toEqual(stored.map((r) => r.id));
+    for (const id of result.ids ?? []) expect(id).toMatch(shape);
+  });
+});

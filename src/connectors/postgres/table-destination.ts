@@ -1,22 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
+  batchStarter,
   createdColumns,
   createTableStatement,
-  generatesKey,
-  keyId,
   type MarkerStore,
   markerRejected,
-  missingKeyError,
   onceUntilFailed,
   pageMarkers,
-  startBatch,
+  rowData,
   tableKeyedWrites,
   type WriteOutcome,
-  withoutNullKey,
 } from '../../kit/index.js';
 import { type DataRecord, defineDestination, FlowError, type JsonObject, type Writer } from '../../sdk/index.js';
 import type { PostgresConnection } from './connection.js';
+import { takeGeneratedKeys } from './generated-keys.js';
 import { copyErrorPosition, isConnectionBroken, isRecordError, pgError } from './pg-errors.js';
 import { qualifiedName, quoteIdent, sqlLiteral } from './sql-text.js';
 import { copyRows, type FieldWriter, fieldWriter, insertReturning, insertRows, type StagedRow } from './stage-rows.js';
@@ -152,21 +150,15 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       return shape;
     };
 
+    const keyed = { operation, key, withIds, where };
     const plan = (records: readonly DataRecord[], out: Outcome, i: TableInfo): StagedRow[] => {
       const rows: StagedRow[] = [];
       shape = undefined;
       for (let index = 0; index < records.length; index++) {
         const record = records[index] as DataRecord;
-        let data = record.data;
         const id = record.meta.id;
-        // an insert may leave its key to the database (its column left out, the key read back); the others need it
-        if (withIds && generatesKey(data, key)) data = withoutNullKey(data, key);
-        else if (withIds && out.ids) out.ids[index] = keyId(data, key);
-        const noKey = operation === 'insert' ? undefined : missingKeyError(data, key, id, where);
-        if (noKey !== undefined) {
-          out.rejected.push({ index, error: noKey });
-          continue;
-        }
+        const data = rowData(record, index, out, keyed);
+        if (data === undefined) continue;
         const { columns, id: columnsId, writers: ws } = shapeOf(data, i);
         // PostgreSQL text holds no NUL character: that record fails, named, before the batch is sent
         const nul = columns.find((c) => {
@@ -315,18 +307,20 @@ export const tableDestination = defineDestination<TableDestinationConfig, Postgr
       }
     };
 
+    const begin = batchStarter(
+      { markers, table: markerTable, where, withIds, prepare: async (records) => (info ? undefined : create(records)) },
+      markerStore,
+    );
+
     const writer: Writer = {
       async write(records, ctx, batch) {
-        const begun = await startBatch(
-          { markers, table: markerTable, batch, records, where, withIds },
-          markerStore,
-          ctx,
-        );
+        const begun = await begin(records, ctx, batch);
         if ('done' in begun) return begun.done;
         const { out, mark } = begun;
-        if (!info) await create(records);
         const i = info as TableInfo;
-        const rows = plan(records, out, i);
+        // keys the database gives, taken ahead where it can (one query), keep the COPY path
+        const given = withIds ? await takeGeneratedKeys(connection, i, key, records, where) : records;
+        const rows = plan(given, out, i);
         if (rows.length > 0) {
           const runs = segments(rows, keyOf?.(records));
           await connection.withClient(async (client) => {

@@ -10,6 +10,13 @@ export interface ColumnInfo {
   readonly isArray: boolean;
   /** The type has no equality operator (json, xml, geometric types): compare as text. */
   readonly compareAsText: boolean;
+  /**
+   * An expression that gives a new value as the column's default would (an identity `BY DEFAULT`
+   * column's next value, a serial's `nextval(…)`, `gen_random_uuid()`), so that values can be taken
+   * ahead of an insert; undefined when there is none the insert may be given (no default, identity
+   * `ALWAYS`, a generated column).
+   */
+  readonly generated?: string;
 }
 
 export interface TableInfo {
@@ -35,10 +42,14 @@ export async function tableInfo(
   const result = await connection.query(
     `SELECT a.attname, format_type(a.atttypid, NULL), format_type(a.atttypid, a.atttypmod), t.typcategory = 'A',
        coalesce((SELECT true FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY(i.indkey)), false),
-       quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+       CASE WHEN a.attgenerated <> '' THEN NULL
+         WHEN a.attidentity = 'd' THEN 'nextval(' || quote_literal(pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname)) || ')'
+         WHEN a.attidentity = '' THEN pg_get_expr(d.adbin, d.adrelid) END
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
      JOIN pg_type t ON t.oid = a.atttypid
+     LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
      WHERE c.oid = to_regclass($1) ORDER BY a.attnum`,
     [name],
     where,
@@ -55,8 +66,15 @@ export async function tableInfo(
   }
   const columns = new Map<string, ColumnInfo>();
   const primaryKey: string[] = [];
-  for (const [column, type, fullType, isArray, pk] of result.rows as [string, string, string, boolean, boolean][]) {
-    columns.set(column, { type, fullType, isArray, compareAsText: noEquality.has(type) });
+  type Row = [string, string, string, boolean, boolean, string, string | null];
+  for (const [column, type, fullType, isArray, pk, , generated] of result.rows as Row[]) {
+    columns.set(column, {
+      type,
+      fullType,
+      isArray,
+      compareAsText: noEquality.has(type),
+      ...(generated === null ? {} : { generated }),
+    });
     if (pk) primaryKey.push(column);
   }
   return { sql: String(result.rows[0]?.[5]), name, columns, primaryKey };

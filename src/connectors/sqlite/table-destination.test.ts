@@ -24,6 +24,21 @@ async function writer(connection: SqliteConnection, config: Record<string, unkno
 
 describe('sqlite.table destination', () => {
   // insert, upsert, ignore and update, rejections, DB_BUSY: the conformance suite (conformance.test.ts)
+  it('writes the key columns with `columns` too: an insert by key returns them as ids, an upsert finds rows by them', async () => {
+    const c = connect();
+    c.db.exec("create table t (id integer primary key, name text, note text); insert into t values (1, 'one', 'n1')");
+    const insert = await writer(c, { table: 't', operation: 'insert', key: 'id', columns: ['name'] });
+    const result = await insert.write(recs([{ id: 5, name: 'five', note: 'dropped' }, { name: 'new' }]), ctx);
+    expect(result.ids).toEqual(['5', '6']);
+    const upsert = await writer(c, { table: 't', operation: 'upsert', key: 'id', columns: ['name'] });
+    await upsert.write(recs([{ id: 1, name: 'uno', note: 'dropped' }]), ctx);
+    expect(c.db.prepare('select * from t order by id').all()).toEqual([
+      { id: 1, name: 'uno', note: 'n1' },
+      { id: 5, name: 'five', note: null },
+      { id: 6, name: 'new', note: null },
+    ]);
+  });
+
   it('a record that violates a constraint is rejected alone; the good ones commit', async () => {
     const c = connect();
     c.db.exec('create table t (id integer primary key, email text unique, qty integer not null check (qty >= 0))');

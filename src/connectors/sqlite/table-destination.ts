@@ -87,7 +87,8 @@ export const tableDestination = defineDestination<TableDestinationConfig, Sqlite
     /** Inserts by a key report each row's key as its id. */
     const withIds = operation === 'insert' && key.length > 0;
     // a delete binds the key only, whatever else the record carries
-    const only = operation === 'delete' ? new Set(key) : config.columns ? new Set(config.columns) : undefined;
+    const only =
+      operation === 'delete' ? new Set(key) : config.columns ? new Set([...config.columns, ...key]) : undefined;
     let exists = false;
     try {
       exists = tableExists(db, config.table);

@@ -60,21 +60,38 @@ export interface BatchStart {
 /**
  * How every server table writer starts a batch: nothing to do for no records; the batch's marker
  * checked (`done`: committed before a crash, the result to return); else a fresh outcome to fill.
+ * Made once per writer from what its batches share.
  */
-export async function startBatch(
-  args: Parameters<typeof checkBatchMarker>[0] & { readonly withIds: boolean },
+export function batchStarter(
+  args: {
+    readonly markers: PageMarkers | undefined;
+    /** The marker table's name as the dialect writes it (quoted, qualified). */
+    readonly table: string | undefined;
+    readonly where: string;
+    /** Inserts by a key: an id per record. */
+    readonly withIds: boolean;
+    /** What the writer does before a batch it writes (creates its table at the first one). */
+    readonly prepare?: (records: readonly DataRecord[]) => Promise<void>;
+  },
   store: MarkerStore,
+): (
+  records: readonly DataRecord[],
   ctx: Context,
-): Promise<{ readonly done: WriteResult } | BatchStart> {
-  const n = args.records.length;
-  const out: WriteOutcome = {
-    written: 0,
-    skipped: 0,
-    rejected: [],
-    ...(args.withIds ? { ids: new Array<string | undefined>(n).fill(undefined) } : {}),
+  batch: WriteBatch | undefined,
+) => Promise<{ readonly done: WriteResult } | BatchStart> {
+  return async (records, ctx, batch) => {
+    const n = records.length;
+    const out: WriteOutcome = {
+      written: 0,
+      skipped: 0,
+      rejected: [],
+      ...(args.withIds ? { ids: new Array<string | undefined>(n).fill(undefined) } : {}),
+    };
+    if (n === 0) return { done: out };
+    // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
+    const check = await checkBatchMarker({ ...args, batch, records }, store, ctx);
+    if ('done' in check) return check;
+    await args.prepare?.(records);
+    return { out, mark: check.mark };
   };
-  if (n === 0) return { done: out };
-  // exactly-once: a batch whose marker exists was committed before a crash; else its marker commits with it
-  const check = await checkBatchMarker(args, store, ctx);
-  return 'done' in check ? check : { out, mark: check.mark };
 }

@@ -1,7 +1,9 @@
 import type { KeyedWrites } from '../../sdk/destination.js';
 import type { Json, JsonObject } from '../../sdk/json.js';
+import type { DataRecord } from '../../sdk/record.js';
 import type { PageMarkersConfig } from './page-marker.js';
 import type { TableOperation } from './table-destination-config.js';
+import { missingKeyError, type WriteOutcome } from './table-writes.js';
 
 /**
  * A SQL table destination's writes by key for a bi-directional sync: the same table config with
@@ -58,4 +60,29 @@ export function withoutNullKey(data: JsonObject, key: readonly string[]): JsonOb
   const copy: JsonObject = { ...data };
   for (const k of key) if (copy[k] === null) delete copy[k];
   return copy;
+}
+
+/** How a server table writer writes its records by key: what `rowData` needs of it. */
+export interface KeyedRows {
+  readonly operation: TableOperation;
+  readonly key: readonly string[];
+  /** Inserts by a key: an id per record, in `out.ids`. */
+  readonly withIds: boolean;
+  readonly where: string;
+}
+
+/**
+ * The data a table writer writes for a record: an insert by a key leaves a missing key to the
+ * database (its null key columns left out, the id read back later) and else notes the record's key as
+ * its id; the other operations need the key (RECORD_NO_KEY, pushed to `out.rejected`: undefined).
+ */
+export function rowData(record: DataRecord, index: number, out: WriteOutcome, how: KeyedRows): JsonObject | undefined {
+  const { key, withIds } = how;
+  let data = record.data;
+  if (withIds && generatesKey(data, key)) data = withoutNullKey(data, key);
+  else if (withIds && out.ids) out.ids[index] = keyId(data, key);
+  const noKey = how.operation === 'insert' ? undefined : missingKeyError(data, key, record.meta.id, how.where);
+  if (noKey === undefined) return data;
+  out.rejected.push({ index, error: noKey });
+  return undefined;
 }
