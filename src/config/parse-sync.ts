@@ -7,13 +7,8 @@ import { parseSyncFields } from './parse-sync-fields.js';
 import { type ParsedSide, parseSyncSide } from './parse-sync-side.js';
 import { checkSchedule } from './schedule.js';
 import { checkSyncParts } from './sync-checks.js';
-import {
-  SYNC_DEFAULTS,
-  syncConflictsSchema,
-  syncDeletesSchema,
-  syncMatchSchema,
-  syncSchema,
-} from './sync-structure.js';
+import { SYNC_DEFAULTS, syncConflictsSchema, syncDeletesSchema, syncMatchSchema } from './sync-policy-structure.js';
+import { syncSchema } from './sync-structure.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 function isMap(value: unknown): value is Record<string, unknown> {

@@ -56,7 +56,9 @@ describe('the JSON schema of syncs:', () => {
     const match = sync.properties?.match?.anyOf?.[1]?.properties;
     expect(match?.normalize).toMatchObject({ default: ['trim', 'lowercase'] });
     expect(match?.maxAmbiguous).toMatchObject({ default: 100 });
-    const field = (sync.properties?.fields?.additionalProperties as Node).anyOf?.find((f) => f.type === 'object');
+    const field = ((sync.properties?.fields?.additionalProperties ?? {}) as Node).anyOf?.find(
+      (f) => f.type === 'object',
+    );
     expect(undocumented(field as Node, 'field')).toEqual([]);
     expect(field?.properties?.direction).toMatchObject({ default: 'both' });
     expect(field?.properties?.toB?.$ref).toBe('#/$defs/sync.fieldSpec');
