@@ -29,6 +29,7 @@ import { createSecrets, type Secrets } from './secrets.js';
 import { createService, type ServeOptions, type Service } from './service.js';
 import { createStatus, type Status } from './status.js';
 import type { MasterKeyLoader } from './stored-secrets.js';
+import { createSyncs, type Syncs } from './syncs.js';
 import { createTokens, type Tokens } from './tokens.js';
 import { createValidate, type Validate } from './validate.js';
 
@@ -58,6 +59,8 @@ export interface Syncline {
   readonly projects: Projects;
   readonly errors: Errors;
   readonly status: Status;
+  /** Bi-directional syncs: their conflicts, links and pending deletes for review, and their status. */
+  readonly syncs: Syncs;
   readonly secrets: Secrets;
   readonly tokens: Tokens;
   readonly connections: Connections;
@@ -154,6 +157,7 @@ export function createSyncline(options: SynclineOptions): Syncline {
   };
   const served: Service[] = [];
   const tokens = createTokens({ store, clock });
+  const syncs = createSyncs({ store, projects, clock });
   const inboxWriter = () => {
     inbox ??= createInboxWriter(store);
     return inbox;
@@ -161,7 +165,8 @@ export function createSyncline(options: SynclineOptions): Syncline {
   return {
     projects,
     errors: createErrors({ store, projects, clock, engine, runs }),
-    status: createStatus({ store, engine }),
+    status: createStatus({ store, engine, syncs }),
+    syncs,
     secrets: createSecrets({ store, masterKey }),
     tokens,
     connections: createConnections({ projects, registry }),

@@ -6,6 +6,8 @@ import { maskErrorHistory, maskErrorRecord, type PiiPaths } from './error-maskin
 import type { Projects } from './projects.js';
 import { retryRecords } from './retry-records.js';
 import type { RunService } from './runs.js';
+import { syncMask } from './sync-masking.js';
+import { retrySyncRecords } from './sync-retry.js';
 
 /** The error records to act on: these ids, or every open record matching a filter (oldest first). */
 export type ErrorTarget = { readonly ids: readonly number[] } | { readonly all: ErrorFilter };
@@ -38,7 +40,12 @@ export type RetryEvent =
    * That stage cannot run now — it is running already (`syncline serve`), or the app runs another
    * flow file's flows (one project per app) —: the records wait in its input for its next run.
    */
-  | { readonly type: 'stage-busy'; readonly flow: string; readonly file: string; readonly error: FlowError };
+  | { readonly type: 'stage-busy'; readonly flow: string; readonly file: string; readonly error: FlowError }
+  /** A sync whose failed changes were un-parked is run now, to write them again. */
+  | { readonly type: 'sync-started'; readonly sync: string; readonly file: string; readonly records: number }
+  | { readonly type: 'sync-ended'; readonly sync: string; readonly runs: readonly RunRow[] }
+  /** That sync is running already: its changes stay staged and that run (or the next) writes them. */
+  | { readonly type: 'sync-busy'; readonly sync: string; readonly file: string; readonly error: FlowError };
 
 export type ResolveEvent =
   | { readonly type: 'selected'; readonly ids: readonly number[] }
@@ -100,8 +107,14 @@ export function createErrors(deps: ErrorsDeps): Errors {
         project = projects.load(path).catch(() => undefined);
         loaded.set(path, project);
       }
-      const flow = (await project)?.flows[e.flow];
-      return flow ? (flow.pii ?? []) : 'all';
+      const loadedProject = await project;
+      const flow = loadedProject?.flows[e.flow];
+      if (flow) return flow.pii ?? [];
+      // a sync's record: its payload is in one side's names, masked under each side's name for a pii field
+      const sync = loadedProject?.syncs?.[e.flow];
+      if (!sync) return 'all';
+      const { a, b } = syncMask(sync).paths;
+      return [...new Set([...(a === 'all' ? [] : a), ...(b === 'all' ? [] : b)])];
     };
   };
 
@@ -192,10 +205,40 @@ export function createErrors(deps: ErrorsDeps): Errors {
           }
           continue;
         }
+        // a sync's records are retried by un-parking their changes and running the sync (sync-retry.ts)
+        const { flowIds, syncs } = await splitSyncRecords(store, project, batch.ids);
+        for (const [sync, records] of syncs) {
+          if (options.payload) {
+            const error = new FlowError('CONFIG_INVALID', `a sync's change cannot be retried with an edited payload`, {
+              hint: `sync ${sync} writes the change as its side last read it: edit the record on that side instead`,
+            });
+            for (const r of records) {
+              skip(error);
+              skipped += 1;
+              yield { type: 'not-retried', id: r.id, error };
+            }
+            continue;
+          }
+          for await (const event of retrySyncRecords(
+            { store, clock: deps.clock, runs: deps.runs },
+            project,
+            sync,
+            records,
+          )) {
+            if (event.type === 'retried') {
+              if (event.outcome.ok) delivered += 1;
+              else failed += 1;
+            } else if (event.type === 'not-retried') {
+              skip(event.error);
+              skipped += 1;
+            }
+            yield event;
+          }
+        }
         for await (const done of retryRecords(
           engine,
           project,
-          batch.ids,
+          flowIds,
           options.payload ? { payload: options.payload } : {},
         )) {
           if ('error' in done) {
@@ -250,4 +293,21 @@ export function createErrors(deps: ErrorsDeps): Errors {
 
     purge: (olderThanMs) => store.purgeErrors(new Date(deps.clock.now().getTime() - olderThanMs)),
   };
+}
+
+/** The ids of a batch split: records of the project's flows, and records of its syncs by sync. */
+async function splitSyncRecords(
+  store: StateStore,
+  project: ProjectDefinition,
+  ids: readonly number[],
+): Promise<{ flowIds: number[]; syncs: Map<string, ErrorRecordRow[]> }> {
+  const flowIds: number[] = [];
+  const syncs = new Map<string, ErrorRecordRow[]>();
+  if (!project.syncs) return { flowIds: [...ids], syncs };
+  for (const id of ids) {
+    const e = await store.getError(id);
+    if (!e || project.syncs[e.flow] === undefined) flowIds.push(id);
+    else syncs.set(e.flow, [...(syncs.get(e.flow) ?? []), e]);
+  }
+  return { flowIds, syncs };
 }

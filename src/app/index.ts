@@ -1,5 +1,5 @@
 export type { Catalog } from '../config/catalog.js';
-export type { ProjectDefinition } from '../config/definition.js';
+export type { ProjectDefinition, SyncDefinition } from '../config/definition.js';
 export type {
   ConnectionCheckResult,
   PreviewResult,
@@ -22,7 +22,18 @@ export type {
   RunCounts,
   RunRow,
   RunStatus,
+  SyncCounts,
+  SyncSideCounts,
 } from '../store/state-store.js';
+export type {
+  ConflictFilter,
+  ConflictResolution,
+  ConflictRow,
+  ConflictStatus,
+  LinkRow,
+  LinkStatus,
+  SyncSide,
+} from '../store/sync-store.js';
 export type { Connections } from './connections.js';
 export { createSyncline, type Syncline, type SynclineOptions } from './create-syncline.js';
 export type { PiiPaths } from './error-masking.js';
@@ -38,5 +49,16 @@ export { checkSecretName, type Secrets } from './secrets.js';
 export type { ServedFlow, ServeOptions, Service, WebhookHook } from './service.js';
 export type { FlowStatus, Status, StatusReport } from './status.js';
 export type { MasterKeyLoader } from './stored-secrets.js';
+export {
+  type ConflictTarget,
+  matchCandidates,
+  type ShownConflict,
+  type SyncConflicts,
+  type SyncView,
+} from './sync-conflicts.js';
+export type { DeleteTarget, SyncDeletes } from './sync-deletes.js';
+export type { SyncLinks } from './sync-links.js';
+export type { SyncInfo, SyncLookup } from './sync-lookup.js';
+export type { SyncStatus, Syncs } from './syncs.js';
 export type { Tokens } from './tokens.js';
 export { flowFileSchema, type Validate, type Validation } from './validate.js';

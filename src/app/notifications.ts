@@ -33,7 +33,7 @@ export function subscribeNotifications(events: RunEvents, options: Notifications
   const runs = new Map<number, ErrorNotice[]>();
 
   const notifierFor = (flow: string): Notifier | undefined => {
-    const config = project.flows[flow]?.notify ?? project.notify;
+    const config = project.flows[flow]?.notify ?? project.syncs?.[flow]?.notify ?? project.notify;
     if (config === undefined) return undefined;
     const key = JSON.stringify(config);
     let notifier = notifiers.get(key);
@@ -87,8 +87,9 @@ export function subscribeNotifications(events: RunEvents, options: Notifications
   const listener = (e: RunEvent) => {
     switch (e.type) {
       case 'run.started':
-        // a flow of the same name in another flow file is not this project's
-        if (e.flowFile === project.file && project.flows[e.flow] !== undefined) runs.set(e.runId, []);
+        // a flow (or sync) of the same name in another flow file is not this project's
+        if (e.flowFile === project.file && (project.flows[e.flow] ?? project.syncs?.[e.flow]) !== undefined)
+          runs.set(e.runId, []);
         return;
       case 'record.failed':
         runs.get(e.runId)?.push({

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
+import type { FlowDefinition, ProjectDefinition, SyncDefinition } from '../config/definition.js';
 import { createRunEvents, type RunOptions } from '../engine/index.js';
 import { createInProcessQueue } from '../queue/index.js';
 import { FlowError, ManualClock, silentLogger } from '../sdk/index.js';
@@ -86,6 +86,22 @@ describe('runs service', () => {
     expect(rows.filter((r) => r.status === 'skipped')).toHaveLength(skippedRows * 2);
     if (skippedRows)
       expect(rows[0]?.error).toMatchObject({ code: 'RUN_SKIPPED', message: 'run 1 of the flow was still running' });
+  });
+
+  it("a sync's start goes by its name and its own overlap: queue (no flow of that name)", async () => {
+    const engine = fakeEngine(false);
+    const p: ProjectDefinition = {
+      ...project({}),
+      syncs: { customers: { name: 'customers', where: 'x', overlap: 'queue' } as SyncDefinition },
+    };
+    const s = await make(p, engine);
+    expect((await s.request({ flow: 'customers', trigger: 'schedule' })).outcome).toBe('started');
+    await vi.waitFor(() => expect(engine.calls).toHaveLength(1));
+    expect((await s.request({ flow: 'customers', trigger: 'schedule' })).outcome).toBe('queued');
+    engine.releases[0]?.();
+    await vi.waitFor(() => expect(engine.calls.map((c) => c.flow)).toEqual(['customers', 'customers']));
+    engine.releases[1]?.();
+    await vi.waitFor(async () => expect(await s.pending()).toEqual([]));
   });
 
   it('a completed run requests its next: stages; wait gives the pipeline depth first, a failed stage holds back only its own', async () => {

@@ -171,7 +171,8 @@ export function createRunService(o: RunServiceOptions): RunService {
 
   const policy = (request: RunRequest): EnqueueOptions => {
     if (starts.includes(request.trigger)) {
-      return { overlap: project.flows[request.flow]?.overlap ?? 'skip', dedupeKey: `start:${request.flow}` };
+      const overlap = project.flows[request.flow]?.overlap ?? project.syncs?.[request.flow]?.overlap;
+      return { overlap: overlap ?? 'skip', dedupeKey: `start:${request.flow}` };
     }
     if (request.trigger === 'cli') return { overlap: 'queue' };
     return { overlap: 'queue', dedupeKey: `${request.trigger}:${request.flow}` };

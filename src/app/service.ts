@@ -20,7 +20,7 @@ export interface WebhookHook {
   notify(): void;
 }
 
-/** A flow started by its schedule or on request (`POST /flows/<flow>/runs`), not by webhooks. */
+/** A flow (or sync) started by its schedule or on request (`POST /flows/<flow>/runs`), not by webhooks. */
 export interface ServedFlow {
   readonly flow: string;
   readonly schedule: string | null;
@@ -136,7 +136,9 @@ export async function createService(deps: ServiceDeps, options: ServeOptions = {
       request: async (flow, trigger) => (await runs.request({ flow, trigger })).outcome,
     });
     scheduler = schedules;
-    const plain = Object.keys(project.flows).filter((f) => !hooks.has(f));
+    // the flows without webhooks and every sync: each run on its schedule or on request
+    const plain = [...Object.keys(project.flows).filter((f) => !hooks.has(f)), ...Object.keys(project.syncs ?? {})];
+    const scheduleOf = (name: string) => project.flows[name] ?? project.syncs?.[name];
     // the first start creates the API token of the control routes; only its hash is stored
     const newToken = await deps.tokens.ensure();
     return {
@@ -145,8 +147,8 @@ export async function createService(deps: ServiceDeps, options: ServeOptions = {
         list: () =>
           plain.map((flow) => ({
             flow,
-            schedule: project.flows[flow]?.schedule ?? null,
-            timezone: project.flows[flow]?.timezone ?? null,
+            schedule: scheduleOf(flow)?.schedule ?? null,
+            timezone: scheduleOf(flow)?.timezone ?? null,
             nextRun: schedules.nextRun(flow),
           })),
         trigger: async (flow) => (await runs.request({ flow, trigger: 'manual' })).outcome,

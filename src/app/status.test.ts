@@ -21,7 +21,7 @@ describe.each(kinds)('app.status on $name', (kind) => {
     const { store } = await kind.open();
     const app = createSyncline({ store, catalog: testCatalog, env: {} });
     try {
-      expect(await app.status.report()).toEqual({ flows: [], breakers: [] });
+      expect(await app.status.report()).toEqual({ flows: [], syncs: [], breakers: [] });
       const project = await app.projects.load(join(dir, 'delta-sync.yaml'));
       for (const flow of ['load-contacts', 'contacts-to-books'])
         expect((await app.engine().run(project, flow, { trigger: 'cli' })).status).toBe('succeeded');

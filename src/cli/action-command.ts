@@ -53,6 +53,12 @@ export function actionCommand(action: NextAction): string {
       return 'syncline token list';
     case 'tokens.rotate':
       return 'syncline token rotate';
+    case 'conflicts.list':
+      return `syncline conflicts list${action.sync === undefined ? '' : ` ${word(action.sync)}`}`;
+    case 'links.list':
+      return `syncline links ${word(action.sync)}`;
+    case 'deletes.list':
+      return `syncline deletes ${word(action.sync)}`;
     case 'service.start':
       return `syncline serve${action.allowHost === undefined ? '' : ` --allow-host ${word(action.allowHost)}`}`;
   }

@@ -317,6 +317,20 @@ export async function errorsRetry(
           for (const run of event.runs) process.stdout.write(`${runSummary(run)}\n`);
           runs.push(...event.runs);
           break;
+        case 'sync-started':
+          process.stdout.write(
+            `\nrunning sync ${event.sync} to write the ${event.records} change${event.records === 1 ? '' : 's'} again (un-parked):\n`,
+          );
+          break;
+        case 'sync-ended':
+          for (const run of event.runs) print(`${runSummary(run)}\n`);
+          runs.push(...event.runs);
+          break;
+        case 'sync-busy':
+          process.stdout.write(
+            `${event.error.message}: the changes stay staged (un-parked) and that run or the next writes them (syncline run ${event.file} ${event.sync})\n`,
+          );
+          break;
         case 'stage-busy':
           process.stdout.write(
             `${event.error.message}: the retried records wait in its input and are delivered by its next run (syncline run ${event.file} ${event.flow})\n`,

@@ -2,7 +2,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createCliRedaction } from './cli-redaction.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
+import type { ConflictsListOptions } from './conflicts-command.js';
+import type { ResolveOptions } from './conflicts-resolve-command.js';
 import type { BulkOptions, ErrorListOptions } from './errors-command.js';
+import type { LinksListOptions } from './links-command.js';
 import { describeError } from './print-error.js';
 import { packageVersion } from './version.js';
 
@@ -66,9 +69,11 @@ program
 
 program
   .command('run')
-  .description('run a flow (or every flow in the file); resumes an interrupted run from its last checkpoint')
+  .description(
+    'run a flow or a sync (or every flow and sync in the file); resumes an interrupted run from its last checkpoint',
+  )
   .argument('<file>', 'flow file (YAML)')
-  .argument('[flow]', 'flow name (default: every flow in the file, in order)')
+  .argument('[flow]', 'flow or sync name (default: every flow in the file, in order, then every sync)')
   .option('--from-start', 'discard a stored checkpoint and read the source from the beginning')
   .option('--full', 'delta sync: read everything this time, ignoring the watermark (it still moves)')
   .option('--json', 'print each finished run as JSON')
@@ -178,7 +183,9 @@ program
 
 program
   .command('status')
-  .description("every flow's last run and open error records, and every connection's circuit breaker")
+  .description(
+    "every flow's and sync's last run and open error records, each sync's review queues, and every connection's circuit breaker",
+  )
   .option('--json', 'machine-readable output')
   .action(
     action((o: { json?: boolean }) => import('./status-command.js').then((m) => m.statusCommand({ ...o, db: db() }))),
@@ -255,6 +262,157 @@ errors
   .description('retention: remove retried and resolved records older than a span (open ones are kept)')
   .option('--older-than <span>', 'e.g. 30d, 12h', '30d')
   .action(action((o: { olderThan: string }) => errorsCommand().then((m) => m.errorsPurge({ ...o, db: db() }))));
+
+const conflicts = program
+  .command('conflicts')
+  .description('the conflicts of bi-directional syncs waiting for a person: list, show, resolve');
+/** The filters shared by conflicts list and resolve --all. */
+function withConflictFilters(command: Command): Command {
+  return command
+    .option('--field <name>', "the sync field (its name under the sync's fields:)")
+    .option('--kind <kind>', 'field | match')
+    .option('--record <key>', 'a record key on either side')
+    .option('--file <flow.yaml>', 'flow file declaring the sync (default: the one its last run used)');
+}
+withConflictFilters(
+  conflicts
+    .command('list')
+    .description('list conflicts, oldest first (default: the open ones)')
+    .argument('[sync]', 'one sync only'),
+)
+  .option('--status <status>', 'open | resolved | applied | cleared', 'open')
+  .option('--limit <n>', 'how many', positiveInt, 50)
+  .option('--after <id>', 'the conflicts after this id (next page)')
+  .option('--json', 'machine-readable output (pii fields masked)')
+  .option('--unmask', 'show personal data unmasked')
+  .action(
+    action((sync: string | undefined, o: ConflictsListOptions) =>
+      import('./conflicts-command.js').then((m) => m.conflictsList(sync, { ...o, db: db(), redaction })),
+    ),
+  );
+conflicts
+  .command('show')
+  .description("one conflict: base, side a's and side b's values side by side (match conflicts: the candidates)")
+  .argument('<id>')
+  .option('--json')
+  .option('--file <flow.yaml>', 'flow file declaring the sync (default: the one its last run used)')
+  .option('--unmask', 'show personal data unmasked')
+  .action(
+    action((id: string, o: { json?: boolean; file?: string; unmask?: boolean }) =>
+      import('./conflicts-command.js').then((m) => m.conflictsShow(id, { ...o, db: db(), redaction })),
+    ),
+  );
+withConflictFilters(
+  conflicts
+    .command('resolve')
+    .description('resolve open conflicts (the ids given, or --all matching the filters); the next run applies them')
+    .argument('[ids...]')
+    .option('--take <side>', 'a | b (that side wins) | value (--value on both sides)')
+    .option('--value <json>', 'with --take value: the value, JSON or plain text')
+    .option('--pair <record>', 'match conflicts: pair the record with this candidate')
+    .option('--separate', 'match conflicts: keep the records apart (each created on the other side)')
+    .option('--note <text>', 'why (kept with the conflict)')
+    .option('--all', 'every open conflict matching the filters')
+    .option('--sync <name>', 'with --all: one sync only')
+    .option('--yes', 'with --all: resolve more than one without asking'),
+).action(
+  action((ids: string[], o: ResolveOptions) =>
+    import('./conflicts-resolve-command.js').then((m) => m.conflictsResolve(ids, { ...o, db: db(), redaction })),
+  ),
+);
+
+const fileOption = ['--file <flow.yaml>', 'flow file declaring the sync (default: the one its last run used)'] as const;
+const links = program
+  .command('links')
+  .description('the links (pairs of records) of a bi-directional sync: list, unlink, relink, resync');
+links
+  .command('list', { isDefault: true })
+  .description("list a sync's links: both keys, status, last synced time and values (pii masked)")
+  .argument('<sync>')
+  .option('--search <text>', 'a record key on either side, or text in the last synced values')
+  .option('--status <status>', 'linked | pending-create | conflict | pending-delete | delete-approved | error')
+  .option('--limit <n>', 'how many', positiveInt, 50)
+  .option('--after <id>', 'the links after this id (next page)')
+  .option('--json', 'machine-readable output (pii fields masked)')
+  .option('--unmask', 'show personal data unmasked')
+  .option(...fileOption)
+  .action(
+    action((sync: string, o: LinksListOptions) =>
+      import('./links-command.js').then((m) => m.linksList(sync, { ...o, db: db(), redaction })),
+    ),
+  );
+links
+  .command('unlink')
+  .description('forget a pair: both records are treated as new the next time they are read')
+  .argument('<sync>')
+  .argument('<link-id>')
+  .option(...fileOption)
+  .action(
+    action((sync: string, id: string, o: { file?: string }) =>
+      import('./links-command.js').then((m) => m.linksUnlink(sync, id, { ...o, db: db(), redaction })),
+    ),
+  );
+links
+  .command('relink')
+  .description('pair two records explicitly in a link (its last synced values are forgotten)')
+  .argument('<sync>')
+  .argument('<link-id>')
+  .requiredOption('--a <key>', 'the record on side a')
+  .requiredOption('--b <key>', 'the record on side b')
+  .option(...fileOption)
+  .action(
+    action((sync: string, id: string, o: { a: string; b: string; file?: string }) =>
+      import('./links-command.js').then((m) => m.linksRelink(sync, id, { ...o, db: db(), redaction })),
+    ),
+  );
+links
+  .command('resync')
+  .description("make the next run re-send one side's values of a pair to the other (every synced field)")
+  .argument('<sync>')
+  .argument('<link-id>')
+  .option('--from <side>', 'a | b (default: the side the conflict policy names, else a)')
+  .option(...fileOption)
+  .action(
+    action((sync: string, id: string, o: { from?: string; file?: string }) =>
+      import('./links-command.js').then((m) => m.linksResync(sync, id, { ...o, db: db(), redaction })),
+    ),
+  );
+
+const deletes = program
+  .command('deletes')
+  .description('deletes of a bi-directional sync held for review (delete policy review): list, approve, ignore');
+deletes
+  .command('list', { isDefault: true })
+  .description('list the pending deletes of a sync')
+  .argument('<sync>')
+  .option('--limit <n>', 'how many', positiveInt, 50)
+  .option('--after <id>', 'the pending deletes after this link id (next page)')
+  .option('--json', 'machine-readable output (pii fields masked)')
+  .option('--unmask', 'show personal data unmasked')
+  .option(...fileOption)
+  .action(
+    action((sync: string, o: { limit: number; after?: string; json?: boolean; unmask?: boolean; file?: string }) =>
+      import('./deletes-command.js').then((m) => m.deletesList(sync, { ...o, db: db(), redaction })),
+    ),
+  );
+for (const verb of ['approve', 'ignore'] as const)
+  deletes
+    .command(verb)
+    .description(
+      verb === 'approve'
+        ? 'approve pending deletes: the next run deletes each pair on the other side'
+        : 'ignore pending deletes: nothing is deleted, each pair is linked again',
+    )
+    .argument('<sync>')
+    .argument('[link-ids...]')
+    .option('--all', 'every pending delete of the sync')
+    .option('--yes', `with --all: ${verb} more than one without asking`)
+    .option(...fileOption)
+    .action(
+      action((sync: string, ids: string[], o: { all?: boolean; yes?: boolean; file?: string }) =>
+        import('./deletes-command.js').then((m) => m.deletesDecide(verb, sync, ids, { ...o, db: db(), redaction })),
+      ),
+    );
 
 const connections = program.command('connections').description('the connections declared in a flow file');
 connections

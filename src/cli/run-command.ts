@@ -1,4 +1,4 @@
-import type { RunRow } from '../app/index.js';
+import type { RunRow, SyncDefinition } from '../app/index.js';
 import type { CliRedaction } from './cli-redaction.js';
 import { openApp } from './open-app.js';
 import { createProgressDisplay } from './progress-display.js';
@@ -27,7 +27,13 @@ export function exitCodeFor(runs: readonly RunRow[]): number {
   return 0;
 }
 
-/** `syncline run <file> [flow]`: runs one flow, or every flow of the file in order. Ctrl-C cancels cleanly. */
+/** A sync's side labels for its run summary (undefined for a flow). */
+const sideLabels = (sync: SyncDefinition | undefined) => (sync ? { a: sync.a.label, b: sync.b.label } : undefined);
+
+/**
+ * `syncline run <file> [flow|sync]`: runs one flow or sync, or every flow then every sync of the file in
+ * order. Ctrl-C cancels cleanly.
+ */
 export async function runCommand(
   file: string,
   flowName: string | undefined,
@@ -54,15 +60,22 @@ export async function runCommand(
     // pipeline stages run after the flow before them; on their own only when named
     const names = flowName
       ? [flowName]
-      : Object.values(project.flows)
-          .filter((f) => f.source.upstream === undefined)
-          .map((f) => f.name);
+      : [
+          ...Object.values(project.flows)
+            .filter((f) => f.source.upstream === undefined)
+            .map((f) => f.name),
+          // then every sync of the file
+          ...Object.keys(project.syncs ?? {}),
+        ];
     for (const name of names) {
       if (abort.signal.aborted) break;
       // each run of the pipeline: a live display, then its summary as it ends
       const unwatch = watchRuns(app.events, pipelineFlows(project, name), {
         ...(options.json ? {} : { display: (flow: string) => createProgressDisplay(process.stderr, flow) }),
-        ended: (run) => print(options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run)}\n\n`),
+        ended: (run) =>
+          print(
+            options.json ? `${JSON.stringify(run)}\n` : `${runSummary(run, sideLabels(project.syncs?.[run.flow]))}\n\n`,
+          ),
       });
       const chain = await service
         .requestAndWait(

@@ -1,6 +1,7 @@
 import type { RunRow } from '../app/index.js';
 import { hintLines } from './action-command.js';
 import { formatTable } from './format-table.js';
+import { type SideLabels, syncNextLines, syncSummaryLines } from './sync-counts-text.js';
 
 const statusWord: Record<string, string> = {
   running: 'running',
@@ -24,11 +25,21 @@ export function destinationFailures(run: RunRow): string {
     .join(', ');
 }
 
-/** The end-of-run report: status, counts per stage, timing and where to look next. */
-export function runSummary(run: RunRow): string {
+/**
+ * The end-of-run report: status, counts per stage, timing and where to look next. A sync run shows
+ * its counters per side (`labels`: the sides' names) instead of stages.
+ */
+export function runSummary(run: RunRow, labels?: SideLabels): string {
   const seconds = run.endedAt ? (run.endedAt.getTime() - run.startedAt.getTime()) / 1000 : 0;
   const perSec = seconds > 0 ? Math.round(run.counts.read / seconds) : run.counts.read;
-  const head = `run ${run.id} of flow "${run.flow}": ${describeStatus(run.status)} in ${seconds.toFixed(2)}s (${perSec.toLocaleString('en-US')} records/s, ${run.pages} pages)${run.resumedFrom ? `, resumed from the checkpoint of run ${run.resumedFrom}` : ''}`;
+  const sync = run.counts.sync;
+  const head = `run ${run.id} of ${sync ? 'sync' : 'flow'} "${run.flow}": ${describeStatus(run.status)} in ${seconds.toFixed(2)}s (${perSec.toLocaleString('en-US')} records/s${sync ? '' : `, ${run.pages} pages`})${run.resumedFrom ? `, resumed from the checkpoint of run ${run.resumedFrom}` : ''}`;
+  if (sync) {
+    const lines = [head, ...syncSummaryLines(sync, labels)];
+    if (run.error) lines.push(`error [${run.error.code}]: ${run.error.message}`, ...hintLines(run.error));
+    lines.push(...syncNextLines(run, sync));
+    return lines.join('\n');
+  }
   const steps = Object.values(run.counts.steps);
   const entered = steps[0]?.in ?? Object.values(run.counts.destinations)[0]?.in ?? run.counts.read;
   const time = (ms: number | undefined) => (ms === undefined ? '' : `${(ms / 1000).toFixed(2)}s`);

@@ -1,6 +1,7 @@
 import { formatTable } from './format-table.js';
 import { withApp } from './open-app.js';
 import { describeStatus, destinationFailures } from './run-summary.js';
+import { syncCompact } from './sync-counts-text.js';
 
 /** `syncline runs [flow]`: the latest runs, newest first. */
 export async function runsCommand(
@@ -30,12 +31,14 @@ export async function runsCommand(
       r.counts.skipped,
       r.counts.failed,
       [
+        // a sync run: what it wrote each way, echoes and conflicts, in one line
+        r.counts.sync ? `sync: ${syncCompact(r.counts.sync)}` : '',
         r.error ? `[${r.error.code}] ${r.error.message}` : r.resumedFrom ? `resumed run ${r.resumedFrom}` : '',
         destinationFailures(r) && `destinations: ${destinationFailures(r)}`,
       ]
         .filter((note) => note !== '')
         .join('; ')
-        .slice(0, 80),
+        .slice(0, r.counts.sync ? 160 : 80),
     ]);
     process.stdout.write(
       `${formatTable(['run', 'flow', 'status', 'started (UTC)', 'took', 'read', 'written', 'skipped', 'failed', 'note'], rows)}\n`,

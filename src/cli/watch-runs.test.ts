@@ -115,5 +115,8 @@ describe('watchRuns', () => {
     } as unknown as ProjectDefinition;
     expect([...pipelineFlows(project, 'a')].sort()).toEqual(['a', 'b', 'c', 'd']);
     expect([...pipelineFlows(project, 'c')]).toEqual(['c']);
+    // a sync is its own run: followed by its name
+    const withSync = { ...project, syncs: { customers: { name: 'customers' } } } as unknown as ProjectDefinition;
+    expect([...pipelineFlows(withSync, 'customers')]).toEqual(['customers']);
   });
 });

@@ -8,9 +8,10 @@ export interface WatchRunsOptions {
   readonly ended: (run: RunRow) => void;
 }
 
-/** The flow and, in a pipeline, every stage after it (`next:`, and theirs). */
+/** The flow and, in a pipeline, every stage after it (`next:`, and theirs); a sync is its own run. */
 export function pipelineFlows(project: ProjectDefinition, head: string): Set<string> {
   const flows = new Set<string>();
+  if (project.syncs?.[head] !== undefined) return new Set([head]);
   const visit = (name: string) => {
     if (flows.has(name) || project.flows[name] === undefined) return;
     flows.add(name);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowDefinition, ProjectDefinition } from '../config/definition.js';
+import type { FlowDefinition, ProjectDefinition, SyncDefinition } from '../config/definition.js';
 import { ManualClock, silentLogger, systemClock } from '../sdk/index.js';
 import { createScheduler, type TriggerOutcome } from './scheduler.js';
 
@@ -24,7 +24,7 @@ describe('scheduler', () => {
     expect(scheduler.scheduled).toEqual([]);
     expect(await scheduler.trigger('f', 'manual')).toBe('started');
     expect(await scheduler.trigger('f', 'manual')).toBe('queued');
-    await expect(scheduler.trigger('nope', 'manual')).rejects.toThrow('no flow named "nope"');
+    await expect(scheduler.trigger('nope', 'manual')).rejects.toThrow('no flow or sync named "nope"');
     await scheduler.stop();
     expect(await scheduler.trigger('f', 'manual')).toBe('skipped');
     expect(requests).toEqual(['f/manual', 'f/manual']);
@@ -47,6 +47,27 @@ describe('scheduler', () => {
     await clock.tick(3_500);
     await scheduler.stop();
     expect(requests).toEqual(['f/schedule', 'f/schedule', 'f/schedule']);
+  });
+
+  it('fires a sync with a schedule exactly like a flow, and starts one on request', async () => {
+    const requests: string[] = [];
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00.200Z'));
+    const sync = { name: 'customers', where: 'x', schedule: '*/2 * * * * *' } as SyncDefinition;
+    const scheduler = createScheduler({
+      project: { ...project(), syncs: { customers: sync } },
+      clock,
+      log: silentLogger,
+      request: async (flow, trigger) => {
+        requests.push(`${flow}/${trigger}`);
+        return 'started';
+      },
+    });
+    expect(scheduler.scheduled).toEqual(['customers']);
+    expect(scheduler.nextRun('customers')).toEqual(new Date('2026-01-01T00:00:02.000Z'));
+    await clock.tick(4_000);
+    expect(await scheduler.trigger('customers', 'manual')).toBe('started');
+    await scheduler.stop();
+    expect(requests).toEqual(['customers/schedule', 'customers/schedule', 'customers/manual']);
   });
 
   /** A scheduler over flows with cron schedules in Berlin time, on a manual clock; the times each flow ran. */

@@ -15,9 +15,9 @@ export interface SchedulerOptions {
   request(flow: string, trigger: 'schedule' | 'manual'): Promise<TriggerOutcome>;
 }
 
-/** Requests runs of a project's flows on their cron schedules and on request. */
+/** Requests runs of a project's flows and syncs on their cron schedules and on request. */
 export interface Scheduler {
-  /** Flows with a schedule. */
+  /** Flows and syncs with a schedule. */
   readonly scheduled: readonly string[];
   /** Requests a run now: started, or queued or skipped as the flow's `overlap` says when one is active. */
   trigger(flow: string, trigger: 'schedule' | 'manual'): Promise<TriggerOutcome>;
@@ -41,7 +41,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   let stopped = false;
 
   async function trigger(flow: string, how: 'schedule' | 'manual'): Promise<TriggerOutcome> {
-    if (!o.project.flows[flow]) throw new FlowError('FLOW_NOT_FOUND', `no flow named "${flow}" in ${o.project.file}`);
+    if (!o.project.flows[flow] && !o.project.syncs?.[flow])
+      throw new FlowError('FLOW_NOT_FOUND', `no flow or sync named "${flow}" in ${o.project.file}`);
     if (stopped) return 'skipped';
     return o.request(flow, how);
   }
@@ -62,7 +63,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       }),
     );
   };
-  for (const flow of Object.values(o.project.flows)) {
+  // syncs run on their schedules exactly like flows (a run request by name)
+  for (const flow of [...Object.values(o.project.flows), ...Object.values(o.project.syncs ?? {})]) {
     if (!flow.schedule) continue;
     const job = new Cron(flow.schedule, flow.timezone ? { timezone: flow.timezone } : {});
     jobs.set(flow.name, job);

@@ -138,6 +138,7 @@ export const coreErrors = {
       kind: 'config',
       summary: 'No conflict has that id (or it is not open any more).',
       fix: 'List the open conflicts of the sync to see their ids.',
+      next: [{ action: 'conflicts.list' }],
     },
     SYNC_LINK_TAKEN: {
       kind: 'record',
@@ -149,6 +150,7 @@ export const coreErrors = {
       kind: 'config',
       summary: 'No link of the sync has that id or record key.',
       fix: "Search the sync's links for the record's key to find the link's id.",
+      next: [{ action: 'links.list', sync: '<sync>' }],
     },
     FILE_NOT_FOUND: {
       kind: 'config',

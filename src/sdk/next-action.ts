@@ -41,6 +41,12 @@ export type NextAction =
   /** API tokens of the server. */
   | { readonly action: 'tokens.list' }
   | { readonly action: 'tokens.rotate' }
+  /** The conflicts of a sync waiting for a person (all syncs' when `sync` is absent). */
+  | { readonly action: 'conflicts.list'; readonly sync?: string }
+  /** The links (pairs of records) of a sync. */
+  | { readonly action: 'links.list'; readonly sync: string }
+  /** The deletes of a sync waiting for review. */
+  | { readonly action: 'deletes.list'; readonly sync: string }
   /** Start the long-running service (schedules, webhooks, auto-retry), optionally answering to another host name. */
   | { readonly action: 'service.start'; readonly allowHost?: string };
 

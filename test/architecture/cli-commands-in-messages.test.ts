@@ -7,7 +7,7 @@ const root = new URL('../../', import.meta.url).pathname;
 
 /** A `syncline <command>` of the CLI (src/cli/main.ts), as a message would spell it. */
 const COMMAND =
-  /\bsyncline (errors|run|runs|secrets|serve|preview|schema|token|status|validate|connections|ids|init|worker|emulate)\b/;
+  /\bsyncline (errors|run|runs|secrets|serve|preview|schema|token|status|validate|connections|ids|init|worker|emulate|conflicts|links|deletes)\b/;
 
 /**
  * Modules that may spell commands: the CLI renders next steps as command lines, and the demo is a
