@@ -4,6 +4,7 @@
  * best round and the ratio of the medians. Set BENCH_ONLY=mapping,csv to pick, BENCH_ROUNDS to change the
  * rounds. BENCH_ROWS=1000000,5000000 overrides the CSV sizes. The database benchmarks work in databases of
  * their own (`syncline_bench_<pid>` on PostgreSQL and MariaDB), created here and dropped at the end.
+ * BENCH_SYNC_ROWS=100000,1000000 sets the sizes (pairs) of the sync benchmark (`BENCH_ONLY=sync`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,8 +45,10 @@ function addRow(name: string, engine: Round[], baseline?: Round[], baselineLabel
 }
 
 // The database benchmarks' own databases, dropped at the end, on failure and on SIGINT/SIGTERM.
-const wantsPostgres = want('postgres') || want('mysql');
-const databases = wantsPostgres ? await createBenchDatabases({ postgres: true, mysql: want('mysql') }) : undefined;
+const wantsPostgres = want('postgres') || want('mysql') || want('sync');
+const databases = wantsPostgres
+  ? await createBenchDatabases({ postgres: true, mysql: want('mysql') || want('sync') })
+  : undefined;
 if (databases) {
   process.env.SYNCLINE_BENCH_PG_URL = databases.pgUrl;
   process.env.SYNCLINE_BENCH_MYSQL_URL = databases.mysqlUrl;
@@ -367,6 +370,12 @@ flows:
         r.baseline as Round[] | undefined,
         r.baselineLabel as string | undefined,
       );
+  }
+
+  // Bi-directional sync (issue 14): PostgreSQL ↔ MySQL, initial and incremental runs at each size of
+  // BENCH_SYNC_ROWS (default 100000,1000000 pairs); one round per size (an initial sync of 1M pairs is long).
+  if (want('sync')) {
+    for (const r of await benchAll('sync.ts')) addRow(String(r.name), r.engine as Round[]);
   }
 } finally {
   await databases?.drop();

@@ -3,7 +3,7 @@ import { holdLease } from './lease-fence.js';
 import type { StoreDialect } from './migrations.js';
 import { isUniqueViolation, type StoreDb } from './run-queries.js';
 import { consumeStaged, failStaged } from './sync-change-queries.js';
-import { closeConflicts, openConflicts } from './sync-conflict-queries.js';
+import { clearLinkConflicts, closeConflicts, openConflicts } from './sync-conflict-queries.js';
 import { updateLinks } from './sync-link-bulk.js';
 import { deleteLinks, insertLinks } from './sync-link-queries.js';
 import { linkTaken } from './sync-link-taken.js';
@@ -34,7 +34,10 @@ async function writeBatch(db: StoreDb, dialect: StoreDialect, commit: SyncBatchC
   const { sync, at } = commit;
   return db.transaction().execute(async (trx) => {
     await holdLease(trx, commit.lease, new Date(at.getTime() + commit.lease.ms));
-    if (commit.deleteLinks && commit.deleteLinks.length > 0) await deleteLinks(trx, commit.deleteLinks);
+    if (commit.deleteLinks && commit.deleteLinks.length > 0) {
+      await deleteLinks(trx, commit.deleteLinks);
+      await clearLinkConflicts(trx, commit.deleteLinks, at);
+    }
     if (commit.updateLinks && commit.updateLinks.length > 0) await updateLinks(trx, dialect, commit.updateLinks, at);
     const linkIds = commit.insertLinks ? await insertLinks(trx, commit.insertLinks, at) : [];
     if (commit.consumed) await consumeStaged(trx, sync, commit.consumed);

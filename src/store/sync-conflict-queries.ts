@@ -62,6 +62,17 @@ export async function closeConflicts(
       .execute();
 }
 
+/** The unsettled conflicts of links that are gone (a pair deleted on both sides, a propagated delete) are cleared. */
+export async function clearLinkConflicts(db: StoreDb, linkIds: readonly number[], at: Date): Promise<void> {
+  for (const part of chunks([...new Set(linkIds)]))
+    await db
+      .updateTable('sync_conflicts')
+      .set({ status: 'cleared', updated_at: writeTime(at) })
+      .where('link_id', 'in', part)
+      .where('status', 'in', UNSETTLED)
+      .execute();
+}
+
 export async function getConflict(db: StoreDb, id: number): Promise<ConflictRow | undefined> {
   const row = await db.selectFrom('sync_conflicts').selectAll().where('id', '=', id).executeTakeFirst();
   return row === undefined ? undefined : toConflictRow(row);
