@@ -135,8 +135,9 @@ describe.skipIf(!pgUp || !myUp)('echo suppression, PostgreSQL ↔ MySQL', () => 
 
     // B's row came back with the new stamp: an echo, written nowhere
     const back = await run(T0 + 4 * MIN);
-    expect(back.counts.sync?.b.read).toBe(1);
-    expect(back.counts.sync?.b.echoes).toBe(1);
+    // (the 5 s overlap may read B's earlier rows again: every one of them an echo too)
+    expect(back.counts.sync?.b.read).toBeGreaterThanOrEqual(1);
+    expect(back.counts.sync?.b.echoes).toBe(back.counts.sync?.b.read);
     expect(back.counts.written).toBe(0);
     expect(await writes()).toEqual({ a: edited.a, b: edited.b + 1 });
     expect((await crm.snapshot()).get(ada)).toEqual(crmAfter);
