@@ -7,6 +7,7 @@ import type { ParseContext } from './parse-context.js';
 import { parseEndpoint } from './parse-endpoint.js';
 import { checkKeyedWrites } from './sync-keyed-writes.js';
 import { syncSideSchema } from './sync-structure.js';
+import { findUnknownKeys } from './unknown-keys.js';
 import { formatPath, type PathKey } from './yaml-locator.js';
 
 type SideInput = ReturnType<typeof syncSideSchema.parse>;
@@ -40,6 +41,7 @@ function shorthand<T extends Source | Destination>(
   short: { key: 'table' | 'query'; value: string },
   sidePath: readonly PathKey[],
   ctx: ParseContext,
+  pageSize?: number,
 ): { component: Component; entry: CatalogEntry<T> } | undefined {
   const type = `${connector}.${short.key}`;
   const entry = entries.get(type);
@@ -54,7 +56,11 @@ function shorthand<T extends Source | Destination>(
     );
     return undefined;
   }
-  const config = parseConfig(entry.component.config, { [short.key]: short.value }, sidePath, ctx);
+  const given: Record<string, unknown> = { [short.key]: short.value };
+  // a read page of the sync's batch (not the source's own default): one page is staged as one batch
+  if (pageSize !== undefined && findUnknownKeys(entry.component.config, { ...given, pageSize }).length === 0)
+    given.pageSize = pageSize;
+  const config = parseConfig(entry.component.config, given, sidePath, ctx);
   if (!config.ok) return undefined;
   return { component: { type, config: config.data, where: ctx.locator.at(at).where }, entry };
 }
@@ -84,8 +90,8 @@ function explicit<T extends Source | Destination>(
   return { component: { type: value.type, config: endpoint.config, where: ctx.locator.at(path).where }, entry };
 }
 
-/** How the side is read: `source:`, else `query:`, else `table:`. */
-function readComponent(s: SideInput, connector: string, path: readonly PathKey[], ctx: ParseContext) {
+/** How the side is read: `source:`, else `query:`, else `table:` (a shorthand reads pages of `batch`). */
+function readComponent(s: SideInput, connector: string, path: readonly PathKey[], ctx: ParseContext, batch: number) {
   if (s.source && s.query !== undefined) {
     problem(
       ctx,
@@ -103,7 +109,7 @@ function readComponent(s: SideInput, connector: string, path: readonly PathKey[]
       : s.table !== undefined
         ? { key: 'table' as const, value: s.table }
         : undefined;
-  if (short) return shorthand('source', ctx.catalog.sources, connector, short, path, ctx);
+  if (short) return shorthand('source', ctx.catalog.sources, connector, short, path, ctx, batch);
   problem(
     ctx,
     path,
@@ -168,13 +174,14 @@ function writeComponent(s: SideInput, connector: string, path: readonly PathKey[
 /**
  * One side of a sync (`syncs.<name>.a`): its connection, how it is read and written (shorthand
  * `table:` / `query:` expanded to the connector's components before validation), key, cursor,
- * soft delete. Structural mistakes were reported by the sync's schema; undefined when the side is unusable.
+ * soft delete; a shorthand reads pages of the sync's `batch` records. Structural mistakes were reported by the sync's schema; undefined when the side is unusable.
  */
 export function parseSyncSide(
   side: SyncSideName,
   value: unknown,
   syncPath: readonly PathKey[],
   ctx: ParseContext,
+  batch: number,
 ): ParsedSide | undefined {
   const parsed = syncSideSchema.safeParse(value);
   if (!parsed.success) return undefined;
@@ -183,7 +190,7 @@ export function parseSyncSide(
   const ref = checkConnectionRef(s.connection, [...path, 'connection'], ctx);
   const connector = ref.type;
   if (!ref.declared || connector === undefined || !ctx.catalog.connectors.has(connector)) return undefined;
-  const read = readComponent(s, connector, path, ctx);
+  const read = readComponent(s, connector, path, ctx, batch);
   const write = writeComponent(s, connector, path, ctx);
   if (!read || !write) return undefined;
   const deleted =

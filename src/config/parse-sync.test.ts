@@ -22,7 +22,7 @@ describe('syncs: the user example', () => {
       side: 'a',
       label: 'crm',
       connection: 'crm',
-      source: { type: 'db.table', config: { table: 'customers', pageSize: 1000 }, where: `${FILE}:12:14` },
+      source: { type: 'db.table', config: { table: 'customers', pageSize: 500 }, where: `${FILE}:12:14` },
       destination: { type: 'db.table', config: { table: 'customers', operation: 'insert' }, where: `${FILE}:12:14` },
       key: 'id',
       cursor: 'updated_at',
@@ -32,7 +32,7 @@ describe('syncs: the user example', () => {
       where: `${FILE}:10:7`,
     });
     expect(b).toMatchObject({ side: 'b', label: 'erp', key: 'client_no', cursor: 'modified', stampCursor: false });
-    expect(b.source.config).toEqual({ table: 'clients', pageSize: 1000 });
+    expect(b.source.config).toEqual({ table: 'clients', pageSize: 500 }); // the sync's batch
     expect(fields.map(({ where: _w, fieldWhere: _f, ...f }) => f)).toEqual([
       { name: 'email', a: 'email', b: 'email_address', direction: 'both' },
       { name: 'name', a: 'full_name', b: 'name', direction: 'both' },
@@ -79,6 +79,19 @@ describe('syncs: the user example', () => {
     expect(sync?.deletes).toEqual({ policy: 'propagate' });
     expect(sync?.batchSize).toBe(500);
     expect(sync?.maxAttempts).toBe(5);
+  });
+
+  it("reads a shorthand side in pages of the sync's batch; a written-out source keeps its own page size", () => {
+    const text = `${CONNECTIONS}syncs:
+  s:
+    a: { connection: crm, table: customers, key: id, cursor: updated_at }
+    b: { connection: erp, source: { type: db.table, table: clients }, destination: { type: db.table, table: clients }, key: id, cursor: modified }
+    fields: { email: {} }
+    batch: 250
+`;
+    const sync = parse(text).syncs?.s;
+    expect(sync?.a.source.config).toEqual({ table: 'customers', pageSize: 250 });
+    expect(sync?.b.source.config).toEqual({ table: 'clients', pageSize: 1000 });
   });
 
   it('labels two sides of one connection apart', () => {

@@ -90,13 +90,19 @@ export function parseSync(name: string, value: unknown, ctx: ParseContext): Sync
   if (!isMap(value)) return undefined;
   checkSchedule(value.schedule, value.timezone, path, ctx);
   const shape = syncSchema.shape;
-  const sides = labelled(parseSyncSide('a', value.a, path, ctx), parseSyncSide('b', value.b, path, ctx), path, ctx);
+  const batch = shape.batch.safeParse(value.batch);
+  const batchSize = batch.success ? batch.data : SYNC_DEFAULTS.batch;
+  const sides = labelled(
+    parseSyncSide('a', value.a, path, ctx, batchSize),
+    parseSyncSide('b', value.b, path, ctx, batchSize),
+    path,
+    ctx,
+  );
   const fields = parseSyncFields(value.fields, path, ctx);
   const match = parseMatch(value.match);
   const deletes = parseDeletes(value.deletes, path, ctx);
   checkSyncParts({ name, path, raw: value, sides, fields, match, deletes }, ctx);
   const notify = parseNotify(value.notify, [...path, 'notify'], ctx);
-  const batch = shape.batch.safeParse(value.batch);
   const maxAttempts = shape.maxAttempts.safeParse(value.maxAttempts);
   const retry = shape.retry.safeParse(value.retry);
   const timeouts = shape.timeouts.safeParse(value.timeouts);
@@ -111,7 +117,7 @@ export function parseSync(name: string, value: unknown, ctx: ParseContext): Sync
     ...(match === undefined ? {} : { match }),
     conflicts: parseConflicts(value.conflicts),
     deletes,
-    batchSize: batch.success ? batch.data : SYNC_DEFAULTS.batch,
+    batchSize,
     maxAttempts: maxAttempts.success ? maxAttempts.data : SYNC_DEFAULTS.maxAttempts,
     ...(retry.success && retry.data ? { retry: retry.data } : {}),
     ...(timeouts.success && timeouts.data ? { timeouts: timeouts.data } : {}),
