@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import type { Json } from '../sdk/index.js';
 import { readInt, readIntOrNull } from './codec.js';
+import { executeCompiledOnce } from './compiled-once.js';
 import { holdLease } from './lease-fence.js';
+import type { StoreDialect } from './migrations.js';
 import type { StoreDb } from './run-queries.js';
 import type { Lease } from './state-store.js';
-import { changeInsert, chunks, toStagedChange } from './sync-rows.js';
+import { CHANGE_COLUMNS, changeInsert, chunks, toStagedChange } from './sync-rows.js';
 import type { NewStagedChange, StagedChange, SyncSide } from './sync-store.js';
 import { setSyncWatermark } from './sync-watermark.js';
 
@@ -15,6 +17,7 @@ import { setSyncWatermark } from './sync-watermark.js';
  */
 export async function stage(
   db: StoreDb,
+  dialect: StoreDialect,
   commit: {
     lease: Lease;
     sync: string;
@@ -43,24 +46,28 @@ export async function stage(
       let seq = readIntOrNull(top?.top ?? null) ?? 0;
       for (const part of chunks([...latest.values()])) {
         const rows = part.map((change) => changeInsert({ ...change, sync, side }, ++seq));
-        await trx
-          .insertInto('sync_changes')
-          .values(rows)
-          .onConflict((oc) =>
-            oc.columns(['sync', 'side', 'rid']).doUpdateSet({
-              seq: sql`excluded.seq`,
-              match_key: sql`excluded.match_key`,
-              hash: sql`excluded.hash`,
-              values: sql`excluded.${sql.ref('values')}`,
-              changed_at: sql`excluded.changed_at`,
-              deleted: sql`excluded.deleted`,
-              // the same change read again (an overlap, a full read): its attempts, error and parking stay
-              attempts: sql`CASE WHEN ${same} THEN sync_changes.attempts ELSE 0 END`,
-              error: sql`CASE WHEN ${same} THEN sync_changes.error ELSE NULL END`,
-              parked: sql`CASE WHEN ${same} THEN sync_changes.parked ELSE 0 END`,
-            }),
-          )
-          .execute();
+        const parameters = rows.flatMap((row) => CHANGE_COLUMNS.map((c) => row[c]));
+        // every chunk of this size has the same text: Kysely builds and compiles it once a process
+        await executeCompiledOnce(trx, dialect, `stage:${rows.length}`, parameters, () =>
+          trx
+            .insertInto('sync_changes')
+            .values(rows)
+            .onConflict((oc) =>
+              oc.columns(['sync', 'side', 'rid']).doUpdateSet({
+                seq: sql`excluded.seq`,
+                match_key: sql`excluded.match_key`,
+                hash: sql`excluded.hash`,
+                values: sql`excluded.${sql.ref('values')}`,
+                changed_at: sql`excluded.changed_at`,
+                deleted: sql`excluded.deleted`,
+                // the same change read again (an overlap, a full read): its attempts, error and parking stay
+                attempts: sql`CASE WHEN ${same} THEN sync_changes.attempts ELSE 0 END`,
+                error: sql`CASE WHEN ${same} THEN sync_changes.error ELSE NULL END`,
+                parked: sql`CASE WHEN ${same} THEN sync_changes.parked ELSE 0 END`,
+              }),
+            )
+            .compile(),
+        );
       }
     }
     if (commit.watermark !== undefined) await setSyncWatermark(trx, sync, side, commit.watermark, commit.at);

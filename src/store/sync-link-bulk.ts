@@ -1,5 +1,6 @@
 import { type RawBuilder, sql, type Updateable } from 'kysely';
 import { writeTime } from './codec.js';
+import { executeCompiledOnce } from './compiled-once.js';
 import type { StoreDialect } from './migrations.js';
 import type { StoreDb } from './run-queries.js';
 import type { SyncLinksTable } from './schema.js';
@@ -45,11 +46,18 @@ export async function updateLinks(
   for (const [shape, group] of groups) {
     const columns = shape === '' ? [] : (shape.split(',') as LinkColumn[]);
     for (const part of chunks(group, ROWS)) {
-      const rows = part.map(({ id, set }) => sql`(${sql.join([id, ...columns.map((c) => set[c] ?? null)])})`);
-      const assignments = columns.map((c, i) => sql`${sql.ref(c)} = ${typed(sql.raw(`v.column${i + 2}`), c, dialect)}`);
-      assignments.push(sql`updated_at = ${time(updatedAt)}`);
-      await sql`update sync_links set ${sql.join(assignments)} from (values ${sql.join(rows)}) as v
-        where sync_links.id = cast(v.column1 as bigint)`.execute(db);
+      // the text depends on the columns and the row count only: Kysely builds and compiles it once a process
+      const parameters: unknown[] = [updatedAt];
+      for (const { id, set } of part) parameters.push(id, ...columns.map((c) => set[c] ?? null));
+      await executeCompiledOnce(db, dialect, `links:${shape}:${part.length}`, parameters, () => {
+        const rows = part.map(({ id, set }) => sql`(${sql.join([id, ...columns.map((c) => set[c] ?? null)])})`);
+        const assignments = columns.map(
+          (c, i) => sql`${sql.ref(c)} = ${typed(sql.raw(`v.column${i + 2}`), c, dialect)}`,
+        );
+        assignments.push(sql`updated_at = ${time(updatedAt)}`);
+        return sql`update sync_links set ${sql.join(assignments)} from (values ${sql.join(rows)}) as v
+        where sync_links.id = cast(v.column1 as bigint)`.compile(db);
+      });
     }
   }
 }

@@ -117,6 +117,22 @@ export function toStagedChange(row: Selectable<SyncChangesTable>): StagedChange 
   };
 }
 
+/** The columns of a staged change's row, in the order changeInsert gives them. */
+export const CHANGE_COLUMNS = [
+  'sync',
+  'side',
+  'rid',
+  'seq',
+  'match_key',
+  'hash',
+  'values',
+  'changed_at',
+  'deleted',
+  'attempts',
+  'error',
+  'parked',
+] as const satisfies readonly (keyof Insertable<SyncChangesTable>)[];
+
 /** A staged change as inserted (or replacing the staged one): fresh attempts, not parked. */
 export function changeInsert(change: NewStagedChange, seq: number): Insertable<SyncChangesTable> {
   return {

@@ -27,7 +27,7 @@ import { getSyncWatermark } from './sync-watermark.js';
 /** The SyncStore (StateStore.sync) over the state store's Kysely instance: one code path for both dialects. */
 export function createSyncStore(db: StoreDb, dialect: StoreDialect): SyncStore {
   return {
-    stage: (commit) => stage(db, commit),
+    stage: (commit) => stage(db, dialect, commit),
     getWatermark: (sync, side) => getSyncWatermark(db, sync, side),
     nextStaged: (sync, afterSeq, limit) => nextStaged(db, sync, afterSeq, limit),
     stagedByIds: (sync, side, rids) => stagedByIds(db, sync, side, rids),
