@@ -29,7 +29,11 @@ export async function syncSides(pgUrl: string, mysqlUrl: string): Promise<SyncSi
 
 const cities = `ELT(1 + seq % 5, 'Berlin', 'Lyon', 'Leeds', 'Porto', 'Turin')`;
 
-/** Creates and fills both tables; returns the seconds it took. */
+/**
+ * Creates and fills both tables; returns the seconds it took. Each seeded row has its own change time
+ * (one second apart, in 2025), as rows edited over time have: a side is re-read 5 s below its
+ * watermark (the default overlap), so one shared seed time would make every run read every row again.
+ */
 export async function seedSides(s: SyncSides, pairs: number): Promise<number> {
   const t0 = performance.now();
   const half = Math.floor(pairs / 2);
@@ -38,7 +42,8 @@ export async function seedSides(s: SyncSides, pairs: number): Promise<number> {
     CREATE TABLE bench_sync_crm (id serial PRIMARY KEY, email text, name text, city text, updated_at timestamptz(3) NOT NULL);
     INSERT INTO bench_sync_crm (id, email, name, city, updated_at)
       SELECT i, CASE WHEN i <= ${half} THEN 'user' || i || '@example.com' ELSE 'crm' || i || '@example.com' END,
-        'User ' || i, (ARRAY['Berlin', 'Lyon', 'Leeds', 'Porto', 'Turin'])[1 + i % 5], '2025-01-01T00:00:00Z'
+        'User ' || i, (ARRAY['Berlin', 'Lyon', 'Leeds', 'Porto', 'Turin'])[1 + i % 5],
+        '2025-01-01T00:00:00Z'::timestamptz + i * interval '1 second'
       FROM generate_series(1, ${each}) AS i;
     SELECT setval('bench_sync_crm_id_seq', ${each});
     CREATE INDEX bench_sync_crm_updated ON bench_sync_crm (updated_at);
@@ -48,7 +53,7 @@ export async function seedSides(s: SyncSides, pairs: number): Promise<number> {
       city varchar(50), modified datetime(3) NOT NULL, KEY bench_sync_erp_modified (modified)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
     INSERT INTO bench_sync_erp (client_no, email_address, full_name, city, modified)
       SELECT seq, IF(seq <= ${half}, CONCAT('user', seq, '@example.com'), CONCAT('erp', seq, '@example.com')),
-        CONCAT('User ', seq), ${cities}, '2025-01-01 00:00:00'
+        CONCAT('User ', seq), ${cities}, TIMESTAMP '2025-01-01 00:00:00' + INTERVAL seq SECOND
       FROM seq_1_to_${each};
     ANALYZE TABLE bench_sync_erp;`);
   return (performance.now() - t0) / 1000;
