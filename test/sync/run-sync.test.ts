@@ -51,9 +51,11 @@ describe('sync run', () => {
     expect(writes(calls)).toBe(0);
     expect(second.counts.written).toBe(0);
     expect(second.counts.sync?.a.echoes).toBeGreaterThan(0);
-    // the third reads again what the overlap (5s below the watermark) covers: echoes, nothing written
+    // the third reads again what the overlap (5s below the watermark) covers: the very versions the
+    // links hold, counted as echoes and not even staged (no pair is planned), nothing written
     const third = await world.run();
-    expect(third.counts.read).toBe(third.counts.sync?.unchanged);
+    expect(third.counts.read).toBeGreaterThan(0);
+    expect(third.counts.sync?.unchanged).toBe(0);
     expect(third.counts.sync?.a.echoes).toBe(third.counts.sync?.a.read);
     expect(writes(calls)).toBe(0);
   });

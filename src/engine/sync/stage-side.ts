@@ -34,6 +34,29 @@ function sideOverlap(set: string | number | undefined, mark: SideMark): string |
 }
 
 /**
+ * The keys of read records that are exactly the version their link last synced: the same change time
+ * and the same hash, on a pair that is plainly linked (no intent, conflict or pending delete holds it).
+ * The overlap reads such records again at every run (our own writes of the last seconds, rows stamped
+ * alike); they are counted as echoes and not staged, so a run's work follows the changes, not the
+ * overlap. Anything else — a new time, another hash, a deleted flag — is staged as a change.
+ */
+async function sameAsLinked(run: SyncRun, side: Side, changes: ReadonlyMap<string, StagedRow>): Promise<string[]> {
+  if (changes.size === 0) return [];
+  const links = await run.store.linksByIds(run.def.name, side, [...changes.keys()]);
+  const same: string[] = [];
+  for (const link of links) {
+    const rid = side === 'a' ? link.aId : link.bId;
+    const change = rid === null ? undefined : changes.get(rid);
+    if (change === undefined || change.deleted || link.status !== 'linked') continue;
+    const hash = side === 'a' ? link.aHash : link.bHash;
+    const at = side === 'a' ? link.aChangedAt : link.bChangedAt;
+    if (hash === change.hash && at !== null && change.changedAt !== null && run.compiled.same(at, change.changedAt))
+      same.push(change.rid);
+  }
+  return same;
+}
+
+/**
  * Stages one side's changes since its watermark (the delta machinery: `since` from the stored cursor
  * less the side's overlap, records at or below it dropped), page by page: each record's mapped values,
  * hash, match key and soft-delete flag upserted into the staging queue. The side's watermark moves
@@ -106,6 +129,8 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
       };
       changes.set(rid, change); // the last read of a key in a page wins
     }
+    const reread = await sameAsLinked(run, side, changes);
+    for (const rid of reread) changes.delete(rid);
     if (changes.size > 0)
       await store.stage({ lease, sync: def.name, side, changes: [...changes.values()], at: run.clock.now() });
     if (errors.length > 0) {
@@ -113,7 +138,8 @@ export async function stageSide(run: SyncRun, side: Side, options: { full: boole
       run.failures += errors.length;
       run.counts.sync[side].failed += errors.length;
     }
-    run.counts.sync[side].read += changes.size;
+    run.counts.sync[side].read += changes.size + reread.length;
+    run.counts.sync[side].echoes += reread.length;
     run.progress();
     if (ctx.signal.aborted) return; // canceled: the watermark stays, the next run restages from it
   }
