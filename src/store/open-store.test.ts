@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlowError } from '../sdk/index.js';
 import { DEFAULT_STORE_PATH, defaultStoreLocation, openStore } from './index.js';
+import { otherSchemaDropped } from './open-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncline-open-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,5 +138,16 @@ describe('openStore: mustExist (commands that only read state)', () => {
     const after = new Database(other, { readonly: true });
     expect(after.prepare("select name from sqlite_master where type = 'table'").all()).toEqual([{ name: 'invoices' }]);
     after.close();
+  });
+});
+
+describe('otherSchemaDropped (migrating while another client drops its schema)', () => {
+  it('is true only for a missing schema that is not the store’s own', () => {
+    const missing = (name: string) => Object.assign(new Error(`schema "${name}" does not exist`), { code: '3F000' });
+    expect(otherSchemaDropped(missing('tenant_7'), 'syncline')).toBe(true);
+    expect(otherSchemaDropped(missing('tenant_7'), undefined)).toBe(true);
+    expect(otherSchemaDropped(missing('syncline'), 'syncline')).toBe(false);
+    expect(otherSchemaDropped(Object.assign(new Error('x'), { code: '42P01' }), 'syncline')).toBe(false);
+    expect(otherSchemaDropped('text', 'syncline')).toBe(false);
   });
 });

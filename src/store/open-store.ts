@@ -44,8 +44,23 @@ async function migrate(db: Kysely<StoreDatabase>, dialect: StoreDialect, schema?
     provider: migrationProvider(dialect),
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await migrator.migrateToLatest();
+    if (error === undefined) return;
+    if (attempt < 4 && otherSchemaDropped(error, schema)) continue;
+    throw error;
+  }
+}
+
+/**
+ * Before migrating, Kysely lists the tables of every schema of the database; a schema another client
+ * drops meanwhile fails that listing with `schema "…" does not exist` (SQLSTATE 3F000). That is not
+ * this store's schema nor its problem: the migration is tried again (it is idempotent).
+ */
+export function otherSchemaDropped(error: unknown, schema: string | undefined): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '3F000' && typeof message === 'string' && (schema === undefined || !message.includes(`"${schema}"`));
 }
 
 /** Where the store lives when no location is given: `$SYNCLINE_DB`, else `./.syncline/syncline.db`. */
