@@ -13,12 +13,10 @@ import {
   type TestSchema,
 } from '../../src/connectors/postgres/test-helpers.js';
 import { syncline } from '../helpers/cli.js';
-import { requireServer } from '../helpers/servers.js';
+import { requireServerAt } from '../helpers/servers.js';
 
-const pgServer = new URL(pgUrl);
-const mysqlServer = new URL(mysqlUrl);
-const pgUp = await requireServer('PostgreSQL', pgServer.hostname, Number(pgServer.port || 5432));
-const mysqlUp = await requireServer('MariaDB', mysqlServer.hostname, Number(mysqlServer.port || 3306));
+const pgUp = await requireServerAt('PostgreSQL', pgUrl, 5432);
+const mysqlUp = await requireServerAt('MariaDB', mysqlUrl, 3306);
 
 /**
  * The engine and the SQL table sources together, through the built CLI: delta sync by the flow's

@@ -27,3 +27,9 @@ export async function requireServer(name: string, host: string, port: number): P
   console.warn(`${message}: skipping its tests (they fail instead when CI=true)`);
   return false;
 }
+
+/** `requireServer` for the host and port of a server's URL (`port` when the URL names none). */
+export function requireServerAt(name: string, url: string, port: number): Promise<boolean> {
+  const at = new URL(url);
+  return requireServer(name, at.hostname, Number(at.port || port));
+}

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/sdk/index.js';
 import { builtinSteps } from '../../src/steps/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { StateStore } from '../../src/store/state-store.js';
-import { requireServer } from '../helpers/servers.js';
+import { requireServerAt } from '../helpers/servers.js';
 import { type Generator, roundEdits } from './convergence-edits.js';
 import { checkRound, type ModelField, type Tables } from './convergence-model.js';
 import { connection, prng, syncConnectors, syncDefinition, syncProject, testSeed } from './prove-fixture.js';
@@ -23,8 +23,8 @@ import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './si
 const ROUNDS = Number(process.env.SYNC_ROUNDS ?? 200);
 const SKEW = 60_000;
 const seed = testSeed();
-const pgUp = await requireServer('PostgreSQL', new URL(pgUrl).hostname, Number(new URL(pgUrl).port || 5432));
-const myUp = await requireServer('MySQL', new URL(mysqlUrl).hostname, Number(new URL(mysqlUrl).port || 3306));
+const pgUp = await requireServerAt('PostgreSQL', pgUrl, 5432);
+const myUp = await requireServerAt('MySQL', mysqlUrl, 3306);
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
 
 const tiersToB: Record<string, string> = { gold: 'G', silver: 'S', bronze: 'B' };

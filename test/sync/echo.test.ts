@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/sdk/index.js';
 import { builtinSteps } from '../../src/steps/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { StateStore } from '../../src/store/state-store.js';
-import { requireServer } from '../helpers/servers.js';
+import { requireServerAt } from '../helpers/servers.js';
 import { connection, syncConnectors, syncDefinition, syncProject } from './prove-fixture.js';
 import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './side-tables.js';
 
@@ -18,8 +18,8 @@ import { mysqlTable, mysqlUrl, pgUrl, postgresTable, type SideTable } from './si
  * sides stamp their cursor on the sync's writes, so the write to B is read back from B as a change.
  */
 
-const pgUp = await requireServer('PostgreSQL', new URL(pgUrl).hostname, Number(new URL(pgUrl).port || 5432));
-const myUp = await requireServer('MySQL', new URL(mysqlUrl).hostname, Number(new URL(mysqlUrl).port || 3306));
+const pgUp = await requireServerAt('PostgreSQL', pgUrl, 5432);
+const myUp = await requireServerAt('MySQL', mysqlUrl, 3306);
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
 const T0 = Date.UTC(2026, 3, 1, 8, 0, 0);
 const MIN = 60_000;

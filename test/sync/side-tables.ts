@@ -1,13 +1,14 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { testServerUrl as mysqlUrl } from '../../src/connectors/mysql/test-helpers.js';
+import { testServerUrl as pgUrl } from '../../src/connectors/postgres/test-helpers.js';
 
 /**
  * A sync side's table on a real server, driven by the test as its users would (plain SQL): create,
  * insert, update, soft delete, and a snapshot of every row to compare after a sync run.
  */
 
-export const pgUrl = process.env.SYNCLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const mysqlUrl = process.env.SYNCLINE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+export { mysqlUrl, pgUrl };
 
 export type Value = string | number | null;
 

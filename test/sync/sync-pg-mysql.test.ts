@@ -14,12 +14,10 @@ import {
   type TestSchema,
 } from '../../src/connectors/postgres/test-helpers.js';
 import { captured } from '../helpers/capture-stdout.js';
-import { requireServer } from '../helpers/servers.js';
+import { requireServerAt } from '../helpers/servers.js';
 
-const pgServer = new URL(pgUrl);
-const mysqlServer = new URL(mysqlUrl);
-const pgUp = await requireServer('PostgreSQL', pgServer.hostname, Number(pgServer.port || 5432));
-const mysqlUp = await requireServer('MariaDB', mysqlServer.hostname, Number(mysqlServer.port || 3306));
+const pgUp = await requireServerAt('PostgreSQL', pgUrl, 5432);
+const mysqlUp = await requireServerAt('MariaDB', mysqlUrl, 3306);
 
 /**
  * A sync between a PostgreSQL and a MariaDB table whose columns store the same values differently —
