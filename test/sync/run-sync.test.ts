@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/sdk/index.js';
-import { recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
+import {
+  addContact,
+  addCustomer,
+  recordingConnector,
+  SYNC,
+  type SyncWorld,
+  syncWorld,
+  type WriteCall,
+} from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -13,18 +21,10 @@ const writes = (calls: WriteCall[]) => calls.reduce((n, c) => n + c.records.leng
 /** Seeds: two contacts and two customers, one pair matching by email (case and spaces differ). */
 function seed(w: SyncWorld) {
   const t = '2025-12-31T00:00:00.000Z';
-  w.crm
-    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-    .run('ann@x.org', 'Ann', '1', t);
-  w.crm
-    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-    .run('bob@x.org', 'Bob', '2', t);
-  w.erp
-    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-    .run(' ANN@x.org', 'Ann', '1', t);
-  w.erp
-    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-    .run('cat@x.org', 'Cat', '3', t);
+  addContact(w, 'ann@x.org', 'Ann', '1', t);
+  addContact(w, 'bob@x.org', 'Bob', '2', t);
+  addCustomer(w, ' ANN@x.org', 'Ann', '1', t);
+  addCustomer(w, 'cat@x.org', 'Cat', '3', t);
 }
 
 describe('sync run', () => {
@@ -147,15 +147,9 @@ describe('sync run', () => {
     const calls: WriteCall[] = [];
     world = await syncWorld({ connectors: recordingConnector(calls) });
     seed(world);
-    world.erp
-      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-      .run('ann@x.org', 'Ann 2', '1', '2025-12-31T00:00:00.000Z');
-    world.erp
-      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-      .run('bob@x.org', 'Bob 2', '1', '2025-12-31T00:00:00.000Z');
-    world.erp
-      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-      .run('bob@x.org', 'Bob 3', '1', '2025-12-31T00:00:00.000Z');
+    addCustomer(world, 'ann@x.org', 'Ann 2', '1', '2025-12-31T00:00:00.000Z');
+    addCustomer(world, 'bob@x.org', 'Bob 2', '1', '2025-12-31T00:00:00.000Z');
+    addCustomer(world, 'bob@x.org', 'Bob 3', '1', '2025-12-31T00:00:00.000Z');
     const strict = await world.run({ match: { fields: ['email'], normalize: ['trim', 'lowercase'], maxAmbiguous: 1 } });
     expect(strict.status).toBe('failed');
     expect(strict.error).toMatchObject({ code: 'SYNC_MATCH_NOT_UNIQUE' });

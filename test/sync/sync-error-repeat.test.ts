@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/sdk/index.js';
-import { recordingConnector, SYNC, type SyncWorld, syncWorld } from './sync-fixture.js';
+import { addContact, addCustomer, recordingConnector, SYNC, type SyncWorld, syncWorld } from './sync-fixture.js';
 
 let world: SyncWorld;
 afterEach(() => world.close());
@@ -16,12 +16,8 @@ describe('a change a side keeps refusing', () => {
       }),
     });
     const t = '2025-12-31T00:00:00.000Z';
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('ann@x.org', 'Ann', '1', t);
-    world.erp
-      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-      .run('ann@x.org', 'Ann', '1', t);
+    addContact(world, 'ann@x.org', 'Ann', '1', t);
+    addCustomer(world, 'ann@x.org', 'Ann', '1', t);
     await world.run();
     refuse = true;
     world.crm.prepare('UPDATE contacts SET phone = ?, updated_at = ? WHERE id = 1').run('555-0100', world.tick());

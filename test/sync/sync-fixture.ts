@@ -210,13 +210,23 @@ export function recordingConnector(
   });
 }
 
+/** Inserts a contact into the crm side (a: contacts) as its users would. */
+export function addContact(w: SyncWorld, email: string, name: string, phone: string | null, updatedAt: string | null) {
+  w.crm
+    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
+    .run(email, name, phone, updatedAt);
+}
+
+/** Inserts a customer into the erp side (b: customers) as its users would. */
+export function addCustomer(w: SyncWorld, mail: string, fullName: string, tel: string | null, changed: string | null) {
+  w.erp
+    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
+    .run(mail, fullName, tel, changed);
+}
+
 /** One pair that matches by email: contact 1 (crm) and customer 1 (erp), same values. */
 export function seedPair(w: SyncWorld) {
   const t = '2025-12-31T00:00:00.000Z';
-  w.crm
-    .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-    .run('ann@x.org', 'Ann', '1', t);
-  w.erp
-    .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-    .run('ann@x.org', 'Ann', '1', t);
+  addContact(w, 'ann@x.org', 'Ann', '1', t);
+  addCustomer(w, 'ann@x.org', 'Ann', '1', t);
 }

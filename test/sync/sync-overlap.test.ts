@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/sdk/index.js';
-import { recordingConnector, SYNC, type SyncWorld, seedPair, syncDefinition, syncWorld } from './sync-fixture.js';
+import {
+  addContact,
+  recordingConnector,
+  SYNC,
+  type SyncWorld,
+  seedPair,
+  syncDefinition,
+  syncWorld,
+} from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -14,14 +22,10 @@ describe('sync side watermark', () => {
     seedPair(world);
     await world.run();
     const at = world.tick();
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('dan@x.org', 'Dan', '4', at);
+    addContact(world, 'dan@x.org', 'Dan', '4', at);
     expect((await world.run()).counts.sync?.b.created).toBe(1);
     // a transaction that stamped its rows with the same (second-precision, or transaction-start) time commits later
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('eve@x.org', 'Eve', '5', at);
+    addContact(world, 'eve@x.org', 'Eve', '5', at);
     const late = await world.run();
     expect(late.counts.sync?.b.created).toBe(1);
     expect(world.customers().map((c) => c.mail)).toContain('eve@x.org');
@@ -37,13 +41,9 @@ describe('sync side watermark', () => {
     const def = { a: strict('a'), b: strict('b') };
     await world.run(def);
     const at = world.tick();
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('dan@x.org', 'Dan', '4', at);
+    addContact(world, 'dan@x.org', 'Dan', '4', at);
     await world.run(def);
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('eve@x.org', 'Eve', '5', at);
+    addContact(world, 'eve@x.org', 'Eve', '5', at);
     expect((await world.run(def)).counts.sync?.b.created ?? 0).toBe(0);
   });
 

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlowError, type Logger } from '../../src/sdk/index.js';
-import { recordingConnector, SYNC, type SyncWorld, seedPair, syncDefinition, syncWorld } from './sync-fixture.js';
+import {
+  addContact,
+  addCustomer,
+  recordingConnector,
+  SYNC,
+  type SyncWorld,
+  seedPair,
+  syncDefinition,
+  syncWorld,
+} from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -62,9 +71,7 @@ describe('sync review', () => {
       ['ann@x.org', 'Ann'],
       ['bob@x.org', 'Bob'],
     ] as const) {
-      world.crm
-        .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-        .run(mail, name, '1', t);
+      addContact(world, mail, name, '1', t);
     }
     await world.run(def);
     await world.run(def);
@@ -128,12 +135,8 @@ describe('sync review', () => {
     // erp's cursor (changed) has no default and the sync does not stamp it: a created row has none
     const b = { ...syncDefinition().b, stampCursor: false };
     const t = '2025-12-31T00:00:00.000Z';
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('ann@x.org', 'Ann', '1', t);
-    world.erp
-      .prepare('INSERT INTO customers (mail, full_name, tel, changed) VALUES (?, ?, ?, ?)')
-      .run('cat@x.org', 'Cat', '3', t);
+    addContact(world, 'ann@x.org', 'Ann', '1', t);
+    addCustomer(world, 'cat@x.org', 'Cat', '3', t);
     expect((await world.run({ b })).status).toBe('failed');
     await world.run({ b });
     const warning = warnings.find((w) => w.includes('creating it again'));
@@ -154,9 +157,7 @@ describe('sync review', () => {
       ['bob@x.org', '9'],
       ['cat@x.org', '2'],
     ] as const) {
-      world.crm
-        .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-        .run(mail, 'N', phone, t);
+      addContact(world, mail, 'N', phone, t);
     }
     const run = await world.run({ fields });
     expect(run.status).toBe('completed_with_errors');

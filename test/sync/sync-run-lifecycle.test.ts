@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/run-event.js';
 import { type Connector, FlowError } from '../../src/sdk/index.js';
-import { recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
+import { addContact, recordingConnector, SYNC, type SyncWorld, syncWorld, type WriteCall } from './sync-fixture.js';
 
 let world: SyncWorld | undefined;
 afterEach(async () => {
@@ -70,9 +70,7 @@ describe('sync run lifecycle', () => {
   it('skips the reconcile pass after a run with errors', async () => {
     world = await syncWorld();
     seed(world, 2);
-    world.crm
-      .prepare('INSERT INTO contacts (email, name, phone, updated_at) VALUES (?, ?, ?, ?)')
-      .run('z@x.org', 'Z', '9', 'not a time');
+    addContact(world, 'z@x.org', 'Z', '9', 'not a time');
     const run = await world.run({ deletes: { policy: 'propagate', reconcile: true } });
     expect(run.status).toBe('completed_with_errors');
     expect(run.counts.sync?.reconciled).toBeUndefined();
