@@ -12,6 +12,9 @@ import { mysqlConnector } from '../../src/connectors/mysql/index.js';
 import { postgresConnector } from '../../src/connectors/postgres/index.js';
 import { sqliteConnector } from '../../src/connectors/sqlite/index.js';
 import type { Connector, Json, JsonObject } from '../../src/sdk/index.js';
+import { prng } from '../helpers/prng.js';
+
+export { prng };
 
 /**
  * Sync definitions for the proofs (test/sync), built as the config parser builds them (component
@@ -122,18 +125,6 @@ export function syncProject(
     connections: Object.fromEntries(connections.map((c) => [c.name, c])),
     flows: {},
     syncs: Object.fromEntries(syncs.map((s) => [s.name, s])),
-  };
-}
-
-/** mulberry32: the same stream for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

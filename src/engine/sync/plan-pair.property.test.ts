@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../test/helpers/prng.js';
 import type { ConflictPolicy } from '../../config/definition.js';
 import type { Json, JsonObject } from '../../sdk/index.js';
 import type { ConflictRow } from '../../store/sync-store.js';
@@ -6,18 +7,6 @@ import { planCreate } from './plan-create.js';
 import { planPair } from './plan-pair.js';
 import { compiled, conflictOf, linkOf, staged } from './plan-test-helpers.js';
 import type { CompiledSync, PairPlan, Side } from './sync-plan-types.js';
-
-/** mulberry32: a small seeded PRNG, so a failing pair can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = 20261207;
 const PAIRS = 10_000;
